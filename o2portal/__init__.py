@@ -1,0 +1,1 @@
+"""o2portal: the customer area of a web-hosting and domain-name provider."""

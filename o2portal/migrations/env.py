@@ -1,0 +1,32 @@
+"""Alembic environment: the database of the settings, the metadata of o2portal.models."""
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import o2portal.models  # noqa: F401  (fills the metadata)
+from o2portal.db import get_engine
+
+target_metadata = SQLModel.metadata
+
+
+def run_migrations_online() -> None:
+    connectable = context.config.attributes.get("connection")
+    if connectable is not None:
+        _run(connectable)
+        return
+    with get_engine().connect() as connection:
+        _run(connection)
+
+
+def _run(connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run_migrations_online()

@@ -1,0 +1,25 @@
+"""Who did what, when and from where."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from o2portal.models.types import created_at_field
+
+
+class AuditEvent(SQLModel, table=True):
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = created_at_field()
+    actor_id: int | None = Field(default=None, foreign_key="customer.id", index=True)
+    actor_role: str = Field(default="anonymous", max_length=16)
+    # The customer the action concerns, for the customer's history.
+    customer_id: int | None = Field(default=None, foreign_key="customer.id", index=True)
+    action: str = Field(max_length=64, index=True)
+    target_type: str | None = Field(default=None, max_length=32)
+    target_id: int | None = None
+    ip: str | None = Field(default=None, max_length=64)
+    details_json: str = Field(default="{}")
