@@ -63,10 +63,9 @@ def transaction() -> Iterator[Session]:
     engine = get_engine()
     with engine.connect() as conn:
         conn = conn.execution_options(o2_write=True)
-        with Session(bind=conn, expire_on_commit=False) as session:
-            with conn.begin():
-                yield session
-                session.flush()
+        with Session(bind=conn, expire_on_commit=False) as session, conn.begin():
+            yield session
+            session.flush()
 
 
 @contextmanager

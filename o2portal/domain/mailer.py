@@ -1,0 +1,143 @@
+"""Email: every message is written to the outbox inside the caller's transaction, then
+delivered over SMTP when one is configured. Without SMTP, mail stays readable in the outbox."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from sqlmodel import Session, col, select
+
+from o2portal.db import transaction
+from o2portal.domain import clock
+from o2portal.models import Customer, OutboxEmail
+from o2portal.settings import get_settings
+
+# Wait before the n-th retry of a temporary failure; then give up.
+RETRY_DELAYS = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=6),
+)
+
+
+def queue_email(
+    session: Session,
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    kind: str,
+    customer_id: int | None = None,
+    dedupe_key: str | None = None,
+) -> OutboxEmail:
+    mail = OutboxEmail(
+        customer_id=customer_id,
+        kind=kind,
+        to_addr=to,
+        subject=subject,
+        body_text=body,
+        status="pending",
+        next_attempt_at=clock.now(),
+        dedupe_key=dedupe_key,
+        created_at=clock.now(),
+    )
+    session.add(mail)
+    session.flush()
+    return mail
+
+
+def _build_message(mail: OutboxEmail) -> EmailMessage:
+    settings = get_settings()
+    msg = EmailMessage()
+    msg["From"] = settings.mail_from
+    msg["To"] = mail.to_addr
+    msg["Subject"] = mail.subject
+    msg["Message-ID"] = make_msgid(idstring=f"o2portal-{mail.id}")
+    msg.set_content(mail.body_text)
+    return msg
+
+
+def _send(mail: OutboxEmail) -> None:
+    settings = get_settings()
+    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=20) as smtp:
+        if settings.smtp_starttls:
+            smtp.starttls(context=ssl.create_default_context())
+        if settings.smtp_user:
+            smtp.login(settings.smtp_user, settings.smtp_password)
+        smtp.send_message(_build_message(mail))
+
+
+def deliver_pending(limit: int = 50) -> int:
+    """Send what is due in the outbox; returns how many were sent. Safe to call any time."""
+    if not get_settings().smtp_host:
+        return 0
+    with transaction() as session:
+        due = session.exec(
+            select(OutboxEmail)
+            .where(
+                OutboxEmail.status == "pending",
+                col(OutboxEmail.next_attempt_at) <= clock.now(),
+            )
+            .order_by(OutboxEmail.id)
+            .limit(limit)
+        ).all()
+        # Claim them so that a concurrent sender skips them.
+        claim_until = clock.now() + timedelta(minutes=5)
+        for mail in due:
+            mail.next_attempt_at = claim_until
+            session.add(mail)
+    sent = 0
+    for mail in due:
+        sent += _deliver_one(mail.id)
+    return sent
+
+
+def _deliver_one(mail_id: int) -> int:
+    with transaction() as session:
+        mail = session.get(OutboxEmail, mail_id)
+        if mail is None or mail.status != "pending":
+            return 0
+    error: str | None = None
+    permanent = False
+    try:
+        _send(mail)
+    except smtplib.SMTPRecipientsRefused as exc:
+        codes = [code for code, _ in exc.recipients.values()]
+        permanent = all(code >= 500 for code in codes)
+        error = f"refused: {exc.recipients}"
+    except smtplib.SMTPResponseException as exc:
+        permanent = exc.smtp_code >= 500
+        error = f"{exc.smtp_code} {exc.smtp_error!r}"
+    except (OSError, smtplib.SMTPException) as exc:
+        error = f"{type(exc).__name__}: {exc}"
+    with transaction() as session:
+        mail = session.get(OutboxEmail, mail_id)
+        mail.attempts += 1
+        if error is None:
+            mail.status = "sent"
+            mail.sent_at = clock.now()
+            mail.last_error = None
+        elif permanent or mail.attempts > len(RETRY_DELAYS):
+            mail.status = "failed"
+            mail.last_error = error[:1000]
+            if permanent and mail.customer_id:
+                _mark_address_failing(session, mail, error)
+        else:
+            mail.last_error = error[:1000]
+            mail.next_attempt_at = clock.now() + RETRY_DELAYS[mail.attempts - 1]
+        session.add(mail)
+    return 1 if error is None else 0
+
+
+def _mark_address_failing(session: Session, mail: OutboxEmail, error: str) -> None:
+    customer = session.get(Customer, mail.customer_id)
+    if customer is not None and customer.email == mail.to_addr:
+        customer.email_failing_at = clock.now()
+        customer.email_failing_reason = error[:500]
+        session.add(customer)

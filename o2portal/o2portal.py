@@ -1,0 +1,109 @@
+"""The Reflex app: pages, theme, the cookie routes and the background mail sender."""
+
+import asyncio
+import logging
+import traceback
+
+import reflex as rx
+from reflex_base.event import EventSpec
+
+from o2portal.components.i18n import t
+from o2portal.domain import mailer
+from o2portal.i18n import translate
+from o2portal.pages import auth as auth_pages
+from o2portal.pages import customer
+from o2portal.pages.admin.dashboard import admin_dashboard_page
+from o2portal.pages.faq import faq_page
+from o2portal.state.admin.dashboard import AdminDashboardState
+from o2portal.state.auth import (
+    ForgotPasswordState,
+    LoginState,
+    ResetPasswordState,
+    SignupState,
+    VerifyEmailState,
+)
+from o2portal.state.dashboard import DashboardState
+from o2portal.state.faq import FaqState
+from o2portal.state.guards import AuthRequired, Forbidden, login_url
+from o2portal.state.invoices import InvoicesState
+from o2portal.state.order import OrderState
+from o2portal.state.profile import ProfileState
+from o2portal.state.services import ServicesState
+from o2portal.state.session import SessionState
+from o2portal.state.tickets import TicketsState
+from o2portal.web_routes import build_routes
+
+log = logging.getLogger("o2portal")
+MAIL_INTERVAL_SECONDS = 30
+
+
+def handle_backend_error(exception: Exception) -> EventSpec | None:
+    """Guards raise; this turns their refusals into a redirect or a message."""
+    if isinstance(exception, AuthRequired):
+        return rx.redirect(login_url(exception.next_path))
+    if isinstance(exception, Forbidden):
+        return rx.toast.error(translate("denied.title"), id="forbidden")
+    log.error("handler failed:\n%s", "".join(traceback.format_exception(exception)))
+    return rx.toast.error(translate("error.unexpected"), id="backend-error")
+
+
+async def send_mail_periodically():
+    """Deliver the outbox now and then, so nothing queued waits for the next event."""
+    while True:
+        try:
+            await asyncio.to_thread(mailer.deliver_pending)
+        except Exception:  # noqa: BLE001 - a mail outage must not stop the loop
+            log.exception("outbox delivery failed")
+        await asyncio.sleep(MAIL_INTERVAL_SECONDS)
+
+
+app = rx.App(
+    stylesheets=["/o2portal.css"],
+    api_transformer=build_routes(),
+    backend_exception_handler=handle_backend_error,
+    html_lang="fr",
+)
+app.register_lifespan_task(send_mail_periodically)
+
+TITLE = "o2portal — espace client"
+
+# Visitors
+app.add_page(auth_pages.login_page, route="/login", title=TITLE, on_load=LoginState.load)
+app.add_page(auth_pages.signup_page, route="/signup", title=TITLE, on_load=SignupState.load)
+app.add_page(
+    auth_pages.forgot_password_page,
+    route="/forgot-password",
+    title=TITLE,
+    on_load=ForgotPasswordState.load,
+)
+app.add_page(
+    auth_pages.reset_password_page,
+    route="/reset-password",
+    title=TITLE,
+    on_load=ResetPasswordState.load,
+)
+app.add_page(
+    auth_pages.verify_email_page,
+    route="/verify-email",
+    title=TITLE,
+    on_load=[VerifyEmailState.load, SessionState.refresh],
+)
+app.add_page(faq_page, route="/faq", title=TITLE, on_load=FaqState.load)
+
+# Customers (every load handler passes the customer guard)
+app.add_page(customer.dashboard_page, route="/", title=TITLE, on_load=DashboardState.load)
+app.add_page(customer.services_page, route="/services", title=TITLE, on_load=ServicesState.load)
+app.add_page(customer.order_page, route="/order", title=TITLE, on_load=OrderState.load)
+app.add_page(customer.invoices_page, route="/invoices", title=TITLE, on_load=InvoicesState.load)
+app.add_page(customer.tickets_page, route="/tickets", title=TITLE, on_load=TicketsState.load)
+app.add_page(customer.profile_page, route="/profile", title=TITLE, on_load=ProfileState.load)
+
+# Staff
+app.add_page(
+    admin_dashboard_page,
+    route="/admin",
+    title=TITLE,
+    on_load=[SessionState.refresh, AdminDashboardState.load],
+)
+
+__all__ = ["app", "t"]

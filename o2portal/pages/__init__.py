@@ -1,0 +1,1 @@
+"""One module per route group; each page is registered in o2portal.o2portal."""

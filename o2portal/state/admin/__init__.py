@@ -1,0 +1,1 @@
+"""Staff states: every handler starts with require_staff()."""

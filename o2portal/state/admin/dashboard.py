@@ -1,0 +1,39 @@
+"""The staff dashboard: counts and the outbox, so mail is readable even without SMTP."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from o2portal.domain import formatting, overview
+from o2portal.state.guards import require_staff
+from o2portal.state.session import language_of, show_user
+
+
+class AdminDashboardState(rx.State):
+    customers: int = 0
+    active_products: int = 0
+    unpaid_orders: int = 0
+    open_tickets: int = 0
+    mail: list[dict[str, str]] = []
+
+    @rx.event
+    async def load(self):
+        user = require_staff(self)
+        await show_user(self, user)
+        lang = await language_of(self)
+        data = overview.staff_overview()
+        self.customers = data.customers
+        self.active_products = data.active_products
+        self.unpaid_orders = data.unpaid_orders
+        self.open_tickets = data.open_tickets
+        self.mail = [
+            {
+                "id": str(m.id),
+                "to": m.to_addr,
+                "subject": m.subject,
+                "status": m.status,
+                "created": formatting.moment(m.created_at, lang),
+                "error": m.last_error or "",
+            }
+            for m in data.recent_mail
+        ]

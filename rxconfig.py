@@ -1,0 +1,16 @@
+import reflex as rx
+from reflex.plugins.sitemap import SitemapPlugin
+
+from o2portal.settings import get_settings
+
+settings = get_settings()
+
+config = rx.Config(
+    app_name="o2portal",
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    # Only the portal's own pages may open the event websocket.
+    cors_allowed_origins=[settings.base_url.rstrip("/")],
+    plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="teal", radius="medium"))],
+    disable_plugins=[SitemapPlugin],
+)
