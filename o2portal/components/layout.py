@@ -23,7 +23,7 @@ def _brand() -> rx.Component:
     return rx.link(
         rx.hstack(
             rx.icon("cloud", size=26, color=rx.color("accent", 9)),
-            rx.heading("o2portal", size="5"),
+            rx.text("o2portal", size="5", weight="bold"),
             rx.text(t("app.tagline"), size="2", color_scheme="gray", class_name="o2-tagline"),
             align="center",
             spacing="2",
@@ -156,6 +156,11 @@ def _impersonation_banner() -> rx.Component:
     )
 
 
+def _hydrated_marker() -> rx.Component:
+    """An invisible mark once the page is connected to the server (tests wait for it)."""
+    return rx.cond(rx.State.is_hydrated, rx.el.span(id="o2-hydrated", hidden=True))
+
+
 def customer_layout(*content: rx.Component) -> rx.Component:
     """A signed-in page: navigation on the side (a menu on a phone), banners, then content."""
     return rx.box(
@@ -171,20 +176,21 @@ def customer_layout(*content: rx.Component) -> rx.Component:
         ),
         rx.hstack(
             rx.box(_sidebar(), class_name="o2-desktop-only"),
-            rx.vstack(
-                _impersonation_banner(),
-                _email_banner(),
-                *content,
-                spacing="4",
-                width="100%",
-                min_width="0",
-                as_="main",
+            rx.el.main(
+                rx.vstack(
+                    _impersonation_banner(),
+                    _email_banner(),
+                    *content,
+                    spacing="4",
+                    width="100%",
+                ),
                 class_name="o2-main",
             ),
             align="start",
             spacing="5",
             width="100%",
         ),
+        _hydrated_marker(),
         class_name="o2-page",
     )
 
@@ -201,6 +207,7 @@ def public_layout(*content: rx.Component) -> rx.Component:
             class_name="o2-header",
             as_="header",
         ),
-        rx.center(rx.vstack(*content, align="center", width="100%"), width="100%", as_="main"),
+        rx.el.main(rx.center(rx.vstack(*content, align="center", width="100%"), width="100%")),
+        _hydrated_marker(),
         class_name="o2-page",
     )

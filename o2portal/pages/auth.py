@@ -70,6 +70,7 @@ def login_page() -> rx.Component:
                 ),
                 on_submit=LoginState.submit,
                 reset_on_submit=False,
+                no_validate=True,
                 width="100%",
             ),
             rx.link(t("login.forgot"), href="/forgot-password", id="forgot-link"),
@@ -182,6 +183,7 @@ def _signup_form() -> rx.Component:
         ),
         on_submit=SignupState.submit,
         reset_on_submit=False,
+        no_validate=True,
         width="100%",
         id="signup-form",
     )
@@ -242,6 +244,7 @@ def forgot_password_page() -> rx.Component:
                         ),
                         on_submit=ForgotPasswordState.submit,
                         reset_on_submit=False,
+                        no_validate=True,
                         width="100%",
                     ),
                 ),
@@ -284,6 +287,7 @@ def reset_password_page() -> rx.Component:
                     ),
                     on_submit=ResetPasswordState.submit,
                     reset_on_submit=False,
+                    no_validate=True,
                     width="100%",
                 ),
                 rx.vstack(

@@ -1,0 +1,226 @@
+"""Browser tests: the real app in production mode, a real SMTP server, real Chromium.
+
+One server for the whole run (the frontend build takes a minute): a temporary SQLite
+database with the demo data, mail delivered to an aiosmtpd sink in this process.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from tests.smtp_server import SmtpSink
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("O2PORTAL_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DEMO_PASSWORD = "Demo-o2portal-2026"
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for_ping(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the app stopped while starting:\n{log.read_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(url + "/ping", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"the app did not answer within {timeout}s:\n{log.read_text()[-4000:]}")
+
+
+@pytest.fixture(scope="session")
+def smtp():
+    sink = SmtpSink()
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture(scope="session")
+def app_env(tmp_path_factory, smtp):
+    """Environment shared by the app process and this test process (same database)."""
+    work = tmp_path_factory.mktemp("o2portal-e2e")
+    port = _free_port()
+    env = {
+        "O2PORTAL_DATABASE_URL": f"sqlite:///{work / 'e2e.db'}",
+        "O2PORTAL_DATA_DIR": str(work / "data"),
+        "O2PORTAL_BASE_URL": f"http://localhost:{port}",
+        "O2PORTAL_SMTP_HOST": smtp.host,
+        "O2PORTAL_SMTP_PORT": str(smtp.port),
+        "O2PORTAL_SECRET_KEY": "e2e-secret-key-not-for-production-0123456789",
+    }
+    return {"env": env, "port": port, "work": work}
+
+
+_START_FAILURE: list[BaseException] = []
+
+
+@pytest.fixture(scope="session")
+def base_url(app_env):
+    # A failed start is reported once, not retried for every test.
+    if _START_FAILURE:
+        pytest.fail(f"the app could not start: {_START_FAILURE[0]}", pytrace=False)
+    env = {**os.environ, **app_env["env"]}
+    env.update(
+        REFLEX_USE_NPM="1",
+        REFLEX_TELEMETRY_ENABLED="false",
+        REFLEX_CHECK_LATEST_VERSION="false",
+        PATH=f"{Path(sys.executable).parent}:{env.get('PATH', '')}",
+    )
+    subprocess.run(
+        [str(Path(sys.executable).parent / "o2portal"), "seed-demo"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    port = app_env["port"]
+    log = app_env["work"] / "app.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "reflex"),
+                "run",
+                "--env",
+                "prod",
+                "--frontend-port",
+                str(port),
+                "--backend-port",
+                str(port),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://localhost:{port}"
+    try:
+        try:
+            _wait_for_ping(url, proc, log, timeout=600)
+        except RuntimeError as exc:
+            _START_FAILURE.append(exc)
+            raise
+        yield url
+    finally:
+        _stop(proc)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+    except ProcessLookupError:
+        pass
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def shared_db(app_env):
+    """Point this process's settings at the app's database, to check what was saved."""
+    from o2portal.settings import reload_settings
+
+    previous = {k: os.environ.get(k) for k in app_env["env"]}
+    os.environ.update(app_env["env"])
+    reload_settings()
+    yield
+    for key, value in previous.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    reload_settings()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_context(browser: Browser, base_url, shared_db, request):
+    """Make as many independent browsers (contexts) as a test needs."""
+    contexts: list[BrowserContext] = []
+
+    def make(**options) -> BrowserContext:
+        context = browser.new_context(base_url=base_url, locale="fr-FR", **options)
+        context.set_default_timeout(30_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    failed = getattr(request.node, "rep_call", None)
+    for i, context in enumerate(contexts):
+        if failed is not None and failed.failed:
+            ARTIFACTS.mkdir(exist_ok=True)
+            for j, page in enumerate(context.pages):
+                name = re.sub(r"[^\w]+", "_", request.node.name)
+                page.screenshot(path=str(ARTIFACTS / f"{name}-{i}-{j}.png"), full_page=True)
+        context.close()
+
+
+@pytest.fixture
+def page(new_context) -> Page:
+    return new_context().new_page()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.rep_call = report
+
+
+def log_in(page: Page, email: str, password: str = DEMO_PASSWORD, next_path: str = "/") -> None:
+    page.goto("/login?next=" + next_path)
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(password)
+    page.get_by_role("button", name=re.compile("Se connecter|Log in")).click()
+
+
+def wait_signed_in(page: Page) -> None:
+    page.locator("#who").wait_for()
+
+
+def eventually(check, timeout: float = 10.0):
+    """Wait until check() returns a truthy value (the app works in another process)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(0.1)

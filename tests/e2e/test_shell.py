@@ -1,0 +1,96 @@
+"""The shell: what the browser receives, the language switch, a phone-sized screen."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+from sqlmodel import select
+
+from o2portal.db import read_session
+from o2portal.models import Customer
+from tests.e2e.conftest import ARTIFACTS, DEMO_PASSWORD, log_in, wait_signed_in
+
+PAGES = ["/", "/services", "/order", "/invoices", "/tickets", "/faq", "/profile"]
+
+
+def test_no_secret_reaches_the_browser(new_context):
+    context = new_context()
+    page = context.new_page()
+    frames: list[str] = []
+
+    def watch(ws):
+        def keep(payload):
+            frames.append(
+                payload if isinstance(payload, str) else payload.decode("utf-8", "replace")
+            )
+
+        ws.on("framereceived", keep)
+
+    page.on("websocket", watch)
+    log_in(page, "client@o2portal.example")
+    wait_signed_in(page)
+    for path in PAGES:
+        page.goto(path)
+        page.locator("#o2-hydrated").wait_for(state="attached")
+        page.wait_for_timeout(300)
+
+    received = "".join(frames)
+    # We did capture the state the pages show...
+    assert "dupont-photo.fr" in received
+    assert "Marie" in received
+    # ...and none of the secrets.
+    session_cookie = next(c["value"] for c in context.cookies() if c["name"] == "o2p_session")
+    assert session_cookie not in received
+    assert DEMO_PASSWORD not in received
+    assert "$2b$" not in received
+    with read_session() as session:
+        customers = session.exec(select(Customer)).all()
+    for customer in customers:
+        assert customer.password_hash not in received
+    assert "o2p_session" not in received
+
+
+def test_language_switch_to_english_and_back(page):
+    log_in(page, "client@o2portal.example")
+    wait_signed_in(page)
+    page.goto("/services")
+    expect(page.get_by_role("heading", name="Mes comptes")).to_be_visible()
+    page.locator("#lang-switch").click()
+    expect(page.get_by_role("heading", name="My services")).to_be_visible()
+    page.reload()
+    expect(page.get_by_role("heading", name="My services")).to_be_visible()
+    page.locator("#lang-switch").click()
+    expect(page.get_by_role("heading", name="Mes comptes")).to_be_visible()
+
+
+def test_phone_sized_screen_uses_the_menu(new_context):
+    context = new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    log_in(page, "client@o2portal.example")
+    page.locator("#o2-hydrated").wait_for(state="attached")
+    expect(page.locator(".o2-sidebar")).to_be_hidden()
+    menu = page.locator("#mobile-menu")
+    expect(menu).to_be_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "phone-dashboard.png"), full_page=True)
+    menu.click()
+    page.get_by_role("menuitem", name="Factures").click()
+    page.wait_for_url(re.compile(r"/invoices/?$"))
+    expect(page.locator("main h1")).to_have_text("Factures")
+    # Nothing wider than the screen.
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, width
+
+
+def test_every_form_field_has_a_visible_label(page):
+    for path in ("/login", "/signup", "/forgot-password"):
+        page.goto(path)
+        page.locator("#o2-hydrated").wait_for(state="attached")
+        inputs = page.locator("main input:not([type=hidden]), main select")
+        assert inputs.count() > 0
+        for i in range(inputs.count()):
+            field_id = inputs.nth(i).get_attribute("id")
+            assert field_id, f"{path}: an input without id"
+            label = page.locator(f"label[for='{field_id}']")
+            expect(label).to_be_visible()
