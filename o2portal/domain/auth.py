@@ -281,7 +281,16 @@ def _login_throttled(session: Session, email: str, ip: str) -> bool:
     settings = get_settings()
     since = clock.now() - timedelta(minutes=settings.login_window_minutes)
     limit = settings.login_max_failures
-    if _recent_failures(session, kind="login", since=since, email=email) >= limit:
+    # A successful sign-in wipes the account's slate (not the address's).
+    last_success = session.exec(
+        select(func.max(AuthAttempt.created_at)).where(
+            AuthAttempt.kind == "login",
+            AuthAttempt.email == email,
+            col(AuthAttempt.success).is_(True),
+        )
+    ).one()
+    account_since = max(since, last_success) if last_success is not None else since
+    if _recent_failures(session, kind="login", since=account_since, email=email) >= limit:
         return True
     return (
         bool(ip)
@@ -314,7 +323,10 @@ def log_in(
     email = (email or "").strip().lower()[:254]
     password = password or ""
     settings = get_settings()
-    with read_session() as session:
+    # The attempt is written as a failure, in the same write transaction as the limit
+    # check and before bcrypt runs, so that attempts sent at once cannot all slip
+    # under the limit; it is turned into a success afterwards if the password is right.
+    with transaction() as session:
         if _login_throttled(session, email, ip):
             return LoginResult(
                 ok=False,
@@ -322,6 +334,18 @@ def log_in(
                 retry_minutes=settings.login_window_minutes,
             )
         customer = session.exec(select(Customer).where(Customer.email == email)).first()
+        attempt = AuthAttempt(
+            kind="login",
+            email=email,
+            customer_id=customer.id if customer else None,
+            ip=ip or "",
+            user_agent=(user_agent or "")[:300],
+            success=False,
+            created_at=clock.now(),
+        )
+        session.add(attempt)
+        session.flush()
+        attempt_id = attempt.id
     if not email or not password or len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:
         good = False
     elif customer is None:
@@ -332,18 +356,10 @@ def log_in(
     usable = good and customer.disabled_at is None and customer.deleted_at is None
     ticket = new_token() if usable else None
     with transaction() as session:
-        session.add(
-            AuthAttempt(
-                kind="login",
-                email=email,
-                customer_id=customer.id if customer else None,
-                ip=ip or "",
-                user_agent=(user_agent or "")[:300],
-                success=usable,
-                created_at=clock.now(),
-            )
-        )
         if usable:
+            session.exec(
+                update(AuthAttempt).where(AuthAttempt.id == attempt_id).values(success=True)
+            )
             session.add(
                 LoginTicket(
                     customer_id=customer.id,

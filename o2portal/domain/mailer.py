@@ -16,6 +16,12 @@ from o2portal.domain import clock
 from o2portal.models import Customer, OutboxEmail
 from o2portal.settings import get_settings
 
+# Recipient refusals that mean the address itself is dead (a bounce), not a policy or
+# a problem of ours: 550 mailbox unavailable, 551 user not local, 553 name not allowed.
+ADDRESS_DEAD_CODES = frozenset({550, 551, 553})
+# Characters the email library refuses in a header line.
+_HEADER_BREAKS = str.maketrans({"\r": " ", "\n": " ", "\u2028": " ", "\u2029": " ", "\x85": " "})
+
 # Wait before the n-th retry of a temporary failure; then give up.
 RETRY_DELAYS = (
     timedelta(minutes=1),
@@ -57,20 +63,20 @@ def _build_message(mail: OutboxEmail) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = settings.mail_from
     msg["To"] = mail.to_addr
-    msg["Subject"] = mail.subject
+    msg["Subject"] = mail.subject.translate(_HEADER_BREAKS)
     msg["Message-ID"] = make_msgid(idstring=f"o2portal-{mail.id}")
     msg.set_content(mail.body_text)
     return msg
 
 
-def _send(mail: OutboxEmail) -> None:
+def _send(message: EmailMessage) -> None:
     settings = get_settings()
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=20) as smtp:
         if settings.smtp_starttls:
             smtp.starttls(context=ssl.create_default_context())
         if settings.smtp_user:
             smtp.login(settings.smtp_user, settings.smtp_password)
-        smtp.send_message(_build_message(mail))
+        smtp.send_message(message)
 
 
 def deliver_pending(limit: int = 50) -> int:
@@ -103,19 +109,7 @@ def _deliver_one(mail_id: int) -> int:
         mail = session.get(OutboxEmail, mail_id)
         if mail is None or mail.status != "pending":
             return 0
-    error: str | None = None
-    permanent = False
-    try:
-        _send(mail)
-    except smtplib.SMTPRecipientsRefused as exc:
-        codes = [code for code, _ in exc.recipients.values()]
-        permanent = all(code >= 500 for code in codes)
-        error = f"refused: {exc.recipients}"
-    except smtplib.SMTPResponseException as exc:
-        permanent = exc.smtp_code >= 500
-        error = f"{exc.smtp_code} {exc.smtp_error!r}"
-    except (OSError, smtplib.SMTPException) as exc:
-        error = f"{type(exc).__name__}: {exc}"
+    error, permanent, address_dead = _attempt(mail)
     with transaction() as session:
         mail = session.get(OutboxEmail, mail_id)
         mail.attempts += 1
@@ -126,13 +120,36 @@ def _deliver_one(mail_id: int) -> int:
         elif permanent or mail.attempts > len(RETRY_DELAYS):
             mail.status = "failed"
             mail.last_error = error[:1000]
-            if permanent and mail.customer_id:
+            if address_dead and mail.customer_id:
                 _mark_address_failing(session, mail, error)
         else:
             mail.last_error = error[:1000]
             mail.next_attempt_at = clock.now() + RETRY_DELAYS[mail.attempts - 1]
         session.add(mail)
     return 1 if error is None else 0
+
+
+def _attempt(mail: OutboxEmail) -> tuple[str | None, bool, bool]:
+    """Try to send one mail: (error or None, give up on this mail, the address is dead).
+
+    Only a recipient refusal with a bounce code blames the address; our own faults
+    (login refused, sender refused, server down) are temporary and retried.
+    """
+    try:
+        message = _build_message(mail)
+    except (ValueError, TypeError) as exc:
+        return f"cannot build the message: {exc}", True, False
+    try:
+        _send(message)
+    except smtplib.SMTPRecipientsRefused as exc:
+        codes = [code for code, _ in exc.recipients.values()]
+        dead = bool(codes) and all(code in ADDRESS_DEAD_CODES for code in codes)
+        return f"refused: {exc.recipients}", dead, dead
+    except smtplib.SMTPResponseException as exc:
+        return f"{exc.smtp_code} {exc.smtp_error!r}", False, False
+    except (OSError, smtplib.SMTPException) as exc:
+        return f"{type(exc).__name__}: {exc}", False, False
+    return None, False, False
 
 
 def _mark_address_failing(session: Session, mail: OutboxEmail, error: str) -> None:

@@ -1,0 +1,144 @@
+"""Log-in and lost-password requests are rate-limited per account and per client address."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+from o2portal.domain import auth, clock
+from o2portal.domain.auth import ResetRequestResult
+from o2portal.models import LoginTicket, PasswordReset
+from o2portal.settings import get_settings
+from tests.unit.helpers import EMAIL, PASSWORD, count, make_customer, outbox
+
+T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+WRONG = "Wrong-Horse-42"
+
+
+def test_login_throttled_per_account_even_with_the_right_password(db):
+    settings = get_settings()
+    assert settings.login_max_failures == 5
+    assert settings.login_window_minutes == 15
+    with clock.frozen_at(T0):
+        make_customer()
+        # Every failure from a different address: the limit is the account's.
+        for i in range(settings.login_max_failures):
+            result = auth.log_in(EMAIL, WRONG, ip=f"198.51.100.{i + 1}")
+            assert result.error == "error.login_invalid", i
+
+        throttled = auth.log_in(EMAIL, PASSWORD, ip="198.51.100.99")
+        assert throttled.ok is False
+        assert throttled.ticket is None
+        assert throttled.error == "error.login_throttled"
+        assert throttled.retry_minutes > 0
+        assert count(LoginTicket) == 0
+
+    with clock.frozen_at(T0 + timedelta(minutes=14)):
+        assert auth.log_in(EMAIL, PASSWORD, ip="198.51.100.99").error == "error.login_throttled"
+
+    with clock.frozen_at(T0 + timedelta(minutes=16)):
+        result = auth.log_in(EMAIL, PASSWORD, ip="198.51.100.99")
+        assert result.ok is True
+        assert result.ticket
+        assert auth.exchange_ticket(result.ticket) is not None
+
+
+def test_login_limit_holds_under_concurrent_attempts(db):
+    """Guesses sent at the same moment must not slip past the per-account limit."""
+    settings = get_settings()
+    attempts = 2 * settings.login_max_failures
+    make_customer()
+    start = threading.Barrier(attempts)
+
+    def guess(i: int) -> str | None:
+        start.wait(timeout=30)
+        return auth.log_in(EMAIL, f"{WRONG}-{i}", ip=f"198.51.100.{i + 1}").error
+
+    with ThreadPoolExecutor(max_workers=attempts) as pool:
+        errors = list(pool.map(guess, range(attempts)))
+
+    # At most login_max_failures passwords may be tried; the rest must be turned away.
+    assert errors.count("error.login_invalid") <= settings.login_max_failures, errors
+    assert errors.count("error.login_throttled") >= attempts - settings.login_max_failures
+
+
+def test_login_throttled_per_client_address_across_emails(db):
+    settings = get_settings()
+    ip_limit = settings.login_max_failures * auth.IP_FAILURE_FACTOR
+    assert ip_limit == 20
+    attacker = "203.0.113.66"
+    with clock.frozen_at(T0):
+        make_customer()
+        # Credential stuffing: one wrong try per address, never 5 on the same one.
+        for i in range(ip_limit):
+            result = auth.log_in(f"victim{i}@example.com", WRONG, ip=attacker)
+            assert result.error == "error.login_invalid", i
+
+        blocked = auth.log_in(EMAIL, PASSWORD, ip=attacker)
+        assert blocked.ok is False
+        assert blocked.error == "error.login_throttled"
+        assert blocked.retry_minutes > 0
+
+        # The account itself is not locked: its owner, elsewhere, still gets in.
+        assert auth.log_in(EMAIL, PASSWORD, ip="192.0.2.7").ok is True
+
+
+def test_reset_request_answers_the_same_for_existing_and_unknown_email(db):
+    customer = make_customer()
+
+    existing = auth.request_password_reset(EMAIL, ip="192.0.2.1")
+    unknown = auth.request_password_reset("nobody@example.com", ip="192.0.2.2")
+
+    assert existing == ResetRequestResult()
+    assert unknown == ResetRequestResult()
+    assert existing == unknown
+    mails = outbox("password_reset")
+    assert [(m.to_addr, m.customer_id) for m in mails] == [(EMAIL, customer.id)]
+    assert mails[0].subject == "Réinitialisation de votre mot de passe"
+    assert "/reset-password?token=" in mails[0].body_text
+    assert count(PasswordReset) == 1
+
+
+def test_reset_requests_limited_per_account(db):
+    settings = get_settings()
+    assert settings.reset_max_requests == 5
+    with clock.frozen_at(T0):
+        make_customer()
+        for i in range(settings.reset_max_requests):
+            assert auth.request_password_reset(EMAIL, ip=f"198.51.100.{i + 1}") == (
+                ResetRequestResult()
+            )
+        assert len(outbox("password_reset")) == 5
+
+        sixth = auth.request_password_reset(EMAIL, ip="198.51.100.77")
+        assert sixth == ResetRequestResult()
+        assert len(outbox("password_reset")) == 5
+        assert count(PasswordReset) == 5
+
+    # Once the window has passed, a request sends a link again.
+    window = timedelta(minutes=settings.reset_window_minutes)
+    with clock.frozen_at(T0 + window + timedelta(minutes=1)):
+        assert auth.request_password_reset(EMAIL, ip="198.51.100.77") == ResetRequestResult()
+    assert len(outbox("password_reset")) == 6
+
+
+def test_reset_requests_limited_per_client_address(db):
+    settings = get_settings()
+    ip_limit = settings.reset_max_requests * auth.IP_FAILURE_FACTOR
+    assert ip_limit == 20
+    asker = "203.0.113.66"
+    with clock.frozen_at(T0):
+        make_customer()
+        for i in range(ip_limit):
+            result = auth.request_password_reset(f"someone{i}@example.com", ip=asker)
+            assert result == ResetRequestResult(), i
+
+        throttled = auth.request_password_reset(EMAIL, ip=asker)
+        assert throttled.throttled is True
+        assert throttled.retry_minutes > 0
+        assert outbox("password_reset") == []
+
+        # Another address is not affected.
+        assert auth.request_password_reset(EMAIL, ip="192.0.2.7") == ResetRequestResult()
+        assert len(outbox("password_reset")) == 1

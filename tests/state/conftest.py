@@ -1,0 +1,87 @@
+"""Call Reflex event handlers directly, as the browser would by name, with a chosen cookie."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+
+import pytest
+import reflex as rx
+from reflex.istate.data import RouterData
+
+import o2portal.o2portal  # noqa: F401  (registers every page and state)
+from o2portal.db import transaction
+from o2portal.domain import auth, clock
+from o2portal.domain.passwords import hash_password
+from o2portal.models import Customer
+from o2portal.state.guards import SESSION_COOKIE
+
+PASSWORD = "State-tests-password-1"
+
+
+def make_state(state_cls: type[rx.State], token: str | None = None, path: str = "/"):
+    """A fresh state tree whose router carries this session cookie (or none)."""
+    root = rx.State(_reflex_internal_init=True)
+    headers = {"user-agent": "pytest"}
+    if token:
+        headers["cookie"] = f"{SESSION_COOKIE}={token}"
+    root.router = RouterData.from_router_data(
+        {"headers": headers, "ip": "192.0.2.10", "pathname": path, "asPath": path}
+    )
+    return root.get_substate(state_cls.get_full_name().split(".")[1:])
+
+
+def run(state: rx.State, handler: str, *args):
+    """Run a handler to the end, whatever its kind (plain, async, generator)."""
+    fn = type(state).event_handlers[handler].fn
+
+    async def drive():
+        result = fn(state, *args)
+        if inspect.isasyncgen(result):
+            return [item async for item in result]
+        if inspect.isgenerator(result):
+            return list(result)
+        if inspect.iscoroutine(result):
+            return await result
+        return result
+
+    return asyncio.run(drive())
+
+
+@pytest.fixture(scope="module")
+def password_hash() -> str:
+    return hash_password(PASSWORD)
+
+
+@pytest.fixture
+def people(db, password_hash):
+    """Two customers and two staff members, each with a live session token."""
+    made = {}
+    with transaction() as session:
+        for key, role in (
+            ("alice", "customer"),
+            ("bob", "customer"),
+            ("sam", "support"),
+            ("ada", "admin"),
+        ):
+            person = Customer(
+                email=f"{key}@example.fr",
+                email_verified_at=clock.now(),
+                password_hash=password_hash,
+                role=role,
+                first_name=key.title(),
+                last_name="Test",
+                phone="+33612345678",
+                address_line1="1 rue de la Paix",
+                postal_code="75002",
+                city="Paris",
+            )
+            session.add(person)
+            session.flush()
+            made[key] = person
+    tokens = {}
+    for key, person in made.items():
+        result = auth.log_in(person.email, PASSWORD, ip="192.0.2.10")
+        assert result.ok, result
+        tokens[key] = auth.exchange_ticket(result.ticket).token
+    return {"customer": made, "token": tokens}

@@ -1,0 +1,363 @@
+"""Sign-up, email verification, log-in tickets and sessions, on the real database."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from o2portal.domain import auth, clock
+from o2portal.domain.errors import InvalidInput
+from o2portal.domain.passwords import check_password, token_hash
+from o2portal.models import (
+    AuthAttempt,
+    Customer,
+    EmailVerification,
+    LoginTicket,
+    OutboxEmail,
+    UserSession,
+)
+from o2portal.settings import get_settings
+from tests.unit.helpers import (
+    EMAIL,
+    PASSWORD,
+    count,
+    get_customer,
+    link_token,
+    make_customer,
+    open_session,
+    outbox,
+    rows,
+    signup_form,
+    update_customer,
+)
+
+T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+
+# ---------------------------------------------------------------- sign-up
+
+
+def test_sign_up_saves_customer_with_e164_phone_and_bcrypt_hash(db):
+    customer = make_customer(email="Jean.Dupont@Example.COM")
+
+    saved = get_customer(customer.id)
+    assert saved.email == "jean.dupont@example.com"
+    assert saved.phone == "+33612345678"
+    assert saved.postal_code == "75011"
+    assert saved.country == "FR"
+    assert saved.role == "customer"
+    assert saved.account_type == "particulier"
+    assert saved.company_name is None and saved.siret is None
+    assert saved.email_verified_at is None
+    assert saved.terms_accepted_at is not None
+    match = re.fullmatch(r"\$2b\$(\d\d)\$[./A-Za-z0-9]{53}", saved.password_hash)
+    assert match, saved.password_hash
+    assert int(match.group(1)) >= 12
+    assert PASSWORD not in saved.password_hash
+    assert check_password(PASSWORD, saved.password_hash)
+
+
+def test_sign_up_queues_one_welcome_email_without_the_password(db):
+    customer = make_customer()
+
+    mails = outbox()
+    assert len(mails) == 1
+    mail = mails[0]
+    assert mail.kind == "welcome"
+    assert mail.status == "pending"
+    assert mail.customer_id == customer.id
+    assert mail.to_addr == EMAIL
+    assert mail.subject == "Votre compte client o2portal"
+    assert EMAIL in mail.body_text
+    assert "/verify-email?token=" in mail.body_text
+    assert PASSWORD not in mail.body_text
+    # The link carries a token whose keyed hash, not the token, is stored.
+    token = link_token(mail.body_text, "/verify-email")
+    (verification,) = rows(EmailVerification)
+    assert verification.customer_id == customer.id
+    assert verification.email == EMAIL
+    assert verification.token_hash == token_hash(token)
+    assert verification.token_hash != token
+
+
+def test_sign_up_company_keeps_siret_and_vat(db):
+    customer = make_customer(
+        account_type="entreprise",
+        company_name="Dupont SARL",
+        siret="732 829 320 00074",
+        vat_number="FR 44 732829320",
+    )
+    saved = get_customer(customer.id)
+    assert saved.company_name == "Dupont SARL"
+    assert saved.siret == "73282932000074"
+    assert saved.vat_number == "FR44732829320"
+
+
+def test_duplicate_email_refused_and_nothing_saved(db):
+    first = make_customer()
+    with pytest.raises(InvalidInput) as exc:
+        auth.sign_up(signup_form(email="  JEAN.Dupont@example.com", first_name="Autre"))
+    assert exc.value.errors == {"email": "error.email_taken"}
+    assert count(Customer) == 1
+    assert count(OutboxEmail) == 1
+    assert count(EmailVerification) == 1
+    assert get_customer(first.id).first_name == "Jean"
+
+
+@pytest.mark.parametrize(
+    ("form", "errors"),
+    [
+        pytest.param(
+            auth.SignupForm(),
+            {
+                "first_name": "error.required",
+                "last_name": "error.required",
+                "email": "error.required",
+                "phone": "error.required",
+                "address_line1": "error.required",
+                "postal_code": "error.required",
+                "city": "error.required",
+                "password": "error.required",
+                "accept_terms": "error.terms_required",
+            },
+            id="empty",
+        ),
+        pytest.param(signup_form(phone="123"), {"phone": "error.phone_invalid"}, id="bad-phone"),
+        pytest.param(
+            signup_form(
+                account_type="entreprise", company_name="Dupont SARL", siret="73282932000075"
+            ),
+            {"siret": "error.siret_invalid"},
+            id="bad-siret",
+        ),
+        pytest.param(
+            signup_form(account_type="entreprise", company_name="Dupont SARL"),
+            {"siret": "error.required"},
+            id="missing-siret",
+        ),
+        pytest.param(
+            signup_form(password_confirm="Correct-Horse-43"),
+            {"password_confirm": "error.password_mismatch"},
+            id="password-mismatch",
+        ),
+        pytest.param(
+            signup_form(accept_terms=False),
+            {"accept_terms": "error.terms_required"},
+            id="terms-not-accepted",
+        ),
+        pytest.param(
+            signup_form(email="bad@", postal_code="7501", accept_terms=False),
+            {
+                "email": "error.email_invalid",
+                "postal_code": "error.postal_code_fr",
+                "accept_terms": "error.terms_required",
+            },
+            id="several-at-once",
+        ),
+        pytest.param(
+            signup_form(account_type="admin"),
+            {"account_type": "error.choice_invalid"},
+            id="bad-account-type",
+        ),
+        pytest.param(
+            signup_form(country="XX"), {"country": "error.country_invalid"}, id="bad-country"
+        ),
+    ],
+)
+def test_sign_up_bad_input_gives_field_errors_and_saves_nothing(db, form, errors):
+    with pytest.raises(InvalidInput) as exc:
+        auth.sign_up(form)
+    assert exc.value.errors == errors
+    assert count(Customer) == 0
+    assert count(OutboxEmail) == 0
+    assert count(EmailVerification) == 0
+
+
+# ---------------------------------------------------------------- email verification
+
+
+def _verify_token() -> str:
+    (mail,) = outbox("welcome")
+    return link_token(mail.body_text, "/verify-email")
+
+
+def test_verify_email_consumes_the_token_once(db):
+    customer = make_customer()
+    token = _verify_token()
+
+    assert auth.verify_email("not-the-token") is False
+    assert get_customer(customer.id).email_verified_at is None
+
+    assert auth.verify_email(token) is True
+    assert get_customer(customer.id).email_verified_at is not None
+    assert auth.verify_email(token) is False
+
+
+def test_verify_email_link_expires_after_48_hours(db):
+    with clock.frozen_at(T0):
+        customer = make_customer()
+    token = _verify_token()
+
+    with clock.frozen_at(T0 + timedelta(hours=49)):
+        assert auth.verify_email(token) is False
+    assert get_customer(customer.id).email_verified_at is None
+
+    # The same, unused token still works inside its 48 hours: the refusal was the age.
+    with clock.frozen_at(T0 + timedelta(hours=47)):
+        assert auth.verify_email(token) is True
+    assert get_customer(customer.id).email_verified_at == T0 + timedelta(hours=47)
+
+
+# ---------------------------------------------------------------- log-in
+
+
+def test_log_in_right_and_wrong_password(db):
+    make_customer()
+
+    good = auth.log_in("  Jean.Dupont@Example.com ", PASSWORD, ip="192.0.2.1")
+    assert good.ok is True
+    assert good.error is None
+    assert isinstance(good.ticket, str) and len(good.ticket) >= 40
+
+    bad = auth.log_in(EMAIL, "Wrong-Horse-42", ip="192.0.2.1")
+    assert bad.ok is False
+    assert bad.ticket is None
+    assert bad.error == "error.login_invalid"
+
+    # An unknown address gets the very same answer (no account enumeration).
+    unknown = auth.log_in("nobody@example.com", PASSWORD, ip="192.0.2.1")
+    assert unknown == bad
+
+    attempts = rows(AuthAttempt)
+    assert [(a.email, a.success) for a in attempts] == [
+        (EMAIL, True),
+        (EMAIL, False),
+        ("nobody@example.com", False),
+    ]
+    assert count(LoginTicket) == 1
+
+
+def test_exchange_ticket_works_once(db):
+    make_customer()
+    result = auth.log_in(EMAIL, PASSWORD, ip="192.0.2.1", next_path="/invoices")
+    assert result.ok
+
+    new = auth.exchange_ticket(result.ticket)
+    assert new is not None
+    assert new.next_path == "/invoices"
+    assert new.max_age_seconds == get_settings().session_days * 86400
+    assert new.token != result.ticket
+    assert auth.exchange_ticket(result.ticket) is None
+    assert count(UserSession) == 1
+
+
+def test_exchange_ticket_refused_after_61_seconds(db):
+    make_customer()
+    with clock.frozen_at(T0):
+        result = auth.log_in(EMAIL, PASSWORD, ip="192.0.2.1")
+    assert result.ok
+
+    with clock.frozen_at(T0 + timedelta(seconds=61)):
+        assert auth.exchange_ticket(result.ticket) is None
+    assert count(UserSession) == 0
+
+    # Unused, it was still good at 59 s: the refusal above was the ticket's age.
+    with clock.frozen_at(T0 + timedelta(seconds=59)):
+        assert auth.exchange_ticket(result.ticket) is not None
+
+
+def test_login_ticket_only_redirects_inside_the_site(db):
+    make_customer()
+    result = auth.log_in(EMAIL, PASSWORD, next_path="//evil.example/steal")
+    assert auth.exchange_ticket(result.ticket).next_path == "/"
+
+
+@pytest.mark.parametrize(
+    ("path", "safe"),
+    [
+        ("/services/3", "/services/3"),
+        ("/invoices?page=2", "/invoices?page=2"),
+        ("https://evil.example/", "/"),
+        ("//evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+        ("", "/"),
+        (None, "/"),
+    ],
+)
+def test_safe_next_path(path, safe):
+    assert auth.safe_next_path(path) == safe
+
+
+# ---------------------------------------------------------------- sessions
+
+
+def test_resolve_session_then_log_out(db):
+    customer = make_customer()
+    token = open_session()
+
+    current = auth.resolve_session(token)
+    assert current is not None
+    assert current.customer.id == customer.id
+    assert current.customer.email == EMAIL
+    assert current.impersonator_id is None
+    assert auth.resolve_session("forged-" + token) is None
+
+    auth.log_out(token)
+    assert auth.resolve_session(token) is None
+    (row,) = rows(UserSession)
+    assert row.revoked_at is not None
+
+
+def test_session_expires_after_session_days(db):
+    make_customer()
+    with clock.frozen_at(T0):
+        token = open_session()
+    days = get_settings().session_days
+    assert days == 14
+
+    with clock.frozen_at(T0 + timedelta(days=days) - timedelta(minutes=1)):
+        assert auth.resolve_session(token) is not None
+    with clock.frozen_at(T0 + timedelta(days=days)):
+        assert auth.resolve_session(token) is None
+    with clock.frozen_at(T0 + timedelta(days=days + 1)):
+        assert auth.resolve_session(token) is None
+
+
+def test_disabled_customer_cannot_log_in_and_loses_sessions(db):
+    customer = make_customer()
+    token = open_session()
+    update_customer(customer.id, disabled_at=clock.now())
+
+    result = auth.log_in(EMAIL, PASSWORD, ip="192.0.2.1")
+    assert result.ok is False
+    assert result.ticket is None
+    assert result.error == "error.account_disabled"
+    assert count(LoginTicket) == 1  # only the one from before
+    assert auth.resolve_session(token) is None
+
+
+def test_session_token_is_stored_hashed(db):
+    make_customer()
+    result = auth.log_in(EMAIL, PASSWORD, ip="192.0.2.1")
+    new = auth.exchange_ticket(result.ticket)
+
+    (session_row,) = rows(UserSession)
+    assert session_row.token_hash != new.token
+    assert new.token not in session_row.token_hash
+    assert re.fullmatch(r"[0-9a-f]{64}", session_row.token_hash)
+    assert session_row.token_hash == token_hash(new.token)
+
+    (ticket_row,) = rows(LoginTicket)
+    assert ticket_row.ticket_hash != result.ticket
+    assert ticket_row.ticket_hash == token_hash(result.ticket)
+
+
+def test_each_log_in_gives_a_new_session_token(db):
+    make_customer()
+    first = open_session()
+    second = open_session()
+    assert first != second
+    assert auth.resolve_session(first).session_id != auth.resolve_session(second).session_id
