@@ -165,14 +165,11 @@ def sign_up(form: SignupForm, *, ip: str | None = None, language: str = "fr") ->
             session.add(customer)
             session.flush()
             _add_verification(session, customer, verify_token)
-            subject, body = emails.welcome(customer.first_name, customer.email, verify_token)
-            mailer.queue_email(
+            mailer.queue_for_customer(
                 session,
-                to=customer.email,
-                subject=subject,
-                body=body,
-                kind="welcome",
-                customer_id=customer.id,
+                customer,
+                "welcome",
+                emails.welcome(customer.first_name, customer.email, verify_token),
             )
             audit.record(session, "account.signup", actor=customer, ip=ip)
     except IntegrityError:
@@ -214,14 +211,8 @@ def resend_verification(customer_id: int) -> bool:
         if recent is not None:
             return False
         _add_verification(session, customer, token)
-        subject, body = emails.verify_again(customer.first_name, token)
-        mailer.queue_email(
-            session,
-            to=customer.email,
-            subject=subject,
-            body=body,
-            kind="verify_email",
-            customer_id=customer.id,
+        mailer.queue_for_customer(
+            session, customer, "verify_email", emails.verify_again(customer.first_name, token)
         )
     return True
 
@@ -539,16 +530,11 @@ def request_password_reset(email: str, *, ip: str = "") -> ResetRequestResult:
                 ip=ip,
             )
         )
-        subject, body = emails.password_reset(
-            customer.first_name, token, settings.reset_link_minutes
-        )
-        mailer.queue_email(
+        mailer.queue_for_customer(
             session,
-            to=customer.email,
-            subject=subject,
-            body=body,
-            kind="password_reset",
-            customer_id=customer.id,
+            customer,
+            "password_reset",
+            emails.password_reset(customer.first_name, token, settings.reset_link_minutes),
         )
         audit.record(session, "auth.reset_requested", customer_id=customer.id, ip=ip)
     return ResetRequestResult()
@@ -613,13 +599,7 @@ def reset_password(token: str, password: str, confirm: str, *, ip: str | None = 
             .values(used_at=clock.now())
         )
         revoke_sessions(session, customer.id)
-        subject, body = emails.password_changed(customer.first_name)
-        mailer.queue_email(
-            session,
-            to=customer.email,
-            subject=subject,
-            body=body,
-            kind="password_changed",
-            customer_id=customer.id,
+        mailer.queue_for_customer(
+            session, customer, "password_changed", emails.password_changed(customer.first_name)
         )
         audit.record(session, "auth.password_reset", actor=customer, ip=ip)

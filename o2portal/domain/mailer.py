@@ -58,6 +58,16 @@ def queue_email(
     return mail
 
 
+def queue_for_customer(
+    session: Session, customer: Customer, kind: str, message: tuple[str, str]
+) -> OutboxEmail:
+    """Queue (subject, body) to the address on the customer's fiche."""
+    subject, body = message
+    return queue_email(
+        session, to=customer.email, subject=subject, body=body, kind=kind, customer_id=customer.id
+    )
+
+
 def _build_message(mail: OutboxEmail) -> EmailMessage:
     settings = get_settings()
     msg = EmailMessage()

@@ -27,6 +27,15 @@ from o2portal.state.auth import (
 NO_ERRORS = None  # the login form answers with one message, never per field
 
 
+def new_password_fields(errors, label_key: str) -> list[rx.Component]:
+    """A new password and its confirmation (sign-up and reset)."""
+    common = {"type": "password", "autocomplete": "new-password", "max_length": 128}
+    return [
+        text_field("password", label_key, errors, hint="hint.password", **common),
+        text_field("password_confirm", "field.password_confirm", errors, **common),
+    ]
+
+
 def login_page() -> rx.Component:
     return public_layout(
         form_card(
@@ -159,23 +168,7 @@ def _signup_form() -> rx.Component:
                 spacing="3",
                 width="100%",
             ),
-            text_field(
-                "password",
-                "field.password",
-                errors,
-                type="password",
-                autocomplete="new-password",
-                hint="hint.password",
-                max_length=128,
-            ),
-            text_field(
-                "password_confirm",
-                "field.password_confirm",
-                errors,
-                type="password",
-                autocomplete="new-password",
-                max_length=128,
-            ),
+            *new_password_fields(errors, "field.password"),
             checkbox_field("accept_terms", "field.accept_terms", errors),
             submit_button("signup.submit", SignupState.busy),
             spacing="3",
@@ -263,23 +256,7 @@ def reset_password_page() -> rx.Component:
                 ResetPasswordState.link_ok,
                 rx.form(
                     rx.vstack(
-                        text_field(
-                            "password",
-                            "field.new_password",
-                            errors,
-                            type="password",
-                            autocomplete="new-password",
-                            hint="hint.password",
-                            max_length=128,
-                        ),
-                        text_field(
-                            "password_confirm",
-                            "field.password_confirm",
-                            errors,
-                            type="password",
-                            autocomplete="new-password",
-                            max_length=128,
-                        ),
+                        *new_password_fields(errors, "field.new_password"),
                         field_error(errors, "token"),
                         submit_button("reset.submit"),
                         spacing="3",

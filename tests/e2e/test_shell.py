@@ -94,3 +94,32 @@ def test_every_form_field_has_a_visible_label(page):
             assert field_id, f"{path}: an input without id"
             label = page.locator(f"label[for='{field_id}']")
             expect(label).to_be_visible()
+
+
+def test_websocket_refuses_other_origins(base_url):
+    import base64
+    import http.client
+    import os
+    from urllib.parse import urlsplit
+
+    host = urlsplit(base_url)
+
+    def handshake(origin: str) -> int:
+        conn = http.client.HTTPConnection(host.hostname, host.port, timeout=10)
+        conn.request(
+            "GET",
+            "/_event/?EIO=4&transport=websocket",
+            headers={
+                "Origin": origin,
+                "Connection": "Upgrade",
+                "Upgrade": "websocket",
+                "Sec-WebSocket-Version": "13",
+                "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode(),
+            },
+        )
+        status = conn.getresponse().status
+        conn.close()
+        return status
+
+    assert handshake(base_url) == 101
+    assert handshake("http://evil.example") != 101
