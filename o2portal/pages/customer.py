@@ -6,6 +6,7 @@ import reflex as rx
 
 from o2portal.components.i18n import t
 from o2portal.components.layout import customer_layout
+from o2portal.components.markdown import safe_markdown
 from o2portal.components.tables import data_table, section, status_badge
 from o2portal.state.dashboard import DashboardState
 from o2portal.state.invoices import InvoicesState
@@ -26,7 +27,7 @@ def dashboard_page() -> rx.Component:
             DashboardState.announcements,
             lambda a: rx.callout.root(
                 rx.callout.icon(rx.icon("megaphone")),
-                rx.callout.text(rx.text(a["title"], weight="bold"), rx.markdown(a["body"])),
+                rx.callout.text(rx.text(a["title"], weight="bold"), safe_markdown(a["body"])),
                 color_scheme=rx.cond(a["level"] == "warning", "orange", "blue"),
                 width="100%",
             ),

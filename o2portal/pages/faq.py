@@ -6,6 +6,7 @@ import reflex as rx
 
 from o2portal.components.i18n import t
 from o2portal.components.layout import customer_layout, public_layout
+from o2portal.components.markdown import safe_markdown
 from o2portal.state.faq import FaqState
 from o2portal.state.session import SessionState
 
@@ -38,8 +39,7 @@ def _content() -> rx.Component:
                             align="center",
                             wrap="wrap",
                         ),
-                        # Markdown written by staff; raw HTML is not rendered by rx.markdown.
-                        content=rx.markdown(e["answer"]),
+                        content=safe_markdown(e["answer"]),
                         value=e["id"],
                     ),
                 ),

@@ -123,3 +123,24 @@ def test_websocket_refuses_other_origins(base_url):
 
     assert handshake(base_url) == 101
     assert handshake("http://evil.example") != 101
+
+
+def test_html_in_faq_answers_is_shown_as_text(page):
+    from o2portal.db import transaction
+    from o2portal.models import FaqEntry
+
+    with transaction() as session:
+        entry = FaqEntry(
+            topic="Test",
+            question="Question piégée zzqx",
+            answer='<img src=x onerror="window.__pwned=1"> <b>gras</b> [lien](javascript:alert(1))',
+        )
+        session.add(entry)
+    page.goto("/faq")
+    page.locator("#faq-search").fill("zzqx")
+    page.get_by_text("Question piégée zzqx").click()
+    answer = page.locator("#faq-list")
+    expect(answer).to_contain_text("<b>gras</b>")
+    assert answer.locator("img").count() == 0
+    assert answer.locator("a[href^='javascript']").count() == 0
+    assert page.evaluate("window.__pwned === undefined")
