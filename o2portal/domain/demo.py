@@ -14,20 +14,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session, select
-from stdnum.eu import vat as eu_vat
 
 from o2portal.db import transaction
 from o2portal.domain import clock
+from o2portal.domain.billing import customer_snapshot, issue_invoice, vat_cents, vat_rule
 from o2portal.domain.catalog_data import ensure_catalogue
 from o2portal.domain.faq_content import ensure_faq
 from o2portal.domain.passwords import hash_password
+from o2portal.domain.payments import vault_test_card
 from o2portal.models import (
     Announcement,
     Customer,
     HostingOffer,
-    Invoice,
-    InvoiceLine,
-    NumberSequence,
     Order,
     OrderLine,
     Payment,
@@ -40,16 +38,11 @@ from o2portal.models import (
     TicketMessage,
     TldPrice,
 )
-from o2portal.settings import get_settings
 
 DEMO_PASSWORD = "Demo-o2portal-2026"
 ADMIN_EMAIL = "admin@o2portal.example"
 NAMESERVERS = ["ns1.o2portal.example", "ns2.o2portal.example"]
 RESERVED_NAMES = ["google.fr", "o2portal.fr", "o2portal.com", "o2portal.eu"]
-FRENCH_VAT_BP = 2000
-REVERSE_CHARGE_MENTION = (
-    "Autoliquidation – article 283-2 du CGI / article 196 de la directive 2006/112/CE"
-)
 
 
 @dataclass(frozen=True)
@@ -343,11 +336,12 @@ def _add_saved_cards(session: Session, people: dict[str, Customer]) -> None:
     """Auto-renewal needs a saved card: the local test gateway's success card."""
     year = clock.today().year
     for key in ("client", "business"):
+        token = vault_test_card(session, "4242424242424242", 12, year + 3)
         session.add(
             SavedCard(
                 customer_id=people[key].id,
-                gateway_token=f"test_card_{secrets.token_hex(8)}",
-                brand="visa",
+                gateway_token=token,
+                brand="Visa",
                 last4="4242",
                 exp_month=12,
                 exp_year=year + 3,
@@ -493,27 +487,7 @@ class _Totals:
 
     @property
     def vat(self) -> int:
-        return _vat_cents(self.ht, self.vat_rate_bp)
-
-
-def _vat_cents(ht_cents: int, rate_bp: int) -> int:
-    """VAT on an amount, rounded half up to the cent."""
-    return (ht_cents * rate_bp + 5000) // 10000
-
-
-def _vat_for(customer: Customer) -> tuple[int, str | None]:
-    """(rate in basis points, invoice mention): FR 20 %, EU business reverse charge, else none.
-
-    A demo-only copy of the billing rule, so the seed does not depend on checkout code.
-    """
-    if customer.country == "FR":
-        return FRENCH_VAT_BP, None
-    in_eu = customer.country.lower() in eu_vat.MEMBER_STATES
-    if not in_eu:
-        return 0, None
-    if customer.account_type != "particulier" and eu_vat.is_valid(customer.vat_number or ""):
-        return 0, REVERSE_CHARGE_MENTION
-    return FRENCH_VAT_BP, None
+        return vat_cents(self.ht, self.vat_rate_bp)
 
 
 def _years_text(years: int) -> str:
@@ -577,35 +551,6 @@ def _describe_domain(session: Session, spec: LineSpec, product: Product):
     return text, product.name, tld.register_cents * spec.years, details
 
 
-def _customer_snapshot(customer: Customer) -> dict:
-    return {
-        "name": customer.display_name,
-        "first_name": customer.first_name,
-        "last_name": customer.last_name,
-        "company_name": customer.company_name,
-        "email": customer.email,
-        "address_line1": customer.address_line1,
-        "address_line2": customer.address_line2,
-        "postal_code": customer.postal_code,
-        "city": customer.city,
-        "country": customer.country,
-        "siret": customer.siret,
-        "vat_number": customer.vat_number,
-    }
-
-
-def _seller_snapshot() -> dict:
-    settings = get_settings()
-    return {
-        "name": settings.seller_name,
-        "address": settings.seller_address,
-        "siret": settings.seller_siret,
-        "vat_number": settings.seller_vat_number,
-        "legal_form": settings.seller_legal_form,
-        "rcs": settings.seller_rcs,
-    }
-
-
 def _add_orders(session: Session, people: dict[str, Customer], products: dict) -> None:
     # Oldest first, so that invoice numbers follow the issue dates.
     floor = _year_start() + timedelta(hours=1)
@@ -631,7 +576,8 @@ def _add_order(
     moment: datetime,
 ) -> None:
     customer = people[spec.owner]
-    rate_bp, mention = _vat_for(customer)
+    rule = vat_rule(customer)
+    rate_bp, mention = rule.rate_bp, rule.mention
     totals = _Totals(rate_bp, mention)
     totals.lines = [
         _priced_line(session, line, products[line.product], rate_bp) for line in spec.lines
@@ -648,7 +594,7 @@ def _add_order(
         total_ttc_cents=totals.ht + totals.vat,
         vat_rate_bp=rate_bp,
         vat_mention=mention,
-        billing_snapshot_json=json.dumps(_customer_snapshot(customer), ensure_ascii=False),
+        billing_snapshot_json=json.dumps(customer_snapshot(customer), ensure_ascii=False),
         withdrawal_waived_at=ordered_at if customer.account_type == "particulier" else None,
         terms_accepted_at=ordered_at,
         created_at=ordered_at,
@@ -661,7 +607,7 @@ def _add_order(
         session.add(line)
     if spec.paid:
         _add_payment(session, order, people["admin"], moment)
-        _issue_invoice(session, order, customer, totals.lines, moment)
+        issue_invoice(session, order, method=order.payment_method, paid_at=moment)
 
 
 def _add_payment(session: Session, order: Order, staff: Customer, moment: datetime) -> None:
@@ -681,58 +627,6 @@ def _add_payment(session: Session, order: Order, staff: Customer, moment: dateti
             recorded_by_id=None if by_card else staff.id,
         )
     )
-
-
-def _next_invoice_number(session: Session, year: int) -> tuple[int, str]:
-    """Take the next number of the year's gap-free invoice sequence."""
-    sequence = session.get(NumberSequence, ("F", year))
-    if sequence is None:
-        sequence = NumberSequence(kind="F", year=year, last_number=0)
-    sequence.last_number += 1
-    session.add(sequence)
-    session.flush()
-    return sequence.last_number, f"F{year}-{sequence.last_number:06d}"
-
-
-def _issue_invoice(
-    session: Session,
-    order: Order,
-    customer: Customer,
-    lines: list[OrderLine],
-    moment: datetime,
-) -> None:
-    year = clock.today().year
-    seq, number = _next_invoice_number(session, year)
-    invoice = Invoice(
-        number=number,
-        year=year,
-        sequence=seq,
-        order_id=order.id,
-        customer_id=customer.id,
-        issued_at=moment,
-        paid_at=moment,
-        payment_method=order.payment_method,
-        total_ht_cents=order.total_ht_cents,
-        total_vat_cents=order.total_vat_cents,
-        total_ttc_cents=order.total_ttc_cents,
-        vat_rate_bp=order.vat_rate_bp,
-        vat_mention=order.vat_mention,
-        seller_snapshot_json=json.dumps(_seller_snapshot(), ensure_ascii=False),
-        customer_snapshot_json=json.dumps(_customer_snapshot(customer), ensure_ascii=False),
-    )
-    session.add(invoice)
-    session.flush()
-    for line in lines:
-        session.add(
-            InvoiceLine(
-                invoice_id=invoice.id,
-                description=line.description,
-                quantity=line.quantity,
-                unit_price_ht_cents=line.unit_price_ht_cents,
-                vat_rate_bp=line.vat_rate_bp,
-                total_ht_cents=line.total_ht_cents,
-            )
-        )
 
 
 # --- Tickets and announcement -----------------------------------------------------

@@ -74,3 +74,42 @@ et contactez le support.
 L'équipe o2portal
 """
     return subject, body
+
+
+_METHOD_TEXT = {
+    "transfer": """Pour le régler par virement, indiquez la référence {reference} dans le libellé :
+  IBAN : FR76 3000 4000 0100 0000 0000 000 — BIC : BNPAFRPPXXX
+  Titulaire : O2Portal SAS""",
+    "cheque": """Pour le régler par chèque, libellez-le à l'ordre de O2Portal SAS, notez la
+référence {reference} au dos et envoyez-le à l'adresse de nos bureaux.""",
+}
+
+
+def invoice_issued(first_name: str, number: str, total_ttc: str) -> tuple[str, str]:
+    subject = f"Votre facture {number}"
+    body = f"""Bonjour {first_name},
+
+Merci pour votre paiement de {total_ttc} TTC. Votre facture {number} est disponible
+en PDF dans votre espace client, rubrique Factures :
+{_link("/invoices")}
+
+L'équipe o2portal
+"""
+    return subject, body
+
+
+def order_form(first_name: str, reference: str, total_ttc: str, method: str) -> tuple[str, str]:
+    subject = f"Votre bon de commande {reference}"
+    how = _METHOD_TEXT.get(method, _METHOD_TEXT["transfer"]).format(reference=reference)
+    body = f"""Bonjour {first_name},
+
+Votre bon de commande {reference} d'un montant de {total_ttc} TTC est enregistré.
+{how}
+
+Dès réception du paiement, nous l'enregistrons : la facture est émise et vos services
+sont prolongés. Vous pouvez aussi le régler par carte depuis la rubrique Factures :
+{_link("/invoices")}
+
+L'équipe o2portal
+"""
+    return subject, body

@@ -15,6 +15,8 @@ from o2portal.models.audit import AuditEvent
 from o2portal.models.billing import (
     CreditLedgerEntry,
     CreditNote,
+    GatewayCard,
+    GatewayCharge,
     Invoice,
     InvoiceLine,
     NumberSequence,
@@ -48,6 +50,8 @@ __all__ = [
     "Customer",
     "EmailVerification",
     "FaqEntry",
+    "GatewayCard",
+    "GatewayCharge",
     "HostingOffer",
     "Invoice",
     "InvoiceLine",

@@ -1,0 +1,378 @@
+"""Paying an order form: one path for renewals, orders and unpaid order forms.
+
+A card payment runs in three steps so that no database lock is held while the gateway
+answers: (1) one transaction checks everything, writes the order form and a payment
+"processing"; (2) the gateway charges; (3) one transaction turns the payment into an
+invoice and applies the order (or, on a refusal, takes back what step 1 wrote). The
+idempotency key makes a second click or a replay land on the same order form, and an
+order form never has two payments processing at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, col, delete, select
+
+from o2portal.db import transaction
+from o2portal.domain import audit, billing, clock, emails, mailer
+from o2portal.domain.errors import InvalidInput, NotAllowed
+from o2portal.domain.expiry import renewal_dates
+from o2portal.domain.formatting import money
+from o2portal.domain.payments import (
+    METHODS,
+    OFFLINE_METHODS,
+    ChargeResult,
+    PaymentChoice,
+    card_gateway,
+)
+from o2portal.models import Customer, Order, OrderLine, Payment, Product, SavedCard
+
+RENEWAL_ACTIONS = ("renew",)
+
+
+@dataclass
+class PaymentOutcome:
+    status: str  # paid | pending | declined | retry | refused
+    order_id: int | None = None
+    invoice_number: str | None = None
+    message_key: str | None = None
+    new_expiries: dict[int, date] | None = None
+
+
+# build(session, customer, idempotency_key) writes the order form and its lines.
+BuildOrder = Callable[[Session, Customer, str], Order]
+
+
+def place_and_pay(
+    *, customer_id: int, key: str, choice: PaymentChoice, build: BuildOrder, ip: str | None = None
+) -> PaymentOutcome:
+    """Write a new order form with `build` and pay it. On a card refusal nothing stays."""
+    _check_choice(choice)
+    key = _clean_key(key)
+    with transaction() as session:
+        existing = session.exec(select(Order).where(Order.idempotency_key == key)).first()
+        if existing is not None:
+            if existing.customer_id != customer_id:
+                raise NotAllowed("idempotency key of another customer")
+            return outcome_of(session, existing)
+        customer = _customer(session, customer_id)
+        order = build(session, customer, key)
+        audit.record(
+            session, "order.created", actor=customer, target_type="order", target_id=order.id, ip=ip
+        )
+        started = _start_payment(session, order, customer, choice, key, ip)
+    if isinstance(started, PaymentOutcome):
+        return started
+    return _charge_and_finish(started, choice, discard_order=True, ip=ip)
+
+
+def pay_order(
+    *, customer_id: int, order_id: int, choice: PaymentChoice, key: str, ip: str | None = None
+) -> PaymentOutcome:
+    """Pay an existing unpaid order form of the customer's. On a refusal it stays unpaid."""
+    _check_choice(choice)
+    key = _clean_key(key)
+    with transaction() as session:
+        order = session.exec(select(Order).where(Order.id == order_id).with_for_update()).first()
+        if order is None or order.customer_id != customer_id:
+            raise NotAllowed("order of another customer")
+        if order.status != "unpaid":
+            return outcome_of(session, order)
+        customer = _customer(session, customer_id)
+        started = _start_payment(session, order, customer, choice, key, ip)
+    if isinstance(started, PaymentOutcome):
+        return started
+    return _charge_and_finish(started, choice, discard_order=False, ip=ip)
+
+
+def outcome_of(session: Session, order: Order) -> PaymentOutcome:
+    """What a replayed request answers: the order form as it stands."""
+    if order.status == "paid":
+        invoice = billing.invoice_of_order(session, order.id)
+        return PaymentOutcome(
+            "paid",
+            order.id,
+            invoice.number if invoice else None,
+            "pay.done",
+            _expiries(session, order),
+        )
+    if _processing_payment(session, order.id) is not None:
+        return PaymentOutcome("pending", order.id, message_key="error.payment_in_progress")
+    return PaymentOutcome("pending", order.id, message_key="pay.pending_offline")
+
+
+def _check_choice(choice: PaymentChoice) -> None:
+    if choice.method not in METHODS:
+        raise InvalidInput({"method": "error.choice_invalid"})
+    if choice.method == "card" and choice.card is None:
+        raise InvalidInput({"card_number": "error.required"})
+
+
+def _clean_key(key: str) -> str:
+    key = (key or "").strip()
+    if not 8 <= len(key) <= 80:
+        raise ValueError("an idempotency key of 8 to 80 characters is needed")
+    return key
+
+
+def _customer(session: Session, customer_id: int) -> Customer:
+    customer = session.get(Customer, customer_id)
+    if customer is None or customer.disabled_at is not None:
+        raise NotAllowed("no such customer")
+    return customer
+
+
+def _processing_payment(session: Session, order_id: int) -> Payment | None:
+    return session.exec(
+        select(Payment).where(Payment.order_id == order_id, Payment.status == "processing")
+    ).first()
+
+
+@dataclass
+class _Started:
+    payment_id: int
+    order_id: int
+    customer_id: int
+    amount_cents: int
+    key: str
+    token: str | None
+
+
+def _start_payment(
+    session: Session,
+    order: Order,
+    customer: Customer,
+    choice: PaymentChoice,
+    key: str,
+    ip: str | None,
+) -> PaymentOutcome | _Started:
+    if _processing_payment(session, order.id) is not None:
+        return PaymentOutcome("pending", order.id, message_key="error.payment_in_progress")
+    if choice.method in OFFLINE_METHODS:
+        order.payment_method = choice.method
+        session.add(order)
+        _notify_order_form(session, customer, order)
+        return PaymentOutcome("pending", order.id, message_key=f"pay.pending_{choice.method}")
+    if choice.method == "credit":
+        if customer.credit_balance_cents < order.total_ttc_cents:
+            raise InvalidInput({"method": "error.credit_insufficient"})
+        payment = _payment(session, order, "credit", key, "succeeded")
+        billing.change_credit(
+            session,
+            customer.id,
+            -order.total_ttc_cents,
+            f"Règlement {billing.order_reference(order)}",
+            payment_id=payment.id,
+        )
+        invoice = complete_order(session, order, "credit", ip=ip)
+        return PaymentOutcome(
+            "paid", order.id, invoice.number, "pay.done", _expiries(session, order)
+        )
+    token = None
+    if choice.method == "saved_card":
+        card = session.get(SavedCard, choice.saved_card_id or 0)
+        if card is None or card.customer_id != customer.id or card.removed_at is not None:
+            raise InvalidInput({"method": "error.card_unknown"})
+        token = card.gateway_token
+    payment = _payment(session, order, "card", key, "processing")
+    return _Started(payment.id, order.id, customer.id, order.total_ttc_cents, key, token)
+
+
+def _payment(session: Session, order: Order, method: str, key: str, status: str) -> Payment:
+    payment = Payment(
+        order_id=order.id,
+        customer_id=order.customer_id,
+        method=method,
+        amount_cents=order.total_ttc_cents,
+        status=status,
+        idempotency_key=f"{key}:{order.id}:{clock.now().timestamp()}"[:100],
+        created_at=clock.now(),
+        completed_at=clock.now() if status == "succeeded" else None,
+    )
+    session.add(payment)
+    session.flush()
+    return payment
+
+
+def _charge_and_finish(
+    started: _Started, choice: PaymentChoice, *, discard_order: bool, ip: str | None
+) -> PaymentOutcome:
+    result = card_gateway().charge(
+        reference=started.key,
+        amount_cents=started.amount_cents,
+        card=choice.card if started.token is None else None,
+        token=started.token,
+        save=choice.save_card and started.token is None,
+    )
+    with transaction() as session:
+        payment = session.get(Payment, started.payment_id)
+        order = session.get(Order, started.order_id)
+        customer = session.get(Customer, started.customer_id)
+        if result.status == "succeeded":
+            return _card_succeeded(session, payment, order, customer, result, ip)
+        audit.record(
+            session,
+            "payment.refused",
+            actor=customer,
+            target_type="order",
+            target_id=order.id,
+            ip=ip,
+            outcome=result.status,
+            last4=result.last4,
+        )
+        session.delete(payment)
+        if discard_order:
+            session.exec(delete(OrderLine).where(OrderLine.order_id == order.id))
+            session.delete(order)
+        return PaymentOutcome(
+            result.status, None if discard_order else order.id, message_key=result.message_key
+        )
+
+
+def _card_succeeded(
+    session: Session,
+    payment: Payment,
+    order: Order,
+    customer: Customer,
+    result: ChargeResult,
+    ip: str | None,
+) -> PaymentOutcome:
+    payment.status = "succeeded"
+    payment.gateway_ref = result.charge_ref
+    payment.card_last4 = result.last4
+    payment.completed_at = clock.now()
+    session.add(payment)
+    if result.token:
+        session.add(
+            SavedCard(
+                customer_id=customer.id,
+                gateway_token=result.token,
+                brand=result.brand or "Carte",
+                last4=result.last4 or "",
+                exp_month=0,
+                exp_year=0,
+                created_at=clock.now(),
+            )
+        )
+    invoice = complete_order(session, order, "card", ip=ip)
+    return PaymentOutcome("paid", order.id, invoice.number, "pay.done", _expiries(session, order))
+
+
+def complete_order(session: Session, order: Order, method: str, *, ip: str | None = None):
+    """The order form is paid: issue the invoice (next number) and apply every line."""
+    now = clock.now()
+    order.status = "paid"
+    order.paid_at = now
+    order.payment_method = method
+    session.add(order)
+    invoice = billing.issue_invoice(session, order, method=method, paid_at=now)
+    lines = session.exec(select(OrderLine).where(OrderLine.order_id == order.id)).all()
+    for line in lines:
+        if line.action in RENEWAL_ACTIONS and line.product_id is not None:
+            _extend(session, line, order)
+    customer = session.get(Customer, order.customer_id)
+    mailer.queue_for_customer(
+        session,
+        customer,
+        "invoice",
+        emails.invoice_issued(customer.first_name, invoice.number, money(invoice.total_ttc_cents)),
+    )
+    audit.record(
+        session,
+        "order.paid",
+        customer_id=order.customer_id,
+        target_type="order",
+        target_id=order.id,
+        ip=ip,
+        method=method,
+        invoice=invoice.number,
+    )
+    return invoice
+
+
+def _extend(session: Session, line: OrderLine, order: Order) -> None:
+    product = session.exec(
+        select(Product).where(Product.id == line.product_id).with_for_update()
+    ).one()
+    dates = renewal_dates(product.kind, product.expiry_date, line.years, clock.today())
+    if dates is None:
+        raise InvalidInput({"years": "error.not_renewable"})
+    before = product.expiry_date
+    product.expiry_date = dates.new_expiry
+    if product.status in ("expired", "suspended"):
+        product.status = "active"
+        product.suspended_at = None
+        product.status_reason = None
+    session.add(product)
+    _cancel_duplicate_forms(session, product.id, order.id)
+    audit.record(
+        session,
+        "product.renewed",
+        customer_id=product.customer_id,
+        target_type="product",
+        target_id=product.id,
+        years=line.years,
+        before=before.isoformat(),
+        after=product.expiry_date.isoformat(),
+    )
+
+
+def _cancel_duplicate_forms(session: Session, product_id: int, paid_order_id: int) -> None:
+    """An unpaid renewal form for only this product is void once it is renewed otherwise,
+    so that a late transfer does not pay twice for the same period."""
+    candidates = session.exec(
+        select(Order)
+        .join(OrderLine, col(OrderLine.order_id) == col(Order.id))
+        .where(
+            OrderLine.product_id == product_id,
+            Order.status == "unpaid",
+            Order.id != paid_order_id,
+        )
+        .distinct()
+    ).all()
+    for other in candidates:
+        products = {
+            line.product_id
+            for line in session.exec(select(OrderLine).where(OrderLine.order_id == other.id))
+        }
+        if products == {product_id} and _processing_payment(session, other.id) is None:
+            other.status = "cancelled"
+            other.cancelled_at = clock.now()
+            session.add(other)
+            audit.record(
+                session,
+                "order.cancelled",
+                customer_id=other.customer_id,
+                target_type="order",
+                target_id=other.id,
+                reason="renewed by another order",
+            )
+
+
+def _expiries(session: Session, order: Order) -> dict[int, date]:
+    product_ids = [
+        line.product_id
+        for line in session.exec(select(OrderLine).where(OrderLine.order_id == order.id))
+        if line.product_id is not None
+    ]
+    if not product_ids:
+        return {}
+    products = session.exec(select(Product).where(col(Product.id).in_(product_ids))).all()
+    return {p.id: p.expiry_date for p in products}
+
+
+def _notify_order_form(session: Session, customer: Customer, order: Order) -> None:
+    mailer.queue_for_customer(
+        session,
+        customer,
+        "order_form",
+        emails.order_form(
+            customer.first_name,
+            billing.order_reference(order),
+            money(order.total_ttc_cents),
+            order.payment_method or "transfer",
+        ),
+    )

@@ -1,0 +1,64 @@
+"""Expiry arithmetic: the one place that says how dates move when a product is renewed.
+
+Rules (SPEC.md "Renewal"): renewing adds the period to the current expiry, so renewing
+early never loses a day; an expired hosting account (or server) renews from today; a
+domain renews at the normal price up to 30 days after expiry (from its old expiry date,
+as registries do), is restored with a fee up to 50 days, then it is released.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+DOMAIN_GRACE_DAYS = 30
+DOMAIN_RESTORE_DAYS = 50
+MAX_RENEWAL_YEARS = 3
+
+
+def add_years(day: date, years: int) -> date:
+    """The same day `years` later; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def domain_phase(expiry: date, today: date) -> str:
+    """active, grace (renewable at the normal price), restore (with a fee), or released."""
+    late = (today - expiry).days
+    if late <= 0:
+        return "active"
+    if late <= DOMAIN_GRACE_DAYS:
+        return "grace"
+    if late <= DOMAIN_RESTORE_DAYS:
+        return "restore"
+    return "released"
+
+
+@dataclass(frozen=True)
+class RenewalDates:
+    base: date  # the date the period is added to
+    new_expiry: date
+    needs_restore: bool  # a domain past its grace period pays the restoration fee
+
+
+def renewal_dates(kind: str, expiry: date, years: int, today: date) -> RenewalDates | None:
+    """Where a renewal of `years` takes the expiry; None when it can no longer be renewed."""
+    if not 1 <= years <= MAX_RENEWAL_YEARS:
+        raise ValueError("a renewal is for 1 to 3 years")
+    if kind == "domain":
+        phase = domain_phase(expiry, today)
+        if phase == "released":
+            return None
+        return RenewalDates(expiry, add_years(expiry, years), phase == "restore")
+    base = max(expiry, today)
+    return RenewalDates(base, add_years(base, years), False)
+
+
+def days_left(expiry: date, today: date) -> int:
+    return (expiry - today).days
+
+
+def release_date(expiry: date) -> date:
+    return expiry + timedelta(days=DOMAIN_RESTORE_DAYS + 1)
