@@ -4,6 +4,8 @@ from reflex.plugins.sitemap import SitemapPlugin
 from o2portal.settings import get_settings
 
 settings = get_settings()
+if settings.secure_cookies and settings.uses_demo_secret:
+    raise SystemExit("O2PORTAL_SECRET_KEY must be set to a secret value when serving over https.")
 
 config = rx.Config(
     app_name="o2portal",
@@ -11,6 +13,7 @@ config = rx.Config(
     show_built_with_reflex=False,
     # Only the portal's own pages may open the event websocket.
     cors_allowed_origins=[settings.base_url.rstrip("/")],
+    trusted_proxy_hops=settings.trusted_proxy_hops,
     plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="teal", radius="medium"))],
     disable_plugins=[SitemapPlugin],
 )

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
@@ -66,6 +66,14 @@ def transaction() -> Iterator[Session]:
         with Session(bind=conn, expire_on_commit=False) as session, conn.begin():
             yield session
             session.flush()
+
+
+def serialize_on(session: Session, name: str) -> None:
+    """Make concurrent write transactions about `name` (an account's sign-in counter, say)
+    run one after the other. SQLite's write transactions already do (BEGIN IMMEDIATE);
+    PostgreSQL takes a transaction-scoped advisory lock."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": name})
 
 
 @contextmanager

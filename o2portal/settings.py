@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     seller_legal_form: str = "SAS au capital de 100 000 €"
     seller_rcs: str = "RCS Clermont-Ferrand 510 961 139"
 
+    # Reverse proxies in front of the portal whose X-Forwarded-For is trusted (0: none).
+    trusted_proxy_hops: int = Field(default=0, ge=0, le=5)
     bcrypt_rounds: int = Field(default=12, ge=12, le=16)
     session_days: int = 14
     reset_link_minutes: int = 60
@@ -46,6 +48,10 @@ class Settings(BaseSettings):
     login_window_minutes: int = 15
     reset_max_requests: int = 5
     reset_window_minutes: int = 60
+
+    @property
+    def uses_demo_secret(self) -> bool:
+        return self.secret_key.startswith("dev-only-")
 
     @property
     def secure_cookies(self) -> bool:

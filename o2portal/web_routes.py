@@ -1,33 +1,64 @@
-"""Plain HTTP routes beside the Reflex app: the ones that must set or clear the HttpOnly
-session cookie, which a websocket event cannot do."""
+"""Plain HTTP routes beside the Reflex app: those that set or clear the HttpOnly session
+cookie (a websocket event cannot), and the private files (invoice PDFs)."""
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import RedirectResponse
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from o2portal.domain import auth
+from o2portal.domain.documents import DocumentNotFound, credit_note_pdf, invoice_pdf
 from o2portal.settings import get_settings
 from o2portal.state.guards import SESSION_COOKIE
 
 
-def _client_ip(request: Request) -> str:
+def client_ip(request: Request) -> str:
+    """The peer address, or the address a trusted reverse proxy saw (as Reflex does)."""
+    hops = get_settings().trusted_proxy_hops
+    if hops:
+        forwarded = [ip.strip() for ip in request.headers.get("x-forwarded-for", "").split(",")]
+        forwarded = [ip for ip in forwarded if ip]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
     return request.client.host if request.client else ""
 
 
+def from_this_site(request: Request) -> bool:
+    """The request was made by one of our own pages (not a link or form on another site)."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site == "same-origin"
+    origin = request.headers.get("origin") or request.headers.get("referer") or ""
+    ours = urlsplit(get_settings().base_url)
+    theirs = urlsplit(origin)
+    return (theirs.scheme, theirs.netloc) == (ours.scheme, ours.netloc)
+
+
+def _no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 async def start_session(request: Request) -> RedirectResponse:
-    """Trade the one-time login ticket for the session cookie, then go on to the next page."""
+    """Trade the one-time login ticket for the session cookie, then go on to the next page.
+
+    Only our own login page may send the browser here: another site cannot sign a visitor
+    into an account of its choosing (login CSRF)."""
+    if not from_this_site(request):
+        return _no_store(RedirectResponse("/login?msg=expired", status_code=303))
     new = await run_in_threadpool(
         auth.exchange_ticket,
         request.query_params.get("ticket", ""),
-        ip=_client_ip(request),
+        ip=client_ip(request),
         user_agent=request.headers.get("user-agent", ""),
     )
     if new is None:
-        return RedirectResponse("/login?msg=expired", status_code=303)
+        return _no_store(RedirectResponse("/login?msg=expired", status_code=303))
     response = RedirectResponse(auth.safe_next_path(new.next_path), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
@@ -38,23 +69,70 @@ async def start_session(request: Request) -> RedirectResponse:
         samesite="lax",
         secure=get_settings().secure_cookies,
     )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _no_store(response)
 
 
-async def clear_session(request: Request) -> RedirectResponse:
-    """Drop the cookie (the session row was already revoked by the logout handler)."""
-    msg = "reset" if request.query_params.get("msg") == "reset" else "bye"
-    response = RedirectResponse(f"/login?msg={msg}", status_code=303)
+async def end_session(request: Request) -> Response:
+    """POST from our pages: revoke the session of this very cookie and drop the cookie."""
+    if not from_this_site(request):
+        return Response(status_code=403)
+    token = request.cookies.get(SESSION_COOKIE)
+    await run_in_threadpool(auth.log_out, token, ip=client_ip(request))
+    response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE, path="/")
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _no_store(response)
+
+
+def _who(request: Request):
+    return auth.resolve_session(request.cookies.get(SESSION_COOKIE))
+
+
+def _pdf(content: bytes, filename: str) -> Response:
+    return _no_store(
+        Response(
+            content,
+            media_type="application/pdf",
+            headers={
+                "Content-Disposition": f'attachment; filename="{filename}"',
+                "X-Content-Type-Options": "nosniff",
+            },
+        )
+    )
+
+
+async def invoice_file(request: Request) -> Response:
+    """An invoice PDF: only for its owner and staff; anyone else gets the same 404."""
+    user = await run_in_threadpool(_who, request)
+    if user is None:
+        return Response(status_code=401)
+    try:
+        number, content = await run_in_threadpool(
+            invoice_pdf, user.customer, request.path_params["invoice_id"]
+        )
+    except DocumentNotFound:
+        return Response(status_code=404)
+    return _pdf(content, f"{number}.pdf")
+
+
+async def credit_note_file(request: Request) -> Response:
+    user = await run_in_threadpool(_who, request)
+    if user is None:
+        return Response(status_code=401)
+    try:
+        number, content = await run_in_threadpool(
+            credit_note_pdf, user.customer, request.path_params["note_id"]
+        )
+    except DocumentNotFound:
+        return Response(status_code=404)
+    return _pdf(content, f"{number}.pdf")
 
 
 def build_routes() -> Starlette:
     return Starlette(
         routes=[
             Route("/auth/session", start_session, methods=["GET"]),
-            Route("/auth/clear", clear_session, methods=["GET"]),
+            Route("/auth/logout", end_session, methods=["POST"]),
+            Route("/files/invoices/{invoice_id:int}.pdf", invoice_file, methods=["GET"]),
+            Route("/files/credit-notes/{note_id:int}.pdf", credit_note_file, methods=["GET"]),
         ]
     )

@@ -66,3 +66,14 @@ def section(title_key: str, *children) -> rx.Component:
         rx.vstack(rx.heading(t(title_key), size="4", as_="h2"), *children, spacing="3"),
         width="100%",
     )
+
+
+def pdf_link(href) -> rx.Component:
+    """A download served by the guarded file route (never a static asset)."""
+    return rx.el.a(
+        rx.icon("file-down", size=16),
+        t("invoices.pdf"),
+        href=href,
+        download="",
+        class_name="o2-pdf-link",
+    )

@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select, update
 
-from o2portal.db import read_session, transaction
+from o2portal.db import read_session, serialize_on, transaction
 from o2portal.domain import audit, clock, emails, mailer
 from o2portal.domain.errors import InvalidInput
 from o2portal.domain.passwords import (
@@ -47,6 +47,20 @@ LOGIN_TICKET_SECONDS = 60
 SESSION_TOUCH_SECONDS = 60
 # A client address may fail this many times more than one account before it is stopped.
 IP_FAILURE_FACTOR = 4
+
+
+# ---------------------------------------------------------------- single use
+
+
+def _consume(session: Session, model, row_id: int) -> bool:
+    """Mark a one-time token used, if nobody did first: a conditional UPDATE, so that two
+    requests racing with the same link cannot both use it, on any database."""
+    result = session.exec(
+        update(model)
+        .where(model.id == row_id, col(model.used_at).is_(None))
+        .values(used_at=clock.now())
+    )
+    return result.rowcount == 1
 
 
 # ---------------------------------------------------------------- sign-up
@@ -147,6 +161,7 @@ def sign_up(form: SignupForm, *, ip: str | None = None, language: str = "fr") ->
     Slow (bcrypt): call it off the event loop. Raises InvalidInput; saves nothing then.
     """
     clean = _check_signup(form)
+    _count_signup(ip or "")
     password_hash = hash_password(clean.pop("password"))
     verify_token = new_token()
     now = clock.now()
@@ -176,6 +191,21 @@ def sign_up(form: SignupForm, *, ip: str | None = None, language: str = "fr") ->
         # Two sign-ups with the same address at once: the unique index decides.
         raise InvalidInput({"email": "error.email_taken"}) from None
     return customer
+
+
+SIGNUPS_PER_ADDRESS_PER_HOUR = 10
+
+
+def _count_signup(ip: str) -> None:
+    """Each sign-up costs a bcrypt hash and sends a mail: a client address gets a few an hour."""
+    with transaction() as session:
+        serialize_on(session, f"signup:{ip}")
+        since = clock.now() - timedelta(hours=1)
+        if ip and _count_attempts(session, "signup", since, ip=ip) >= SIGNUPS_PER_ADDRESS_PER_HOUR:
+            raise InvalidInput({"email": "error.signup_throttled"})
+        session.add(
+            AuthAttempt(kind="signup", email="", ip=ip, success=True, created_at=clock.now())
+        )
 
 
 def _email_taken(session: Session, email: str) -> bool:
@@ -230,11 +260,11 @@ def verify_email(token: str, *, ip: str | None = None) -> bool:
         customer = session.get(Customer, row.customer_id)
         if customer is None or customer.email != row.email:
             return False
-        row.used_at = clock.now()
+        if not _consume(session, EmailVerification, row.id):
+            return False
         customer.email_verified_at = clock.now()
         customer.email_failing_at = None
         customer.email_failing_reason = None
-        session.add(row)
         session.add(customer)
         audit.record(session, "account.email_verified", actor=customer, ip=ip)
     return True
@@ -299,6 +329,14 @@ def safe_next_path(path: str | None) -> str:
     return path[:500]
 
 
+def _login_email(text: str | None) -> str:
+    """The address as sign-up stored it (same normalisation), or plain lower case."""
+    try:
+        return clean_email(text)
+    except InvalidInput:
+        return (text or "").strip().lower()[:254]
+
+
 def log_in(
     email: str,
     password: str,
@@ -311,13 +349,14 @@ def log_in(
 
     Slow (bcrypt): call it off the event loop.
     """
-    email = (email or "").strip().lower()[:254]
+    email = _login_email(email)
     password = password or ""
     settings = get_settings()
     # The attempt is written as a failure, in the same write transaction as the limit
     # check and before bcrypt runs, so that attempts sent at once cannot all slip
     # under the limit; it is turned into a success afterwards if the password is right.
     with transaction() as session:
+        serialize_on(session, f"login:{email}")
         if _login_throttled(session, email, ip):
             return LoginResult(
                 ok=False,
@@ -399,8 +438,8 @@ def exchange_ticket(ticket: str, *, ip: str = "", user_agent: str = "") -> NewSe
         ).first()
         if row is None or row.used_at is not None or row.expires_at < clock.now():
             return None
-        row.used_at = clock.now()
-        session.add(row)
+        if not _consume(session, LoginTicket, row.id):
+            return None
         expires = clock.now() + timedelta(days=settings.session_days)
         session.add(
             UserSession(
@@ -500,6 +539,7 @@ def request_password_reset(email: str, *, ip: str = "") -> ResetRequestResult:
     since = clock.now() - timedelta(minutes=settings.reset_window_minutes)
     token = new_token()
     with transaction() as session:
+        serialize_on(session, f"reset:{email}")
         per_ip = _count_attempts(session, "reset", since, ip=ip) if ip else 0
         if per_ip >= settings.reset_max_requests * IP_FAILURE_FACTOR:
             return ResetRequestResult(throttled=True, retry_minutes=settings.reset_window_minutes)
@@ -576,20 +616,26 @@ def reset_password(token: str, password: str, confirm: str, *, ip: str | None = 
     Slow (bcrypt): call it off the event loop.
     """
     password = clean_new_password(password, confirm)
+    # A dead link is refused before bcrypt runs: guessing links costs the server nothing.
+    if not reset_link_is_valid(token):
+        raise InvalidInput({"token": "error.reset_link_invalid"})
     new_hash = hash_password(password)
     with transaction() as session:
         row = _usable_reset(session, token)
-        if row is None:
+        if row is None or not _consume(session, PasswordReset, row.id):
             raise InvalidInput({"token": "error.reset_link_invalid"})
         customer = session.get(Customer, row.customer_id)
-        row.used_at = clock.now()
         customer.password_hash = new_hash
         # Following the link proves the mailbox too.
         if customer.email_verified_at is None:
             customer.email_verified_at = clock.now()
-        session.add(row)
         session.add(customer)
-        # Every other reset link of the account dies with this one.
+        # Every other reset link and pending sign-in of the account dies with this one.
+        session.exec(
+            update(LoginTicket)
+            .where(LoginTicket.customer_id == customer.id, col(LoginTicket.used_at).is_(None))
+            .values(used_at=clock.now())
+        )
         session.exec(
             update(PasswordReset)
             .where(

@@ -346,3 +346,12 @@ def order_reference(order: Order) -> str:
 
 def invoice_of_order(session: Session, order_id: int) -> Invoice | None:
     return session.exec(select(Invoice).where(Invoice.order_id == order_id)).first()
+
+
+def unpaid_order_of(customer_id: int, order_id: int) -> Order | None:
+    """The customer's own unpaid order form, or None (someone else's looks the same)."""
+    with read_session() as session:
+        order = session.get(Order, order_id)
+        if order is None or order.customer_id != customer_id or order.status != "unpaid":
+            return None
+        return order

@@ -3,6 +3,7 @@ delivered over SMTP when one is configured. Without SMTP, mail stays readable in
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 from datetime import timedelta
@@ -21,6 +22,11 @@ from o2portal.settings import get_settings
 ADDRESS_DEAD_CODES = frozenset({550, 551, 553})
 # Characters the email library refuses in a header line.
 _HEADER_BREAKS = str.maketrans({"\r": " ", "\n": " ", "\u2028": " ", "\u2029": " ", "\x85": " "})
+
+# Mail whose links are secrets (they open an account): once delivered, the outbox keeps
+# the text without the link, so that nobody reading the outbox can use it.
+SECRET_LINK_KINDS = frozenset({"welcome", "verify_email", "password_reset", "email_change"})
+_TOKEN_LINK = re.compile(r"(\?token=)[\w\-]+")
 
 # Wait before the n-th retry of a temporary failure; then give up.
 RETRY_DELAYS = (
@@ -102,6 +108,7 @@ def deliver_pending(limit: int = 50) -> int:
             )
             .order_by(OutboxEmail.id)
             .limit(limit)
+            .with_for_update(skip_locked=True)
         ).all()
         # Claim them so that a concurrent sender skips them.
         claim_until = clock.now() + timedelta(minutes=5)
@@ -127,6 +134,8 @@ def _deliver_one(mail_id: int) -> int:
             mail.status = "sent"
             mail.sent_at = clock.now()
             mail.last_error = None
+            if mail.kind in SECRET_LINK_KINDS:
+                mail.body_text = _TOKEN_LINK.sub(r"\1[retiré après envoi]", mail.body_text)
         elif permanent or mail.attempts > len(RETRY_DELAYS):
             mail.status = "failed"
             mail.last_error = error[:1000]

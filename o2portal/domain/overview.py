@@ -23,15 +23,6 @@ EXPIRING_DAYS = 60
 LIVE_STATUSES = ("active", "expired", "suspended")
 
 
-def display_status(product: Product, today) -> str:
-    """The status a customer reads: active products close to expiry are 'expiring'."""
-    if product.status == "active" and product.expiry_date < today:
-        return "expired"
-    if product.status == "active" and (product.expiry_date - today).days <= 30:
-        return "expiring"
-    return product.status
-
-
 @dataclass
 class CustomerOverview:
     expiring: list[Product]

@@ -17,13 +17,13 @@ import secrets
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from stdnum import luhn
 
-from o2portal.db import transaction
+from o2portal.db import read_session, transaction
 from o2portal.domain import clock
 from o2portal.domain.errors import InvalidInput
-from o2portal.models import GatewayCard, GatewayCharge
+from o2portal.models import GatewayCard, GatewayCharge, SavedCard
 
 METHODS = ("card", "saved_card", "credit", "transfer", "cheque")
 OFFLINE_METHODS = ("transfer", "cheque")
@@ -209,3 +209,28 @@ _gateway: CardGateway = LocalTestGateway()
 
 def card_gateway() -> CardGateway:
     return _gateway
+
+
+def choice_from_form(method: str, form: dict[str, str], saved_card_id: str = "") -> PaymentChoice:
+    """The payment the customer picked, from the form's fields; raises InvalidInput."""
+    if method not in METHODS:
+        raise InvalidInput({"method": "error.choice_invalid"})
+    if method == "card":
+        save = form.get("save_card") in ("on", "true", "1")
+        return PaymentChoice("card", card=clean_card(form), save_card=save)
+    if method == "saved_card":
+        if not saved_card_id.isdigit():
+            raise InvalidInput({"method": "error.card_unknown"})
+        return PaymentChoice("saved_card", saved_card_id=int(saved_card_id))
+    return PaymentChoice(method)
+
+
+def saved_cards(customer_id: int) -> list[SavedCard]:
+    with read_session() as session:
+        return list(
+            session.exec(
+                select(SavedCard)
+                .where(SavedCard.customer_id == customer_id, col(SavedCard.removed_at).is_(None))
+                .order_by(SavedCard.id)
+            ).all()
+        )

@@ -4,6 +4,7 @@ or raises InvalidInput keyed by the field's name."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -65,7 +66,9 @@ COUNTRIES = {
     "TN": "Tunisie",
     "SN": "Sénégal",
 }
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Control, format (bidi overrides, zero-width) and line/paragraph separators: invisible
+# or spoofing characters have no place in a name or an address.
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs"})
 
 
 def clean_text(field: str, value: str | None, *, required: bool, max_length: int) -> str | None:
@@ -76,7 +79,7 @@ def clean_text(field: str, value: str | None, *, required: bool, max_length: int
         return None
     if len(text) > max_length:
         raise InvalidInput({field: "error.too_long"})
-    if _CONTROL.search(text):
+    if any(unicodedata.category(ch) in _REFUSED_CATEGORIES for ch in text):
         raise InvalidInput({field: "error.bad_characters"})
     return text
 

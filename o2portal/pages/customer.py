@@ -7,7 +7,8 @@ import reflex as rx
 from o2portal.components.i18n import t
 from o2portal.components.layout import customer_layout
 from o2portal.components.markdown import safe_markdown
-from o2portal.components.tables import data_table, section, status_badge
+from o2portal.components.payment import payment_panel
+from o2portal.components.tables import data_table, pdf_link, section, status_badge
 from o2portal.state.dashboard import DashboardState
 from o2portal.state.invoices import InvoicesState
 from o2portal.state.order import OrderState
@@ -45,17 +46,26 @@ def dashboard_page() -> rx.Component:
                                 rx.table.column_header_cell(t("col.expiry")),
                                 rx.table.column_header_cell(t("col.days_left")),
                                 rx.table.column_header_cell(t("col.status")),
+                                rx.table.column_header_cell(t("col.actions")),
                             )
                         ),
                         rx.table.body(
                             rx.foreach(
                                 DashboardState.expiring,
                                 lambda p: rx.table.row(
-                                    rx.table.row_header_cell(p["name"]),
+                                    rx.table.row_header_cell(
+                                        rx.link(p["name"], href="/services/" + p["id"])
+                                    ),
                                     rx.table.cell(p["kind"]),
                                     rx.table.cell(p["expiry"]),
                                     rx.table.cell(p["days_left"]),
                                     rx.table.cell(status_badge(p["status"], p["status_label"])),
+                                    rx.table.cell(
+                                        rx.link(
+                                            rx.button(t("dash.renew"), size="1"),
+                                            href="/services/" + p["id"],
+                                        )
+                                    ),
                                 ),
                             )
                         ),
@@ -76,6 +86,10 @@ def dashboard_page() -> rx.Component:
                     [("col.number", "reference"), ("col.date", "date"), ("col.amount", "amount")],
                     empty_key="dash.none_unpaid",
                     table_id="unpaid-table",
+                ),
+                rx.cond(
+                    DashboardState.unpaid.length() > 0,
+                    rx.link(rx.button(t("dash.pay"), size="2"), href="/invoices"),
                 ),
             ),
             section(
@@ -98,85 +112,243 @@ def dashboard_page() -> rx.Component:
     )
 
 
+def _filter(name: str, key: str, value, on_change, options) -> rx.Component:
+    return rx.box(
+        rx.el.label(t(key), html_for=name, class_name="o2-label"),
+        rx.el.select(
+            *[rx.el.option(t(label_key), value=code) for code, label_key in options],
+            id=name,
+            value=value,
+            on_change=on_change,
+            class_name="o2-select",
+        ),
+        min_width="12em",
+    )
+
+
 def services_page() -> rx.Component:
+    S = ServicesState
     return customer_layout(
         _title("nav.services"),
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        *[
-                            rx.table.column_header_cell(t(k))
-                            for k in (
-                                "col.name",
-                                "col.kind",
-                                "col.offer",
-                                "col.status",
-                                "col.expiry",
-                                "col.days_left",
-                                "col.auto_renew",
-                            )
-                        ]
-                    )
-                ),
-                rx.table.body(
-                    rx.foreach(
-                        ServicesState.rows,
-                        lambda p: rx.table.row(
-                            rx.table.row_header_cell(p["name"]),
-                            rx.table.cell(p["kind"]),
-                            rx.table.cell(p["offer"]),
-                            rx.table.cell(status_badge(p["status"], p["status_label"])),
-                            rx.table.cell(p["expiry"]),
-                            rx.table.cell(p["days_left"]),
-                            rx.table.cell(p["auto_renew"]),
-                        ),
-                    )
-                ),
-                variant="surface",
-                width="100%",
-                id="services-table",
+        rx.flex(
+            _filter(
+                "filter-kind",
+                "services.filter_kind",
+                S.kind,
+                S.set_kind,
+                [
+                    ("", "services.all"),
+                    ("hosting", "kind.hosting"),
+                    ("domain", "kind.domain"),
+                    ("server", "kind.server"),
+                ],
             ),
-            class_name="o2-table-wrap",
+            _filter(
+                "filter-status",
+                "services.filter_status",
+                S.status,
+                S.set_status,
+                [
+                    ("", "services.all"),
+                    ("active", "status.active"),
+                    ("expiring", "status.expiring"),
+                    ("expired", "status.expired"),
+                    ("suspended", "status.suspended"),
+                    ("terminated", "status.terminated"),
+                ],
+            ),
+            _filter(
+                "sort",
+                "services.sort",
+                S.sort,
+                S.set_sort,
+                [
+                    ("expiry_asc", "services.sort_expiry_asc"),
+                    ("expiry_desc", "services.sort_expiry_desc"),
+                    ("name", "services.sort_name"),
+                ],
+            ),
+            gap="3",
+            wrap="wrap",
+            width="100%",
+        ),
+        rx.text(
+            S.total, " ", t("services.count"), size="2", color_scheme="gray", id="services-total"
+        ),
+        rx.cond(
+            S.rows.length() > 0,
+            rx.box(
+                rx.table.root(
+                    rx.table.header(
+                        rx.table.row(
+                            *[
+                                rx.table.column_header_cell(t(k))
+                                for k in (
+                                    "col.name",
+                                    "col.kind",
+                                    "col.offer",
+                                    "col.status",
+                                    "col.expiry",
+                                    "col.days_left",
+                                    "col.auto_renew",
+                                )
+                            ]
+                        )
+                    ),
+                    rx.table.body(
+                        rx.foreach(
+                            S.rows,
+                            lambda p: rx.table.row(
+                                rx.table.row_header_cell(
+                                    rx.link(p["name"], href="/services/" + p["id"])
+                                ),
+                                rx.table.cell(p["kind"]),
+                                rx.table.cell(p["offer"]),
+                                rx.table.cell(status_badge(p["status"], p["status_label"])),
+                                rx.table.cell(p["expiry"]),
+                                rx.table.cell(p["days_left"]),
+                                rx.table.cell(p["auto_renew"]),
+                                class_name=rx.cond(p["soon"] != "", "o2-soon", ""),
+                            ),
+                        )
+                    ),
+                    variant="surface",
+                    width="100%",
+                    id="services-table",
+                ),
+                class_name="o2-table-wrap",
+            ),
+            rx.text(t("services.none"), color_scheme="gray"),
         ),
         rx.hstack(
             rx.button(
                 t("page.previous"),
-                on_click=ServicesState.previous_page,
-                disabled=ServicesState.page <= 1,
+                on_click=S.previous_page,
+                disabled=S.page <= 1,
                 variant="soft",
+                id="page-previous",
             ),
-            rx.text(ServicesState.page, " ", t("page.of"), " ", ServicesState.pages),
+            rx.text(S.page, " ", t("page.of"), " ", S.pages, id="page-indicator"),
             rx.button(
                 t("page.next"),
-                on_click=ServicesState.next_page,
-                disabled=ServicesState.page >= ServicesState.pages,
+                on_click=S.next_page,
+                disabled=S.page >= S.pages,
                 variant="soft",
+                id="page-next",
             ),
             align="center",
         ),
     )
 
 
+def _document_table(
+    rows, columns, pdf_prefix: str | None, empty_key: str, table_id: str, pay: bool = False
+) -> rx.Component:
+    headers = [rx.table.column_header_cell(t(h)) for h, _ in columns]
+    if pdf_prefix or pay:
+        headers.append(rx.table.column_header_cell(t("col.actions")))
+
+    def row(r):
+        cells = [rx.table.cell(r[key]) for _, key in columns]
+        if pdf_prefix:
+            cells.append(rx.table.cell(pdf_link(pdf_prefix + r["id"] + ".pdf")))
+        if pay:
+            cells.append(
+                rx.table.cell(
+                    rx.button(
+                        t("pay.pay"),
+                        size="1",
+                        on_click=InvoicesState.choose(r["id"]),
+                        id="pay-" + r["id"],
+                    )
+                )
+            )
+        return rx.table.row(*cells)
+
+    return rx.cond(
+        rows.length() > 0,
+        rx.box(
+            rx.table.root(
+                rx.table.header(rx.table.row(*headers)),
+                rx.table.body(rx.foreach(rows, row)),
+                variant="surface",
+                width="100%",
+                id=table_id,
+            ),
+            class_name="o2-table-wrap",
+        ),
+        rx.text(t(empty_key), color_scheme="gray"),
+    )
+
+
 def invoices_page() -> rx.Component:
+    S = InvoicesState
     return customer_layout(
         _title("nav.invoices"),
         section(
-            "dash.unpaid",
-            data_table(
-                InvoicesState.unpaid,
-                [("col.number", "reference"), ("col.date", "date"), ("col.amount", "amount")],
-                empty_key="dash.none_unpaid",
-                table_id="orders-table",
+            "invoices.order_forms",
+            _document_table(
+                S.unpaid,
+                [
+                    ("col.number", "reference"),
+                    ("col.date", "date"),
+                    ("col.amount", "amount"),
+                    ("invoices.method", "method"),
+                ],
+                None,
+                "dash.none_unpaid",
+                "orders-table",
+                pay=True,
+            ),
+            rx.cond(
+                S.selected != "",
+                rx.card(
+                    rx.vstack(
+                        rx.hstack(
+                            rx.heading(t("pay.pay_title"), " ", S.selected_label, size="3"),
+                            rx.spacer(),
+                            rx.button(t("pay.cancel"), variant="ghost", on_click=S.close),
+                            width="100%",
+                        ),
+                        payment_panel(S, S.pay, "pay.pay", "pay-form"),
+                        width="100%",
+                    ),
+                    width="100%",
+                    max_width="36em",
+                ),
+                rx.cond(
+                    S.pay_message != "",
+                    rx.callout(
+                        S.pay_message,
+                        color_scheme=rx.cond(S.pay_ok, "green", "red"),
+                        id="pay-message",
+                    ),
+                ),
             ),
         ),
         section(
             "nav.invoices",
-            data_table(
-                InvoicesState.invoices,
+            _document_table(
+                S.invoices,
+                [
+                    ("col.number", "number"),
+                    ("col.date", "date"),
+                    ("col.amount", "amount"),
+                    ("invoices.method", "method"),
+                ],
+                "/files/invoices/",
+                "invoices.none",
+                "invoices-table",
+            ),
+        ),
+        section(
+            "invoices.credit_notes",
+            _document_table(
+                S.credit_notes,
                 [("col.number", "number"), ("col.date", "date"), ("col.amount", "amount")],
-                empty_key="invoices.none",
-                table_id="invoices-table",
+                "/files/credit-notes/",
+                "invoices.credit_notes_none",
+                "credit-notes-table",
             ),
         ),
     )

@@ -12,7 +12,7 @@ from o2portal.domain.errors import InvalidInput
 from o2portal.i18n import translate
 from o2portal.models.accounts import ACCOUNT_TYPES
 from o2portal.state.guards import client_ip, current_user, require_customer, user_agent
-from o2portal.state.session import language_of
+from o2portal.state.session import LEAVE_SCRIPT, language_of
 
 
 def _text(form: dict, name: str, limit: int = 1000) -> str:
@@ -205,9 +205,7 @@ class ResetPasswordState(rx.State):
             return
         self._token = ""
         send_mail_soon()
-        return rx.call_script(
-            "window.sessionStorage.clear(); window.location.replace('/auth/clear?msg=reset');"
-        )
+        return rx.call_script(LEAVE_SCRIPT % "reset")
 
 
 class VerifyEmailState(rx.State):

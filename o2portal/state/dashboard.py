@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from o2portal.domain import clock, formatting, overview
+from o2portal.domain.products import display_status
 from o2portal.i18n import translate
 from o2portal.state.guards import require_customer
 from o2portal.state.session import language_of, show_user
@@ -32,8 +33,8 @@ class DashboardState(rx.State):
                 "kind": translate(f"kind.{p.kind}", lang),
                 "expiry": formatting.day(p.expiry_date, lang),
                 "days_left": str((p.expiry_date - today).days),
-                "status": overview.display_status(p, today),
-                "status_label": translate(f"status.{overview.display_status(p, today)}", lang),
+                "status": display_status(p, today),
+                "status_label": translate(f"status.{display_status(p, today)}", lang),
             }
             for p in data.expiring
         ]

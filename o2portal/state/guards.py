@@ -6,10 +6,10 @@ These are plain functions, not state methods, so the browser cannot call them by
 
 from __future__ import annotations
 
-from http.cookies import CookieError, SimpleCookie
 from urllib.parse import quote
 
 import reflex as rx
+from starlette.requests import cookie_parser
 
 from o2portal.db import transaction
 from o2portal.domain import audit
@@ -33,15 +33,8 @@ class Forbidden(Exception):
 
 def session_token(state: rx.State) -> str | None:
     raw = state.router.headers.cookie or ""
-    if not raw:
-        return None
-    jar = SimpleCookie()
-    try:
-        jar.load(raw)
-    except CookieError:
-        return None
-    morsel = jar.get(SESSION_COOKIE)
-    return morsel.value if morsel else None
+    # Starlette's lenient parser: one malformed cookie of another site must not hide ours.
+    return cookie_parser(raw).get(SESSION_COOKIE) if raw else None
 
 
 def client_ip(state: rx.State) -> str:
@@ -59,7 +52,7 @@ def current_user(state: rx.State) -> CurrentUser | None:
 def _here(state: rx.State) -> str:
     url = state.router.url
     path = url.path or "/"
-    return path + (f"?{url.query}" if url.query else "")
+    return (path + (f"?{url.query}" if url.query else ""))[:500]
 
 
 def require_customer(state: rx.State) -> CurrentUser:

@@ -1,39 +1,138 @@
-"""Factures: issued invoices and order forms waiting for payment."""
+"""Factures: order forms to pay, issued invoices and credit notes, with their PDFs."""
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
-from o2portal.domain import formatting
-from o2portal.domain.billing import customer_invoices, customer_unpaid_orders
-from o2portal.state.guards import require_customer
+from o2portal.domain import billing, formatting
+from o2portal.domain.checkout import pay_order
+from o2portal.domain.errors import InvalidInput, NotAllowed
+from o2portal.domain.payments import choice_from_form
+from o2portal.i18n import translate
+from o2portal.state.auth import send_mail_soon
+from o2portal.state.guards import client_ip, require_customer
+from o2portal.state.payment import PaymentFields, card_options, new_key, outcome_message
+from o2portal.state.product import _strings
 from o2portal.state.session import language_of, show_user
 
+METHOD_KEYS = {
+    "card": "pay.card",
+    "credit": "pay.credit",
+    "transfer": "pay.transfer",
+    "cheque": "pay.cheque",
+}
 
-class InvoicesState(rx.State):
+
+class InvoicesState(PaymentFields, rx.State):
     invoices: list[dict[str, str]] = []
     unpaid: list[dict[str, str]] = []
+    credit_notes: list[dict[str, str]] = []
+    selected: str = ""  # the order form being paid
+    selected_label: str = ""
+    _key: str = ""
 
-    @rx.event
-    async def load(self):
+    async def _fill(self) -> None:
         user = require_customer(self)
         await show_user(self, user)
         lang = await language_of(self)
+        customer_id = user.customer.id
         self.invoices = [
             {
                 "id": str(i.id),
                 "number": i.number,
                 "date": formatting.day(i.issued_at, lang),
                 "amount": formatting.money(i.total_ttc_cents, lang),
+                "method": translate(METHOD_KEYS.get(i.payment_method, "pay.card"), lang),
             }
-            for i in customer_invoices(user.customer.id)
+            for i in billing.customer_invoices(customer_id)
         ]
         self.unpaid = [
             {
                 "id": str(o.id),
-                "reference": f"BC-{o.id:06d}",
+                "reference": billing.order_reference(o),
                 "date": formatting.day(o.created_at, lang),
                 "amount": formatting.money(o.total_ttc_cents, lang),
+                "method": translate(METHOD_KEYS.get(o.payment_method or "", "pay.transfer"), lang),
             }
-            for o in customer_unpaid_orders(user.customer.id)
+            for o in billing.customer_unpaid_orders(customer_id)
         ]
+        self.credit_notes = [
+            {
+                "id": str(n.id),
+                "number": n.number,
+                "date": formatting.day(n.issued_at, lang),
+                "amount": formatting.money(n.total_ttc_cents, lang),
+            }
+            for n in billing.customer_credit_notes(customer_id)
+        ]
+        self.cards = card_options(customer_id)
+        if self.cards and not self.saved_card_id:
+            self.saved_card_id = self.cards[0]["id"]
+        self.credit = formatting.money(user.customer.credit_balance_cents, lang)
+
+    @rx.event
+    async def load(self):
+        self.selected, self.pay_message, self.pay_errors, self.pay_ok = "", "", {}, False
+        self.paying = False
+        await self._fill()
+
+    @rx.event
+    async def choose(self, order_id: str):
+        """Open the payment panel for one of the customer's own unpaid order forms."""
+        user = require_customer(self)
+        lang = await language_of(self)
+        order = billing.unpaid_order_of(
+            user.customer.id, int(order_id) if order_id.isdigit() else 0
+        )
+        if order is None:
+            self.selected = ""
+            return
+        self.selected = str(order.id)
+        self.selected_label = (
+            f"{billing.order_reference(order)} — {formatting.money(order.total_ttc_cents, lang)}"
+        )
+        self.method = "card"
+        self.pay_errors, self.pay_message, self.pay_ok = {}, "", False
+        self._key = new_key()
+
+    @rx.event
+    def close(self):
+        self.selected = ""
+
+    @rx.event
+    async def pay(self, form: dict):
+        user = require_customer(self)
+        if self.paying or not self.selected:
+            return
+        lang = await language_of(self)
+        self.pay_errors, self.pay_message, self.pay_ok = {}, "", False
+        try:
+            choice = choice_from_form(self.method, _strings(form), self.saved_card_id)
+        except InvalidInput as exc:
+            self.pay_errors = {k: translate(v, lang) for k, v in exc.errors.items()}
+            return
+        self.paying = True
+        yield
+        try:
+            outcome = await asyncio.to_thread(
+                pay_order,
+                customer_id=user.customer.id,
+                order_id=int(self.selected),
+                choice=choice,
+                key=self._key,
+                ip=client_ip(self),
+            )
+        except (InvalidInput, NotAllowed) as exc:
+            errors = getattr(exc, "errors", {"method": "error.unexpected"})
+            self.pay_message = translate(next(iter(errors.values())), lang)
+            return
+        finally:
+            self.paying = False
+        self.pay_ok = outcome.status in ("paid", "pending")
+        self.pay_message = outcome_message(outcome, lang)
+        if outcome.status in ("paid", "pending"):
+            self._key = new_key()
+            send_mail_soon()
+        await self._fill()

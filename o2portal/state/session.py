@@ -9,8 +9,13 @@ from o2portal.domain.auth import CurrentUser
 from o2portal.i18n import LANGUAGES
 from o2portal.state.guards import client_ip, current_user, session_token
 
-# Forget the tab's Reflex state (a new client token) and the HttpOnly cookie, then reload.
-_LEAVE_SCRIPT = "window.sessionStorage.clear(); window.location.replace('/auth/clear');"
+# Revoke the cookie's own session and drop it (POST, from this page), forget the tab's
+# Reflex state (a new client token), then reload on the login page.
+LEAVE_SCRIPT = (
+    "window.sessionStorage.clear();"
+    "fetch('/auth/logout', {method: 'POST', credentials: 'same-origin'})"
+    ".finally(() => window.location.replace('/login?msg=%s'));"
+)
 
 
 class SessionState(rx.State):
@@ -60,7 +65,7 @@ class SessionState(rx.State):
     def log_out(self):
         auth.log_out(session_token(self), ip=client_ip(self))
         self._show(None)
-        return rx.call_script(_LEAVE_SCRIPT)
+        return rx.call_script(LEAVE_SCRIPT % "bye")
 
 
 async def show_user(state: rx.State, user: CurrentUser) -> None:
