@@ -70,10 +70,12 @@ def section(title_key: str, *children) -> rx.Component:
 
 def pdf_link(href) -> rx.Component:
     """A download served by the guarded file route (never a static asset)."""
+    # rx.el.a is React Router's Link: reload_document leaves the click to the browser.
     return rx.el.a(
         rx.icon("file-down", size=16),
         t("invoices.pdf"),
         href=href,
         download="",
+        reload_document=True,
         class_name="o2-pdf-link",
     )

@@ -197,15 +197,16 @@ def issue_credit_note(
     account credit is booked at once."""
     if amount_ht_cents <= 0:
         raise ValueError("a credit note is for a positive amount")
-    credited = sum(
-        note.total_ht_cents
-        for note in session.exec(
-            select(CreditNote).where(CreditNote.invoice_id == invoice.id)
-        ).all()
-    )
+    earlier = session.exec(select(CreditNote).where(CreditNote.invoice_id == invoice.id)).all()
+    credited = sum(note.total_ht_cents for note in earlier)
     if credited + amount_ht_cents > invoice.total_ht_cents:
         raise ValueError("a credit note cannot exceed what the invoice still holds")
-    totals = totals_for([amount_ht_cents], invoice.vat_rate_bp)
+    # The VAT of everything credited so far, less what earlier notes carried: rounding each
+    # note on its own could refund more (or less) VAT than the invoice charged.
+    vat = vat_cents(credited + amount_ht_cents, invoice.vat_rate_bp) - sum(
+        note.total_vat_cents for note in earlier
+    )
+    totals = Totals(amount_ht_cents, vat, amount_ht_cents + vat)
     now = clock.now()
     year = now.astimezone(clock.PARIS).year
     seq, number = next_number(session, "A", year)

@@ -31,6 +31,7 @@ from o2portal.domain.payments import (
 from o2portal.models import Customer, Order, OrderLine, Payment, Product, SavedCard
 
 RENEWAL_ACTIONS = ("renew",)
+RENEWABLE_STATUSES = ("active", "expired", "suspended")
 
 
 @dataclass
@@ -82,6 +83,9 @@ def pay_order(
         if order.status != "unpaid":
             return outcome_of(session, order)
         customer = _customer(session, customer_id)
+        if _product_payment_processing(session, order):
+            return PaymentOutcome("pending", order.id, message_key="error.payment_in_progress")
+        _check_still_renewable(session, order)
         started = _start_payment(session, order, customer, choice, key, ip)
     if isinstance(started, PaymentOutcome):
         return started
@@ -129,6 +133,41 @@ def _processing_payment(session: Session, order_id: int) -> Payment | None:
     return session.exec(
         select(Payment).where(Payment.order_id == order_id, Payment.status == "processing")
     ).first()
+
+
+def _product_payment_processing(session: Session, order: Order) -> bool:
+    """A payment processing for this order form or for another one about the same product
+    (a renewal in a second tab): paying now would renew and charge twice."""
+    product_ids = select(OrderLine.product_id).where(
+        OrderLine.order_id == order.id, col(OrderLine.product_id).is_not(None)
+    )
+    return (
+        session.exec(
+            select(Payment.id)
+            .join(OrderLine, col(OrderLine.order_id) == col(Payment.order_id))
+            .where(Payment.status == "processing", col(OrderLine.product_id).in_(product_ids))
+        ).first()
+        is not None
+    )
+
+
+def _check_still_renewable(session: Session, order: Order) -> None:
+    """An order form waits for its payment, and meanwhile a domain may be released or an
+    account terminated: refuse before any money moves, not once the card is charged."""
+    lines = session.exec(
+        select(OrderLine).where(
+            OrderLine.order_id == order.id, col(OrderLine.action).in_(RENEWAL_ACTIONS)
+        )
+    ).all()
+    for line in lines:
+        product = session.get(Product, line.product_id) if line.product_id else None
+        if product is None:
+            continue
+        if (
+            product.status not in RENEWABLE_STATUSES
+            or renewal_dates(product.kind, product.expiry_date, line.years, clock.today()) is None
+        ):
+            raise InvalidInput({"years": "error.not_renewable"})
 
 
 @dataclass

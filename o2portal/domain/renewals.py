@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from o2portal.db import read_session
 from o2portal.domain import billing, clock
-from o2portal.domain.checkout import PaymentOutcome, place_and_pay
+from o2portal.domain.checkout import RENEWABLE_STATUSES, PaymentOutcome, place_and_pay
 from o2portal.domain.errors import InvalidInput, NotAllowed
 from o2portal.domain.expiry import MAX_RENEWAL_YEARS, renewal_dates
 from o2portal.domain.payments import PaymentChoice
@@ -24,8 +24,6 @@ from o2portal.models import (
     ServerModel,
     TldPrice,
 )
-
-RENEWABLE_STATUSES = ("active", "expired", "suspended")
 
 
 @dataclass

@@ -92,7 +92,7 @@ def test_signup_verify_logout_login(page: Page, smtp):
 
     log_in(page, email, "Un-mot-de-passe-solide", next_path="/services")
     page.wait_for_url(re.compile(r"/services/?$"))
-    expect(page.locator("#services-table")).to_be_visible()
+    expect(page.locator("#services-total")).to_have_text("0 produit(s)")
 
 
 def test_wrong_password_is_refused(page: Page):

@@ -119,11 +119,20 @@ def test_staff_dashboard_loads_for_support_and_admin(people):
         assert state.customers == 2
 
 
+# Public vars whose name looks secret but that are shown on purpose, to their owner only.
+SHOWN_ON_PURPOSE = {
+    # The domain's transfer code: displayed when its owner asks for it, each time logged.
+    ("ProductState", "auth_code"),
+}
+
+
 def test_no_public_var_can_hold_a_secret():
     suspicious = ("password", "hash", "token", "secret", "totp", "auth_code", "cookie")
     for cls in all_states():
         for name in cls.base_vars:
             if name.startswith("_") or name in ("router", "is_hydrated"):
+                continue
+            if (cls.__name__, name) in SHOWN_ON_PURPOSE:
                 continue
             assert not any(word in name.lower() for word in suspicious), f"{cls.__name__}.{name}"
 

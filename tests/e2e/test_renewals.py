@@ -1,0 +1,124 @@
+"""Renewing in a real browser: in advance, with the invoice and its PDF; a declined card."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from playwright.sync_api import Page, expect
+from pypdf import PdfReader
+from sqlmodel import func, select
+
+from o2portal.db import read_session
+from o2portal.domain import formatting
+from o2portal.domain.expiry import add_years
+from o2portal.models import Invoice, Order, Payment, Product
+from o2portal.settings import get_settings
+from tests.e2e.conftest import log_in, wait_signed_in
+
+
+def product(name: str) -> Product:
+    with read_session() as session:
+        return session.exec(
+            select(Product).where(Product.name == name, Product.kind == "domain")
+        ).one()
+
+
+def count(model) -> int:
+    with read_session() as session:
+        return session.exec(select(func.count()).select_from(model)).one()
+
+
+def open_product(page: Page, name: str) -> None:
+    page.goto("/services")
+    page.get_by_role("link", name=name, exact=True).click()
+    expect(page.locator("#product-name")).to_have_text(name)
+    page.locator("#quote-ttc").wait_for()
+
+
+def fill_card(page: Page, number: str) -> None:
+    page.locator("#card_number").fill(number)
+    page.locator("#card_expiry").fill("12/30")
+    page.locator("#card_cvc").fill("123")
+    page.locator("#card_holder").fill("Marie Dupont")
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\u202f", " ").replace("\xa0", " "))
+
+
+def test_declined_card_shows_a_message_and_changes_nothing(page: Page):
+    before = product("dupont-photo.fr")
+    orders, payments, invoices = count(Order), count(Payment), count(Invoice)
+    log_in(page, "client@o2portal.example")
+    wait_signed_in(page)
+    open_product(page, "dupont-photo.fr")
+    fill_card(page, "4000 0000 0000 0002")
+    page.locator("#renew-form-submit").click()
+    expect(page.locator("#pay-message")).to_contain_text("Paiement refusé")
+    expect(page.locator("#product-expiry")).to_have_text(formatting.day(before.expiry_date))
+    after = product("dupont-photo.fr")
+    assert after.expiry_date == before.expiry_date
+    assert (count(Order), count(Payment), count(Invoice)) == (orders, payments, invoices)
+
+
+def test_renew_a_domain_two_years_in_advance_and_download_the_invoice(page: Page):
+    name = "marie-dupont.com"
+    before = product(name).expiry_date
+    assert before > date.today()  # renewing in advance
+    expected = add_years(before, 2)
+    log_in(page, "client@o2portal.example")
+    wait_signed_in(page)
+    open_product(page, name)
+    page.locator("#years").select_option("2")
+    expect(page.locator("#quote-new-expiry")).to_have_text(formatting.day(expected))
+    ttc = page.locator("#quote-ttc").inner_text()
+    fill_card(page, "4242 4242 4242 4242")
+    page.locator("#renew-form-submit").click()
+    expect(page.locator("#pay-message")).to_contain_text("Paiement accepté")
+    expect(page.locator("#product-expiry")).to_have_text(formatting.day(expected))
+    assert product(name).expiry_date == expected
+
+    number = re.search(r"F\d{4}-\d{6}", page.locator("#pay-message").inner_text()).group(0)
+    invoices = page.locator("#product-invoices")
+    expect(invoices).to_contain_text(number)
+
+    page.goto("/invoices")
+    row = page.locator("#invoices-table tr", has_text=number)
+    expect(row).to_contain_text(ttc)
+    with page.expect_download() as download_info:
+        row.get_by_role("link", name="PDF").click()
+    download = download_info.value
+    assert download.suggested_filename == f"{number}.pdf"
+    text = flat("\n".join(p.extract_text() for p in PdfReader(download.path()).pages))
+    assert number in text
+    assert get_settings().seller_siret in text
+    with read_session() as session:
+        invoice = session.exec(select(Invoice).where(Invoice.number == number)).one()
+    for cents in (invoice.total_ht_cents, invoice.total_vat_cents, invoice.total_ttc_cents):
+        assert flat(formatting.money(cents)) in text
+    assert flat(ttc) in text
+
+
+def test_invoice_pdf_is_refused_to_other_customers(new_context, base_url):
+    with read_session() as session:
+        invoice = session.exec(
+            select(Invoice)
+            .join(Product, Product.customer_id == Invoice.customer_id)
+            .where(Product.name == "dupont-photo.fr")
+        ).first()
+    url = f"{base_url}/files/invoices/{invoice.id}.pdf"
+    anonymous = new_context()
+    assert anonymous.request.get(url).status == 401
+    other = new_context()
+    page = other.new_page()
+    log_in(page, "entreprise@o2portal.example")
+    wait_signed_in(page)
+    assert other.request.get(url).status == 404
+    owner = new_context()
+    page = owner.new_page()
+    log_in(page, "client@o2portal.example")
+    wait_signed_in(page)
+    response = owner.request.get(url)
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
