@@ -31,6 +31,8 @@ def count(model) -> int:
 
 def open_product(page: Page, name: str) -> None:
     page.goto("/services")
+    page.locator("#filter-kind").select_option("domain")
+    expect(page.locator("#services-table")).not_to_contain_text("Hébergement")
     page.get_by_role("link", name=name, exact=True).click()
     expect(page.locator("#product-name")).to_have_text(name)
     page.locator("#quote-ttc").wait_for()
