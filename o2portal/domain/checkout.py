@@ -415,3 +415,44 @@ def _notify_order_form(session: Session, customer: Customer, order: Order) -> No
             order.payment_method or "transfer",
         ),
     )
+
+
+def record_offline_payment(
+    *, staff_id: int, order_id: int, method: str, reference: str = "", ip: str | None = None
+) -> PaymentOutcome:
+    """Staff saw the bank transfer or the cheque: the order form is paid, the invoice gets
+    its number and the order is applied, in one transaction. Only staff may do this."""
+    if method not in OFFLINE_METHODS:
+        raise InvalidInput({"method": "error.choice_invalid"})
+    with transaction() as session:
+        staff = session.get(Customer, staff_id)
+        if staff is None or not staff.is_staff or staff.disabled_at is not None:
+            raise NotAllowed("only staff record offline payments")
+        order = session.exec(select(Order).where(Order.id == order_id).with_for_update()).first()
+        if order is None:
+            raise NotAllowed("no such order")
+        if order.status != "unpaid":
+            return outcome_of(session, order)
+        if _processing_payment(session, order.id) is not None:
+            return PaymentOutcome("pending", order.id, message_key="error.payment_in_progress")
+        payment = _payment(
+            session, order, method, f"offline-{order.id}-{reference}"[:60], "succeeded"
+        )
+        payment.recorded_by_id = staff.id
+        payment.gateway_ref = reference[:100] or None
+        session.add(payment)
+        invoice = complete_order(session, order, method, ip=ip)
+        audit.record(
+            session,
+            "payment.recorded",
+            actor=staff,
+            customer_id=order.customer_id,
+            target_type="order",
+            target_id=order.id,
+            ip=ip,
+            method=method,
+            reference=reference[:100],
+        )
+        return PaymentOutcome(
+            "paid", order.id, invoice.number, "pay.done", _expiries(session, order)
+        )

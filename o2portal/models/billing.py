@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 from o2portal.models.types import created_at_field, utc_field
@@ -189,3 +189,13 @@ class GatewayCharge(SQLModel, table=True):
     outcome: str = Field(max_length=12)  # succeeded | declined | retry
     charge_ref: str = Field(max_length=64, unique=True)
     created_at: datetime = created_at_field()
+
+
+def _refuse_change(mapper, connection, target) -> None:
+    raise ValueError(f"an issued {type(target).__name__} never changes: issue a credit note")
+
+
+# Issued documents are write-once, whatever code tries otherwise.
+for _model in (Invoice, InvoiceLine, CreditNote):
+    event.listen(_model, "before_update", _refuse_change)
+    event.listen(_model, "before_delete", _refuse_change)

@@ -14,6 +14,7 @@ from o2portal.domain.expiry import add_years
 from o2portal.models import AuditEvent, Order, Payment, Product
 from o2portal.state.invoices import InvoicesState
 from o2portal.state.product import ProductState
+from o2portal.state.services import ServicesState
 from tests.state.conftest import make_state, run
 
 CARD = {
@@ -142,3 +143,31 @@ def test_own_product_loads_and_renews(people):
     with read_session() as session:
         product = session.get(Product, product_id)
     assert product.expiry_date == add_years(clock.today() + timedelta(days=40), 1)
+
+
+def test_a_thousand_products_keep_one_page_in_state(people):
+    alice = people["customer"]["alice"]
+    with transaction() as session:
+        for i in range(1000):
+            session.add(
+                Product(
+                    customer_id=alice.id,
+                    kind="domain" if i % 3 else "hosting",
+                    name=f"site-{i:04d}.fr",
+                    offer_code="fr",
+                    start_date=clock.today(),
+                    expiry_date=clock.today() + timedelta(days=i),
+                )
+            )
+    state = alice_on(ServicesState, people, "/services")
+    run(state, "load")
+    assert state.total == 1000
+    assert len(state.rows) == 25
+    assert state.rows[0]["name"] == "site-0000.fr"
+    run(state, "next_page")
+    assert state.page == 2 and state.rows[0]["name"] == "site-0025.fr"
+    run(state, "set_kind", "hosting")
+    assert state.total == 334 and len(state.rows) == 25
+    assert all(row["kind"] == "Hébergement" for row in state.rows)
+    run(state, "set_sort", "expiry_desc")
+    assert state.rows[0]["name"] == "site-0999.fr"
