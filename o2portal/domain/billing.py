@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlmodel import Session, col, select
 from stdnum.eu import vat as eu_vat
 
@@ -119,6 +120,13 @@ def next_number(session: Session, kind: str, year: int) -> tuple[int, str]:
     database lock), so concurrent payments get consecutive numbers and a rolled-back
     payment gives its number back.
     """
+    if session.get_bind().dialect.name == "postgresql":
+        # The year's first number: create the row first, so that there is a row to lock.
+        session.execute(
+            pg_insert(NumberSequence)
+            .values(kind=kind, year=year, last_number=0)
+            .on_conflict_do_nothing()
+        )
     sequence = session.exec(
         select(NumberSequence)
         .where(NumberSequence.kind == kind, NumberSequence.year == year)
