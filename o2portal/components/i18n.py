@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from o2portal.i18n import en, fr
+from o2portal.i18n import CATALOGUES
 from o2portal.state.session import SessionState
 
 
 def t(key: str) -> rx.Var:
-    return rx.cond(SessionState.lang == "en", en.MESSAGES[key], fr.MESSAGES[key])
+    return rx.cond(SessionState.lang == "en", CATALOGUES["en"][key], CATALOGUES["fr"][key])

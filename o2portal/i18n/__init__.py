@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from o2portal.i18n import en, fr
+import importlib
+import pkgutil
+
+from o2portal.i18n import en, fr, parts
+
+for _info in sorted(pkgutil.iter_modules(parts.__path__), key=lambda m: m.name):
+    _part = importlib.import_module(f"{parts.__name__}.{_info.name}")
+    fr.MESSAGES.update(_part.FR)
+    en.MESSAGES.update(_part.EN)
 
 CATALOGUES: dict[str, dict[str, str]] = {"fr": fr.MESSAGES, "en": en.MESSAGES}
 LANGUAGES = tuple(CATALOGUES)

@@ -32,6 +32,7 @@ from o2portal.models.catalog import (
     TldPrice,
 )
 from o2portal.models.content import Announcement, FaqEntry
+from o2portal.models.jobs import JobLease
 from o2portal.models.mail import OutboxEmail
 from o2portal.models.products import (
     Product,
@@ -55,6 +56,7 @@ __all__ = [
     "HostingOffer",
     "Invoice",
     "InvoiceLine",
+    "JobLease",
     "LoginTicket",
     "NumberSequence",
     "Order",

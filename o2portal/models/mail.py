@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from o2portal.models.types import created_at_field, utc_field
@@ -13,6 +14,7 @@ MAIL_STATUSES = ("pending", "sent", "failed")
 
 class OutboxEmail(SQLModel, table=True):
     __tablename__ = "outbox_email"
+    __table_args__ = (Index("ix_outbox_status_next_attempt", "status", "next_attempt_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     customer_id: int | None = Field(default=None, foreign_key="customer.id", index=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from o2portal.models.types import created_at_field, utc_field
@@ -22,6 +22,8 @@ PRODUCT_STATUSES = (
 
 class Product(SQLModel, table=True):
     __tablename__ = "product"
+    # Jobs pick what is due by status and expiry date: one range scan, whatever the size.
+    __table_args__ = (Index("ix_product_status_expiry", "status", "expiry_date"),)
 
     id: int | None = Field(default=None, primary_key=True)
     customer_id: int = Field(foreign_key="customer.id", index=True)
