@@ -55,6 +55,15 @@ def _send_mail(_args) -> int:
     return 0
 
 
+def _jobs_run(_args) -> int:
+    from o2portal.domain.jobs import run_all
+
+    for run in run_all():
+        state = "done" if run.ran else "skipped"
+        print(f"{run.name:<14} {state:<8} {run.summary}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="o2portal")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -76,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     mail_sub.add_parser("send", help="deliver what is due in the outbox").set_defaults(
         run=_send_mail
     )
+    jobs = sub.add_parser("jobs", help="background jobs (reminders, auto-renewal, expiry, mail)")
+    jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True)
+    jobs_sub.add_parser("run", help="run every job once (for cron)").set_defaults(run=_jobs_run)
     args = parser.parse_args(argv)
     return args.run(args)
 

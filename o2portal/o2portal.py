@@ -8,7 +8,7 @@ import reflex as rx
 from reflex_base.event import EventSpec
 
 from o2portal.components.i18n import t
-from o2portal.domain import mailer
+from o2portal.domain.jobs import run_all
 from o2portal.i18n import translate
 from o2portal.pages import auth as auth_pages
 from o2portal.pages import customer
@@ -36,7 +36,7 @@ from o2portal.state.tickets import TicketsState
 from o2portal.web_routes import build_routes
 
 log = logging.getLogger("o2portal")
-MAIL_INTERVAL_SECONDS = 30
+JOBS_INTERVAL_SECONDS = 60
 
 
 def handle_backend_error(exception: Exception) -> EventSpec | None:
@@ -49,14 +49,15 @@ def handle_backend_error(exception: Exception) -> EventSpec | None:
     return rx.toast.error(translate("error.unexpected"), id="backend-error")
 
 
-async def send_mail_periodically():
-    """Deliver the outbox now and then, so nothing queued waits for the next event."""
+async def run_jobs_periodically():
+    """Reminders, auto-renewal, expiry and mail, every minute; the database lease keeps
+    several workers (and a cron run) from doing the same job at once."""
     while True:
         try:
-            await asyncio.to_thread(mailer.deliver_pending)
-        except Exception:  # noqa: BLE001 - a mail outage must not stop the loop
-            log.exception("outbox delivery failed")
-        await asyncio.sleep(MAIL_INTERVAL_SECONDS)
+            await asyncio.to_thread(run_all)
+        except Exception:  # noqa: BLE001 - one failed run must not stop the timer
+            log.exception("background jobs failed")
+        await asyncio.sleep(JOBS_INTERVAL_SECONDS)
 
 
 app = rx.App(
@@ -65,7 +66,7 @@ app = rx.App(
     backend_exception_handler=handle_backend_error,
     html_lang="fr",
 )
-app.register_lifespan_task(send_mail_periodically)
+app.register_lifespan_task(run_jobs_periodically)
 
 TITLE = "o2portal — espace client"
 

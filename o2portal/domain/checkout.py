@@ -456,3 +456,26 @@ def record_offline_payment(
         return PaymentOutcome(
             "paid", order.id, invoice.number, "pay.done", _expiries(session, order)
         )
+
+
+def place_order_form(*, customer_id: int, key: str, build: BuildOrder) -> tuple[Order, bool]:
+    """Write an unpaid order form (no payment yet): (the form, whether it is new). The key
+    makes it once only: a second call returns the form the first one wrote."""
+    key = _clean_key(key)
+    with transaction() as session:
+        existing = session.exec(select(Order).where(Order.idempotency_key == key)).first()
+        if existing is not None:
+            if existing.customer_id != customer_id:
+                raise NotAllowed("idempotency key of another customer")
+            return existing, False
+        customer = _customer(session, customer_id)
+        order = build(session, customer, key)
+        audit.record(
+            session,
+            "order.created",
+            customer_id=customer.id,
+            target_type="order",
+            target_id=order.id,
+            origin="auto_renew",
+        )
+        return order, True

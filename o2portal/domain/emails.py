@@ -113,3 +113,119 @@ sont prolongés. Vous pouvez aussi le régler par carte depuis la rubrique Factu
 L'équipe o2portal
 """
     return subject, body
+
+
+_KIND_TEXT = {"hosting": "l'hébergement", "domain": "le nom de domaine", "server": "le serveur"}
+
+
+def expiry_reminder(
+    *,
+    first_name: str,
+    product_name: str,
+    kind: str,
+    expiry: str,
+    days: int,
+    price_ttc: str,
+    product_id: int,
+    auto_renew: bool,
+) -> tuple[str, str]:
+    what = f"{_KIND_TEXT.get(kind, 'le service')} {product_name}"
+    if days > 0:
+        subject = f"{product_name} expire le {expiry} (dans {days} jour{'s' if days > 1 else ''})"
+        when = f"{what[0].upper()}{what[1:]} expire le {expiry}, dans {days} jour(s)."
+    elif days == 0:
+        subject = f"{product_name} expire aujourd'hui"
+        when = f"{what[0].upper()}{what[1:]} expire aujourd'hui, le {expiry}."
+    else:
+        subject = f"{product_name} a expiré le {expiry}"
+        when = f"{what[0].upper()}{what[1:]} a expiré le {expiry}."
+    if auto_renew:
+        plan = (
+            "Le renouvellement automatique est activé : le bon de commande est créé 15 jours "
+            "avant l'échéance et réglé 7 jours avant, sur votre carte enregistrée ou votre "
+            "crédit de compte."
+        )
+    else:
+        plan = (
+            "Pour éviter toute interruption, renouvelez-le dès maintenant "
+            "(à l'avance, vous ne perdez aucun jour)."
+        )
+    body = f"""Bonjour {first_name},
+
+{when}
+Renouvellement pour 1 an : {price_ttc} TTC.
+{plan}
+
+Renouveler : {_link(f"/services/{product_id}#renew")}
+
+L'équipe o2portal
+"""
+    return subject, body
+
+
+def service_changed(first_name: str, product_name: str, change: str) -> tuple[str, str]:
+    texts = {
+        "suspended": (
+            f"{product_name} est suspendu",
+            f"{product_name} a expiré et vient d'être suspendu. Renouvelez-le pour le "
+            "réactiver : vos données sont conservées 30 jours après l'expiration.",
+        ),
+        "terminated": (
+            f"{product_name} est résilié",
+            f"{product_name} n'a pas été renouvelé dans les 30 jours suivant son expiration : "
+            "il est résilié et ses données seront effacées.",
+        ),
+        "expired": (
+            f"{product_name} a expiré",
+            f"Le nom de domaine {product_name} a expiré. Vous pouvez encore le renouveler au "
+            "prix normal pendant 30 jours, puis avec des frais de restauration jusqu'au 50e jour.",
+        ),
+        "released": (
+            f"{product_name} a été libéré",
+            f"Le nom de domaine {product_name} n'a pas été renouvelé dans les 50 jours suivant "
+            "son expiration : il a été libéré auprès du registre.",
+        ),
+    }
+    subject, text = texts[change]
+    body = f"""Bonjour {first_name},
+
+{text}
+
+Vos services : {_link("/services")}
+
+L'équipe o2portal
+"""
+    return subject, body
+
+
+def auto_renew_order(
+    first_name: str, product_name: str, reference: str, total_ttc: str, charge_day: str
+) -> tuple[str, str]:
+    subject = f"Renouvellement automatique de {product_name}"
+    body = f"""Bonjour {first_name},
+
+Le renouvellement automatique de {product_name} a créé le bon de commande {reference}
+({total_ttc} TTC). Il sera réglé le {charge_day} sur votre carte enregistrée ou votre crédit
+de compte. Rien à faire de votre part ; pour l'arrêter, désactivez le renouvellement
+automatique sur la page du produit : {_link("/services")}
+
+L'équipe o2portal
+"""
+    return subject, body
+
+
+def auto_renew_failed(
+    first_name: str, product_name: str, reference: str, reason: str, product_id: int
+) -> tuple[str, str]:
+    subject = f"Échec du renouvellement automatique de {product_name}"
+    body = f"""Bonjour {first_name},
+
+Le paiement automatique du bon de commande {reference} pour {product_name} n'a pas abouti
+({reason}). Le renouvellement automatique est désactivé pour ce produit : renouvelez-le
+vous-même avant son expiration pour éviter une interruption.
+
+Renouveler : {_link(f"/services/{product_id}#renew")}
+
+L'équipe o2portal
+"""
+    return subject, body

@@ -28,7 +28,7 @@ _HEADER_BREAKS = str.maketrans({"\r": " ", "\n": " ", "\u2028": " ", "\u2029": "
 SECRET_LINK_KINDS = frozenset({"welcome", "verify_email", "password_reset", "email_change"})
 _TOKEN_LINK = re.compile(r"(\?token=)[\w\-]+")
 
-# Wait before the n-th retry of a temporary failure; then give up.
+# Wait before the n-th retry of a temporary failure (the last one repeats).
 RETRY_DELAYS = (
     timedelta(minutes=1),
     timedelta(minutes=5),
@@ -136,14 +136,17 @@ def _deliver_one(mail_id: int) -> int:
             mail.last_error = None
             if mail.kind in SECRET_LINK_KINDS:
                 mail.body_text = _TOKEN_LINK.sub(r"\1[retiré après envoi]", mail.body_text)
-        elif permanent or mail.attempts > len(RETRY_DELAYS):
+        elif permanent:
             mail.status = "failed"
             mail.last_error = error[:1000]
             if address_dead and mail.customer_id:
                 _mark_address_failing(session, mail, error)
         else:
+            # A temporary failure (server down, 4xx) never loses the mail: it waits longer
+            # and longer, up to the last delay, and is tried again until it goes.
             mail.last_error = error[:1000]
-            mail.next_attempt_at = clock.now() + RETRY_DELAYS[mail.attempts - 1]
+            delay = RETRY_DELAYS[min(mail.attempts, len(RETRY_DELAYS)) - 1]
+            mail.next_attempt_at = clock.now() + delay
         session.add(mail)
     return 1 if error is None else 0
 
@@ -177,3 +180,14 @@ def _mark_address_failing(session: Session, mail: OutboxEmail, error: str) -> No
         customer.email_failing_at = clock.now()
         customer.email_failing_reason = error[:500]
         session.add(customer)
+
+
+def deliver_all_due(batch: int = 200, max_batches: int = 50) -> int:
+    """Deliver the outbox batch after batch until nothing is due (bounded per run)."""
+    total = 0
+    for _ in range(max_batches):
+        sent = deliver_pending(limit=batch)
+        total += sent
+        if sent < batch:
+            break
+    return total

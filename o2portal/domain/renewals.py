@@ -151,6 +151,12 @@ def renew_product(
 ) -> PaymentOutcome:
     """Renew for `years`, at the price of the moment, if the product still expires on the
     date the customer saw (a second tab that renewed first makes this one refuse)."""
+    build = renewal_builder(customer_id, product_id, years, expected_expiry)
+    return place_and_pay(customer_id=customer_id, key=key, choice=choice, build=build, ip=ip)
+
+
+def renewal_builder(customer_id: int, product_id: int, years: int, expected_expiry: date):
+    """What writes a renewal order form inside the checkout's transaction."""
 
     def build(session: Session, customer: Customer, key: str) -> Order:
         product = _owned_product(session, customer_id, product_id, lock=True)
@@ -161,7 +167,7 @@ def renew_product(
         quote = build_quote(session, customer, product, years)
         return _order_from_quote(session, customer, quote, key)
 
-    return place_and_pay(customer_id=customer_id, key=key, choice=choice, build=build, ip=ip)
+    return build
 
 
 def _renewal_in_flight(session: Session, product_id: int) -> bool:

@@ -311,3 +311,25 @@ def test_unverified_email_shows_the_banner(page: Page):
 
             customer.email_verified_at = clock.now()
             session.add(customer)
+
+
+def test_a_failing_address_shows_the_red_banner(page: Page):
+    from o2portal.db import transaction
+    from o2portal.domain import clock
+
+    def set_failing(value):
+        with transaction() as session:
+            customer = session.exec(
+                select(Customer).where(Customer.email == "client@o2portal.example")
+            ).one()
+            customer.email_failing_at = value
+            customer.email_failing_reason = "550 mailbox unavailable" if value else None
+            session.add(customer)
+
+    set_failing(clock.now())
+    try:
+        log_in(page, "client@o2portal.example")
+        wait_signed_in(page)
+        expect(page.locator("#email-banner")).to_contain_text("ne parviennent plus")
+    finally:
+        set_failing(None)
