@@ -77,6 +77,7 @@ class StaffOverview:
     unpaid_orders: int
     open_tickets: int
     recent_mail: list[OutboxEmail]
+    failing_addresses: list[Customer]
 
 
 def staff_overview(mail_limit: int = 20) -> StaffOverview:
@@ -93,6 +94,14 @@ def staff_overview(mail_limit: int = 20) -> StaffOverview:
             recent_mail=list(
                 session.exec(
                     select(OutboxEmail).order_by(col(OutboxEmail.id).desc()).limit(mail_limit)
+                ).all()
+            ),
+            failing_addresses=list(
+                session.exec(
+                    select(Customer)
+                    .where(col(Customer.email_failing_at).is_not(None))
+                    .order_by(col(Customer.email_failing_at).desc())
+                    .limit(mail_limit)
                 ).all()
             ),
         )

@@ -40,7 +40,7 @@ def due_stage(schedule: list[tuple[str, int]], expiry: date, today: date) -> str
     return due[-1] if due else None
 
 
-def _candidates(session: Session, schedule, today: date, window: int) -> list[Product]:
+def _candidate_filter(schedule, today: date, window: int):
     """Products whose stage day fell within the last `window` days: one indexed range per
     stage on (status, expiry_date), so the cost follows what is due."""
     ranges = []
@@ -48,34 +48,29 @@ def _candidates(session: Session, schedule, today: date, window: int) -> list[Pr
         newest = today - timedelta(days=offset)
         oldest = newest - timedelta(days=window - 1)
         ranges.append(and_(Product.expiry_date >= oldest, Product.expiry_date <= newest))
-    return list(
-        session.exec(
-            select(Product)
-            .where(col(Product.status).in_(REMINDED_STATUSES), or_(*ranges))
-            .order_by(Product.id)
-        ).all()
-    )
+    return and_(col(Product.status).in_(REMINDED_STATUSES), or_(*ranges))
 
 
 def find_due(today: date | None = None, window: int = 1) -> list[DueReminder]:
     today = today or clock.today()
     with read_session() as session:
         schedule = reminder_schedule(session)
-        products = _candidates(session, schedule, today, window)
-        if not products:
+        where = _candidate_filter(schedule, today, window)
+        candidates = session.exec(select(Product.id, Product.expiry_date).where(where)).all()
+        if not candidates:
             return []
         sent = set(
             session.exec(
-                select(ReminderSent.product_id, ReminderSent.expiry_date, ReminderSent.stage).where(
-                    col(ReminderSent.product_id).in_([p.id for p in products])
-                )
+                select(ReminderSent.product_id, ReminderSent.expiry_date, ReminderSent.stage)
+                .join(Product, col(Product.id) == col(ReminderSent.product_id))
+                .where(where, col(ReminderSent.expiry_date) == col(Product.expiry_date))
             ).all()
         )
     due = []
-    for product in products:
-        stage = due_stage(schedule, product.expiry_date, today)
-        if stage and (product.id, product.expiry_date, stage) not in sent:
-            due.append(DueReminder(product.id, product.expiry_date, stage))
+    for product_id, expiry in sorted(candidates):
+        stage = due_stage(schedule, expiry, today)
+        if stage and (product_id, expiry, stage) not in sent:
+            due.append(DueReminder(product_id, expiry, stage))
     return due
 
 

@@ -46,6 +46,27 @@ def admin_dashboard_page() -> rx.Component:
                     width="100%",
                 ),
                 section(
+                    "admin.failing",
+                    rx.cond(
+                        AdminDashboardState.failing.length() > 0,
+                        rx.vstack(
+                            rx.foreach(
+                                AdminDashboardState.failing,
+                                lambda c: rx.hstack(
+                                    rx.text(c["name"], weight="bold"),
+                                    rx.text(c["email"]),
+                                    rx.text(c["since"], color_scheme="gray"),
+                                    rx.text(c["reason"], size="1", color_scheme="red"),
+                                    wrap="wrap",
+                                    spacing="3",
+                                ),
+                            ),
+                            id="failing-addresses",
+                        ),
+                        rx.text(t("admin.failing_none"), color_scheme="gray"),
+                    ),
+                ),
+                section(
                     "admin.outbox",
                     rx.box(
                         rx.table.root(

@@ -15,6 +15,7 @@ class AdminDashboardState(rx.State):
     unpaid_orders: int = 0
     open_tickets: int = 0
     mail: list[dict[str, str]] = []
+    failing: list[dict[str, str]] = []
 
     @rx.event
     async def load(self):
@@ -36,4 +37,14 @@ class AdminDashboardState(rx.State):
                 "error": m.last_error or "",
             }
             for m in data.recent_mail
+        ]
+        self.failing = [
+            {
+                "id": str(c.id),
+                "name": c.display_name,
+                "email": c.email,
+                "since": formatting.moment(c.email_failing_at, lang),
+                "reason": c.email_failing_reason or "",
+            }
+            for c in data.failing_addresses
         ]
