@@ -14,6 +14,7 @@ from o2portal.pages import auth as auth_pages
 from o2portal.pages import customer
 from o2portal.pages.admin.dashboard import admin_dashboard_page
 from o2portal.pages.faq import faq_page
+from o2portal.pages.order import order_page
 from o2portal.pages.product import product_page
 from o2portal.state.admin.dashboard import AdminDashboardState
 from o2portal.state.auth import (
@@ -97,7 +98,7 @@ app.add_page(faq_page, route="/faq", title=TITLE, on_load=FaqState.load)
 app.add_page(customer.dashboard_page, route="/", title=TITLE, on_load=DashboardState.load)
 app.add_page(product_page, route="/services/[product_id]", title=TITLE, on_load=ProductState.load)
 app.add_page(customer.services_page, route="/services", title=TITLE, on_load=ServicesState.load)
-app.add_page(customer.order_page, route="/order", title=TITLE, on_load=OrderState.load)
+app.add_page(order_page, route="/order", title=TITLE, on_load=OrderState.load)
 app.add_page(customer.invoices_page, route="/invoices", title=TITLE, on_load=InvoicesState.load)
 app.add_page(customer.tickets_page, route="/tickets", title=TITLE, on_load=TicketsState.load)
 app.add_page(customer.profile_page, route="/profile", title=TITLE, on_load=ProfileState.load)

@@ -85,7 +85,10 @@ def _saved_card_select(S) -> rx.Component:
     )
 
 
-def payment_panel(S, on_submit, submit_key: str, form_id: str) -> rx.Component:
+def payment_panel(
+    S, on_submit, submit_key: str, form_id: str, extra: list[rx.Component] | None = None
+) -> rx.Component:
+    """`extra`: more fields of the same form, shown above the pay button (consents)."""
     return rx.form(
         rx.vstack(
             _method_select(S),
@@ -96,6 +99,7 @@ def payment_panel(S, on_submit, submit_key: str, form_id: str) -> rx.Component:
                 ("credit", rx.text(t("pay.credit_balance"), " ", S.credit, id="credit-balance")),
                 rx.text(t("pay.offline_hint"), size="2", color_scheme="gray"),
             ),
+            *(extra or []),
             rx.button(
                 t(submit_key),
                 type="submit",

@@ -17,10 +17,10 @@ from datetime import date
 from sqlmodel import Session, col, delete, select
 
 from o2portal.db import transaction
-from o2portal.domain import audit, billing, clock, emails, mailer
+from o2portal.domain import audit, billing, clock, emails, mailer, provisioning
 from o2portal.domain.errors import InvalidInput, NotAllowed
 from o2portal.domain.expiry import renewal_dates
-from o2portal.domain.formatting import money
+from o2portal.domain.formatting import day, money
 from o2portal.domain.payments import (
     METHODS,
     OFFLINE_METHODS,
@@ -28,7 +28,7 @@ from o2portal.domain.payments import (
     PaymentChoice,
     card_gateway,
 )
-from o2portal.models import Customer, Order, OrderLine, Payment, Product, SavedCard
+from o2portal.models import Customer, Order, OrderLine, Payment, Product, PromoCode, SavedCard
 
 RENEWAL_ACTIONS = ("renew",)
 RENEWABLE_STATUSES = ("active", "expired", "suspended")
@@ -264,11 +264,22 @@ def _charge_and_finish(
         )
         session.delete(payment)
         if discard_order:
-            session.exec(delete(OrderLine).where(OrderLine.order_id == order.id))
-            session.delete(order)
+            _discard(session, order)
         return PaymentOutcome(
             result.status, None if discard_order else order.id, message_key=result.message_key
         )
+
+
+def _discard(session: Session, order: Order) -> None:
+    """Take back everything the order form held: domain names, the promo code use."""
+    provisioning.release_holds(session, order.id)
+    if order.promo_code_id is not None:
+        promo = session.get(PromoCode, order.promo_code_id)
+        if promo is not None and promo.used_count > 0:
+            promo.used_count -= 1
+            session.add(promo)
+    session.exec(delete(OrderLine).where(OrderLine.order_id == order.id))
+    session.delete(order)
 
 
 def _card_succeeded(
@@ -309,16 +320,31 @@ def complete_order(session: Session, order: Order, method: str, *, ip: str | Non
     session.add(order)
     invoice = billing.issue_invoice(session, order, method=method, paid_at=now)
     lines = session.exec(select(OrderLine).where(OrderLine.order_id == order.id)).all()
+    created = []
     for line in lines:
         if line.action in RENEWAL_ACTIONS and line.product_id is not None:
             _extend(session, line, order)
+        elif line.action in provisioning.NEW_PRODUCT_ACTIONS and line.product_id is None:
+            created.append(provisioning.create_products(session, order, line))
     customer = session.get(Customer, order.customer_id)
-    mailer.queue_for_customer(
-        session,
-        customer,
-        "invoice",
-        emails.invoice_issued(customer.first_name, invoice.number, money(invoice.total_ttc_cents)),
-    )
+    if order.kind == "order":
+        message = emails.order_confirmation(
+            customer.first_name,
+            billing.order_reference(order),
+            invoice.number,
+            money(invoice.total_ttc_cents),
+            [(p.name, day(p.expiry_date)) for p in created],
+        )
+        mailer.queue_for_customer(session, customer, "order_confirmation", message)
+    else:
+        mailer.queue_for_customer(
+            session,
+            customer,
+            "invoice",
+            emails.invoice_issued(
+                customer.first_name, invoice.number, money(invoice.total_ttc_cents)
+            ),
+        )
     audit.record(
         session,
         "order.paid",

@@ -229,3 +229,23 @@ Renouveler : {_link(f"/services/{product_id}#renew")}
 L'équipe o2portal
 """
     return subject, body
+
+
+def order_confirmation(
+    first_name: str, reference: str, invoice: str, total_ttc: str, products: list[tuple[str, str]]
+) -> tuple[str, str]:
+    subject = f"Confirmation de votre commande {reference}"
+    listed = "\n".join(f"  - {name} : actif jusqu'au {until}" for name, until in products)
+    body = f"""Bonjour {first_name},
+
+Merci pour votre commande {reference}. Le paiement de {total_ttc} TTC est accepté et la
+facture {invoice} est disponible dans la rubrique Factures.
+
+Vos nouveaux services sont prêts :
+{listed}
+
+Retrouvez-les dans Mes comptes : {_link("/services")}
+
+L'équipe o2portal
+"""
+    return subject, body

@@ -80,6 +80,8 @@ class RegistryDomain(SQLModel, table=True):
     registered_at: datetime = created_at_field()
     expires_on: date | None = None
     released_at: datetime | None = utc_field()
+    # Held for an order form being paid: nobody else can take the name meanwhile.
+    pending_order_id: int | None = Field(default=None, foreign_key="order_form.id", index=True)
 
 
 class ProvisionedAccount(SQLModel, table=True):

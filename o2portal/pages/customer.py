@@ -11,7 +11,6 @@ from o2portal.components.payment import payment_panel
 from o2portal.components.tables import data_table, pdf_link, section, status_badge
 from o2portal.state.dashboard import DashboardState
 from o2portal.state.invoices import InvoicesState
-from o2portal.state.order import OrderState
 from o2portal.state.profile import ProfileState
 from o2portal.state.services import ServicesState
 from o2portal.state.tickets import TicketsState
@@ -385,60 +384,5 @@ def profile_page() -> rx.Component:
                 orientation=rx.breakpoints(initial="vertical", sm="horizontal"),
             ),
             width="100%",
-        ),
-    )
-
-
-def order_page() -> rx.Component:
-    return customer_layout(
-        _title("nav.order"),
-        rx.grid(
-            rx.foreach(
-                OrderState.hosting,
-                lambda o: rx.card(
-                    rx.vstack(
-                        rx.heading(o["name"], size="4"),
-                        rx.text(o["specs"], size="2", color_scheme="gray"),
-                        rx.text(o["description"], size="2"),
-                        rx.text(t("order.first_year"), " ", o["first_year"], " HT", weight="bold"),
-                        rx.text(
-                            t("order.renewal"),
-                            " ",
-                            o["renew_1y"],
-                            " ",
-                            t("order.per_year_ht"),
-                            size="2",
-                        ),
-                        spacing="2",
-                    )
-                ),
-            ),
-            columns=rx.breakpoints(initial="1", md="3"),
-            spacing="4",
-            width="100%",
-            id="hosting-offers",
-        ),
-        section(
-            "order.domains",
-            data_table(
-                OrderState.tlds,
-                [
-                    ("col.tld", "tld"),
-                    ("col.register", "register"),
-                    ("col.renew", "renew"),
-                    ("col.transfer", "transfer"),
-                ],
-                empty_key="faq.none",
-                table_id="tld-table",
-            ),
-        ),
-        section(
-            "order.servers",
-            data_table(
-                OrderState.servers,
-                [("col.name", "name"), ("col.offer", "specs"), ("col.amount", "monthly")],
-                empty_key="faq.none",
-                table_id="server-table",
-            ),
         ),
     )

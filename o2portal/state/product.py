@@ -198,7 +198,14 @@ class ProductState(PaymentFields, rx.State):
 
 
 def _strings(form: dict) -> dict[str, str]:
-    return {str(k)[:40]: (v if isinstance(v, str) else "")[:200] for k, v in form.items()}
+    """Form values as short strings; a ticked checkbox arrives as True (or "on")."""
+
+    def text(value) -> str:
+        if value is True:
+            return "on"
+        return value[:200] if isinstance(value, str) else ""
+
+    return {str(k)[:40]: text(v) for k, v in form.items()}
 
 
 def _details(product, lang: str) -> list[dict[str, str]]:
