@@ -92,26 +92,9 @@ class Registrar(Protocol):
 
     def hold(self, session: Session, name: str, order_id: int) -> None: ...
 
-    def hold_transfer(self, session: Session, name: str, order_id: int) -> None:
-        """Hold a name registered elsewhere for its transfer in (one transfer at a time)."""
-        row = self._row(session, name)
-        if row is None or self.is_available(session, name):
-            raise DomainNotRegistered(name)
-        if row.pending_order_id is not None:
-            raise DomainTaken(name)
-        row.pending_order_id = order_id
-        session.add(row)
-        session.flush()
+    def hold_transfer(self, session: Session, name: str, order_id: int) -> None: ...
 
-    def drop_hold(self, session: Session, name: str, order_id: int) -> None:
-        row = self._row(session, name)
-        if row is None or row.pending_order_id != order_id:
-            return
-        if row.reserved or row.holder_ref is not None:
-            row.pending_order_id = None  # a transfer hold on a name that stays where it is
-            session.add(row)
-        else:
-            session.delete(row)  # the row existed only for this hold
+    def drop_hold(self, session: Session, name: str, order_id: int) -> None: ...
 
     def register(
         self, session: Session, name: str, order_id: int, holder_ref: str, expires_on: date
@@ -145,14 +128,26 @@ class LocalRegistrar:
         session.add(row)
         session.flush()  # a second buyer's insert of the same name fails here
 
+    def hold_transfer(self, session: Session, name: str, order_id: int) -> None:
+        """Hold a name registered elsewhere for its transfer in (one transfer at a time)."""
+        row = self._row(session, name)
+        if row is None or self.is_available(session, name):
+            raise DomainNotRegistered(name)
+        if row.pending_order_id is not None:
+            raise DomainTaken(name)
+        row.pending_order_id = order_id
+        session.add(row)
+        session.flush()
+
     def drop_hold(self, session: Session, name: str, order_id: int) -> None:
         row = self._row(session, name)
-        if row is not None and row.pending_order_id == order_id:
-            if row.holder_ref is None:
-                session.delete(row)
-            else:
-                row.pending_order_id = None
-                session.add(row)
+        if row is None or row.pending_order_id != order_id:
+            return
+        if row.reserved or row.holder_ref is not None:
+            row.pending_order_id = None  # a transfer hold on a name that stays where it is
+            session.add(row)
+        else:
+            session.delete(row)  # the row existed only for this hold
 
     def register(
         self, session: Session, name: str, order_id: int, holder_ref: str, expires_on: date
