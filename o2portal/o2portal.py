@@ -12,11 +12,10 @@ from o2portal.domain.jobs import run_all
 from o2portal.i18n import translate
 from o2portal.pages import auth as auth_pages
 from o2portal.pages import customer
-from o2portal.pages.admin.dashboard import admin_dashboard_page
+from o2portal.pages.admin import register_admin_pages
 from o2portal.pages.faq import faq_page
 from o2portal.pages.order import order_page
 from o2portal.pages.product import product_page
-from o2portal.state.admin.dashboard import AdminDashboardState
 from o2portal.state.auth import (
     ForgotPasswordState,
     LoginState,
@@ -103,12 +102,7 @@ app.add_page(customer.invoices_page, route="/invoices", title=TITLE, on_load=Inv
 app.add_page(customer.tickets_page, route="/tickets", title=TITLE, on_load=TicketsState.load)
 app.add_page(customer.profile_page, route="/profile", title=TITLE, on_load=ProfileState.load)
 
-# Staff
-app.add_page(
-    admin_dashboard_page,
-    route="/admin",
-    title=TITLE,
-    on_load=[SessionState.refresh, AdminDashboardState.load],
-)
+# Staff: every page of o2portal/pages/admin/
+register_admin_pages(app)
 
 __all__ = ["app", "t"]

@@ -1,10 +1,10 @@
-"""The staff dashboard: counts and the outbox, so mail is readable even without SMTP."""
+"""The staff dashboard: KPIs, charts, failing addresses and the latest mail."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from o2portal.domain import formatting, overview
+from o2portal.domain import admin_stats, formatting, overview
 from o2portal.state.guards import require_staff
 from o2portal.state.session import language_of, show_user
 
@@ -16,6 +16,10 @@ class AdminDashboardState(rx.State):
     open_tickets: int = 0
     mail: list[dict[str, str]] = []
     failing: list[dict[str, str]] = []
+    revenue: list[dict] = []
+    expiries: list[dict] = []
+    new_customers: list[dict] = []
+    tickets_by_department: list[dict] = []
 
     @rx.event
     async def load(self):
@@ -48,3 +52,7 @@ class AdminDashboardState(rx.State):
             }
             for c in data.failing_addresses
         ]
+        self.revenue = admin_stats.revenue_by_month()
+        self.expiries = admin_stats.expiries_by_week()
+        self.new_customers = admin_stats.new_customers_by_month()
+        self.tickets_by_department = admin_stats.open_tickets_by_department()
