@@ -149,9 +149,20 @@ def _impersonation_banner() -> rx.Component:
     return rx.cond(
         SessionState.impersonating,
         rx.callout.root(
-            rx.callout.text(t("banner.impersonating")),
+            rx.callout.icon(rx.icon("venetian-mask")),
+            rx.callout.text(
+                t("banner.impersonating"),
+                " ",
+                rx.button(
+                    t("banner.stop_acting"),
+                    size="1",
+                    on_click=SessionState.stop_acting,
+                    id="stop-acting",
+                ),
+            ),
             color_scheme="purple",
             width="100%",
+            id="acting-banner",
         ),
     )
 

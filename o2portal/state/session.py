@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import reflex as rx
 
 from o2portal.domain import auth
@@ -60,6 +62,17 @@ class SessionState(rx.State):
     def set_language(self, lang: str):
         if lang in LANGUAGES:
             self.lang = lang
+
+    @rx.event
+    def stop_acting(self):
+        """Staff acting as a customer goes back to their own account (audited)."""
+        from o2portal.domain.admin_customers import stop_acting_as
+
+        ticket = stop_acting_as(session_token(self), ip=client_ip(self))
+        if ticket is None:
+            return
+        url = json.dumps("/auth/session?ticket=" + ticket)
+        return rx.call_script(f"window.sessionStorage.clear(); window.location.replace({url});")
 
     @rx.event
     def log_out(self):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+from datetime import timedelta
 
 import pytest
 import reflex as rx
@@ -12,8 +13,8 @@ from reflex.istate.data import RouterData
 import o2portal.o2portal  # noqa: F401  (registers every page and state)
 from o2portal.db import transaction
 from o2portal.domain import auth, clock
-from o2portal.domain.passwords import hash_password
-from o2portal.models import Customer
+from o2portal.domain.passwords import hash_password, new_token, token_hash
+from o2portal.models import Customer, UserSession
 from o2portal.state.guards import SESSION_COOKIE
 
 PASSWORD = "State-tests-password-1"
@@ -79,9 +80,19 @@ def people(db, password_hash):
             session.add(person)
             session.flush()
             made[key] = person
-    tokens = {}
-    for key, person in made.items():
-        result = auth.log_in(person.email, PASSWORD, ip="192.0.2.10")
-        assert result.ok, result
-        tokens[key] = auth.exchange_ticket(result.ticket).token
+    # Alice signs in for real; the others get their session rows directly (bcrypt is slow).
+    result = auth.log_in(made["alice"].email, PASSWORD, ip="192.0.2.10")
+    assert result.ok, result
+    tokens = {"alice": auth.exchange_ticket(result.ticket).token}
+    with transaction() as session:
+        for key in ("bob", "sam", "ada"):
+            tokens[key] = new_token()
+            session.add(
+                UserSession(
+                    customer_id=made[key].id,
+                    token_hash=token_hash(tokens[key]),
+                    created_at=clock.now(),
+                    expires_at=clock.now() + timedelta(days=1),
+                )
+            )
     return {"customer": made, "token": tokens}

@@ -1,0 +1,153 @@
+"""Staff work on products: find them by expiry and status, and change them by hand with a
+reason (renew as a goodwill gesture, suspend, unsuspend, terminate)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from o2portal.db import read_session, transaction
+from o2portal.domain import audit, clock, emails, mailer
+from o2portal.domain.admin_customers import staff_member
+from o2portal.domain.errors import InvalidInput, NotAllowed
+from o2portal.domain.expiry import renewal_dates
+from o2portal.domain.validation import clean_text
+from o2portal.models import Customer, Product
+
+PAGE_SIZE = 25
+WINDOWS = {"": None, "7": 7, "30": 30, "60": 60, "90": 90, "expired": -1}
+STATUSES = ("", "active", "suspended", "expired", "terminated", "released")
+
+
+@dataclass
+class ProductRows:
+    rows: list[tuple[Product, Customer]]
+    total: int
+    page: int
+    pages: int
+
+
+def list_products(
+    staff_id: int, *, window: str = "", status: str = "", query: str = "", page: int = 1
+) -> ProductRows:
+    today = clock.today()
+    where = []
+    days = WINDOWS.get(window)
+    if days == -1:
+        where.append(Product.expiry_date < today)
+    elif days:
+        where += [Product.expiry_date >= today, Product.expiry_date <= today + timedelta(days=days)]
+    if status in STATUSES[1:]:
+        where.append(Product.status == status)
+    text = (query or "").strip().lower()[:100]
+    if text:
+        where.append(col(Product.name).like(f"{text}%"))
+    with read_session() as session:
+        staff_member(session, staff_id)
+        total = session.exec(select(func.count()).select_from(Product).where(*where)).one()
+        pages = max(1, -(-total // PAGE_SIZE))
+        page = max(1, min(page, pages))
+        rows = session.exec(
+            select(Product, Customer)
+            .join(Customer, col(Customer.id) == col(Product.customer_id))
+            .where(*where)
+            .order_by(Product.expiry_date, Product.id)
+            .offset((page - 1) * PAGE_SIZE)
+            .limit(PAGE_SIZE)
+        ).all()
+    return ProductRows(list(rows), total, page, pages)
+
+
+ACTIONS = {
+    # action: (allowed from, new status, mail change or None)
+    "suspend": (("active", "expired"), "suspended", "suspended"),
+    "unsuspend": (("suspended",), "active", None),
+    "terminate": (("active", "suspended", "expired"), "terminated", "terminated"),
+}
+
+
+def change_status(staff_id: int, product_id: int, action: str, reason: str, *, ip=None) -> str:
+    """Suspend, unsuspend or terminate by hand; the customer is told by email."""
+    if action not in ACTIONS:
+        raise InvalidInput({"action": "error.choice_invalid"})
+    reason = clean_text("reason", reason, required=True, max_length=300)
+    allowed, new_status, mail = ACTIONS[action]
+    with transaction() as session:
+        staff = staff_member(session, staff_id, roles=("admin",))
+        product = session.exec(
+            select(Product).where(Product.id == product_id).with_for_update()
+        ).first()
+        if product is None:
+            raise NotAllowed("no such product")
+        if product.status not in allowed:
+            raise InvalidInput({"action": "error.status_change_invalid"})
+        before = product.status
+        product.status = new_status
+        product.status_reason = reason
+        if new_status == "suspended":
+            product.suspended_at = clock.now()
+        elif new_status == "active":
+            product.suspended_at = None
+        else:
+            product.terminated_at = clock.now()
+            product.auto_renew = False
+        session.add(product)
+        if mail:
+            customer = session.get(Customer, product.customer_id)
+            mailer.queue_for_customer(
+                session,
+                customer,
+                f"product_{new_status}",
+                emails.service_changed(customer.first_name, product.name, mail),
+            )
+        audit.record(
+            session,
+            f"staff.product_{action}",
+            actor=staff,
+            customer_id=product.customer_id,
+            target_type="product",
+            target_id=product.id,
+            ip=ip,
+            before=before,
+            reason=reason,
+        )
+        return new_status
+
+
+def renew_by_hand(staff_id: int, product_id: int, years: int, reason: str, *, ip=None):
+    """Extend without payment (a goodwill gesture), audited with its reason."""
+    reason = clean_text("reason", reason, required=True, max_length=300)
+    if years not in (1, 2, 3):
+        raise InvalidInput({"years": "error.years_invalid"})
+    with transaction() as session:
+        staff = staff_member(session, staff_id, roles=("admin",))
+        product = session.exec(
+            select(Product).where(Product.id == product_id).with_for_update()
+        ).first()
+        if product is None:
+            raise NotAllowed("no such product")
+        dates = renewal_dates(product.kind, product.expiry_date, years, clock.today())
+        if product.status in ("terminated", "released") or dates is None:
+            raise InvalidInput({"years": "error.not_renewable"})
+        before = product.expiry_date
+        product.expiry_date = dates.new_expiry
+        if product.status in ("expired", "suspended"):
+            product.status, product.suspended_at = "active", None
+        session.add(product)
+        audit.record(
+            session,
+            "staff.product_renewed",
+            actor=staff,
+            customer_id=product.customer_id,
+            target_type="product",
+            target_id=product.id,
+            ip=ip,
+            years=years,
+            reason=reason,
+            before=before.isoformat(),
+            after=product.expiry_date.isoformat(),
+        )
+        return product.expiry_date

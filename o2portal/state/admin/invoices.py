@@ -1,0 +1,148 @@
+"""Staff: order forms, invoices and credit notes; record a transfer or a cheque; credit."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from o2portal.domain import admin_billing as domain
+from o2portal.domain import formatting
+from o2portal.domain.billing import order_reference
+from o2portal.domain.errors import InvalidInput, NotAllowed
+from o2portal.i18n import translate
+from o2portal.state.auth import send_mail_soon
+from o2portal.state.guards import client_ip, require_staff
+from o2portal.state.session import language_of, show_user
+
+
+class AdminInvoicesState(rx.State):
+    status: str = "unpaid"
+    query: str = ""
+    orders: list[dict[str, str]] = []
+    invoices: list[dict[str, str]] = []
+    notes: list[dict[str, str]] = []
+    page: int = 1
+    pages: int = 1
+    message: str = ""
+    errors: dict[str, str] = {}
+    credit_for: str = ""
+
+    async def _fill(self, page: int = 1) -> None:
+        user = require_staff(self)
+        await show_user(self, user)
+        lang = await language_of(self)
+        orders = domain.list_order_forms(user.customer.id, status=self.status, query=self.query)
+        self.orders = [
+            {
+                "id": str(o.id),
+                "reference": order_reference(o),
+                "customer": c.email,
+                "date": formatting.day(o.created_at, lang),
+                "amount": formatting.money(o.total_ttc_cents, lang),
+                "method": o.payment_method or "",
+                "status": o.status,
+            }
+            for o, c in orders.rows
+        ]
+        invoices = domain.list_invoices(user.customer.id, query=self.query, page=page)
+        self.page, self.pages = invoices.page, invoices.pages
+        self.invoices = [
+            {
+                "id": str(i.id),
+                "number": i.number,
+                "customer": c.email,
+                "date": formatting.day(i.issued_at, lang),
+                "amount": formatting.money(i.total_ttc_cents, lang),
+                "ht": formatting.money(i.total_ht_cents, lang),
+                "method": i.payment_method,
+            }
+            for i, c in invoices.rows
+        ]
+        notes = domain.list_credit_notes(user.customer.id)
+        self.notes = [
+            {
+                "id": str(n.id),
+                "number": n.number,
+                "customer": c.email,
+                "date": formatting.day(n.issued_at, lang),
+                "amount": formatting.money(n.total_ttc_cents, lang),
+                "reason": n.reason,
+            }
+            for n, c in notes.rows
+        ]
+
+    @rx.event
+    async def load(self):
+        self.message, self.errors, self.credit_for = "", {}, ""
+        await self._fill()
+
+    @rx.event
+    async def set_status(self, value: str):
+        self.status = value if value in ("unpaid", "paid", "cancelled", "") else "unpaid"
+        await self._fill()
+
+    @rx.event
+    def set_query(self, value: str):
+        require_staff(self)
+        self.query = value[:100]
+
+    @rx.event
+    async def search(self):
+        await self._fill()
+
+    @rx.event
+    async def next_page(self):
+        await self._fill(self.page + 1)
+
+    @rx.event
+    async def previous_page(self):
+        await self._fill(self.page - 1)
+
+    @rx.event
+    async def mark_paid(self, order_id: str, method: str):
+        user = require_staff(self, roles=("admin",))
+        lang = await language_of(self)
+        self.errors, self.message = {}, ""
+        try:
+            outcome = domain.mark_paid(
+                user.customer.id,
+                int(order_id) if order_id.isdigit() else 0,
+                method,
+                "",
+                ip=client_ip(self),
+            )
+        except (InvalidInput, NotAllowed) as exc:
+            keys = getattr(exc, "errors", {"order": "error.unexpected"})
+            self.errors = {"order": translate(next(iter(keys.values())), lang)}
+            return
+        self.message = translate("admin.marked_paid", lang, invoice=outcome.invoice_number or "")
+        send_mail_soon()
+        await self._fill()
+
+    @rx.event
+    def open_credit(self, invoice_id: str):
+        require_staff(self, roles=("admin",))
+        self.credit_for = invoice_id if invoice_id.isdigit() else ""
+        self.errors = {}
+
+    @rx.event
+    async def credit(self, form: dict):
+        user = require_staff(self, roles=("admin",))
+        lang = await language_of(self)
+        self.errors, self.message = {}, ""
+        try:
+            note = domain.credit_invoice(
+                user.customer.id,
+                int(self.credit_for) if self.credit_for.isdigit() else 0,
+                str(form.get("amount", ""))[:20],
+                str(form.get("reason", ""))[:300],
+                str(form.get("refund_method", "credit"))[:12],
+            )
+        except InvalidInput as exc:
+            self.errors = {k: translate(v, lang) for k, v in exc.errors.items()}
+            return
+        except NotAllowed:
+            self.errors = {"amount": translate("error.unexpected", lang)}
+            return
+        self.credit_for = ""
+        self.message = translate("admin.credited", lang, number=note.number)
+        await self._fill()

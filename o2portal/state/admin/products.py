@@ -1,0 +1,120 @@
+"""Staff: products by expiry window and status, and changes by hand with a reason."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from o2portal.domain import admin_products as domain
+from o2portal.domain import clock, formatting
+from o2portal.domain.errors import InvalidInput, NotAllowed
+from o2portal.domain.products import display_status
+from o2portal.i18n import translate
+from o2portal.state.guards import client_ip, require_staff
+from o2portal.state.session import language_of, show_user
+
+
+class AdminProductsState(rx.State):
+    window: str = ""
+    status: str = ""
+    query: str = ""
+    rows: list[dict[str, str]] = []
+    page: int = 1
+    pages: int = 1
+    total: int = 0
+    selected: str = ""
+    message: str = ""
+    errors: dict[str, str] = {}
+
+    async def _fill(self, page: int) -> None:
+        user = require_staff(self)
+        await show_user(self, user)
+        lang = await language_of(self)
+        result = domain.list_products(
+            user.customer.id, window=self.window, status=self.status, query=self.query, page=page
+        )
+        today = clock.today()
+        self.page, self.pages, self.total = result.page, result.pages, result.total
+        self.rows = [
+            {
+                "id": str(p.id),
+                "name": p.name,
+                "kind": translate(f"kind.{p.kind}", lang),
+                "customer": c.email,
+                "customer_id": str(c.id),
+                "status_code": p.status,
+                "status": translate(f"status.{display_status(p, today)}", lang),
+                "expiry": formatting.day(p.expiry_date, lang),
+            }
+            for p, c in result.rows
+        ]
+
+    @rx.event
+    async def load(self):
+        self.selected, self.message, self.errors = "", "", {}
+        await self._fill(1)
+
+    @rx.event
+    async def set_window(self, value: str):
+        self.window = value if value in domain.WINDOWS else ""
+        await self._fill(1)
+
+    @rx.event
+    async def set_status(self, value: str):
+        self.status = value if value in domain.STATUSES else ""
+        await self._fill(1)
+
+    @rx.event
+    def set_query(self, value: str):
+        require_staff(self)
+        self.query = value[:100]
+
+    @rx.event
+    async def search(self):
+        await self._fill(1)
+
+    @rx.event
+    async def next_page(self):
+        await self._fill(self.page + 1)
+
+    @rx.event
+    async def previous_page(self):
+        await self._fill(self.page - 1)
+
+    @rx.event
+    def select(self, product_id: str):
+        require_staff(self, roles=("admin",))
+        self.selected = product_id if product_id.isdigit() else ""
+        self.errors, self.message = {}, ""
+
+    @rx.event
+    async def apply(self, form: dict):
+        """One form for every change: the action, its reason, the years for a renewal."""
+        user = require_staff(self, roles=("admin",))
+        lang = await language_of(self)
+        self.errors, self.message = {}, ""
+        action = str(form.get("action", ""))[:20]
+        reason = str(form.get("reason", ""))[:300]
+        product_id = int(self.selected) if self.selected.isdigit() else 0
+        try:
+            if action == "renew":
+                years = str(form.get("years", "1"))
+                new = domain.renew_by_hand(
+                    user.customer.id,
+                    product_id,
+                    int(years) if years.isdigit() else 0,
+                    reason,
+                    ip=client_ip(self),
+                )
+                self.message = translate("admin.renewed", lang, date=formatting.day(new, lang))
+            else:
+                domain.change_status(
+                    user.customer.id, product_id, action, reason, ip=client_ip(self)
+                )
+                self.message = translate("admin.saved", lang)
+        except InvalidInput as exc:
+            self.errors = {k: translate(v, lang) for k, v in exc.errors.items()}
+            return
+        except NotAllowed:
+            self.errors = {"action": translate("error.unexpected", lang)}
+            return
+        await self._fill(self.page)
