@@ -22,7 +22,7 @@ def label(name: str, key: str) -> rx.Component:
 
 def text_field(
     name: str,
-    key: str,
+    label_key: str,
     errors: rx.Var | None,
     *,
     type: str = "text",
@@ -32,7 +32,7 @@ def text_field(
     **props,
 ) -> rx.Component:
     return rx.box(
-        label(name, key),
+        label(name, label_key),
         rx.input(
             name=name,
             id=name,

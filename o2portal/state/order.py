@@ -269,6 +269,7 @@ class OrderState(PaymentFields, rx.State):
 
     @rx.event
     async def add_domain(self):
+        require_customer(self)
         if not self.found.get("available"):
             return
         item = CartItem(
@@ -280,6 +281,7 @@ class OrderState(PaymentFields, rx.State):
 
     @rx.event
     async def add_transfer(self, form: dict):
+        require_customer(self)
         if not self.found or self.found.get("available"):
             return
         self.auth_error = ""

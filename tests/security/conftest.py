@@ -20,3 +20,7 @@ def smtp_sink(db, monkeypatch):
         yield sink
     finally:
         sink.stop()
+
+
+# The signed-in people of the handler tests (two customers, support, admin).
+from tests.state.conftest import password_hash, people  # noqa: E402, F401

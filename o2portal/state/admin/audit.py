@@ -49,17 +49,17 @@ class AdminAuditState(rx.State):
 
     @rx.event
     def set_action(self, value: str):
-        require_staff(self)
+        require_staff(self, roles=("admin",))
         self.action = value[:64]
 
     @rx.event
     def set_actor(self, value: str):
-        require_staff(self)
+        require_staff(self, roles=("admin",))
         self.actor = value[:100]
 
     @rx.event
     def set_customer(self, value: str):
-        require_staff(self)
+        require_staff(self, roles=("admin",))
         self.customer = value[:12]
 
     @rx.event
