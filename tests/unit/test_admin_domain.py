@@ -1,0 +1,144 @@
+"""Staff domain functions: roles, validation, audit, and their effects."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from o2portal.db import read_session
+from o2portal.domain import admin_billing, admin_customers, admin_products, auth, clock
+from o2portal.domain.demo import seed_demo
+from o2portal.domain.errors import InvalidInput, NotAllowed
+from o2portal.domain.expiry import add_years
+from o2portal.models import AuditEvent, CreditNote, Customer, Invoice, OutboxEmail, Product
+
+
+@pytest.fixture
+def demo(db):
+    seed_demo()
+    with read_session() as session:
+        return {c.email.split("@")[0]: c for c in session.exec(select(Customer)).all()}
+
+
+def actions() -> list[str]:
+    with read_session() as session:
+        return [e.action for e in session.exec(select(AuditEvent).order_by(AuditEvent.id))]
+
+
+def test_search_by_name_email_and_domain(demo):
+    admin = demo["admin"].id
+    assert [c.email for c in admin_customers.search_customers(admin, "dupont-photo").rows] == [
+        "client@o2portal.example"
+    ]
+    assert [c.email for c in admin_customers.search_customers(admin, "Bern").rows] == [
+        "paul.bernard@o2portal.example"
+    ]
+    assert admin_customers.search_customers(admin, "").total == 4
+    with pytest.raises(NotAllowed):
+        admin_customers.search_customers(demo["client"].id, "")
+
+
+def test_only_admins_edit_and_bad_input_changes_nothing(demo):
+    client = demo["client"]
+    form = {
+        "first_name": "Marie",
+        "last_name": "Durand",
+        "email": client.email,
+        "phone": "06 99 88 77 66",
+        "address_line1": "2 rue Neuve",
+        "postal_code": "75010",
+        "city": "Paris",
+        "country": "FR",
+    }
+    with pytest.raises(NotAllowed):
+        admin_customers.update_customer(demo["support"].id, client.id, form)
+    with pytest.raises(InvalidInput) as caught:
+        admin_customers.update_customer(
+            demo["admin"].id, client.id, {**form, "phone": "12", "postal_code": "7"}
+        )
+    assert set(caught.value.errors) == {"phone", "postal_code"}
+    admin_customers.update_customer(demo["admin"].id, client.id, form)
+    with read_session() as session:
+        saved = session.get(Customer, client.id)
+    assert (saved.last_name, saved.phone) == ("Durand", "+33699887766")
+    assert "staff.customer_edited" in actions()
+
+
+def test_disabling_ends_sessions_and_sign_in(demo):
+    client = demo["client"]
+    ticket = auth.log_in(client.email, "Demo-o2portal-2026").ticket
+    token = auth.exchange_ticket(ticket).token
+    with pytest.raises(InvalidInput):
+        admin_customers.set_disabled(demo["admin"].id, client.id, True, "")
+    admin_customers.set_disabled(demo["admin"].id, client.id, True, "Fraude à la carte")
+    assert auth.resolve_session(token) is None
+    assert auth.log_in(client.email, "Demo-o2portal-2026").error == "error.account_disabled"
+
+
+def test_reset_link_and_acting_as_a_customer(demo):
+    client = demo["client"]
+    admin_customers.send_reset_link(demo["support"].id, client.id)
+    with read_session() as session:
+        mail = session.exec(select(OutboxEmail).where(OutboxEmail.kind == "password_reset")).one()
+    assert "/reset-password?token=" in mail.body_text
+    with pytest.raises(NotAllowed):
+        admin_customers.start_acting_as(demo["support"].id, client.id)
+    ticket = admin_customers.start_acting_as(demo["admin"].id, client.id)
+    acting = auth.exchange_ticket(ticket)
+    current = auth.resolve_session(acting.token)
+    assert current.customer.id == client.id and current.impersonator_id == demo["admin"].id
+    back = admin_customers.stop_acting_as(acting.token)
+    assert auth.resolve_session(acting.token) is None
+    own = auth.resolve_session(auth.exchange_ticket(back).token)
+    assert own.customer.id == demo["admin"].id and own.impersonator_id is None
+    assert {"staff.act_as_start", "staff.act_as_stop"} <= set(actions())
+
+
+def test_product_changes_by_hand(demo):
+    with read_session() as session:
+        hosting = session.exec(select(Product).where(Product.kind == "hosting")).first()
+    admin = demo["admin"].id
+    with pytest.raises(NotAllowed):
+        admin_products.change_status(demo["support"].id, hosting.id, "suspend", "test")
+    with pytest.raises(InvalidInput):
+        admin_products.change_status(admin, hosting.id, "suspend", "")
+    assert admin_products.change_status(admin, hosting.id, "suspend", "Abus") == "suspended"
+    with pytest.raises(InvalidInput):
+        admin_products.change_status(admin, hosting.id, "suspend", "Encore")
+    assert admin_products.change_status(admin, hosting.id, "unsuspend", "Réglé") == "active"
+    new = admin_products.renew_by_hand(admin, hosting.id, 1, "Geste commercial")
+    assert new == add_years(hosting.expiry_date, 1)
+    assert admin_products.change_status(admin, hosting.id, "terminate", "Demande") == "terminated"
+    rows = admin_products.list_products(admin, status="terminated").rows
+    assert [p.id for p, _ in rows] == [hosting.id]
+    assert [a for a in actions() if a.startswith("staff.product")] == [
+        "staff.product_suspend",
+        "staff.product_unsuspend",
+        "staff.product_renewed",
+        "staff.product_terminate",
+    ]
+
+
+def test_money_parsing_and_credit_notes(demo):
+    assert admin_billing.parse_euros("12,50", "amount") == 1250
+    assert admin_billing.parse_euros("7", "amount") == 700
+    assert admin_billing.parse_euros("0.5", "amount") == 50
+    for bad in ("", "abc", "-3", "1,234", "0"):
+        with pytest.raises(InvalidInput):
+            admin_billing.parse_euros(bad, "amount")
+    with read_session() as session:
+        invoice = session.exec(select(Invoice).order_by(Invoice.id)).first()
+        owner = session.get(Customer, invoice.customer_id)
+    with pytest.raises(NotAllowed):
+        admin_billing.credit_invoice(demo["support"].id, invoice.id, "1", "x")
+    too_much = f"{invoice.total_ht_cents // 100 + 1}"
+    with pytest.raises(InvalidInput) as caught:
+        admin_billing.credit_invoice(demo["admin"].id, invoice.id, too_much, "trop")
+    assert caught.value.errors == {"amount": "error.credit_too_much"}
+    note = admin_billing.credit_invoice(demo["admin"].id, invoice.id, "1,00", "Geste")
+    assert note.number.startswith("A") and note.total_ht_cents == 100
+    with read_session() as session:
+        assert session.exec(select(CreditNote)).one().invoice_id == invoice.id
+        after = session.get(Customer, owner.id)
+    assert after.credit_balance_cents == owner.credit_balance_cents + note.total_ttc_cents
+    assert clock.now() >= note.issued_at
