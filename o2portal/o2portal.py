@@ -12,6 +12,7 @@ from o2portal.domain.jobs import run_all
 from o2portal.i18n import translate
 from o2portal.pages import auth as auth_pages
 from o2portal.pages import customer
+from o2portal.pages import profile as profile_pages
 from o2portal.pages.admin import register_admin_pages
 from o2portal.pages.faq import faq_page
 from o2portal.pages.order import order_page
@@ -29,7 +30,8 @@ from o2portal.state.guards import AuthRequired, Forbidden, login_url
 from o2portal.state.invoices import InvoicesState
 from o2portal.state.order import OrderState
 from o2portal.state.product import ProductState
-from o2portal.state.profile import ProfileState
+from o2portal.state.profile import ConfirmEmailState, ProfileState
+from o2portal.state.second_factor import SecondFactorState
 from o2portal.state.services import ServicesState
 from o2portal.state.session import SessionState
 from o2portal.state.tickets import TicketsState
@@ -92,6 +94,18 @@ app.add_page(
     on_load=[VerifyEmailState.load, SessionState.refresh],
 )
 app.add_page(faq_page, route="/faq", title=TITLE, on_load=FaqState.load)
+app.add_page(
+    profile_pages.second_factor_page,
+    route="/two-factor",
+    title=TITLE,
+    on_load=SecondFactorState.load,
+)
+app.add_page(
+    profile_pages.confirm_email_page,
+    route="/confirm-email",
+    title=TITLE,
+    on_load=[ConfirmEmailState.load, SessionState.refresh],
+)
 
 # Customers (every load handler passes the customer guard)
 app.add_page(customer.dashboard_page, route="/", title=TITLE, on_load=DashboardState.load)
@@ -100,7 +114,7 @@ app.add_page(customer.services_page, route="/services", title=TITLE, on_load=Ser
 app.add_page(order_page, route="/order", title=TITLE, on_load=OrderState.load)
 app.add_page(customer.invoices_page, route="/invoices", title=TITLE, on_load=InvoicesState.load)
 app.add_page(customer.tickets_page, route="/tickets", title=TITLE, on_load=TicketsState.load)
-app.add_page(customer.profile_page, route="/profile", title=TITLE, on_load=ProfileState.load)
+app.add_page(profile_pages.profile_page, route="/profile", title=TITLE, on_load=ProfileState.load)
 
 # Staff: every page of o2portal/pages/admin/
 register_admin_pages(app)

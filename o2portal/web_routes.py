@@ -1,9 +1,10 @@
 """Plain HTTP routes beside the Reflex app: those that set or clear the HttpOnly session
-cookie (a websocket event cannot), and the private files (invoice PDFs)."""
+cookie (a websocket event cannot), and the private files (invoice PDFs, the customer's
+personal data export)."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -11,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from o2portal.domain import auth
+from o2portal.domain import auth, clock, personal_data
 from o2portal.domain.documents import DocumentNotFound, credit_note_pdf, invoice_pdf
 from o2portal.settings import get_settings
 from o2portal.state.guards import SESSION_COOKIE
@@ -59,7 +60,11 @@ async def start_session(request: Request) -> RedirectResponse:
     )
     if new is None:
         return _no_store(RedirectResponse("/login?msg=expired", status_code=303))
-    response = RedirectResponse(auth.safe_next_path(new.next_path), status_code=303)
+    next_path = auth.safe_next_path(new.next_path)
+    if new.needs_second_factor:
+        # The cookie opens nothing yet but the page that asks for the code.
+        next_path = "/two-factor?next=" + quote(next_path, safe="/")
+    response = RedirectResponse(next_path, status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
         new.token,
@@ -127,6 +132,27 @@ async def credit_note_file(request: Request) -> Response:
     return _pdf(content, f"{number}.pdf")
 
 
+async def personal_data_file(request: Request) -> Response:
+    """Everything o2portal holds about the signed-in customer (GDPR), as a JSON file:
+    whose data it is comes from the session cookie only."""
+    user = await run_in_threadpool(_who, request)
+    if user is None:
+        return Response(status_code=401)
+    content = await run_in_threadpool(personal_data.export_json, user.customer.id)
+    await run_in_threadpool(personal_data.record_export, user.customer.id, ip=client_ip(request))
+    stamp = clock.today().isoformat()
+    return _no_store(
+        Response(
+            content,
+            media_type="application/json",
+            headers={
+                "Content-Disposition": f'attachment; filename="o2portal-mes-donnees-{stamp}.json"',
+                "X-Content-Type-Options": "nosniff",
+            },
+        )
+    )
+
+
 def build_routes() -> Starlette:
     return Starlette(
         routes=[
@@ -134,5 +160,6 @@ def build_routes() -> Starlette:
             Route("/auth/logout", end_session, methods=["POST"]),
             Route("/files/invoices/{invoice_id:int}.pdf", invoice_file, methods=["GET"]),
             Route("/files/credit-notes/{note_id:int}.pdf", credit_note_file, methods=["GET"]),
+            Route("/files/my-data.json", personal_data_file, methods=["GET"]),
         ]
     )

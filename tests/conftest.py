@@ -23,3 +23,13 @@ def db(tmp_path, monkeypatch):
     upgrade_database()
     yield
     reload_settings()
+
+
+@pytest.fixture(autouse=True)
+def clock_left_running():
+    """A test that leaves the clock frozen would make every later test travel in time."""
+    yield
+    from o2portal.domain import clock
+
+    leaked, clock._frozen = clock._frozen, None
+    assert leaked is None, f"the test left the clock frozen at {leaked}"

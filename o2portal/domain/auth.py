@@ -45,6 +45,8 @@ from o2portal.settings import get_settings
 
 LOGIN_TICKET_SECONDS = 60
 SESSION_TOUCH_SECONDS = 60
+# A session waiting for the second factor is good for nothing else, and not for long.
+SECOND_FACTOR_MINUTES = 10
 # A client address may fail this many times more than one account before it is stopped.
 IP_FAILURE_FACTOR = 4
 
@@ -230,7 +232,10 @@ def resend_verification(customer_id: int) -> bool:
     token = new_token()
     with transaction() as session:
         customer = session.get(Customer, customer_id)
-        if customer is None or customer.email_verified_at is not None:
+        # Unverified, or verified but bouncing: a new link proves the mailbox works again.
+        if customer is None or (
+            customer.email_verified_at is not None and customer.email_failing_at is None
+        ):
             return False
         recent = session.exec(
             select(EmailVerification.id).where(
@@ -424,6 +429,8 @@ class NewSession:
     token: str
     next_path: str
     max_age_seconds: int
+    # The session is only good for giving the second factor (domain/totp.py) until then.
+    needs_second_factor: bool = False
 
 
 def exchange_ticket(ticket: str, *, ip: str = "", user_agent: str = "") -> NewSession | None:
@@ -440,7 +447,17 @@ def exchange_ticket(ticket: str, *, ip: str = "", user_agent: str = "") -> NewSe
             return None
         if not _consume(session, LoginTicket, row.id):
             return None
-        expires = clock.now() + timedelta(days=settings.session_days)
+        customer = session.get(Customer, row.customer_id)
+        # Staff acting as a customer proved themselves at their own sign-in.
+        needs_second_factor = (
+            customer is not None
+            and customer.totp_enabled_at is not None
+            and row.impersonator_id is None
+        )
+        if needs_second_factor:
+            expires = clock.now() + timedelta(minutes=SECOND_FACTOR_MINUTES)
+        else:
+            expires = clock.now() + timedelta(days=settings.session_days)
         session.add(
             UserSession(
                 customer_id=row.customer_id,
@@ -451,12 +468,14 @@ def exchange_ticket(ticket: str, *, ip: str = "", user_agent: str = "") -> NewSe
                 ip=ip or row.ip,
                 user_agent=(user_agent or row.user_agent or "")[:300],
                 impersonator_id=row.impersonator_id,
+                second_factor_ok=not needs_second_factor,
             )
         )
     return NewSession(
         token=token,
         next_path=row.next_path,
         max_age_seconds=settings.session_days * 86400,
+        needs_second_factor=needs_second_factor,
     )
 
 
@@ -470,7 +489,8 @@ class CurrentUser:
 
 
 def resolve_session(token: str | None) -> CurrentUser | None:
-    """Who holds this session token, or None (unknown, revoked, expired, disabled)."""
+    """Who holds this session token, or None (unknown, revoked, expired, disabled, or still
+    waiting for its second factor: only domain/totp.py deals with such a session)."""
     if not token or len(token) > 200:
         return None
     now = clock.now()
@@ -479,6 +499,8 @@ def resolve_session(token: str | None) -> CurrentUser | None:
             select(UserSession).where(UserSession.token_hash == token_hash(token))
         ).first()
         if row is None or row.revoked_at is not None or row.expires_at <= now:
+            return None
+        if not row.second_factor_ok:
             return None
         customer = session.get(Customer, row.customer_id)
         if customer is None or customer.disabled_at is not None or customer.deleted_at is not None:

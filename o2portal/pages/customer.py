@@ -11,7 +11,6 @@ from o2portal.components.payment import payment_panel
 from o2portal.components.tables import data_table, pdf_link, section, status_badge
 from o2portal.state.dashboard import DashboardState
 from o2portal.state.invoices import InvoicesState
-from o2portal.state.profile import ProfileState
 from o2portal.state.services import ServicesState
 from o2portal.state.tickets import TicketsState
 
@@ -366,23 +365,5 @@ def tickets_page() -> rx.Component:
             ],
             empty_key="tickets.none",
             table_id="tickets-table",
-        ),
-    )
-
-
-def profile_page() -> rx.Component:
-    return customer_layout(
-        _title("nav.profile"),
-        rx.card(
-            rx.data_list.root(
-                rx.foreach(
-                    ProfileState.details,
-                    lambda d: rx.data_list.item(
-                        rx.data_list.label(d["label"]), rx.data_list.value(d["value"])
-                    ),
-                ),
-                orientation=rx.breakpoints(initial="vertical", sm="horizontal"),
-            ),
-            width="100%",
         ),
     )

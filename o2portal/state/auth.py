@@ -54,7 +54,12 @@ class LoginState(rx.State):
         self.next_path = auth.safe_next_path(params.get("next", "/"))
         self.error = ""
         lang = await language_of(self)
-        notice = {"bye": "login.bye", "expired": "login.expired", "reset": "login.reset_done"}
+        notice = {
+            "bye": "login.bye",
+            "expired": "login.expired",
+            "reset": "login.reset_done",
+            "deleted": "login.account_deleted",
+        }
         key = notice.get(params.get("msg", ""))
         self.notice = translate(key, lang) if key else ""
         if current_user(self) is not None:

@@ -40,6 +40,34 @@ _classify("public", "ResetPasswordState", "load", "submit")
 _classify("public", "VerifyEmailState", "load")
 _classify("customer", "VerifyEmailState", "resend")
 _classify("public", "FaqState", "load", "set_query")
+_classify("public", "ConfirmEmailState", "load")  # the link in the new address's mailbox
+# The code step of a sign-in works on its own half-open session, like the login form.
+_classify("public", "SecondFactorState", "give_up", "load", "submit")
+_classify(
+    "customer",
+    "ProfileState",
+    "cancel_edit",
+    "cancel_email_change",
+    "change_email",
+    "edit",
+    "resend_email_link",
+    "save",
+    "send_check_link",
+)
+_classify("ui", "ProfileState", "set_account_type", "set_country", "set_language", "set_tab")
+_classify("customer", "PasswordChangeState", "submit")
+_classify("customer", "SessionsState", "end_other_sessions", "end_session")
+_classify(
+    "customer",
+    "TwoFactorState",
+    "cancel_setup",
+    "codes_saved",
+    "confirm_setup",
+    "disable",
+    "new_codes",
+    "start_setup",
+)
+_classify("customer", "PrivacyState", "delete_account")
 _classify("customer", "DashboardState", "load")
 _classify("customer", "ProfileState", "load")
 _classify("customer", "TicketsState", "load")

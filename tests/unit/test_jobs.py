@@ -185,18 +185,20 @@ def test_two_runs_at_once_send_nothing_twice(customer):
 
     def runner(name):
         try:
-            with at(START):
-                barrier.wait()
-                reminders.send_due_reminders()  # no lease on purpose: the constraint holds
-                jobs.run_all(holder=name)
+            barrier.wait()
+            reminders.send_due_reminders()  # no lease on purpose: the constraint holds
+            jobs.run_all(holder=name)
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=runner, args=(f"worker-{i}",)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    # The frozen clock is one global: freeze it once here, not in each thread, or the
+    # threads' restores interleave and leave it frozen for the tests that follow.
+    with at(START):
+        threads = [threading.Thread(target=runner, args=(f"worker-{i}",)) for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
     assert errors == []
     with read_session() as session:
         sent = session.exec(select(ReminderSent)).all()
