@@ -13,6 +13,7 @@ from o2portal.i18n import translate
 from o2portal.pages import auth as auth_pages
 from o2portal.pages import customer
 from o2portal.pages import profile as profile_pages
+from o2portal.pages import tickets as ticket_pages
 from o2portal.pages.admin import register_admin_pages
 from o2portal.pages.faq import faq_page
 from o2portal.pages.order import order_page
@@ -34,7 +35,7 @@ from o2portal.state.profile import ConfirmEmailState, ProfileState
 from o2portal.state.second_factor import SecondFactorState
 from o2portal.state.services import ServicesState
 from o2portal.state.session import SessionState
-from o2portal.state.tickets import TicketsState
+from o2portal.state.tickets import NewTicketState, TicketsState, TicketState
 from o2portal.web_routes import build_routes
 
 log = logging.getLogger("o2portal")
@@ -113,7 +114,13 @@ app.add_page(product_page, route="/services/[product_id]", title=TITLE, on_load=
 app.add_page(customer.services_page, route="/services", title=TITLE, on_load=ServicesState.load)
 app.add_page(order_page, route="/order", title=TITLE, on_load=OrderState.load)
 app.add_page(customer.invoices_page, route="/invoices", title=TITLE, on_load=InvoicesState.load)
-app.add_page(customer.tickets_page, route="/tickets", title=TITLE, on_load=TicketsState.load)
+app.add_page(ticket_pages.tickets_page, route="/tickets", title=TITLE, on_load=TicketsState.load)
+app.add_page(
+    ticket_pages.new_ticket_page, route="/tickets/new", title=TITLE, on_load=NewTicketState.load
+)
+app.add_page(
+    ticket_pages.ticket_page, route="/tickets/[ticket_id]", title=TITLE, on_load=TicketState.load
+)
 app.add_page(profile_pages.profile_page, route="/profile", title=TITLE, on_load=ProfileState.load)
 
 # Staff: every page of o2portal/pages/admin/

@@ -12,8 +12,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from o2portal.domain import auth, clock, personal_data
+from o2portal.domain import auth, clock, personal_data, tickets
 from o2portal.domain.documents import DocumentNotFound, credit_note_pdf, invoice_pdf
+from o2portal.domain.errors import NotAllowed
 from o2portal.settings import get_settings
 from o2portal.state.guards import SESSION_COOKIE
 
@@ -153,6 +154,37 @@ async def personal_data_file(request: Request) -> Response:
     )
 
 
+async def attachment_file(request: Request) -> Response:
+    """A ticket attachment, for the ticket's owner (never one on an internal note) and
+    staff; anyone else gets the same 404. Always sent as a plain-text download, so a file
+    that holds HTML or script is never run by the browser."""
+    user = await run_in_threadpool(_who, request)
+    if user is None:
+        return Response(status_code=401)
+    try:
+        path, filename = await run_in_threadpool(
+            tickets.attachment_for, user.customer.id, request.path_params["attachment_id"]
+        )
+    except NotAllowed:
+        return Response(status_code=404)
+    content = await run_in_threadpool(path.read_bytes)
+    ascii_name = filename.encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
+    return _no_store(
+        Response(
+            content,
+            media_type="text/plain; charset=utf-8",
+            headers={
+                "Content-Disposition": (
+                    f'attachment; filename="{ascii_name}"; '
+                    f"filename*=UTF-8''{quote(filename, safe='')}"
+                ),
+                "X-Content-Type-Options": "nosniff",
+                "Content-Security-Policy": "default-src 'none'; sandbox",
+            },
+        )
+    )
+
+
 def build_routes() -> Starlette:
     return Starlette(
         routes=[
@@ -161,5 +193,6 @@ def build_routes() -> Starlette:
             Route("/files/invoices/{invoice_id:int}.pdf", invoice_file, methods=["GET"]),
             Route("/files/credit-notes/{note_id:int}.pdf", credit_note_file, methods=["GET"]),
             Route("/files/my-data.json", personal_data_file, methods=["GET"]),
+            Route("/files/attachments/{attachment_id:int}", attachment_file, methods=["GET"]),
         ]
     )

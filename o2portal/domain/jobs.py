@@ -115,9 +115,10 @@ def run_all(holder: str | None = None) -> list[JobRun]:
 
 
 def _extra_jobs() -> list[tuple[str, Callable[[date], dict]]]:
-    """Jobs whose rules live with their subject (ticket auto-close, when present)."""
-    try:
-        from o2portal.domain.tickets import close_stale_tickets
-    except ImportError:
-        return []
-    return [("stale_tickets", lambda _last: {"closed": close_stale_tickets(clock.now())})]
+    """Jobs whose rules live with their subject: tickets awaiting the customer close."""
+    from o2portal.domain.tickets import close_stale_tickets, purge_stale_staging
+
+    def stale_tickets(_last: date) -> dict:
+        return {"closed": close_stale_tickets(clock.now()), "uploads": purge_stale_staging()}
+
+    return [("stale_tickets", stale_tickets)]

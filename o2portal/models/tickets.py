@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from o2portal.models.types import created_at_field, utc_field
@@ -28,6 +29,9 @@ class Ticket(SQLModel, table=True):
     updated_at: datetime = created_at_field()
     closed_at: datetime | None = utc_field()
 
+    # The auto-close job reads tickets awaiting the customer by age through this index.
+    __table_args__ = (Index("ix_ticket_status_updated_at", "status", "updated_at"),)
+
 
 class TicketMessage(SQLModel, table=True):
     __tablename__ = "ticket_message"
@@ -40,6 +44,8 @@ class TicketMessage(SQLModel, table=True):
     is_internal: bool = Field(default=False)
     body: str = Field(max_length=50000)  # Markdown, rendered safely
     created_at: datetime = created_at_field()
+    # The form's one-time key: a double click or a replayed event posts the message once.
+    submit_key: str | None = Field(default=None, max_length=64, unique=True, index=True)
 
 
 class TicketAttachment(SQLModel, table=True):

@@ -12,7 +12,6 @@ from o2portal.components.tables import data_table, pdf_link, section, status_bad
 from o2portal.state.dashboard import DashboardState
 from o2portal.state.invoices import InvoicesState
 from o2portal.state.services import ServicesState
-from o2portal.state.tickets import TicketsState
 
 
 def _title(key: str) -> rx.Component:
@@ -348,22 +347,5 @@ def invoices_page() -> rx.Component:
                 "invoices.credit_notes_none",
                 "credit-notes-table",
             ),
-        ),
-    )
-
-
-def tickets_page() -> rx.Component:
-    return customer_layout(
-        _title("nav.tickets"),
-        data_table(
-            TicketsState.tickets,
-            [
-                ("col.subject", "subject"),
-                ("col.department", "department"),
-                ("col.status", "status"),
-                ("col.updated", "updated"),
-            ],
-            empty_key="tickets.none",
-            table_id="tickets-table",
         ),
     )

@@ -70,7 +70,46 @@ _classify(
 _classify("customer", "PrivacyState", "delete_account")
 _classify("customer", "DashboardState", "load")
 _classify("customer", "ProfileState", "load")
-_classify("customer", "TicketsState", "load")
+_classify("customer", "TicketsState", "load", "next_page", "previous_page", "set_tab")
+_COMPOSER = ("remove_file", "stage_files")  # write staged files: the state's own guard
+_classify("customer", "NewTicketState", "load", "submit", *_COMPOSER)
+_classify(
+    "ui",
+    "NewTicketState",
+    "set_body",
+    "set_compose_tab",
+    "set_department",
+    "set_priority",
+    "set_product_id",
+)
+_classify(
+    "customer", "TicketState", "close_ticket", "load", "reopen_ticket", "reply", "watch", *_COMPOSER
+)
+_classify("ui", "TicketState", "set_body", "set_compose_tab")
+_classify(
+    "staff",
+    "AdminTicketsState",
+    "load",
+    "next_page",
+    "previous_page",
+    "set_assigned",
+    "set_department",
+    "set_status",
+)
+_classify(
+    "staff",
+    "AdminTicketState",
+    "assign",
+    "close_ticket",
+    "load",
+    "reopen_ticket",
+    "reply",
+    "set_await_customer",
+    "set_internal",
+    "watch",
+    *_COMPOSER,
+)
+_classify("ui", "AdminTicketState", "set_body", "set_compose_tab")
 _classify(
     "customer",
     "ServicesState",
