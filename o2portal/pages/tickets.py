@@ -14,8 +14,6 @@ from o2portal.domain import tickets as rules
 from o2portal.models.tickets import DEPARTMENTS, PRIORITIES
 from o2portal.state.tickets import MessageRow, NewTicketState, TicketsState, TicketState
 
-_ACCEPT = {"text/plain": sorted(rules.TEXT_EXTENSIONS)}
-
 
 def ticket_status_badge(status: rx.Var, label_text: rx.Var) -> rx.Component:
     return rx.badge(
@@ -153,7 +151,8 @@ def composer(S, upload_id: str) -> rx.Component:
             id=upload_id,
             multiple=True,
             max_files=rules.ATTACHMENTS_PER_MESSAGE,
-            accept=_ACCEPT,
+            # No type filter in the browser: logs like error_log have no extension and
+            # no type; the server checks each file and says why one is refused.
             on_drop=S.stage_files(rx.upload_files(upload_id=upload_id)),
             border="none",
             padding="0",
