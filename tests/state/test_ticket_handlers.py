@@ -172,6 +172,7 @@ def test_the_same_load_shows_alice_her_own_ticket(people, bob_ticket):
     assert state.found is True
     assert state.subject == "Alice: question DNS"
     assert len(state.messages) == 1
+    assert "Alice: question DNS" in everything_in(state)  # the dump does see the vars
     assert BOB_BODY not in everything_in(state)
 
 
@@ -358,6 +359,7 @@ def test_staff_see_the_internal_note(people, alice_ticket_with_note):
         (str(alice_ticket_with_note["attachment"]), NOTE_FILE)
     ]
     assert len(state.messages) == 3
+    assert NOTE_BODY in everything_in(state)
 
 
 # ---------------------------------------------------------------- staff handlers
