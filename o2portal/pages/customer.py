@@ -100,6 +100,7 @@ def dashboard_page() -> rx.Component:
                     ],
                     empty_key="dash.none_tickets",
                     table_id="tickets-table",
+                    link_prefix="/tickets/",
                 ),
             ),
             columns=rx.breakpoints(initial="1", md="2"),
