@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import hashlib
 import re
+import time
 import uuid
 
 import reflex as rx
@@ -26,6 +28,8 @@ _PATH_ID = re.compile(r"/tickets/(\d{1,12})/?$")
 # A live page asks the database for news this often, for at most this long.
 POLL_SECONDS = 2.0
 WATCH_SECONDS = 2 * 3600
+# The same text sent again from the same form within this delay is the same message.
+REPEAT_SECONDS = 120
 
 
 @dataclasses.dataclass
@@ -85,6 +89,11 @@ class MessageComposer(rx.State, mixin=True):
     compose_errors: dict[str, str] = {}
     sending: bool = False
     _submit_key: str = ""
+    # The last message sent from this form: a second click on Send, queued behind the
+    # first with the same text, reuses its key and so posts nothing new.
+    _sent_digest: str = ""
+    _sent_key: str = ""
+    _sent_at: float = 0.0
 
     def _composer_user(self) -> CurrentUser:
         """Who may write here (the customer guard, or the staff guard)."""
@@ -139,10 +148,18 @@ class MessageComposer(rx.State, mixin=True):
             self.body = str(form["body"])[: tickets.BODY_MAX + 1]
         return self.body
 
+    def _key_for(self, body: str) -> str:
+        digest = hashlib.sha256(body.encode()).hexdigest()
+        if digest == self._sent_digest and time.time() - self._sent_at < REPEAT_SECONDS:
+            return self._sent_key
+        return self._submit_key
+
     def _staged_files(self, user: CurrentUser) -> list[tickets.NewAttachment]:
         return tickets.staged_attachments(user.customer.id, [(f.id, f.name) for f in self.staged])
 
-    def _sent(self, user: CurrentUser) -> None:
+    def _sent(self, user: CurrentUser, key: str) -> None:
+        self._sent_digest = hashlib.sha256(self.body.encode()).hexdigest()
+        self._sent_key, self._sent_at = key, time.time()
         tickets.discard_staged(user.customer.id, [f.id for f in self.staged])
         self._reset_composer()
 
@@ -242,6 +259,8 @@ class NewTicketState(MessageComposer, rx.State):
         if self.sending:
             return
         self.sending = True
+        body = self._take_body(form)
+        key = self._key_for(body)
         try:
             ticket_id = await asyncio.to_thread(
                 tickets.open_ticket,
@@ -250,9 +269,9 @@ class NewTicketState(MessageComposer, rx.State):
                 department=self.department,
                 priority=self.priority,
                 product_id=int(self.product_id) if self.product_id else None,
-                body=self._take_body(form),
+                body=body,
                 attachments=self._staged_files(user),
-                submit_key=self._submit_key,
+                submit_key=key,
                 ip=client_ip(self),
             )
         except InvalidInput as exc:
@@ -263,7 +282,7 @@ class NewTicketState(MessageComposer, rx.State):
             return
         finally:
             self.sending = False
-        self._sent(user)
+        self._sent(user, key)
         send_mail_soon()
         return rx.redirect(f"/tickets/{ticket_id}")
 
@@ -351,24 +370,26 @@ class TicketState(MessageComposer, rx.State):
         if self.sending:
             return
         self.sending = True
+        body = self._take_body(form)
+        key = self._key_for(body)
         try:
             await asyncio.to_thread(
                 tickets.add_customer_reply,
                 user.customer.id,
                 self.ticket_id,
-                self._take_body(form),
+                body,
                 self._staged_files(user),
-                submit_key=self._submit_key,
+                submit_key=key,
             )
         except InvalidInput as exc:
             self.compose_errors = await translated(self, exc.errors)
             return
         except NotAllowed:
-            self.found = False
+            self.found, self.messages = False, []
             return
         finally:
             self.sending = False
-        self._sent(user)
+        self._sent(user, key)
         await self._fill()
 
     @rx.event
@@ -377,7 +398,7 @@ class TicketState(MessageComposer, rx.State):
         try:
             tickets.close_by_customer(user.customer.id, self.ticket_id, ip=client_ip(self))
         except NotAllowed:
-            self.found = False
+            self.found, self.messages = False, []
             return
         await self._fill()
 
@@ -387,6 +408,6 @@ class TicketState(MessageComposer, rx.State):
         try:
             tickets.reopen_by_customer(user.customer.id, self.ticket_id, ip=client_ip(self))
         except NotAllowed:
-            self.found = False
+            self.found, self.messages = False, []
             return
         await self._fill()

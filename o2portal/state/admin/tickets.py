@@ -197,27 +197,29 @@ class AdminTicketState(MessageComposer, rx.State):
         if self.sending:
             return
         self.sending = True
+        body = self._take_body(form)
+        key = self._key_for(body)
         try:
             await asyncio.to_thread(
                 tickets.add_staff_reply,
                 user.customer.id,
                 self.ticket_id,
-                self._take_body(form),
+                body,
                 self._staged_files(user),
                 internal=self.internal,
                 await_customer=self.await_customer,
-                submit_key=self._submit_key,
+                submit_key=key,
                 ip=client_ip(self),
             )
         except InvalidInput as exc:
             self.compose_errors = await translated(self, exc.errors)
             return
         except NotAllowed:
-            self.found = False
+            self.found, self.messages = False, []
             return
         finally:
             self.sending = False
-        self._sent(user)
+        self._sent(user, key)
         self.internal, self.await_customer = False, False
         send_mail_soon()
         await self._fill()
@@ -240,7 +242,7 @@ class AdminTicketState(MessageComposer, rx.State):
         try:
             tickets.close_by_staff(user.customer.id, self.ticket_id, ip=client_ip(self))
         except NotAllowed:
-            self.found = False
+            self.found, self.messages = False, []
             return
         await self._fill()
 
@@ -250,6 +252,6 @@ class AdminTicketState(MessageComposer, rx.State):
         try:
             tickets.reopen_by_staff(user.customer.id, self.ticket_id, ip=client_ip(self))
         except NotAllowed:
-            self.found = False
+            self.found, self.messages = False, []
             return
         await self._fill()
