@@ -28,6 +28,7 @@ from o2portal.models import (
     HostingOffer,
     Order,
     OrderLine,
+    OutboxEmail,
     Payment,
     Product,
     ProvisionedAccount,
@@ -309,6 +310,7 @@ def _seed_people_and_history(session: Session) -> None:
     _add_orders(session, people, products)
     _add_tickets(session, people, products)
     _add_announcement(session)
+    _add_mail_history(session, people)
     session.flush()
 
 
@@ -784,3 +786,41 @@ def _add_announcement(session: Session) -> None:
             created_at=now - timedelta(hours=1),
         )
     )
+
+
+# --- Outbox -------------------------------------------------------------------------
+
+
+def _add_mail_history(session: Session, people: dict[str, Customer]) -> None:
+    """A few mails already sent and one that bounced, for the staff's emails page."""
+    now = clock.now()
+    client, paul = people["client"], people["paul"]
+    sent = [
+        (client, "welcome", "Bienvenue chez o2portal",
+         "Bonjour Marie,\n\nConfirmez votre adresse : "
+         "http://localhost:3000/verify-email?token=[retiré après envoi]\n", 30),
+        (client, "invoice", "Votre facture o2portal",
+         "Bonjour Marie,\n\nVotre facture est disponible dans votre espace client.\n", 12),
+        (people["business"], "reminder", "Votre hébergement arrive à échéance",
+         "Bonjour,\n\nVotre hébergement expire bientôt. Renouvelez-le depuis votre espace.\n",
+         5),
+    ]  # fmt: skip
+    for owner, kind, subject, body, days in sent:
+        moment = now - timedelta(days=days)
+        session.add(
+            OutboxEmail(
+                customer_id=owner.id, kind=kind, to_addr=owner.email, subject=subject,
+                body_text=body, status="sent", attempts=1, next_attempt_at=moment,
+                created_at=moment, sent_at=moment + timedelta(seconds=3),
+            )
+        )  # fmt: skip
+    failed_at = now - timedelta(days=2)
+    session.add(
+        OutboxEmail(
+            customer_id=paul.id, kind="reminder", to_addr=paul.email,
+            subject="Votre nom de domaine arrive à échéance",
+            body_text="Bonjour Paul,\n\nVotre nom de domaine expire bientôt.\n",
+            status="failed", attempts=1, next_attempt_at=failed_at, created_at=failed_at,
+            last_error=f"refused: {{'{paul.email}': (550, b'5.1.1 Mailbox unavailable')}}",
+        )
+    )  # fmt: skip

@@ -28,6 +28,12 @@ _HEADER_BREAKS = str.maketrans({"\r": " ", "\n": " ", "\u2028": " ", "\u2029": "
 SECRET_LINK_KINDS = frozenset({"welcome", "verify_email", "password_reset", "email_change"})
 _TOKEN_LINK = re.compile(r"(\?token=)[\w\-]+")
 
+
+def without_link_tokens(text: str, marker: str = "[retiré après envoi]") -> str:
+    """The text with the secret of every ?token= link replaced by `marker`."""
+    return _TOKEN_LINK.sub(lambda m: m.group(1) + marker, text)
+
+
 # Wait before the n-th retry of a temporary failure (the last one repeats).
 RETRY_DELAYS = (
     timedelta(minutes=1),
@@ -135,7 +141,7 @@ def _deliver_one(mail_id: int) -> int:
             mail.sent_at = clock.now()
             mail.last_error = None
             if mail.kind in SECRET_LINK_KINDS:
-                mail.body_text = _TOKEN_LINK.sub(r"\1[retiré après envoi]", mail.body_text)
+                mail.body_text = without_link_tokens(mail.body_text)
         elif permanent:
             mail.status = "failed"
             mail.last_error = error[:1000]
