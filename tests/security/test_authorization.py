@@ -204,6 +204,27 @@ _classify(
 )
 
 
+_classify("staff", "AdminFaqState", "load", "next_page", "previous_page", "open_entry")
+_classify("admin", "AdminFaqState", "new_entry", "save")
+_classify("ui", "AdminFaqState", "close", "set_answer", "set_tab")
+_classify("staff", "AdminAnnouncementsState", "load", "next_page", "previous_page", "open_item")
+_classify("admin", "AdminAnnouncementsState", "new_item", "save", "publish", "unpublish")
+_classify("ui", "AdminAnnouncementsState", "close", "set_body", "set_tab")
+_classify(
+    "admin",
+    "AdminEmailsState",
+    "load",
+    "next_page",
+    "previous_page",
+    "search",
+    "set_status",
+    "set_recipient",
+    "open_mail",
+    "retry",
+)
+_classify("ui", "AdminEmailsState", "close_mail")
+
+
 def _states() -> list[type[rx.State]]:
     found, todo = [], [rx.State]
     while todo:
