@@ -34,7 +34,7 @@ class Settings(BaseSettings):
     seller_name: str = "O2Portal SAS"
     seller_address: str = "12 rue de l'Hébergement\n63000 Clermont-Ferrand\nFrance"
     seller_siret: str = "51096113900027"
-    seller_vat_number: str = "FR12510961139"
+    seller_vat_number: str = "FR92510961139"  # FR + key + the SIRET's SIREN
     seller_legal_form: str = "SAS au capital de 100 000 €"
     seller_rcs: str = "RCS Clermont-Ferrand 510 961 139"
 

@@ -13,6 +13,7 @@ from stdnum.eu import vat as eu_vat
 
 from o2portal.db import read_session
 from o2portal.domain import audit, clock
+from o2portal.domain.settings_store import seller_identity
 from o2portal.models import (
     CreditLedgerEntry,
     CreditNote,
@@ -23,7 +24,6 @@ from o2portal.models import (
     Order,
     OrderLine,
 )
-from o2portal.settings import get_settings
 
 FRENCH_VAT_BP = 2000  # basis points: 2000 = 20 %
 REVERSE_CHARGE_MENTION = (
@@ -101,16 +101,13 @@ def customer_snapshot(customer: Customer) -> dict:
     }
 
 
-def seller_snapshot() -> dict:
-    settings = get_settings()
-    return {
-        "name": settings.seller_name,
-        "address": settings.seller_address,
-        "siret": settings.seller_siret,
-        "vat_number": settings.seller_vat_number,
-        "legal_form": settings.seller_legal_form,
-        "rcs": settings.seller_rcs,
-    }
+def seller_snapshot(session: Session | None = None) -> dict:
+    """The seller as a new invoice prints it: the identity staff saved on /admin/settings,
+    else the environment's. The invoice freezes it; later changes never reach it."""
+    if session is None:
+        with read_session() as own:
+            return seller_identity(own)
+    return seller_identity(session)
 
 
 def next_number(session: Session, kind: str, year: int) -> tuple[int, str]:
@@ -162,7 +159,7 @@ def issue_invoice(session: Session, order: Order, *, method: str, paid_at: datet
         total_ttc_cents=order.total_ttc_cents,
         vat_rate_bp=order.vat_rate_bp,
         vat_mention=order.vat_mention,
-        seller_snapshot_json=json.dumps(seller_snapshot(), ensure_ascii=False),
+        seller_snapshot_json=json.dumps(seller_snapshot(session), ensure_ascii=False),
         customer_snapshot_json=json.dumps(customer_snapshot(customer), ensure_ascii=False),
     )
     session.add(invoice)

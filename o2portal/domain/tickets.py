@@ -30,7 +30,8 @@ from sqlmodel import Session, col, select
 from o2portal.db import read_session, transaction
 from o2portal.domain import audit, clock, mailer
 from o2portal.domain.errors import InvalidInput, NotAllowed
-from o2portal.domain.settings_store import read_setting
+from o2portal.domain.settings_store import DEFAULT_AUTOCLOSE_DAYS as DEFAULT_AUTOCLOSE_DAYS
+from o2portal.domain.settings_store import ticket_autoclose_days
 from o2portal.models import Customer, Product, Ticket, TicketAttachment, TicketMessage
 from o2portal.models.tickets import DEPARTMENTS, PRIORITIES, TICKET_STATUSES
 from o2portal.settings import get_settings
@@ -39,7 +40,6 @@ LIST_LIMIT = 50
 PAGE_SIZE = 20
 SUBJECT_MAX = 200
 BODY_MAX = 20_000
-DEFAULT_AUTOCLOSE_DAYS = 7
 # Logs and text files: enough for a PHP error log or a configuration file, not a backup.
 ATTACHMENT_MAX_BYTES = 1024 * 1024
 ATTACHMENTS_PER_MESSAGE = 3
@@ -821,8 +821,8 @@ def purge_stale_staging(now: datetime | None = None) -> int:
 
 
 def autoclose_days(session: Session) -> int:
-    days = read_setting(session, "ticket_autoclose_days", DEFAULT_AUTOCLOSE_DAYS)
-    return days if isinstance(days, int) and 1 <= days <= 365 else DEFAULT_AUTOCLOSE_DAYS
+    """Set by staff on /admin/settings (settings_store keeps the rule and the default)."""
+    return ticket_autoclose_days(session)
 
 
 def close_stale_tickets(now: datetime | None = None, batch: int = 500) -> int:
