@@ -225,6 +225,9 @@ _classify(
 _classify("ui", "AdminEmailsState", "close_mail")
 
 
+_classify("admin", "AdminSettingsState", "load", "save_autoclose", "save_schedule", "save_seller")
+
+
 def _states() -> list[type[rx.State]]:
     found, todo = [], [rx.State]
     while todo:
