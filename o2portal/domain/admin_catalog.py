@@ -168,6 +168,24 @@ def staff_catalogue(staff_id: int, tld_page: int = 1) -> StaffCatalogue:
         )
 
 
+def _one(model, staff_id: int, row_id: int):
+    with read_session() as session:
+        staff_member(session, staff_id, roles=ADMIN)
+        return session.get(model, row_id)
+
+
+def hosting_offer(staff_id: int, offer_id: int) -> HostingOffer | None:
+    return _one(HostingOffer, staff_id, offer_id)
+
+
+def tld_price(staff_id: int, tld_id: int) -> TldPrice | None:
+    return _one(TldPrice, staff_id, tld_id)
+
+
+def server_model(staff_id: int, server_id: int) -> ServerModel | None:
+    return _one(ServerModel, staff_id, server_id)
+
+
 def list_promo_codes(staff_id: int, page: int = 1) -> Rows:
     with read_session() as session:
         staff_member(session, staff_id, roles=ADMIN)
