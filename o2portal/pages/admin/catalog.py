@@ -70,8 +70,8 @@ def _input(name: str, key: str, *, hint: str = "", **props) -> rx.Component:
         ),
         rx.text(t(hint), size="1", color_scheme="gray") if hint else rx.fragment(),
         field_error(C.errors, name),
-        min_width="10em",
-        flex="1",
+        min_width="0",
+        padding_right="0.75rem",
     )
 
 
@@ -97,12 +97,14 @@ def _active_box() -> rx.Component:
     )
 
 
-def _form_card(title, on_submit, *fields, submit_key: str = "catalog.save") -> rx.Component:
+def _form_card(
+    title, on_submit, *fields, submit_key: str = "catalog.save", hint: str = "catalog.price_hint"
+) -> rx.Component:
     return rx.card(
         rx.form(
             rx.vstack(
                 rx.heading(title, size="4", as_="h3"),
-                rx.text(t("catalog.price_hint"), size="1", color_scheme="gray"),
+                rx.text(t(hint), size="1", color_scheme="gray"),
                 *fields,
                 rx.cond(
                     C.errors.contains("form"),
@@ -134,7 +136,12 @@ def _form_card(title, on_submit, *fields, submit_key: str = "catalog.save") -> r
 
 
 def _row(*children) -> rx.Component:
-    return rx.flex(*children, gap="3", wrap="wrap", width="100%")
+    return rx.grid(
+        *children,
+        columns="repeat(auto-fill, minmax(10em, 1fr))",
+        gap="3",
+        width="100%",
+    )
 
 
 # ---------------------------------------------------------------- sections
@@ -292,8 +299,8 @@ def _promo_form() -> rx.Component:
                     class_name="o2-select",
                 ),
                 field_error(C.errors, "kind"),
-                min_width="10em",
-                flex="1",
+                min_width="0",
+                padding_right="0.75rem",
             ),
             _input("value", "catalog.value", hint="catalog.value_hint", input_mode="decimal"),
         ),
@@ -305,6 +312,7 @@ def _promo_form() -> rx.Component:
             ),
         ),
         submit_key="catalog.create",
+        hint="catalog.promo_hint",
     )
 
 
