@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_percent
 
 from o2portal.domain.clock import PARIS
 
@@ -19,6 +19,12 @@ def money(cents: int, lang: str = "fr") -> str:
     amount = Decimal(euros) + Decimal(rest) / 100
     text = format_currency(amount, "EUR", locale=_LOCALES.get(lang, "fr_FR"))
     return f"-{text}" if cents < 0 else text
+
+
+def percent(basis_points: int, lang: str = "fr") -> str:
+    """1250 → '12,5 %' (basis points in, no float)."""
+    value = Decimal(basis_points) / 10000
+    return format_percent(value, locale=_LOCALES.get(lang, "fr_FR"), decimal_quantization=False)
 
 
 def day(value: date | datetime | None, lang: str = "fr") -> str:
