@@ -27,10 +27,9 @@ LIST_LIMIT = 50
 # A catalogue price above this is a typing slip (an extra zero or two), not a price.
 MAX_PRICE_CENTS = 10_000_00
 MAX_PROMO_USES = 1_000_000
-# "fr", "xn--p1ai", "co.uk": lowercase letters, digits and inner hyphens, one or two labels.
-_TLD = re.compile(
-    r"[a-z0-9](?:[a-z0-9-]{0,22}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,22}[a-z0-9])?)?"
-)
+# "fr", "xn--p1ai": lowercase letters, digits and inner hyphens, one label (the registrar
+# and the renewals find a name's extension as its last label: "co.uk" could not be sold).
+_TLD = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,22}[a-z0-9])?")
 _PROMO_CODE = re.compile(r"[A-Z0-9][A-Z0-9_-]{2,39}")
 
 HOSTING_PRICES = ("first_year", "renew_1y", "renew_2y", "renew_3y")

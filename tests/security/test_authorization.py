@@ -228,6 +228,29 @@ _classify("ui", "AdminEmailsState", "close_mail")
 _classify("admin", "AdminSettingsState", "load", "save_autoclose", "save_schedule", "save_seller")
 
 
+_classify(
+    "admin",
+    "AdminCatalogState",
+    "load",
+    "tld_next_page",
+    "tld_previous_page",
+    "promo_next_page",
+    "promo_previous_page",
+    "edit_hosting",
+    "edit_tld",
+    "edit_server",
+    "open_new_tld",
+    "open_new_promo",
+    "close_form",
+    "save_hosting",
+    "save_tld",
+    "add_tld",
+    "save_server",
+    "create_promo",
+    "deactivate_promo",
+)
+
+
 def _states() -> list[type[rx.State]]:
     found, todo = [], [rx.State]
     while todo:

@@ -216,8 +216,8 @@ def test_adding_an_extension(demo):
     assert row.tld == "dev" and row.register_cents == 999
     assert "dev" in {t.tld for t in active_catalogue().tlds}
     assert search_domain("mon-projet.dev").register_cents == 999
-    admin_catalog.add_tld(admin, {**TLD_FORM, "tld": "co.uk", "active": ""})
-    assert _row(TldPrice, tld="co.uk").active is False
+    admin_catalog.add_tld(admin, {**TLD_FORM, "tld": "xn--p1ai", "active": ""})
+    assert _row(TldPrice, tld="xn--p1ai").active is False
     assert [e.action for e in _events()] == ["catalogue.tld_added", "catalogue.tld_added"]
     before = _snapshot()
     for typed, key in [
@@ -225,6 +225,7 @@ def test_adding_an_extension(demo):
         ("dev", "catalog.tld_exists"),
         ("FR", "catalog.tld_exists"),
         ("a.b.c", "catalog.tld_invalid"),
+        ("co.uk", "catalog.tld_invalid"),  # not sellable: extensions are one label
         ("-fr", "catalog.tld_invalid"),
         ("fr-", "catalog.tld_invalid"),
         ("f r", "catalog.tld_invalid"),

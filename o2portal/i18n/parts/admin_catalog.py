@@ -35,7 +35,7 @@ FR = {
     "catalog.new_promo": "Nouveau code promo",
     "catalog.create": "Créer",
     "catalog.price_hint": "En euros HT, par exemple 12,50",
-    "catalog.tld_hint": "Sans le point : fr, com, co.uk",
+    "catalog.tld_hint": "Sans le point : fr, com, dev",
     "catalog.promo_hint": "Le client saisit le code dans son panier ; dates en heure de Paris.",
     "catalog.code": "Code",
     "catalog.kind": "Type de remise",
@@ -61,7 +61,7 @@ FR = {
     "catalog.deactivated_promo": "Code promo {code} désactivé.",
     "catalog.price_too_high": "Ce prix dépasse 10 000 € HT : vérifiez le montant.",
     "catalog.tld_invalid": (
-        "Lettres minuscules, chiffres et tirets, avec au plus un second niveau (ex. co.uk)."
+        "Une seule étiquette : lettres minuscules, chiffres et tirets (ex. dev, xn--p1ai)."
     ),
     "catalog.tld_exists": "Cette extension est déjà au catalogue.",
     "catalog.code_invalid": "De 3 à 40 lettres sans accent, chiffres, tirets ou soulignés.",
@@ -108,7 +108,7 @@ EN = {
     "catalog.new_promo": "New promo code",
     "catalog.create": "Create",
     "catalog.price_hint": "In euros before tax, for example 12.50",
-    "catalog.tld_hint": "Without the dot: fr, com, co.uk",
+    "catalog.tld_hint": "Without the dot: fr, com, dev",
     "catalog.promo_hint": "The customer types the code in the cart; dates in Paris time.",
     "catalog.code": "Code",
     "catalog.kind": "Kind of discount",
@@ -134,7 +134,7 @@ EN = {
     "catalog.deactivated_promo": "Promo code {code} deactivated.",
     "catalog.price_too_high": "This price is above €10,000 before tax: check the amount.",
     "catalog.tld_invalid": (
-        "Lowercase letters, digits and hyphens, with at most one second level (e.g. co.uk)."
+        "One label: lowercase letters, digits and hyphens (e.g. dev, xn--p1ai)."
     ),
     "catalog.tld_exists": "This extension is already in the catalogue.",
     "catalog.code_invalid": "3 to 40 unaccented letters, digits, hyphens or underscores.",
