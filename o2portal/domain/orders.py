@@ -237,6 +237,14 @@ def _price_item(session: Session, customer: Customer, item: CartItem) -> list[Qu
     raise InvalidInput({"cart": "error.cart_item_invalid"})
 
 
+def _same_name(raw: str, tlds: set[str]) -> str:
+    """The name as registries know it, so that "Doublon.FR" and "doublon.fr" are one."""
+    try:
+        return check_domain_name(raw, tlds).ascii
+    except InvalidInput:
+        return (raw or "").strip().lower()
+
+
 def quote_cart(
     session: Session, customer: Customer, items: list[CartItem], promo_code: str = ""
 ) -> CartQuote:
@@ -244,7 +252,10 @@ def quote_cart(
         raise InvalidInput({"cart": "error.cart_empty"})
     if len(items) > MAX_ITEMS:
         raise InvalidInput({"cart": "error.cart_full"})
-    names = [i.domain for i in items if i.kind == "domain" or i.action == "register"]
+    tlds = supported_tlds(session)
+    names = [
+        _same_name(i.domain, tlds) for i in items if i.kind == "domain" or i.action == "register"
+    ]
     if len(names) != len(set(names)):
         raise InvalidInput({"cart": "error.cart_duplicate"})
     lines = [line for item in items for line in _price_item(session, customer, item)]
@@ -377,3 +388,29 @@ def customer_orders(customer_id: int, limit: int = 50) -> list[Order]:
                 .limit(limit)
             ).all()
         )
+
+
+_ACTION_KIND = {
+    "hosting": "hosting",
+    "server": "server",
+    "register": "domain",
+    "transfer": "domain",
+}
+
+
+def order_kinds(order_ids: list[int]) -> dict[int, list[str]]:
+    """What each new order form bought (hosting, domain, server), in one query."""
+    if not order_ids:
+        return {}
+    with read_session() as session:
+        rows = session.exec(
+            select(OrderLine.order_id, OrderLine.action)
+            .where(col(OrderLine.order_id).in_(order_ids))
+            .order_by(col(OrderLine.id))
+        ).all()
+    kinds: dict[int, list[str]] = {}
+    for order_id, action in rows:
+        kind = _ACTION_KIND.get(action)
+        if kind and kind not in kinds.setdefault(order_id, []):
+            kinds[order_id].append(kind)
+    return kinds

@@ -14,7 +14,7 @@ import unicodedata
 from typing import Protocol
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from o2portal.domain import clock
 from o2portal.domain.expiry import add_years
@@ -122,7 +122,7 @@ def create_products(session: Session, order, line: OrderLine) -> Product:
         product = Product(
             customer_id=customer.id,
             kind="server",
-            name=details["hostname"],
+            name=_unique_hostname(session, details["hostname"]),
             offer_code=model.code,
             start_date=today,
             expiry_date=expiry,
@@ -158,3 +158,21 @@ def release_holds(session: Session, order_id: int) -> None:
     for line in lines:
         if line.action in ("register", "transfer"):
             registrar().drop_hold(session, line.item_code, order_id)
+
+
+def _unique_hostname(session: Session, hostname: str) -> str:
+    """The quoted hostname, or with -2, -3… when the customer already has a server of that
+    model under it (each server answers at its own name)."""
+    first, dot, rest = hostname.partition(".")
+    taken = set(
+        session.exec(
+            select(Product.name).where(
+                Product.kind == "server", col(Product.name).like(f"{first}%{dot}{rest}")
+            )
+        ).all()
+    )
+    candidate, n = hostname, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{first}-{n}{dot}{rest}"
+    return candidate

@@ -16,7 +16,14 @@ from o2portal.domain import billing, formatting
 from o2portal.domain.catalog import active_catalogue
 from o2portal.domain.errors import InvalidInput, NotAllowed
 from o2portal.domain.formatting import money
-from o2portal.domain.orders import CartItem, checkout, customer_orders, price_cart, search_domain
+from o2portal.domain.orders import (
+    CartItem,
+    checkout,
+    customer_orders,
+    order_kinds,
+    price_cart,
+    search_domain,
+)
 from o2portal.domain.payments import choice_from_form
 from o2portal.i18n import translate
 from o2portal.models import Product
@@ -119,17 +126,17 @@ class OrderState(PaymentFields, rx.State):
     async def _refresh_history(self) -> None:
         user = require_customer(self)
         lang = await language_of(self)
+        orders = customer_orders(user.customer.id)
+        kinds = order_kinds([o.id for o in orders if o.kind == "order"])
         self.history = [
             {
                 "reference": billing.order_reference(o),
                 "date": formatting.day(o.created_at, lang),
-                "kind": translate(
-                    "order.tab_hosting" if o.kind == "order" else "renew.title", lang
-                ),
+                "kind": _history_kind(o, kinds, lang),
                 "amount": money(o.total_ttc_cents, lang),
                 "status": translate(f"status.{o.status}", lang),
             }
-            for o in customer_orders(user.customer.id)
+            for o in orders
         ]
 
     async def _refresh_cart(self) -> None:
@@ -376,3 +383,17 @@ class OrderState(PaymentFields, rx.State):
             send_mail_soon()
             await self._refresh_cart()
         await self._refresh_history()
+
+
+_KIND_LABELS = {
+    "hosting": "order.tab_hosting",
+    "domain": "order.tab_domain",
+    "server": "order.tab_server",
+}
+
+
+def _history_kind(order, kinds: dict[int, list[str]], lang: str) -> str:
+    """What was ordered: the products' kinds for a new order form, or a renewal."""
+    if order.kind != "order":
+        return translate("renew.title", lang)
+    return ", ".join(translate(_KIND_LABELS[k], lang) for k in kinds.get(order.id, []))
