@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlmodel import Session, col, delete, select
 
@@ -272,7 +272,7 @@ def _charge_and_finish(
 
 def _discard(session: Session, order: Order) -> None:
     """Take back everything the order form held: domain names, the promo code use."""
-    provisioning.release_holds(session, order.id)
+    provisioning.provisioning.release_holds(session, order.id)
     if order.promo_code_id is not None:
         promo = session.get(PromoCode, order.promo_code_id)
         if promo is not None and promo.used_count > 0:
@@ -505,3 +505,85 @@ def place_order_form(*, customer_id: int, key: str, build: BuildOrder) -> tuple[
             origin="auto_renew",
         )
         return order, True
+
+
+# An unpaid order form for new products holds its domain names; left unpaid this long, it
+# is cancelled and the names are free again.
+UNPAID_ORDER_DAYS = 30
+
+
+def cancel_order_form(
+    person_id: int, order_id: int, *, ip: str | None = None, reason: str = ""
+) -> bool:
+    """The customer (their own form) or staff cancel an unpaid order form: it can no
+    longer be paid, and its domain names are released. False if it was not unpaid."""
+    with transaction() as session:
+        person = session.get(Customer, person_id) if person_id else None
+        order = session.exec(select(Order).where(Order.id == order_id).with_for_update()).first()
+        if person is None or order is None or person.disabled_at is not None:
+            raise NotAllowed("order")
+        staff = person.is_staff and person.role == "admin"
+        if order.customer_id != person.id and not staff:
+            raise NotAllowed("order")
+        if order.status != "unpaid" or _processing_payment(session, order.id) is not None:
+            return False
+        _cancel(session, order, actor=person, ip=ip, reason=reason[:300] or "asked")
+        provisioning.release_holds(session, order.id)
+        return True
+
+
+def _cancel(session: Session, order: Order, *, actor, ip, reason: str) -> None:
+    order.status, order.cancelled_at = "cancelled", clock.now()
+    session.add(order)
+    audit.record(
+        session,
+        "order.cancelled",
+        actor=actor,
+        customer_id=order.customer_id,
+        target_type="order",
+        target_id=order.id,
+        ip=ip,
+        reason=reason,
+    )
+
+
+def cancel_stale_order_forms(now=None, batch: int = 200) -> int:
+    """New-product order forms unpaid for UNPAID_ORDER_DAYS: cancelled, names released,
+    the customer told. Reads only unpaid forms (indexed status)."""
+    now = now or clock.now()
+    cutoff = now - timedelta(days=UNPAID_ORDER_DAYS)
+    cancelled = 0
+    with transaction() as session:
+        stale = session.exec(
+            select(Order)
+            .where(Order.status == "unpaid", Order.kind == "order", col(Order.created_at) <= cutoff)
+            .order_by(col(Order.id))
+            .limit(batch)
+        ).all()
+        for order in stale:
+            if _processing_payment(session, order.id) is not None:
+                continue
+            _cancel(session, order, actor=None, ip=None, reason="unpaid_timeout")
+            provisioning.release_holds(session, order.id)
+            customer = session.get(Customer, order.customer_id)
+            if customer is not None and customer.deleted_at is None:
+                mailer.queue_for_customer(
+                    session, customer, "order_cancelled", _cancelled_mail(order, customer)
+                )
+            cancelled += 1
+    return cancelled
+
+
+def _cancelled_mail(order: Order, customer: Customer) -> tuple[str, str]:
+    reference = billing.order_reference(order)
+    subject = f"Bon de commande {reference} annulé"
+    body = f"""Bonjour {customer.first_name},
+
+Votre bon de commande {reference} ({money(order.total_ttc_cents)} TTC) n'a pas été réglé
+dans les {UNPAID_ORDER_DAYS} jours : il est annulé et les noms de domaine qu'il réservait
+sont de nouveau libres. Si vous souhaitez toujours ces produits, passez une nouvelle
+commande depuis votre espace client.
+
+L'équipe o2portal
+"""
+    return subject, body

@@ -115,10 +115,15 @@ def run_all(holder: str | None = None) -> list[JobRun]:
 
 
 def _extra_jobs() -> list[tuple[str, Callable[[date], dict]]]:
-    """Jobs whose rules live with their subject: tickets awaiting the customer close."""
+    """Jobs whose rules live with their subject: tickets awaiting the customer close,
+    order forms left unpaid are cancelled."""
+    from o2portal.domain.checkout import cancel_stale_order_forms
     from o2portal.domain.tickets import close_stale_tickets, purge_stale_staging
 
     def stale_tickets(_last: date) -> dict:
         return {"closed": close_stale_tickets(clock.now()), "uploads": purge_stale_staging()}
 
-    return [("stale_tickets", stale_tickets)]
+    def stale_order_forms(_last: date) -> dict:
+        return {"cancelled": cancel_stale_order_forms(clock.now())}
+
+    return [("stale_tickets", stale_tickets), ("stale_order_forms", stale_order_forms)]

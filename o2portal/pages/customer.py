@@ -239,6 +239,39 @@ def services_page() -> rx.Component:
     )
 
 
+def _cancel_order_button(r) -> rx.Component:
+    """Cancel an unpaid order form, after a confirmation."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(
+            rx.button(
+                t("invoices.cancel"),
+                size="1",
+                variant="soft",
+                color_scheme="gray",
+                id="cancel-" + r["id"],
+            )
+        ),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(t("invoices.cancel_title"), " ", r["reference"]),
+            rx.alert_dialog.description(t("invoices.cancel_text")),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button(t("invoices.keep"), variant="soft")),
+                rx.alert_dialog.action(
+                    rx.button(
+                        t("invoices.cancel_confirm"),
+                        color_scheme="red",
+                        on_click=InvoicesState.cancel_order(r["id"]),
+                        id="cancel-confirm-" + r["id"],
+                    )
+                ),
+                justify="end",
+                spacing="3",
+                margin_top="1em",
+            ),
+        ),
+    )
+
+
 def _document_table(
     rows, columns, pdf_prefix: str | None, empty_key: str, table_id: str, pay: bool = False
 ) -> rx.Component:
@@ -253,11 +286,15 @@ def _document_table(
         if pay:
             cells.append(
                 rx.table.cell(
-                    rx.button(
-                        t("pay.pay"),
-                        size="1",
-                        on_click=InvoicesState.choose(r["id"]),
-                        id="pay-" + r["id"],
+                    rx.hstack(
+                        rx.button(
+                            t("pay.pay"),
+                            size="1",
+                            on_click=InvoicesState.choose(r["id"]),
+                            id="pay-" + r["id"],
+                        ),
+                        _cancel_order_button(r),
+                        spacing="2",
                     )
                 )
             )

@@ -7,7 +7,7 @@ import asyncio
 import reflex as rx
 
 from o2portal.domain import billing, formatting
-from o2portal.domain.checkout import pay_order
+from o2portal.domain.checkout import cancel_order_form, pay_order
 from o2portal.domain.errors import InvalidInput, NotAllowed
 from o2portal.domain.payments import choice_from_form
 from o2portal.i18n import translate
@@ -100,6 +100,25 @@ class InvoicesState(PaymentFields, rx.State):
     @rx.event
     def close(self):
         self.selected = ""
+
+    @rx.event
+    async def cancel_order(self, order_id: str):
+        """Cancel one of the customer's own unpaid order forms (its names are released)."""
+        user = require_customer(self)
+        lang = await language_of(self)
+        try:
+            done = await asyncio.to_thread(
+                cancel_order_form,
+                user.customer.id,
+                int(order_id) if order_id.isdigit() else 0,
+                ip=client_ip(self),
+            )
+        except NotAllowed:
+            done = False
+        self.selected = ""
+        self.pay_ok = done
+        self.pay_message = translate("invoices.cancelled" if done else "error.unexpected", lang)
+        await self._fill()
 
     @rx.event
     async def pay(self, form: dict):

@@ -132,7 +132,7 @@ _classify(
     "show_auth_code",
 )
 _classify("ui", "ProductState", "set_method", "set_saved_card_id")
-_classify("customer", "InvoicesState", "choose", "load", "pay")
+_classify("customer", "InvoicesState", "cancel_order", "choose", "load", "pay")
 _classify("ui", "InvoicesState", "close", "set_method", "set_saved_card_id")
 _classify(
     "customer",
@@ -190,7 +190,7 @@ _classify(
     "set_query",
     "set_status",
 )
-_classify("admin", "AdminInvoicesState", "credit", "mark_paid", "open_credit")
+_classify("admin", "AdminInvoicesState", "cancel_order", "credit", "mark_paid", "open_credit")
 _classify(
     "admin",
     "AdminAuditState",

@@ -41,6 +41,15 @@ FR = {
     "order.first_year_price": "1re année",
     "order.then": "puis",
     "status.cancelled": "Annulé",
+    "invoices.cancel": "Annuler",
+    "invoices.cancel_title": "Annuler le bon de commande",
+    "invoices.cancel_text": (
+        "Le bon de commande ne pourra plus être réglé et les noms de domaine qu'il réservait "
+        "seront libérés. Un bon impayé est annulé de lui-même au bout de 30 jours."
+    ),
+    "invoices.keep": "Le garder",
+    "invoices.cancel_confirm": "Annuler le bon",
+    "invoices.cancelled": "Le bon de commande est annulé.",
     "order.kind_order": "Commande",
     "order.kind_renewal": "Renouvellement",
     "error.domain_spaces": "Un nom de domaine ne contient pas d'espace.",
@@ -109,6 +118,15 @@ EN = {
     "order.first_year_price": "First year",
     "order.then": "then",
     "status.cancelled": "Cancelled",
+    "invoices.cancel": "Cancel",
+    "invoices.cancel_title": "Cancel the order form",
+    "invoices.cancel_text": (
+        "The order form can no longer be paid and the domain names it held are released. "
+        "An unpaid order form is cancelled by itself after 30 days."
+    ),
+    "invoices.keep": "Keep it",
+    "invoices.cancel_confirm": "Cancel the form",
+    "invoices.cancelled": "The order form is cancelled.",
     "order.kind_order": "Order",
     "order.kind_renewal": "Renewal",
     "error.domain_spaces": "A domain name has no spaces.",

@@ -275,6 +275,14 @@ def invoices_page() -> rx.Component:
                                                 on_click=I.mark_paid(o["id"], "cheque"),
                                                 id="paid-cheque-" + o["id"],
                                             ),
+                                            rx.button(
+                                                t("invoices.cancel"),
+                                                size="1",
+                                                variant="soft",
+                                                color_scheme="gray",
+                                                on_click=I.cancel_order(o["id"]),
+                                                id="cancel-order-" + o["id"],
+                                            ),
                                         ),
                                     )
                                 ),

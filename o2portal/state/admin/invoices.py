@@ -7,6 +7,7 @@ import reflex as rx
 from o2portal.domain import admin_billing as domain
 from o2portal.domain import formatting
 from o2portal.domain.billing import order_reference
+from o2portal.domain.checkout import cancel_order_form
 from o2portal.domain.errors import InvalidInput, NotAllowed
 from o2portal.i18n import translate
 from o2portal.state.auth import send_mail_soon
@@ -116,6 +117,27 @@ class AdminInvoicesState(rx.State):
             return
         self.message = translate("admin.marked_paid", lang, invoice=outcome.invoice_number or "")
         send_mail_soon()
+        await self._fill()
+
+    @rx.event
+    async def cancel_order(self, order_id: str):
+        """Cancel an unpaid order form (the customer gave up): it can no longer be paid."""
+        user = require_staff(self, roles=("admin",))
+        lang = await language_of(self)
+        self.errors, self.message = {}, ""
+        try:
+            done = cancel_order_form(
+                user.customer.id,
+                int(order_id) if order_id.isdigit() else 0,
+                ip=client_ip(self),
+                reason="staff",
+            )
+        except NotAllowed:
+            done = False
+        if done:
+            self.message = translate("invoices.cancelled", lang)
+        else:
+            self.errors = {"order": translate("error.unexpected", lang)}
         await self._fill()
 
     @rx.event

@@ -1,0 +1,42 @@
+"""The customer's order forms in a real browser: cancelling an unpaid one."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+from sqlmodel import select
+
+from o2portal.db import read_session
+from o2portal.domain.orders import CartItem, checkout, search_domain
+from o2portal.domain.payments import PaymentChoice
+from o2portal.models import Customer, Order
+from tests.e2e.conftest import log_in, wait_signed_in
+
+
+def test_cancel_an_unpaid_order_form_releases_its_name(page: Page):
+    with read_session() as session:
+        paul = session.exec(
+            select(Customer).where(Customer.email == "paul.bernard@o2portal.example")
+        ).one()
+    outcome = checkout(
+        customer_id=paul.id,
+        items=[CartItem("domain", domain="paul-annule-sa-commande.fr", action="register")],
+        promo_code="",
+        choice=PaymentChoice("transfer"),
+        key="e2e-cancel-order-form",
+        terms_accepted=True,
+        withdrawal_waived=True,
+    )
+    assert outcome.status == "pending"
+    assert search_domain("paul-annule-sa-commande.fr").available is False
+
+    log_in(page, "paul.bernard@o2portal.example", next_path="/invoices")
+    wait_signed_in(page)
+    expect(page.locator("#orders-table")).to_be_visible()
+    page.locator(f"#cancel-{outcome.order_id}").click()
+    page.locator(f"#cancel-confirm-{outcome.order_id}").click()
+    expect(page.locator("#pay-message")).to_contain_text("annulé")
+    expect(page.locator(f"#pay-{outcome.order_id}")).to_have_count(0)
+
+    with read_session() as session:
+        assert session.get(Order, outcome.order_id).status == "cancelled"
+    assert search_domain("paul-annule-sa-commande.fr").available is True
