@@ -116,7 +116,10 @@ def clean_nameservers(values: list[str]) -> list[str]:
     """2 to 4 distinct host names (IDN allowed, stored in ASCII), errors keyed ns1…ns4."""
     errors: dict[str, str] = {}
     clean: list[str] = []
-    for i, raw in enumerate(values[:MAX_NAMESERVERS], start=1):
+    if sum(1 for raw in values if (raw or "").strip()) > MAX_NAMESERVERS:
+        # Never keep some and drop the rest without saying so.
+        raise InvalidInput({"ns1": "error.nameservers_too_many"})
+    for i, raw in enumerate(values, start=1):
         text = (raw or "").strip().rstrip(".").lower()[:300]
         if not text:
             continue

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlalchemy.exc import NoResultFound
 from sqlmodel import Session, select
 
 from o2portal.db import read_session
@@ -65,6 +66,17 @@ def _owned_product(session: Session, customer_id: int, product_id: int, *, lock=
 
 
 def _price_lines(session: Session, product: Product, years: int, restore: bool) -> list[QuoteLine]:
+    """The renewal's lines at catalogue prices; a product whose offer is no longer in the
+    catalogue cannot be renewed online (InvalidInput, shown on its page)."""
+    try:
+        return _catalogue_lines(session, product, years, restore)
+    except NoResultFound:
+        raise InvalidInput({"years": "error.not_renewable_online"}) from None
+
+
+def _catalogue_lines(
+    session: Session, product: Product, years: int, restore: bool
+) -> list[QuoteLine]:
     period = _years_text(years)
     if product.kind == "hosting":
         offer = session.exec(

@@ -265,6 +265,8 @@ MESSAGES: dict[str, str] = {
     "error.not_renewable": "This product can no longer be renewed. Please contact support.",
     "error.nameserver_invalid": "This name server is not valid (e.g. ns1.example.com).",
     "error.nameserver_duplicate": "This name server is already listed.",
+    "error.nameservers_too_many": "Four name servers at most.",
+    "error.not_renewable_online": "This product can no longer be renewed online: write to support.",
     "error.nameservers_count": "Give at least two name servers.",
     "error.not_a_domain": "This only applies to domain names.",
 }

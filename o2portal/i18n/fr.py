@@ -276,6 +276,8 @@ MESSAGES: dict[str, str] = {
     "error.not_renewable": "Ce produit ne peut plus être renouvelé. Contactez le support.",
     "error.nameserver_invalid": "Ce nom de serveur DNS n'est pas valide (ex. ns1.exemple.fr).",
     "error.nameserver_duplicate": "Ce serveur DNS est déjà dans la liste.",
+    "error.nameservers_too_many": "Quatre serveurs DNS au plus.",
+    "error.not_renewable_online": "Ce produit ne se renouvelle plus en ligne : écrivez au support.",
     "error.nameservers_count": "Indiquez au moins deux serveurs DNS.",
     "error.not_a_domain": "Cette action ne concerne que les noms de domaine.",
 }

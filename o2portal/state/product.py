@@ -164,7 +164,8 @@ class ProductState(PaymentFields, rx.State):
         user = require_customer(self)
         lang = await language_of(self)
         self.ns_errors, self.ns_message = {}, ""
-        values = [str(form.get(f"ns{i}", ""))[:300] for i in range(1, 5)]
+        # Every nsN sent, not only the four fields shown: a fifth is refused, not dropped.
+        values = [str(form.get(f"ns{i}", ""))[:300] for i in range(1, 17)]
         try:
             saved = products.update_nameservers(
                 user.customer.id, self.product_id, values, ip=client_ip(self)

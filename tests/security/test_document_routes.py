@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from sqlmodel import select
 
 from o2portal.db import read_session, transaction
-from o2portal.domain import clock
+from o2portal.domain import auth, clock
 from o2portal.domain.admin_billing import credit_invoice
 from o2portal.domain.catalog_data import ensure_catalogue
 from o2portal.domain.payments import CardDetails, PaymentChoice
@@ -70,7 +70,9 @@ def documents(people):
     )
     assert outcome.status == "paid", outcome
     with read_session() as session:
-        invoice = session.exec(select(Invoice).where(Invoice.number == outcome.invoice_number)).one()
+        invoice = session.exec(
+            select(Invoice).where(Invoice.number == outcome.invoice_number)
+        ).one()
     note = credit_invoice(people["customer"]["ada"].id, invoice.id, "1,00", "Geste commercial")
     return {
         "invoice": (f"/files/invoices/{invoice.id}.pdf", invoice.number),
@@ -134,8 +136,6 @@ def test_without_a_valid_cookie_the_answer_is_401(client, documents, kind, token
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_logged_out_session_no_longer_opens_the_pdf(client, people, documents, kind):
-    from o2portal.domain import auth
-
     path, _ = documents[kind]
     token = people["token"]["alice"]
     assert get(client, path, token).status_code == 200

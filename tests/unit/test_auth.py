@@ -164,6 +164,29 @@ def test_duplicate_email_refused_and_nothing_saved(db):
         pytest.param(
             signup_form(country="XX"), {"country": "error.country_invalid"}, id="bad-country"
         ),
+        # What a browser's maxlength would stop, sent straight to the server.
+        pytest.param(
+            signup_form(
+                first_name="J" * 101,
+                address_line1="r" * 201,
+                city="P" * 101,
+                email="a" * 250 + "@example.com",
+                phone="0" * 31,
+            ),
+            {
+                "first_name": "error.too_long",
+                "address_line1": "error.too_long",
+                "city": "error.too_long",
+                "email": "error.too_long",
+                "phone": "error.too_long",
+            },
+            id="too-long",
+        ),
+        pytest.param(
+            signup_form(last_name="Du\u202epont", city="Pa\x00ris"),
+            {"last_name": "error.bad_characters", "city": "error.bad_characters"},
+            id="hidden-characters",
+        ),
     ],
 )
 def test_sign_up_bad_input_gives_field_errors_and_saves_nothing(db, form, errors):

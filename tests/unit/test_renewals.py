@@ -897,3 +897,15 @@ def test_paying_a_form_while_the_product_is_renewed_in_another_tab_charges_nothi
         assert (outcome.status, outcome.message_key) == ("pending", "error.payment_in_progress")
     assert snapshot() == before
     assert count(GatewayCharge) == 0
+
+
+def test_a_product_whose_offer_left_the_catalogue_says_so_instead_of_crashing(shop):
+    customer = new_customer()
+    product = new_product(customer, kind="hosting", offer_code="retired-offer", name="vieux.fr")
+    before = snapshot()
+    with pytest.raises(InvalidInput) as caught:
+        quote_renewal(customer, product, 1)
+    assert caught.value.errors == {"years": "error.not_renewable_online"}
+    with pytest.raises(InvalidInput):
+        renew(customer, product, choice=card())
+    assert snapshot() == before

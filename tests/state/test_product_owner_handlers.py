@@ -1,0 +1,358 @@
+"""The owner's own product actions through the event handlers, as the browser calls them:
+name servers, the transfer code, the registrar lock, auto-renew; the /services rows and
+the dashboard as the handlers fill them."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from o2portal.db import read_session, transaction
+from o2portal.domain import clock
+from o2portal.domain.catalog_data import ensure_catalogue
+from o2portal.i18n import translate
+from o2portal.models import Announcement, AuditEvent, Order, Product, Ticket
+from o2portal.state.dashboard import DashboardState
+from o2portal.state.product import ProductState
+from o2portal.state.services import ServicesState
+from tests.state.conftest import make_state, run
+
+OLD_NS = ["ns1.o2switch.net", "ns2.o2switch.net"]
+
+
+def _add_product(owner_id: int, name: str, days_left: int, **kw) -> int:
+    values = {
+        "customer_id": owner_id,
+        "kind": "domain",
+        "name": name,
+        "offer_code": "fr",
+        "start_date": clock.today() - timedelta(days=300),
+        "expiry_date": clock.today() + timedelta(days=days_left),
+        "nameservers_json": json.dumps(OLD_NS),
+    }
+    values.update(kw)
+    with transaction() as session:
+        product = Product(**values)
+        session.add(product)
+        session.flush()
+        return product.id
+
+
+def _product(product_id: int) -> Product:
+    with read_session() as session:
+        return session.get(Product, product_id)
+
+
+def _audit(action: str, product_id: int) -> list[AuditEvent]:
+    with read_session() as session:
+        return list(
+            session.exec(
+                select(AuditEvent).where(
+                    AuditEvent.action == action,
+                    AuditEvent.target_type == "product",
+                    AuditEvent.target_id == product_id,
+                )
+            ).all()
+        )
+
+
+@pytest.fixture(autouse=True)
+def catalogue(people):
+    """The price list: the product page quotes a renewal when it loads."""
+    with transaction() as session:
+        ensure_catalogue(session)
+
+
+@pytest.fixture
+def alice_domain(people):
+    return _add_product(people["customer"]["alice"].id, "alice-site.fr", 100)
+
+
+@pytest.fixture
+def page(people, alice_domain):
+    state = make_state(
+        ProductState, token=people["token"]["alice"], path=f"/services/{alice_domain}"
+    )
+    run(state, "load")
+    assert state.found and state.name == "alice-site.fr"
+    return state
+
+
+# ---------------------------------------------------------------- name servers
+
+
+def test_page_shows_the_saved_name_servers_in_four_fields(page):
+    assert page.nameservers == OLD_NS + ["", ""]
+
+
+def test_valid_name_servers_are_saved_and_audited(page, alice_domain, people):
+    form = {"ns1": "NS1.Example.COM", "ns2": "ns2.example.com.", "ns3": "ns3.example.com"}
+    run(page, "save_nameservers", form)
+    assert page.ns_errors == {}
+    assert page.ns_message == translate("product.ns_saved", "fr")
+    expected = ["ns1.example.com", "ns2.example.com", "ns3.example.com"]
+    assert page.nameservers == expected + [""]
+    assert json.loads(_product(alice_domain).nameservers_json) == expected
+    (event,) = _audit("domain.nameservers_changed", alice_domain)
+    assert event.actor_id == people["customer"]["alice"].id
+    assert event.ip == "192.0.2.10"
+    details = json.loads(event.details_json)
+    assert details == {"before": OLD_NS, "after": expected}
+
+
+@pytest.mark.parametrize(
+    ("form", "field", "key"),
+    [
+        ({"ns1": "ns1.example.com", "ns2": "pas un hôte!"}, "ns2", "error.nameserver_invalid"),
+        ({"ns1": "<script>", "ns2": "ns2.example.com"}, "ns1", "error.nameserver_invalid"),
+        ({"ns1": "ns1.example.com", "ns2": "10.0.0.1"}, "ns2", "error.nameserver_invalid"),
+        ({"ns1": "x" * 300, "ns2": "ns2.example.com"}, "ns1", "error.nameserver_invalid"),
+        (
+            {"ns1": "ns1.example.com", "ns2": "ns2.example.com", "ns3": "NS1.EXAMPLE.COM"},
+            "ns3",
+            "error.nameserver_duplicate",
+        ),
+        ({"ns1": "ns1.example.com"}, "ns1", "error.nameservers_count"),
+        ({}, "ns1", "error.nameservers_count"),
+    ],
+)
+def test_bad_name_servers_get_a_field_message_and_nothing_is_saved(
+    page, alice_domain, form, field, key
+):
+    run(page, "save_nameservers", form)
+    assert page.ns_errors.get(field) == translate(key, "fr"), page.ns_errors
+    assert page.ns_message == ""
+    assert json.loads(_product(alice_domain).nameservers_json) == OLD_NS
+    assert _audit("domain.nameservers_changed", alice_domain) == []
+
+
+def test_more_than_four_name_servers_are_refused(page, alice_domain):
+    form = {f"ns{i}": f"ns{i}.example.com" for i in range(1, 6)}
+    run(page, "save_nameservers", form)
+    # A forged fifth field is refused with a message, and nothing is saved.
+    assert page.ns_errors != {}
+    assert json.loads(_product(alice_domain).nameservers_json) == OLD_NS
+
+
+def test_a_refused_save_after_a_good_one_keeps_the_good_one(page, alice_domain):
+    run(page, "save_nameservers", {"ns1": "a.example.com", "ns2": "b.example.com"})
+    run(page, "save_nameservers", {"ns1": "a.example.com", "ns2": "a.example.com"})
+    assert page.ns_errors and page.ns_message == ""
+    assert json.loads(_product(alice_domain).nameservers_json) == [
+        "a.example.com",
+        "b.example.com",
+    ]
+
+
+# ---------------------------------------------------------------- transfer code
+
+
+def test_the_transfer_code_is_hidden_until_asked_then_shown_and_logged(page, alice_domain, people):
+    assert page.auth_code == ""
+    assert _audit("domain.auth_code_shown", alice_domain) == []
+    run(page, "show_auth_code")
+    code = _product(alice_domain).auth_code
+    assert code and page.auth_code == code
+    (event,) = _audit("domain.auth_code_shown", alice_domain)
+    assert event.actor_id == people["customer"]["alice"].id
+    assert event.customer_id == people["customer"]["alice"].id
+    assert event.ip == "192.0.2.10"
+    # The code itself never goes to the log.
+    assert code not in event.details_json
+    # Asked again: the same code, and a second log line.
+    run(page, "show_auth_code")
+    assert page.auth_code == code
+    assert len(_audit("domain.auth_code_shown", alice_domain)) == 2
+
+
+def test_an_existing_transfer_code_is_shown_as_is(people):
+    product_id = _add_product(
+        people["customer"]["alice"].id, "avec-code.fr", 100, auth_code="EXISTING-CODE-42"
+    )
+    state = make_state(ProductState, token=people["token"]["alice"], path=f"/services/{product_id}")
+    run(state, "load")
+    run(state, "show_auth_code")
+    assert state.auth_code == "EXISTING-CODE-42"
+    assert len(_audit("domain.auth_code_shown", product_id)) == 1
+
+
+def test_loading_the_page_again_hides_the_code(page):
+    run(page, "show_auth_code")
+    assert page.auth_code
+    run(page, "load")
+    assert page.auth_code == ""
+
+
+# ---------------------------------------------------------------- registrar lock, auto-renew
+
+
+def test_registrar_lock_off_then_on_is_saved_and_audited(page, alice_domain):
+    assert page.registrar_lock is True
+    run(page, "set_lock", False)
+    assert page.registrar_lock is False
+    assert _product(alice_domain).registrar_lock is False
+    assert len(_audit("domain.lock_off", alice_domain)) == 1
+    run(page, "set_lock", True)
+    assert page.registrar_lock is True
+    assert _product(alice_domain).registrar_lock is True
+    assert len(_audit("domain.lock_on", alice_domain)) == 1
+    # A fresh load reads the saved value.
+    run(page, "set_lock", False)
+    run(page, "load")
+    assert page.registrar_lock is False
+
+
+def test_auto_renew_on_then_off_is_saved(page, alice_domain):
+    assert page.auto_renew is False
+    run(page, "set_auto_renew", True)
+    assert page.auto_renew is True
+    assert _product(alice_domain).auto_renew is True
+    run(page, "load")
+    assert page.auto_renew is True
+    run(page, "set_auto_renew", False)
+    assert page.auto_renew is False
+    assert _product(alice_domain).auto_renew is False
+    assert len(_audit("product.auto_renew_on", alice_domain)) == 1
+    assert len(_audit("product.auto_renew_off", alice_domain)) == 1
+
+
+def test_auto_renew_works_on_a_hosting_account_too(people):
+    product_id = _add_product(
+        people["customer"]["alice"].id,
+        "hebergement.fr",
+        100,
+        kind="hosting",
+        offer_code="grow",
+        nameservers_json=None,
+    )
+    state = make_state(ProductState, token=people["token"]["alice"], path=f"/services/{product_id}")
+    run(state, "load")
+    run(state, "set_auto_renew", True)
+    assert _product(product_id).auto_renew is True
+
+
+# ---------------------------------------------------------------- /services rows
+
+
+@pytest.fixture
+def services(people):
+    alice = people["customer"]["alice"].id
+    for name, days, status in (
+        ("loin.fr", 200, "active"),
+        ("j31.fr", 31, "active"),
+        ("j30.fr", 30, "active"),
+        ("j0.fr", 0, "active"),
+        ("hier.fr", -1, "active"),
+        ("suspendu.fr", 100, "suspended"),
+    ):
+        _add_product(alice, name, days, status=status)
+    _add_product(people["customer"]["bob"].id, "bob.fr", 5)
+    state = make_state(ServicesState, token=people["token"]["alice"], path="/services")
+    run(state, "load")
+    return state
+
+
+def test_services_rows_sorted_by_expiry_with_status_and_days_left(services):
+    rows = {r["name"]: r for r in services.rows}
+    assert [r["name"] for r in services.rows] == [
+        "hier.fr",
+        "j0.fr",
+        "j30.fr",
+        "j31.fr",
+        "suspendu.fr",
+        "loin.fr",
+    ]
+    assert "bob.fr" not in rows
+    assert {n: (r["status"], r["days_left"]) for n, r in rows.items()} == {
+        "hier.fr": ("expired", "-1"),
+        "j0.fr": ("expiring", "0"),
+        "j30.fr": ("expiring", "30"),
+        "j31.fr": ("active", "31"),
+        "suspendu.fr": ("suspended", "100"),
+        "loin.fr": ("active", "200"),
+    }
+
+
+def test_products_expiring_within_30_days_stand_out(services):
+    soon = {r["name"] for r in services.rows if r["soon"]}
+    assert soon == {"hier.fr", "j0.fr", "j30.fr"}
+
+
+@pytest.mark.parametrize(
+    ("status", "names"),
+    [
+        ("active", {"j31.fr", "loin.fr"}),
+        ("expiring", {"j0.fr", "j30.fr"}),
+        ("expired", {"hier.fr"}),
+        ("suspended", {"suspendu.fr"}),
+        ("bogus", {"hier.fr", "j0.fr", "j30.fr", "j31.fr", "suspendu.fr", "loin.fr"}),
+    ],
+)
+def test_services_status_filter_through_the_handler(services, status, names):
+    run(services, "set_status", status)
+    assert {r["name"] for r in services.rows} == names
+    assert services.total == len(names)
+    assert services.page == 1
+
+
+# ---------------------------------------------------------------- dashboard
+
+
+def test_dashboard_load_lists_the_customers_things_only(people):
+    alice, bob = people["customer"]["alice"].id, people["customer"]["bob"].id
+    _add_product(alice, "bientot.fr", 12)
+    _add_product(alice, "lointain.fr", 300)
+    _add_product(bob, "bob-bientot.fr", 2)
+    now = clock.now()
+    with transaction() as session:
+        for owner, key in ((alice, "alice-unpaid-0001"), (bob, "bob-unpaid-00001")):
+            session.add(
+                Order(
+                    customer_id=owner,
+                    kind="renewal",
+                    idempotency_key=key,
+                    total_ht_cents=1000,
+                    total_vat_cents=200,
+                    total_ttc_cents=1200,
+                    vat_rate_bp=2000,
+                )
+            )
+        session.add(
+            Order(
+                customer_id=alice,
+                kind="renewal",
+                status="paid",
+                idempotency_key="alice-paid-000001",
+                total_ht_cents=1000,
+                total_vat_cents=200,
+                total_ttc_cents=1200,
+                vat_rate_bp=2000,
+            )
+        )
+        for owner, subject, status in (
+            (alice, "Site en panne", "open"),
+            (alice, "Vieux ticket", "closed"),
+            (bob, "Ticket de Bob", "open"),
+        ):
+            session.add(
+                Ticket(customer_id=owner, subject=subject, department="technique", status=status)
+            )
+        session.add(Announcement(title="Maintenance", body="Ce soir"))
+        session.add(Announcement(title="Brouillon", body="x", published=False))
+        session.add(Announcement(title="Finie", body="x", ends_at=now - timedelta(hours=1)))
+    state = make_state(DashboardState, token=people["token"]["alice"], path="/")
+    run(state, "load")
+    assert [p["name"] for p in state.expiring] == ["bientot.fr"]
+    assert state.expiring[0]["days_left"] == "12"
+    assert state.expiring[0]["status"] == "expiring"
+    assert len(state.unpaid) == 1
+    assert state.unpaid[0]["amount"].replace("\u202f", " ").replace("\xa0", " ") in (
+        "12,00 €",
+        "€12.00",
+    )
+    assert [t["subject"] for t in state.tickets] == ["Site en panne"]
+    assert [a["title"] for a in state.announcements] == ["Maintenance"]
+    assert state.first_name == "Alice"
