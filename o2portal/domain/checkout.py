@@ -272,7 +272,7 @@ def _charge_and_finish(
 
 def _discard(session: Session, order: Order) -> None:
     """Take back everything the order form held: domain names, the promo code use."""
-    provisioning.provisioning.release_holds(session, order.id)
+    provisioning.release_holds(session, order.id)
     if order.promo_code_id is not None:
         promo = session.get(PromoCode, order.promo_code_id)
         if promo is not None and promo.used_count > 0:
