@@ -52,8 +52,9 @@ def test_dashboard_charts_render_with_demo_data(page: Page):
     log_in(page, "admin@o2portal.example", next_path="/admin")
     for chart in ("chart-revenue", "chart-expiries", "chart-customers", "chart-tickets"):
         expect(page.locator(f"#{chart} .recharts-surface").first).to_be_visible()
-    # The demo has invoices, expiries within 90 days and open tickets to draw.
-    for chart in ("chart-revenue", "chart-expiries", "chart-tickets"):
+    # The demo has invoices, expiries within 90 days, a customer of this year and open
+    # tickets to draw.
+    for chart in ("chart-revenue", "chart-expiries", "chart-customers", "chart-tickets"):
         expect(page.locator(f"#{chart} .recharts-bar-rectangle").first).to_be_visible()
     expect(page.locator("#kpi-customers")).not_to_have_text("0")
     ARTIFACTS.mkdir(exist_ok=True)
