@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
 import pytest
@@ -207,6 +208,8 @@ def pytest_runtest_makereport(item, call):
 
 def log_in(page: Page, email: str, password: str = DEMO_PASSWORD, next_path: str = "/") -> None:
     page.goto("/login?next=" + next_path)
+    # The page reads ?next= when it connects: typing before that would lose it.
+    page.locator("#o2-hydrated").wait_for(state="attached")
     page.locator("#email").fill(email)
     page.locator("#password").fill(password)
     page.get_by_role("button", name=re.compile("Se connecter|Log in")).click()
@@ -224,3 +227,29 @@ def eventually(check, timeout: float = 10.0):
         if value or time.monotonic() > deadline:
             return value
         time.sleep(0.1)
+
+
+FRESH_PASSWORD = "Profil-e2e-mot-de-passe"
+
+
+def fresh_customer(name: str) -> str:
+    """A new customer of our own: the demo accounts are shared by every test, and some
+    tests change their password or their data."""
+    from o2portal.domain import auth
+
+    email = f"{name}.{uuid.uuid4().hex[:8]}@exemple.fr"
+    auth.sign_up(
+        auth.SignupForm(
+            first_name="Camille",
+            last_name="Profil",
+            email=email,
+            phone="06 12 34 56 78",
+            address_line1="8 rue des Tests",
+            postal_code="31000",
+            city="Toulouse",
+            password=FRESH_PASSWORD,
+            password_confirm=FRESH_PASSWORD,
+            accept_terms=True,
+        )
+    )
+    return email

@@ -331,5 +331,12 @@ def test_a_failing_address_shows_the_red_banner(page: Page):
         log_in(page, "client@o2portal.example")
         wait_signed_in(page)
         expect(page.locator("#email-banner")).to_contain_text("ne parviennent plus")
+        # On every customer page, with the way to fix it.
+        for path in ("/services", "/invoices", "/tickets", "/order"):
+            page.goto(path)
+            wait_signed_in(page)
+            expect(page.locator("#email-banner")).to_contain_text("ne parviennent plus")
+        page.locator("#email-banner").get_by_role("link", name="Corriger dans Ma fiche").click()
+        page.wait_for_url(re.compile(r"/profile"))
     finally:
         set_failing(None)

@@ -9,17 +9,16 @@ from o2portal.db import read_session
 from o2portal.domain.orders import CartItem, checkout, search_domain
 from o2portal.domain.payments import PaymentChoice
 from o2portal.models import Customer, Order
-from tests.e2e.conftest import log_in, wait_signed_in
+from tests.e2e.conftest import FRESH_PASSWORD, fresh_customer, log_in, wait_signed_in
 
 
 def test_cancel_an_unpaid_order_form_releases_its_name(page: Page):
+    email = fresh_customer("annulation")
     with read_session() as session:
-        paul = session.exec(
-            select(Customer).where(Customer.email == "paul.bernard@o2portal.example")
-        ).one()
+        buyer = session.exec(select(Customer).where(Customer.email == email)).one()
     outcome = checkout(
-        customer_id=paul.id,
-        items=[CartItem("domain", domain="paul-annule-sa-commande.fr", action="register")],
+        customer_id=buyer.id,
+        items=[CartItem("domain", domain="annule-sa-commande.fr", action="register")],
         promo_code="",
         choice=PaymentChoice("transfer"),
         key="e2e-cancel-order-form",
@@ -27,9 +26,9 @@ def test_cancel_an_unpaid_order_form_releases_its_name(page: Page):
         withdrawal_waived=True,
     )
     assert outcome.status == "pending"
-    assert search_domain("paul-annule-sa-commande.fr").available is False
+    assert search_domain("annule-sa-commande.fr").available is False
 
-    log_in(page, "paul.bernard@o2portal.example", next_path="/invoices")
+    log_in(page, email, FRESH_PASSWORD, next_path="/invoices")
     wait_signed_in(page)
     expect(page.locator("#orders-table")).to_be_visible()
     page.locator(f"#cancel-{outcome.order_id}").click()
@@ -39,4 +38,4 @@ def test_cancel_an_unpaid_order_form_releases_its_name(page: Page):
 
     with read_session() as session:
         assert session.get(Order, outcome.order_id).status == "cancelled"
-    assert search_domain("paul-annule-sa-commande.fr").available is True
+    assert search_domain("annule-sa-commande.fr").available is True

@@ -13,32 +13,18 @@ from playwright.sync_api import Page, expect
 from sqlmodel import select
 
 from o2portal.db import read_session
-from o2portal.domain import auth
 from o2portal.models import Customer
-from tests.e2e.conftest import ARTIFACTS, DEMO_PASSWORD, log_in, wait_signed_in
+from tests.e2e.conftest import (
+    ARTIFACTS,
+    DEMO_PASSWORD,
+    FRESH_PASSWORD,
+    fresh_customer,
+    log_in,
+    wait_signed_in,
+)
 
-PASSWORD = "Profil-e2e-mot-de-passe"
+PASSWORD = FRESH_PASSWORD
 LINK = re.compile(r"(http://localhost:\d+/[\w\-/]+\?token=[\w\-]+)")
-
-
-def fresh_customer(name: str) -> str:
-    """A new customer of our own (the demo accounts are shared by every test)."""
-    email = f"{name}.{uuid.uuid4().hex[:8]}@exemple.fr"
-    auth.sign_up(
-        auth.SignupForm(
-            first_name="Camille",
-            last_name="Profil",
-            email=email,
-            phone="06 12 34 56 78",
-            address_line1="8 rue des Tests",
-            postal_code="31000",
-            city="Toulouse",
-            password=PASSWORD,
-            password_confirm=PASSWORD,
-            accept_terms=True,
-        )
-    )
-    return email
 
 
 def stored(email: str) -> Customer | None:

@@ -12,7 +12,7 @@ from sqlmodel import select
 from o2portal.db import read_session
 from o2portal.models import Ticket, TicketAttachment, TicketMessage
 from o2portal.settings import get_settings
-from tests.e2e.conftest import log_in, wait_signed_in
+from tests.e2e.conftest import FRESH_PASSWORD, fresh_customer, log_in, wait_signed_in
 
 CODE = """Le formulaire plante :
 
@@ -101,7 +101,7 @@ def test_code_and_log_then_a_live_staff_reply_and_the_emails(new_context, smtp, 
 
 
 def test_hostile_markdown_is_shown_as_text(page: Page):
-    log_in(page, "paul.bernard@o2portal.example", next_path="/tickets")
+    log_in(page, fresh_customer("markdown"), FRESH_PASSWORD, next_path="/tickets")
     wait_signed_in(page)
     body = (
         "Essai\n\n"
@@ -133,7 +133,7 @@ def test_hostile_markdown_is_shown_as_text(page: Page):
 
 def test_internal_note_stays_with_staff_and_close_reopen(new_context):
     customer = new_context().new_page()
-    log_in(customer, "paul.bernard@o2portal.example", next_path="/tickets")
+    log_in(customer, fresh_customer("facturation"), FRESH_PASSWORD, next_path="/tickets")
     wait_signed_in(customer)
     ticket_id = open_ticket(customer, "Question de facturation", "Ma facture est-elle payée ?")
 
