@@ -79,6 +79,35 @@ def is_connected(state: rx.State) -> bool:
     return state.router.session.client_token in namespace.token_to_sid
 
 
+async def follow_thread(state, *, with_internal: bool) -> None:
+    """The loop behind a live ticket page (a plain function: not callable by name).
+
+    Asks the database for the thread's version every POLL_SECONDS and reloads the page's
+    vars when it changes; stops when the tab is gone, another ticket is shown, the session
+    ends, or after WATCH_SECONDS."""
+    async with state:
+        generation, ticket_id, version = state._watch, state.ticket_id, state._version
+    if not ticket_id:
+        return
+    for _ in range(int(WATCH_SECONDS / POLL_SECONDS)):
+        await asyncio.sleep(POLL_SECONDS)
+        if not is_connected(state):
+            return
+        latest = await asyncio.to_thread(
+            tickets.thread_version, ticket_id, with_internal=with_internal
+        )
+        if latest == version:
+            continue
+        async with state:
+            if state._watch != generation or state.ticket_id != ticket_id:
+                return
+            try:
+                await state._fill()
+            except (AuthRequired, Forbidden):
+                return
+            version = state._version
+
+
 class MessageComposer(rx.State, mixin=True):
     """A Markdown message with a preview and up to three text files."""
 
@@ -344,25 +373,7 @@ class TicketState(MessageComposer, rx.State):
     async def watch(self):
         """Bring new messages and status changes to the open page, without reload."""
         require_customer(self)  # called by name like any handler: nobody else may start one
-        async with self:
-            generation, ticket_id, version = self._watch, self.ticket_id, self._version
-        if not ticket_id:
-            return
-        for _ in range(int(WATCH_SECONDS / POLL_SECONDS)):
-            await asyncio.sleep(POLL_SECONDS)
-            if not is_connected(self):
-                return
-            latest = await asyncio.to_thread(tickets.thread_version, ticket_id, with_internal=False)
-            if latest == version:
-                continue
-            async with self:
-                if self._watch != generation or self.ticket_id != ticket_id:
-                    return
-                try:
-                    await self._fill()
-                except (AuthRequired, Forbidden):
-                    return
-                version = self._version
+        await follow_thread(self, with_internal=False)
 
     @rx.event
     async def reply(self, form: dict):

@@ -15,17 +15,10 @@ from o2portal.domain.errors import InvalidInput, NotAllowed
 from o2portal.i18n import translate
 from o2portal.models.tickets import DEPARTMENTS, TICKET_STATUSES
 from o2portal.state.auth import send_mail_soon
-from o2portal.state.guards import AuthRequired, Forbidden, client_ip, require_staff
+from o2portal.state.guards import client_ip, require_staff
 from o2portal.state.helpers import translated
 from o2portal.state.session import language_of, show_user
-from o2portal.state.tickets import (
-    POLL_SECONDS,
-    WATCH_SECONDS,
-    MessageComposer,
-    MessageRow,
-    is_connected,
-    message_rows,
-)
+from o2portal.state.tickets import MessageComposer, MessageRow, follow_thread, message_rows
 
 _PATH_ID = re.compile(r"/admin/tickets/(\d{1,12})/?$")
 
@@ -161,25 +154,7 @@ class AdminTicketState(MessageComposer, rx.State):
     async def watch(self):
         """New customer messages appear on the staff page without reload too."""
         require_staff(self)  # called by name like any handler: nobody else may start one
-        async with self:
-            generation, ticket_id, version = self._watch, self.ticket_id, self._version
-        if not ticket_id:
-            return
-        for _ in range(int(WATCH_SECONDS / POLL_SECONDS)):
-            await asyncio.sleep(POLL_SECONDS)
-            if not is_connected(self):
-                return
-            latest = await asyncio.to_thread(tickets.thread_version, ticket_id, with_internal=True)
-            if latest == version:
-                continue
-            async with self:
-                if self._watch != generation or self.ticket_id != ticket_id:
-                    return
-                try:
-                    await self._fill()
-                except (AuthRequired, Forbidden):
-                    return
-                version = self._version
+        await follow_thread(self, with_internal=True)
 
     @rx.event
     def set_internal(self, value: bool):
