@@ -428,18 +428,7 @@ def close_by_customer(customer_id: int, ticket_id: int, *, ip: str | None = None
 def reopen_by_customer(customer_id: int, ticket_id: int, *, ip: str | None = None) -> None:
     with transaction() as session:
         ticket = _own_ticket(session, customer_id, ticket_id)
-        if ticket.status != "closed":
-            return
-        ticket.status, ticket.closed_at, ticket.updated_at = "open", None, clock.now()
-        session.add(ticket)
-        audit.record(
-            session,
-            "ticket.reopened",
-            actor=session.get(Customer, customer_id),
-            target_type="ticket",
-            target_id=ticket.id,
-            ip=ip,
-        )
+        _reopen(session, ticket, session.get(Customer, customer_id), ip=ip)
 
 
 def thread_version(ticket_id: int, *, with_internal: bool) -> str:
@@ -634,18 +623,7 @@ def reopen_by_staff(staff_id: int, ticket_id: int, *, ip: str | None = None) -> 
         ticket = session.get(Ticket, ticket_id) if ticket_id else None
         if ticket is None:
             raise NotAllowed("ticket")
-        if ticket.status == "closed":
-            ticket.status, ticket.closed_at, ticket.updated_at = "open", None, clock.now()
-            session.add(ticket)
-            audit.record(
-                session,
-                "ticket.reopened",
-                actor=staff,
-                customer_id=ticket.customer_id,
-                target_type="ticket",
-                target_id=ticket.id,
-                ip=ip,
-            )
+        _reopen(session, ticket, staff, ip=ip)
 
 
 # ---------------------------------------------------------------- attachments
@@ -737,6 +715,22 @@ def _add_message(
         ticket.updated_at = now
     session.add(ticket)
     return message
+
+
+def _reopen(session: Session, ticket: Ticket, actor: Customer | None, *, ip: str | None) -> None:
+    if ticket.status != "closed":
+        return
+    ticket.status, ticket.closed_at, ticket.updated_at = "open", None, clock.now()
+    session.add(ticket)
+    audit.record(
+        session,
+        "ticket.reopened",
+        actor=actor,
+        customer_id=ticket.customer_id,
+        target_type="ticket",
+        target_id=ticket.id,
+        ip=ip,
+    )
 
 
 def _close(session: Session, ticket: Ticket, actor: Customer | None, *, ip: str | None) -> None:
