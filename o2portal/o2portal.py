@@ -36,7 +36,7 @@ from o2portal.state.second_factor import SecondFactorState
 from o2portal.state.services import ServicesState
 from o2portal.state.session import SessionState
 from o2portal.state.tickets import NewTicketState, TicketsState, TicketState
-from o2portal.web_routes import build_routes
+from o2portal.web_routes import build_routes, limit_uploads
 
 log = logging.getLogger("o2portal")
 JOBS_INTERVAL_SECONDS = 60
@@ -65,7 +65,7 @@ async def run_jobs_periodically():
 
 app = rx.App(
     stylesheets=["/o2portal.css"],
-    api_transformer=build_routes(),
+    api_transformer=[build_routes(), limit_uploads],
     backend_exception_handler=handle_backend_error,
     html_lang="fr",
 )

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from o2portal.domain import auth, clock, personal_data, tickets
 from o2portal.domain.documents import DocumentNotFound, credit_note_pdf, invoice_pdf
@@ -183,6 +184,31 @@ async def attachment_file(request: Request) -> Response:
             },
         )
     )
+
+
+# Reflex's /_upload reads the whole request before a handler sees it: a ticket message
+# takes three files of 1 MB at most, so anything far larger is refused at the door.
+MAX_UPLOAD_BYTES = 4 * 1024 * 1024
+
+
+def limit_uploads(app: ASGIApp) -> ASGIApp:
+    """ASGI wrapper: an upload must say its size (Content-Length) and stay under
+    MAX_UPLOAD_BYTES, or it gets 411 / 413 before any byte is read."""
+
+    async def guarded(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("path", "").startswith("/_upload"):
+            length = dict(scope.get("headers") or []).get(b"content-length", b"")
+            status = None
+            if not length.isdigit():
+                status = 411
+            elif int(length) > MAX_UPLOAD_BYTES:
+                status = 413
+            if status is not None:
+                await Response(status_code=status)(scope, receive, send)
+                return
+        await app(scope, receive, send)
+
+    return guarded
 
 
 def build_routes() -> Starlette:
