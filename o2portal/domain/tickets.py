@@ -135,6 +135,23 @@ def _clean_attachments(attachments: list[NewAttachment] | None) -> list[NewAttac
     return [check_attachment(a.filename, a.content) for a in files]
 
 
+def _check_message(
+    body: str | None, attachments: list[NewAttachment] | None
+) -> tuple[str, list[NewAttachment], dict[str, str]]:
+    """The message's text and files, checked; every problem is reported at once."""
+    errors: dict[str, str] = {}
+    clean, files = body or "", []
+    try:
+        clean = clean_body(body)
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    try:
+        files = _clean_attachments(attachments)
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    return clean, files, errors
+
+
 def _clean_key(submit_key: str | None) -> str | None:
     key = (submit_key or "").strip()
     return key[:64] if key else None
@@ -325,14 +342,8 @@ def open_ticket(
     priority = priority or "normale"
     if priority not in PRIORITIES:
         errors["priority"] = "error.choose_one"
-    try:
-        body = clean_body(body)
-    except InvalidInput as exc:
-        errors.update(exc.errors)
-    try:
-        files = _clean_attachments(attachments)
-    except InvalidInput as exc:
-        errors.update(exc.errors)
+    body, files, message_errors = _check_message(body, attachments)
+    errors.update(message_errors)
     key = _clean_key(submit_key)
     with transaction() as session:
         customer = session.get(Customer, customer_id)
@@ -391,15 +402,7 @@ def add_customer_reply(
     """The customer writes in their ticket; it is open again for staff. Returns the message id.
 
     A closed ticket must be reopened first (the reply form is not shown on it)."""
-    errors: dict[str, str] = {}
-    try:
-        body = clean_body(body)
-    except InvalidInput as exc:
-        errors.update(exc.errors)
-    try:
-        files = _clean_attachments(attachments)
-    except InvalidInput as exc:
-        errors.update(exc.errors)
+    body, files, errors = _check_message(body, attachments)
     key = _clean_key(submit_key)
     with transaction() as session:
         ticket = _own_ticket(session, customer_id, ticket_id)
@@ -535,15 +538,7 @@ def add_staff_reply(
 
     A reply makes the ticket "answered", or "awaiting_customer" when staff need something
     from the customer; a note changes nothing the customer can see."""
-    errors: dict[str, str] = {}
-    try:
-        body = clean_body(body)
-    except InvalidInput as exc:
-        errors.update(exc.errors)
-    try:
-        files = _clean_attachments(attachments)
-    except InvalidInput as exc:
-        errors.update(exc.errors)
+    body, files, errors = _check_message(body, attachments)
     key = _clean_key(submit_key)
     with transaction() as session:
         staff = _staff(session, staff_id)

@@ -316,8 +316,8 @@ class NewTicketState(MessageComposer, rx.State):
         return rx.redirect(f"/tickets/{ticket_id}")
 
 
-class TicketState(MessageComposer, rx.State):
-    """/tickets/[id]: the thread as its customer sees it, kept up to date live."""
+class ThreadFields(rx.State, mixin=True):
+    """What both thread pages (the customer's and the staff's) show of a ticket."""
 
     found: bool = True
     ticket_id: int = 0
@@ -328,11 +328,28 @@ class TicketState(MessageComposer, rx.State):
     department: str = ""
     priority: str = ""
     product: str = ""
-    product_id: str = ""
     messages: list[MessageRow] = []
-    notice: str = ""
     _version: str = ""
     _watch: int = 0
+
+    def _show_ticket(self, view: tickets.TicketView, lang: str, *, with_internal: bool) -> None:
+        ticket = view.ticket
+        self.found = True
+        self.ref, self.subject = f"#{ticket.id}", ticket.subject
+        self.status = ticket.status
+        self.status_label = translate(f"status.{ticket.status}", lang)
+        self.department = translate(f"tickets.dept.{ticket.department}", lang)
+        self.priority = translate(f"tickets.priority.{ticket.priority}", lang)
+        self.product = view.product_name or ""
+        self.messages = message_rows(view, lang)
+        self._version = tickets.thread_version(ticket.id, with_internal=with_internal)
+
+
+class TicketState(ThreadFields, MessageComposer, rx.State):
+    """/tickets/[id]: the thread as its customer sees it, kept up to date live."""
+
+    product_id: str = ""
+    notice: str = ""
 
     def _composer_user(self) -> CurrentUser:
         return require_customer(self)
@@ -346,17 +363,8 @@ class TicketState(MessageComposer, rx.State):
         except NotAllowed:
             self.found, self.messages = False, []
             return
-        ticket = view.ticket
-        self.found = True
-        self.ref, self.subject = f"#{ticket.id}", ticket.subject
-        self.status = ticket.status
-        self.status_label = translate(f"status.{ticket.status}", lang)
-        self.department = translate(f"tickets.dept.{ticket.department}", lang)
-        self.priority = translate(f"tickets.priority.{ticket.priority}", lang)
-        self.product = view.product_name or ""
-        self.product_id = str(ticket.product_id or "")
-        self.messages = message_rows(view, lang)
-        self._version = tickets.thread_version(ticket.id, with_internal=False)
+        self._show_ticket(view, lang, with_internal=False)
+        self.product_id = str(view.ticket.product_id or "")
 
     @rx.event
     async def load(self):

@@ -18,7 +18,7 @@ from o2portal.state.auth import send_mail_soon
 from o2portal.state.guards import client_ip, require_staff
 from o2portal.state.helpers import translated
 from o2portal.state.session import language_of, show_user
-from o2portal.state.tickets import MessageComposer, MessageRow, follow_thread, message_rows
+from o2portal.state.tickets import MessageComposer, ThreadFields, follow_thread
 
 _PATH_ID = re.compile(r"/admin/tickets/(\d{1,12})/?$")
 
@@ -88,26 +88,14 @@ class AdminTicketsState(rx.State):
         await self._fill(self.page - 1)
 
 
-class AdminTicketState(MessageComposer, rx.State):
-    found: bool = True
-    ticket_id: int = 0
-    ref: str = ""
-    subject: str = ""
-    status: str = ""
-    status_label: str = ""
-    department: str = ""
-    priority: str = ""
-    product: str = ""
+class AdminTicketState(ThreadFields, MessageComposer, rx.State):
     customer_id: str = ""
     customer_name: str = ""
     customer_email: str = ""
     assigned_to: str = ""
     staff: list[dict[str, str]] = []
-    messages: list[MessageRow] = []
     internal: bool = False
     await_customer: bool = False
-    _version: str = ""
-    _watch: int = 0
 
     def _composer_user(self) -> CurrentUser:
         return require_staff(self)
@@ -121,23 +109,15 @@ class AdminTicketState(MessageComposer, rx.State):
         except NotAllowed:
             self.found, self.messages = False, []
             return
+        self._show_ticket(view, lang, with_internal=True)
         ticket = view.ticket
-        self.found = True
-        self.ref, self.subject = f"#{ticket.id}", ticket.subject
-        self.status = ticket.status
-        self.status_label = translate(f"status.{ticket.status}", lang)
-        self.department = translate(f"tickets.dept.{ticket.department}", lang)
-        self.priority = translate(f"tickets.priority.{ticket.priority}", lang)
-        self.product = view.product_name or ""
         self.customer_id = str(ticket.customer_id)
         self.customer_name, self.customer_email = view.customer_name, view.customer_email
         self.assigned_to = str(ticket.assigned_to_id or "")
-        self.messages = message_rows(view, lang)
         self.staff = [
             {"id": str(p.id), "name": f"{p.first_name} {p.last_name}"}
             for p in tickets.staff_members(user.customer.id)
         ]
-        self._version = tickets.thread_version(ticket.id, with_internal=True)
 
     @rx.event
     async def load(self):
