@@ -35,7 +35,7 @@ run: install
 	$(BIN)/reflex run --env prod
 
 test-unit: install
-	$(BIN)/pytest tests/unit tests/state tests/security -q -p no:cacheprovider
+	$(BIN)/pytest tests/unit tests/state tests/security -q -p no:cacheprovider -n auto
 
 test-e2e: install chromium
 	$(BIN)/pytest tests/e2e -q -p no:cacheprovider

@@ -85,11 +85,25 @@ def _saved_card_select(S) -> rx.Component:
     )
 
 
+def hidden(name: str, value) -> rx.Component:
+    """A value the page rendered into the form, sent back with the submission."""
+    return rx.el.input(type="hidden", name=name, value=value)
+
+
 def payment_panel(
-    S, on_submit, submit_key: str, form_id: str, extra: list[rx.Component] | None = None
+    S,
+    on_submit,
+    submit_key: str,
+    form_id: str,
+    extra: list[rx.Component] | None = None,
+    seen: list[tuple[str, rx.Var]] | None = None,
 ) -> rx.Component:
-    """`extra`: more fields of the same form, shown above the pay button (consents)."""
+    """`extra`: more fields of the same form, shown above the pay button (consents).
+    `seen`: what the customer is shown and pays for (amount, expiry date, years), rendered
+    into the form beside its idempotency key, so that the server acts on what was seen."""
     return rx.form(
+        hidden("pay_key", S.pay_key),
+        *[hidden(name, value) for name, value in (seen or [])],
         rx.vstack(
             _method_select(S),
             rx.match(
@@ -101,10 +115,11 @@ def payment_panel(
             ),
             *(extra or []),
             rx.button(
-                t(submit_key),
+                rx.cond(S.pay_done, t("pay.paid_button"), t(submit_key)),
                 type="submit",
                 size="3",
                 loading=S.paying,
+                disabled=S.pay_done,
                 width="100%",
                 id=f"{form_id}-submit",
             ),

@@ -14,8 +14,10 @@ def data_table(
     empty_key: str,
     table_id: str,
     link_prefix: str | None = None,
+    action=None,
 ) -> rx.Component:
-    """columns: (header i18n key, row key). Rows are dicts of text."""
+    """columns: (header i18n key, row key). Rows are dicts of text. `action(row)`: the
+    row's button, in a last column."""
 
     def cell(row, key: str, first: bool):
         if first and link_prefix:
@@ -27,13 +29,17 @@ def data_table(
         rx.box(
             rx.table.root(
                 rx.table.header(
-                    rx.table.row(*[rx.table.column_header_cell(t(h)) for h, _ in columns])
+                    rx.table.row(
+                        *[rx.table.column_header_cell(t(h)) for h, _ in columns],
+                        *([rx.table.column_header_cell(t("col.actions"))] if action else []),
+                    )
                 ),
                 rx.table.body(
                     rx.foreach(
                         rows,
                         lambda row: rx.table.row(
-                            *[cell(row, key, i == 0) for i, (_, key) in enumerate(columns)]
+                            *[cell(row, key, i == 0) for i, (_, key) in enumerate(columns)],
+                            *([rx.table.cell(action(row))] if action else []),
                         ),
                     )
                 ),

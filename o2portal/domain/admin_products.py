@@ -4,13 +4,13 @@ reason (renew as a goodwill gesture, suspend, unsuspend, terminate)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func
 from sqlmodel import col, select
 
 from o2portal.db import read_session, transaction
-from o2portal.domain import audit, clock, emails, mailer
+from o2portal.domain import audit, clock, emails, mailer, receipts
 from o2portal.domain.admin_customers import staff_member
 from o2portal.domain.errors import InvalidInput, NotAllowed
 from o2portal.domain.expiry import renewal_dates
@@ -69,14 +69,23 @@ ACTIONS = {
 }
 
 
-def change_status(staff_id: int, product_id: int, action: str, reason: str, *, ip=None) -> str:
-    """Suspend, unsuspend or terminate by hand; the customer is told by email."""
+def change_status(
+    staff_id: int, product_id: int, action: str, reason: str, *, key: str | None = None, ip=None
+) -> str:
+    """Suspend, unsuspend or terminate by hand; the customer is told by email. With the
+    form's `key`, the same form sent twice reads the first outcome."""
     if action not in ACTIONS:
         raise InvalidInput({"action": "error.choice_invalid"})
+    if key is not None:
+        key = receipts.clean_key(key)
     reason = clean_text("reason", reason, required=True, max_length=300)
     allowed, new_status, mail = ACTIONS[action]
     with transaction() as session:
         staff = staff_member(session, staff_id, roles=("admin",))
+        if key is not None:
+            done = receipts.receipt(session, key, staff.id, f"staff.product_{action}")
+            if done is not None:
+                return done["status"]
         product = session.exec(
             select(Product).where(Product.id == product_id).with_for_update()
         ).first()
@@ -95,6 +104,10 @@ def change_status(staff_id: int, product_id: int, action: str, reason: str, *, i
             product.terminated_at = clock.now()
             product.auto_renew = False
         session.add(product)
+        if key is not None:
+            receipts.record_receipt(
+                session, key, staff.id, f"staff.product_{action}", {"status": new_status}
+            )
         if mail:
             customer = session.get(Customer, product.customer_id)
             mailer.queue_for_customer(
@@ -117,18 +130,39 @@ def change_status(staff_id: int, product_id: int, action: str, reason: str, *, i
         return new_status
 
 
-def renew_by_hand(staff_id: int, product_id: int, years: int, reason: str, *, ip=None):
-    """Extend without payment (a goodwill gesture), audited with its reason."""
+def renew_by_hand(
+    staff_id: int,
+    product_id: int,
+    years: int,
+    reason: str,
+    *,
+    key: str,
+    expected_expiry: date,
+    ip=None,
+) -> date:
+    """Extend without payment (a goodwill gesture), audited with its reason. `key` and
+    `expected_expiry` come with the form staff submitted: the same form sent twice reads
+    the first outcome, and a product renewed meanwhile is not renewed again."""
+    key = receipts.clean_key(key)
     reason = clean_text("reason", reason, required=True, max_length=300)
     if years not in (1, 2, 3):
         raise InvalidInput({"years": "error.years_invalid"})
     with transaction() as session:
         staff = staff_member(session, staff_id, roles=("admin",))
+        done = receipts.receipt(session, key, staff.id, "staff.product_renewed")
+        if done is not None:
+            return date.fromisoformat(done["after"])
         product = session.exec(
             select(Product).where(Product.id == product_id).with_for_update()
         ).first()
         if product is None:
             raise NotAllowed("no such product")
+        if product.expiry_date != expected_expiry:
+            # The same form sent from another socket may have won the lock just before.
+            done = receipts.receipt(session, key, staff.id, "staff.product_renewed")
+            if done is not None:
+                return date.fromisoformat(done["after"])
+            raise InvalidInput({"years": "error.renewal_changed"})
         dates = renewal_dates(product.kind, product.expiry_date, years, clock.today())
         if product.status in ("terminated", "released") or dates is None:
             raise InvalidInput({"years": "error.not_renewable"})
@@ -137,6 +171,13 @@ def renew_by_hand(staff_id: int, product_id: int, years: int, reason: str, *, ip
         if product.status in ("expired", "suspended"):
             product.status, product.suspended_at = "active", None
         session.add(product)
+        receipts.record_receipt(
+            session,
+            key,
+            staff.id,
+            "staff.product_renewed",
+            {"product_id": str(product.id), "after": product.expiry_date.isoformat()},
+        )
         audit.record(
             session,
             "staff.product_renewed",

@@ -14,9 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
-from o2portal.db import transaction
+from o2portal.db import read_session, transaction
 from o2portal.domain import audit, billing, clock, emails, mailer, provisioning
 from o2portal.domain.errors import InvalidInput, NotAllowed
 from o2portal.domain.expiry import renewal_dates
@@ -28,6 +29,7 @@ from o2portal.domain.payments import (
     PaymentChoice,
     card_gateway,
 )
+from o2portal.domain.receipts import clean_key
 from o2portal.models import Customer, Order, OrderLine, Payment, Product, PromoCode, SavedCard
 
 RENEWAL_ACTIONS = ("renew",)
@@ -50,31 +52,66 @@ BuildOrder = Callable[[Session, Customer, str], Order]
 def place_and_pay(
     *, customer_id: int, key: str, choice: PaymentChoice, build: BuildOrder, ip: str | None = None
 ) -> PaymentOutcome:
-    """Write a new order form with `build` and pay it. On a card refusal nothing stays."""
-    _check_choice(choice)
+    """Write a new order form with `build` and pay it. On a card refusal nothing stays.
+
+    The key comes with the form the customer submitted: a second submission of that form
+    (a double click, a replayed event, a reconnecting socket) reads the first outcome."""
     key = _clean_key(key)
-    with transaction() as session:
-        existing = session.exec(select(Order).where(Order.idempotency_key == key)).first()
-        if existing is not None:
-            if existing.customer_id != customer_id:
-                raise NotAllowed("idempotency key of another customer")
-            return outcome_of(session, existing)
-        customer = _customer(session, customer_id)
-        order = build(session, customer, key)
-        audit.record(
-            session, "order.created", actor=customer, target_type="order", target_id=order.id, ip=ip
-        )
-        started = _start_payment(session, order, customer, choice, key, ip)
+    replay = replayed_outcome(customer_id, key)
+    if replay is not None:
+        return replay
+    _check_choice(choice)
+    try:
+        with transaction() as session:
+            existing = session.exec(select(Order).where(Order.idempotency_key == key)).first()
+            if existing is not None:
+                return _replay(session, existing, customer_id)
+            customer = _customer(session, customer_id)
+            order = build(session, customer, key)
+            audit.record(
+                session,
+                "order.created",
+                actor=customer,
+                target_type="order",
+                target_id=order.id,
+                ip=ip,
+            )
+            started = _start_payment(session, order, customer, choice, key, ip)
+    except IntegrityError:
+        # The same key submitted at the same moment from another socket: it won the race.
+        replay = replayed_outcome(customer_id, key)
+        if replay is None:
+            raise
+        return replay
     if isinstance(started, PaymentOutcome):
         return started
     return _charge_and_finish(started, choice, discard_order=True, ip=ip)
 
 
+def replayed_outcome(customer_id: int, key: str) -> PaymentOutcome | None:
+    """The outcome of the order form already made with this key, if any."""
+    with read_session() as session:
+        existing = session.exec(select(Order).where(Order.idempotency_key == key)).first()
+        return None if existing is None else _replay(session, existing, customer_id)
+
+
+def _replay(session: Session, order: Order, customer_id: int) -> PaymentOutcome:
+    if order.customer_id != customer_id:
+        raise NotAllowed("idempotency key of another customer")
+    return outcome_of(session, order)
+
+
 def pay_order(
-    *, customer_id: int, order_id: int, choice: PaymentChoice, key: str, ip: str | None = None
+    *,
+    customer_id: int,
+    order_id: int,
+    choice: PaymentChoice,
+    key: str,
+    expected_ttc_cents: int | None = None,
+    ip: str | None = None,
 ) -> PaymentOutcome:
-    """Pay an existing unpaid order form of the customer's. On a refusal it stays unpaid."""
-    _check_choice(choice)
+    """Pay an existing unpaid order form of the customer's. On a refusal it stays unpaid.
+    `expected_ttc_cents`: the amount the customer saw on the form they submitted."""
     key = _clean_key(key)
     with transaction() as session:
         order = session.exec(select(Order).where(Order.id == order_id).with_for_update()).first()
@@ -82,6 +119,9 @@ def pay_order(
             raise NotAllowed("order of another customer")
         if order.status != "unpaid":
             return outcome_of(session, order)
+        _check_choice(choice)
+        if expected_ttc_cents is not None and expected_ttc_cents != order.total_ttc_cents:
+            raise InvalidInput({"method": "error.form_stale"})
         customer = _customer(session, customer_id)
         if _product_payment_processing(session, order):
             return PaymentOutcome("pending", order.id, message_key="error.payment_in_progress")
@@ -116,10 +156,10 @@ def _check_choice(choice: PaymentChoice) -> None:
 
 
 def _clean_key(key: str) -> str:
-    key = (key or "").strip()
-    if not 8 <= len(key) <= 80:
-        raise ValueError("an idempotency key of 8 to 80 characters is needed")
-    return key
+    try:
+        return clean_key(key)
+    except InvalidInput:
+        raise InvalidInput({"method": "error.form_stale"}) from None
 
 
 def _customer(session: Session, customer_id: int) -> Customer:

@@ -295,6 +295,7 @@ def checkout(
     key: str,
     terms_accepted: bool,
     withdrawal_waived: bool,
+    expected_ttc_cents: int | None = None,
     ip: str | None = None,
 ) -> PaymentOutcome:
     """Order and pay the cart. The quote is made again inside the transaction (prices of
@@ -307,6 +308,8 @@ def checkout(
         if customer.account_type == "particulier" and not withdrawal_waived:
             raise InvalidInput({"withdrawal": "error.withdrawal_required"})
         quote = quote_cart(session, customer, items, promo_code)
+        if expected_ttc_cents is not None and quote.totals.ttc != expected_ttc_cents:
+            raise InvalidInput({"cart": "error.price_changed"})
         now = clock.now()
         order = Order(
             customer_id=customer.id,

@@ -159,15 +159,24 @@ def renew_product(
     expected_expiry: date,
     choice: PaymentChoice,
     key: str,
+    expected_ttc_cents: int | None = None,
     ip: str | None = None,
 ) -> PaymentOutcome:
     """Renew for `years`, at the price of the moment, if the product still expires on the
-    date the customer saw (a second tab that renewed first makes this one refuse)."""
-    build = renewal_builder(customer_id, product_id, years, expected_expiry)
+    date the customer saw (a second tab that renewed first makes this one refuse) and
+    costs what they saw. The key, the date and the amount come from the submitted form:
+    the same form sent twice reads the first outcome."""
+    build = renewal_builder(customer_id, product_id, years, expected_expiry, expected_ttc_cents)
     return place_and_pay(customer_id=customer_id, key=key, choice=choice, build=build, ip=ip)
 
 
-def renewal_builder(customer_id: int, product_id: int, years: int, expected_expiry: date):
+def renewal_builder(
+    customer_id: int,
+    product_id: int,
+    years: int,
+    expected_expiry: date,
+    expected_ttc_cents: int | None = None,
+):
     """What writes a renewal order form inside the checkout's transaction."""
 
     def build(session: Session, customer: Customer, key: str) -> Order:
@@ -177,6 +186,8 @@ def renewal_builder(customer_id: int, product_id: int, years: int, expected_expi
         if _renewal_in_flight(session, product.id):
             raise InvalidInput({"years": "error.payment_in_progress"})
         quote = build_quote(session, customer, product, years)
+        if expected_ttc_cents is not None and quote.totals.ttc != expected_ttc_cents:
+            raise InvalidInput({"years": "error.price_changed"})
         return _order_from_quote(session, customer, quote, key)
 
     return build

@@ -11,7 +11,7 @@ from o2portal.models.accounts import (
     SavedCard,
     UserSession,
 )
-from o2portal.models.audit import AuditEvent
+from o2portal.models.audit import ActionReceipt, AuditEvent
 from o2portal.models.billing import (
     CreditLedgerEntry,
     CreditNote,
@@ -44,6 +44,7 @@ from o2portal.models.tickets import Ticket, TicketAttachment, TicketMessage
 
 __all__ = [
     "Announcement",
+    "ActionReceipt",
     "AuditEvent",
     "AuthAttempt",
     "CreditLedgerEntry",

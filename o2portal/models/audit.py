@@ -23,3 +23,17 @@ class AuditEvent(SQLModel, table=True):
     target_id: int | None = None
     ip: str | None = Field(default=None, max_length=64)
     details_json: str = Field(default="{}")
+
+
+class ActionReceipt(SQLModel, table=True):
+    """An action done once for an idempotency key (a staff renewal by hand, say): a second
+    submission of the same form reads this outcome instead of acting again."""
+
+    __tablename__ = "action_receipt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=100, unique=True)
+    actor_id: int = Field(foreign_key="customer.id", index=True)
+    action: str = Field(max_length=64)
+    outcome_json: str = Field(default="{}", max_length=2000)
+    created_at: datetime = created_at_field()

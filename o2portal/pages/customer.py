@@ -83,10 +83,11 @@ def dashboard_page() -> rx.Component:
                     [("col.number", "reference"), ("col.date", "date"), ("col.amount", "amount")],
                     empty_key="dash.none_unpaid",
                     table_id="unpaid-table",
-                ),
-                rx.cond(
-                    DashboardState.unpaid.length() > 0,
-                    rx.link(rx.button(t("dash.pay"), size="2"), href="/invoices"),
+                    action=lambda o: rx.link(
+                        rx.button(t("dash.pay"), size="1"),
+                        href="/invoices?pay=" + o["id"],
+                        id="dash-pay-" + o["id"],
+                    ),
                 ),
             ),
             section(
@@ -287,13 +288,19 @@ def _document_table(
             cells.append(
                 rx.table.cell(
                     rx.hstack(
-                        rx.button(
-                            t("pay.pay"),
-                            size="1",
-                            on_click=InvoicesState.choose(r["id"]),
-                            id="pay-" + r["id"],
+                        rx.cond(
+                            r["paid"] != "",
+                            rx.badge(r["paid"], color_scheme="green"),
+                            rx.fragment(
+                                rx.button(
+                                    t("pay.pay"),
+                                    size="1",
+                                    on_click=InvoicesState.choose(r["id"]),
+                                    id="pay-" + r["id"],
+                                ),
+                                _cancel_order_button(r),
+                            ),
                         ),
-                        _cancel_order_button(r),
                         spacing="2",
                     )
                 )
@@ -345,7 +352,13 @@ def invoices_page() -> rx.Component:
                             rx.button(t("pay.cancel"), variant="ghost", on_click=S.close),
                             width="100%",
                         ),
-                        payment_panel(S, S.pay, "pay.pay", "pay-form"),
+                        payment_panel(
+                            S,
+                            S.pay,
+                            "pay.pay",
+                            "pay-form",
+                            seen=[("seen_order", S.selected), ("seen_ttc", S.seen_ttc)],
+                        ),
                         width="100%",
                     ),
                     width="100%",

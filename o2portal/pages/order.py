@@ -361,6 +361,7 @@ def _cart() -> rx.Component:
                     S.pay,
                     "order.pay",
                     "order-form",
+                    seen=[("seen_ttc", S.seen_ttc)],
                     extra=[
                         rx.cond(
                             S.consumer,

@@ -171,7 +171,24 @@ def _renewal() -> rx.Component:
                 max_width="20em",
             ),
             rx.cond(S.renewable, _quote()),
-            rx.cond(S.renewable, payment_panel(S, S.renew, "renew.confirm", "renew-form")),
+            rx.cond(
+                S.renewable,
+                payment_panel(
+                    S,
+                    S.renew,
+                    "renew.confirm",
+                    "renew-form",
+                    seen=[
+                        ("seen_years", S.years),
+                        ("seen_expiry", S.seen_expiry),
+                        ("seen_ttc", S.seen_ttc),
+                    ],
+                ),
+            ),
+            rx.cond(
+                S.pay_done,
+                rx.button(t("pay.again"), variant="soft", on_click=S.again, id="renew-again"),
+            ),
             rx.cond(
                 ~S.renewable & (S.pay_message != ""),
                 rx.callout(S.pay_message, color_scheme=rx.cond(S.pay_ok, "green", "red")),

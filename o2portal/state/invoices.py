@@ -13,7 +13,13 @@ from o2portal.domain.payments import choice_from_form
 from o2portal.i18n import translate
 from o2portal.state.auth import send_mail_soon
 from o2portal.state.guards import client_ip, require_customer
-from o2portal.state.payment import PaymentFields, card_options, new_key, outcome_message
+from o2portal.state.payment import (
+    PaymentFields,
+    card_options,
+    outcome_message,
+    submitted_int,
+    submitted_key,
+)
 from o2portal.state.product import _strings
 from o2portal.state.session import language_of, show_user
 
@@ -31,7 +37,7 @@ class InvoicesState(PaymentFields, rx.State):
     credit_notes: list[dict[str, str]] = []
     selected: str = ""  # the order form being paid
     selected_label: str = ""
-    _key: str = ""
+    seen_ttc: str = ""  # its amount, rendered into the payment form
 
     async def _fill(self) -> None:
         user = require_customer(self)
@@ -55,6 +61,7 @@ class InvoicesState(PaymentFields, rx.State):
                 "date": formatting.day(o.created_at, lang),
                 "amount": formatting.money(o.total_ttc_cents, lang),
                 "method": translate(METHOD_KEYS.get(o.payment_method or "", "pay.transfer"), lang),
+                "paid": "",
             }
             for o in billing.customer_unpaid_orders(customer_id)
         ]
@@ -77,10 +84,12 @@ class InvoicesState(PaymentFields, rx.State):
         self.selected, self.pay_message, self.pay_errors, self.pay_ok = "", "", {}, False
         self.paying = False
         await self._fill()
+        # /invoices?pay=<id> (the dashboard's «Payer»): open that order form's panel.
+        wanted = str(self.router.url.query_parameters.get("pay", ""))[:12]
+        if wanted:
+            await self._choose(wanted)
 
-    @rx.event
-    async def choose(self, order_id: str):
-        """Open the payment panel for one of the customer's own unpaid order forms."""
+    async def _choose(self, order_id: str) -> None:
         user = require_customer(self)
         lang = await language_of(self)
         order = billing.unpaid_order_of(
@@ -93,9 +102,15 @@ class InvoicesState(PaymentFields, rx.State):
         self.selected_label = (
             f"{billing.order_reference(order)} — {formatting.money(order.total_ttc_cents, lang)}"
         )
+        self.seen_ttc = str(order.total_ttc_cents)
         self.method = "card"
         self.pay_errors, self.pay_message, self.pay_ok = {}, "", False
-        self._key = new_key()
+        self._arm()
+
+    @rx.event
+    async def choose(self, order_id: str):
+        """Open the payment panel for one of the customer's own unpaid order forms."""
+        await self._choose(order_id if isinstance(order_id, str) else "")
 
     @rx.event
     def close(self):
@@ -122,12 +137,16 @@ class InvoicesState(PaymentFields, rx.State):
 
     @rx.event
     async def pay(self, form: dict):
+        """Pay the order form named by the submitted form, for the amount it showed, with
+        its key: the same form sent twice pays once and reads the first outcome."""
         user = require_customer(self)
-        if self.paying or not self.selected:
+        if self.paying:
             return
         lang = await language_of(self)
         self.pay_errors, self.pay_message, self.pay_ok = {}, "", False
         try:
+            order_id = submitted_int(form, "seen_order")
+            expected_ttc = submitted_int(form, "seen_ttc")
             choice = choice_from_form(self.method, _strings(form), self.saved_card_id)
         except InvalidInput as exc:
             self.pay_errors = {k: translate(v, lang) for k, v in exc.errors.items()}
@@ -138,20 +157,31 @@ class InvoicesState(PaymentFields, rx.State):
             outcome = await asyncio.to_thread(
                 pay_order,
                 customer_id=user.customer.id,
-                order_id=int(self.selected),
+                order_id=order_id,
                 choice=choice,
-                key=self._key,
+                key=submitted_key(form),
+                expected_ttc_cents=expected_ttc,
                 ip=client_ip(self),
             )
         except (InvalidInput, NotAllowed) as exc:
-            errors = getattr(exc, "errors", {"method": "error.unexpected"})
+            errors = getattr(exc, "errors", None) or {"method": "error.unexpected"}
             self.pay_message = translate(next(iter(errors.values())), lang)
             return
         finally:
             self.paying = False
         self.pay_ok = outcome.status in ("paid", "pending")
         self.pay_message = outcome_message(outcome, lang)
-        if outcome.status in ("paid", "pending"):
-            self._key = new_key()
+        if self.pay_ok:
+            self.pay_done = True
             send_mail_soon()
+        rows = list(self.unpaid)
         await self._fill()
+        if outcome.status == "paid":
+            # The paid form stays in its place, marked paid, until the page is left:
+            # nothing moves under the pointer of a second click.
+            index = next((i for i, r in enumerate(rows) if r["id"] == str(order_id)), None)
+            if index is not None:
+                fresh = [r for r in self.unpaid if r["id"] != str(order_id)]
+                paid = {**rows[index], "paid": translate("pay.paid_button", lang)}
+                fresh.insert(min(index, len(fresh)), paid)
+                self.unpaid = fresh

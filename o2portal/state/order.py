@@ -29,7 +29,13 @@ from o2portal.i18n import translate
 from o2portal.models import Product
 from o2portal.state.auth import send_mail_soon
 from o2portal.state.guards import client_ip, require_customer
-from o2portal.state.payment import PaymentFields, card_options, new_key, outcome_message
+from o2portal.state.payment import (
+    PaymentFields,
+    card_options,
+    outcome_message,
+    submitted_int,
+    submitted_key,
+)
 from o2portal.state.product import _strings
 from o2portal.state.session import language_of, show_user
 
@@ -64,9 +70,9 @@ class OrderState(PaymentFields, rx.State):
     checkout_errors: dict[str, str] = {}
     done_message: str = ""
     history: list[dict[str, str]] = []
+    seen_ttc: str = ""  # the cart's total, rendered into the payment form
     _cart: list[dict] = []
     _promo_code: str = ""
-    _key: str = ""
 
     # ------------------------------------------------------------ loading
 
@@ -116,8 +122,8 @@ class OrderState(PaymentFields, rx.State):
         if self.cards and not self.saved_card_id:
             self.saved_card_id = self.cards[0]["id"]
         self.credit = money(user.customer.credit_balance_cents, lang)
-        if not self._key:
-            self._key = new_key()
+        if not self.pay_key or self.pay_done:
+            self._arm()
         self.pay_message, self.pay_errors, self.paying = "", {}, False
         self.done_message = ""
         await self._refresh_cart()
@@ -142,7 +148,7 @@ class OrderState(PaymentFields, rx.State):
     async def _refresh_cart(self) -> None:
         user = require_customer(self)
         lang = await language_of(self)
-        self.cart_error = ""
+        self.cart_error, self.seen_ttc = "", ""
         if not self._cart:
             self.cart_rows, self.totals = [], {}
             return
@@ -187,6 +193,7 @@ class OrderState(PaymentFields, rx.State):
             if is_item_start:
                 index += 1
         self.cart_rows = rows
+        self.seen_ttc = str(quote.totals.ttc)
         self.totals = {
             "ht": money(quote.totals.ht, lang),
             "vat": money(quote.totals.vat, lang),
@@ -207,6 +214,8 @@ class OrderState(PaymentFields, rx.State):
             return False
         self._cart = [dataclasses.asdict(i) for i in candidate]
         self.done_message = ""
+        if self.pay_done:
+            self._arm()  # a new order begins
         await self._refresh_cart()
         return True
 
@@ -336,6 +345,8 @@ class OrderState(PaymentFields, rx.State):
 
     @rx.event
     async def pay(self, form: dict):
+        """Order and pay the cart, with the key and the total of the submitted form: the
+        same form sent twice makes one order and reads the first outcome."""
         user = require_customer(self)
         if self.paying:
             return
@@ -343,6 +354,7 @@ class OrderState(PaymentFields, rx.State):
         self.pay_errors, self.pay_message, self.pay_ok, self.checkout_errors = {}, "", False, {}
         data = _strings(form)
         try:
+            expected_ttc = submitted_int(form, "seen_ttc")
             choice = choice_from_form(self.method, data, self.saved_card_id)
         except InvalidInput as exc:
             self.pay_errors = {k: translate(v, lang) for k, v in exc.errors.items()}
@@ -356,15 +368,18 @@ class OrderState(PaymentFields, rx.State):
                 items=[CartItem(**item) for item in self._cart],
                 promo_code=self._promo_code,
                 choice=choice,
-                key=self._key,
+                key=submitted_key(form),
                 terms_accepted=data.get("terms") in ("on", "true"),
                 withdrawal_waived=data.get("withdrawal") in ("on", "true"),
+                expected_ttc_cents=expected_ttc,
                 ip=client_ip(self),
             )
         except InvalidInput as exc:
             errors = {k: message(v, lang) for k, v in exc.errors.items()}
             self.checkout_errors = errors
             self.pay_message = next(iter(errors.values()))
+            if "cart" in exc.errors:
+                await self._refresh_cart()  # show the cart as it is now
             return
         except NotAllowed:
             self.pay_message = translate("error.unexpected", lang)
@@ -377,9 +392,9 @@ class OrderState(PaymentFields, rx.State):
             self.done_message = translate("order.done", lang, invoice=outcome.invoice_number)
         else:
             self.pay_message = outcome_message(outcome, lang)
-        if outcome.status in ("paid", "pending"):
+        if self.pay_ok:
+            self.pay_done = True
             self._cart, self._promo_code, self.promo = [], "", ""
-            self._key = new_key()
             send_mail_soon()
             await self._refresh_cart()
         await self._refresh_history()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 import reflex as rx
 
 from o2portal.domain.checkout import PaymentOutcome
-from o2portal.domain.formatting import money
+from o2portal.domain.errors import InvalidInput
 from o2portal.domain.payments import saved_cards
 from o2portal.i18n import translate
 
@@ -24,18 +25,48 @@ def card_options(customer_id: int) -> list[dict[str, str]]:
     ]
 
 
-def credit_text(balance_cents: int, lang: str) -> str:
-    return money(balance_cents, lang)
-
-
 def outcome_message(outcome: PaymentOutcome, lang: str) -> str:
     key = outcome.message_key or "error.unexpected"
     return translate(key, lang, invoice=outcome.invoice_number or "")
 
 
-class PaymentFields(rx.State, mixin=True):
-    """Mixed into each state with a payment panel: its own copy of these vars."""
+def submitted_int(form: dict, name: str) -> int:
+    """A whole number the page rendered into the form (an amount in cents, years)."""
+    value = form.get(name)
+    if isinstance(value, str) and value.isdigit() and len(value) <= 12:
+        return int(value)
+    raise InvalidInput({"method": "error.form_stale"})
 
+
+def submitted_date(form: dict, name: str) -> date:
+    """A date the page rendered into the form (the expiry date the customer saw)."""
+    value = form.get(name)
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise InvalidInput({"method": "error.form_stale"})
+
+
+def submitted_key(form: dict) -> str:
+    """The idempotency key rendered into the form when it was shown (checked by the
+    domain): it travels with what the customer submitted, not with server state."""
+    value = form.get("pay_key")
+    return value if isinstance(value, str) else ""
+
+
+class PaymentFields(rx.State, mixin=True):
+    """Mixed into each state with a payment panel: its own copy of these vars.
+
+    `pay_key` is rendered into the form as a hidden field with what the customer saw; a
+    second submission of the same form (double click, replay, reconnect) carries the same
+    key and reads the first outcome. It changes only when the customer starts another
+    payment (`_arm`), never because an event ran. `pay_done` keeps the pay button disabled
+    once the payment went through."""
+
+    pay_key: str = ""
+    pay_done: bool = False
     method: str = "card"
     cards: list[dict[str, str]] = []
     saved_card_id: str = ""
@@ -44,6 +75,10 @@ class PaymentFields(rx.State, mixin=True):
     pay_message: str = ""
     pay_ok: bool = False
     paying: bool = False
+
+    def _arm(self) -> None:
+        """A new payment begins: a fresh key, the button enabled."""
+        self.pay_key, self.pay_done = new_key(), False
 
     @rx.event
     def set_method(self, value: str):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import date
 
 import reflex as rx
 
@@ -15,7 +14,14 @@ from o2portal.domain.renewals import quote_renewal, renew_product
 from o2portal.i18n import translate
 from o2portal.state.auth import send_mail_soon
 from o2portal.state.guards import client_ip, require_customer
-from o2portal.state.payment import PaymentFields, card_options, new_key, outcome_message
+from o2portal.state.payment import (
+    PaymentFields,
+    card_options,
+    outcome_message,
+    submitted_date,
+    submitted_int,
+    submitted_key,
+)
 from o2portal.state.session import language_of, show_user
 
 _PATH_ID = re.compile(r"/services/(\d{1,12})/?$")
@@ -42,8 +48,9 @@ class ProductState(PaymentFields, rx.State):
     renewable: bool = False
     quote: dict[str, str] = {}
     quote_error: str = ""
-    _expiry_seen: str = ""
-    _key: str = ""
+    # What the quote shows, rendered into the renewal form beside its key.
+    seen_expiry: str = ""
+    seen_ttc: str = ""
 
     def _product_id_from_path(self) -> int:
         match = _PATH_ID.search(self.router.url.path or "")
@@ -85,6 +92,8 @@ class ProductState(PaymentFields, rx.State):
         await self._requote()
 
     async def _requote(self) -> None:
+        if self.pay_done:
+            return  # the panel keeps showing what was just paid, under a disabled button
         user = require_customer(self)
         lang = await language_of(self)
         self.quote, self.quote_error, self.renewable = {}, "", False
@@ -94,7 +103,8 @@ class ProductState(PaymentFields, rx.State):
             self.quote_error = translate(next(iter(exc.errors.values())), lang)
             return
         self.renewable = True
-        self._expiry_seen = quote.current_expiry.isoformat()
+        self.seen_expiry = quote.current_expiry.isoformat()
+        self.seen_ttc = str(quote.totals.ttc)
         self.quote = {
             "lines": " + ".join(line.description for line in quote.lines),
             "ht": formatting.money(quote.totals.ht, lang),
@@ -111,24 +121,37 @@ class ProductState(PaymentFields, rx.State):
         self.product_id = self._product_id_from_path()
         self.years, self.auth_code, self.ns_message, self.ns_errors = "1", "", "", {}
         self.pay_message, self.pay_errors, self.pay_ok, self.paying = "", {}, False, False
-        self._key = new_key()
+        self._arm()
         await self._fill()
 
     @rx.event
     async def set_years(self, value: str):
         self.years = value if value in ("1", "2", "3") else "1"
         self.pay_message, self.pay_ok = "", False
+        self._arm()
+        await self._requote()
+
+    @rx.event
+    async def again(self):
+        """After a renewal went through: another one, with a fresh quote and key."""
+        require_customer(self)
+        self.pay_message, self.pay_ok = "", False
+        self._arm()
         await self._requote()
 
     @rx.event
     async def renew(self, form: dict):
-        """Confirm the renewal: order form, payment, invoice, new expiry."""
+        """Confirm the renewal: order form, payment, invoice, new expiry. The key, the
+        years, the expiry date and the amount are those of the submitted form."""
         user = require_customer(self)
         if self.paying:
             return
         lang = await language_of(self)
         self.pay_errors, self.pay_message, self.pay_ok = {}, "", False
         try:
+            years = submitted_int(form, "seen_years")
+            expected_expiry = submitted_date(form, "seen_expiry")
+            expected_ttc = submitted_int(form, "seen_ttc")
             choice = choice_from_form(self.method, _strings(form), self.saved_card_id)
         except InvalidInput as exc:
             self.pay_errors = {k: translate(v, lang) for k, v in exc.errors.items()}
@@ -140,22 +163,25 @@ class ProductState(PaymentFields, rx.State):
                 renew_product,
                 customer_id=user.customer.id,
                 product_id=self.product_id,
-                years=int(self.years),
-                expected_expiry=date.fromisoformat(self._expiry_seen),
+                years=years,
+                expected_expiry=expected_expiry,
+                expected_ttc_cents=expected_ttc,
                 choice=choice,
-                key=self._key,
+                key=submitted_key(form),
                 ip=client_ip(self),
             )
-        except InvalidInput as exc:
-            self.pay_message = translate(next(iter(exc.errors.values())), lang)
+        except (InvalidInput, NotAllowed) as exc:
+            errors = getattr(exc, "errors", None) or {"years": "error.unexpected"}
+            self.pay_message = translate(next(iter(errors.values())), lang)
+            self._arm()
             await self._fill()
             return
         finally:
             self.paying = False
         self.pay_ok = outcome.status in ("paid", "pending")
         self.pay_message = outcome_message(outcome, lang)
-        if outcome.status in ("paid", "pending"):
-            self._key = new_key()
+        if self.pay_ok:
+            self.pay_done = True
             send_mail_soon()
         await self._fill()
 

@@ -123,6 +123,7 @@ _classify(
 _classify(
     "customer",
     "ProductState",
+    "again",
     "load",
     "renew",
     "save_nameservers",

@@ -96,3 +96,22 @@ def people(db, password_hash):
                 )
             )
     return {"customer": made, "token": tokens}
+
+
+# The hidden fields each payment form renders beside what the person types.
+_SEEN = {
+    "ProductState": {"seen_years": "years", "seen_expiry": "seen_expiry", "seen_ttc": "seen_ttc"},
+    "InvoicesState": {"seen_order": "selected", "seen_ttc": "seen_ttc"},
+    "OrderState": {"seen_ttc": "seen_ttc"},
+}
+
+
+def as_page_sends(state: rx.State, typed: dict, **overrides) -> dict:
+    """The form a payment panel submits: what was typed, plus the key and what the page
+    showed (rendered into hidden fields from the state's vars when the form was shown)."""
+    form = {"pay_key": state.pay_key}
+    for field, var in _SEEN[type(state).__name__].items():
+        form[field] = getattr(state, var)
+    form.update(typed)
+    form.update(overrides)
+    return form

@@ -15,7 +15,7 @@ from o2portal.models import AuditEvent, Order, Payment, Product
 from o2portal.state.invoices import InvoicesState
 from o2portal.state.product import ProductState
 from o2portal.state.services import ServicesState
-from tests.state.conftest import make_state, run
+from tests.state.conftest import as_page_sends, make_state, run
 
 CARD = {
     "card_number": "4242 4242 4242 4242",
@@ -81,10 +81,23 @@ def test_foreign_product_page_shows_nothing(people, bob_things):
 def test_foreign_product_handlers_refuse(people, bob_things, handler, args):
     state = alice_on(ProductState, people, f"/services/{bob_things['product']}")
     run(state, "load")
-    state._expiry_seen = bob_things["expiry"].isoformat()
-    state.years = "1"
-    with pytest.raises(NotAllowed):
+    if handler == "renew":
+        # A forged form: Bob's expiry date and a price, with a key of Alice's page.
+        args = (
+            as_page_sends(
+                state,
+                CARD,
+                seen_years="1",
+                seen_expiry=bob_things["expiry"].isoformat(),
+                seen_ttc="1200",
+            ),
+        )
         run(state, handler, *args)
+        assert state.pay_ok is False
+        assert state.pay_message != ""
+    else:
+        with pytest.raises(NotAllowed):
+            run(state, handler, *args)
     assert state.auth_code == ""
     with read_session() as session:
         product = session.get(Product, bob_things["product"])
@@ -106,10 +119,18 @@ def test_foreign_order_form_cannot_be_opened_or_paid(people, bob_things):
     run(state, "load")
     run(state, "choose", str(bob_things["order"]))
     assert state.selected == ""
-    # Even with the panel forced open on Bob's form, paying it is refused.
-    state.selected = str(bob_things["order"])
-    state._key = "forced-key-0000000001"
-    run(state, "pay", CARD)
+    # Even with a forged form naming Bob's order form, paying it is refused.
+    run(
+        state,
+        "pay",
+        as_page_sends(
+            state,
+            CARD,
+            seen_order=str(bob_things["order"]),
+            seen_ttc="1200",
+            pay_key="forced-key-0000000001",
+        ),
+    )
     assert state.pay_ok is False
     assert state.pay_message != ""
     with read_session() as session:
@@ -138,7 +159,7 @@ def test_own_product_loads_and_renews(people):
     state = alice_on(ProductState, people, f"/services/{product_id}")
     run(state, "load")
     assert state.found and state.name == "alice-site.fr" and state.renewable
-    run(state, "renew", CARD)
+    run(state, "renew", as_page_sends(state, CARD))
     assert state.pay_ok, state.pay_message
     with read_session() as session:
         product = session.get(Product, product_id)

@@ -10,7 +10,7 @@ from o2portal.domain import clock
 from o2portal.domain.catalog_data import ensure_catalogue
 from o2portal.models import Order, Product
 from o2portal.state.order import OrderState
-from tests.state.conftest import make_state, run
+from tests.state.conftest import as_page_sends, make_state, run
 
 CARD = {
     "card_expiry": "12/30",
@@ -31,10 +31,10 @@ def test_declined_card_keeps_the_cart_and_a_good_one_empties_it(people):
     assert state.found["available"] == "1"
     run(state, "add_domain")
     assert len(state.cart_rows) == 1 and state.totals["ttc"]
-    run(state, "pay", {**CARD, "card_number": "4000 0000 0000 0002"})
+    run(state, "pay", as_page_sends(state, {**CARD, "card_number": "4000 0000 0000 0002"}))
     assert "refusé" in state.pay_message
     assert len(state.cart_rows) == 1
-    run(state, "pay", {**CARD, "card_number": "4242 4242 4242 4242"})
+    run(state, "pay", as_page_sends(state, {**CARD, "card_number": "4242 4242 4242 4242"}))
     assert "F" in state.done_message and state.cart_rows == []
     with read_session() as session:
         assert session.exec(select(func.count()).select_from(Order)).one() == 1

@@ -13,7 +13,7 @@ from o2portal.domain.orders import CartItem, checkout
 from o2portal.domain.payments import CardDetails, PaymentChoice
 from o2portal.models import Customer, GatewayCharge, Order, Product
 from o2portal.state.order import OrderState
-from tests.state.conftest import make_state, run
+from tests.state.conftest import as_page_sends, make_state, run
 
 GOOD = CardDetails("4242424242424242", 12, 2031, "123", "Test")
 CARD = {
@@ -89,7 +89,7 @@ def test_an_order_paid_on_the_page_appears_in_the_history_at_once(people):
     run(state, "set_query", "tout-de-suite.fr")
     run(state, "search")
     run(state, "add_domain")
-    run(state, "pay", {**CARD, "terms": True, "withdrawal": True})
+    run(state, "pay", as_page_sends(state, {**CARD, "terms": True, "withdrawal": True}))
     assert state.done_message
     with read_session() as session:
         form = session.exec(select(Order)).one()
@@ -125,16 +125,16 @@ def test_a_consumer_is_asked_for_the_withdrawal_consent_and_the_terms(people):
     _catalogue()
     state = _cart_with_a_server(people, "alice")
     assert state.consumer is True
-    run(state, "pay", {**CARD, "terms": True})
+    run(state, "pay", as_page_sends(state, {**CARD, "terms": True}))
     assert set(state.checkout_errors) == {"withdrawal"}
     assert state.pay_message == state.checkout_errors["withdrawal"]
     assert len(state.cart_rows) == 1
-    run(state, "pay", {**CARD, "withdrawal": True})
+    run(state, "pay", as_page_sends(state, {**CARD, "withdrawal": True}))
     assert set(state.checkout_errors) == {"terms"}
     assert len(state.cart_rows) == 1 and _charges() == 0
     with read_session() as session:
         assert session.exec(select(func.count()).select_from(Product)).one() == 0
-    run(state, "pay", {**CARD, "terms": True, "withdrawal": True})
+    run(state, "pay", as_page_sends(state, {**CARD, "terms": True, "withdrawal": True}))
     assert state.checkout_errors == {} and state.cart_rows == [] and _charges() == 1
 
 
@@ -147,10 +147,10 @@ def test_a_business_pays_without_the_withdrawal_consent_but_not_without_the_term
         session.add(bob)
     state = _cart_with_a_server(people, "bob")
     assert state.consumer is False
-    run(state, "pay", dict(CARD))
+    run(state, "pay", as_page_sends(state, dict(CARD)))
     assert set(state.checkout_errors) == {"terms"}
     assert _charges() == 0
-    run(state, "pay", {**CARD, "terms": True})
+    run(state, "pay", as_page_sends(state, {**CARD, "terms": True}))
     assert state.checkout_errors == {} and state.done_message
     with read_session() as session:
         form = session.exec(select(Order)).one()

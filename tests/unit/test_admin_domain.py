@@ -106,7 +106,14 @@ def test_product_changes_by_hand(demo):
     with pytest.raises(InvalidInput):
         admin_products.change_status(admin, hosting.id, "suspend", "Encore")
     assert admin_products.change_status(admin, hosting.id, "unsuspend", "Réglé") == "active"
-    new = admin_products.renew_by_hand(admin, hosting.id, 1, "Geste commercial")
+    new = admin_products.renew_by_hand(
+        admin,
+        hosting.id,
+        1,
+        "Geste commercial",
+        key="goodwill-key-0001",
+        expected_expiry=hosting.expiry_date,
+    )
     assert new == add_years(hosting.expiry_date, 1)
     assert admin_products.change_status(admin, hosting.id, "terminate", "Demande") == "terminated"
     rows = admin_products.list_products(admin, status="terminated").rows
@@ -117,6 +124,39 @@ def test_product_changes_by_hand(demo):
         "staff.product_renewed",
         "staff.product_terminate",
     ]
+
+
+def test_a_renewal_by_hand_sent_twice_renews_once(demo):
+    """The key and the expiry staff saw travel with the form: the same form sent again
+    reads the first outcome; a form made before the renewal is refused."""
+    with read_session() as session:
+        domain = session.exec(
+            select(Product).where(Product.kind == "domain", Product.status == "active")
+        ).first()
+    admin = demo["admin"].id
+    seen = domain.expiry_date
+
+    def renew(key: str, expected=seen, by=admin):
+        return admin_products.renew_by_hand(
+            by, domain.id, 1, "Incident", key=key, expected_expiry=expected
+        )
+
+    first = renew("hand-key-00001")
+    assert first == add_years(seen, 1)
+    assert renew("hand-key-00001") == first
+    with pytest.raises(InvalidInput) as caught:
+        renew("hand-key-00002")
+    assert caught.value.errors == {"years": "error.renewal_changed"}
+    with read_session() as session:
+        assert session.get(Product, domain.id).expiry_date == first
+    assert actions().count("staff.product_renewed") == 1
+    for bad in ("", "short", "x" * 81, None, 42):
+        with pytest.raises(InvalidInput) as caught:
+            renew(bad, expected=first)
+        assert caught.value.errors == {"key": "error.form_stale"}
+    # Support may not renew by hand, whatever the key.
+    with pytest.raises(NotAllowed):
+        renew("hand-key-00001", by=demo["support"].id)
 
 
 def test_money_parsing_and_credit_notes(demo):

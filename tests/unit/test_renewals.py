@@ -668,9 +668,10 @@ def test_bad_payment_choices_are_refused_before_anything(shop):
     with pytest.raises(InvalidInput) as caught:
         renew(customer_id, product_id, choice=PaymentChoice("card"), key="no-card-0001")
     assert caught.value.errors == {"card_number": "error.required"}
-    for key in ("", "short", "x" * 81):
-        with pytest.raises(ValueError):
+    for key in ("", "short", "x" * 81, "clé-accentuée", None):
+        with pytest.raises(InvalidInput) as caught:
             renew(customer_id, product_id, key=key)
+        assert caught.value.errors == {"method": "error.form_stale"}
     with pytest.raises(InvalidInput) as caught:
         renew(customer_id, product_id, years=4, key="four-years-1")
     assert caught.value.errors == {"years": "error.years_invalid"}

@@ -7,6 +7,7 @@ import reflex as rx
 from o2portal.components.admin import admin_layout, pager
 from o2portal.components.forms import field_error, label
 from o2portal.components.i18n import t
+from o2portal.components.payment import hidden
 from o2portal.components.tables import pdf_link, section
 from o2portal.state.admin.invoices import AdminInvoicesState as I
 from o2portal.state.admin.products import AdminProductsState as P
@@ -33,8 +34,11 @@ def _header(*keys: str):
 def _change_form() -> rx.Component:
     return rx.card(
         rx.form(
+            hidden("pay_key", P.change_key),
+            hidden("seen_product", P.selected),
+            hidden("seen_expiry", P.seen_expiry),
             rx.vstack(
-                rx.heading(t("admin.change_product"), " #", P.selected, size="3"),
+                rx.heading(t("admin.change_product"), " ", P.selected_name, size="3"),
                 rx.box(
                     label("product-action", "admin.action"),
                     rx.el.select(
@@ -64,12 +68,18 @@ def _change_form() -> rx.Component:
                     field_error(P.errors, "reason"),
                     width="100%",
                 ),
-                rx.button(t("admin.apply"), type="submit", id="product-apply"),
+                rx.button(
+                    rx.cond(P.change_done, t("admin.done_button"), t("admin.apply")),
+                    type="submit",
+                    loading=P.applying,
+                    disabled=P.change_done,
+                    id="product-apply",
+                ),
                 spacing="2",
                 width="100%",
             ),
             on_submit=P.apply,
-            reset_on_submit=True,
+            reset_on_submit=False,
             no_validate=True,
         ),
         max_width="30em",
@@ -266,6 +276,8 @@ def invoices_page() -> rx.Component:
                                                 t("admin.transfer_received"),
                                                 size="1",
                                                 on_click=I.mark_paid(o["id"], "transfer"),
+                                                loading=I.working == o["id"],
+                                                disabled=I.working != "",
                                                 id="paid-transfer-" + o["id"],
                                             ),
                                             rx.button(
@@ -273,6 +285,7 @@ def invoices_page() -> rx.Component:
                                                 size="1",
                                                 variant="soft",
                                                 on_click=I.mark_paid(o["id"], "cheque"),
+                                                disabled=I.working != "",
                                                 id="paid-cheque-" + o["id"],
                                             ),
                                             rx.button(
@@ -281,9 +294,11 @@ def invoices_page() -> rx.Component:
                                                 variant="soft",
                                                 color_scheme="gray",
                                                 on_click=I.cancel_order(o["id"]),
+                                                disabled=I.working != "",
                                                 id="cancel-order-" + o["id"],
                                             ),
                                         ),
+                                        rx.text(o["done"], size="2", color_scheme="green"),
                                     )
                                 ),
                             ),

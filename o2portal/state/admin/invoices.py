@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
 from o2portal.domain import admin_billing as domain
@@ -26,24 +28,29 @@ class AdminInvoicesState(rx.State):
     message: str = ""
     errors: dict[str, str] = {}
     credit_for: str = ""
+    working: str = ""  # the order form whose payment is being recorded
 
-    async def _fill(self, page: int = 1) -> None:
+    async def _fill(self, page: int = 1, *, keep_orders: bool = False) -> None:
+        """Load the three lists; `keep_orders` leaves the order forms' rows as they are
+        (a row just paid stays in its place, marked paid)."""
         user = require_staff(self)
         await show_user(self, user)
         lang = await language_of(self)
-        orders = domain.list_order_forms(user.customer.id, status=self.status, query=self.query)
-        self.orders = [
-            {
-                "id": str(o.id),
-                "reference": order_reference(o),
-                "customer": c.email,
-                "date": formatting.day(o.created_at, lang),
-                "amount": formatting.money(o.total_ttc_cents, lang),
-                "method": o.payment_method or "",
-                "status": o.status,
-            }
-            for o, c in orders.rows
-        ]
+        if not keep_orders:
+            orders = domain.list_order_forms(user.customer.id, status=self.status, query=self.query)
+            self.orders = [
+                {
+                    "id": str(o.id),
+                    "reference": order_reference(o),
+                    "customer": c.email,
+                    "date": formatting.day(o.created_at, lang),
+                    "amount": formatting.money(o.total_ttc_cents, lang),
+                    "method": o.payment_method or "",
+                    "status": o.status,
+                    "done": "",
+                }
+                for o, c in orders.rows
+            ]
         invoices = domain.list_invoices(user.customer.id, query=self.query, page=page)
         self.page, self.pages = invoices.page, invoices.pages
         self.invoices = [
@@ -100,24 +107,42 @@ class AdminInvoicesState(rx.State):
 
     @rx.event
     async def mark_paid(self, order_id: str, method: str):
+        """Record a transfer or a cheque. The order form is paid once: a second click (or
+        a replayed event) reads the invoice the first one issued."""
         user = require_staff(self, roles=("admin",))
         lang = await language_of(self)
         self.errors, self.message = {}, ""
+        order_id = order_id if isinstance(order_id, str) and order_id.isdigit() else "0"
+        self.working = order_id
+        yield
         try:
-            outcome = domain.mark_paid(
+            outcome = await asyncio.to_thread(
+                domain.mark_paid,
                 user.customer.id,
-                int(order_id) if order_id.isdigit() else 0,
-                method,
+                int(order_id[:12]),
+                method if isinstance(method, str) else "",
                 "",
                 ip=client_ip(self),
             )
         except (InvalidInput, NotAllowed) as exc:
-            keys = getattr(exc, "errors", {"order": "error.unexpected"})
+            keys = getattr(exc, "errors", None) or {"order": "error.unexpected"}
             self.errors = {"order": translate(next(iter(keys.values())), lang)}
             return
-        self.message = translate("admin.marked_paid", lang, invoice=outcome.invoice_number or "")
+        finally:
+            self.working = ""
+        if outcome.status != "paid":  # a card payment of the customer's is under way
+            key = outcome.message_key or "error.unexpected"
+            self.errors = {"order": translate(key, lang, invoice="")}
+            return
+        invoice = outcome.invoice_number or ""
+        self.message = translate("admin.marked_paid", lang, invoice=invoice)
         send_mail_soon()
-        await self._fill()
+        # The row stays where it was, marked paid: nothing moves under a second click.
+        done = translate("admin.paid_row", lang, invoice=invoice)
+        self.orders = [
+            {**o, "status": "paid", "done": done} if o["id"] == order_id else o for o in self.orders
+        ]
+        await self._fill(self.page, keep_orders=True)
 
     @rx.event
     async def cancel_order(self, order_id: str):

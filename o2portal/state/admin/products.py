@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
 from o2portal.domain import admin_products as domain
@@ -10,6 +12,7 @@ from o2portal.domain.errors import InvalidInput, NotAllowed
 from o2portal.domain.products import display_status
 from o2portal.i18n import translate
 from o2portal.state.guards import client_ip, require_staff
+from o2portal.state.payment import new_key, submitted_date, submitted_int, submitted_key
 from o2portal.state.session import language_of, show_user
 
 
@@ -22,6 +25,12 @@ class AdminProductsState(rx.State):
     pages: int = 1
     total: int = 0
     selected: str = ""
+    selected_name: str = ""
+    # Rendered into the change form: its key and the expiry date staff saw.
+    change_key: str = ""
+    seen_expiry: str = ""
+    applying: bool = False
+    change_done: bool = False
     message: str = ""
     errors: dict[str, str] = {}
 
@@ -44,6 +53,7 @@ class AdminProductsState(rx.State):
                 "status_code": p.status,
                 "status": translate(f"status.{display_status(p, today)}", lang),
                 "expiry": formatting.day(p.expiry_date, lang),
+                "expiry_iso": p.expiry_date.isoformat(),
             }
             for p, c in result.rows
         ]
@@ -82,39 +92,72 @@ class AdminProductsState(rx.State):
 
     @rx.event
     def select(self, product_id: str):
+        """Open the change form for one product of the list, with a fresh key."""
         require_staff(self, roles=("admin",))
-        self.selected = product_id if product_id.isdigit() else ""
+        row = next((r for r in self.rows if r["id"] == product_id), None)
         self.errors, self.message = {}, ""
+        if row is None:
+            self.selected = ""
+            return
+        self.selected, self.selected_name = row["id"], row["name"]
+        self.seen_expiry = row["expiry_iso"]
+        self.change_key, self.change_done = new_key(), False
 
     @rx.event
     async def apply(self, form: dict):
-        """One form for every change: the action, its reason, the years for a renewal."""
+        """One form for every change: the action, its reason, the years for a renewal.
+        The product, the expiry seen and the key are those of the submitted form."""
         user = require_staff(self, roles=("admin",))
         lang = await language_of(self)
+        if self.applying:
+            return
         self.errors, self.message = {}, ""
         action = str(form.get("action", ""))[:20]
         reason = str(form.get("reason", ""))[:300]
-        product_id = int(self.selected) if self.selected.isdigit() else 0
+        try:
+            product_id = submitted_int(form, "seen_product")
+            key = submitted_key(form)
+            if action == "renew":
+                expected = submitted_date(form, "seen_expiry")
+                years = str(form.get("years", "1"))
+        except InvalidInput:
+            self.errors = {"action": translate("error.form_stale", lang)}
+            return
+        self.applying = True
+        yield
         try:
             if action == "renew":
-                years = str(form.get("years", "1"))
-                new = domain.renew_by_hand(
+                new = await asyncio.to_thread(
+                    domain.renew_by_hand,
                     user.customer.id,
                     product_id,
                     int(years) if years.isdigit() else 0,
                     reason,
+                    key=key,
+                    expected_expiry=expected,
                     ip=client_ip(self),
                 )
                 self.message = translate("admin.renewed", lang, date=formatting.day(new, lang))
             else:
-                domain.change_status(
-                    user.customer.id, product_id, action, reason, ip=client_ip(self)
+                await asyncio.to_thread(
+                    domain.change_status,
+                    user.customer.id,
+                    product_id,
+                    action,
+                    reason,
+                    key=key,
+                    ip=client_ip(self),
                 )
                 self.message = translate("admin.saved", lang)
         except InvalidInput as exc:
-            self.errors = {k: translate(v, lang) for k, v in exc.errors.items()}
+            self.errors = {
+                ("action" if k == "key" else k): translate(v, lang) for k, v in exc.errors.items()
+            }
             return
         except NotAllowed:
             self.errors = {"action": translate("error.unexpected", lang)}
             return
+        finally:
+            self.applying = False
+        self.change_done = True
         await self._fill(self.page)
