@@ -1,7 +1,7 @@
 import reflex as rx
 from reflex.plugins.sitemap import SitemapPlugin
 
-from o2portal.settings import get_settings
+from o2portal.core.settings import get_settings
 
 settings = get_settings()
 if settings.secure_cookies and settings.uses_demo_secret:

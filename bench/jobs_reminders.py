@@ -24,15 +24,16 @@ os.environ["O2PORTAL_DATABASE_URL"] = f"sqlite:///{work}/bench.db"
 from sqlalchemy import insert, text  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
-from o2portal.db import get_engine, read_session, transaction  # noqa: E402
-from o2portal.domain import clock  # noqa: E402
-from o2portal.domain.autorenew import run_auto_renewals  # noqa: E402
-from o2portal.domain.catalog_data import ensure_catalogue  # noqa: E402
-from o2portal.domain.lifecycle import apply_expiry  # noqa: E402
-from o2portal.domain.reminders import _candidate_filter, send_due_reminders  # noqa: E402
-from o2portal.domain.settings_store import reminder_schedule  # noqa: E402
-from o2portal.migrate import upgrade_database  # noqa: E402
-from o2portal.models import Customer, Product  # noqa: E402
+from o2portal.accounts.models import Customer  # noqa: E402
+from o2portal.billing.autorenew import run_auto_renewals  # noqa: E402
+from o2portal.catalog.defaults import ensure_catalogue  # noqa: E402
+from o2portal.core import clock  # noqa: E402
+from o2portal.core.db import get_engine, read_session, transaction  # noqa: E402
+from o2portal.core.migrate import upgrade_database  # noqa: E402
+from o2portal.core.stored_settings import reminder_schedule  # noqa: E402
+from o2portal.products.lifecycle import apply_expiry  # noqa: E402
+from o2portal.products.models import Product  # noqa: E402
+from o2portal.products.reminders import _candidate_filter, send_due_reminders  # noqa: E402
 
 CUSTOMERS = 10_000
 

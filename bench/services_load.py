@@ -20,13 +20,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 work = tempfile.mkdtemp(prefix="o2bench-")
 os.environ["O2PORTAL_DATABASE_URL"] = f"sqlite:///{work}/bench.db"
 
-from o2portal.db import transaction  # noqa: E402
-from o2portal.domain import auth, clock  # noqa: E402
-from o2portal.domain.passwords import hash_password  # noqa: E402
-from o2portal.domain.products import list_customer_products  # noqa: E402
-from o2portal.migrate import upgrade_database  # noqa: E402
-from o2portal.models import Customer, Product  # noqa: E402
-from o2portal.state.services import ServicesState  # noqa: E402
+from o2portal.accounts import auth  # noqa: E402
+from o2portal.accounts.models import Customer  # noqa: E402
+from o2portal.accounts.passwords import hash_password  # noqa: E402
+from o2portal.core import clock  # noqa: E402
+from o2portal.core.db import transaction  # noqa: E402
+from o2portal.core.migrate import upgrade_database  # noqa: E402
+from o2portal.products.customer import list_customer_products  # noqa: E402
+from o2portal.products.models import Product  # noqa: E402
+from o2portal.web.state.services import ServicesState  # noqa: E402
 from tests.state.conftest import make_state, run  # noqa: E402
 
 PRODUCTS = 1000

@@ -8,7 +8,7 @@ import sys
 
 
 def _migrate(_args) -> int:
-    from o2portal.migrate import upgrade_database
+    from o2portal.core.migrate import upgrade_database
 
     upgrade_database()
     print("Database schema up to date.")
@@ -16,8 +16,8 @@ def _migrate(_args) -> int:
 
 
 def _seed_demo(_args) -> int:
-    from o2portal.domain.demo import seed_demo
-    from o2portal.migrate import upgrade_database
+    from o2portal.core.migrate import upgrade_database
+    from o2portal.demo.seed import seed_demo
 
     upgrade_database()
     logins = seed_demo()
@@ -28,8 +28,8 @@ def _seed_demo(_args) -> int:
 
 
 def _create_admin(args) -> int:
-    from o2portal.domain.errors import InvalidInput
-    from o2portal.domain.staff import create_staff_account
+    from o2portal.accounts.staff_accounts import create_staff_account
+    from o2portal.core.errors import InvalidInput
 
     password = args.password or getpass.getpass("Password: ")
     try:
@@ -49,14 +49,14 @@ def _create_admin(args) -> int:
 
 
 def _send_mail(_args) -> int:
-    from o2portal.domain.mailer import deliver_pending
+    from o2portal.mail.outbox import deliver_pending
 
     print(f"{deliver_pending(limit=500)} email(s) sent.")
     return 0
 
 
 def _jobs_run(_args) -> int:
-    from o2portal.domain.jobs import run_all
+    from o2portal.jobs.runner import run_all
 
     for run in run_all():
         state = "done" if run.ran else "skipped"

@@ -4,7 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import o2portal.models  # noqa: F401  (fills the metadata)
-from o2portal.db import get_engine
+from o2portal.core.db import get_engine
 
 target_metadata = SQLModel.metadata
 

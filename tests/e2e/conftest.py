@@ -149,7 +149,7 @@ def _stop(proc: subprocess.Popen) -> None:
 @pytest.fixture(scope="session")
 def shared_db(app_env):
     """Point this process's settings at the app's database, to check what was saved."""
-    from o2portal.settings import reload_settings
+    from o2portal.core.settings import reload_settings
 
     previous = {k: os.environ.get(k) for k in app_env["env"]}
     os.environ.update(app_env["env"])
@@ -235,7 +235,7 @@ FRESH_PASSWORD = "Profil-e2e-mot-de-passe"
 def fresh_customer(name: str) -> str:
     """A new customer of our own: the demo accounts are shared by every test, and some
     tests change their password or their data."""
-    from o2portal.domain import auth
+    from o2portal.accounts import auth
 
     email = f"{name}.{uuid.uuid4().hex[:8]}@exemple.fr"
     auth.sign_up(

@@ -8,8 +8,9 @@ import uuid
 from playwright.sync_api import Page, expect
 from sqlmodel import func, select
 
-from o2portal.db import read_session
-from o2portal.models import AuditEvent, Customer, UserSession
+from o2portal.accounts.models import Customer, UserSession
+from o2portal.core.db import read_session
+from o2portal.core.models import AuditEvent
 from tests.e2e.conftest import DEMO_PASSWORD, eventually, log_in, wait_signed_in
 
 LINK = re.compile(r"(http://localhost:\d+/[\w\-/]+\?token=[\w\-]+)")
@@ -290,7 +291,7 @@ def test_reset_and_forgot_forms_refuse_bad_input(page: Page, smtp):
 
 
 def test_unverified_email_shows_the_banner(page: Page):
-    from o2portal.db import transaction
+    from o2portal.core.db import transaction
 
     with transaction() as session:
         customer = session.exec(
@@ -307,15 +308,15 @@ def test_unverified_email_shows_the_banner(page: Page):
             customer = session.exec(
                 select(Customer).where(Customer.email == "entreprise@o2portal.example")
             ).one()
-            from o2portal.domain import clock
+            from o2portal.core import clock
 
             customer.email_verified_at = clock.now()
             session.add(customer)
 
 
 def test_a_failing_address_shows_the_red_banner(page: Page):
-    from o2portal.db import transaction
-    from o2portal.domain import clock
+    from o2portal.core import clock
+    from o2portal.core.db import transaction
 
     def set_failing(value):
         with transaction() as session:

@@ -9,9 +9,12 @@ import uuid
 from playwright.sync_api import Page, expect
 from sqlmodel import col, select
 
-from o2portal.db import read_session
-from o2portal.domain import admin_catalog, formatting
-from o2portal.models import AuditEvent, Customer, PromoCode, TldPrice
+from o2portal.accounts.models import Customer
+from o2portal.catalog import staff as admin_catalog
+from o2portal.catalog.models import PromoCode, TldPrice
+from o2portal.core import formatting
+from o2portal.core.db import read_session
+from o2portal.core.models import AuditEvent
 from tests.e2e.conftest import ARTIFACTS, log_in, wait_signed_in
 
 

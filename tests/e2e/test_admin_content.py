@@ -8,8 +8,9 @@ import uuid
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
-from o2portal.db import read_session
-from o2portal.models import Announcement, AuditEvent
+from o2portal.content.models import Announcement
+from o2portal.core.db import read_session
+from o2portal.core.models import AuditEvent
 from tests.e2e.conftest import ARTIFACTS, eventually, log_in, wait_signed_in
 
 

@@ -15,11 +15,13 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import col, func, select
 
-from o2portal.db import read_session, transaction
-from o2portal.domain.expiry import add_years
-from o2portal.domain.orders import CartItem, checkout
-from o2portal.domain.payments import PaymentChoice
-from o2portal.models import Customer, GatewayCharge, Invoice, Order, Product
+from o2portal.accounts.models import Customer
+from o2portal.billing.models import GatewayCharge, Invoice, Order
+from o2portal.billing.orders import CartItem, checkout
+from o2portal.billing.payments import PaymentChoice
+from o2portal.core.db import read_session, transaction
+from o2portal.products.expiry import add_years
+from o2portal.products.models import Product
 from tests.e2e.conftest import FRESH_PASSWORD, fresh_customer, log_in, wait_signed_in
 
 # (how the button is pressed, milliseconds between the two clicks)
@@ -257,7 +259,7 @@ def test_staff_renewal_by_hand_moves_the_expiry_once(new_context, how: str, gap:
     expect(page.locator("#admin-message")).to_have_count(1)
     assert expiry_of(product_id) == add_years(before, 1)
     with read_session() as session:
-        from o2portal.models import AuditEvent
+        from o2portal.core.models import AuditEvent
 
         renewals = session.exec(
             select(func.count())

@@ -5,10 +5,11 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
-from o2portal.db import read_session
-from o2portal.domain.orders import CartItem, checkout, search_domain
-from o2portal.domain.payments import PaymentChoice
-from o2portal.models import Customer, Order
+from o2portal.accounts.models import Customer
+from o2portal.billing.models import Order
+from o2portal.billing.orders import CartItem, checkout, search_domain
+from o2portal.billing.payments import PaymentChoice
+from o2portal.core.db import read_session
 from tests.e2e.conftest import FRESH_PASSWORD, fresh_customer, log_in, wait_signed_in
 
 

@@ -8,11 +8,12 @@ import uuid
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
-from o2portal.db import read_session
-from o2portal.domain import clock, formatting
-from o2portal.domain.auth import SignupForm, sign_up
-from o2portal.domain.expiry import add_years
-from o2portal.models import Invoice, Product
+from o2portal.accounts.auth import SignupForm, sign_up
+from o2portal.billing.models import Invoice
+from o2portal.core import clock, formatting
+from o2portal.core.db import read_session
+from o2portal.products.expiry import add_years
+from o2portal.products.models import Product
 from tests.e2e.conftest import log_in, wait_signed_in
 
 PASSWORD = "Nouveau-client-2026"

@@ -12,8 +12,8 @@ import pyotp
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
-from o2portal.db import read_session
-from o2portal.models import Customer
+from o2portal.accounts.models import Customer
+from o2portal.core.db import read_session
 from tests.e2e.conftest import (
     ARTIFACTS,
     DEMO_PASSWORD,

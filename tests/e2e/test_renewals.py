@@ -9,11 +9,12 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 from sqlmodel import func, select
 
-from o2portal.db import read_session
-from o2portal.domain import formatting
-from o2portal.domain.expiry import add_years
-from o2portal.models import Invoice, Order, Payment, Product
-from o2portal.settings import get_settings
+from o2portal.billing.models import Invoice, Order, Payment
+from o2portal.core import formatting
+from o2portal.core.db import read_session
+from o2portal.core.settings import get_settings
+from o2portal.products.expiry import add_years
+from o2portal.products.models import Product
 from tests.e2e.conftest import log_in, wait_signed_in
 
 

@@ -7,8 +7,8 @@ import re
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from o2portal.db import read_session
-from o2portal.models import Customer
+from o2portal.accounts.models import Customer
+from o2portal.core.db import read_session
 from tests.e2e.conftest import ARTIFACTS, DEMO_PASSWORD, log_in, wait_signed_in
 
 PAGES = ["/", "/services", "/order", "/invoices", "/tickets", "/faq", "/profile"]
@@ -128,8 +128,8 @@ def test_websocket_refuses_other_origins(base_url):
 
 
 def test_html_in_faq_answers_is_shown_as_text(page):
-    from o2portal.db import transaction
-    from o2portal.models import FaqEntry
+    from o2portal.content.models import FaqEntry
+    from o2portal.core.db import transaction
 
     with transaction() as session:
         entry = FaqEntry(

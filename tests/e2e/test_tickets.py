@@ -9,9 +9,9 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
-from o2portal.db import read_session
-from o2portal.models import Ticket, TicketAttachment, TicketMessage
-from o2portal.settings import get_settings
+from o2portal.core.db import read_session
+from o2portal.core.settings import get_settings
+from o2portal.support.models import Ticket, TicketAttachment, TicketMessage
 from tests.e2e.conftest import FRESH_PASSWORD, fresh_customer, log_in, wait_signed_in
 
 CODE = """Le formulaire plante :

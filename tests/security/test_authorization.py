@@ -11,9 +11,9 @@ import reflex as rx
 from sqlmodel import func, select
 
 import o2portal.o2portal  # noqa: F401  (registers every page and state)
-from o2portal.db import read_session
-from o2portal.models import AuditEvent
-from o2portal.state.guards import AuthRequired, Forbidden
+from o2portal.core.db import read_session
+from o2portal.core.models import AuditEvent
+from o2portal.web.state.guards import AuthRequired, Forbidden
 from tests.state.conftest import make_state, run
 
 # public: anyone (sign-in forms, FAQ, the shell, which resolves the caller itself)

@@ -13,25 +13,25 @@ from datetime import timedelta
 import pytest
 from sqlmodel import col, select
 
-from o2portal.db import read_session, transaction
-from o2portal.domain import clock
-from o2portal.domain.catalog_data import ensure_catalogue
-from o2portal.domain.checkout import pay_order
-from o2portal.domain.demo import seed_demo
-from o2portal.domain.errors import InvalidInput
-from o2portal.domain.expiry import add_years
-from o2portal.domain.payments import CardDetails, PaymentChoice
-from o2portal.domain.renewals import renew_product
-from o2portal.models import (
-    Customer,
+from o2portal.accounts.models import Customer
+from o2portal.billing.checkout import pay_order
+from o2portal.billing.models import (
     GatewayCharge,
     Invoice,
     NumberSequence,
     Order,
     OrderLine,
     Payment,
-    Product,
 )
+from o2portal.billing.payments import CardDetails, PaymentChoice
+from o2portal.billing.renewals import renew_product
+from o2portal.catalog.defaults import ensure_catalogue
+from o2portal.core import clock
+from o2portal.core.db import read_session, transaction
+from o2portal.core.errors import InvalidInput
+from o2portal.demo.seed import seed_demo
+from o2portal.products.expiry import add_years
+from o2portal.products.models import Product
 from tests.unit.helpers import count
 
 SUCCEEDS = "4242424242424242"

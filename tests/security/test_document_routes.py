@@ -14,15 +14,17 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import select
 
-from o2portal.db import read_session, transaction
-from o2portal.domain import auth, clock
-from o2portal.domain.admin_billing import credit_invoice
-from o2portal.domain.catalog_data import ensure_catalogue
-from o2portal.domain.payments import CardDetails, PaymentChoice
-from o2portal.domain.renewals import renew_product
-from o2portal.models import Invoice, Product
-from o2portal.state.guards import SESSION_COOKIE
-from o2portal.web_routes import build_routes
+from o2portal.accounts import auth
+from o2portal.billing.models import Invoice
+from o2portal.billing.payments import CardDetails, PaymentChoice
+from o2portal.billing.renewals import renew_product
+from o2portal.billing.staff import credit_invoice
+from o2portal.catalog.defaults import ensure_catalogue
+from o2portal.core import clock
+from o2portal.core.db import read_session, transaction
+from o2portal.products.models import Product
+from o2portal.web.routes import build_routes
+from o2portal.web.state.guards import SESSION_COOKIE
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")

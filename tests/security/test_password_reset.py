@@ -6,9 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from o2portal.domain import auth, clock, mailer
-from o2portal.domain.errors import InvalidInput
-from o2portal.models import PasswordReset, UserSession
+from o2portal.accounts import auth
+from o2portal.accounts.models import PasswordReset, UserSession
+from o2portal.core import clock
+from o2portal.core.errors import InvalidInput
+from o2portal.mail import outbox as mailer
 from tests.smtp_server import SmtpSink
 from tests.unit.helpers import (
     EMAIL,

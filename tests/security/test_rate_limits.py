@@ -6,10 +6,11 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-from o2portal.domain import auth, clock
-from o2portal.domain.auth import ResetRequestResult
-from o2portal.models import LoginTicket, PasswordReset
-from o2portal.settings import get_settings
+from o2portal.accounts import auth
+from o2portal.accounts.auth import ResetRequestResult
+from o2portal.accounts.models import LoginTicket, PasswordReset
+from o2portal.core import clock
+from o2portal.core.settings import get_settings
 from tests.unit.helpers import EMAIL, PASSWORD, count, make_customer, outbox
 
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)

@@ -12,12 +12,12 @@ import pytest
 import reflex as rx
 from sqlmodel import select
 
-from o2portal.db import read_session, transaction
-from o2portal.domain import tickets
-from o2portal.models import TicketAttachment, TicketMessage
-from o2portal.settings import PROJECT_ROOT, get_settings
-from o2portal.state.guards import SESSION_COOKIE
-from o2portal.web_routes import build_routes
+from o2portal.core.db import read_session, transaction
+from o2portal.core.settings import PROJECT_ROOT, get_settings
+from o2portal.support import tickets
+from o2portal.support.models import TicketAttachment, TicketMessage
+from o2portal.web.routes import build_routes
+from o2portal.web.state.guards import SESSION_COOKIE
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -199,7 +199,7 @@ def test_files_are_stored_in_the_private_data_dir_not_under_assets(people, files
 
 def test_the_default_data_dir_is_not_a_public_folder():
     """Outside the tests (which point it to a temporary folder) too."""
-    from o2portal.settings import Settings
+    from o2portal.core.settings import Settings
 
     default = Path(Settings.model_fields["data_dir"].default).resolve()
     assert not default.is_relative_to((PROJECT_ROOT / "assets").resolve())

@@ -7,7 +7,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from o2portal.web_routes import MAX_UPLOAD_BYTES, limit_uploads
+from o2portal.web.routes import MAX_UPLOAD_BYTES, limit_uploads
 
 received: list[int] = []
 

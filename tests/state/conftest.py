@@ -11,11 +11,12 @@ import reflex as rx
 from reflex.istate.data import RouterData
 
 import o2portal.o2portal  # noqa: F401  (registers every page and state)
-from o2portal.db import transaction
-from o2portal.domain import auth, clock
-from o2portal.domain.passwords import hash_password, new_token, token_hash
-from o2portal.models import Customer, UserSession
-from o2portal.state.guards import SESSION_COOKIE
+from o2portal.accounts import auth
+from o2portal.accounts.models import Customer, UserSession
+from o2portal.accounts.passwords import hash_password, new_token, token_hash
+from o2portal.core import clock
+from o2portal.core.db import transaction
+from o2portal.web.state.guards import SESSION_COOKIE
 
 PASSWORD = "State-tests-password-1"
 

@@ -7,14 +7,16 @@ from datetime import timedelta
 import pytest
 from sqlmodel import func, select
 
-from o2portal.db import read_session, transaction
-from o2portal.domain import clock
-from o2portal.domain.errors import NotAllowed
-from o2portal.domain.expiry import add_years
-from o2portal.models import AuditEvent, Order, Payment, Product
-from o2portal.state.invoices import InvoicesState
-from o2portal.state.product import ProductState
-from o2portal.state.services import ServicesState
+from o2portal.billing.models import Order, Payment
+from o2portal.core import clock
+from o2portal.core.db import read_session, transaction
+from o2portal.core.errors import NotAllowed
+from o2portal.core.models import AuditEvent
+from o2portal.products.expiry import add_years
+from o2portal.products.models import Product
+from o2portal.web.state.invoices import InvoicesState
+from o2portal.web.state.product import ProductState
+from o2portal.web.state.services import ServicesState
 from tests.state.conftest import as_page_sends, make_state, run
 
 CARD = {
@@ -151,7 +153,7 @@ def test_own_product_loads_and_renews(people):
                 expiry_date=clock.today() + timedelta(days=40),
             )
         )
-    from o2portal.domain.catalog_data import ensure_catalogue
+    from o2portal.catalog.defaults import ensure_catalogue
 
     with transaction() as session:
         ensure_catalogue(session)

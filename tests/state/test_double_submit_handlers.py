@@ -8,16 +8,17 @@ from datetime import timedelta
 import pytest
 from sqlmodel import func, select
 
-from o2portal.db import read_session, transaction
-from o2portal.domain import clock
-from o2portal.domain.catalog_data import ensure_catalogue
-from o2portal.domain.expiry import add_years
-from o2portal.domain.orders import CartItem, checkout
-from o2portal.domain.payments import PaymentChoice
-from o2portal.models import GatewayCharge, Invoice, Order, Product
-from o2portal.state.invoices import InvoicesState
-from o2portal.state.order import OrderState
-from o2portal.state.product import ProductState
+from o2portal.billing.models import GatewayCharge, Invoice, Order
+from o2portal.billing.orders import CartItem, checkout
+from o2portal.billing.payments import PaymentChoice
+from o2portal.catalog.defaults import ensure_catalogue
+from o2portal.core import clock
+from o2portal.core.db import read_session, transaction
+from o2portal.products.expiry import add_years
+from o2portal.products.models import Product
+from o2portal.web.state.invoices import InvoicesState
+from o2portal.web.state.order import OrderState
+from o2portal.web.state.product import ProductState
 from tests.state.conftest import as_page_sends, make_state, run
 
 CARD = {

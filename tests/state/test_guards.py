@@ -5,17 +5,17 @@ from __future__ import annotations
 import reflex as rx
 from sqlmodel import select
 
-from o2portal.db import read_session
-from o2portal.domain import auth
-from o2portal.models import UserSession
-from o2portal.state.admin.dashboard import AdminDashboardState
-from o2portal.state.dashboard import DashboardState
-from o2portal.state.invoices import InvoicesState
-from o2portal.state.order import OrderState
-from o2portal.state.profile import ProfileState
-from o2portal.state.services import ServicesState
-from o2portal.state.session import SessionState
-from o2portal.state.tickets import TicketsState
+from o2portal.accounts import auth
+from o2portal.accounts.models import UserSession
+from o2portal.core.db import read_session
+from o2portal.web.state.admin.dashboard import AdminDashboardState
+from o2portal.web.state.dashboard import DashboardState
+from o2portal.web.state.invoices import InvoicesState
+from o2portal.web.state.order import OrderState
+from o2portal.web.state.profile import ProfileState
+from o2portal.web.state.services import ServicesState
+from o2portal.web.state.session import SessionState
+from o2portal.web.state.tickets import TicketsState
 from tests.state.conftest import make_state, run
 
 CUSTOMER_LOADS = [

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import func, select
 
-from o2portal.db import read_session
-from o2portal.models import LoginTicket
-from o2portal.state.auth import LoginState
+from o2portal.accounts.models import LoginTicket
+from o2portal.core.db import read_session
+from o2portal.web.state.auth import LoginState
 from tests.state.conftest import PASSWORD, make_state, run
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from sqlmodel import func, select
 
-from o2portal.db import read_session, transaction
-from o2portal.domain import clock
-from o2portal.domain.catalog_data import ensure_catalogue
-from o2portal.models import Order, Product
-from o2portal.state.order import OrderState
+from o2portal.billing.models import Order
+from o2portal.catalog.defaults import ensure_catalogue
+from o2portal.core import clock
+from o2portal.core.db import read_session, transaction
+from o2portal.products.models import Product
+from o2portal.web.state.order import OrderState
 from tests.state.conftest import as_page_sends, make_state, run
 
 CARD = {

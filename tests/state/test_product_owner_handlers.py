@@ -10,14 +10,18 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from o2portal.db import read_session, transaction
-from o2portal.domain import clock
-from o2portal.domain.catalog_data import ensure_catalogue
-from o2portal.i18n import translate
-from o2portal.models import Announcement, AuditEvent, Order, Product, Ticket
-from o2portal.state.dashboard import DashboardState
-from o2portal.state.product import ProductState
-from o2portal.state.services import ServicesState
+from o2portal.billing.models import Order
+from o2portal.catalog.defaults import ensure_catalogue
+from o2portal.content.models import Announcement
+from o2portal.core import clock
+from o2portal.core.db import read_session, transaction
+from o2portal.core.i18n import translate
+from o2portal.core.models import AuditEvent
+from o2portal.products.models import Product
+from o2portal.support.models import Ticket
+from o2portal.web.state.dashboard import DashboardState
+from o2portal.web.state.product import ProductState
+from o2portal.web.state.services import ServicesState
 from tests.state.conftest import make_state, run
 
 OLD_NS = ["ns1.o2switch.net", "ns2.o2switch.net"]

@@ -10,15 +10,17 @@ import pyotp
 import pytest
 from sqlmodel import select
 
-from o2portal.db import read_session, transaction
-from o2portal.domain import auth, clock
-from o2portal.domain.passwords import new_token, token_hash
-from o2portal.models import Customer, LoginTicket, Product, UserSession
-from o2portal.state.guards import AuthRequired, Forbidden
-from o2portal.state.privacy import PrivacyState
-from o2portal.state.profile import ProfileState
-from o2portal.state.second_factor import SecondFactorState
-from o2portal.state.security import PasswordChangeState, SessionsState, TwoFactorState
+from o2portal.accounts import auth
+from o2portal.accounts.models import Customer, LoginTicket, UserSession
+from o2portal.accounts.passwords import new_token, token_hash
+from o2portal.core import clock
+from o2portal.core.db import read_session, transaction
+from o2portal.products.models import Product
+from o2portal.web.state.guards import AuthRequired, Forbidden
+from o2portal.web.state.privacy import PrivacyState
+from o2portal.web.state.profile import ProfileState
+from o2portal.web.state.second_factor import SecondFactorState
+from o2portal.web.state.security import PasswordChangeState, SessionsState, TwoFactorState
 from tests.state.conftest import PASSWORD, make_state, run
 
 STATES = [ProfileState, PasswordChangeState, SessionsState, TwoFactorState, PrivacyState]

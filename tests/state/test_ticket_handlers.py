@@ -15,20 +15,18 @@ import reflex as rx
 from sqlalchemy import text
 from sqlmodel import SQLModel, func, select
 
-from o2portal.components.markdown import safe_markdown
-from o2portal.db import read_session, transaction
-from o2portal.domain import clock, mailer, tickets
-from o2portal.models import (
-    AuditEvent,
-    OutboxEmail,
-    Product,
-    Ticket,
-    TicketAttachment,
-    TicketMessage,
-)
-from o2portal.state.admin.tickets import AdminTicketsState, AdminTicketState
-from o2portal.state.guards import Forbidden
-from o2portal.state.tickets import FileRow, NewTicketState, TicketsState, TicketState
+from o2portal.core import clock
+from o2portal.core.db import read_session, transaction
+from o2portal.core.models import AuditEvent
+from o2portal.mail import outbox as mailer
+from o2portal.mail.models import OutboxEmail
+from o2portal.products.models import Product
+from o2portal.support import tickets
+from o2portal.support.models import Ticket, TicketAttachment, TicketMessage
+from o2portal.web.components.markdown import safe_markdown
+from o2portal.web.state.admin.tickets import AdminTicketsState, AdminTicketState
+from o2portal.web.state.guards import Forbidden
+from o2portal.web.state.tickets import FileRow, NewTicketState, TicketsState, TicketState
 from tests.state.conftest import make_state, run
 
 BOB_SUBJECT = "Bob-private-subject: mot de passe FTP perdu"
@@ -501,8 +499,8 @@ def test_safe_markdown_drops_the_raw_html_plugin():
 
 @pytest.mark.parametrize("route", ["tickets/[ticket_id]", "admin/tickets/[ticket_id]"])
 def test_the_compiled_thread_pages_render_markdown_without_raw_html(route):
-    from o2portal.pages import tickets as customer_pages
-    from o2portal.pages.admin import tickets as admin_pages
+    from o2portal.web.pages import tickets as customer_pages
+    from o2portal.web.pages.admin import tickets as admin_pages
 
     page = admin_pages.ticket_page if route.startswith("admin") else customer_pages.ticket_page
     code = compiled(route, page)

@@ -10,7 +10,7 @@ from tests.smtp_server import SmtpSink
 @pytest.fixture
 def smtp_sink(db, monkeypatch):
     """A running SmtpSink; o2portal's settings send mail to it for this test."""
-    from o2portal.settings import reload_settings
+    from o2portal.core.settings import reload_settings
 
     sink = SmtpSink().start()
     monkeypatch.setenv("O2PORTAL_SMTP_HOST", sink.host)

@@ -8,10 +8,11 @@ import re
 from sqlalchemy import func
 from sqlmodel import select
 
-from o2portal.db import read_session, transaction
-from o2portal.domain import auth
-from o2portal.domain.auth import SignupForm
-from o2portal.models import Customer, OutboxEmail
+from o2portal.accounts import auth
+from o2portal.accounts.auth import SignupForm
+from o2portal.accounts.models import Customer
+from o2portal.core.db import read_session, transaction
+from o2portal.mail.models import OutboxEmail
 
 PASSWORD = "Correct-Horse-42"
 EMAIL = "jean.dupont@example.com"

@@ -9,13 +9,16 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
-from o2portal.db import read_session
-from o2portal.domain import admin_catalog, clock
-from o2portal.domain.catalog import active_catalogue
-from o2portal.domain.demo import seed_demo
-from o2portal.domain.errors import InvalidInput, NotAllowed
-from o2portal.domain.orders import search_domain, usable_promo
-from o2portal.models import AuditEvent, Customer, HostingOffer, PromoCode, ServerModel, TldPrice
+from o2portal.accounts.models import Customer
+from o2portal.billing.orders import search_domain, usable_promo
+from o2portal.catalog import staff as admin_catalog
+from o2portal.catalog.models import HostingOffer, PromoCode, ServerModel, TldPrice
+from o2portal.catalog.offers import active_catalogue
+from o2portal.core import clock
+from o2portal.core.db import read_session
+from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.models import AuditEvent
+from o2portal.demo.seed import seed_demo
 
 TLD_FORM = {"register": "9,99", "renew": "11", "transfer": "11.50", "restore": "40", "active": "on"}
 
@@ -200,7 +203,7 @@ def test_only_admins_change_the_catalogue(demo, who):
 
 
 def test_a_disabled_admin_is_refused(demo):
-    from o2portal.db import transaction
+    from o2portal.core.db import transaction
 
     with transaction() as session:
         admin = session.get(Customer, demo["admin"].id)

@@ -8,13 +8,16 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
-from o2portal.db import read_session
-from o2portal.domain import admin_content, clock
-from o2portal.domain.demo import seed_demo
-from o2portal.domain.errors import InvalidInput, NotAllowed
-from o2portal.domain.faq import search_faq
-from o2portal.domain.overview import customer_overview
-from o2portal.models import Announcement, AuditEvent, Customer, FaqEntry
+from o2portal.accounts.models import Customer
+from o2portal.content import staff as admin_content
+from o2portal.content.faq import search_faq
+from o2portal.content.models import Announcement, FaqEntry
+from o2portal.core import clock
+from o2portal.core.db import read_session
+from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.models import AuditEvent
+from o2portal.demo.seed import seed_demo
+from o2portal.reporting.customer_overview import customer_overview
 from tests.unit.helpers import count
 
 T0 = datetime(2026, 6, 1, 10, 0, tzinfo=UTC)

@@ -5,12 +5,20 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from o2portal.db import read_session
-from o2portal.domain import admin_billing, admin_customers, admin_products, auth, clock
-from o2portal.domain.demo import seed_demo
-from o2portal.domain.errors import InvalidInput, NotAllowed
-from o2portal.domain.expiry import add_years
-from o2portal.models import AuditEvent, CreditNote, Customer, Invoice, OutboxEmail, Product
+from o2portal.accounts import auth
+from o2portal.accounts import staff as admin_customers
+from o2portal.accounts.models import Customer
+from o2portal.billing import staff as admin_billing
+from o2portal.billing.models import CreditNote, Invoice
+from o2portal.core import clock
+from o2portal.core.db import read_session
+from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.models import AuditEvent
+from o2portal.demo.seed import seed_demo
+from o2portal.mail.models import OutboxEmail
+from o2portal.products import staff as admin_products
+from o2portal.products.expiry import add_years
+from o2portal.products.models import Product
 
 
 @pytest.fixture

@@ -5,11 +5,15 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from o2portal.db import read_session, transaction
-from o2portal.domain import admin_customers, admin_mail, mailer
-from o2portal.domain.demo import seed_demo
-from o2portal.domain.errors import InvalidInput, NotAllowed
-from o2portal.models import AuditEvent, Customer, OutboxEmail
+from o2portal.accounts import staff as admin_customers
+from o2portal.accounts.models import Customer
+from o2portal.core.db import read_session, transaction
+from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.models import AuditEvent
+from o2portal.demo.seed import seed_demo
+from o2portal.mail import outbox as mailer
+from o2portal.mail import staff as admin_mail
+from o2portal.mail.models import OutboxEmail
 from tests.smtp_server import SmtpSink
 from tests.unit.helpers import count
 

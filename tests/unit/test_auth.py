@@ -7,18 +7,19 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from o2portal.domain import auth, clock
-from o2portal.domain.errors import InvalidInput
-from o2portal.domain.passwords import check_password, token_hash
-from o2portal.models import (
+from o2portal.accounts import auth
+from o2portal.accounts.models import (
     AuthAttempt,
     Customer,
     EmailVerification,
     LoginTicket,
-    OutboxEmail,
     UserSession,
 )
-from o2portal.settings import get_settings
+from o2portal.accounts.passwords import check_password, token_hash
+from o2portal.core import clock
+from o2portal.core.errors import InvalidInput
+from o2portal.core.settings import get_settings
+from o2portal.mail.models import OutboxEmail
 from tests.unit.helpers import (
     EMAIL,
     PASSWORD,

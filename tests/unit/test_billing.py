@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from o2portal.db import read_session, transaction
-from o2portal.domain import billing, clock
-from o2portal.domain.billing import (
+from o2portal.accounts.models import Customer
+from o2portal.billing import invoices as billing
+from o2portal.billing.invoices import (
     OUTSIDE_EU_MENTION,
     REVERSE_CHARGE_MENTION,
     change_credit,
@@ -24,20 +24,21 @@ from o2portal.domain.billing import (
     vat_cents,
     vat_rule,
 )
-from o2portal.domain.catalog_data import ensure_catalogue
-from o2portal.domain.payments import CardDetails, PaymentChoice
-from o2portal.domain.renewals import quote_renewal, renew_product
-from o2portal.models import (
+from o2portal.billing.models import (
     CreditLedgerEntry,
     CreditNote,
-    Customer,
     Invoice,
     InvoiceLine,
     NumberSequence,
     Order,
     OrderLine,
-    Product,
 )
+from o2portal.billing.payments import CardDetails, PaymentChoice
+from o2portal.billing.renewals import quote_renewal, renew_product
+from o2portal.catalog.defaults import ensure_catalogue
+from o2portal.core import clock
+from o2portal.core.db import read_session, transaction
+from o2portal.products.models import Product
 from tests.unit.helpers import count, get_customer
 
 # A moment well inside 2026 in Paris.

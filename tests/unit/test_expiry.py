@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from o2portal.domain.expiry import (
+from o2portal.products.expiry import (
     DOMAIN_GRACE_DAYS,
     DOMAIN_RESTORE_DAYS,
     add_years,

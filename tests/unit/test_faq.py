@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from o2portal.db import transaction
-from o2portal.domain.demo import seed_demo
-from o2portal.domain.faq import search_faq
-from o2portal.models import FaqEntry
+from o2portal.content.faq import search_faq
+from o2portal.content.models import FaqEntry
+from o2portal.core.db import transaction
+from o2portal.demo.seed import seed_demo
 
 
 def test_search_finds_password_and_invoice_entries(db):

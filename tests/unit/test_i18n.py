@@ -2,7 +2,7 @@
 
 import re
 
-from o2portal.i18n import CATALOGUES, translate
+from o2portal.core.i18n import CATALOGUES, translate
 
 
 def test_french_and_english_have_the_same_keys():

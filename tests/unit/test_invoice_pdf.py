@@ -10,14 +10,14 @@ from datetime import UTC, datetime
 
 from pypdf import PdfReader
 
-from o2portal.domain.invoice_pdf import (
+from o2portal.billing.models import CreditNote, Invoice, InvoiceLine
+from o2portal.billing.pdf import (
     LATE_PAYMENT_MENTIONS,
     render_credit_note_pdf,
     render_invoice_pdf,
     vat_rate,
 )
-from o2portal.models import CreditNote, Invoice, InvoiceLine
-from o2portal.settings import get_settings
+from o2portal.core.settings import get_settings
 
 REVERSE_CHARGE = "Autoliquidation – article 283-2 du CGI / article 196 de la directive 2006/112/CE"
 
@@ -297,5 +297,5 @@ def test_vat_rate_text():
 
 
 def test_module_does_not_import_reflex():
-    code = "import sys, o2portal.domain.invoice_pdf; sys.exit('reflex' in sys.modules)"
+    code = "import sys, o2portal.billing.pdf; sys.exit('reflex' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -8,21 +8,18 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlmodel import select
 
-from o2portal.db import read_session, transaction
-from o2portal.domain import clock, jobs, reminders
-from o2portal.domain.autorenew import run_auto_renewals
-from o2portal.domain.catalog_data import ensure_catalogue
-from o2portal.domain.payments import PaymentChoice, vault_test_card
-from o2portal.domain.renewals import renew_product
-from o2portal.models import (
-    Customer,
-    Invoice,
-    Order,
-    OutboxEmail,
-    Product,
-    ReminderSent,
-    SavedCard,
-)
+from o2portal.accounts.models import Customer, SavedCard
+from o2portal.billing.autorenew import run_auto_renewals
+from o2portal.billing.models import Invoice, Order
+from o2portal.billing.payments import PaymentChoice, vault_test_card
+from o2portal.billing.renewals import renew_product
+from o2portal.catalog.defaults import ensure_catalogue
+from o2portal.core import clock
+from o2portal.core.db import read_session, transaction
+from o2portal.jobs import runner as jobs
+from o2portal.mail.models import OutboxEmail
+from o2portal.products import reminders
+from o2portal.products.models import Product, ReminderSent
 
 START = date(2027, 1, 4)
 PASSWORD_HASH = "$2b$12$" + "x" * 53  # never checked here

@@ -6,10 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from o2portal.db import read_session, transaction
-from o2portal.domain import clock, mailer
-from o2portal.models import OutboxEmail
-from o2portal.settings import get_settings, reload_settings
+from o2portal.core import clock
+from o2portal.core.db import read_session, transaction
+from o2portal.core.settings import get_settings, reload_settings
+from o2portal.mail import outbox as mailer
+from o2portal.mail.models import OutboxEmail
 from tests.smtp_server import SmtpSink, free_port
 from tests.unit.helpers import get_customer, make_customer, outbox
 

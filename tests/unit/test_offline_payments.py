@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from o2portal.db import read_session, transaction
-from o2portal.domain.checkout import record_offline_payment
-from o2portal.domain.demo import seed_demo
-from o2portal.domain.errors import InvalidInput, NotAllowed
-from o2portal.models import Customer, Invoice, Order, OrderLine, Payment, Product
+from o2portal.accounts.models import Customer
+from o2portal.billing.checkout import record_offline_payment
+from o2portal.billing.models import Invoice, Order, OrderLine, Payment
+from o2portal.core.db import read_session, transaction
+from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.demo.seed import seed_demo
+from o2portal.products.models import Product
 
 
 def _people():

@@ -8,17 +8,21 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from o2portal.db import read_session
-from o2portal.domain import admin_billing, clock
-from o2portal.domain.checkout import (
+from o2portal.billing import staff as admin_billing
+from o2portal.billing.checkout import (
     UNPAID_ORDER_DAYS,
     cancel_order_form,
     cancel_stale_order_forms,
 )
-from o2portal.domain.errors import NotAllowed
-from o2portal.domain.orders import CartItem, search_domain
-from o2portal.domain.payments import PaymentChoice
-from o2portal.models import AuditEvent, Invoice, Order, OutboxEmail, Product
+from o2portal.billing.models import Invoice, Order
+from o2portal.billing.orders import CartItem, search_domain
+from o2portal.billing.payments import PaymentChoice
+from o2portal.core import clock
+from o2portal.core.db import read_session
+from o2portal.core.errors import NotAllowed
+from o2portal.core.models import AuditEvent
+from o2portal.mail.models import OutboxEmail
+from o2portal.products.models import Product
 from tests.unit.test_orders_rules import count, order, person
 
 T0 = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)

@@ -11,28 +11,27 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import func, select
 
-from o2portal.db import read_session, transaction
-from o2portal.domain import admin_billing, billing, clock, provisioning
-from o2portal.domain.catalog_data import HOSTING_OFFERS, SERVER_MODELS, TLD_PRICES, ensure_catalogue
-from o2portal.domain.errors import InvalidInput, NotAllowed
-from o2portal.domain.expiry import add_years
-from o2portal.domain.orders import CartItem, checkout, price_cart, search_domain
-from o2portal.domain.payments import CardDetails, PaymentChoice
-from o2portal.models import (
-    Customer,
+from o2portal.accounts.models import Customer
+from o2portal.billing import invoices as billing
+from o2portal.billing import staff as admin_billing
+from o2portal.billing.models import (
     GatewayCharge,
-    HostingOffer,
     Invoice,
     NumberSequence,
     Order,
     OrderLine,
     Payment,
-    Product,
-    ProvisionedAccount,
-    RegistryDomain,
-    ServerModel,
-    TldPrice,
 )
+from o2portal.billing.orders import CartItem, checkout, price_cart, search_domain
+from o2portal.billing.payments import CardDetails, PaymentChoice
+from o2portal.catalog.defaults import HOSTING_OFFERS, SERVER_MODELS, TLD_PRICES, ensure_catalogue
+from o2portal.catalog.models import HostingOffer, ServerModel, TldPrice
+from o2portal.core import clock
+from o2portal.core.db import read_session, transaction
+from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.products import provisioning
+from o2portal.products.expiry import add_years
+from o2portal.products.models import Product, ProvisionedAccount, RegistryDomain
 
 GOOD = CardDetails("4242424242424242", 12, 2031, "123", "Test")
 HOSTING = {row["code"]: row for row in HOSTING_OFFERS}

@@ -6,12 +6,14 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from o2portal.db import read_session, transaction
-from o2portal.domain import clock, mailer
-from o2portal.domain.auth import CurrentUser
-from o2portal.models import Customer, OutboxEmail
-from o2portal.settings import reload_settings
-from o2portal.state.session import SessionState
+from o2portal.accounts.auth import CurrentUser
+from o2portal.accounts.models import Customer
+from o2portal.core import clock
+from o2portal.core.db import read_session, transaction
+from o2portal.core.settings import reload_settings
+from o2portal.mail import outbox as mailer
+from o2portal.mail.models import OutboxEmail
+from o2portal.web.state.session import SessionState
 from tests.smtp_server import SmtpSink, free_port
 
 

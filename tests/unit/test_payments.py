@@ -9,11 +9,9 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
-from o2portal.db import get_engine, read_session, transaction
-from o2portal.domain import clock
-from o2portal.domain.catalog_data import ensure_catalogue
-from o2portal.domain.errors import InvalidInput
-from o2portal.domain.payments import (
+from o2portal.accounts.models import Customer, SavedCard
+from o2portal.billing.models import GatewayCard, GatewayCharge, Payment
+from o2portal.billing.payments import (
     TEST_CARDS,
     CardDetails,
     LocalTestGateway,
@@ -22,8 +20,12 @@ from o2portal.domain.payments import (
     clean_card,
     vault_test_card,
 )
-from o2portal.domain.renewals import renew_product
-from o2portal.models import Customer, GatewayCard, GatewayCharge, Payment, Product, SavedCard
+from o2portal.billing.renewals import renew_product
+from o2portal.catalog.defaults import ensure_catalogue
+from o2portal.core import clock
+from o2portal.core.db import get_engine, read_session, transaction
+from o2portal.core.errors import InvalidInput
+from o2portal.products.models import Product
 from tests.unit.helpers import count, rows
 
 SUCCEEDS = "4242424242424242"

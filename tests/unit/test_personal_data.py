@@ -10,23 +10,17 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from o2portal.db import read_session, transaction
-from o2portal.domain import auth, billing, clock, personal_data, totp
-from o2portal.domain.errors import InvalidInput
-from o2portal.models import (
-    AuditEvent,
-    AuthAttempt,
-    Customer,
-    Invoice,
-    Order,
-    OrderLine,
-    OutboxEmail,
-    Product,
-    RecoveryCode,
-    Ticket,
-    TicketMessage,
-    UserSession,
-)
+from o2portal.accounts import auth, personal_data, totp
+from o2portal.accounts.models import AuthAttempt, Customer, RecoveryCode, UserSession
+from o2portal.billing import invoices as billing
+from o2portal.billing.models import Invoice, Order, OrderLine
+from o2portal.core import clock
+from o2portal.core.db import read_session, transaction
+from o2portal.core.errors import InvalidInput
+from o2portal.core.models import AuditEvent
+from o2portal.mail.models import OutboxEmail
+from o2portal.products.models import Product
+from o2portal.support.models import Ticket, TicketMessage
 from tests.unit.helpers import EMAIL, PASSWORD, get_customer, make_customer, open_session, outbox
 
 BOB = "bob.martin@example.com"

@@ -8,15 +8,19 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from o2portal.db import transaction
-from o2portal.domain import clock, products
-from o2portal.domain.catalog_data import ensure_catalogue
-from o2portal.domain.errors import InvalidInput
-from o2portal.domain.overview import customer_overview
-from o2portal.domain.payments import PaymentChoice
-from o2portal.domain.products import clean_nameservers, display_status, list_customer_products
-from o2portal.domain.renewals import renew_product
-from o2portal.models import Announcement, Customer, Product, Ticket
+from o2portal.accounts.models import Customer
+from o2portal.billing.payments import PaymentChoice
+from o2portal.billing.renewals import renew_product
+from o2portal.catalog.defaults import ensure_catalogue
+from o2portal.content.models import Announcement
+from o2portal.core import clock
+from o2portal.core.db import transaction
+from o2portal.core.errors import InvalidInput
+from o2portal.products import customer as products
+from o2portal.products.customer import clean_nameservers, display_status, list_customer_products
+from o2portal.products.models import Product
+from o2portal.reporting.customer_overview import customer_overview
+from o2portal.support.models import Ticket
 
 # 10:00 UTC is noon in Paris (summer time): clock.today() is 2026-06-15 either way.
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)

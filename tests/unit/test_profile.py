@@ -9,10 +9,12 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from o2portal.db import read_session
-from o2portal.domain import auth, clock, profile
-from o2portal.domain.errors import InvalidInput
-from o2portal.models import AuditEvent, AuthAttempt, Customer, PendingEmailChange, UserSession
+from o2portal.accounts import auth, profile
+from o2portal.accounts.models import AuthAttempt, Customer, PendingEmailChange, UserSession
+from o2portal.core import clock
+from o2portal.core.db import read_session
+from o2portal.core.errors import InvalidInput
+from o2portal.core.models import AuditEvent
 from tests.unit.helpers import (
     EMAIL,
     PASSWORD,

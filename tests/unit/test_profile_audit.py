@@ -5,9 +5,9 @@ from __future__ import annotations
 import pyotp
 from sqlmodel import col, select
 
-from o2portal.db import read_session
-from o2portal.domain import auth, profile, totp
-from o2portal.models import AuditEvent
+from o2portal.accounts import auth, profile, totp
+from o2portal.core.db import read_session
+from o2portal.core.models import AuditEvent
 from tests.unit.helpers import PASSWORD, link_token, make_customer, open_session, outbox
 from tests.unit.test_profile import GOOD
 

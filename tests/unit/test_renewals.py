@@ -11,29 +11,28 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
-from o2portal.db import read_session, transaction
-from o2portal.domain import clock
-from o2portal.domain.catalog_data import ensure_catalogue
-from o2portal.domain.checkout import pay_order
-from o2portal.domain.demo import seed_demo
-from o2portal.domain.errors import InvalidInput, NotAllowed
-from o2portal.domain.expiry import add_years
-from o2portal.domain.payments import CardDetails, PaymentChoice
-from o2portal.domain.renewals import quote_renewal, renew_product
-from o2portal.models import (
-    AuditEvent,
+from o2portal.accounts.models import Customer, SavedCard
+from o2portal.billing.checkout import pay_order
+from o2portal.billing.models import (
     CreditLedgerEntry,
-    Customer,
     GatewayCharge,
     Invoice,
     InvoiceLine,
     Order,
     OrderLine,
-    OutboxEmail,
     Payment,
-    Product,
-    SavedCard,
 )
+from o2portal.billing.payments import CardDetails, PaymentChoice
+from o2portal.billing.renewals import quote_renewal, renew_product
+from o2portal.catalog.defaults import ensure_catalogue
+from o2portal.core import clock
+from o2portal.core.db import read_session, transaction
+from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.models import AuditEvent
+from o2portal.demo.seed import seed_demo
+from o2portal.mail.models import OutboxEmail
+from o2portal.products.expiry import add_years
+from o2portal.products.models import Product
 from tests.unit.helpers import count, get_customer, outbox, rows
 
 T0 = datetime(2026, 5, 12, 10, 0, tzinfo=UTC)

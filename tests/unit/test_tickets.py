@@ -14,10 +14,16 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from o2portal.db import read_session, transaction
-from o2portal.domain import clock, mailer
-from o2portal.domain.errors import InvalidInput, NotAllowed
-from o2portal.domain.tickets import (
+from o2portal.catalog.models import Setting
+from o2portal.core import clock
+from o2portal.core.db import read_session, transaction
+from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.models import AuditEvent
+from o2portal.core.settings import get_settings
+from o2portal.mail import outbox as mailer
+from o2portal.products.models import Product
+from o2portal.support.models import Ticket, TicketAttachment, TicketMessage
+from o2portal.support.tickets import (
     ATTACHMENT_MAX_BYTES,
     BODY_MAX,
     SUBJECT_MAX,
@@ -40,15 +46,6 @@ from o2portal.domain.tickets import (
     staff_thread,
     thread_version,
 )
-from o2portal.models import (
-    AuditEvent,
-    Product,
-    Setting,
-    Ticket,
-    TicketAttachment,
-    TicketMessage,
-)
-from o2portal.settings import get_settings
 from tests.smtp_server import SmtpSink
 from tests.unit.helpers import count, get_customer, make_customer, outbox, rows, update_customer
 

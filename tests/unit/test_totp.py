@@ -8,11 +8,13 @@ import pyotp
 import pytest
 from sqlmodel import select
 
-from o2portal.db import read_session, transaction
-from o2portal.domain import auth, clock, totp
-from o2portal.domain.errors import InvalidInput
-from o2portal.domain.passwords import new_token, token_hash
-from o2portal.models import AuditEvent, LoginTicket, RecoveryCode, UserSession
+from o2portal.accounts import auth, totp
+from o2portal.accounts.models import LoginTicket, RecoveryCode, UserSession
+from o2portal.accounts.passwords import new_token, token_hash
+from o2portal.core import clock
+from o2portal.core.db import read_session, transaction
+from o2portal.core.errors import InvalidInput
+from o2portal.core.models import AuditEvent
 from tests.unit.helpers import EMAIL, PASSWORD, get_customer, make_customer, open_session, outbox
 
 

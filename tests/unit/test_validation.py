@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from o2portal.domain.errors import InvalidInput
-from o2portal.domain.validation import (
+from o2portal.core.errors import InvalidInput
+from o2portal.core.validation import (
     clean_email,
     clean_new_password,
     clean_phone,

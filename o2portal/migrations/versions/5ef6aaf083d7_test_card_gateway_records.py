@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import o2portal.models.types
+import o2portal.core.types
 
 
 revision: str = '5ef6aaf083d7'
@@ -30,7 +30,7 @@ def upgrade() -> None:
     sa.Column('exp_month', sa.Integer(), nullable=False),
     sa.Column('exp_year', sa.Integer(), nullable=False),
     sa.Column('behaviour', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
-    sa.Column('created_at', o2portal.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', o2portal.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('token')
     )
@@ -41,7 +41,7 @@ def upgrade() -> None:
     sa.Column('last4', sqlmodel.sql.sqltypes.AutoString(length=4), nullable=False),
     sa.Column('outcome', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
     sa.Column('charge_ref', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('created_at', o2portal.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', o2portal.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('charge_ref')
     )

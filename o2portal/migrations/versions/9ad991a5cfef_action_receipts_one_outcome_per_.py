@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import o2portal.models.types
+import o2portal.core.types
 
 
 revision: str = '9ad991a5cfef'
@@ -28,7 +28,7 @@ def upgrade() -> None:
     sa.Column('actor_id', sa.Integer(), nullable=False),
     sa.Column('action', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('outcome_json', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
-    sa.Column('created_at', o2portal.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', o2portal.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['actor_id'], ['customer.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('key')

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import o2portal.models.types
+import o2portal.core.types
 
 revision: str = "c486bfd6d6ec"
 down_revision: str | None = None
@@ -32,15 +32,15 @@ def upgrade() -> None:
         ),
         sa.Column("level", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
         sa.Column(
-            "starts_at", o2portal.models.types.UTCDateTime(timezone=True), nullable=True
+            "starts_at", o2portal.core.types.UTCDateTime(timezone=True), nullable=True
         ),
         sa.Column(
-            "ends_at", o2portal.models.types.UTCDateTime(timezone=True), nullable=True
+            "ends_at", o2portal.core.types.UTCDateTime(timezone=True), nullable=True
         ),
         sa.Column("published", sa.Boolean(), nullable=False),
         sa.Column(
             "created_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=False,
         ),
         sa.PrimaryKeyConstraint("id"),
@@ -58,12 +58,12 @@ def upgrade() -> None:
         ),
         sa.Column(
             "email_verified_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=True,
         ),
         sa.Column(
             "email_failing_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=True,
         ),
         sa.Column(
@@ -118,27 +118,27 @@ def upgrade() -> None:
         ),
         sa.Column(
             "totp_enabled_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=True,
         ),
         sa.Column(
             "terms_accepted_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=True,
         ),
         sa.Column(
             "disabled_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=True,
         ),
         sa.Column(
             "deleted_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=True,
         ),
         sa.Column(
             "created_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=False,
         ),
         sa.PrimaryKeyConstraint("id"),
@@ -177,7 +177,7 @@ def upgrade() -> None:
         sa.Column("published", sa.Boolean(), nullable=False),
         sa.Column(
             "updated_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=False,
         ),
         sa.PrimaryKeyConstraint("id"),
@@ -223,12 +223,12 @@ def upgrade() -> None:
         sa.Column("value", sa.Integer(), nullable=False),
         sa.Column(
             "valid_from",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=True,
         ),
         sa.Column(
             "valid_until",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=True,
         ),
         sa.Column("max_uses", sa.Integer(), nullable=True),
@@ -236,7 +236,7 @@ def upgrade() -> None:
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column(
             "created_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=False,
         ),
         sa.PrimaryKeyConstraint("id"),
@@ -259,7 +259,7 @@ def upgrade() -> None:
         ),
         sa.Column(
             "created_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=False,
         ),
         sa.PrimaryKeyConstraint("id"),
@@ -275,13 +275,13 @@ def upgrade() -> None:
         ),
         sa.Column(
             "registered_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=False,
         ),
         sa.Column("expires_on", sa.Date(), nullable=True),
         sa.Column(
             "released_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=True,
         ),
         sa.PrimaryKeyConstraint("id"),
@@ -312,7 +312,7 @@ def upgrade() -> None:
         sa.Column("value_json", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column(
             "updated_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=False,
         ),
         sa.PrimaryKeyConstraint("key"),
@@ -335,7 +335,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column(
             "created_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=False,
         ),
         sa.Column("actor_id", sa.Integer(), nullable=True),
@@ -388,7 +388,7 @@ def upgrade() -> None:
         sa.Column("success", sa.Boolean(), nullable=False),
         sa.Column(
             "created_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=False,
         ),
         sa.ForeignKeyConstraint(
@@ -421,16 +421,16 @@ def upgrade() -> None:
         ),
         sa.Column(
             "created_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=False,
         ),
         sa.Column(
             "expires_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=False,
         ),
         sa.Column(
-            "used_at", o2portal.models.types.UTCDateTime(timezone=True), nullable=True
+            "used_at", o2portal.core.types.UTCDateTime(timezone=True), nullable=True
         ),
         sa.ForeignKeyConstraint(
             ["customer_id"],
@@ -458,16 +458,16 @@ def upgrade() -> None:
         ),
         sa.Column(
             "created_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=False,
         ),
         sa.Column(
             "expires_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=False,
         ),
         sa.Column(
-            "used_at", o2portal.models.types.UTCDateTime(timezone=True), nullable=True
+            "used_at", o2portal.core.types.UTCDateTime(timezone=True), nullable=True
         ),
         sa.Column("impersonator_id", sa.Integer(), nullable=True),
         sa.Column("ip", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
@@ -525,25 +525,25 @@ def upgrade() -> None:
         ),
         sa.Column(
             "withdrawal_waived_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=True,
         ),
         sa.Column(
             "terms_accepted_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=True,
         ),
         sa.Column(
             "created_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=False,
         ),
         sa.Column(
-            "paid_at", o2portal.models.types.UTCDateTime(timezone=True), nullable=True
+            "paid_at", o2portal.core.types.UTCDateTime(timezone=True), nullable=True
         ),
         sa.Column(
             "cancelled_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=True,
         ),
         sa.ForeignKeyConstraint(
@@ -586,7 +586,7 @@ def upgrade() -> None:
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column(
             "next_attempt_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=True,
         ),
         sa.Column(
@@ -597,11 +597,11 @@ def upgrade() -> None:
         ),
         sa.Column(
             "created_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=False,
         ),
         sa.Column(
-            "sent_at", o2portal.models.types.UTCDateTime(timezone=True), nullable=True
+            "sent_at", o2portal.core.types.UTCDateTime(timezone=True), nullable=True
         ),
         sa.ForeignKeyConstraint(
             ["customer_id"],
@@ -635,16 +635,16 @@ def upgrade() -> None:
         ),
         sa.Column(
             "created_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=False,
         ),
         sa.Column(
             "expires_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=False,
         ),
         sa.Column(
-            "used_at", o2portal.models.types.UTCDateTime(timezone=True), nullable=True
+            "used_at", o2portal.core.types.UTCDateTime(timezone=True), nullable=True
         ),
         sa.Column("ip", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
         sa.ForeignKeyConstraint(
@@ -671,16 +671,16 @@ def upgrade() -> None:
         ),
         sa.Column(
             "created_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=False,
         ),
         sa.Column(
             "expires_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=False,
         ),
         sa.Column(
-            "used_at", o2portal.models.types.UTCDateTime(timezone=True), nullable=True
+            "used_at", o2portal.core.types.UTCDateTime(timezone=True), nullable=True
         ),
         sa.ForeignKeyConstraint(
             ["customer_id"],
@@ -746,17 +746,17 @@ def upgrade() -> None:
         ),
         sa.Column(
             "suspended_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=True,
         ),
         sa.Column(
             "terminated_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=True,
         ),
         sa.Column(
             "created_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=False,
         ),
         sa.ForeignKeyConstraint(
@@ -786,11 +786,11 @@ def upgrade() -> None:
         ),
         sa.Column(
             "created_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=False,
         ),
         sa.Column(
-            "used_at", o2portal.models.types.UTCDateTime(timezone=True), nullable=True
+            "used_at", o2portal.core.types.UTCDateTime(timezone=True), nullable=True
         ),
         sa.ForeignKeyConstraint(
             ["customer_id"],
@@ -818,12 +818,12 @@ def upgrade() -> None:
         sa.Column("exp_year", sa.Integer(), nullable=False),
         sa.Column(
             "created_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=False,
         ),
         sa.Column(
             "removed_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=True,
         ),
         sa.ForeignKeyConstraint(
@@ -846,22 +846,22 @@ def upgrade() -> None:
         ),
         sa.Column(
             "created_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=False,
         ),
         sa.Column(
             "expires_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=False,
         ),
         sa.Column(
             "last_seen_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=True,
         ),
         sa.Column(
             "revoked_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=True,
         ),
         sa.Column("ip", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
@@ -906,11 +906,11 @@ def upgrade() -> None:
         sa.Column("customer_id", sa.Integer(), nullable=False),
         sa.Column(
             "issued_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=False,
         ),
         sa.Column(
-            "paid_at", o2portal.models.types.UTCDateTime(timezone=True), nullable=False
+            "paid_at", o2portal.core.types.UTCDateTime(timezone=True), nullable=False
         ),
         sa.Column(
             "payment_method",
@@ -1019,12 +1019,12 @@ def upgrade() -> None:
         ),
         sa.Column(
             "created_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=False,
         ),
         sa.Column(
             "completed_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=True,
         ),
         sa.Column("recorded_by_id", sa.Integer(), nullable=True),
@@ -1064,7 +1064,7 @@ def upgrade() -> None:
         sa.Column("outbox_id", sa.Integer(), nullable=True),
         sa.Column(
             "created_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=False,
         ),
         sa.ForeignKeyConstraint(
@@ -1106,16 +1106,16 @@ def upgrade() -> None:
         sa.Column("assigned_to_id", sa.Integer(), nullable=True),
         sa.Column(
             "created_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=False,
         ),
         sa.Column(
             "updated_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=False,
         ),
         sa.Column(
-            "closed_at", o2portal.models.types.UTCDateTime(timezone=True), nullable=True
+            "closed_at", o2portal.core.types.UTCDateTime(timezone=True), nullable=True
         ),
         sa.ForeignKeyConstraint(
             ["assigned_to_id"],
@@ -1158,7 +1158,7 @@ def upgrade() -> None:
         sa.Column("customer_id", sa.Integer(), nullable=False),
         sa.Column(
             "issued_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=False,
         ),
         sa.Column(
@@ -1233,7 +1233,7 @@ def upgrade() -> None:
         ),
         sa.Column(
             "created_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=False,
         ),
         sa.ForeignKeyConstraint(
@@ -1266,7 +1266,7 @@ def upgrade() -> None:
         sa.Column("credit_note_id", sa.Integer(), nullable=True),
         sa.Column(
             "created_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=False,
         ),
         sa.ForeignKeyConstraint(
@@ -1319,7 +1319,7 @@ def upgrade() -> None:
         ),
         sa.Column(
             "created_at",
-            o2portal.models.types.UTCDateTime(timezone=True),
+            o2portal.core.types.UTCDateTime(timezone=True),
             nullable=False,
         ),
         sa.ForeignKeyConstraint(

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import o2portal.models.types
+import o2portal.core.types
 
 
 revision: str = 'f90caae231a4'
@@ -25,9 +25,9 @@ def upgrade() -> None:
     op.create_table('job_lease',
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('holder', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
-    sa.Column('leased_until', o2portal.models.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('last_started_at', o2portal.models.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('last_finished_at', o2portal.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('leased_until', o2portal.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_started_at', o2portal.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_finished_at', o2portal.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_summary', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=True),
     sa.PrimaryKeyConstraint('name')
     )

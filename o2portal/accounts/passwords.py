@@ -1,0 +1,54 @@
+"""Password hashing with bcrypt and the random tokens that links and sessions carry."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+import bcrypt
+
+from o2portal.core.settings import get_settings
+
+# bcrypt only reads the first 72 bytes; we refuse longer passwords at the form.
+MAX_PASSWORD_BYTES = 72
+MIN_PASSWORD_LENGTH = 10
+
+
+def hash_password(password: str) -> str:
+    """bcrypt hash, cost from settings (at least 12). Slow on purpose: call off the event loop."""
+    rounds = get_settings().bcrypt_rounds
+    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds)).decode("ascii")
+
+
+def check_password(password: str, password_hash: str) -> bool:
+    data = password.encode("utf-8")
+    if len(data) > MAX_PASSWORD_BYTES or not password_hash:
+        return False
+    try:
+        return bcrypt.checkpw(data, password_hash.encode("ascii"))
+    except ValueError:
+        return False
+
+
+# A fixed hash to check against when the account does not exist, so that a
+# wrong email costs as long as a wrong password (no account enumeration by timing).
+_DUMMY_HASH: str | None = None
+
+
+def burn_password_check(password: str) -> None:
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = hash_password("not-a-real-password-0000")
+    check_password(password, _DUMMY_HASH)
+
+
+def new_token() -> str:
+    """A URL-safe random secret (256 bits)."""
+    return secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    """What the database keeps of a token: a keyed SHA-256, so a stolen table is useless."""
+    key = get_settings().secret_key.encode("utf-8")
+    return hmac.new(key, token.encode("utf-8"), hashlib.sha256).hexdigest()

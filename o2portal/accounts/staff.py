@@ -1,0 +1,335 @@
+"""Staff work on customers: search, the full picture of one, edits, disabling, reset
+links and acting as the customer. Every function takes the staff member and checks the
+role itself; every change is audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from o2portal.accounts import auth
+from o2portal.accounts.models import AuthAttempt, Customer, LoginTicket, PasswordReset, UserSession
+from o2portal.accounts.passwords import new_token, token_hash
+from o2portal.billing.models import Invoice, Order
+from o2portal.core import audit, clock
+from o2portal.core.db import read_session, transaction
+from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.settings import get_settings
+from o2portal.core.validation import (
+    clean_country,
+    clean_email,
+    clean_phone,
+    clean_postal_code,
+    clean_siret,
+    clean_text,
+    clean_vat_number,
+    collect,
+)
+from o2portal.mail import outbox as mailer
+from o2portal.mail import texts as emails
+from o2portal.mail.models import OutboxEmail
+from o2portal.products.models import Product
+from o2portal.support.models import Ticket
+
+PAGE_SIZE = 25
+DETAIL_LIMIT = 50
+
+
+def staff_member(session: Session, staff_id: int, roles=("admin", "support")) -> Customer:
+    staff = session.get(Customer, staff_id)
+    if staff is None or staff.role not in roles or staff.disabled_at is not None:
+        raise NotAllowed("staff only")
+    return staff
+
+
+@dataclass
+class CustomerPage:
+    rows: list[Customer]
+    total: int
+    page: int
+    pages: int
+
+
+def search_customers(staff_id: int, query: str = "", page: int = 1) -> CustomerPage:
+    """By name, company, email or domain (prefix match on indexed columns), 25 a page."""
+    text = (query or "").strip().lower()[:100]
+    with read_session() as session:
+        staff_member(session, staff_id)
+        where = [Customer.role == "customer"]
+        if text:
+            like = f"{text}%"
+            owners = select(Product.customer_id).where(col(Product.name).like(like))
+            where.append(
+                or_(
+                    col(Customer.email).like(like),
+                    func.lower(Customer.last_name).like(like),
+                    func.lower(Customer.first_name).like(like),
+                    func.lower(Customer.company_name).like(like),
+                    col(Customer.id).in_(owners),
+                )
+            )
+        total = session.exec(select(func.count()).select_from(Customer).where(*where)).one()
+        pages = max(1, -(-total // PAGE_SIZE))
+        page = max(1, min(page, pages))
+        rows = session.exec(
+            select(Customer)
+            .where(*where)
+            .order_by(Customer.last_name, Customer.id)
+            .offset((page - 1) * PAGE_SIZE)
+            .limit(PAGE_SIZE)
+        ).all()
+    return CustomerPage(list(rows), total, page, pages)
+
+
+@dataclass
+class CustomerFile:
+    customer: Customer
+    products: list[Product]
+    invoices: list[Invoice]
+    unpaid: list[Order]
+    tickets: list[Ticket]
+    mails: list[OutboxEmail]
+    sign_ins: list[AuthAttempt]
+
+
+def customer_file(staff_id: int, customer_id: int) -> CustomerFile:
+    with read_session() as session:
+        staff_member(session, staff_id)
+        customer = session.get(Customer, customer_id)
+        if customer is None:
+            raise NotAllowed("no such customer")
+
+        def latest(model, *where, order):
+            return list(
+                session.exec(select(model).where(*where).order_by(order).limit(DETAIL_LIMIT)).all()
+            )
+
+        return CustomerFile(
+            customer=customer,
+            products=latest(Product, Product.customer_id == customer_id, order=Product.expiry_date),
+            invoices=latest(
+                Invoice, Invoice.customer_id == customer_id, order=col(Invoice.issued_at).desc()
+            ),
+            unpaid=latest(
+                Order,
+                Order.customer_id == customer_id,
+                Order.status == "unpaid",
+                order=col(Order.created_at).desc(),
+            ),
+            tickets=latest(
+                Ticket, Ticket.customer_id == customer_id, order=col(Ticket.updated_at).desc()
+            ),
+            mails=latest(
+                OutboxEmail,
+                OutboxEmail.customer_id == customer_id,
+                order=col(OutboxEmail.id).desc(),
+            ),
+            sign_ins=latest(
+                AuthAttempt,
+                AuthAttempt.customer_id == customer_id,
+                AuthAttempt.kind == "login",
+                order=col(AuthAttempt.created_at).desc(),
+            ),
+        )
+
+
+EDITABLE = (
+    "first_name",
+    "last_name",
+    "company_name",
+    "siret",
+    "vat_number",
+    "email",
+    "phone",
+    "address_line1",
+    "address_line2",
+    "postal_code",
+    "city",
+    "country",
+)
+
+
+def update_customer(staff_id: int, customer_id: int, form: dict[str, str], *, ip=None) -> None:
+    """Admin edits a customer's fiche; same checks as sign-up, nothing saved on an error."""
+    country_errors = {}
+    try:
+        country = clean_country(form.get("country"))
+    except InvalidInput as exc:
+        country, country_errors = "FR", exc.errors
+    try:
+        values = collect(
+            lambda: clean_text("first_name", form.get("first_name"), required=True, max_length=100),
+            lambda: clean_text("last_name", form.get("last_name"), required=True, max_length=100),
+            lambda: clean_text(
+                "company_name", form.get("company_name"), required=False, max_length=200
+            ),
+            lambda: clean_siret(form.get("siret"), required=False),
+            lambda: clean_vat_number(form.get("vat_number")),
+            lambda: clean_email(form.get("email")),
+            lambda: clean_phone(form.get("phone"), country),
+            lambda: clean_text(
+                "address_line1", form.get("address_line1"), required=True, max_length=200
+            ),
+            lambda: clean_text(
+                "address_line2", form.get("address_line2"), required=False, max_length=200
+            ),
+            lambda: clean_postal_code(form.get("postal_code"), country),
+            lambda: clean_text("city", form.get("city"), required=True, max_length=100),
+        )
+    except InvalidInput as exc:
+        raise InvalidInput({**exc.errors, **country_errors}) from None
+    if country_errors:
+        raise InvalidInput(country_errors)
+    changes = dict(zip(EDITABLE, [*values, country], strict=True))
+    with transaction() as session:
+        staff = staff_member(session, staff_id, roles=("admin",))
+        customer = session.get(Customer, customer_id)
+        if customer is None or customer.is_staff:
+            raise NotAllowed("not a customer")
+        if (
+            changes["email"] != customer.email
+            and session.exec(select(Customer.id).where(Customer.email == changes["email"])).first()
+        ):
+            raise InvalidInput({"email": "error.email_taken"})
+        before = {k: getattr(customer, k) for k in EDITABLE}
+        for key, value in changes.items():
+            setattr(customer, key, value)
+        if before["email"] != customer.email:
+            customer.email_verified_at = None
+            customer.email_failing_at = None
+        session.add(customer)
+        audit.record(
+            session,
+            "staff.customer_edited",
+            actor=staff,
+            customer_id=customer.id,
+            target_type="customer",
+            target_id=customer.id,
+            ip=ip,
+            changed={k: [before[k], v] for k, v in changes.items() if before[k] != v},
+        )
+
+
+def set_disabled(staff_id: int, customer_id: int, disabled: bool, reason: str, *, ip=None) -> None:
+    reason = clean_text("reason", reason, required=True, max_length=300)
+    with transaction() as session:
+        staff = staff_member(session, staff_id, roles=("admin",))
+        customer = session.get(Customer, customer_id)
+        if customer is None or customer.id == staff.id:
+            raise NotAllowed("cannot disable this account")
+        customer.disabled_at = clock.now() if disabled else None
+        session.add(customer)
+        if disabled:
+            auth.revoke_sessions(session, customer.id)
+        audit.record(
+            session,
+            "staff.customer_disabled" if disabled else "staff.customer_enabled",
+            actor=staff,
+            customer_id=customer.id,
+            target_type="customer",
+            target_id=customer.id,
+            ip=ip,
+            reason=reason,
+        )
+
+
+def send_reset_link(staff_id: int, customer_id: int, *, ip=None) -> None:
+    token = new_token()
+    minutes = get_settings().reset_link_minutes
+    with transaction() as session:
+        staff = staff_member(session, staff_id)
+        customer = session.get(Customer, customer_id)
+        if customer is None or customer.disabled_at is not None:
+            raise NotAllowed("no such active customer")
+        session.add(
+            PasswordReset(
+                customer_id=customer.id,
+                token_hash=token_hash(token),
+                created_at=clock.now(),
+                expires_at=clock.now() + timedelta(minutes=minutes),
+                ip=ip,
+            )
+        )
+        mailer.queue_for_customer(
+            session,
+            customer,
+            "password_reset",
+            emails.password_reset(customer.first_name, token, minutes),
+        )
+        audit.record(
+            session,
+            "staff.reset_link_sent",
+            actor=staff,
+            customer_id=customer.id,
+            target_type="customer",
+            target_id=customer.id,
+            ip=ip,
+        )
+
+
+def start_acting_as(staff_id: int, customer_id: int, *, ip=None, user_agent: str = "") -> str:
+    """A one-time login ticket for the customer's account, marked with who really acts."""
+    ticket = new_token()
+    with transaction() as session:
+        staff = staff_member(session, staff_id, roles=("admin",))
+        customer = session.get(Customer, customer_id)
+        if customer is None or customer.is_staff or customer.disabled_at is not None:
+            raise NotAllowed("cannot act as this account")
+        session.add(
+            LoginTicket(
+                customer_id=customer.id,
+                ticket_hash=token_hash(ticket),
+                next_path="/",
+                created_at=clock.now(),
+                expires_at=clock.now() + timedelta(seconds=60),
+                impersonator_id=staff.id,
+                ip=ip,
+                user_agent=user_agent[:300],
+            )
+        )
+        audit.record(
+            session,
+            "staff.act_as_start",
+            actor=staff,
+            customer_id=customer.id,
+            target_type="customer",
+            target_id=customer.id,
+            ip=ip,
+        )
+    return ticket
+
+
+def stop_acting_as(session_token: str | None, *, ip=None) -> str | None:
+    """End an acting session and hand the staff member a ticket back to their own account."""
+    current = auth.resolve_session(session_token)
+    if current is None or current.impersonator_id is None:
+        return None
+    ticket = new_token()
+    with transaction() as session:
+        row = session.get(UserSession, current.session_id)
+        row.revoked_at = clock.now()
+        session.add(row)
+        staff = session.get(Customer, current.impersonator_id)
+        session.add(
+            LoginTicket(
+                customer_id=staff.id,
+                ticket_hash=token_hash(ticket),
+                next_path=f"/admin/customers/{current.customer.id}",
+                created_at=clock.now(),
+                expires_at=clock.now() + timedelta(seconds=60),
+                ip=ip,
+            )
+        )
+        audit.record(
+            session,
+            "staff.act_as_stop",
+            actor=staff,
+            customer_id=current.customer.id,
+            target_type="customer",
+            target_id=current.customer.id,
+            ip=ip,
+        )
+    return ticket

@@ -1,0 +1,1 @@
+"""Money: the cart, order forms, checkout, payments, invoices, credit notes, PDFs, auto-renewal."""

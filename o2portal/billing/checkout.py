@@ -1,0 +1,636 @@
+"""Paying an order form: one path for renewals, orders and unpaid order forms.
+
+A card payment runs in three steps so that no database lock is held while the gateway
+answers: (1) one transaction checks everything, writes the order form and a payment
+"processing"; (2) the gateway charges; (3) one transaction turns the payment into an
+invoice and applies the order (or, on a refusal, takes back what step 1 wrote). The
+idempotency key makes a second click or a replay land on the same order form, and an
+order form never has two payments processing at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, delete, select
+
+from o2portal.accounts.models import Customer, SavedCard
+from o2portal.billing import invoices as billing
+from o2portal.billing.models import Order, OrderLine, Payment
+from o2portal.billing.payments import (
+    METHODS,
+    OFFLINE_METHODS,
+    ChargeResult,
+    PaymentChoice,
+    card_gateway,
+)
+from o2portal.catalog.models import PromoCode
+from o2portal.core import audit, clock
+from o2portal.core.db import read_session, transaction
+from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.formatting import day, money
+from o2portal.core.receipts import clean_key
+from o2portal.mail import outbox as mailer
+from o2portal.mail import texts as emails
+from o2portal.products import provisioning
+from o2portal.products.expiry import renewal_dates
+from o2portal.products.models import Product
+
+RENEWAL_ACTIONS = ("renew",)
+RENEWABLE_STATUSES = ("active", "expired", "suspended")
+
+
+@dataclass
+class PaymentOutcome:
+    status: str  # paid | pending | declined | retry | refused
+    order_id: int | None = None
+    invoice_number: str | None = None
+    message_key: str | None = None
+    new_expiries: dict[int, date] | None = None
+
+
+# build(session, customer, idempotency_key) writes the order form and its lines.
+BuildOrder = Callable[[Session, Customer, str], Order]
+
+
+def place_and_pay(
+    *, customer_id: int, key: str, choice: PaymentChoice, build: BuildOrder, ip: str | None = None
+) -> PaymentOutcome:
+    """Write a new order form with `build` and pay it. On a card refusal nothing stays.
+
+    The key comes with the form the customer submitted: a second submission of that form
+    (a double click, a replayed event, a reconnecting socket) reads the first outcome."""
+    key = _clean_key(key)
+    replay = replayed_outcome(customer_id, key)
+    if replay is not None:
+        return replay
+    _check_choice(choice)
+    try:
+        with transaction() as session:
+            existing = session.exec(select(Order).where(Order.idempotency_key == key)).first()
+            if existing is not None:
+                return _replay(session, existing, customer_id)
+            customer = _customer(session, customer_id)
+            order = build(session, customer, key)
+            audit.record(
+                session,
+                "order.created",
+                actor=customer,
+                target_type="order",
+                target_id=order.id,
+                ip=ip,
+            )
+            started = _start_payment(session, order, customer, choice, key, ip)
+    except IntegrityError:
+        # The same key submitted at the same moment from another socket: it won the race.
+        replay = replayed_outcome(customer_id, key)
+        if replay is None:
+            raise
+        return replay
+    if isinstance(started, PaymentOutcome):
+        return started
+    return _charge_and_finish(started, choice, discard_order=True, ip=ip)
+
+
+def replayed_outcome(customer_id: int, key: str) -> PaymentOutcome | None:
+    """The outcome of the order form already made with this key, if any."""
+    with read_session() as session:
+        existing = session.exec(select(Order).where(Order.idempotency_key == key)).first()
+        return None if existing is None else _replay(session, existing, customer_id)
+
+
+def _replay(session: Session, order: Order, customer_id: int) -> PaymentOutcome:
+    if order.customer_id != customer_id:
+        raise NotAllowed("idempotency key of another customer")
+    return outcome_of(session, order)
+
+
+def pay_order(
+    *,
+    customer_id: int,
+    order_id: int,
+    choice: PaymentChoice,
+    key: str,
+    expected_ttc_cents: int | None = None,
+    ip: str | None = None,
+) -> PaymentOutcome:
+    """Pay an existing unpaid order form of the customer's. On a refusal it stays unpaid.
+    `expected_ttc_cents`: the amount the customer saw on the form they submitted."""
+    key = _clean_key(key)
+    with transaction() as session:
+        order = session.exec(select(Order).where(Order.id == order_id).with_for_update()).first()
+        if order is None or order.customer_id != customer_id:
+            raise NotAllowed("order of another customer")
+        if order.status != "unpaid":
+            return outcome_of(session, order)
+        _check_choice(choice)
+        if expected_ttc_cents is not None and expected_ttc_cents != order.total_ttc_cents:
+            raise InvalidInput({"method": "error.form_stale"})
+        customer = _customer(session, customer_id)
+        if _product_payment_processing(session, order):
+            return PaymentOutcome("pending", order.id, message_key="error.payment_in_progress")
+        _check_still_renewable(session, order)
+        started = _start_payment(session, order, customer, choice, key, ip)
+    if isinstance(started, PaymentOutcome):
+        return started
+    return _charge_and_finish(started, choice, discard_order=False, ip=ip)
+
+
+def outcome_of(session: Session, order: Order) -> PaymentOutcome:
+    """What a replayed request answers: the order form as it stands."""
+    if order.status == "paid":
+        invoice = billing.invoice_of_order(session, order.id)
+        return PaymentOutcome(
+            "paid",
+            order.id,
+            invoice.number if invoice else None,
+            "pay.done",
+            _expiries(session, order),
+        )
+    if _processing_payment(session, order.id) is not None:
+        return PaymentOutcome("pending", order.id, message_key="error.payment_in_progress")
+    return PaymentOutcome("pending", order.id, message_key="pay.pending_offline")
+
+
+def _check_choice(choice: PaymentChoice) -> None:
+    if choice.method not in METHODS:
+        raise InvalidInput({"method": "error.choice_invalid"})
+    if choice.method == "card" and choice.card is None:
+        raise InvalidInput({"card_number": "error.required"})
+
+
+def _clean_key(key: str) -> str:
+    try:
+        return clean_key(key)
+    except InvalidInput:
+        raise InvalidInput({"method": "error.form_stale"}) from None
+
+
+def _customer(session: Session, customer_id: int) -> Customer:
+    customer = session.get(Customer, customer_id)
+    if customer is None or customer.disabled_at is not None:
+        raise NotAllowed("no such customer")
+    return customer
+
+
+def _processing_payment(session: Session, order_id: int) -> Payment | None:
+    return session.exec(
+        select(Payment).where(Payment.order_id == order_id, Payment.status == "processing")
+    ).first()
+
+
+def _product_payment_processing(session: Session, order: Order) -> bool:
+    """A payment processing for this order form or for another one about the same product
+    (a renewal in a second tab): paying now would renew and charge twice."""
+    product_ids = select(OrderLine.product_id).where(
+        OrderLine.order_id == order.id, col(OrderLine.product_id).is_not(None)
+    )
+    return (
+        session.exec(
+            select(Payment.id)
+            .join(OrderLine, col(OrderLine.order_id) == col(Payment.order_id))
+            .where(Payment.status == "processing", col(OrderLine.product_id).in_(product_ids))
+        ).first()
+        is not None
+    )
+
+
+def _check_still_renewable(session: Session, order: Order) -> None:
+    """An order form waits for its payment, and meanwhile a domain may be released or an
+    account terminated: refuse before any money moves, not once the card is charged."""
+    lines = session.exec(
+        select(OrderLine).where(
+            OrderLine.order_id == order.id, col(OrderLine.action).in_(RENEWAL_ACTIONS)
+        )
+    ).all()
+    for line in lines:
+        product = session.get(Product, line.product_id) if line.product_id else None
+        if product is None:
+            continue
+        if (
+            product.status not in RENEWABLE_STATUSES
+            or renewal_dates(product.kind, product.expiry_date, line.years, clock.today()) is None
+        ):
+            raise InvalidInput({"years": "error.not_renewable"})
+
+
+@dataclass
+class _Started:
+    payment_id: int
+    order_id: int
+    customer_id: int
+    amount_cents: int
+    key: str
+    token: str | None
+
+
+def _start_payment(
+    session: Session,
+    order: Order,
+    customer: Customer,
+    choice: PaymentChoice,
+    key: str,
+    ip: str | None,
+) -> PaymentOutcome | _Started:
+    if _processing_payment(session, order.id) is not None:
+        return PaymentOutcome("pending", order.id, message_key="error.payment_in_progress")
+    if choice.method in OFFLINE_METHODS:
+        order.payment_method = choice.method
+        session.add(order)
+        _notify_order_form(session, customer, order)
+        return PaymentOutcome("pending", order.id, message_key=f"pay.pending_{choice.method}")
+    if choice.method == "credit":
+        if customer.credit_balance_cents < order.total_ttc_cents:
+            raise InvalidInput({"method": "error.credit_insufficient"})
+        payment = _payment(session, order, "credit", key, "succeeded")
+        billing.change_credit(
+            session,
+            customer.id,
+            -order.total_ttc_cents,
+            f"Règlement {billing.order_reference(order)}",
+            payment_id=payment.id,
+        )
+        invoice = complete_order(session, order, "credit", ip=ip)
+        return PaymentOutcome(
+            "paid", order.id, invoice.number, "pay.done", _expiries(session, order)
+        )
+    token = None
+    if choice.method == "saved_card":
+        card = session.get(SavedCard, choice.saved_card_id or 0)
+        if card is None or card.customer_id != customer.id or card.removed_at is not None:
+            raise InvalidInput({"method": "error.card_unknown"})
+        token = card.gateway_token
+    payment = _payment(session, order, "card", key, "processing")
+    return _Started(payment.id, order.id, customer.id, order.total_ttc_cents, key, token)
+
+
+def _payment(session: Session, order: Order, method: str, key: str, status: str) -> Payment:
+    payment = Payment(
+        order_id=order.id,
+        customer_id=order.customer_id,
+        method=method,
+        amount_cents=order.total_ttc_cents,
+        status=status,
+        idempotency_key=f"{key}:{order.id}:{clock.now().timestamp()}"[:100],
+        created_at=clock.now(),
+        completed_at=clock.now() if status == "succeeded" else None,
+    )
+    session.add(payment)
+    session.flush()
+    return payment
+
+
+def _charge_and_finish(
+    started: _Started, choice: PaymentChoice, *, discard_order: bool, ip: str | None
+) -> PaymentOutcome:
+    result = card_gateway().charge(
+        reference=started.key,
+        amount_cents=started.amount_cents,
+        card=choice.card if started.token is None else None,
+        token=started.token,
+        save=choice.save_card and started.token is None,
+    )
+    with transaction() as session:
+        payment = session.get(Payment, started.payment_id)
+        order = session.get(Order, started.order_id)
+        customer = session.get(Customer, started.customer_id)
+        if result.status == "succeeded":
+            return _card_succeeded(session, payment, order, customer, result, ip)
+        audit.record(
+            session,
+            "payment.refused",
+            actor=customer,
+            target_type="order",
+            target_id=order.id,
+            ip=ip,
+            outcome=result.status,
+            last4=result.last4,
+        )
+        session.delete(payment)
+        if discard_order:
+            _discard(session, order)
+        return PaymentOutcome(
+            result.status, None if discard_order else order.id, message_key=result.message_key
+        )
+
+
+def _discard(session: Session, order: Order) -> None:
+    """Take back everything the order form held: domain names, the promo code use."""
+    provisioning.release_holds(session, order.id)
+    if order.promo_code_id is not None:
+        promo = session.get(PromoCode, order.promo_code_id)
+        if promo is not None and promo.used_count > 0:
+            promo.used_count -= 1
+            session.add(promo)
+    session.exec(delete(OrderLine).where(OrderLine.order_id == order.id))
+    session.delete(order)
+
+
+def _card_succeeded(
+    session: Session,
+    payment: Payment,
+    order: Order,
+    customer: Customer,
+    result: ChargeResult,
+    ip: str | None,
+) -> PaymentOutcome:
+    payment.status = "succeeded"
+    payment.gateway_ref = result.charge_ref
+    payment.card_last4 = result.last4
+    payment.completed_at = clock.now()
+    session.add(payment)
+    if result.token:
+        session.add(
+            SavedCard(
+                customer_id=customer.id,
+                gateway_token=result.token,
+                brand=result.brand or "Carte",
+                last4=result.last4 or "",
+                exp_month=0,
+                exp_year=0,
+                created_at=clock.now(),
+            )
+        )
+    invoice = complete_order(session, order, "card", ip=ip)
+    return PaymentOutcome("paid", order.id, invoice.number, "pay.done", _expiries(session, order))
+
+
+def complete_order(session: Session, order: Order, method: str, *, ip: str | None = None):
+    """The order form is paid: issue the invoice (next number) and apply every line."""
+    now = clock.now()
+    order.status = "paid"
+    order.paid_at = now
+    order.payment_method = method
+    session.add(order)
+    invoice = billing.issue_invoice(session, order, method=method, paid_at=now)
+    lines = session.exec(select(OrderLine).where(OrderLine.order_id == order.id)).all()
+    created = []
+    for line in lines:
+        if line.action in RENEWAL_ACTIONS and line.product_id is not None:
+            _extend(session, line, order)
+        elif line.action in provisioning.NEW_PRODUCT_ACTIONS and line.product_id is None:
+            created.append(provisioning.create_products(session, order, line))
+    customer = session.get(Customer, order.customer_id)
+    if order.kind == "order":
+        message = emails.order_confirmation(
+            customer.first_name,
+            billing.order_reference(order),
+            invoice.number,
+            money(invoice.total_ttc_cents),
+            [(p.name, day(p.expiry_date)) for p in created],
+        )
+        mailer.queue_for_customer(session, customer, "order_confirmation", message)
+    else:
+        mailer.queue_for_customer(
+            session,
+            customer,
+            "invoice",
+            emails.invoice_issued(
+                customer.first_name, invoice.number, money(invoice.total_ttc_cents)
+            ),
+        )
+    audit.record(
+        session,
+        "order.paid",
+        customer_id=order.customer_id,
+        target_type="order",
+        target_id=order.id,
+        ip=ip,
+        method=method,
+        invoice=invoice.number,
+    )
+    return invoice
+
+
+def _extend(session: Session, line: OrderLine, order: Order) -> None:
+    product = session.exec(
+        select(Product).where(Product.id == line.product_id).with_for_update()
+    ).one()
+    dates = renewal_dates(product.kind, product.expiry_date, line.years, clock.today())
+    if dates is None:
+        raise InvalidInput({"years": "error.not_renewable"})
+    before = product.expiry_date
+    product.expiry_date = dates.new_expiry
+    if product.status in ("expired", "suspended"):
+        product.status = "active"
+        product.suspended_at = None
+        product.status_reason = None
+    session.add(product)
+    _cancel_duplicate_forms(session, product.id, order.id)
+    audit.record(
+        session,
+        "product.renewed",
+        customer_id=product.customer_id,
+        target_type="product",
+        target_id=product.id,
+        years=line.years,
+        before=before.isoformat(),
+        after=product.expiry_date.isoformat(),
+    )
+
+
+def _cancel_duplicate_forms(session: Session, product_id: int, paid_order_id: int) -> None:
+    """An unpaid renewal form for only this product is void once it is renewed otherwise,
+    so that a late transfer does not pay twice for the same period."""
+    candidates = session.exec(
+        select(Order)
+        .join(OrderLine, col(OrderLine.order_id) == col(Order.id))
+        .where(
+            OrderLine.product_id == product_id,
+            Order.status == "unpaid",
+            Order.id != paid_order_id,
+        )
+        .distinct()
+    ).all()
+    for other in candidates:
+        products = {
+            line.product_id
+            for line in session.exec(select(OrderLine).where(OrderLine.order_id == other.id))
+        }
+        if products == {product_id} and _processing_payment(session, other.id) is None:
+            other.status = "cancelled"
+            other.cancelled_at = clock.now()
+            session.add(other)
+            audit.record(
+                session,
+                "order.cancelled",
+                customer_id=other.customer_id,
+                target_type="order",
+                target_id=other.id,
+                reason="renewed by another order",
+            )
+
+
+def _expiries(session: Session, order: Order) -> dict[int, date]:
+    product_ids = [
+        line.product_id
+        for line in session.exec(select(OrderLine).where(OrderLine.order_id == order.id))
+        if line.product_id is not None
+    ]
+    if not product_ids:
+        return {}
+    products = session.exec(select(Product).where(col(Product.id).in_(product_ids))).all()
+    return {p.id: p.expiry_date for p in products}
+
+
+def _notify_order_form(session: Session, customer: Customer, order: Order) -> None:
+    mailer.queue_for_customer(
+        session,
+        customer,
+        "order_form",
+        emails.order_form(
+            customer.first_name,
+            billing.order_reference(order),
+            money(order.total_ttc_cents),
+            order.payment_method or "transfer",
+        ),
+    )
+
+
+def record_offline_payment(
+    *, staff_id: int, order_id: int, method: str, reference: str = "", ip: str | None = None
+) -> PaymentOutcome:
+    """Staff saw the bank transfer or the cheque: the order form is paid, the invoice gets
+    its number and the order is applied, in one transaction. Only staff may do this."""
+    if method not in OFFLINE_METHODS:
+        raise InvalidInput({"method": "error.choice_invalid"})
+    with transaction() as session:
+        staff = session.get(Customer, staff_id)
+        if staff is None or not staff.is_staff or staff.disabled_at is not None:
+            raise NotAllowed("only staff record offline payments")
+        order = session.exec(select(Order).where(Order.id == order_id).with_for_update()).first()
+        if order is None:
+            raise NotAllowed("no such order")
+        if order.status != "unpaid":
+            return outcome_of(session, order)
+        if _processing_payment(session, order.id) is not None:
+            return PaymentOutcome("pending", order.id, message_key="error.payment_in_progress")
+        payment = _payment(
+            session, order, method, f"offline-{order.id}-{reference}"[:60], "succeeded"
+        )
+        payment.recorded_by_id = staff.id
+        payment.gateway_ref = reference[:100] or None
+        session.add(payment)
+        invoice = complete_order(session, order, method, ip=ip)
+        audit.record(
+            session,
+            "payment.recorded",
+            actor=staff,
+            customer_id=order.customer_id,
+            target_type="order",
+            target_id=order.id,
+            ip=ip,
+            method=method,
+            reference=reference[:100],
+        )
+        return PaymentOutcome(
+            "paid", order.id, invoice.number, "pay.done", _expiries(session, order)
+        )
+
+
+def place_order_form(*, customer_id: int, key: str, build: BuildOrder) -> tuple[Order, bool]:
+    """Write an unpaid order form (no payment yet): (the form, whether it is new). The key
+    makes it once only: a second call returns the form the first one wrote."""
+    key = _clean_key(key)
+    with transaction() as session:
+        existing = session.exec(select(Order).where(Order.idempotency_key == key)).first()
+        if existing is not None:
+            if existing.customer_id != customer_id:
+                raise NotAllowed("idempotency key of another customer")
+            return existing, False
+        customer = _customer(session, customer_id)
+        order = build(session, customer, key)
+        audit.record(
+            session,
+            "order.created",
+            customer_id=customer.id,
+            target_type="order",
+            target_id=order.id,
+            origin="auto_renew",
+        )
+        return order, True
+
+
+# An unpaid order form for new products holds its domain names; left unpaid this long, it
+# is cancelled and the names are free again.
+UNPAID_ORDER_DAYS = 30
+
+
+def cancel_order_form(
+    person_id: int, order_id: int, *, ip: str | None = None, reason: str = ""
+) -> bool:
+    """The customer (their own form) or staff cancel an unpaid order form: it can no
+    longer be paid, and its domain names are released. False if it was not unpaid."""
+    with transaction() as session:
+        person = session.get(Customer, person_id) if person_id else None
+        order = session.exec(select(Order).where(Order.id == order_id).with_for_update()).first()
+        if person is None or order is None or person.disabled_at is not None:
+            raise NotAllowed("order")
+        staff = person.is_staff and person.role == "admin"
+        if order.customer_id != person.id and not staff:
+            raise NotAllowed("order")
+        if order.status != "unpaid" or _processing_payment(session, order.id) is not None:
+            return False
+        _cancel(session, order, actor=person, ip=ip, reason=reason[:300] or "asked")
+        provisioning.release_holds(session, order.id)
+        return True
+
+
+def _cancel(session: Session, order: Order, *, actor, ip, reason: str) -> None:
+    order.status, order.cancelled_at = "cancelled", clock.now()
+    session.add(order)
+    audit.record(
+        session,
+        "order.cancelled",
+        actor=actor,
+        customer_id=order.customer_id,
+        target_type="order",
+        target_id=order.id,
+        ip=ip,
+        reason=reason,
+    )
+
+
+def cancel_stale_order_forms(now=None, batch: int = 200) -> int:
+    """New-product order forms unpaid for UNPAID_ORDER_DAYS: cancelled, names released,
+    the customer told. Reads only unpaid forms (indexed status)."""
+    now = now or clock.now()
+    cutoff = now - timedelta(days=UNPAID_ORDER_DAYS)
+    cancelled = 0
+    with transaction() as session:
+        stale = session.exec(
+            select(Order)
+            .where(Order.status == "unpaid", Order.kind == "order", col(Order.created_at) <= cutoff)
+            .order_by(col(Order.id))
+            .limit(batch)
+        ).all()
+        for order in stale:
+            if _processing_payment(session, order.id) is not None:
+                continue
+            _cancel(session, order, actor=None, ip=None, reason="unpaid_timeout")
+            provisioning.release_holds(session, order.id)
+            customer = session.get(Customer, order.customer_id)
+            if customer is not None and customer.deleted_at is None:
+                mailer.queue_for_customer(
+                    session, customer, "order_cancelled", _cancelled_mail(order, customer)
+                )
+            cancelled += 1
+    return cancelled
+
+
+def _cancelled_mail(order: Order, customer: Customer) -> tuple[str, str]:
+    reference = billing.order_reference(order)
+    subject = f"Bon de commande {reference} annulé"
+    body = f"""Bonjour {customer.first_name},
+
+Votre bon de commande {reference} ({money(order.total_ttc_cents)} TTC) n'a pas été réglé
+dans les {UNPAID_ORDER_DAYS} jours : il est annulé et les noms de domaine qu'il réservait
+sont de nouveau libres. Si vous souhaitez toujours ces produits, passez une nouvelle
+commande depuis votre espace client.
+
+L'équipe o2portal
+"""
+    return subject, body

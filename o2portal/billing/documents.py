@@ -1,0 +1,39 @@
+"""Invoice and credit-note PDFs for the person allowed to read them: the customer they
+belong to, or staff."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from o2portal.accounts.models import Customer
+from o2portal.billing.models import CreditNote, Invoice, InvoiceLine
+from o2portal.billing.pdf import render_credit_note_pdf, render_invoice_pdf
+from o2portal.core.db import read_session
+
+
+class DocumentNotFound(Exception):
+    """No such document for this reader (missing, or someone else's: the same answer)."""
+
+
+def _may_read(reader: Customer, owner_id: int) -> bool:
+    return reader.is_staff or reader.id == owner_id
+
+
+def invoice_pdf(reader: Customer, invoice_id: int) -> tuple[str, bytes]:
+    with read_session() as session:
+        invoice = session.get(Invoice, invoice_id)
+        if invoice is None or not _may_read(reader, invoice.customer_id):
+            raise DocumentNotFound(invoice_id)
+        lines = session.exec(
+            select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id).order_by(InvoiceLine.id)
+        ).all()
+    return invoice.number, render_invoice_pdf(invoice, list(lines))
+
+
+def credit_note_pdf(reader: Customer, note_id: int) -> tuple[str, bytes]:
+    with read_session() as session:
+        note = session.get(CreditNote, note_id)
+        if note is None or not _may_read(reader, note.customer_id):
+            raise DocumentNotFound(note_id)
+        invoice = session.get(Invoice, note.invoice_id)
+    return note.number, render_credit_note_pdf(note, invoice)

@@ -1,0 +1,363 @@
+"""Billing rules: VAT, totals in integer cents, the gap-free numbering, invoices and
+credit notes. An issued invoice is never changed; corrections are credit notes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlmodel import Session, col, select
+from stdnum.eu import vat as eu_vat
+
+from o2portal.accounts.models import Customer
+from o2portal.billing.models import (
+    CreditLedgerEntry,
+    CreditNote,
+    Invoice,
+    InvoiceLine,
+    NumberSequence,
+    Order,
+    OrderLine,
+)
+from o2portal.core import audit, clock
+from o2portal.core.db import read_session
+from o2portal.core.stored_settings import seller_identity
+
+FRENCH_VAT_BP = 2000  # basis points: 2000 = 20 %
+REVERSE_CHARGE_MENTION = (
+    "Autoliquidation : TVA due par le preneur (article 196 de la directive 2006/112/CE, "
+    "article 283-2 du CGI)."
+)
+OUTSIDE_EU_MENTION = "TVA non applicable, article 259-1 du CGI (preneur établi hors de l'UE)."
+EU_COUNTRIES = frozenset(code.upper() for code in eu_vat.MEMBER_STATES if len(code) == 2)
+LIST_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class VatRule:
+    rate_bp: int
+    mention: str | None
+
+
+def vat_rule(customer: Customer) -> VatRule:
+    """France 20 %; an EU business with a valid VAT number: reverse charge; outside the EU:
+    none. An EU consumer outside France pays French VAT (below the EU distance-selling
+    threshold a French seller charges its own VAT)."""
+    country = (customer.country or "FR").upper()
+    if country == "FR":
+        return VatRule(FRENCH_VAT_BP, None)
+    if country in EU_COUNTRIES:
+        business = customer.account_type != "particulier"
+        if business and _vat_number_of(customer.vat_number, country):
+            return VatRule(0, REVERSE_CHARGE_MENTION)
+        return VatRule(FRENCH_VAT_BP, None)
+    return VatRule(0, OUTSIDE_EU_MENTION)
+
+
+def _vat_number_of(number: str | None, country: str) -> bool:
+    """A valid EU VAT number issued by the customer's own country (Greece writes EL)."""
+    if not number or not eu_vat.is_valid(number):
+        return False
+    return eu_vat.compact(number)[:2] == ("EL" if country == "GR" else country)
+
+
+def vat_cents(ht_cents: int, rate_bp: int) -> int:
+    """VAT on an amount HT, rounded half up to the cent (integers only)."""
+    if ht_cents < 0:
+        return -vat_cents(-ht_cents, rate_bp)
+    return (ht_cents * rate_bp + 5000) // 10000
+
+
+@dataclass(frozen=True)
+class Totals:
+    ht: int
+    vat: int
+    ttc: int
+
+
+def totals_for(line_totals_ht: list[int], rate_bp: int) -> Totals:
+    """VAT is computed once on the document's total HT, so totals always add up."""
+    ht = sum(line_totals_ht)
+    vat = vat_cents(ht, rate_bp)
+    return Totals(ht, vat, ht + vat)
+
+
+def customer_snapshot(customer: Customer) -> dict:
+    return {
+        "name": customer.display_name,
+        "first_name": customer.first_name,
+        "last_name": customer.last_name,
+        "company_name": customer.company_name,
+        "email": customer.email,
+        "address_line1": customer.address_line1,
+        "address_line2": customer.address_line2,
+        "postal_code": customer.postal_code,
+        "city": customer.city,
+        "country": customer.country,
+        "siret": customer.siret,
+        "vat_number": customer.vat_number,
+    }
+
+
+def seller_snapshot(session: Session | None = None) -> dict:
+    """The seller as a new invoice prints it: the identity staff saved on /admin/settings,
+    else the environment's. The invoice freezes it; later changes never reach it."""
+    if session is None:
+        with read_session() as own:
+            return seller_identity(own)
+    return seller_identity(session)
+
+
+def next_number(session: Session, kind: str, year: int) -> tuple[int, str]:
+    """Take the next number of a yearly gap-free sequence, inside the caller's transaction.
+
+    The row is locked (FOR UPDATE; on SQLite the write transaction already holds the
+    database lock), so concurrent payments get consecutive numbers and a rolled-back
+    payment gives its number back.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        # The year's first number: create the row first, so that there is a row to lock.
+        session.execute(
+            pg_insert(NumberSequence)
+            .values(kind=kind, year=year, last_number=0)
+            .on_conflict_do_nothing()
+        )
+    sequence = session.exec(
+        select(NumberSequence)
+        .where(NumberSequence.kind == kind, NumberSequence.year == year)
+        .with_for_update()
+    ).first()
+    if sequence is None:
+        sequence = NumberSequence(kind=kind, year=year, last_number=0)
+    sequence.last_number += 1
+    session.add(sequence)
+    session.flush()
+    return sequence.last_number, f"{kind}{year}-{sequence.last_number:06d}"
+
+
+def issue_invoice(session: Session, order: Order, *, method: str, paid_at: datetime) -> Invoice:
+    """Turn a paid order form into an invoice with the next number of the year."""
+    existing = session.exec(select(Invoice).where(Invoice.order_id == order.id)).first()
+    if existing is not None:
+        return existing
+    customer = session.get(Customer, order.customer_id)
+    year = paid_at.astimezone(clock.PARIS).year
+    seq, number = next_number(session, "F", year)
+    invoice = Invoice(
+        number=number,
+        year=year,
+        sequence=seq,
+        order_id=order.id,
+        customer_id=order.customer_id,
+        issued_at=paid_at,
+        paid_at=paid_at,
+        payment_method=method,
+        total_ht_cents=order.total_ht_cents,
+        total_vat_cents=order.total_vat_cents,
+        total_ttc_cents=order.total_ttc_cents,
+        vat_rate_bp=order.vat_rate_bp,
+        vat_mention=order.vat_mention,
+        seller_snapshot_json=json.dumps(seller_snapshot(session), ensure_ascii=False),
+        customer_snapshot_json=json.dumps(customer_snapshot(customer), ensure_ascii=False),
+    )
+    session.add(invoice)
+    session.flush()
+    lines = session.exec(
+        select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.id)
+    ).all()
+    for line in lines:
+        session.add(
+            InvoiceLine(
+                invoice_id=invoice.id,
+                description=line.description,
+                quantity=line.quantity,
+                unit_price_ht_cents=line.unit_price_ht_cents,
+                vat_rate_bp=line.vat_rate_bp,
+                total_ht_cents=line.total_ht_cents,
+            )
+        )
+    audit.record(
+        session,
+        "invoice.issued",
+        customer_id=order.customer_id,
+        target_type="invoice",
+        target_id=invoice.id,
+        number=number,
+    )
+    return invoice
+
+
+def issue_credit_note(
+    session: Session,
+    invoice: Invoice,
+    *,
+    amount_ht_cents: int,
+    reason: str,
+    refund_method: str = "credit",
+    issued_by: Customer | None = None,
+) -> CreditNote:
+    """An avoir against an invoice, for at most what the invoice still holds; a refund to
+    account credit is booked at once."""
+    if amount_ht_cents <= 0:
+        raise ValueError("a credit note is for a positive amount")
+    earlier = session.exec(select(CreditNote).where(CreditNote.invoice_id == invoice.id)).all()
+    credited = sum(note.total_ht_cents for note in earlier)
+    if credited + amount_ht_cents > invoice.total_ht_cents:
+        raise ValueError("a credit note cannot exceed what the invoice still holds")
+    # The VAT of everything credited so far, less what earlier notes carried: rounding each
+    # note on its own could refund more (or less) VAT than the invoice charged.
+    vat = vat_cents(credited + amount_ht_cents, invoice.vat_rate_bp) - sum(
+        note.total_vat_cents for note in earlier
+    )
+    totals = Totals(amount_ht_cents, vat, amount_ht_cents + vat)
+    now = clock.now()
+    year = now.astimezone(clock.PARIS).year
+    seq, number = next_number(session, "A", year)
+    note = CreditNote(
+        number=number,
+        year=year,
+        sequence=seq,
+        invoice_id=invoice.id,
+        customer_id=invoice.customer_id,
+        issued_at=now,
+        reason=reason,
+        total_ht_cents=totals.ht,
+        total_vat_cents=totals.vat,
+        total_ttc_cents=totals.ttc,
+        vat_rate_bp=invoice.vat_rate_bp,
+        refund_method=refund_method,
+        issued_by_id=issued_by.id if issued_by else None,
+        lines_json=json.dumps(
+            [
+                {
+                    "description": f"Avoir sur la facture {invoice.number} : {reason}",
+                    "quantity": 1,
+                    "unit_price_ht_cents": totals.ht,
+                    "vat_rate_bp": invoice.vat_rate_bp,
+                    "total_ht_cents": totals.ht,
+                }
+            ],
+            ensure_ascii=False,
+        ),
+    )
+    session.add(note)
+    session.flush()
+    if refund_method == "credit":
+        change_credit(
+            session, invoice.customer_id, totals.ttc, f"Avoir {number}", credit_note_id=note.id
+        )
+    audit.record(
+        session,
+        "credit_note.issued",
+        actor=issued_by,
+        customer_id=invoice.customer_id,
+        target_type="credit_note",
+        target_id=note.id,
+        number=number,
+        invoice=invoice.number,
+    )
+    return note
+
+
+def change_credit(
+    session: Session,
+    customer_id: int,
+    amount_cents: int,
+    reason: str,
+    *,
+    payment_id: int | None = None,
+    credit_note_id: int | None = None,
+) -> int:
+    """Move account credit (signed cents); refuses to go below zero. Returns the balance."""
+    customer = session.exec(
+        select(Customer).where(Customer.id == customer_id).with_for_update()
+    ).one()
+    balance = customer.credit_balance_cents + amount_cents
+    if balance < 0:
+        raise ValueError("not enough account credit")
+    customer.credit_balance_cents = balance
+    session.add(customer)
+    session.add(
+        CreditLedgerEntry(
+            customer_id=customer_id,
+            amount_cents=amount_cents,
+            reason=reason,
+            payment_id=payment_id,
+            credit_note_id=credit_note_id,
+            created_at=clock.now(),
+        )
+    )
+    return balance
+
+
+# ---------------------------------------------------------------- reading
+
+
+def customer_invoices(customer_id: int, limit: int = LIST_LIMIT) -> list[Invoice]:
+    with read_session() as session:
+        return list(
+            session.exec(
+                select(Invoice)
+                .where(Invoice.customer_id == customer_id)
+                .order_by(col(Invoice.issued_at).desc())
+                .limit(limit)
+            ).all()
+        )
+
+
+def customer_unpaid_orders(customer_id: int, limit: int = LIST_LIMIT) -> list[Order]:
+    with read_session() as session:
+        return list(
+            session.exec(
+                select(Order)
+                .where(Order.customer_id == customer_id, Order.status == "unpaid")
+                .order_by(col(Order.created_at).desc())
+                .limit(limit)
+            ).all()
+        )
+
+
+def customer_credit_notes(customer_id: int, limit: int = LIST_LIMIT) -> list[CreditNote]:
+    with read_session() as session:
+        return list(
+            session.exec(
+                select(CreditNote)
+                .where(CreditNote.customer_id == customer_id)
+                .order_by(col(CreditNote.issued_at).desc())
+                .limit(limit)
+            ).all()
+        )
+
+
+def product_invoices(customer_id: int, product_id: int, limit: int = LIST_LIMIT) -> list[Invoice]:
+    """The invoices with a line about this product (the customer's own only)."""
+    with read_session() as session:
+        return list(
+            session.exec(
+                select(Invoice)
+                .join(OrderLine, col(OrderLine.order_id) == col(Invoice.order_id))
+                .where(Invoice.customer_id == customer_id, OrderLine.product_id == product_id)
+                .distinct()
+                .order_by(col(Invoice.issued_at).desc())
+                .limit(limit)
+            ).all()
+        )
+
+
+def order_reference(order: Order) -> str:
+    return f"BC-{order.id:06d}"
+
+
+def invoice_of_order(session: Session, order_id: int) -> Invoice | None:
+    return session.exec(select(Invoice).where(Invoice.order_id == order_id)).first()
+
+
+def unpaid_order_of(customer_id: int, order_id: int) -> Order | None:
+    """The customer's own unpaid order form, or None (someone else's looks the same)."""
+    with read_session() as session:
+        order = session.get(Order, order_id)
+        if order is None or order.customer_id != customer_id or order.status != "unpaid":
+            return None
+        return order

@@ -1,0 +1,414 @@
+"""Ordering new products: the cart, its prices and promo codes, and the checkout.
+
+A cart holds intentions (hosting tier and years, a domain to register or transfer, a
+server model); prices are computed here, from the catalogue, every time. The checkout
+goes through the same payment path as renewals (checkout.place_and_pay): the order form,
+the domain names held for it and the promo code use are written before any charge, the
+products are created only once it is paid, and a refused card takes it all back.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, col, select
+
+from o2portal.accounts.models import Customer
+from o2portal.billing import invoices as billing
+from o2portal.billing.checkout import PaymentOutcome, place_and_pay
+from o2portal.billing.models import Order, OrderLine
+from o2portal.billing.payments import PaymentChoice
+from o2portal.catalog.models import HostingOffer, PromoCode, ServerModel, TldPrice
+from o2portal.core import clock
+from o2portal.core.db import read_session
+from o2portal.core.errors import InvalidInput
+from o2portal.integrations.registrar import (
+    DomainNotRegistered,
+    DomainTaken,
+    check_domain_name,
+    registrar,
+    supported_tlds,
+)
+from o2portal.products.models import Product
+
+MAX_ITEMS = 20
+MAX_DOMAIN_YEARS = 10
+MAX_HOSTING_YEARS = 3
+
+
+@dataclass
+class CartItem:
+    """One thing the customer wants. Only identifiers and choices: never a price."""
+
+    kind: str  # hosting | domain | server
+    code: str = ""  # hosting tier or server model
+    years: int = 1
+    domain: str = ""  # the domain (ASCII) to register/transfer, or the hosting's main domain
+    action: str = ""  # domain: register | transfer; hosting: register | existing (free domain)
+    auth_code: str = ""
+
+    def key(self) -> tuple:
+        return (self.kind, self.code, self.domain)
+
+
+@dataclass
+class QuotedLine:
+    action: str
+    description: str
+    item_code: str
+    years: int
+    total_ht_cents: int
+    details: dict = field(default_factory=dict)
+
+
+@dataclass
+class CartQuote:
+    lines: list[QuotedLine]
+    totals: billing.Totals
+    vat_rate_bp: int
+    vat_mention: str | None
+    promo: PromoCode | None = None
+
+
+# ---------------------------------------------------------------- domain search
+
+
+@dataclass
+class DomainSearch:
+    name: str  # ASCII
+    display: str  # Unicode
+    available: bool
+    register_cents: int
+    transfer_cents: int
+
+
+def search_domain(raw: str) -> DomainSearch:
+    """Check the name and ask the registrar; raises InvalidInput {"domain": …}."""
+    with read_session() as session:
+        name = check_domain_name(raw, supported_tlds(session))
+        price = session.exec(select(TldPrice).where(TldPrice.tld == name.tld)).one()
+        available = registrar().is_available(session, name.ascii)
+    return DomainSearch(
+        name.ascii, name.unicode, available, price.register_cents, price.transfer_cents
+    )
+
+
+# ---------------------------------------------------------------- promo codes
+
+
+def usable_promo(session: Session, code: str) -> PromoCode:
+    """A promo code that may be used now; raises InvalidInput {"promo": …}."""
+    text = (code or "").strip().upper()[:40]
+    if not text:
+        raise InvalidInput({"promo": "error.required"})
+    promo = session.exec(select(PromoCode).where(PromoCode.code == text)).first()
+    now = clock.now()
+    if promo is None or not promo.active:
+        raise InvalidInput({"promo": "error.promo_unknown"})
+    if promo.valid_from is not None and now < promo.valid_from:
+        raise InvalidInput({"promo": "error.promo_not_yet"})
+    if promo.valid_until is not None and now > promo.valid_until:
+        raise InvalidInput({"promo": "error.promo_expired"})
+    if promo.max_uses is not None and promo.used_count >= promo.max_uses:
+        raise InvalidInput({"promo": "error.promo_exhausted"})
+    return promo
+
+
+def _discount(promo: PromoCode, subtotal: int) -> int:
+    if promo.kind == "percent":
+        return min(subtotal, (subtotal * promo.value + 5000) // 10000)
+    return min(subtotal, promo.value)
+
+
+# ---------------------------------------------------------------- prices
+
+
+def _years_text(years: int) -> str:
+    return "1 an" if years == 1 else f"{years} ans"
+
+
+def _hosting_price(offer: HostingOffer, years: int) -> int:
+    """The first year at the first-year price, the next ones at the renewal price."""
+    if years == 1:
+        return offer.first_year_cents
+    return offer.first_year_cents + getattr(offer, f"renew_{years - 1}y_cents")
+
+
+def _price_item(session: Session, customer: Customer, item: CartItem) -> list[QuotedLine]:
+    if item.kind == "hosting":
+        offer = session.exec(
+            select(HostingOffer).where(HostingOffer.code == item.code, col(HostingOffer.active))
+        ).first()
+        if offer is None or not 1 <= item.years <= MAX_HOSTING_YEARS:
+            raise InvalidInput({"cart": "error.cart_item_invalid"})
+        name = check_domain_name(item.domain, supported_tlds(session))
+        lines = [
+            QuotedLine(
+                "hosting",
+                f"{offer.name} — {name.unicode} — {_years_text(item.years)}",
+                offer.code,
+                item.years,
+                _hosting_price(offer, item.years),
+                {"domain": name.ascii},
+            )
+        ]
+        if item.action == "register":
+            tld = session.exec(select(TldPrice).where(TldPrice.tld == name.tld)).one()
+            if not tld.free_with_hosting:
+                raise InvalidInput({"cart": "error.free_domain_extension"})
+            lines.append(
+                QuotedLine(
+                    "register",
+                    f"Nom de domaine {name.unicode} — 1 an (offert avec l'hébergement)",
+                    name.ascii,
+                    1,
+                    0,
+                    {"tld": name.tld, "free_with_hosting": True},
+                )
+            )
+        elif item.action == "existing":
+            owned = session.exec(
+                select(Product.id).where(
+                    Product.customer_id == customer.id,
+                    Product.kind == "domain",
+                    Product.name == name.ascii,
+                    col(Product.status).in_(("active", "expired")),
+                )
+            ).first()
+            if owned is None:
+                raise InvalidInput({"cart": "error.domain_not_yours"})
+        else:
+            raise InvalidInput({"cart": "error.cart_item_invalid"})
+        return lines
+    if item.kind == "domain":
+        name = check_domain_name(item.domain, supported_tlds(session))
+        tld = session.exec(select(TldPrice).where(TldPrice.tld == name.tld)).one()
+        if item.action == "register":
+            if not 1 <= item.years <= MAX_DOMAIN_YEARS:
+                raise InvalidInput({"cart": "error.cart_item_invalid"})
+            return [
+                QuotedLine(
+                    "register",
+                    f"Enregistrement du nom de domaine {name.unicode} — {_years_text(item.years)}",
+                    name.ascii,
+                    item.years,
+                    tld.register_cents * item.years,
+                    {"tld": name.tld},
+                )
+            ]
+        if item.action == "transfer":
+            if not re.fullmatch(r"\S{6,64}", item.auth_code or ""):
+                raise InvalidInput({"auth_code": "error.auth_code_invalid"})
+            return [
+                QuotedLine(
+                    "transfer",
+                    f"Transfert du nom de domaine {name.unicode} (+1 an)",
+                    name.ascii,
+                    1,
+                    tld.transfer_cents,
+                    {"tld": name.tld},
+                )
+            ]
+        raise InvalidInput({"cart": "error.cart_item_invalid"})
+    if item.kind == "server":
+        model = session.exec(
+            select(ServerModel).where(ServerModel.code == item.code, col(ServerModel.active))
+        ).first()
+        if model is None:
+            raise InvalidInput({"cart": "error.cart_item_invalid"})
+        hostname = f"srv-{customer.id}-{model.code}.o2portal.example"
+        return [
+            QuotedLine(
+                "server",
+                f"{model.name} — 12 mois (facturé à l'année)",
+                model.code,
+                1,
+                model.monthly_cents * 12,
+                {"hostname": hostname},
+            )
+        ]
+    raise InvalidInput({"cart": "error.cart_item_invalid"})
+
+
+def _same_name(raw: str, tlds: set[str]) -> str:
+    """The name as registries know it, so that "Doublon.FR" and "doublon.fr" are one."""
+    try:
+        return check_domain_name(raw, tlds).ascii
+    except InvalidInput:
+        return (raw or "").strip().lower()
+
+
+def quote_cart(
+    session: Session, customer: Customer, items: list[CartItem], promo_code: str = ""
+) -> CartQuote:
+    if not items:
+        raise InvalidInput({"cart": "error.cart_empty"})
+    if len(items) > MAX_ITEMS:
+        raise InvalidInput({"cart": "error.cart_full"})
+    tlds = supported_tlds(session)
+    names = [
+        _same_name(i.domain, tlds) for i in items if i.kind == "domain" or i.action == "register"
+    ]
+    if len(names) != len(set(names)):
+        raise InvalidInput({"cart": "error.cart_duplicate"})
+    lines = [line for item in items for line in _price_item(session, customer, item)]
+    promo = usable_promo(session, promo_code) if promo_code else None
+    subtotal = sum(line.total_ht_cents for line in lines)
+    if promo is not None:
+        discount = _discount(promo, subtotal)
+        lines.append(
+            QuotedLine(
+                "discount",
+                f"Remise (code {promo.code})",
+                promo.code,
+                0,
+                -discount,
+                {"promo": promo.code},
+            )
+        )
+    rule = billing.vat_rule(customer)
+    totals = billing.totals_for([line.total_ht_cents for line in lines], rule.rate_bp)
+    return CartQuote(lines, totals, rule.rate_bp, rule.mention, promo)
+
+
+def price_cart(customer_id: int, items: list[CartItem], promo_code: str = "") -> CartQuote:
+    with read_session() as session:
+        return quote_cart(session, session.get(Customer, customer_id), items, promo_code)
+
+
+# ---------------------------------------------------------------- checkout
+
+
+def checkout(
+    *,
+    customer_id: int,
+    items: list[CartItem],
+    promo_code: str,
+    choice: PaymentChoice,
+    key: str,
+    terms_accepted: bool,
+    withdrawal_waived: bool,
+    expected_ttc_cents: int | None = None,
+    ip: str | None = None,
+) -> PaymentOutcome:
+    """Order and pay the cart. The quote is made again inside the transaction (prices of
+    the moment, availability, promo limits); domain names are held for this order form
+    so that two buyers cannot both be charged for one name."""
+    if not terms_accepted:
+        raise InvalidInput({"terms": "error.terms_required"})
+
+    def build(session: Session, customer: Customer, order_key: str) -> Order:
+        if customer.account_type == "particulier" and not withdrawal_waived:
+            raise InvalidInput({"withdrawal": "error.withdrawal_required"})
+        quote = quote_cart(session, customer, items, promo_code)
+        if expected_ttc_cents is not None and quote.totals.ttc != expected_ttc_cents:
+            raise InvalidInput({"cart": "error.price_changed"})
+        now = clock.now()
+        order = Order(
+            customer_id=customer.id,
+            kind="order",
+            status="unpaid",
+            idempotency_key=order_key,
+            promo_code_id=quote.promo.id if quote.promo else None,
+            discount_cents=-sum(li.total_ht_cents for li in quote.lines if li.action == "discount"),
+            total_ht_cents=quote.totals.ht,
+            total_vat_cents=quote.totals.vat,
+            total_ttc_cents=quote.totals.ttc,
+            vat_rate_bp=quote.vat_rate_bp,
+            vat_mention=quote.vat_mention,
+            billing_snapshot_json=json.dumps(
+                billing.customer_snapshot(customer), ensure_ascii=False
+            ),
+            withdrawal_waived_at=now if withdrawal_waived else None,
+            terms_accepted_at=now,
+            created_at=now,
+        )
+        session.add(order)
+        session.flush()
+        for line in quote.lines:
+            session.add(
+                OrderLine(
+                    order_id=order.id,
+                    action=line.action,
+                    description=line.description,
+                    item_code=line.item_code,
+                    years=line.years,
+                    quantity=1,
+                    unit_price_ht_cents=line.total_ht_cents,
+                    total_ht_cents=line.total_ht_cents,
+                    vat_rate_bp=quote.vat_rate_bp,
+                    details_json=json.dumps(line.details),
+                )
+            )
+            if line.action in ("register", "transfer"):
+                _hold(session, line, order.id)
+        if quote.promo is not None:
+            quote.promo.used_count += 1
+            session.add(quote.promo)
+        session.flush()
+        return order
+
+    return place_and_pay(customer_id=customer_id, key=key, choice=choice, build=build, ip=ip)
+
+
+def _hold(session: Session, line: QuotedLine, order_id: int) -> None:
+    name = line.item_code
+    if (
+        line.action == "transfer"
+        and session.exec(
+            select(Product.id).where(
+                Product.kind == "domain", Product.name == name, col(Product.status) != "released"
+            )
+        ).first()
+    ):
+        # Already managed here: that is a change of holder, which support handles.
+        raise InvalidInput({"cart": f"error.transfer_already_here|{name}"})
+    try:
+        if line.action == "register":
+            registrar().hold(session, name, order_id)
+        else:
+            registrar().hold_transfer(session, name, order_id)
+    except DomainTaken:
+        raise InvalidInput({"cart": f"error.domain_taken|{name}"}) from None
+    except DomainNotRegistered:
+        raise InvalidInput({"cart": f"error.transfer_not_registered|{name}"}) from None
+
+
+def customer_orders(customer_id: int, limit: int = 50) -> list[Order]:
+    with read_session() as session:
+        return list(
+            session.exec(
+                select(Order)
+                .where(Order.customer_id == customer_id)
+                .order_by(col(Order.created_at).desc())
+                .limit(limit)
+            ).all()
+        )
+
+
+_ACTION_KIND = {
+    "hosting": "hosting",
+    "server": "server",
+    "register": "domain",
+    "transfer": "domain",
+}
+
+
+def order_kinds(order_ids: list[int]) -> dict[int, list[str]]:
+    """What each new order form bought (hosting, domain, server), in one query."""
+    if not order_ids:
+        return {}
+    with read_session() as session:
+        rows = session.exec(
+            select(OrderLine.order_id, OrderLine.action)
+            .where(col(OrderLine.order_id).in_(order_ids))
+            .order_by(col(OrderLine.id))
+        ).all()
+    kinds: dict[int, list[str]] = {}
+    for order_id, action in rows:
+        kind = _ACTION_KIND.get(action)
+        if kind and kind not in kinds.setdefault(order_id, []):
+            kinds[order_id].append(kind)
+    return kinds

@@ -1,0 +1,238 @@
+"""Renewing a product: the quote the customer sees before paying, and the order form."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy.exc import NoResultFound
+from sqlmodel import Session, select
+
+from o2portal.accounts.models import Customer
+from o2portal.billing import invoices as billing
+from o2portal.billing.checkout import RENEWABLE_STATUSES, PaymentOutcome, place_and_pay
+from o2portal.billing.models import Order, OrderLine, Payment
+from o2portal.billing.payments import PaymentChoice
+from o2portal.catalog.models import HostingOffer, ServerModel, TldPrice
+from o2portal.core import clock
+from o2portal.core.db import read_session
+from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.products.expiry import MAX_RENEWAL_YEARS, renewal_dates
+from o2portal.products.models import Product
+
+
+@dataclass
+class QuoteLine:
+    action: str
+    description: str
+    item_code: str
+    years: int
+    total_ht_cents: int
+
+
+@dataclass
+class RenewalQuote:
+    product_id: int
+    product_name: str
+    kind: str
+    years: int
+    current_expiry: date
+    new_expiry: date
+    needs_restore: bool
+    vat_rate_bp: int
+    vat_mention: str | None
+    totals: billing.Totals
+    lines: list[QuoteLine] = field(default_factory=list)
+
+
+def _years_text(years: int) -> str:
+    return "1 an" if years == 1 else f"{years} ans"
+
+
+def _owned_product(session: Session, customer_id: int, product_id: int, *, lock=False) -> Product:
+    query = select(Product).where(Product.id == product_id)
+    if lock:
+        query = query.with_for_update()
+    product = session.exec(query).first()
+    if product is None or product.customer_id != customer_id:
+        raise NotAllowed("product of another customer")
+    return product
+
+
+def _price_lines(session: Session, product: Product, years: int, restore: bool) -> list[QuoteLine]:
+    """The renewal's lines at catalogue prices; a product whose offer is no longer in the
+    catalogue cannot be renewed online (InvalidInput, shown on its page)."""
+    try:
+        return _catalogue_lines(session, product, years, restore)
+    except NoResultFound:
+        raise InvalidInput({"years": "error.not_renewable_online"}) from None
+
+
+def _catalogue_lines(
+    session: Session, product: Product, years: int, restore: bool
+) -> list[QuoteLine]:
+    period = _years_text(years)
+    if product.kind == "hosting":
+        offer = session.exec(
+            select(HostingOffer).where(HostingOffer.code == product.offer_code)
+        ).one()
+        price = getattr(offer, f"renew_{years}y_cents")
+        text = f"Renouvellement {offer.name} — {product.name} — {period}"
+        return [QuoteLine("renew", text, offer.code, years, price)]
+    if product.kind == "server":
+        model = session.exec(
+            select(ServerModel).where(ServerModel.code == product.offer_code)
+        ).one()
+        text = f"Renouvellement {model.name} — {product.name} — {12 * years} mois"
+        return [QuoteLine("renew", text, model.code, years, model.monthly_cents * 12 * years)]
+    tld = session.exec(select(TldPrice).where(TldPrice.tld == product.offer_code)).first()
+    if tld is None:
+        tld = session.exec(
+            select(TldPrice).where(TldPrice.tld == product.name.rsplit(".", 1)[-1])
+        ).one()
+    lines = [
+        QuoteLine(
+            "renew",
+            f"Renouvellement du nom de domaine {product.name} — {period}",
+            product.name,
+            years,
+            tld.renew_cents * years,
+        )
+    ]
+    if restore:
+        lines.append(
+            QuoteLine(
+                "restore_fee",
+                f"Frais de restauration du nom de domaine {product.name}",
+                product.name,
+                0,
+                tld.restore_cents,
+            )
+        )
+    return lines
+
+
+def build_quote(session: Session, customer: Customer, product: Product, years: int) -> RenewalQuote:
+    if not isinstance(years, int) or not 1 <= years <= MAX_RENEWAL_YEARS:
+        raise InvalidInput({"years": "error.years_invalid"})
+    if product.status not in RENEWABLE_STATUSES:
+        raise InvalidInput({"years": "error.not_renewable"})
+    dates = renewal_dates(product.kind, product.expiry_date, years, clock.today())
+    if dates is None:
+        raise InvalidInput({"years": "error.not_renewable"})
+    lines = _price_lines(session, product, years, dates.needs_restore)
+    rule = billing.vat_rule(customer)
+    return RenewalQuote(
+        product_id=product.id,
+        product_name=product.name,
+        kind=product.kind,
+        years=years,
+        current_expiry=product.expiry_date,
+        new_expiry=dates.new_expiry,
+        needs_restore=dates.needs_restore,
+        vat_rate_bp=rule.rate_bp,
+        vat_mention=rule.mention,
+        totals=billing.totals_for([line.total_ht_cents for line in lines], rule.rate_bp),
+        lines=lines,
+    )
+
+
+def quote_renewal(customer_id: int, product_id: int, years: int) -> RenewalQuote:
+    """What renewing costs (HT, TVA, TTC) and the new expiry date, before paying."""
+    with read_session() as session:
+        product = _owned_product(session, customer_id, product_id)
+        customer = session.get(Customer, customer_id)
+        return build_quote(session, customer, product, years)
+
+
+def renew_product(
+    *,
+    customer_id: int,
+    product_id: int,
+    years: int,
+    expected_expiry: date,
+    choice: PaymentChoice,
+    key: str,
+    expected_ttc_cents: int | None = None,
+    ip: str | None = None,
+) -> PaymentOutcome:
+    """Renew for `years`, at the price of the moment, if the product still expires on the
+    date the customer saw (a second tab that renewed first makes this one refuse) and
+    costs what they saw. The key, the date and the amount come from the submitted form:
+    the same form sent twice reads the first outcome."""
+    build = renewal_builder(customer_id, product_id, years, expected_expiry, expected_ttc_cents)
+    return place_and_pay(customer_id=customer_id, key=key, choice=choice, build=build, ip=ip)
+
+
+def renewal_builder(
+    customer_id: int,
+    product_id: int,
+    years: int,
+    expected_expiry: date,
+    expected_ttc_cents: int | None = None,
+):
+    """What writes a renewal order form inside the checkout's transaction."""
+
+    def build(session: Session, customer: Customer, key: str) -> Order:
+        product = _owned_product(session, customer_id, product_id, lock=True)
+        if product.expiry_date != expected_expiry:
+            raise InvalidInput({"years": "error.renewal_changed"})
+        if _renewal_in_flight(session, product.id):
+            raise InvalidInput({"years": "error.payment_in_progress"})
+        quote = build_quote(session, customer, product, years)
+        if expected_ttc_cents is not None and quote.totals.ttc != expected_ttc_cents:
+            raise InvalidInput({"years": "error.price_changed"})
+        return _order_from_quote(session, customer, quote, key)
+
+    return build
+
+
+def _renewal_in_flight(session: Session, product_id: int) -> bool:
+    return (
+        session.exec(
+            select(Payment.id)
+            .join(OrderLine, OrderLine.order_id == Payment.order_id)
+            .where(OrderLine.product_id == product_id, Payment.status == "processing")
+        ).first()
+        is not None
+    )
+
+
+def _order_from_quote(session: Session, customer: Customer, quote: RenewalQuote, key: str) -> Order:
+    now = clock.now()
+    order = Order(
+        customer_id=customer.id,
+        kind="renewal",
+        status="unpaid",
+        idempotency_key=key,
+        total_ht_cents=quote.totals.ht,
+        total_vat_cents=quote.totals.vat,
+        total_ttc_cents=quote.totals.ttc,
+        vat_rate_bp=quote.vat_rate_bp,
+        vat_mention=quote.vat_mention,
+        billing_snapshot_json=json.dumps(billing.customer_snapshot(customer), ensure_ascii=False),
+        terms_accepted_at=now,
+        created_at=now,
+    )
+    session.add(order)
+    session.flush()
+    for line in quote.lines:
+        session.add(
+            OrderLine(
+                order_id=order.id,
+                action=line.action,
+                product_id=quote.product_id,
+                description=line.description,
+                item_code=line.item_code,
+                years=line.years,
+                quantity=1,
+                unit_price_ht_cents=line.total_ht_cents,
+                total_ht_cents=line.total_ht_cents,
+                vat_rate_bp=quote.vat_rate_bp,
+                details_json=json.dumps(
+                    {"from": quote.current_expiry.isoformat(), "to": quote.new_expiry.isoformat()}
+                ),
+            )
+        )
+    return order

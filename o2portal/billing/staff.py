@@ -1,0 +1,153 @@
+"""Staff work on money: every order form, invoice and credit note, filtered; recording a
+transfer or a cheque; issuing a credit note. Nothing is ever deleted."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from o2portal.accounts.models import Customer
+from o2portal.accounts.staff import staff_member
+from o2portal.billing import invoices as billing
+from o2portal.billing.checkout import PaymentOutcome, record_offline_payment
+from o2portal.billing.models import CreditNote, Invoice, Order
+from o2portal.core.db import read_session, transaction
+from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.validation import clean_text
+
+PAGE_SIZE = 25
+
+
+@dataclass
+class Rows:
+    rows: list
+    total: int
+    page: int
+    pages: int
+
+
+def _page(session, query, count_query, page: int) -> Rows:
+    total = session.exec(count_query).one()
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = max(1, min(page, pages))
+    rows = session.exec(query.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+    return Rows(list(rows), total, page, pages)
+
+
+def list_order_forms(
+    staff_id: int, *, status: str = "unpaid", method: str = "", query: str = "", page: int = 1
+) -> Rows:
+    where = []
+    if status in ("unpaid", "paid", "cancelled"):
+        where.append(Order.status == status)
+    if method in ("card", "credit", "transfer", "cheque"):
+        where.append(Order.payment_method == method)
+    text = (query or "").strip().lower()[:100]
+    if text.upper().startswith("BC-") and text[3:].isdigit():
+        where.append(Order.id == int(text[3:]))
+    elif text:
+        where.append(col(Customer.email).like(f"{text}%"))
+    with read_session() as session:
+        staff_member(session, staff_id)
+        base = select(Order, Customer).join(Customer, col(Customer.id) == col(Order.customer_id))
+        return _page(
+            session,
+            base.where(*where).order_by(col(Order.created_at).desc()),
+            select(func.count())
+            .select_from(Order)
+            .join(Customer, col(Customer.id) == col(Order.customer_id))
+            .where(*where),
+            page,
+        )
+
+
+def list_invoices(staff_id: int, *, query: str = "", page: int = 1) -> Rows:
+    where = []
+    text = (query or "").strip()[:100]
+    if text.upper().startswith("F"):
+        where.append(col(Invoice.number).like(f"{text.upper()}%"))
+    elif text:
+        where.append(col(Customer.email).like(f"{text.lower()}%"))
+    with read_session() as session:
+        staff_member(session, staff_id)
+        base = select(Invoice, Customer).join(
+            Customer, col(Customer.id) == col(Invoice.customer_id)
+        )
+        return _page(
+            session,
+            base.where(*where).order_by(col(Invoice.issued_at).desc()),
+            select(func.count())
+            .select_from(Invoice)
+            .join(Customer, col(Customer.id) == col(Invoice.customer_id))
+            .where(*where),
+            page,
+        )
+
+
+def list_credit_notes(staff_id: int, page: int = 1) -> Rows:
+    with read_session() as session:
+        staff_member(session, staff_id)
+        return _page(
+            session,
+            select(CreditNote, Customer)
+            .join(Customer, col(Customer.id) == col(CreditNote.customer_id))
+            .order_by(col(CreditNote.issued_at).desc()),
+            select(func.count()).select_from(CreditNote),
+            page,
+        )
+
+
+def mark_paid(
+    staff_id: int, order_id: int, method: str, reference: str, *, ip=None
+) -> PaymentOutcome:
+    reference = clean_text("reference", reference, required=False, max_length=100) or ""
+    with read_session() as session:
+        staff_member(session, staff_id, roles=("admin",))
+    return record_offline_payment(
+        staff_id=staff_id, order_id=order_id, method=method, reference=reference, ip=ip
+    )
+
+
+def credit_invoice(
+    staff_id: int, invoice_id: int, amount_ht_text: str, reason: str, refund_method: str = "credit"
+) -> CreditNote:
+    """A credit note for part or all of an invoice; the amount is typed in euros HT."""
+    reason = clean_text("reason", reason, required=True, max_length=300)
+    cents = parse_euros(amount_ht_text, "amount")
+    if refund_method not in ("credit", "card", "transfer"):
+        raise InvalidInput({"refund_method": "error.choice_invalid"})
+    with transaction() as session:
+        staff = staff_member(session, staff_id, roles=("admin",))
+        invoice = session.get(Invoice, invoice_id)
+        if invoice is None:
+            raise NotAllowed("no such invoice")
+        try:
+            return billing.issue_credit_note(
+                session,
+                invoice,
+                amount_ht_cents=cents,
+                reason=reason,
+                refund_method=refund_method,
+                issued_by=staff,
+            )
+        except ValueError:
+            raise InvalidInput({"amount": "error.credit_too_much"}) from None
+
+
+def parse_euros(text: str | None, field: str) -> int:
+    """'12,50' or '12.50' or '12' → 1250 cents; refuses anything else (never a float)."""
+    raw = (text or "").strip().replace("\u202f", "").replace(" ", "").replace("€", "")
+    match = re.fullmatch(r"(\d{1,7})(?:[.,](\d{1,2}))?", raw)
+    if not match:
+        raise InvalidInput({field: "error.amount_invalid"})
+    cents = int(match.group(1)) * 100 + int((match.group(2) or "0").ljust(2, "0"))
+    if cents <= 0:
+        raise InvalidInput({field: "error.amount_invalid"})
+    return cents
+
+
+def customer_name(customer: Customer) -> str:
+    return f"{customer.display_name} <{customer.email}>"

@@ -1,0 +1,405 @@
+"""Staff work on the catalogue: hosting tiers, domain extensions, server models and
+promo codes. Admins only; every change is one transaction and one audit event with the
+old and new values. Nothing here deletes a row: orders and products refer to them, so an
+offer leaves the catalogue by being made inactive."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from o2portal.accounts.staff import staff_member
+from o2portal.billing.staff import parse_euros
+from o2portal.catalog.models import HostingOffer, PromoCode, ServerModel, TldPrice
+from o2portal.core import audit, clock
+from o2portal.core.db import read_session, transaction
+from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.validation import collect
+
+ADMIN = ("admin",)
+PAGE_SIZE = 25
+LIST_LIMIT = 50
+# A catalogue price above this is a typing slip (an extra zero or two), not a price.
+MAX_PRICE_CENTS = 10_000_00
+MAX_PROMO_USES = 1_000_000
+# "fr", "xn--p1ai": lowercase letters, digits and inner hyphens, one label (the registrar
+# and the renewals find a name's extension as its last label: "co.uk" could not be sold).
+_TLD = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,22}[a-z0-9])?")
+_PROMO_CODE = re.compile(r"[A-Z0-9][A-Z0-9_-]{2,39}")
+
+HOSTING_PRICES = ("first_year", "renew_1y", "renew_2y", "renew_3y")
+TLD_PRICES = ("register", "renew", "transfer", "restore")
+
+
+@dataclass
+class Rows:
+    rows: list
+    total: int
+    page: int
+    pages: int
+
+
+def _page(session: Session, query, count_query, page: int) -> Rows:
+    total = session.exec(count_query).one()
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = max(1, min(page, pages))
+    rows = session.exec(query.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+    return Rows(list(rows), total, page, pages)
+
+
+# ---------------------------------------------------------------- input
+
+
+def price(form: dict, field: str) -> int:
+    """A price typed in euros HT → cents, refused when absurdly large."""
+    cents = parse_euros(str(form.get(field) or "")[:30], field)
+    if cents > MAX_PRICE_CENTS:
+        raise InvalidInput({field: "catalog.price_too_high"})
+    return cents
+
+
+def flag(form: dict, field: str) -> bool:
+    """A checkbox as a form sends it ("on"), or a bool from code."""
+    value = form.get(field)
+    return value is True or str(value).lower() in ("on", "true", "1")
+
+
+def clean_tld(raw: str | None) -> str:
+    text = (raw or "").strip().lower().lstrip(".")
+    if not text:
+        raise InvalidInput({"tld": "error.required"})
+    if len(text) > 24 or not _TLD.fullmatch(text):
+        raise InvalidInput({"tld": "catalog.tld_invalid"})
+    return text
+
+
+def clean_promo_code(raw: str | None) -> str:
+    text = (raw or "").strip().upper()
+    if not text:
+        raise InvalidInput({"code": "error.required"})
+    if not _PROMO_CODE.fullmatch(text):
+        raise InvalidInput({"code": "catalog.code_invalid"})
+    return text
+
+
+def _day(form: dict, field: str) -> date | None:
+    text = str(form.get(field) or "").strip()[:20]
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput({field: "catalog.date_invalid"}) from None
+
+
+def _max_uses(form: dict) -> int | None:
+    text = str(form.get("max_uses") or "").strip()[:20]
+    if not text:
+        return None
+    if not text.isdigit() or not 1 <= int(text) <= MAX_PROMO_USES:
+        raise InvalidInput({"max_uses": "catalog.max_uses_invalid"})
+    return int(text)
+
+
+def _promo_value(kind: str | None, form: dict) -> int:
+    """Percent in basis points (12,5 → 1250), fixed amount in cents."""
+    if kind == "percent":
+        try:
+            # Two decimals of a percent are basis points, as two decimals of a euro are cents.
+            points = parse_euros(str(form.get("value") or "")[:30], "value")
+        except InvalidInput:
+            raise InvalidInput({"value": "catalog.percent_invalid"}) from None
+        if points > 100_00:
+            raise InvalidInput({"value": "catalog.percent_invalid"})
+        return points
+    if kind == "fixed":
+        return price(form, "value")
+    return 0  # the kind's own error is reported
+
+
+def _kind(form: dict) -> str:
+    kind = str(form.get("kind") or "")
+    if kind not in ("percent", "fixed"):
+        raise InvalidInput({"kind": "error.choice_invalid"})
+    return kind
+
+
+# ---------------------------------------------------------------- reading
+
+
+@dataclass
+class StaffCatalogue:
+    hosting: list[HostingOffer]
+    servers: list[ServerModel]
+    tlds: Rows
+
+
+def staff_catalogue(staff_id: int, tld_page: int = 1) -> StaffCatalogue:
+    """Everything, active or not, as staff edit it."""
+    with read_session() as session:
+        staff_member(session, staff_id, roles=ADMIN)
+        return StaffCatalogue(
+            hosting=list(
+                session.exec(
+                    select(HostingOffer)
+                    .order_by(HostingOffer.sort_order, HostingOffer.id)
+                    .limit(LIST_LIMIT)
+                ).all()
+            ),
+            servers=list(
+                session.exec(
+                    select(ServerModel)
+                    .order_by(ServerModel.sort_order, ServerModel.id)
+                    .limit(LIST_LIMIT)
+                ).all()
+            ),
+            tlds=_page(
+                session,
+                select(TldPrice).order_by(TldPrice.tld),
+                select(func.count()).select_from(TldPrice),
+                tld_page,
+            ),
+        )
+
+
+def _one(model, staff_id: int, row_id: int):
+    with read_session() as session:
+        staff_member(session, staff_id, roles=ADMIN)
+        return session.get(model, row_id)
+
+
+def hosting_offer(staff_id: int, offer_id: int) -> HostingOffer | None:
+    return _one(HostingOffer, staff_id, offer_id)
+
+
+def tld_price(staff_id: int, tld_id: int) -> TldPrice | None:
+    return _one(TldPrice, staff_id, tld_id)
+
+
+def server_model(staff_id: int, server_id: int) -> ServerModel | None:
+    return _one(ServerModel, staff_id, server_id)
+
+
+def list_promo_codes(staff_id: int, page: int = 1) -> Rows:
+    with read_session() as session:
+        staff_member(session, staff_id, roles=ADMIN)
+        return _page(
+            session,
+            select(PromoCode).order_by(col(PromoCode.created_at).desc(), col(PromoCode.id).desc()),
+            select(func.count()).select_from(PromoCode),
+            page,
+        )
+
+
+# ---------------------------------------------------------------- changes
+
+
+def _apply(row, values: dict) -> tuple[dict, dict]:
+    """Set the attributes; return the old and new values of those that changed."""
+    old, new = {}, {}
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            old[name], new[name] = getattr(row, name), value
+            setattr(row, name, value)
+    return old, new
+
+
+def update_hosting_offer(
+    staff_id: int, offer_id: int, form: dict, *, ip: str | None = None
+) -> HostingOffer:
+    """First-year and renewal prices (euros HT) and the active flag of one tier."""
+    cents = collect(*[lambda f=f: price(form, f) for f in HOSTING_PRICES])
+    values = {f"{f}_cents": c for f, c in zip(HOSTING_PRICES, cents, strict=True)}
+    values["active"] = flag(form, "active")
+    with transaction() as session:
+        staff = staff_member(session, staff_id, roles=ADMIN)
+        offer = session.get(HostingOffer, offer_id)
+        if offer is None:
+            raise NotAllowed("no such hosting offer")
+        old, new = _apply(offer, values)
+        if new:
+            session.add(offer)
+            audit.record(
+                session,
+                "catalogue.hosting_updated",
+                actor=staff,
+                target_type="hosting_offer",
+                target_id=offer.id,
+                ip=ip,
+                code=offer.code,
+                old=old,
+                new=new,
+            )
+        return offer
+
+
+def update_tld_price(staff_id: int, tld_id: int, form: dict, *, ip: str | None = None) -> TldPrice:
+    """Registration, renewal, transfer and restoration prices (euros HT a year), active."""
+    cents = collect(*[lambda f=f: price(form, f) for f in TLD_PRICES])
+    values = {f"{f}_cents": c for f, c in zip(TLD_PRICES, cents, strict=True)}
+    values["active"] = flag(form, "active")
+    with transaction() as session:
+        staff = staff_member(session, staff_id, roles=ADMIN)
+        row = session.get(TldPrice, tld_id)
+        if row is None:
+            raise NotAllowed("no such extension")
+        old, new = _apply(row, values)
+        if new:
+            session.add(row)
+            audit.record(
+                session,
+                "catalogue.tld_updated",
+                actor=staff,
+                target_type="tld_price",
+                target_id=row.id,
+                ip=ip,
+                tld=row.tld,
+                old=old,
+                new=new,
+            )
+        return row
+
+
+def add_tld(staff_id: int, form: dict, *, ip: str | None = None) -> TldPrice:
+    """A new extension with its four prices; active at once unless unticked."""
+    tld, *cents = collect(
+        lambda: clean_tld(form.get("tld")), *[lambda f=f: price(form, f) for f in TLD_PRICES]
+    )
+    values = {f"{f}_cents": c for f, c in zip(TLD_PRICES, cents, strict=True)}
+    try:
+        with transaction() as session:
+            staff = staff_member(session, staff_id, roles=ADMIN)
+            if session.exec(select(TldPrice.id).where(TldPrice.tld == tld)).first() is not None:
+                raise InvalidInput({"tld": "catalog.tld_exists"})
+            row = TldPrice(tld=tld, active=flag(form, "active"), **values)
+            session.add(row)
+            session.flush()
+            audit.record(
+                session,
+                "catalogue.tld_added",
+                actor=staff,
+                target_type="tld_price",
+                target_id=row.id,
+                ip=ip,
+                tld=tld,
+                old=None,
+                new={**values, "active": row.active},
+            )
+            return row
+    except IntegrityError:  # added by someone else at the same moment
+        raise InvalidInput({"tld": "catalog.tld_exists"}) from None
+
+
+def update_server_model(
+    staff_id: int, server_id: int, form: dict, *, ip: str | None = None
+) -> ServerModel:
+    """The monthly price (euros HT, billed yearly) and the active flag of one model."""
+    values = {"monthly_cents": price(form, "monthly"), "active": flag(form, "active")}
+    with transaction() as session:
+        staff = staff_member(session, staff_id, roles=ADMIN)
+        row = session.get(ServerModel, server_id)
+        if row is None:
+            raise NotAllowed("no such server model")
+        old, new = _apply(row, values)
+        if new:
+            session.add(row)
+            audit.record(
+                session,
+                "catalogue.server_updated",
+                actor=staff,
+                target_type="server_model",
+                target_id=row.id,
+                ip=ip,
+                code=row.code,
+                old=old,
+                new=new,
+            )
+        return row
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time(0, 0), tzinfo=clock.PARIS)
+
+
+def create_promo_code(staff_id: int, form: dict, *, ip: str | None = None) -> PromoCode:
+    """A code (stored in capitals, as customers' input is compared), percent (0–100 %) or a
+    fixed amount in euros HT, an optional validity in Paris days (the last day included)
+    and an optional number of uses."""
+    code, kind, value, valid_from, valid_until, max_uses = collect(
+        lambda: clean_promo_code(form.get("code")),
+        lambda: _kind(form),
+        lambda: _promo_value(form.get("kind"), form),
+        lambda: _day(form, "valid_from"),
+        lambda: _day(form, "valid_until"),
+        lambda: _max_uses(form),
+    )
+    if valid_from and valid_until and valid_until < valid_from:
+        raise InvalidInput({"valid_until": "catalog.until_before_from"})
+    promo = PromoCode(
+        code=code,
+        kind=kind,
+        value=value,
+        valid_from=_start_of(valid_from) if valid_from else None,
+        valid_until=_start_of(valid_until + timedelta(days=1)) - timedelta(microseconds=1)
+        if valid_until
+        else None,
+        max_uses=max_uses,
+        active=True,
+        created_at=clock.now(),
+    )
+    try:
+        with transaction() as session:
+            staff = staff_member(session, staff_id, roles=ADMIN)
+            if session.exec(select(PromoCode.id).where(PromoCode.code == code)).first():
+                raise InvalidInput({"code": "catalog.code_taken"})
+            session.add(promo)
+            session.flush()
+            audit.record(
+                session,
+                "catalogue.promo_created",
+                actor=staff,
+                target_type="promo_code",
+                target_id=promo.id,
+                ip=ip,
+                code=code,
+                old=None,
+                new={
+                    "kind": kind,
+                    "value": value,
+                    "valid_from": promo.valid_from,
+                    "valid_until": promo.valid_until,
+                    "max_uses": max_uses,
+                },
+            )
+            return promo
+    except IntegrityError:  # created by someone else at the same moment
+        raise InvalidInput({"code": "catalog.code_taken"}) from None
+
+
+def deactivate_promo_code(staff_id: int, promo_id: int, *, ip: str | None = None) -> PromoCode:
+    """The code stops working for new carts; the row stays (orders refer to it)."""
+    with transaction() as session:
+        staff = staff_member(session, staff_id, roles=ADMIN)
+        promo = session.get(PromoCode, promo_id)
+        if promo is None:
+            raise NotAllowed("no such promo code")
+        if promo.active:
+            promo.active = False
+            session.add(promo)
+            audit.record(
+                session,
+                "catalogue.promo_deactivated",
+                actor=staff,
+                target_type="promo_code",
+                target_id=promo.id,
+                ip=ip,
+                code=promo.code,
+                old={"active": True},
+                new={"active": False},
+            )
+        return promo

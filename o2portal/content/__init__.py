@@ -1,0 +1,1 @@
+"""What customers read: the FAQ and announcements."""

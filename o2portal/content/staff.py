@@ -1,0 +1,301 @@
+"""Staff work on what customers read: FAQ entries (the public /faq page) and announcements
+(customers' dashboards). Support reads; only admins change. Every change is audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from o2portal.accounts.staff import staff_member
+from o2portal.content.models import Announcement, FaqEntry
+from o2portal.core import audit, clock
+from o2portal.core.db import read_session, transaction
+from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.validation import clean_text, collect
+
+PAGE_SIZE = 25
+FAQ_LANGUAGES = ("fr", "en")
+ANNOUNCEMENT_LEVELS = ("info", "warning")
+QUESTION_MAX = 300
+ANSWER_MAX = 10_000
+TOPIC_MAX = 100
+TITLE_MAX = 200
+BODY_MAX = 5_000
+SORT_RANGE = (-9999, 9999)
+
+
+@dataclass
+class ContentPage:
+    rows: list
+    total: int
+    page: int
+    pages: int
+
+
+def _page_of(session: Session, model, order, page: int) -> ContentPage:
+    total = session.exec(select(func.count()).select_from(model)).one()
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = max(1, min(page, pages))
+    rows = session.exec(
+        select(model).order_by(*order).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+    ).all()
+    return ContentPage(list(rows), total, page, pages)
+
+
+def _markdown(field: str, value: str | None, max_length: int) -> str:
+    """Markdown text: several lines allowed, NUL bytes dropped, required, bounded."""
+    text = (value or "").replace("\r\n", "\n").replace("\x00", "").strip()
+    if not text:
+        raise InvalidInput({field: "error.required"})
+    if len(text) > max_length:
+        raise InvalidInput({field: "error.too_long"})
+    return text
+
+
+def _choice(field: str, value, allowed: tuple[str, ...]) -> str:
+    text = str(value or "").strip()
+    if text not in allowed:
+        raise InvalidInput({field: "content.error_choice"})
+    return text
+
+
+def _sort_order(value) -> int:
+    text = str(value if value is not None else "").strip() or "0"
+    try:
+        number = int(text)
+    except ValueError:
+        raise InvalidInput({"sort_order": "content.error_number"}) from None
+    low, high = SORT_RANGE
+    if not low <= number <= high:
+        raise InvalidInput({"sort_order": "content.error_number"})
+    return number
+
+
+def _flag(value) -> bool:
+    """A checkbox: a form sends "on", handlers may pass a bool."""
+    if isinstance(value, bool):
+        return value
+    return str(value or "").strip().lower() in ("on", "true", "1", "yes")
+
+
+def _when(field: str, value) -> datetime | None:
+    """A moment typed in Paris time ("2026-05-01T08:30", from a datetime-local input)."""
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=clock.PARIS)).astimezone(UTC)
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text[:32])
+    except ValueError:
+        raise InvalidInput({field: "content.error_date"}) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=clock.PARIS)
+    if not 2000 <= moment.year <= 2100:
+        raise InvalidInput({field: "content.error_date"})
+    return moment.astimezone(UTC)
+
+
+# --- FAQ ----------------------------------------------------------------------------
+
+
+def list_faq(staff_id: int, page: int = 1) -> ContentPage:
+    """Every entry, published or not, as the FAQ orders them, 25 a page."""
+    with read_session() as session:
+        staff_member(session, staff_id)
+        return _page_of(
+            session,
+            FaqEntry,
+            (FaqEntry.language, FaqEntry.topic, FaqEntry.sort_order, FaqEntry.id),
+            page,
+        )
+
+
+def faq_entry(staff_id: int, entry_id: int) -> FaqEntry:
+    with read_session() as session:
+        staff_member(session, staff_id)
+        entry = session.get(FaqEntry, entry_id)
+        if entry is None:
+            raise NotAllowed("no such FAQ entry")
+        return entry
+
+
+FAQ_FIELDS = ("topic", "question", "answer", "language", "sort_order", "published")
+
+
+def _clean_faq(form: dict) -> dict:
+    values = collect(
+        lambda: clean_text("topic", form.get("topic"), required=True, max_length=TOPIC_MAX),
+        lambda: clean_text(
+            "question", form.get("question"), required=True, max_length=QUESTION_MAX
+        ),
+        lambda: _markdown("answer", form.get("answer"), ANSWER_MAX),
+        lambda: _choice("language", form.get("language") or "fr", FAQ_LANGUAGES),
+        lambda: _sort_order(form.get("sort_order")),
+        lambda: _flag(form.get("published")),
+    )
+    return dict(zip(FAQ_FIELDS, values, strict=True))
+
+
+def save_faq(staff_id: int, entry_id: int | None, form: dict, *, ip=None) -> int:
+    """Create (entry_id None) or edit an entry; returns its id. Nothing saved on an error."""
+    changes = _clean_faq(form)
+    with transaction() as session:
+        staff = staff_member(session, staff_id, roles=("admin",))
+        if entry_id is None:
+            entry = FaqEntry(**changes, updated_at=clock.now())
+            session.add(entry)
+            session.flush()
+            audit.record(
+                session,
+                "staff.faq_created",
+                actor=staff,
+                target_type="faq_entry",
+                target_id=entry.id,
+                ip=ip,
+                question=entry.question,
+                published=entry.published,
+            )
+            return entry.id
+        entry = session.get(FaqEntry, entry_id)
+        if entry is None:
+            raise NotAllowed("no such FAQ entry")
+        before = {k: getattr(entry, k) for k in FAQ_FIELDS}
+        for key, value in changes.items():
+            setattr(entry, key, value)
+        entry.updated_at = clock.now()
+        session.add(entry)
+        audit.record(
+            session,
+            "staff.faq_edited",
+            actor=staff,
+            target_type="faq_entry",
+            target_id=entry.id,
+            ip=ip,
+            changed={
+                k: ([before[k], v] if k != "answer" else "…")
+                for k, v in changes.items()
+                if before[k] != v
+            },
+        )
+        return entry.id
+
+
+# --- Announcements ------------------------------------------------------------------
+
+
+def list_announcements(staff_id: int, page: int = 1) -> ContentPage:
+    """Newest first, published or not, 25 a page."""
+    with read_session() as session:
+        staff_member(session, staff_id)
+        order = (col(Announcement.created_at).desc(), col(Announcement.id).desc())
+        return _page_of(session, Announcement, order, page)
+
+
+def announcement(staff_id: int, announcement_id: int) -> Announcement:
+    with read_session() as session:
+        staff_member(session, staff_id)
+        found = session.get(Announcement, announcement_id)
+        if found is None:
+            raise NotAllowed("no such announcement")
+        return found
+
+
+def visibility(item: Announcement, now: datetime | None = None) -> str:
+    """What customers see of it right now: draft, scheduled, visible or over."""
+    now = now or clock.now()
+    if not item.published:
+        return "draft"
+    if item.starts_at is not None and item.starts_at > now:
+        return "scheduled"
+    if item.ends_at is not None and item.ends_at <= now:
+        return "over"
+    return "visible"
+
+
+ANNOUNCEMENT_FIELDS = ("title", "body", "level", "starts_at", "ends_at", "published")
+
+
+def _clean_announcement(form: dict) -> dict:
+    values = collect(
+        lambda: clean_text("title", form.get("title"), required=True, max_length=TITLE_MAX),
+        lambda: _markdown("body", form.get("body"), BODY_MAX),
+        lambda: _choice("level", form.get("level") or "info", ANNOUNCEMENT_LEVELS),
+        lambda: _when("starts_at", form.get("starts_at")),
+        lambda: _when("ends_at", form.get("ends_at")),
+        lambda: _flag(form.get("published")),
+    )
+    changes = dict(zip(ANNOUNCEMENT_FIELDS, values, strict=True))
+    starts, ends = changes["starts_at"], changes["ends_at"]
+    if starts is not None and ends is not None and ends <= starts:
+        raise InvalidInput({"ends_at": "content.error_ends_before"})
+    return changes
+
+
+def save_announcement(staff_id: int, announcement_id: int | None, form: dict, *, ip=None) -> int:
+    """Create (announcement_id None) or edit one; returns its id. Nothing saved on an error."""
+    changes = _clean_announcement(form)
+    with transaction() as session:
+        staff = staff_member(session, staff_id, roles=("admin",))
+        if announcement_id is None:
+            item = Announcement(**changes, created_at=clock.now())
+            session.add(item)
+            session.flush()
+            audit.record(
+                session,
+                "staff.announcement_created",
+                actor=staff,
+                target_type="announcement",
+                target_id=item.id,
+                ip=ip,
+                title=item.title,
+                published=item.published,
+            )
+            return item.id
+        item = session.get(Announcement, announcement_id)
+        if item is None:
+            raise NotAllowed("no such announcement")
+        before = {k: getattr(item, k) for k in ANNOUNCEMENT_FIELDS}
+        for key, value in changes.items():
+            setattr(item, key, value)
+        session.add(item)
+        audit.record(
+            session,
+            "staff.announcement_edited",
+            actor=staff,
+            target_type="announcement",
+            target_id=item.id,
+            ip=ip,
+            changed={
+                k: ([before[k], v] if k != "body" else "…")
+                for k, v in changes.items()
+                if before[k] != v
+            },
+        )
+        return item.id
+
+
+def set_announcement_published(
+    staff_id: int, announcement_id: int, published: bool, *, ip=None
+) -> None:
+    with transaction() as session:
+        staff = staff_member(session, staff_id, roles=("admin",))
+        item = session.get(Announcement, announcement_id)
+        if item is None:
+            raise NotAllowed("no such announcement")
+        if item.published == published:
+            return
+        item.published = published
+        session.add(item)
+        audit.record(
+            session,
+            "staff.announcement_published" if published else "staff.announcement_unpublished",
+            actor=staff,
+            target_type="announcement",
+            target_id=item.id,
+            ip=ip,
+            title=item.title,
+        )

@@ -1,0 +1,37 @@
+"""Writing the audit log: who did what, when and from where."""
+
+from __future__ import annotations
+
+import json
+
+from sqlmodel import Session
+
+from o2portal.accounts.models import Customer
+from o2portal.core import clock
+from o2portal.core.models import AuditEvent
+
+
+def record(
+    session: Session,
+    action: str,
+    *,
+    actor: Customer | None = None,
+    customer_id: int | None = None,
+    target_type: str | None = None,
+    target_id: int | None = None,
+    ip: str | None = None,
+    **details,
+) -> AuditEvent:
+    event = AuditEvent(
+        created_at=clock.now(),
+        actor_id=actor.id if actor else None,
+        actor_role=actor.role if actor else "anonymous",
+        customer_id=customer_id if customer_id is not None else (actor.id if actor else None),
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        ip=ip,
+        details_json=json.dumps(details, default=str, ensure_ascii=False),
+    )
+    session.add(event)
+    return event

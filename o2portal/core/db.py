@@ -1,0 +1,83 @@
+"""The database engine and the two ways to use it: read, or change in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+from o2portal.core.settings import get_settings
+
+
+def _make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_on_connect(dbapi_conn, _record):  # pragma: no cover - driver hook
+            # Let SQLAlchemy, not pysqlite, decide when transactions begin.
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_on_begin(conn):  # pragma: no cover - driver hook
+            # Writers take the write lock up front so that two writers never
+            # both read a counter and then collide; readers stay concurrent.
+            if conn.get_execution_options().get("o2_write"):
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                conn.exec_driver_sql("BEGIN")
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+@lru_cache(maxsize=4)
+def _engine_for(url: str) -> Engine:
+    return _make_engine(url)
+
+
+def get_engine() -> Engine:
+    return _engine_for(get_settings().database_url)
+
+
+def is_sqlite() -> bool:
+    return get_engine().dialect.name == "sqlite"
+
+
+@contextmanager
+def transaction() -> Iterator[Session]:
+    """One write transaction: committed when the block ends, rolled back on any error."""
+    engine = get_engine()
+    with engine.connect() as conn:
+        conn = conn.execution_options(o2_write=True)
+        with Session(bind=conn, expire_on_commit=False) as session, conn.begin():
+            yield session
+            session.flush()
+
+
+def serialize_on(session: Session, name: str) -> None:
+    """Make concurrent write transactions about `name` (an account's sign-in counter, say)
+    run one after the other. SQLite's write transactions already do (BEGIN IMMEDIATE);
+    PostgreSQL takes a transaction-scoped advisory lock."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": name})
+
+
+@contextmanager
+def read_session() -> Iterator[Session]:
+    """A session for reading; nothing it does is committed."""
+    with Session(get_engine(), expire_on_commit=False) as session:
+        yield session

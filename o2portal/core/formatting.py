@@ -1,0 +1,43 @@
+"""Money and dates as a French (or English) reader expects them, with Babel."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency, format_percent
+
+from o2portal.core.clock import PARIS
+
+_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+
+
+def money(cents: int, lang: str = "fr") -> str:
+    """12345 → '123,45 €' (integer cents in, text out; no float arithmetic on amounts)."""
+    euros, rest = divmod(abs(cents), 100)
+    amount = Decimal(euros) + Decimal(rest) / 100
+    text = format_currency(amount, "EUR", locale=_LOCALES.get(lang, "fr_FR"))
+    return f"-{text}" if cents < 0 else text
+
+
+def percent(basis_points: int, lang: str = "fr") -> str:
+    """1250 → '12,5 %' (basis points in, no float)."""
+    value = Decimal(basis_points) / 10000
+    return format_percent(value, locale=_LOCALES.get(lang, "fr_FR"), decimal_quantization=False)
+
+
+def day(value: date | datetime | None, lang: str = "fr") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(PARIS).date()
+    return format_date(value, format="medium", locale=_LOCALES.get(lang, "fr_FR"))
+
+
+def moment(value: datetime | None, lang: str = "fr") -> str:
+    if value is None:
+        return ""
+    return format_datetime(
+        value.astimezone(PARIS), format="short", tzinfo=PARIS, locale=_LOCALES.get(lang, "fr_FR")
+    )

@@ -1,0 +1,69 @@
+"""Every setting of o2portal, read once from O2PORTAL_* environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="O2PORTAL_", extra="ignore")
+
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'data' / 'o2portal.db'}"
+    base_url: str = "http://localhost:3000"
+    # Where private files (ticket attachments, generated PDFs) live: never under assets/.
+    data_dir: Path = PROJECT_ROOT / "data"
+
+    # Signs and derives tokens; the demo value must be replaced in production.
+    secret_key: str = "dev-only-change-me-0b6f1f0e5d3a4c2b9e8d7c6b5a493827"
+
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    mail_from: str = "o2portal <no-reply@o2portal.example>"
+    support_email: str = "support@o2portal.example"
+
+    # Seller identity printed on invoices (French mandatory mentions).
+    seller_name: str = "O2Portal SAS"
+    seller_address: str = "12 rue de l'Hébergement\n63000 Clermont-Ferrand\nFrance"
+    seller_siret: str = "51096113900027"
+    seller_vat_number: str = "FR92510961139"  # FR + key + the SIRET's SIREN
+    seller_legal_form: str = "SAS au capital de 100 000 €"
+    seller_rcs: str = "RCS Clermont-Ferrand 510 961 139"
+
+    # Reverse proxies in front of the portal whose X-Forwarded-For is trusted (0: none).
+    trusted_proxy_hops: int = Field(default=0, ge=0, le=5)
+    bcrypt_rounds: int = Field(default=12, ge=12, le=16)
+    session_days: int = 14
+    reset_link_minutes: int = 60
+    verify_link_hours: int = 48
+    login_max_failures: int = 5
+    login_window_minutes: int = 15
+    reset_max_requests: int = 5
+    reset_window_minutes: int = 60
+
+    @property
+    def uses_demo_secret(self) -> bool:
+        return self.secret_key.startswith("dev-only-")
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.startswith("https://")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
+
+
+def reload_settings() -> Settings:
+    """Forget the cached settings (tests change the environment)."""
+    get_settings.cache_clear()
+    return get_settings()

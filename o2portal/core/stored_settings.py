@@ -1,0 +1,285 @@
+"""Settings staff change at run time, kept as JSON in the database: the reminder schedule,
+the seller's identity printed on invoices and the ticket auto-close delay.
+
+Readers (``reminder_schedule``, ``seller_identity``, ``read_setting``) take the caller's
+session and fall back to the defaults when nothing usable is stored. Changes go through
+the ``save_*`` functions, which check the admin role themselves, validate everything
+before writing, write in one transaction and leave an audit event with the old and new
+values.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from o2portal.accounts.staff import staff_member
+from o2portal.catalog.models import Setting
+from o2portal.core import audit, clock
+from o2portal.core.db import read_session, transaction
+from o2portal.core.errors import InvalidInput
+from o2portal.core.settings import get_settings
+from o2portal.core.validation import clean_siret, clean_text, clean_vat_number, collect
+
+DEFAULT_REMINDER_SCHEDULE = ["D-60", "D-30", "D-15", "D-7", "D-1", "D0", "D+7"]
+_STAGE = re.compile(r"D([+-]\d{1,3})?")
+
+# A schedule staff may set: at most this many stages, within these days of the expiry.
+MAX_STAGES = 12
+EARLIEST_STAGE = -365
+LATEST_STAGE = 60
+
+DEFAULT_AUTOCLOSE_DAYS = 7
+AUTOCLOSE_RANGE = (1, 365)
+
+SELLER_FIELDS = ("name", "address", "siret", "vat_number", "legal_form", "rcs")
+MAX_ADDRESS_LINES = 6
+
+
+def read_setting(session: Session, key: str, default):
+    row = session.get(Setting, key)
+    if row is None:
+        return default
+    try:
+        return json.loads(row.value_json)
+    except ValueError:
+        return default
+
+
+def _write_setting(session: Session, key: str, value: object) -> None:
+    row = session.get(Setting, key) or Setting(key=key)
+    row.value_json = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    row.updated_at = clock.now()
+    session.add(row)
+
+
+# ---------------------------------------------------------------- reminder schedule
+
+
+def stage_offset(stage: str) -> int:
+    """'D-60' → -60, 'D0' → 0, 'D+7' → 7: days from the expiry date."""
+    match = _STAGE.fullmatch(stage.strip())
+    if not match or stage.strip() in ("D-0", "D+0"):
+        if stage.strip() != "D0":
+            raise InvalidInput({"reminder_schedule": "error.stage_invalid"})
+        return 0
+    return int(match.group(1) or 0)
+
+
+def stage_name(offset: int) -> str:
+    """The one spelling of a stage: -60 → 'D-60', 0 → 'D0', 7 → 'D+7'."""
+    return f"D{offset:+d}" if offset else "D0"
+
+
+def reminder_schedule(session: Session) -> list[tuple[str, int]]:
+    """The stages in time order, as (name, offset in days)."""
+    stages = read_setting(session, "reminder_schedule", DEFAULT_REMINDER_SCHEDULE)
+    parsed = []
+    for stage in stages if isinstance(stages, list) else DEFAULT_REMINDER_SCHEDULE:
+        try:
+            parsed.append((str(stage), stage_offset(str(stage))))
+        except InvalidInput:
+            continue
+    return sorted(set(parsed), key=lambda item: item[1]) or [
+        (s, stage_offset(s)) for s in DEFAULT_REMINDER_SCHEDULE
+    ]
+
+
+def parse_schedule(text: str | None) -> list[str]:
+    """'D-30, d-60 ,D+7' → ['D-60', 'D-30', 'D+7']: every stage checked, spelled one way
+    and put in time order. Refuses an empty list, a stage written otherwise, one outside
+    D-365..D+60, two stages on the same day and more than MAX_STAGES."""
+    field = "reminder_schedule"
+    text = (text or "")[:500]
+    pieces = [p.strip().upper() for p in re.split(r"[,;\s]+", text) if p.strip()]
+    if not pieces:
+        raise InvalidInput({field: "settings.schedule_empty"})
+    if len(pieces) > MAX_STAGES:
+        raise InvalidInput({field: "settings.schedule_too_many"})
+    offsets: list[int] = []
+    for piece in pieces:
+        offset = stage_offset(piece)
+        if not EARLIEST_STAGE <= offset <= LATEST_STAGE:
+            raise InvalidInput({field: "settings.stage_out_of_range"})
+        if offset in offsets:
+            raise InvalidInput({field: "settings.stage_duplicate"})
+        offsets.append(offset)
+    return [stage_name(offset) for offset in sorted(offsets)]
+
+
+def save_reminder_schedule(staff_id: int, text: str | None, *, ip: str | None = None) -> list[str]:
+    with transaction() as session:
+        staff = staff_member(session, staff_id, roles=("admin",))
+        stages = parse_schedule(text)
+        before = [name for name, _ in reminder_schedule(session)]
+        _write_setting(session, "reminder_schedule", stages)
+        audit.record(
+            session,
+            "staff.settings_changed",
+            actor=staff,
+            target_type="setting",
+            ip=ip,
+            setting="reminder_schedule",
+            old=before,
+            new=stages,
+        )
+    return stages
+
+
+# ---------------------------------------------------------------- seller identity
+
+
+def default_seller_identity() -> dict[str, str]:
+    """The identity from the environment (O2PORTAL_SELLER_*), used until staff save one."""
+    settings = get_settings()
+    return {
+        "name": settings.seller_name,
+        "address": settings.seller_address,
+        "siret": settings.seller_siret,
+        "vat_number": settings.seller_vat_number,
+        "legal_form": settings.seller_legal_form,
+        "rcs": settings.seller_rcs,
+    }
+
+
+def saved_seller_identity(session: Session) -> dict[str, str] | None:
+    stored = read_setting(session, "seller_identity", None)
+    if not isinstance(stored, dict) or not all(
+        isinstance(stored.get(k), str) and stored.get(k) for k in ("name", "address", "siret")
+    ):
+        return None
+    return {k: str(stored.get(k) or "") for k in SELLER_FIELDS}
+
+
+def seller_identity(session: Session) -> dict[str, str]:
+    """What a new invoice prints: the saved identity, or the environment's."""
+    return saved_seller_identity(session) or default_seller_identity()
+
+
+def _clean_address(value: str | None) -> str | None:
+    lines = [line.strip() for line in (value or "").replace("\r\n", "\n").split("\n")]
+    lines = [line for line in lines if line]
+    if not lines:
+        raise InvalidInput({"address": "error.required"})
+    if len(lines) > MAX_ADDRESS_LINES:
+        raise InvalidInput({"address": "settings.address_lines"})
+    return "\n".join(clean_text("address", line, required=True, max_length=120) for line in lines)
+
+
+def clean_seller_identity(form: dict) -> dict[str, str]:
+    """Every field checked at once; the SIRET and VAT number with python-stdnum, and a
+    French VAT number must carry the SIRET's SIREN (its last nine digits)."""
+
+    def get(name: str) -> str:
+        value = form.get(name)
+        return value if isinstance(value, str) else ""
+
+    def vat():
+        number = clean_vat_number(get("vat_number"))
+        if number is None:
+            raise InvalidInput({"vat_number": "error.required"})
+        return number
+
+    name, address, siret, vat_number, legal_form, rcs = collect(
+        lambda: clean_text("name", get("name"), required=True, max_length=200),
+        lambda: _clean_address(get("address")),
+        lambda: clean_siret(get("siret"), required=True),
+        vat,
+        lambda: clean_text("legal_form", get("legal_form"), required=False, max_length=200),
+        lambda: clean_text("rcs", get("rcs"), required=False, max_length=200),
+    )
+    if vat_number.startswith("FR") and vat_number[-9:] != siret[:9]:
+        raise InvalidInput({"vat_number": "settings.vat_siren_mismatch"})
+    return {
+        "name": name,
+        "address": address,
+        "siret": siret,
+        "vat_number": vat_number,
+        "legal_form": legal_form or "",
+        "rcs": rcs or "",
+    }
+
+
+def save_seller_identity(staff_id: int, form: dict, *, ip: str | None = None) -> dict[str, str]:
+    """New invoices print this identity; issued ones keep the snapshot frozen in them."""
+    with transaction() as session:
+        staff = staff_member(session, staff_id, roles=("admin",))
+        identity = clean_seller_identity(form)
+        before = seller_identity(session)
+        _write_setting(session, "seller_identity", identity)
+        audit.record(
+            session,
+            "staff.settings_changed",
+            actor=staff,
+            target_type="setting",
+            ip=ip,
+            setting="seller_identity",
+            old=before,
+            new=identity,
+        )
+    return identity
+
+
+# ---------------------------------------------------------------- ticket auto-close
+
+
+def ticket_autoclose_days(session: Session) -> int:
+    days = read_setting(session, "ticket_autoclose_days", DEFAULT_AUTOCLOSE_DAYS)
+    low, high = AUTOCLOSE_RANGE
+    valid = isinstance(days, int) and not isinstance(days, bool) and low <= days <= high
+    return days if valid else DEFAULT_AUTOCLOSE_DAYS
+
+
+def parse_autoclose_days(value) -> int:
+    text = str(value if value is not None else "").strip()
+    low, high = AUTOCLOSE_RANGE
+    if not text:
+        raise InvalidInput({"ticket_autoclose_days": "error.required"})
+    if not re.fullmatch(r"\d{1,3}", text) or not low <= int(text) <= high:
+        raise InvalidInput({"ticket_autoclose_days": "settings.autoclose_range"})
+    return int(text)
+
+
+def save_ticket_autoclose_days(staff_id: int, value, *, ip: str | None = None) -> int:
+    with transaction() as session:
+        staff = staff_member(session, staff_id, roles=("admin",))
+        days = parse_autoclose_days(value)
+        before = ticket_autoclose_days(session)
+        _write_setting(session, "ticket_autoclose_days", days)
+        audit.record(
+            session,
+            "staff.settings_changed",
+            actor=staff,
+            target_type="setting",
+            ip=ip,
+            setting="ticket_autoclose_days",
+            old=before,
+            new=days,
+        )
+    return days
+
+
+# ---------------------------------------------------------------- the staff page
+
+
+@dataclass
+class StaffSettings:
+    reminder_schedule: list[str]
+    seller: dict[str, str]
+    seller_saved: bool
+    ticket_autoclose_days: int
+
+
+def settings_for_staff(staff_id: int) -> StaffSettings:
+    with read_session() as session:
+        staff_member(session, staff_id, roles=("admin",))
+        saved = saved_seller_identity(session)
+        return StaffSettings(
+            reminder_schedule=[name for name, _ in reminder_schedule(session)],
+            seller=saved or default_seller_identity(),
+            seller_saved=saved is not None,
+            ticket_autoclose_days=ticket_autoclose_days(session),
+        )

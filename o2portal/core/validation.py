@@ -1,0 +1,188 @@
+"""Checks of what people type, with libraries made for it. Each returns the clean value
+or raises InvalidInput keyed by the field's name."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from stdnum.eu import vat as eu_vat
+from stdnum.fr import siret as fr_siret
+
+from o2portal.accounts.passwords import MAX_PASSWORD_BYTES, MIN_PASSWORD_LENGTH
+from o2portal.core.errors import InvalidInput
+
+EU_COUNTRIES = frozenset(
+    [
+        "AT",
+        "BE",
+        "BG",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "GR",
+        "HR",
+        "HU",
+        "IE",
+        "IT",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "SI",
+        "SK",
+    ]
+)
+# Countries offered in forms: the EU plus the usual neighbours of a French host's customers.
+COUNTRIES = {
+    "FR": "France",
+    "BE": "Belgique",
+    "CH": "Suisse",
+    "LU": "Luxembourg",
+    "MC": "Monaco",
+    "CA": "Canada",
+    "DE": "Allemagne",
+    "ES": "Espagne",
+    "IT": "Italie",
+    "NL": "Pays-Bas",
+    "PT": "Portugal",
+    "IE": "Irlande",
+    "AT": "Autriche",
+    "GB": "Royaume-Uni",
+    "US": "États-Unis",
+    "MA": "Maroc",
+    "TN": "Tunisie",
+    "SN": "Sénégal",
+}
+# Control, format (bidi overrides, zero-width) and line/paragraph separators: invisible
+# or spoofing characters have no place in a name or an address.
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs"})
+
+
+def clean_text(field: str, value: str | None, *, required: bool, max_length: int) -> str | None:
+    text = (value or "").strip()
+    if not text:
+        if required:
+            raise InvalidInput({field: "error.required"})
+        return None
+    if len(text) > max_length:
+        raise InvalidInput({field: "error.too_long"})
+    if any(unicodedata.category(ch) in _REFUSED_CATEGORIES for ch in text):
+        raise InvalidInput({field: "error.bad_characters"})
+    return text
+
+
+def clean_email(value: str | None, field: str = "email") -> str:
+    text = (value or "").strip()
+    if not text:
+        raise InvalidInput({field: "error.required"})
+    if len(text) > 254:
+        raise InvalidInput({field: "error.too_long"})
+    try:
+        # No DNS look-up: it would make sign-up depend on the network.
+        info = validate_email(text, check_deliverability=False)
+    except EmailNotValidError:
+        raise InvalidInput({field: "error.email_invalid"}) from None
+    return info.normalized.lower()
+
+
+def clean_phone(value: str | None, country: str, field: str = "phone") -> str:
+    text = (value or "").strip()
+    if not text:
+        raise InvalidInput({field: "error.required"})
+    if len(text) > 30:
+        raise InvalidInput({field: "error.too_long"})
+    try:
+        number = phonenumbers.parse(text, country or "FR")
+    except phonenumbers.NumberParseException:
+        raise InvalidInput({field: "error.phone_invalid"}) from None
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidInput({field: "error.phone_invalid"})
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def format_phone_national(e164: str) -> str:
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def clean_country(value: str | None, field: str = "country") -> str:
+    code = (value or "").strip().upper()
+    if code not in COUNTRIES:
+        raise InvalidInput({field: "error.country_invalid"})
+    return code
+
+
+def clean_postal_code(value: str | None, country: str, field: str = "postal_code") -> str:
+    text = (value or "").strip().upper()
+    if not text:
+        raise InvalidInput({field: "error.required"})
+    if country in ("FR", "MC"):
+        if not re.fullmatch(r"\d{5}", text) or text.startswith("00"):
+            raise InvalidInput({field: "error.postal_code_fr"})
+    elif not re.fullmatch(r"[A-Z0-9][A-Z0-9 -]{1,9}", text):
+        raise InvalidInput({field: "error.postal_code_invalid"})
+    return text
+
+
+def clean_siret(value: str | None, *, required: bool, field: str = "siret") -> str | None:
+    text = re.sub(r"[\s.]", "", value or "")
+    if not text:
+        if required:
+            raise InvalidInput({field: "error.required"})
+        return None
+    if not fr_siret.is_valid(text):
+        raise InvalidInput({field: "error.siret_invalid"})
+    return fr_siret.compact(text)
+
+
+def clean_vat_number(value: str | None, field: str = "vat_number") -> str | None:
+    text = re.sub(r"[\s.-]", "", value or "").upper()
+    if not text:
+        return None
+    if not eu_vat.is_valid(text):
+        raise InvalidInput({field: "error.vat_invalid"})
+    return eu_vat.compact(text)
+
+
+def clean_new_password(password: str | None, confirm: str | None) -> str:
+    password = password or ""
+    if not password:
+        raise InvalidInput({"password": "error.required"})
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput({"password": "error.password_short"})
+    if len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:
+        raise InvalidInput({"password": "error.password_long"})
+    if password != (confirm or ""):
+        raise InvalidInput({"password_confirm": "error.password_mismatch"})
+    return password
+
+
+def collect(*checks) -> dict:
+    """Run every check (a zero-argument callable) and gather all field errors at once."""
+    errors: dict[str, str] = {}
+    results = []
+    for check in checks:
+        try:
+            results.append(check())
+        except InvalidInput as exc:
+            errors.update(exc.errors)
+            results.append(None)
+    if errors:
+        raise InvalidInput(errors)
+    return results

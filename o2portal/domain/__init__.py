@@ -1,1 +1,0 @@
-"""Business rules as plain functions. Nothing here imports reflex."""

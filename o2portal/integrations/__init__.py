@@ -1,0 +1,1 @@
+"""The outside world behind interfaces: registrar, hosting panel, payment gateway."""

@@ -1,0 +1,1 @@
+"""The background job runner and the list of jobs."""

@@ -1,0 +1,1 @@
+"""Email: the outbox, its delivery and the texts of every mail."""

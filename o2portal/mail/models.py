@@ -1,0 +1,32 @@
+"""The outbox: every email o2portal sends is written here first."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+from o2portal.core.types import created_at_field, utc_field
+
+MAIL_STATUSES = ("pending", "sent", "failed")
+
+
+class OutboxEmail(SQLModel, table=True):
+    __tablename__ = "outbox_email"
+    __table_args__ = (Index("ix_outbox_status_next_attempt", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int | None = Field(default=None, foreign_key="customer.id", index=True)
+    kind: str = Field(max_length=40, index=True)
+    to_addr: str = Field(max_length=254)
+    subject: str = Field(max_length=300)
+    body_text: str
+    status: str = Field(default="pending", max_length=10, index=True)
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime | None = utc_field(index=True)
+    last_error: str | None = Field(default=None, max_length=1000)
+    # Makes a mail that must go once (a reminder stage) impossible to queue twice.
+    dedupe_key: str | None = Field(default=None, max_length=200, unique=True)
+    created_at: datetime = created_at_field()
+    sent_at: datetime | None = utc_field()

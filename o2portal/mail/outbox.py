@@ -1,0 +1,200 @@
+"""Email: every message is written to the outbox inside the caller's transaction, then
+delivered over SMTP when one is configured. Without SMTP, mail stays readable in the outbox."""
+
+from __future__ import annotations
+
+import re
+import smtplib
+import ssl
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from sqlmodel import Session, col, select
+
+from o2portal.accounts.models import Customer
+from o2portal.core import clock
+from o2portal.core.db import transaction
+from o2portal.core.settings import get_settings
+from o2portal.mail.models import OutboxEmail
+
+# Recipient refusals that mean the address itself is dead (a bounce), not a policy or
+# a problem of ours: 550 mailbox unavailable, 551 user not local, 553 name not allowed.
+ADDRESS_DEAD_CODES = frozenset({550, 551, 553})
+# Characters the email library refuses in a header line.
+_HEADER_BREAKS = str.maketrans({"\r": " ", "\n": " ", "\u2028": " ", "\u2029": " ", "\x85": " "})
+
+# Mail whose links are secrets (they open an account): once delivered, the outbox keeps
+# the text without the link, so that nobody reading the outbox can use it.
+SECRET_LINK_KINDS = frozenset({"welcome", "verify_email", "password_reset", "email_change"})
+_TOKEN_LINK = re.compile(r"(\?token=)[\w\-]+")
+
+
+def without_link_tokens(text: str, marker: str = "[retiré après envoi]") -> str:
+    """The text with the secret of every ?token= link replaced by `marker`."""
+    return _TOKEN_LINK.sub(lambda m: m.group(1) + marker, text)
+
+
+# Wait before the n-th retry of a temporary failure (the last one repeats).
+RETRY_DELAYS = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=6),
+)
+
+
+def queue_email(
+    session: Session,
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    kind: str,
+    customer_id: int | None = None,
+    dedupe_key: str | None = None,
+) -> OutboxEmail:
+    mail = OutboxEmail(
+        customer_id=customer_id,
+        kind=kind,
+        to_addr=to,
+        subject=subject,
+        body_text=body,
+        status="pending",
+        next_attempt_at=clock.now(),
+        dedupe_key=dedupe_key,
+        created_at=clock.now(),
+    )
+    session.add(mail)
+    session.flush()
+    return mail
+
+
+def queue_for_customer(
+    session: Session, customer: Customer, kind: str, message: tuple[str, str]
+) -> OutboxEmail:
+    """Queue (subject, body) to the address on the customer's fiche."""
+    subject, body = message
+    return queue_email(
+        session, to=customer.email, subject=subject, body=body, kind=kind, customer_id=customer.id
+    )
+
+
+def _build_message(mail: OutboxEmail) -> EmailMessage:
+    settings = get_settings()
+    msg = EmailMessage()
+    msg["From"] = settings.mail_from
+    msg["To"] = mail.to_addr
+    msg["Subject"] = mail.subject.translate(_HEADER_BREAKS)
+    msg["Message-ID"] = make_msgid(idstring=f"o2portal-{mail.id}")
+    msg.set_content(mail.body_text)
+    return msg
+
+
+def _send(message: EmailMessage) -> None:
+    settings = get_settings()
+    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=20) as smtp:
+        if settings.smtp_starttls:
+            smtp.starttls(context=ssl.create_default_context())
+        if settings.smtp_user:
+            smtp.login(settings.smtp_user, settings.smtp_password)
+        smtp.send_message(message)
+
+
+def deliver_pending(limit: int = 50) -> int:
+    """Send what is due in the outbox; returns how many were sent. Safe to call any time."""
+    if not get_settings().smtp_host:
+        return 0
+    with transaction() as session:
+        due = session.exec(
+            select(OutboxEmail)
+            .where(
+                OutboxEmail.status == "pending",
+                col(OutboxEmail.next_attempt_at) <= clock.now(),
+            )
+            .order_by(OutboxEmail.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).all()
+        # Claim them so that a concurrent sender skips them.
+        claim_until = clock.now() + timedelta(minutes=5)
+        for mail in due:
+            mail.next_attempt_at = claim_until
+            session.add(mail)
+    sent = 0
+    for mail in due:
+        sent += _deliver_one(mail.id)
+    return sent
+
+
+def _deliver_one(mail_id: int) -> int:
+    with transaction() as session:
+        mail = session.get(OutboxEmail, mail_id)
+        if mail is None or mail.status != "pending":
+            return 0
+    error, permanent, address_dead = _attempt(mail)
+    with transaction() as session:
+        mail = session.get(OutboxEmail, mail_id)
+        mail.attempts += 1
+        if error is None:
+            mail.status = "sent"
+            mail.sent_at = clock.now()
+            mail.last_error = None
+            if mail.kind in SECRET_LINK_KINDS:
+                mail.body_text = without_link_tokens(mail.body_text)
+        elif permanent:
+            mail.status = "failed"
+            mail.last_error = error[:1000]
+            if address_dead and mail.customer_id:
+                _mark_address_failing(session, mail, error)
+        else:
+            # A temporary failure (server down, 4xx) never loses the mail: it waits longer
+            # and longer, up to the last delay, and is tried again until it goes.
+            mail.last_error = error[:1000]
+            delay = RETRY_DELAYS[min(mail.attempts, len(RETRY_DELAYS)) - 1]
+            mail.next_attempt_at = clock.now() + delay
+        session.add(mail)
+    return 1 if error is None else 0
+
+
+def _attempt(mail: OutboxEmail) -> tuple[str | None, bool, bool]:
+    """Try to send one mail: (error or None, give up on this mail, the address is dead).
+
+    Only a recipient refusal with a bounce code blames the address; our own faults
+    (login refused, sender refused, server down) are temporary and retried.
+    """
+    try:
+        message = _build_message(mail)
+    except (ValueError, TypeError) as exc:
+        return f"cannot build the message: {exc}", True, False
+    try:
+        _send(message)
+    except smtplib.SMTPRecipientsRefused as exc:
+        codes = [code for code, _ in exc.recipients.values()]
+        dead = bool(codes) and all(code in ADDRESS_DEAD_CODES for code in codes)
+        return f"refused: {exc.recipients}", dead, dead
+    except smtplib.SMTPResponseException as exc:
+        return f"{exc.smtp_code} {exc.smtp_error!r}", False, False
+    except (OSError, smtplib.SMTPException) as exc:
+        return f"{type(exc).__name__}: {exc}", False, False
+    return None, False, False
+
+
+def _mark_address_failing(session: Session, mail: OutboxEmail, error: str) -> None:
+    customer = session.get(Customer, mail.customer_id)
+    if customer is not None and customer.email == mail.to_addr:
+        customer.email_failing_at = clock.now()
+        customer.email_failing_reason = error[:500]
+        session.add(customer)
+
+
+def deliver_all_due(batch: int = 200, max_batches: int = 50) -> int:
+    """Deliver the outbox batch after batch until nothing is due (bounded per run)."""
+    total = 0
+    for _ in range(max_batches):
+        sent = deliver_pending(limit=batch)
+        total += sent
+        if sent < batch:
+            break
+    return total

@@ -1,0 +1,138 @@
+"""Staff (admin) view of the outbox: mails by status and recipient, one mail's detail, and
+retrying a failed mail. Links that open an account never reach staff: the outbox drops
+their token once a mail is sent, and this view masks it in mail not sent yet too."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from o2portal.accounts.staff import staff_member
+from o2portal.core import audit, clock
+from o2portal.core.db import read_session, transaction
+from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.mail import outbox as mailer
+from o2portal.mail.models import MAIL_STATUSES, OutboxEmail
+
+PAGE_SIZE = 50
+HIDDEN_LINK = "[lien masqué]"
+
+
+@dataclass
+class MailRow:
+    id: int
+    created_at: datetime
+    to_addr: str
+    kind: str
+    subject: str
+    status: str
+    attempts: int
+
+
+@dataclass
+class MailPage:
+    rows: list[MailRow]
+    total: int
+    page: int
+    pages: int
+
+
+@dataclass
+class MailView:
+    id: int
+    customer_id: int | None
+    kind: str
+    to_addr: str
+    subject: str
+    body: str  # live link tokens masked
+    status: str
+    attempts: int
+    last_error: str
+    created_at: datetime
+    next_attempt_at: datetime | None
+    sent_at: datetime | None
+
+
+def list_mail(staff_id: int, *, status: str = "", recipient: str = "", page: int = 1) -> MailPage:
+    """Newest first, 50 a page; status one of MAIL_STATUSES (else all), recipient a prefix."""
+    where = []
+    if status in MAIL_STATUSES:
+        where.append(OutboxEmail.status == status)
+    text = (recipient or "").strip().lower()[:254]
+    if text:
+        where.append(func.lower(OutboxEmail.to_addr).like(f"{text}%"))
+    with read_session() as session:
+        staff_member(session, staff_id, roles=("admin",))
+        total = session.exec(select(func.count()).select_from(OutboxEmail).where(*where)).one()
+        pages = max(1, -(-total // PAGE_SIZE))
+        page = max(1, min(page, pages))
+        # Only the columns a list shows: bodies can be long.
+        found = session.exec(
+            select(
+                OutboxEmail.id,
+                OutboxEmail.created_at,
+                OutboxEmail.to_addr,
+                OutboxEmail.kind,
+                OutboxEmail.subject,
+                OutboxEmail.status,
+                OutboxEmail.attempts,
+            )
+            .where(*where)
+            .order_by(col(OutboxEmail.id).desc())
+            .offset((page - 1) * PAGE_SIZE)
+            .limit(PAGE_SIZE)
+        ).all()
+    return MailPage([MailRow(*row) for row in found], total, page, pages)
+
+
+def mail_detail(staff_id: int, mail_id: int) -> MailView:
+    with read_session() as session:
+        staff_member(session, staff_id, roles=("admin",))
+        mail = session.get(OutboxEmail, mail_id)
+        if mail is None:
+            raise NotAllowed("no such mail")
+        return MailView(
+            id=mail.id,
+            customer_id=mail.customer_id,
+            kind=mail.kind,
+            to_addr=mail.to_addr,
+            subject=mail.subject,
+            body=mailer.without_link_tokens(mail.body_text, HIDDEN_LINK),
+            status=mail.status,
+            attempts=mail.attempts,
+            last_error=mail.last_error or "",
+            created_at=mail.created_at,
+            next_attempt_at=mail.next_attempt_at,
+            sent_at=mail.sent_at,
+        )
+
+
+def retry_mail(staff_id: int, mail_id: int, *, ip=None) -> None:
+    """Put a failed mail back in the queue, due now; the sender takes it at its next run.
+
+    The last error stays for the record until a delivery succeeds."""
+    with transaction() as session:
+        staff = staff_member(session, staff_id, roles=("admin",))
+        mail = session.get(OutboxEmail, mail_id)
+        if mail is None:
+            raise NotAllowed("no such mail")
+        if mail.status != "failed":
+            raise InvalidInput({"mail": "mail.error_not_failed"})
+        mail.status = "pending"
+        mail.next_attempt_at = clock.now()
+        session.add(mail)
+        audit.record(
+            session,
+            "staff.mail_retried",
+            actor=staff,
+            customer_id=mail.customer_id,
+            target_type="outbox_email",
+            target_id=mail.id,
+            ip=ip,
+            to=mail.to_addr,
+            kind=mail.kind,
+            attempts=mail.attempts,
+        )

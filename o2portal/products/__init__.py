@@ -1,0 +1,1 @@
+"""What customers own: hosting accounts, domains and servers, their expiry and lifecycle."""

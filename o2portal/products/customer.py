@@ -1,0 +1,234 @@
+"""A customer's products: the list (one page at a time) and what they change themselves."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+import idna
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from o2portal.accounts.models import Customer
+from o2portal.core import audit, clock
+from o2portal.core.db import read_session, transaction
+from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.products.models import Product
+
+PAGE_SIZE = 25
+MAX_PAGE_SIZE = 50
+EXPIRING_DAYS = 30
+KIND_FILTERS = ("", "hosting", "domain", "server")
+STATUS_FILTERS = ("", "active", "expiring", "expired", "suspended", "terminated")
+SORTS = ("expiry_asc", "expiry_desc", "name")
+MIN_NAMESERVERS, MAX_NAMESERVERS = 2, 4
+
+
+@dataclass
+class ProductPage:
+    rows: list[Product]
+    total: int
+    page: int
+    pages: int
+
+
+def display_status(product: Product, today) -> str:
+    """What the customer reads: an active product near its end is 'expiring'."""
+    if product.status == "active" and product.expiry_date < today:
+        return "expired"
+    if product.status == "active" and (product.expiry_date - today).days <= EXPIRING_DAYS:
+        return "expiring"
+    return product.status
+
+
+def list_customer_products(
+    customer_id: int,
+    page: int = 1,
+    *,
+    kind: str = "",
+    status: str = "",
+    sort: str = "expiry_asc",
+    per_page: int = PAGE_SIZE,
+) -> ProductPage:
+    """One page of the customer's products, filtered and sorted in the database."""
+    per_page = max(1, min(per_page, MAX_PAGE_SIZE))
+    today = clock.today()
+    where = [Product.customer_id == customer_id]
+    if kind in KIND_FILTERS[1:]:
+        where.append(Product.kind == kind)
+    soon = today + timedelta(days=EXPIRING_DAYS)
+    if status == "active":
+        where += [Product.status == "active", Product.expiry_date > soon]
+    elif status == "expiring":
+        where += [
+            Product.status == "active",
+            Product.expiry_date >= today,
+            Product.expiry_date <= soon,
+        ]
+    elif status == "expired":
+        where.append(
+            (Product.status == "expired")
+            | ((Product.status == "active") & (Product.expiry_date < today))
+        )
+    elif status in ("suspended", "terminated"):
+        where.append(Product.status == status)
+    order = {
+        "expiry_desc": (col(Product.expiry_date).desc(), col(Product.id).desc()),
+        "name": (Product.name, Product.id),
+    }.get(sort, (Product.expiry_date, Product.id))
+    with read_session() as session:
+        total = session.exec(select(func.count()).select_from(Product).where(*where)).one()
+        pages = max(1, -(-total // per_page))
+        page = max(1, min(page, pages))
+        rows = session.exec(
+            select(Product)
+            .where(*where)
+            .order_by(*order)
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        ).all()
+    return ProductPage(list(rows), total, page, pages)
+
+
+def _owned(session: Session, customer_id: int, product_id: int) -> Product:
+    product = session.get(Product, product_id)
+    if product is None or product.customer_id != customer_id:
+        raise NotAllowed("product of another customer")
+    return product
+
+
+def get_product(customer_id: int, product_id: int) -> Product:
+    """The customer's own product, or NotAllowed (also for an id that does not exist)."""
+    with read_session() as session:
+        return _owned(session, customer_id, product_id)
+
+
+def nameservers_of(product: Product) -> list[str]:
+    try:
+        value = json.loads(product.nameservers_json or "[]")
+    except ValueError:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def clean_nameservers(values: list[str]) -> list[str]:
+    """2 to 4 distinct host names (IDN allowed, stored in ASCII), errors keyed ns1…ns4."""
+    errors: dict[str, str] = {}
+    clean: list[str] = []
+    if sum(1 for raw in values if (raw or "").strip()) > MAX_NAMESERVERS:
+        # Never keep some and drop the rest without saying so.
+        raise InvalidInput({"ns1": "error.nameservers_too_many"})
+    for i, raw in enumerate(values, start=1):
+        text = (raw or "").strip().rstrip(".").lower()[:300]
+        if not text:
+            continue
+        try:
+            ascii_name = idna.encode(text, uts46=True).decode("ascii")
+        except idna.IDNAError:
+            errors[f"ns{i}"] = "error.nameserver_invalid"
+            continue
+        labels = ascii_name.split(".")
+        if len(labels) < 2 or len(ascii_name) > 253 or labels[-1].isdigit():
+            errors[f"ns{i}"] = "error.nameserver_invalid"
+        elif ascii_name in clean:
+            errors[f"ns{i}"] = "error.nameserver_duplicate"
+        else:
+            clean.append(ascii_name)
+    if not errors and len(clean) < MIN_NAMESERVERS:
+        errors["ns1"] = "error.nameservers_count"
+    if errors:
+        raise InvalidInput(errors)
+    return clean
+
+
+def _domain(session: Session, customer_id: int, product_id: int) -> Product:
+    product = _owned(session, customer_id, product_id)
+    if product.kind != "domain":
+        raise InvalidInput({"product": "error.not_a_domain"})
+    if product.status in ("terminated", "released"):
+        raise InvalidInput({"product": "error.not_renewable"})
+    return product
+
+
+def update_nameservers(
+    customer_id: int, product_id: int, values: list[str], *, ip=None
+) -> list[str]:
+    clean = clean_nameservers(values)
+    with transaction() as session:
+        product = _domain(session, customer_id, product_id)
+        before = nameservers_of(product)
+        product.nameservers_json = json.dumps(clean)
+        session.add(product)
+        audit.record(
+            session,
+            "domain.nameservers_changed",
+            actor=session.get(Customer, customer_id),
+            target_type="product",
+            target_id=product.id,
+            ip=ip,
+            before=before,
+            after=clean,
+        )
+    return clean
+
+
+def reveal_auth_code(customer_id: int, product_id: int, *, ip=None) -> str:
+    """The transfer (auth) code, on request only; every showing is logged."""
+    with transaction() as session:
+        product = _domain(session, customer_id, product_id)
+        if not product.auth_code:
+            product.auth_code = secrets.token_urlsafe(12)
+            session.add(product)
+        audit.record(
+            session,
+            "domain.auth_code_shown",
+            actor=session.get(Customer, customer_id),
+            target_type="product",
+            target_id=product.id,
+            ip=ip,
+        )
+        return product.auth_code
+
+
+def set_registrar_lock(customer_id: int, product_id: int, locked: bool, *, ip=None) -> bool:
+    with transaction() as session:
+        product = _domain(session, customer_id, product_id)
+        product.registrar_lock = bool(locked)
+        session.add(product)
+        audit.record(
+            session,
+            "domain.lock_on" if locked else "domain.lock_off",
+            actor=session.get(Customer, customer_id),
+            target_type="product",
+            target_id=product.id,
+            ip=ip,
+        )
+        return product.registrar_lock
+
+
+def set_auto_renew(customer_id: int, product_id: int, enabled: bool, *, ip=None) -> bool:
+    with transaction() as session:
+        product = _owned(session, customer_id, product_id)
+        if product.status in ("terminated", "released"):
+            raise InvalidInput({"product": "error.not_renewable"})
+        product.auto_renew = bool(enabled)
+        session.add(product)
+        audit.record(
+            session,
+            "product.auto_renew_on" if enabled else "product.auto_renew_off",
+            actor=session.get(Customer, customer_id),
+            target_type="product",
+            target_id=product.id,
+            ip=ip,
+        )
+        return product.auto_renew
+
+
+def server_specs_of(product: Product) -> dict[str, str]:
+    try:
+        value = json.loads(product.server_specs_json or "{}")
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}

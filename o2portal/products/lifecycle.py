@@ -1,0 +1,104 @@
+"""What happens after expiry: hosting and servers are suspended the day after their expiry
+date and terminated 30 days later; a domain expires, may be renewed for 30 days, restored
+up to 50, then it is released at the registry. Every change is audited and emailed."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlmodel import col, select
+
+from o2portal.accounts.models import Customer
+from o2portal.core import audit, clock
+from o2portal.core.db import transaction
+from o2portal.mail import outbox as mailer
+from o2portal.mail import texts as emails
+from o2portal.products.expiry import DOMAIN_RESTORE_DAYS
+from o2portal.products.models import Product, ProvisionedAccount, RegistryDomain
+
+TERMINATE_AFTER_DAYS = 30
+BATCH = 500
+
+# (kinds, status now, days after expiry, new status)
+TRANSITIONS = (
+    (("hosting", "server"), "active", 0, "suspended"),
+    (("hosting", "server"), "suspended", TERMINATE_AFTER_DAYS, "terminated"),
+    (("domain",), "active", 0, "expired"),
+    (("domain",), "expired", DOMAIN_RESTORE_DAYS, "released"),
+)
+
+
+def apply_expiry(last_run: date | None = None) -> dict:
+    """The job. Each query reads only products past their next step, through the
+    (status, expiry_date) index: after a run, nothing is left to find."""
+    today = clock.today()
+    done = {}
+    for kinds, status, days, new_status in TRANSITIONS:
+        limit_date = today - timedelta(days=days)
+        count = 0
+        while True:
+            with transaction() as session:
+                batch = session.exec(
+                    select(Product)
+                    .where(
+                        Product.status == status,
+                        Product.expiry_date < limit_date,
+                        col(Product.kind).in_(kinds),
+                    )
+                    # In index order: SQLite then reads only the rows past their step.
+                    .order_by(Product.expiry_date)
+                    .limit(BATCH)
+                    .with_for_update()
+                ).all()
+                for product in batch:
+                    _change(session, product, new_status)
+            count += len(batch)
+            if len(batch) < BATCH:
+                break
+        done[new_status] = count
+    return done
+
+
+def _change(session, product: Product, new_status: str) -> None:
+    before = product.status
+    product.status = new_status
+    now = clock.now()
+    if new_status == "suspended":
+        product.suspended_at = now
+        product.status_reason = "expired"
+    elif new_status in ("terminated", "released"):
+        product.terminated_at = now
+        product.auto_renew = False
+    session.add(product)
+    if new_status == "terminated" and product.hosting_username:
+        account = session.exec(
+            select(ProvisionedAccount).where(
+                ProvisionedAccount.username == product.hosting_username
+            )
+        ).first()
+        if account is not None:
+            account.status = "terminated"
+            session.add(account)
+    if new_status == "released":
+        record = session.exec(
+            select(RegistryDomain).where(RegistryDomain.name == product.name)
+        ).first()
+        if record is not None:
+            record.released_at = now
+            session.add(record)
+    customer = session.get(Customer, product.customer_id)
+    mailer.queue_for_customer(
+        session,
+        customer,
+        f"product_{new_status}",
+        emails.service_changed(customer.first_name, product.name, new_status),
+    )
+    audit.record(
+        session,
+        f"product.{new_status}",
+        customer_id=product.customer_id,
+        target_type="product",
+        target_id=product.id,
+        before=before,
+        expiry=product.expiry_date.isoformat(),
+    )

@@ -1,0 +1,97 @@
+"""What customers own: hosting accounts, domains, managed servers; and the outside records."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from o2portal.core.types import created_at_field, utc_field
+
+PRODUCT_KINDS = ("hosting", "domain", "server")
+PRODUCT_STATUSES = (
+    "pending",
+    "active",
+    "suspended",
+    "expired",
+    "terminated",
+    "released",
+)
+
+
+class Product(SQLModel, table=True):
+    __tablename__ = "product"
+    # Jobs pick what is due by status and expiry date: one range scan, whatever the size.
+    __table_args__ = (Index("ix_product_status_expiry", "status", "expiry_date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    kind: str = Field(max_length=10, index=True)
+    # Domain name for a domain; main domain for a hosting account; hostname for a server.
+    name: str = Field(max_length=253, index=True)
+    offer_code: str = Field(max_length=32)  # hosting tier, TLD, or server model code
+    status: str = Field(default="active", max_length=12, index=True)
+    status_reason: str | None = Field(default=None, max_length=500)
+    start_date: date
+    expiry_date: date = Field(index=True)
+    auto_renew: bool = Field(default=False)
+    # hosting
+    hosting_username: str | None = Field(default=None, max_length=32, unique=True)
+    hosting_server: str | None = Field(default=None, max_length=100)
+    quota_disk_mb: int | None = None
+    quota_email_accounts: int | None = None
+    quota_databases: int | None = None
+    # domain
+    nameservers_json: str | None = Field(default=None, max_length=2000)
+    registrar_lock: bool = Field(default=True)
+    auth_code: str | None = Field(default=None, max_length=64)
+    # server
+    server_specs_json: str | None = Field(default=None, max_length=2000)
+    ip_address: str | None = Field(default=None, max_length=45)
+    suspended_at: datetime | None = utc_field()
+    terminated_at: datetime | None = utc_field()
+    created_at: datetime = created_at_field()
+
+
+class ReminderSent(SQLModel, table=True):
+    """A reminder stage sent for one product and one expiry date: never twice."""
+
+    __tablename__ = "reminder_sent"
+    __table_args__ = (UniqueConstraint("product_id", "expiry_date", "stage"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    product_id: int = Field(foreign_key="product.id", index=True)
+    expiry_date: date
+    stage: str = Field(max_length=8)  # D-60 … D+7
+    outbox_id: int | None = Field(default=None, foreign_key="outbox_email.id", index=True)
+    created_at: datetime = created_at_field()
+
+
+class RegistryDomain(SQLModel, table=True):
+    """The built-in registrar's own book of registered domains."""
+
+    __tablename__ = "registry_domain"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=253, unique=True)
+    reserved: bool = Field(default=False)
+    holder_ref: str | None = Field(default=None, max_length=100)
+    registered_at: datetime = created_at_field()
+    expires_on: date | None = None
+    released_at: datetime | None = utc_field()
+    # Held for an order form being paid: nobody else can take the name meanwhile.
+    pending_order_id: int | None = Field(default=None, foreign_key="order_form.id", index=True)
+
+
+class ProvisionedAccount(SQLModel, table=True):
+    """The built-in control panel's own book of hosting accounts."""
+
+    __tablename__ = "provisioned_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=32, unique=True)
+    server: str = Field(max_length=100)
+    main_domain: str = Field(max_length=253)
+    status: str = Field(default="active", max_length=12)
+    created_at: datetime = created_at_field()

@@ -1,0 +1,174 @@
+"""Expiry reminders: each stage of the schedule at most once per product and expiry date.
+
+The unique (product, expiry date, stage) row is the guarantee, not this code: two runs at
+once, a crash or a replay cannot send a stage twice. A renewal moves the expiry date, so
+the cycle starts again. After downtime only the latest stage that is due goes out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import and_, or_
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from o2portal.accounts.models import Customer
+from o2portal.billing import invoices as billing
+from o2portal.catalog.models import HostingOffer, ServerModel, TldPrice
+from o2portal.core import clock
+from o2portal.core.db import read_session, transaction
+from o2portal.core.formatting import day, money
+from o2portal.core.stored_settings import reminder_schedule
+from o2portal.jobs.runner import catch_up_days
+from o2portal.mail import outbox as mailer
+from o2portal.mail import texts as emails
+from o2portal.products.models import Product, ReminderSent
+
+REMINDED_STATUSES = ("active", "expired", "suspended")
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    product_id: int
+    expiry_date: date
+    stage: str
+
+
+def due_stage(schedule: list[tuple[str, int]], expiry: date, today: date) -> str | None:
+    """The most relevant stage on `today`: the latest whose day has come. Which products
+    are looked at (those with a stage day since the last run) keeps stale stages out."""
+    late = (today - expiry).days
+    due = [name for name, offset in schedule if offset <= late]
+    return due[-1] if due else None
+
+
+def _candidate_filter(schedule, today: date, window: int):
+    """Products whose stage day fell within the last `window` days: one indexed range per
+    stage on (status, expiry_date), so the cost follows what is due."""
+    ranges = []
+    for _name, offset in schedule:
+        newest = today - timedelta(days=offset)
+        oldest = newest - timedelta(days=window - 1)
+        ranges.append(and_(Product.expiry_date >= oldest, Product.expiry_date <= newest))
+    return and_(col(Product.status).in_(REMINDED_STATUSES), or_(*ranges))
+
+
+def find_due(today: date | None = None, window: int = 1) -> list[DueReminder]:
+    today = today or clock.today()
+    with read_session() as session:
+        schedule = reminder_schedule(session)
+        where = _candidate_filter(schedule, today, window)
+        candidates = session.exec(select(Product.id, Product.expiry_date).where(where)).all()
+        if not candidates:
+            return []
+        sent = set(
+            session.exec(
+                select(ReminderSent.product_id, ReminderSent.expiry_date, ReminderSent.stage)
+                .join(Product, col(Product.id) == col(ReminderSent.product_id))
+                .where(where, col(ReminderSent.expiry_date) == col(Product.expiry_date))
+            ).all()
+        )
+    due = []
+    for product_id, expiry in sorted(candidates):
+        stage = due_stage(schedule, expiry, today)
+        if stage and (product_id, expiry, stage) not in sent:
+            due.append(DueReminder(product_id, expiry, stage))
+    return due
+
+
+class _Prices:
+    """The catalogue read once per run: the one-year renewal price HT of a product."""
+
+    def __init__(self, session: Session):
+        self.hosting = {o.code: o.renew_1y_cents for o in session.exec(select(HostingOffer))}
+        self.servers = {m.code: m.monthly_cents * 12 for m in session.exec(select(ServerModel))}
+        self.tlds = {t.tld: t.renew_cents for t in session.exec(select(TldPrice))}
+
+    def one_year(self, product: Product) -> int:
+        if product.kind == "hosting":
+            return self.hosting.get(product.offer_code, 0)
+        if product.kind == "server":
+            return self.servers.get(product.offer_code, 0)
+        return self.tlds.get(product.offer_code) or self.tlds.get(
+            product.name.rsplit(".", 1)[-1], 0
+        )
+
+
+def send_due_reminders(last_run: date | None = None) -> dict:
+    """The job: queue every due reminder (mail + unique row in one transaction each)."""
+    today = clock.today()
+    window = catch_up_days(last_run) if last_run else 1
+    due = find_due(today, window)
+    sent = skipped = 0
+    for start in range(0, len(due), BATCH):
+        batch = due[start : start + BATCH]
+        with transaction() as session:
+            prices = _Prices(session)
+            products = {
+                p.id: p
+                for p in session.exec(
+                    select(Product).where(col(Product.id).in_([d.product_id for d in batch]))
+                )
+            }
+            customers = {
+                c.id: c
+                for c in session.exec(
+                    select(Customer).where(
+                        col(Customer.id).in_({p.customer_id for p in products.values()})
+                    )
+                )
+            }
+            for item in batch:
+                product = products[item.product_id]
+                if product.expiry_date != item.expiry_date:
+                    skipped += 1  # renewed meanwhile: a new cycle
+                    continue
+                if _send_one(session, item, product, customers[product.customer_id], prices):
+                    sent += 1
+                else:
+                    skipped += 1
+    return {"due": len(due), "sent": sent, "skipped": skipped}
+
+
+def _send_one(
+    session: Session, item: DueReminder, product: Product, customer: Customer, prices: _Prices
+) -> bool:
+    """Write the reminder row and its mail together; a concurrent runner that wrote it
+    first makes the unique constraint refuse ours, and nothing goes twice."""
+    try:
+        with session.begin_nested():
+            mail = mailer.queue_for_customer(
+                session, customer, "reminder", _message(item, product, customer, prices)
+            )
+            mail.dedupe_key = f"reminder:{product.id}:{item.expiry_date}:{item.stage}"
+            session.add(
+                ReminderSent(
+                    product_id=product.id,
+                    expiry_date=item.expiry_date,
+                    stage=item.stage,
+                    outbox_id=mail.id,
+                    created_at=clock.now(),
+                )
+            )
+            session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+def _message(item: DueReminder, product: Product, customer: Customer, prices: _Prices):
+    rule = billing.vat_rule(customer)
+    totals = billing.totals_for([prices.one_year(product)], rule.rate_bp)
+    return emails.expiry_reminder(
+        first_name=customer.first_name,
+        product_name=product.name,
+        kind=product.kind,
+        expiry=day(item.expiry_date),
+        days=(item.expiry_date - clock.today()).days,
+        price_ttc=money(totals.ttc),
+        product_id=product.id,
+        auto_renew=product.auto_renew,
+    )

@@ -1,0 +1,197 @@
+"""Staff work on products: find them by expiry and status, and change them by hand with a
+reason (renew as a goodwill gesture, suspend, unsuspend, terminate)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from o2portal.accounts.models import Customer
+from o2portal.accounts.staff import staff_member
+from o2portal.core import audit, clock, receipts
+from o2portal.core.db import read_session, transaction
+from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.validation import clean_text
+from o2portal.mail import outbox as mailer
+from o2portal.mail import texts as emails
+from o2portal.products.expiry import renewal_dates
+from o2portal.products.models import Product
+
+PAGE_SIZE = 25
+WINDOWS = {"": None, "7": 7, "30": 30, "60": 60, "90": 90, "expired": -1}
+STATUSES = ("", "active", "suspended", "expired", "terminated", "released")
+
+
+@dataclass
+class ProductRows:
+    rows: list[tuple[Product, Customer]]
+    total: int
+    page: int
+    pages: int
+
+
+def list_products(
+    staff_id: int, *, window: str = "", status: str = "", query: str = "", page: int = 1
+) -> ProductRows:
+    today = clock.today()
+    where = []
+    days = WINDOWS.get(window)
+    if days == -1:
+        where.append(Product.expiry_date < today)
+    elif days:
+        where += [Product.expiry_date >= today, Product.expiry_date <= today + timedelta(days=days)]
+    if status in STATUSES[1:]:
+        where.append(Product.status == status)
+    text = (query or "").strip().lower()[:100]
+    if text:
+        where.append(col(Product.name).like(f"{text}%"))
+    with read_session() as session:
+        staff_member(session, staff_id)
+        total = session.exec(select(func.count()).select_from(Product).where(*where)).one()
+        pages = max(1, -(-total // PAGE_SIZE))
+        page = max(1, min(page, pages))
+        rows = session.exec(
+            select(Product, Customer)
+            .join(Customer, col(Customer.id) == col(Product.customer_id))
+            .where(*where)
+            .order_by(Product.expiry_date, Product.id)
+            .offset((page - 1) * PAGE_SIZE)
+            .limit(PAGE_SIZE)
+        ).all()
+    return ProductRows(list(rows), total, page, pages)
+
+
+ACTIONS = {
+    # action: (allowed from, new status, mail change or None)
+    "suspend": (("active", "expired"), "suspended", "suspended"),
+    "unsuspend": (("suspended",), "active", None),
+    "terminate": (("active", "suspended", "expired"), "terminated", "terminated"),
+}
+
+
+def change_status(
+    staff_id: int, product_id: int, action: str, reason: str, *, key: str | None = None, ip=None
+) -> str:
+    """Suspend, unsuspend or terminate by hand; the customer is told by email. With the
+    form's `key`, the same form sent twice reads the first outcome."""
+    if action not in ACTIONS:
+        raise InvalidInput({"action": "error.choice_invalid"})
+    if key is not None:
+        key = receipts.clean_key(key)
+    reason = clean_text("reason", reason, required=True, max_length=300)
+    allowed, new_status, mail = ACTIONS[action]
+    with transaction() as session:
+        staff = staff_member(session, staff_id, roles=("admin",))
+        if key is not None:
+            done = receipts.receipt(session, key, staff.id, f"staff.product_{action}")
+            if done is not None:
+                return done["status"]
+        product = session.exec(
+            select(Product).where(Product.id == product_id).with_for_update()
+        ).first()
+        if product is None:
+            raise NotAllowed("no such product")
+        if product.status not in allowed:
+            raise InvalidInput({"action": "error.status_change_invalid"})
+        before = product.status
+        product.status = new_status
+        product.status_reason = reason
+        if new_status == "suspended":
+            product.suspended_at = clock.now()
+        elif new_status == "active":
+            product.suspended_at = None
+        else:
+            product.terminated_at = clock.now()
+            product.auto_renew = False
+        session.add(product)
+        if key is not None:
+            receipts.record_receipt(
+                session, key, staff.id, f"staff.product_{action}", {"status": new_status}
+            )
+        if mail:
+            customer = session.get(Customer, product.customer_id)
+            mailer.queue_for_customer(
+                session,
+                customer,
+                f"product_{new_status}",
+                emails.service_changed(customer.first_name, product.name, mail),
+            )
+        audit.record(
+            session,
+            f"staff.product_{action}",
+            actor=staff,
+            customer_id=product.customer_id,
+            target_type="product",
+            target_id=product.id,
+            ip=ip,
+            before=before,
+            reason=reason,
+        )
+        return new_status
+
+
+def renew_by_hand(
+    staff_id: int,
+    product_id: int,
+    years: int,
+    reason: str,
+    *,
+    key: str,
+    expected_expiry: date,
+    ip=None,
+) -> date:
+    """Extend without payment (a goodwill gesture), audited with its reason. `key` and
+    `expected_expiry` come with the form staff submitted: the same form sent twice reads
+    the first outcome, and a product renewed meanwhile is not renewed again."""
+    key = receipts.clean_key(key)
+    reason = clean_text("reason", reason, required=True, max_length=300)
+    if years not in (1, 2, 3):
+        raise InvalidInput({"years": "error.years_invalid"})
+    with transaction() as session:
+        staff = staff_member(session, staff_id, roles=("admin",))
+        done = receipts.receipt(session, key, staff.id, "staff.product_renewed")
+        if done is not None:
+            return date.fromisoformat(done["after"])
+        product = session.exec(
+            select(Product).where(Product.id == product_id).with_for_update()
+        ).first()
+        if product is None:
+            raise NotAllowed("no such product")
+        if product.expiry_date != expected_expiry:
+            # The same form sent from another socket may have won the lock just before.
+            done = receipts.receipt(session, key, staff.id, "staff.product_renewed")
+            if done is not None:
+                return date.fromisoformat(done["after"])
+            raise InvalidInput({"years": "error.renewal_changed"})
+        dates = renewal_dates(product.kind, product.expiry_date, years, clock.today())
+        if product.status in ("terminated", "released") or dates is None:
+            raise InvalidInput({"years": "error.not_renewable"})
+        before = product.expiry_date
+        product.expiry_date = dates.new_expiry
+        if product.status in ("expired", "suspended"):
+            product.status, product.suspended_at = "active", None
+        session.add(product)
+        receipts.record_receipt(
+            session,
+            key,
+            staff.id,
+            "staff.product_renewed",
+            {"product_id": str(product.id), "after": product.expiry_date.isoformat()},
+        )
+        audit.record(
+            session,
+            "staff.product_renewed",
+            actor=staff,
+            customer_id=product.customer_id,
+            target_type="product",
+            target_id=product.id,
+            ip=ip,
+            years=years,
+            reason=reason,
+            before=before.isoformat(),
+            after=product.expiry_date.isoformat(),
+        )
+        return product.expiry_date

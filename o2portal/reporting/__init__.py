@@ -1,0 +1,1 @@
+"""Read-only views: the dashboards' figures and the audit log."""

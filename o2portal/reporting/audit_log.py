@@ -1,0 +1,59 @@
+"""Reading the audit log: who did what, when and from where, filtered, 50 a page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from o2portal.accounts.models import Customer
+from o2portal.accounts.staff import staff_member
+from o2portal.core.db import read_session
+from o2portal.core.models import AuditEvent
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class AuditPage:
+    rows: list[tuple[AuditEvent, str]]
+    total: int
+    page: int
+    pages: int
+
+
+def list_events(
+    staff_id: int, *, action: str = "", actor: str = "", customer_id: str = "", page: int = 1
+) -> AuditPage:
+    where = []
+    if action.strip():
+        where.append(col(AuditEvent.action).like(f"{action.strip()[:64]}%"))
+    if customer_id.strip().isdigit():
+        where.append(AuditEvent.customer_id == int(customer_id))
+    with read_session() as session:
+        staff_member(session, staff_id, roles=("admin",))
+        if actor.strip():
+            ids = select(Customer.id).where(col(Customer.email).like(f"{actor.strip().lower()}%"))
+            where.append(col(AuditEvent.actor_id).in_(ids))
+        total = session.exec(select(func.count()).select_from(AuditEvent).where(*where)).one()
+        pages = max(1, -(-total // PAGE_SIZE))
+        page = max(1, min(page, pages))
+        events = session.exec(
+            select(AuditEvent)
+            .where(*where)
+            .order_by(col(AuditEvent.id).desc())
+            .offset((page - 1) * PAGE_SIZE)
+            .limit(PAGE_SIZE)
+        ).all()
+        actor_ids = {e.actor_id for e in events if e.actor_id}
+        emails = (
+            dict(
+                session.exec(
+                    select(Customer.id, Customer.email).where(col(Customer.id).in_(actor_ids))
+                ).all()
+            )
+            if actor_ids
+            else {}
+        )
+    return AuditPage([(e, emails.get(e.actor_id, "")) for e in events], total, page, pages)

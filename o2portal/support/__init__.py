@@ -1,0 +1,1 @@
+"""Support tickets: the thread, attachments, the staff queue."""

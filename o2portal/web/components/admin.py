@@ -1,0 +1,86 @@
+"""The staff area's frame: the customer shell plus the staff navigation, or a refusal."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from o2portal.web.components.i18n import t
+from o2portal.web.components.layout import customer_layout
+from o2portal.web.state.session import SessionState
+
+ADMIN_NAV = [
+    ("admin.nav_dashboard", "/admin"),
+    ("admin.nav_customers", "/admin/customers"),
+    ("admin.nav_products", "/admin/products"),
+    ("admin.nav_invoices", "/admin/invoices"),
+    ("admin.nav_tickets", "/admin/tickets"),
+    ("admin.nav_catalogue", "/admin/catalogue"),
+    ("admin.nav_content", "/admin/content"),
+    ("admin.nav_emails", "/admin/emails"),
+    ("admin.nav_audit", "/admin/audit"),
+    ("admin.nav_settings", "/admin/settings"),
+]
+
+
+def denied() -> rx.Component:
+    return rx.callout.root(
+        rx.callout.icon(rx.icon("shield-x")),
+        rx.callout.text(
+            rx.text(t("denied.title"), weight="bold"),
+            rx.text(t("denied.text")),
+            rx.link(t("denied.back"), href="/"),
+        ),
+        color_scheme="red",
+        id="access-denied",
+    )
+
+
+def admin_nav() -> rx.Component:
+    return rx.flex(
+        *[
+            rx.link(t(key), href=href, size="2", class_name="o2-admin-link")
+            for key, href in ADMIN_NAV
+        ],
+        wrap="wrap",
+        gap="3",
+        class_name="o2-admin-nav",
+        as_="nav",
+        aria_label="Administration",
+    )
+
+
+def admin_layout(title_key: str, *content: rx.Component) -> rx.Component:
+    return customer_layout(
+        rx.cond(
+            SessionState.is_staff,
+            rx.vstack(
+                admin_nav(),
+                rx.heading(t(title_key), size="7", as_="h1"),
+                *content,
+                spacing="4",
+                width="100%",
+            ),
+            denied(),
+        )
+    )
+
+
+def kpi(key: str, value, element_id: str = "") -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.text(t(key), size="2", color_scheme="gray"),
+            rx.heading(value, size="7", id=element_id or None),
+        ),
+    )
+
+
+def pager(S) -> rx.Component:
+    """Previous / page x of y / next, for a state with page, pages, previous_page, next_page."""
+    return rx.hstack(
+        rx.button(
+            t("page.previous"), on_click=S.previous_page, disabled=S.page <= 1, variant="soft"
+        ),
+        rx.text(S.page, " ", t("page.of"), " ", S.pages),
+        rx.button(t("page.next"), on_click=S.next_page, disabled=S.page >= S.pages, variant="soft"),
+        align="center",
+    )

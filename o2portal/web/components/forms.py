@@ -1,0 +1,102 @@
+"""Form pieces: every field has a visible label and shows its error right below it."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from o2portal.web.components.i18n import t
+
+
+def field_error(errors: rx.Var | None, name: str) -> rx.Component:
+    if errors is None:
+        return rx.fragment()
+    return rx.cond(
+        errors.contains(name),
+        rx.text(errors[name], color_scheme="red", size="2", id=f"{name}-error", role="alert"),
+    )
+
+
+def label(name: str, key: str) -> rx.Component:
+    return rx.el.label(t(key), html_for=name, class_name="o2-label")
+
+
+def text_field(
+    name: str,
+    label_key: str,
+    errors: rx.Var | None,
+    *,
+    type: str = "text",
+    hint: str | None = None,
+    autocomplete: str | None = None,
+    max_length: int = 200,
+    **props,
+) -> rx.Component:
+    return rx.box(
+        label(name, label_key),
+        rx.input(
+            name=name,
+            id=name,
+            type=type,
+            auto_complete=autocomplete,
+            max_length=max_length,
+            width="100%",
+            size="3",
+            **props,
+        ),
+        rx.text(t(hint), size="1", color_scheme="gray") if hint else rx.fragment(),
+        field_error(errors, name),
+        width="100%",
+        class_name="o2-field",
+    )
+
+
+def select_field(
+    name: str,
+    key: str,
+    errors: rx.Var,
+    options: list[tuple[str, str]],
+    *,
+    value: rx.Var | str,
+    on_change,
+) -> rx.Component:
+    """A native select: labelled, keyboard friendly, and its value is in the state."""
+    return rx.box(
+        label(name, key),
+        rx.el.select(
+            *[rx.el.option(text, value=code) for code, text in options],
+            name=name,
+            id=name,
+            value=value,
+            on_change=on_change,
+            class_name="o2-select",
+        ),
+        field_error(errors, name),
+        width="100%",
+        class_name="o2-field",
+    )
+
+
+def checkbox_field(name: str, key: str, errors: rx.Var) -> rx.Component:
+    return rx.box(
+        rx.el.label(
+            rx.el.input(type="checkbox", name=name, id=name, class_name="o2-checkbox"),
+            rx.el.span(t(key)),
+            html_for=name,
+            class_name="o2-check-label",
+        ),
+        field_error(errors, name),
+        class_name="o2-field",
+    )
+
+
+def submit_button(key: str, busy: rx.Var | bool = False) -> rx.Component:
+    return rx.button(t(key), type="submit", size="3", loading=busy, width="100%")
+
+
+def form_card(title_key: str, *children, max_width: str = "28em") -> rx.Component:
+    return rx.card(
+        rx.vstack(rx.heading(t(title_key), size="6", as_="h1"), *children, spacing="4"),
+        width="100%",
+        max_width=max_width,
+        size="3",
+    )

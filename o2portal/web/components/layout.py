@@ -1,0 +1,224 @@
+"""The shell around every page: brand, navigation, banners, language switch."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from o2portal.web.components.i18n import t
+from o2portal.web.state.auth import VerifyEmailState
+from o2portal.web.state.session import SessionState
+
+CUSTOMER_NAV = [
+    ("nav.dashboard", "/", "layout-dashboard"),
+    ("nav.services", "/services", "server"),
+    ("nav.order", "/order", "shopping-cart"),
+    ("nav.invoices", "/invoices", "receipt"),
+    ("nav.tickets", "/tickets", "life-buoy"),
+    ("nav.faq", "/faq", "circle-help"),
+    ("nav.profile", "/profile", "user"),
+]
+
+
+def _brand() -> rx.Component:
+    return rx.link(
+        rx.hstack(
+            rx.icon("cloud", size=26, color=rx.color("accent", 9)),
+            rx.text("o2portal", size="5", weight="bold"),
+            rx.text(t("app.tagline"), size="2", color_scheme="gray", class_name="o2-tagline"),
+            align="center",
+            spacing="2",
+        ),
+        href="/",
+        underline="none",
+        color="inherit",
+    )
+
+
+def language_switch() -> rx.Component:
+    return rx.button(
+        rx.icon("languages", size=16),
+        t("lang.switch"),
+        variant="ghost",
+        size="2",
+        on_click=SessionState.toggle_language,
+        id="lang-switch",
+    )
+
+
+def _nav_link(key: str, href: str, icon: str) -> rx.Component:
+    return rx.link(
+        rx.hstack(rx.icon(icon, size=18), rx.text(t(key)), align="center", spacing="2"),
+        href=href,
+        underline="none",
+        class_name="o2-nav-link",
+    )
+
+
+def _logout_button() -> rx.Component:
+    return rx.button(
+        rx.icon("log-out", size=18),
+        t("nav.logout"),
+        variant="ghost",
+        color_scheme="gray",
+        on_click=SessionState.log_out,
+        id="logout",
+        class_name="o2-nav-link",
+    )
+
+
+def _staff_link() -> rx.Component:
+    return rx.cond(SessionState.is_staff, _nav_link("nav.admin", "/admin", "shield"))
+
+
+def _sidebar() -> rx.Component:
+    return rx.vstack(
+        *[_nav_link(key, href, icon) for key, href, icon in CUSTOMER_NAV],
+        _staff_link(),
+        rx.divider(),
+        _logout_button(),
+        spacing="1",
+        align="stretch",
+        class_name="o2-sidebar",
+        as_="nav",
+        aria_label="Navigation",
+    )
+
+
+def _mobile_menu() -> rx.Component:
+    return rx.menu.root(
+        rx.menu.trigger(
+            rx.button(
+                rx.icon("menu", size=18),
+                t("nav.menu"),
+                variant="soft",
+                id="mobile-menu",
+                class_name="o2-mobile-only",
+            )
+        ),
+        rx.menu.content(
+            *[
+                rx.menu.item(rx.link(t(key), href=href, underline="none"))
+                for key, href, _ in CUSTOMER_NAV
+            ],
+            rx.cond(
+                SessionState.is_staff,
+                rx.menu.item(rx.link(t("nav.admin"), href="/admin", underline="none")),
+            ),
+            rx.menu.separator(),
+            rx.menu.item(t("nav.logout"), on_click=SessionState.log_out),
+        ),
+    )
+
+
+def _email_banner() -> rx.Component:
+    return rx.cond(
+        SessionState.email_status != "",
+        rx.callout.root(
+            rx.callout.icon(rx.icon("mail-warning")),
+            rx.callout.text(
+                rx.cond(
+                    SessionState.email_status == "failing",
+                    t("banner.failing"),
+                    t("banner.unverified"),
+                ),
+                " ",
+                rx.link(t("banner.fix"), href="/profile"),
+                rx.cond(
+                    SessionState.email_status == "unverified",
+                    rx.fragment(
+                        " · ",
+                        rx.link(
+                            t("verify.resend"),
+                            on_click=VerifyEmailState.resend,
+                            href="#",
+                            id="resend-verification",
+                        ),
+                        " ",
+                        rx.text(VerifyEmailState.resend_message, as_="span", weight="bold"),
+                    ),
+                ),
+            ),
+            color_scheme=rx.cond(SessionState.email_status == "failing", "red", "amber"),
+            id="email-banner",
+            width="100%",
+        ),
+    )
+
+
+def _impersonation_banner() -> rx.Component:
+    return rx.cond(
+        SessionState.impersonating,
+        rx.callout.root(
+            rx.callout.icon(rx.icon("venetian-mask")),
+            rx.callout.text(
+                t("banner.impersonating"),
+                " ",
+                rx.button(
+                    t("banner.stop_acting"),
+                    size="1",
+                    on_click=SessionState.stop_acting,
+                    id="stop-acting",
+                ),
+            ),
+            color_scheme="purple",
+            width="100%",
+            id="acting-banner",
+        ),
+    )
+
+
+def _hydrated_marker() -> rx.Component:
+    """An invisible mark once the page is connected to the server (tests wait for it)."""
+    return rx.cond(rx.State.is_hydrated, rx.el.span(id="o2-hydrated", hidden=True))
+
+
+def customer_layout(*content: rx.Component) -> rx.Component:
+    """A signed-in page: navigation on the side (a menu on a phone), banners, then content."""
+    return rx.box(
+        rx.hstack(
+            _brand(),
+            rx.spacer(),
+            rx.text(SessionState.display_name, size="2", class_name="o2-desktop-only", id="who"),
+            language_switch(),
+            _mobile_menu(),
+            align="center",
+            class_name="o2-header",
+            as_="header",
+        ),
+        rx.hstack(
+            rx.box(_sidebar(), class_name="o2-desktop-only"),
+            rx.el.main(
+                rx.vstack(
+                    _impersonation_banner(),
+                    _email_banner(),
+                    *content,
+                    spacing="4",
+                    width="100%",
+                ),
+                class_name="o2-main",
+            ),
+            align="start",
+            spacing="5",
+            width="100%",
+        ),
+        _hydrated_marker(),
+        class_name="o2-page",
+    )
+
+
+def public_layout(*content: rx.Component) -> rx.Component:
+    """Pages for visitors (login, sign-up, lost password): centred, no navigation."""
+    return rx.box(
+        rx.hstack(
+            _brand(),
+            rx.spacer(),
+            rx.link(t("nav.faq"), href="/faq", size="2"),
+            language_switch(),
+            align="center",
+            class_name="o2-header",
+            as_="header",
+        ),
+        rx.el.main(rx.center(rx.vstack(*content, align="center", width="100%"), width="100%")),
+        _hydrated_marker(),
+        class_name="o2-page",
+    )

@@ -1,0 +1,145 @@
+"""The payment panel shared by renewals and unpaid order forms. Card fields are plain form
+inputs: what is typed goes to the server with the submit and is never kept in state."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from o2portal.web.components.forms import checkbox_field, field_error, label, text_field
+from o2portal.web.components.i18n import t
+
+
+def _method_select(S) -> rx.Component:
+    return rx.box(
+        label("method", "pay.method"),
+        rx.el.select(
+            rx.el.option(t("pay.card"), value="card"),
+            rx.cond(S.cards.length() > 0, rx.el.option(t("pay.saved_card"), value="saved_card")),
+            rx.el.option(t("pay.credit"), value="credit"),
+            rx.el.option(t("pay.transfer"), value="transfer"),
+            rx.el.option(t("pay.cheque"), value="cheque"),
+            id="method",
+            name="method",
+            value=S.method,
+            on_change=S.set_method,
+            class_name="o2-select",
+        ),
+        field_error(S.pay_errors, "method"),
+        width="100%",
+    )
+
+
+def _card_fields(S) -> rx.Component:
+    errors = S.pay_errors
+    return rx.vstack(
+        text_field(
+            "card_number",
+            "pay.card_number",
+            errors,
+            autocomplete="cc-number",
+            max_length=23,
+            input_mode="numeric",
+        ),
+        rx.grid(
+            text_field(
+                "card_expiry",
+                "pay.card_expiry",
+                errors,
+                autocomplete="cc-exp",
+                max_length=7,
+                placeholder="MM/AA",
+            ),
+            text_field(
+                "card_cvc",
+                "pay.card_cvc",
+                errors,
+                autocomplete="cc-csc",
+                max_length=4,
+                input_mode="numeric",
+            ),
+            columns="2",
+            spacing="3",
+            width="100%",
+        ),
+        text_field(
+            "card_holder", "pay.card_holder", errors, autocomplete="cc-name", max_length=100
+        ),
+        checkbox_field("save_card", "pay.save_card", None),
+        rx.text(t("pay.test_cards"), size="1", color_scheme="gray"),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _saved_card_select(S) -> rx.Component:
+    return rx.box(
+        label("saved_card_id", "pay.saved_card"),
+        rx.el.select(
+            rx.foreach(S.cards, lambda c: rx.el.option(c["label"], value=c["id"])),
+            id="saved_card_id",
+            value=S.saved_card_id,
+            on_change=S.set_saved_card_id,
+            class_name="o2-select",
+        ),
+        width="100%",
+    )
+
+
+def hidden(name: str, value) -> rx.Component:
+    """A value the page rendered into the form, sent back with the submission."""
+    return rx.el.input(type="hidden", name=name, value=value)
+
+
+def payment_panel(
+    S,
+    on_submit,
+    submit_key: str,
+    form_id: str,
+    extra: list[rx.Component] | None = None,
+    seen: list[tuple[str, rx.Var]] | None = None,
+) -> rx.Component:
+    """`extra`: more fields of the same form, shown above the pay button (consents).
+    `seen`: what the customer is shown and pays for (amount, expiry date, years), rendered
+    into the form beside its idempotency key, so that the server acts on what was seen."""
+    return rx.form(
+        hidden("pay_key", S.pay_key),
+        *[hidden(name, value) for name, value in (seen or [])],
+        rx.vstack(
+            _method_select(S),
+            rx.match(
+                S.method,
+                ("card", _card_fields(S)),
+                ("saved_card", _saved_card_select(S)),
+                ("credit", rx.text(t("pay.credit_balance"), " ", S.credit, id="credit-balance")),
+                rx.text(t("pay.offline_hint"), size="2", color_scheme="gray"),
+            ),
+            *(extra or []),
+            rx.button(
+                rx.cond(S.pay_done, t("pay.paid_button"), t(submit_key)),
+                type="submit",
+                size="3",
+                loading=S.paying,
+                disabled=S.pay_done,
+                width="100%",
+                id=f"{form_id}-submit",
+            ),
+            rx.cond(
+                S.pay_message != "",
+                rx.callout(
+                    S.pay_message,
+                    icon=rx.cond(S.pay_ok, "circle-check", "triangle-alert"),
+                    color_scheme=rx.cond(S.pay_ok, "green", "red"),
+                    id="pay-message",
+                    role="alert",
+                    width="100%",
+                ),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        on_submit=on_submit,
+        reset_on_submit=False,
+        no_validate=True,
+        id=form_id,
+        width="100%",
+    )

@@ -1,0 +1,226 @@
+"""Plain HTTP routes beside the Reflex app: those that set or clear the HttpOnly session
+cookie (a websocket event cannot), and the private files (invoice PDFs, the customer's
+personal data export)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlsplit
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from o2portal.accounts import auth, personal_data
+from o2portal.billing.documents import DocumentNotFound, credit_note_pdf, invoice_pdf
+from o2portal.core import clock
+from o2portal.core.errors import NotAllowed
+from o2portal.core.settings import get_settings
+from o2portal.support import tickets
+from o2portal.web.state.guards import SESSION_COOKIE
+
+
+def client_ip(request: Request) -> str:
+    """The peer address, or the address a trusted reverse proxy saw (as Reflex does)."""
+    hops = get_settings().trusted_proxy_hops
+    if hops:
+        forwarded = [ip.strip() for ip in request.headers.get("x-forwarded-for", "").split(",")]
+        forwarded = [ip for ip in forwarded if ip]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
+    return request.client.host if request.client else ""
+
+
+def from_this_site(request: Request) -> bool:
+    """The request was made by one of our own pages (not a link or form on another site)."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site == "same-origin"
+    origin = request.headers.get("origin") or request.headers.get("referer") or ""
+    ours = urlsplit(get_settings().base_url)
+    theirs = urlsplit(origin)
+    return (theirs.scheme, theirs.netloc) == (ours.scheme, ours.netloc)
+
+
+def _no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+async def start_session(request: Request) -> RedirectResponse:
+    """Trade the one-time login ticket for the session cookie, then go on to the next page.
+
+    Only our own login page may send the browser here: another site cannot sign a visitor
+    into an account of its choosing (login CSRF)."""
+    if not from_this_site(request):
+        return _no_store(RedirectResponse("/login?msg=expired", status_code=303))
+    new = await run_in_threadpool(
+        auth.exchange_ticket,
+        request.query_params.get("ticket", ""),
+        ip=client_ip(request),
+        user_agent=request.headers.get("user-agent", ""),
+    )
+    if new is None:
+        return _no_store(RedirectResponse("/login?msg=expired", status_code=303))
+    next_path = auth.safe_next_path(new.next_path)
+    if new.needs_second_factor:
+        # The cookie opens nothing yet but the page that asks for the code.
+        next_path = "/two-factor?next=" + quote(next_path, safe="/")
+    response = RedirectResponse(next_path, status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        new.token,
+        max_age=new.max_age_seconds,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=get_settings().secure_cookies,
+    )
+    return _no_store(response)
+
+
+async def end_session(request: Request) -> Response:
+    """POST from our pages: revoke the session of this very cookie and drop the cookie."""
+    if not from_this_site(request):
+        return Response(status_code=403)
+    token = request.cookies.get(SESSION_COOKIE)
+    await run_in_threadpool(auth.log_out, token, ip=client_ip(request))
+    response = Response(status_code=204)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return _no_store(response)
+
+
+def _who(request: Request):
+    return auth.resolve_session(request.cookies.get(SESSION_COOKIE))
+
+
+def _pdf(content: bytes, filename: str) -> Response:
+    return _no_store(
+        Response(
+            content,
+            media_type="application/pdf",
+            headers={
+                "Content-Disposition": f'attachment; filename="{filename}"',
+                "X-Content-Type-Options": "nosniff",
+            },
+        )
+    )
+
+
+async def invoice_file(request: Request) -> Response:
+    """An invoice PDF: only for its owner and staff; anyone else gets the same 404."""
+    user = await run_in_threadpool(_who, request)
+    if user is None:
+        return Response(status_code=401)
+    try:
+        number, content = await run_in_threadpool(
+            invoice_pdf, user.customer, request.path_params["invoice_id"]
+        )
+    except DocumentNotFound:
+        return Response(status_code=404)
+    return _pdf(content, f"{number}.pdf")
+
+
+async def credit_note_file(request: Request) -> Response:
+    user = await run_in_threadpool(_who, request)
+    if user is None:
+        return Response(status_code=401)
+    try:
+        number, content = await run_in_threadpool(
+            credit_note_pdf, user.customer, request.path_params["note_id"]
+        )
+    except DocumentNotFound:
+        return Response(status_code=404)
+    return _pdf(content, f"{number}.pdf")
+
+
+async def personal_data_file(request: Request) -> Response:
+    """Everything o2portal holds about the signed-in customer (GDPR), as a JSON file:
+    whose data it is comes from the session cookie only."""
+    user = await run_in_threadpool(_who, request)
+    if user is None:
+        return Response(status_code=401)
+    content = await run_in_threadpool(personal_data.export_json, user.customer.id)
+    await run_in_threadpool(personal_data.record_export, user.customer.id, ip=client_ip(request))
+    stamp = clock.today().isoformat()
+    return _no_store(
+        Response(
+            content,
+            media_type="application/json",
+            headers={
+                "Content-Disposition": f'attachment; filename="o2portal-mes-donnees-{stamp}.json"',
+                "X-Content-Type-Options": "nosniff",
+            },
+        )
+    )
+
+
+async def attachment_file(request: Request) -> Response:
+    """A ticket attachment, for the ticket's owner (never one on an internal note) and
+    staff; anyone else gets the same 404. Always sent as a plain-text download, so a file
+    that holds HTML or script is never run by the browser."""
+    user = await run_in_threadpool(_who, request)
+    if user is None:
+        return Response(status_code=401)
+    try:
+        path, filename = await run_in_threadpool(
+            tickets.attachment_for, user.customer.id, request.path_params["attachment_id"]
+        )
+    except NotAllowed:
+        return Response(status_code=404)
+    content = await run_in_threadpool(path.read_bytes)
+    ascii_name = filename.encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
+    return _no_store(
+        Response(
+            content,
+            media_type="text/plain; charset=utf-8",
+            headers={
+                "Content-Disposition": (
+                    f'attachment; filename="{ascii_name}"; '
+                    f"filename*=UTF-8''{quote(filename, safe='')}"
+                ),
+                "X-Content-Type-Options": "nosniff",
+                "Content-Security-Policy": "default-src 'none'; sandbox",
+            },
+        )
+    )
+
+
+# Reflex's /_upload reads the whole request before a handler sees it: a ticket message
+# takes three files of 1 MB at most, so anything far larger is refused at the door.
+MAX_UPLOAD_BYTES = 4 * 1024 * 1024
+
+
+def limit_uploads(app: ASGIApp) -> ASGIApp:
+    """ASGI wrapper: an upload must say its size (Content-Length) and stay under
+    MAX_UPLOAD_BYTES, or it gets 411 / 413 before any byte is read."""
+
+    async def guarded(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("path", "").startswith("/_upload"):
+            length = dict(scope.get("headers") or []).get(b"content-length", b"")
+            status = None
+            if not length.isdigit():
+                status = 411
+            elif int(length) > MAX_UPLOAD_BYTES:
+                status = 413
+            if status is not None:
+                await Response(status_code=status)(scope, receive, send)
+                return
+        await app(scope, receive, send)
+
+    return guarded
+
+
+def build_routes() -> Starlette:
+    return Starlette(
+        routes=[
+            Route("/auth/session", start_session, methods=["GET"]),
+            Route("/auth/logout", end_session, methods=["POST"]),
+            Route("/files/invoices/{invoice_id:int}.pdf", invoice_file, methods=["GET"]),
+            Route("/files/credit-notes/{note_id:int}.pdf", credit_note_file, methods=["GET"]),
+            Route("/files/my-data.json", personal_data_file, methods=["GET"]),
+            Route("/files/attachments/{attachment_id:int}", attachment_file, methods=["GET"]),
+        ]
+    )
