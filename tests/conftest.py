@@ -1,26 +1,63 @@
-"""Shared fixtures: a real, migrated SQLite database per test."""
+"""Shared fixtures: a real, migrated SQLite database per test, copied from one migrated
+template per test process (migrating for every test was most of the suite's time)."""
 
 from __future__ import annotations
 
 import os
+import shutil
 
 import pytest
 
-# Keep bcrypt at the minimum the rules allow (12); tests must not lower it.
 os.environ.setdefault("O2PORTAL_SECRET_KEY", "test-secret-key-for-o2portal-tests-only")
 
 
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    """A fresh database migrated to head; settings point at it for the test."""
+def pytest_configure(config):
+    # bcrypt at cost 4 in this process only; production stays at 12 or more, which
+    # tests/unit/test_auth.py checks in a fresh process.
+    from o2portal.accounts.passwords import use_cheap_hashes_for_tests
+
+    use_cheap_hashes_for_tests()
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory):
+    """One database migrated to head, made once per test process."""
+    from sqlalchemy import text
+
+    from o2portal.core.db import get_engine
     from o2portal.core.migrate import upgrade_database
     from o2portal.core.settings import reload_settings
 
-    monkeypatch.setenv("O2PORTAL_DATABASE_URL", f"sqlite:///{tmp_path / 'test.db'}")
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    previous = os.environ.get("O2PORTAL_DATABASE_URL")
+    os.environ["O2PORTAL_DATABASE_URL"] = f"sqlite:///{path}"
+    reload_settings()
+    try:
+        upgrade_database()
+        engine = get_engine()
+        with engine.connect() as conn:
+            conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        engine.dispose()
+    finally:
+        if previous is None:
+            os.environ.pop("O2PORTAL_DATABASE_URL", None)
+        else:
+            os.environ["O2PORTAL_DATABASE_URL"] = previous
+        reload_settings()
+    return path
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch, migrated_template):
+    """A fresh database at the latest migration; settings point at it for the test."""
+    from o2portal.core.settings import reload_settings
+
+    target = tmp_path / "test.db"
+    shutil.copyfile(migrated_template, target)
+    monkeypatch.setenv("O2PORTAL_DATABASE_URL", f"sqlite:///{target}")
     monkeypatch.setenv("O2PORTAL_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("O2PORTAL_SMTP_HOST", "")
     reload_settings()
-    upgrade_database()
     yield
     reload_settings()
 

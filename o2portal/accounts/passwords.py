@@ -15,9 +15,20 @@ MAX_PASSWORD_BYTES = 72
 MIN_PASSWORD_LENGTH = 10
 
 
+# Set only by the test suite (tests/conftest.py): a bcrypt cost that production never uses,
+# so that the tests do not spend a quarter of a second on every hash. Settings refuse a
+# cost below 12, and a test runs a fresh process to prove production hashes at 12.
+_TEST_ROUNDS: int | None = None
+
+
+def use_cheap_hashes_for_tests(rounds: int = 4) -> None:
+    global _TEST_ROUNDS, _DUMMY_HASH
+    _TEST_ROUNDS, _DUMMY_HASH = rounds, None
+
+
 def hash_password(password: str) -> str:
     """bcrypt hash, cost from settings (at least 12). Slow on purpose: call off the event loop."""
-    rounds = get_settings().bcrypt_rounds
+    rounds = _TEST_ROUNDS or get_settings().bcrypt_rounds
     return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds)).decode("ascii")
 
 
