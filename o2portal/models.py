@@ -12,22 +12,10 @@ from o2portal.accounts.models import (  # noqa: F401
     SavedCard,
     UserSession,
 )
-from o2portal.billing.models import (  # noqa: F401
-    CreditLedgerEntry,
-    CreditNote,
-    GatewayCard,
-    GatewayCharge,
-    Invoice,
-    InvoiceLine,
-    NumberSequence,
-    Order,
-    OrderLine,
-    Payment,
-)
-from o2portal.catalog.models import HostingOffer, PromoCode, ServerModel, Setting, TldPrice  # noqa: F401
+from o2portal.catalog.models import HostingOffer, PromoCode, ServerModel, TldPrice  # noqa: F401
 from o2portal.content.models import Announcement, FaqEntry  # noqa: F401
-from o2portal.core.models import ActionReceipt, AuditEvent  # noqa: F401
+from o2portal.core.models import ActionReceipt, AuditEvent, Setting  # noqa: F401
 from o2portal.jobs.models import JobLease  # noqa: F401
 from o2portal.mail.models import OutboxEmail  # noqa: F401
-from o2portal.products.models import Product, ProvisionedAccount, RegistryDomain, ReminderSent  # noqa: F401
+from o2portal.products.models import Product, ReminderSent  # noqa: F401
 from o2portal.support.models import Ticket, TicketAttachment, TicketMessage  # noqa: F401

@@ -20,7 +20,6 @@ from o2portal.accounts.models import (
     UserSession,
 )
 from o2portal.accounts.passwords import (
-    MAX_PASSWORD_BYTES,
     burn_password_check,
     check_password,
     hash_password,
@@ -32,6 +31,7 @@ from o2portal.core.db import read_session, serialize_on, transaction
 from o2portal.core.errors import InvalidInput
 from o2portal.core.settings import get_settings
 from o2portal.core.validation import (
+    MAX_PASSWORD_BYTES,
     clean_country,
     clean_email,
     clean_new_password,

@@ -9,11 +9,7 @@ import secrets
 import bcrypt
 
 from o2portal.core.settings import get_settings
-
-# bcrypt only reads the first 72 bytes; we refuse longer passwords at the form.
-MAX_PASSWORD_BYTES = 72
-MIN_PASSWORD_LENGTH = 10
-
+from o2portal.core.validation import MAX_PASSWORD_BYTES
 
 # Set only by the test suite (tests/conftest.py): a bcrypt cost that production never uses,
 # so that the tests do not spend a quarter of a second on every hash. Settings refuse a

@@ -23,18 +23,13 @@ from o2portal.accounts.models import (
     PendingEmailChange,
     UserSession,
 )
-from o2portal.accounts.passwords import (
-    MAX_PASSWORD_BYTES,
-    check_password,
-    hash_password,
-    new_token,
-    token_hash,
-)
+from o2portal.accounts.passwords import check_password, hash_password, new_token, token_hash
 from o2portal.core import audit, clock
 from o2portal.core.db import read_session, serialize_on, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.settings import get_settings
 from o2portal.core.validation import (
+    MAX_PASSWORD_BYTES,
     clean_country,
     clean_email,
     clean_new_password,

@@ -15,10 +15,10 @@ from o2portal.billing.models import Order
 from o2portal.billing.payments import PaymentChoice
 from o2portal.billing.renewals import renewal_builder
 from o2portal.core import audit, clock
+from o2portal.core.clock import catch_up_days
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.formatting import day, money
-from o2portal.jobs.runner import catch_up_days
 from o2portal.mail import outbox as mailer
 from o2portal.mail import texts as emails
 from o2portal.products.models import Product

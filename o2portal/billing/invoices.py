@@ -23,15 +23,14 @@ from o2portal.billing.models import (
 )
 from o2portal.core import audit, clock
 from o2portal.core.db import read_session
+from o2portal.core.money import EU_COUNTRIES, FRENCH_VAT_BP, Totals, vat_cents
 from o2portal.core.stored_settings import seller_identity
 
-FRENCH_VAT_BP = 2000  # basis points: 2000 = 20 %
 REVERSE_CHARGE_MENTION = (
     "Autoliquidation : TVA due par le preneur (article 196 de la directive 2006/112/CE, "
     "article 283-2 du CGI)."
 )
 OUTSIDE_EU_MENTION = "TVA non applicable, article 259-1 du CGI (preneur établi hors de l'UE)."
-EU_COUNTRIES = frozenset(code.upper() for code in eu_vat.MEMBER_STATES if len(code) == 2)
 LIST_LIMIT = 50
 
 
@@ -61,27 +60,6 @@ def _vat_number_of(number: str | None, country: str) -> bool:
     if not number or not eu_vat.is_valid(number):
         return False
     return eu_vat.compact(number)[:2] == ("EL" if country == "GR" else country)
-
-
-def vat_cents(ht_cents: int, rate_bp: int) -> int:
-    """VAT on an amount HT, rounded half up to the cent (integers only)."""
-    if ht_cents < 0:
-        return -vat_cents(-ht_cents, rate_bp)
-    return (ht_cents * rate_bp + 5000) // 10000
-
-
-@dataclass(frozen=True)
-class Totals:
-    ht: int
-    vat: int
-    ttc: int
-
-
-def totals_for(line_totals_ht: list[int], rate_bp: int) -> Totals:
-    """VAT is computed once on the document's total HT, so totals always add up."""
-    ht = sum(line_totals_ht)
-    vat = vat_cents(ht, rate_bp)
-    return Totals(ht, vat, ht + vat)
 
 
 def customer_snapshot(customer: Customer) -> dict:

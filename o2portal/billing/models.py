@@ -160,37 +160,6 @@ class CreditLedgerEntry(SQLModel, table=True):
     created_at: datetime = created_at_field()
 
 
-class GatewayCard(SQLModel, table=True):
-    """The built-in test gateway's vault: what a card token stands for. Never the number."""
-
-    __tablename__ = "gateway_card"
-
-    id: int | None = Field(default=None, primary_key=True)
-    token: str = Field(max_length=100, unique=True)
-    brand: str = Field(max_length=20)
-    last4: str = Field(max_length=4)
-    exp_month: int
-    exp_year: int
-    # How the test number behaves: succeeds | declined | retry
-    behaviour: str = Field(max_length=12)
-    created_at: datetime = created_at_field()
-
-
-class GatewayCharge(SQLModel, table=True):
-    """The built-in test gateway's own book of charge attempts."""
-
-    __tablename__ = "gateway_charge"
-
-    id: int | None = Field(default=None, primary_key=True)
-    # The payer's idempotency reference: a retried charge is recognised by it.
-    reference: str = Field(max_length=120, index=True)
-    amount_cents: int
-    last4: str = Field(max_length=4)
-    outcome: str = Field(max_length=12)  # succeeded | declined | retry
-    charge_ref: str = Field(max_length=64, unique=True)
-    created_at: datetime = created_at_field()
-
-
 def _refuse_change(mapper, connection, target) -> None:
     raise ValueError(f"an issued {type(target).__name__} never changes: issue a credit note")
 

@@ -21,16 +21,11 @@ from o2portal.billing.checkout import PaymentOutcome, place_and_pay
 from o2portal.billing.models import Order, OrderLine
 from o2portal.billing.payments import PaymentChoice
 from o2portal.catalog.models import HostingOffer, PromoCode, ServerModel, TldPrice
-from o2portal.core import clock
+from o2portal.core import clock, money
 from o2portal.core.db import read_session
 from o2portal.core.errors import InvalidInput
-from o2portal.integrations.registrar import (
-    DomainNotRegistered,
-    DomainTaken,
-    check_domain_name,
-    registrar,
-    supported_tlds,
-)
+from o2portal.integrations.registrar import DomainNotRegistered, DomainTaken, registrar
+from o2portal.products.domain_names import check_domain_name, supported_tlds
 from o2portal.products.models import Product
 
 MAX_ITEMS = 20
@@ -66,7 +61,7 @@ class QuotedLine:
 @dataclass
 class CartQuote:
     lines: list[QuotedLine]
-    totals: billing.Totals
+    totals: money.Totals
     vat_rate_bp: int
     vat_mention: str | None
     promo: PromoCode | None = None
@@ -269,7 +264,7 @@ def quote_cart(
             )
         )
     rule = billing.vat_rule(customer)
-    totals = billing.totals_for([line.total_ht_cents for line in lines], rule.rate_bp)
+    totals = money.totals_for([line.total_ht_cents for line in lines], rule.rate_bp)
     return CartQuote(lines, totals, rule.rate_bp, rule.mention, promo)
 
 

@@ -21,10 +21,10 @@ from sqlmodel import Session, col, select
 from stdnum import luhn
 
 from o2portal.accounts.models import SavedCard
-from o2portal.billing.models import GatewayCard, GatewayCharge
 from o2portal.core import clock
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput
+from o2portal.integrations.models import GatewayCard, GatewayCharge
 
 METHODS = ("card", "saved_card", "credit", "transfer", "cheque")
 OFFLINE_METHODS = ("transfer", "cheque")

@@ -15,7 +15,7 @@ from o2portal.billing.checkout import RENEWABLE_STATUSES, PaymentOutcome, place_
 from o2portal.billing.models import Order, OrderLine, Payment
 from o2portal.billing.payments import PaymentChoice
 from o2portal.catalog.models import HostingOffer, ServerModel, TldPrice
-from o2portal.core import clock
+from o2portal.core import clock, money
 from o2portal.core.db import read_session
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.products.expiry import MAX_RENEWAL_YEARS, renewal_dates
@@ -42,7 +42,7 @@ class RenewalQuote:
     needs_restore: bool
     vat_rate_bp: int
     vat_mention: str | None
-    totals: billing.Totals
+    totals: money.Totals
     lines: list[QuoteLine] = field(default_factory=list)
 
 
@@ -133,7 +133,7 @@ def build_quote(session: Session, customer: Customer, product: Product, years: i
         needs_restore=dates.needs_restore,
         vat_rate_bp=rule.rate_bp,
         vat_mention=rule.mention,
-        totals=billing.totals_for([line.total_ht_cents for line in lines], rule.rate_bp),
+        totals=money.totals_for([line.total_ht_cents for line in lines], rule.rate_bp),
         lines=lines,
     )
 

@@ -3,7 +3,6 @@ transfer or a cheque; issuing a credit note. Nothing is ever deleted."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import func
@@ -16,6 +15,7 @@ from o2portal.billing.checkout import PaymentOutcome, record_offline_payment
 from o2portal.billing.models import CreditNote, Invoice, Order
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.money import parse_euros
 from o2portal.core.validation import clean_text
 
 PAGE_SIZE = 25
@@ -135,18 +135,6 @@ def credit_invoice(
             )
         except ValueError:
             raise InvalidInput({"amount": "error.credit_too_much"}) from None
-
-
-def parse_euros(text: str | None, field: str) -> int:
-    """'12,50' or '12.50' or '12' → 1250 cents; refuses anything else (never a float)."""
-    raw = (text or "").strip().replace("\u202f", "").replace(" ", "").replace("€", "")
-    match = re.fullmatch(r"(\d{1,7})(?:[.,](\d{1,2}))?", raw)
-    if not match:
-        raise InvalidInput({field: "error.amount_invalid"})
-    cents = int(match.group(1)) * 100 + int((match.group(2) or "0").ljust(2, "0"))
-    if cents <= 0:
-        raise InvalidInput({field: "error.amount_invalid"})
-    return cents
 
 
 def customer_name(customer: Customer) -> str:

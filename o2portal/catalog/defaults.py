@@ -10,7 +10,8 @@ import json
 
 from sqlmodel import Session, select
 
-from o2portal.catalog.models import HostingOffer, ServerModel, Setting, TldPrice
+from o2portal.catalog.models import HostingOffer, ServerModel, TldPrice
+from o2portal.core.models import Setting
 
 DEFAULT_REMINDER_SCHEDULE = ["D-60", "D-30", "D-15", "D-7", "D-1", "D0", "D+7"]
 

@@ -75,13 +75,3 @@ class PromoCode(SQLModel, table=True):
     used_count: int = Field(default=0)
     active: bool = Field(default=True)
     created_at: datetime = created_at_field()
-
-
-class Setting(SQLModel, table=True):
-    """Settings staff change at run time (reminder schedule, seller identity), as JSON."""
-
-    __tablename__ = "setting"
-
-    key: str = Field(primary_key=True, max_length=64)
-    value_json: str = Field(default="null")
-    updated_at: datetime = created_at_field()

@@ -14,11 +14,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from o2portal.accounts.staff import staff_member
-from o2portal.billing.staff import parse_euros
 from o2portal.catalog.models import HostingOffer, PromoCode, ServerModel, TldPrice
 from o2portal.core import audit, clock
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.money import parse_euros
 from o2portal.core.validation import collect
 
 ADMIN = ("admin",)

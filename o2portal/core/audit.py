@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import json
+from typing import Protocol
 
 from sqlmodel import Session
 
-from o2portal.accounts.models import Customer
 from o2portal.core import clock
 from o2portal.core.models import AuditEvent
+
+
+class Person(Protocol):
+    """Who acts: a customer or staff row, or an Actor (an id and a role)."""
+
+    id: int
+    role: str
 
 
 def record(
     session: Session,
     action: str,
     *,
-    actor: Customer | None = None,
+    actor: Person | None = None,
     customer_id: int | None = None,
     target_type: str | None = None,
     target_id: int | None = None,

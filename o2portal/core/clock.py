@@ -34,3 +34,12 @@ def frozen_at(moment: datetime) -> Iterator[None]:
         yield
     finally:
         _frozen = previous
+
+
+# After downtime, a daily job looks back at most this far for what was missed.
+MAX_CATCH_UP_DAYS = 60
+
+
+def catch_up_days(last_run: date) -> int:
+    """How many past days a run must cover: 1 normally, more after downtime (bounded)."""
+    return max(1, min((today() - last_run).days, MAX_CATCH_UP_DAYS))

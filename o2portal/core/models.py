@@ -37,3 +37,13 @@ class ActionReceipt(SQLModel, table=True):
     action: str = Field(max_length=64)
     outcome_json: str = Field(default="{}", max_length=2000)
     created_at: datetime = created_at_field()
+
+
+class Setting(SQLModel, table=True):
+    """Settings staff change at run time (reminder schedule, seller identity), as JSON."""
+
+    __tablename__ = "setting"
+
+    key: str = Field(primary_key=True, max_length=64)
+    value_json: str = Field(default="null")
+    updated_at: datetime = created_at_field()

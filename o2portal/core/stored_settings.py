@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from o2portal.accounts.staff import staff_member
-from o2portal.catalog.models import Setting
 from o2portal.core import audit, clock
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput
+from o2portal.core.models import Setting
 from o2portal.core.settings import get_settings
 from o2portal.core.validation import clean_siret, clean_text, clean_vat_number, collect
 

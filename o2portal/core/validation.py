@@ -11,40 +11,12 @@ from email_validator import EmailNotValidError, validate_email
 from stdnum.eu import vat as eu_vat
 from stdnum.fr import siret as fr_siret
 
-from o2portal.accounts.passwords import MAX_PASSWORD_BYTES, MIN_PASSWORD_LENGTH
 from o2portal.core.errors import InvalidInput
 
-EU_COUNTRIES = frozenset(
-    [
-        "AT",
-        "BE",
-        "BG",
-        "CY",
-        "CZ",
-        "DE",
-        "DK",
-        "EE",
-        "ES",
-        "FI",
-        "FR",
-        "GR",
-        "HR",
-        "HU",
-        "IE",
-        "IT",
-        "LT",
-        "LU",
-        "LV",
-        "MT",
-        "NL",
-        "PL",
-        "PT",
-        "RO",
-        "SE",
-        "SI",
-        "SK",
-    ]
-)
+# bcrypt only reads the first 72 bytes: longer passwords are refused at the form.
+MAX_PASSWORD_BYTES = 72
+MIN_PASSWORD_LENGTH = 10
+
 # Countries offered in forms: the EU plus the usual neighbours of a French host's customers.
 COUNTRIES = {
     "FR": "France",

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from o2portal.accounts.models import Customer, SavedCard
 from o2portal.accounts.passwords import hash_password
-from o2portal.billing.invoices import customer_snapshot, issue_invoice, vat_cents, vat_rule
+from o2portal.billing.invoices import customer_snapshot, issue_invoice, vat_rule
 from o2portal.billing.models import Order, OrderLine, Payment
 from o2portal.billing.payments import vault_test_card
 from o2portal.catalog.defaults import ensure_catalogue
@@ -26,8 +26,10 @@ from o2portal.content.default_faq import ensure_faq
 from o2portal.content.models import Announcement
 from o2portal.core import clock
 from o2portal.core.db import transaction
+from o2portal.core.money import vat_cents
+from o2portal.integrations.models import ProvisionedAccount, RegistryDomain
 from o2portal.mail.models import OutboxEmail
-from o2portal.products.models import Product, ProvisionedAccount, RegistryDomain
+from o2portal.products.models import Product
 from o2portal.support.models import Ticket, TicketMessage
 
 DEMO_PASSWORD = "Demo-o2portal-2026"

@@ -20,11 +20,10 @@ from sqlmodel import select
 from o2portal.core import clock
 from o2portal.core.db import transaction
 from o2portal.jobs.models import JobLease
+from o2portal.jobs.registry import JOBS
 
 log = logging.getLogger("o2portal.jobs")
 LEASE = timedelta(minutes=15)
-# After downtime, look back at most this far for what was missed.
-MAX_CATCH_UP_DAYS = 60
 
 
 @dataclass
@@ -94,38 +93,6 @@ def run_job(name: str, work: Callable[[date], dict], *, holder: str | None = Non
     return JobRun(name, True, summary)
 
 
-def catch_up_days(last_run: date) -> int:
-    """How many past days a run must cover: 1 normally, more after downtime (bounded)."""
-    return max(1, min((clock.today() - last_run).days, MAX_CATCH_UP_DAYS))
-
-
 def run_all(holder: str | None = None) -> list[JobRun]:
-    """Every job, in the order that makes sense for one day."""
-    from o2portal.billing import autorenew
-    from o2portal.mail import outbox as mailer
-    from o2portal.products import lifecycle, reminders
-
-    jobs: list[tuple[str, Callable[[date], dict]]] = [
-        ("auto_renew", autorenew.run_auto_renewals),
-        ("expiry", lifecycle.apply_expiry),
-        ("reminders", reminders.send_due_reminders),
-        ("outbox", lambda _last: {"sent": mailer.deliver_all_due()}),
-    ]
-    for extra in _extra_jobs():
-        jobs.insert(-1, extra)
-    return [run_job(name, work, holder=holder) for name, work in jobs]
-
-
-def _extra_jobs() -> list[tuple[str, Callable[[date], dict]]]:
-    """Jobs whose rules live with their subject: tickets awaiting the customer close,
-    order forms left unpaid are cancelled."""
-    from o2portal.billing.checkout import cancel_stale_order_forms
-    from o2portal.support.tickets import close_stale_tickets, purge_stale_staging
-
-    def stale_tickets(_last: date) -> dict:
-        return {"closed": close_stale_tickets(clock.now()), "uploads": purge_stale_staging()}
-
-    def stale_order_forms(_last: date) -> dict:
-        return {"cancelled": cancel_stale_order_forms(clock.now())}
-
-    return [("stale_tickets", stale_tickets), ("stale_order_forms", stale_order_forms)]
+    """Every job of the registry, in the order that makes sense for one day."""
+    return [run_job(name, work, holder=holder) for name, work in JOBS]

@@ -11,10 +11,11 @@ from sqlmodel import col, select
 from o2portal.accounts.models import Customer
 from o2portal.core import audit, clock
 from o2portal.core.db import transaction
+from o2portal.integrations.models import ProvisionedAccount, RegistryDomain
 from o2portal.mail import outbox as mailer
 from o2portal.mail import texts as emails
 from o2portal.products.expiry import DOMAIN_RESTORE_DAYS
-from o2portal.products.models import Product, ProvisionedAccount, RegistryDomain
+from o2portal.products.models import Product
 
 TERMINATE_AFTER_DAYS = 30
 BATCH = 500

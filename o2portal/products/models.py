@@ -66,32 +66,3 @@ class ReminderSent(SQLModel, table=True):
     stage: str = Field(max_length=8)  # D-60 … D+7
     outbox_id: int | None = Field(default=None, foreign_key="outbox_email.id", index=True)
     created_at: datetime = created_at_field()
-
-
-class RegistryDomain(SQLModel, table=True):
-    """The built-in registrar's own book of registered domains."""
-
-    __tablename__ = "registry_domain"
-
-    id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=253, unique=True)
-    reserved: bool = Field(default=False)
-    holder_ref: str | None = Field(default=None, max_length=100)
-    registered_at: datetime = created_at_field()
-    expires_on: date | None = None
-    released_at: datetime | None = utc_field()
-    # Held for an order form being paid: nobody else can take the name meanwhile.
-    pending_order_id: int | None = Field(default=None, foreign_key="order_form.id", index=True)
-
-
-class ProvisionedAccount(SQLModel, table=True):
-    """The built-in control panel's own book of hosting accounts."""
-
-    __tablename__ = "provisioned_account"
-
-    id: int | None = Field(default=None, primary_key=True)
-    username: str = Field(max_length=32, unique=True)
-    server: str = Field(max_length=100)
-    main_domain: str = Field(max_length=253)
-    status: str = Field(default="active", max_length=12)
-    created_at: datetime = created_at_field()

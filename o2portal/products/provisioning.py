@@ -20,9 +20,10 @@ from o2portal.accounts.models import Customer
 from o2portal.billing.models import OrderLine
 from o2portal.catalog.models import HostingOffer, ServerModel
 from o2portal.core import clock
+from o2portal.integrations.models import ProvisionedAccount
 from o2portal.integrations.registrar import registrar
 from o2portal.products.expiry import add_years
-from o2portal.products.models import Product, ProvisionedAccount
+from o2portal.products.models import Product
 
 DEFAULT_NAMESERVERS = ["ns1.o2portal.example", "ns2.o2portal.example"]
 HOSTING_SERVERS = ("web11.o2portal.example", "web12.o2portal.example", "web13.o2portal.example")

@@ -18,10 +18,11 @@ from o2portal.accounts.models import Customer
 from o2portal.billing import invoices as billing
 from o2portal.catalog.models import HostingOffer, ServerModel, TldPrice
 from o2portal.core import clock
+from o2portal.core.clock import catch_up_days
 from o2portal.core.db import read_session, transaction
 from o2portal.core.formatting import day, money
+from o2portal.core.money import totals_for
 from o2portal.core.stored_settings import reminder_schedule
-from o2portal.jobs.runner import catch_up_days
 from o2portal.mail import outbox as mailer
 from o2portal.mail import texts as emails
 from o2portal.products.models import Product, ReminderSent
@@ -161,7 +162,7 @@ def _send_one(
 
 def _message(item: DueReminder, product: Product, customer: Customer, prices: _Prices):
     rule = billing.vat_rule(customer)
-    totals = billing.totals_for([prices.one_year(product)], rule.rate_bp)
+    totals = totals_for([prices.one_year(product)], rule.rate_bp)
     return emails.expiry_reminder(
         first_name=customer.first_name,
         product_name=product.name,

@@ -8,9 +8,8 @@ import json
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
-from o2portal.catalog.models import Setting
 from o2portal.core.db import read_session
-from o2portal.core.models import AuditEvent
+from o2portal.core.models import AuditEvent, Setting
 from tests.e2e.conftest import ARTIFACTS, log_in
 
 

@@ -16,10 +16,11 @@ from playwright.sync_api import Page, expect
 from sqlmodel import col, func, select
 
 from o2portal.accounts.models import Customer
-from o2portal.billing.models import GatewayCharge, Invoice, Order
+from o2portal.billing.models import Invoice, Order
 from o2portal.billing.orders import CartItem, checkout
 from o2portal.billing.payments import PaymentChoice
 from o2portal.core.db import read_session, transaction
+from o2portal.integrations.models import GatewayCharge
 from o2portal.products.expiry import add_years
 from o2portal.products.models import Product
 from tests.e2e.conftest import FRESH_PASSWORD, fresh_customer, log_in, wait_signed_in

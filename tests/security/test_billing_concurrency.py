@@ -15,14 +15,7 @@ from sqlmodel import col, select
 
 from o2portal.accounts.models import Customer
 from o2portal.billing.checkout import pay_order
-from o2portal.billing.models import (
-    GatewayCharge,
-    Invoice,
-    NumberSequence,
-    Order,
-    OrderLine,
-    Payment,
-)
+from o2portal.billing.models import Invoice, NumberSequence, Order, OrderLine, Payment
 from o2portal.billing.payments import CardDetails, PaymentChoice
 from o2portal.billing.renewals import renew_product
 from o2portal.catalog.defaults import ensure_catalogue
@@ -30,6 +23,7 @@ from o2portal.core import clock
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput
 from o2portal.demo.seed import seed_demo
+from o2portal.integrations.models import GatewayCharge
 from o2portal.products.expiry import add_years
 from o2portal.products.models import Product
 from tests.unit.helpers import count

@@ -8,12 +8,13 @@ from datetime import timedelta
 import pytest
 from sqlmodel import func, select
 
-from o2portal.billing.models import GatewayCharge, Invoice, Order
+from o2portal.billing.models import Invoice, Order
 from o2portal.billing.orders import CartItem, checkout
 from o2portal.billing.payments import PaymentChoice
 from o2portal.catalog.defaults import ensure_catalogue
 from o2portal.core import clock
 from o2portal.core.db import read_session, transaction
+from o2portal.integrations.models import GatewayCharge
 from o2portal.products.expiry import add_years
 from o2portal.products.models import Product
 from o2portal.web.state.invoices import InvoicesState

@@ -7,12 +7,13 @@ from sqlmodel import func, select
 
 from o2portal.accounts.models import Customer
 from o2portal.billing import invoices as billing
-from o2portal.billing.models import GatewayCharge, Order
+from o2portal.billing.models import Order
 from o2portal.billing.orders import CartItem, checkout
 from o2portal.billing.payments import CardDetails, PaymentChoice
 from o2portal.catalog.defaults import ensure_catalogue
 from o2portal.core.db import read_session, transaction
 from o2portal.core.formatting import money
+from o2portal.integrations.models import GatewayCharge
 from o2portal.products.models import Product
 from o2portal.web.state.order import OrderState
 from tests.state.conftest import as_page_sends, make_state, run

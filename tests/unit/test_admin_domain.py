@@ -10,7 +10,7 @@ from o2portal.accounts import staff as admin_customers
 from o2portal.accounts.models import Customer
 from o2portal.billing import staff as admin_billing
 from o2portal.billing.models import CreditNote, Invoice
-from o2portal.core import clock
+from o2portal.core import clock, money
 from o2portal.core.db import read_session
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.models import AuditEvent
@@ -168,12 +168,12 @@ def test_a_renewal_by_hand_sent_twice_renews_once(demo):
 
 
 def test_money_parsing_and_credit_notes(demo):
-    assert admin_billing.parse_euros("12,50", "amount") == 1250
-    assert admin_billing.parse_euros("7", "amount") == 700
-    assert admin_billing.parse_euros("0.5", "amount") == 50
+    assert money.parse_euros("12,50", "amount") == 1250
+    assert money.parse_euros("7", "amount") == 700
+    assert money.parse_euros("0.5", "amount") == 50
     for bad in ("", "abc", "-3", "1,234", "0"):
         with pytest.raises(InvalidInput):
-            admin_billing.parse_euros(bad, "amount")
+            money.parse_euros(bad, "amount")
     with read_session() as session:
         invoice = session.exec(select(Invoice).order_by(Invoice.id)).first()
         owner = session.get(Customer, invoice.customer_id)

@@ -11,15 +11,15 @@ import pytest
 from sqlmodel import select
 
 from o2portal.accounts.models import Customer
-from o2portal.billing.invoices import issue_invoice, totals_for
+from o2portal.billing.invoices import issue_invoice
 from o2portal.billing.models import Invoice, Order, OrderLine
 from o2portal.catalog.defaults import ensure_catalogue
-from o2portal.catalog.models import Setting
 from o2portal.core import clock
 from o2portal.core import stored_settings as settings_store
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
-from o2portal.core.models import AuditEvent
+from o2portal.core.models import AuditEvent, Setting
+from o2portal.core.money import totals_for
 from o2portal.core.settings import get_settings
 from o2portal.jobs import runner as jobs
 from o2portal.products.models import Product, ReminderSent

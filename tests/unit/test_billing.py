@@ -20,8 +20,6 @@ from o2portal.billing.invoices import (
     change_credit,
     issue_credit_note,
     issue_invoice,
-    totals_for,
-    vat_cents,
     vat_rule,
 )
 from o2portal.billing.models import (
@@ -38,6 +36,7 @@ from o2portal.billing.renewals import quote_renewal, renew_product
 from o2portal.catalog.defaults import ensure_catalogue
 from o2portal.core import clock
 from o2portal.core.db import read_session, transaction
+from o2portal.core.money import totals_for, vat_cents
 from o2portal.products.models import Product
 from tests.unit.helpers import count, get_customer
 

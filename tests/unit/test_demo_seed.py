@@ -11,12 +11,14 @@ from sqlmodel import select
 from o2portal.accounts.models import Customer
 from o2portal.accounts.passwords import check_password
 from o2portal.billing.models import Invoice, InvoiceLine, NumberSequence, Order, OrderLine, Payment
-from o2portal.catalog.models import HostingOffer, ServerModel, Setting, TldPrice
+from o2portal.catalog.models import HostingOffer, ServerModel, TldPrice
 from o2portal.content.models import Announcement, FaqEntry
 from o2portal.core import clock
 from o2portal.core.db import read_session
+from o2portal.core.models import Setting
 from o2portal.demo.seed import DEMO_PASSWORD, seed_demo
-from o2portal.products.models import Product, ProvisionedAccount, RegistryDomain
+from o2portal.integrations.models import ProvisionedAccount, RegistryDomain
+from o2portal.products.models import Product
 from o2portal.support.models import Ticket, TicketMessage
 
 COUNTED = [

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import func, select
 
 from o2portal.accounts.models import Customer
-from o2portal.billing.models import GatewayCharge, Invoice, NumberSequence, Order, Payment
+from o2portal.billing.models import Invoice, NumberSequence, Order, Payment
 from o2portal.billing.orders import CartItem, checkout, price_cart, search_domain
 from o2portal.billing.payments import CardDetails, PaymentChoice
 from o2portal.catalog.defaults import ensure_catalogue
@@ -17,9 +17,10 @@ from o2portal.catalog.models import PromoCode
 from o2portal.core import clock
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput
-from o2portal.integrations.registrar import check_domain_name
+from o2portal.integrations.models import GatewayCharge, ProvisionedAccount, RegistryDomain
+from o2portal.products.domain_names import check_domain_name
 from o2portal.products.expiry import add_years
-from o2portal.products.models import Product, ProvisionedAccount, RegistryDomain
+from o2portal.products.models import Product
 
 TLDS = {"fr", "com", "net", "org", "eu", "be", "io"}
 GOOD = CardDetails("4242424242424242", 12, 2031, "123", "Test")

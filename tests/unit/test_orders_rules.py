@@ -14,14 +14,7 @@ from sqlmodel import func, select
 from o2portal.accounts.models import Customer
 from o2portal.billing import invoices as billing
 from o2portal.billing import staff as admin_billing
-from o2portal.billing.models import (
-    GatewayCharge,
-    Invoice,
-    NumberSequence,
-    Order,
-    OrderLine,
-    Payment,
-)
+from o2portal.billing.models import Invoice, NumberSequence, Order, OrderLine, Payment
 from o2portal.billing.orders import CartItem, checkout, price_cart, search_domain
 from o2portal.billing.payments import CardDetails, PaymentChoice
 from o2portal.catalog.defaults import HOSTING_OFFERS, SERVER_MODELS, TLD_PRICES, ensure_catalogue
@@ -29,9 +22,10 @@ from o2portal.catalog.models import HostingOffer, ServerModel, TldPrice
 from o2portal.core import clock
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.integrations.models import GatewayCharge, ProvisionedAccount, RegistryDomain
 from o2portal.products import provisioning
 from o2portal.products.expiry import add_years
-from o2portal.products.models import Product, ProvisionedAccount, RegistryDomain
+from o2portal.products.models import Product
 
 GOOD = CardDetails("4242424242424242", 12, 2031, "123", "Test")
 HOSTING = {row["code"]: row for row in HOSTING_OFFERS}

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from o2portal.accounts.models import Customer, SavedCard
-from o2portal.billing.models import GatewayCard, GatewayCharge, Payment
+from o2portal.billing.models import Payment
 from o2portal.billing.payments import (
     TEST_CARDS,
     CardDetails,
@@ -25,6 +25,7 @@ from o2portal.catalog.defaults import ensure_catalogue
 from o2portal.core import clock
 from o2portal.core.db import get_engine, read_session, transaction
 from o2portal.core.errors import InvalidInput
+from o2portal.integrations.models import GatewayCard, GatewayCharge
 from o2portal.products.models import Product
 from tests.unit.helpers import count, rows
 

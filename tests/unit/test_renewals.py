@@ -15,7 +15,6 @@ from o2portal.accounts.models import Customer, SavedCard
 from o2portal.billing.checkout import pay_order
 from o2portal.billing.models import (
     CreditLedgerEntry,
-    GatewayCharge,
     Invoice,
     InvoiceLine,
     Order,
@@ -30,6 +29,7 @@ from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.models import AuditEvent
 from o2portal.demo.seed import seed_demo
+from o2portal.integrations.models import GatewayCharge
 from o2portal.mail.models import OutboxEmail
 from o2portal.products.expiry import add_years
 from o2portal.products.models import Product

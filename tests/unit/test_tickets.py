@@ -14,11 +14,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from o2portal.catalog.models import Setting
 from o2portal.core import clock
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
-from o2portal.core.models import AuditEvent
+from o2portal.core.models import AuditEvent, Setting
 from o2portal.core.settings import get_settings
 from o2portal.mail import outbox as mailer
 from o2portal.products.models import Product

@@ -1,0 +1,18 @@
+"""Billing's daily jobs: auto-renewal (the order form at D-15, the charge at D-7) and the
+cancelling of order forms left unpaid."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from o2portal.billing.autorenew import run_auto_renewals
+from o2portal.billing.checkout import cancel_stale_order_forms
+from o2portal.core import clock
+
+
+def stale_order_forms(_last_run: date) -> dict:
+    return {"cancelled": cancel_stale_order_forms(clock.now())}
+
+
+AUTO_RENEW = ("auto_renew", run_auto_renewals)
+STALE_ORDER_FORMS = ("stale_order_forms", stale_order_forms)

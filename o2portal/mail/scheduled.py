@@ -1,0 +1,14 @@
+"""Mail's job: deliver what is due in the outbox (last, after every job that queues mail)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from o2portal.mail.outbox import deliver_all_due
+
+
+def deliver_outbox(_last_run: date) -> dict:
+    return {"sent": deliver_all_due()}
+
+
+JOBS = [("outbox", deliver_outbox)]
