@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -10,8 +11,8 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select, update
 
+from o2portal.accounts.identity import check_identity
 from o2portal.accounts.models import (
-    ACCOUNT_TYPES,
     AuthAttempt,
     Customer,
     EmailVerification,
@@ -32,14 +33,8 @@ from o2portal.core.errors import InvalidInput
 from o2portal.core.settings import get_settings
 from o2portal.core.validation import (
     MAX_PASSWORD_BYTES,
-    clean_country,
     clean_email,
     clean_new_password,
-    clean_phone,
-    clean_postal_code,
-    clean_siret,
-    clean_text,
-    clean_vat_number,
     collect,
 )
 from o2portal.mail import outbox as mailer
@@ -91,72 +86,28 @@ class SignupForm:
 
 
 def _check_signup(form: SignupForm) -> dict:
+    """The identity (one validator with Ma fiche and staff), plus the email, the password
+    and the terms; every bad field answered at once."""
     errors: dict[str, str] = {}
-    account_type = form.account_type if form.account_type in ACCOUNT_TYPES else None
-    if account_type is None:
-        errors["account_type"] = "error.choice_invalid"
-    is_company = account_type in ("entreprise", "association")
-    country = "FR"
+    identity: dict = {}
     try:
-        country = clean_country(form.country)
+        identity = check_identity(dataclasses.asdict(form))
     except InvalidInput as exc:
         errors.update(exc.errors)
+    account: tuple = ()
     try:
-        values = collect(
-            lambda: clean_text("first_name", form.first_name, required=True, max_length=100),
-            lambda: clean_text("last_name", form.last_name, required=True, max_length=100),
-            lambda: clean_text(
-                "company_name", form.company_name, required=is_company, max_length=200
-            ),
-            lambda: clean_siret(
-                form.siret, required=account_type == "entreprise" and country == "FR"
-            ),
-            lambda: clean_vat_number(form.vat_number),
+        account = collect(
             lambda: clean_email(form.email),
-            lambda: clean_phone(form.phone, country),
-            lambda: clean_text("address_line1", form.address_line1, required=True, max_length=200),
-            lambda: clean_text("address_line2", form.address_line2, required=False, max_length=200),
-            lambda: clean_postal_code(form.postal_code, country),
-            lambda: clean_text("city", form.city, required=True, max_length=100),
             lambda: clean_new_password(form.password, form.password_confirm),
         )
     except InvalidInput as exc:
         errors.update(exc.errors)
-        values = None
     if not form.accept_terms:
         errors["accept_terms"] = "error.terms_required"
     if errors:
         raise InvalidInput(errors)
-    (
-        first,
-        last,
-        company,
-        siret,
-        vat,
-        email,
-        phone,
-        addr1,
-        addr2,
-        postal,
-        city,
-        password,
-    ) = values
-    return {
-        "account_type": account_type,
-        "first_name": first,
-        "last_name": last,
-        "company_name": company if is_company else None,
-        "siret": siret if is_company else None,
-        "vat_number": vat if is_company else None,
-        "email": email,
-        "phone": phone,
-        "address_line1": addr1,
-        "address_line2": addr2,
-        "postal_code": postal,
-        "city": city,
-        "country": country,
-        "password": password,
-    }
+    email, password = account
+    return {**identity, "email": email, "password": password}
 
 
 def sign_up(form: SignupForm, *, ip: str | None = None, language: str = "fr") -> Customer:

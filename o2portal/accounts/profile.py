@@ -3,6 +3,7 @@ signed-in browsers and the recent sign-ins. Every change goes to the audit log."
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,8 +15,8 @@ from sqlmodel import Session, col, select, update
 
 from o2portal.accounts import profile_emails
 from o2portal.accounts.auth import _consume, revoke_sessions
+from o2portal.accounts.identity import check_identity
 from o2portal.accounts.models import (
-    ACCOUNT_TYPES,
     AuthAttempt,
     Customer,
     LoginTicket,
@@ -30,15 +31,8 @@ from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.settings import get_settings
 from o2portal.core.validation import (
     MAX_PASSWORD_BYTES,
-    clean_country,
     clean_email,
     clean_new_password,
-    clean_phone,
-    clean_postal_code,
-    clean_siret,
-    clean_text,
-    clean_vat_number,
-    collect,
     format_phone_national,
 )
 from o2portal.mail import outbox as mailer
@@ -93,71 +87,20 @@ class DetailsForm:
     language: str = "fr"
 
 
-def _vat_country(vat: str) -> str:
-    prefix = vat[:2]
-    return "GR" if prefix == "EL" else prefix
-
-
 def check_details(form: DetailsForm) -> dict:
-    """The fiche's new values, clean, or InvalidInput with a message for every bad field."""
+    """The fiche's new values, clean, or InvalidInput with a message for every bad field:
+    the identity (one validator with sign-up and staff) and the language."""
     errors: dict[str, str] = {}
-    account_type = form.account_type if form.account_type in ACCOUNT_TYPES else None
-    if account_type is None:
-        errors["account_type"] = "error.choice_invalid"
-    is_company = account_type in ("entreprise", "association")
+    identity: dict = {}
+    try:
+        identity = check_identity(dataclasses.asdict(form))
+    except InvalidInput as exc:
+        errors.update(exc.errors)
     if form.language not in LANGUAGES:
         errors["language"] = "error.choice_invalid"
-    country = "FR"
-    try:
-        country = clean_country(form.country)
-    except InvalidInput as exc:
-        errors.update(exc.errors)
-    company_checks = (
-        [
-            lambda: clean_text("company_name", form.company_name, required=True, max_length=200),
-            lambda: clean_siret(
-                form.siret, required=account_type == "entreprise" and country == "FR"
-            ),
-            lambda: clean_vat_number(form.vat_number),
-        ]
-        if is_company
-        else [lambda: None, lambda: None, lambda: None]
-    )
-    try:
-        values = collect(
-            lambda: clean_text("first_name", form.first_name, required=True, max_length=100),
-            lambda: clean_text("last_name", form.last_name, required=True, max_length=100),
-            *company_checks,
-            lambda: clean_phone(form.phone, country),
-            lambda: clean_text("address_line1", form.address_line1, required=True, max_length=200),
-            lambda: clean_text("address_line2", form.address_line2, required=False, max_length=200),
-            lambda: clean_postal_code(form.postal_code, country),
-            lambda: clean_text("city", form.city, required=True, max_length=100),
-        )
-    except InvalidInput as exc:
-        errors.update(exc.errors)
-        values = None
-    if values is not None and values[4] and _vat_country(values[4]) != country:
-        # Billing only exempts a VAT number of the customer's own country: say it now.
-        errors["vat_number"] = "error.vat_country"
     if errors:
         raise InvalidInput(errors)
-    first, last, company, siret, vat, phone, addr1, addr2, postal, city = values
-    return {
-        "account_type": account_type,
-        "first_name": first,
-        "last_name": last,
-        "company_name": company,
-        "siret": siret,
-        "vat_number": vat,
-        "phone": phone,
-        "address_line1": addr1,
-        "address_line2": addr2,
-        "postal_code": postal,
-        "city": city,
-        "country": country,
-        "language": form.language,
-    }
+    return {**identity, "language": form.language}
 
 
 def update_details(

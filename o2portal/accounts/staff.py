@@ -11,6 +11,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from o2portal.accounts import auth
+from o2portal.accounts.identity import IDENTITY_FIELDS, check_identity
 from o2portal.accounts.models import AuthAttempt, Customer, LoginTicket, PasswordReset, UserSession
 from o2portal.accounts.passwords import new_token, token_hash
 from o2portal.billing.models import Invoice, Order
@@ -19,14 +20,8 @@ from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.settings import get_settings
 from o2portal.core.validation import (
-    clean_country,
     clean_email,
-    clean_phone,
-    clean_postal_code,
-    clean_siret,
     clean_text,
-    clean_vat_number,
-    collect,
 )
 from o2portal.mail import outbox as mailer
 from o2portal.mail import texts as emails
@@ -136,54 +131,30 @@ def customer_file(staff_id: int, customer_id: int) -> CustomerFile:
         )
 
 
-EDITABLE = (
-    "first_name",
-    "last_name",
-    "company_name",
-    "siret",
-    "vat_number",
-    "email",
-    "phone",
-    "address_line1",
-    "address_line2",
-    "postal_code",
-    "city",
-    "country",
-)
+EDITABLE = (*IDENTITY_FIELDS, "email")
 
 
 def update_customer(staff_id: int, customer_id: int, form: dict[str, str], *, ip=None) -> None:
-    """Admin edits a customer's fiche; same checks as sign-up, nothing saved on an error."""
-    country_errors = {}
+    """Admin edits a customer's fiche: the identity with the same validator as sign-up and
+    Ma fiche (same input, same answer), and the email; nothing saved on an error. A form
+    without an account type keeps the customer's."""
+    with read_session() as session:
+        current = session.get(Customer, customer_id)
+        current_type = current.account_type if current is not None else None
+    errors: dict[str, str] = {}
+    identity: dict = {}
     try:
-        country = clean_country(form.get("country"))
+        identity = check_identity({"account_type": current_type, **form})
     except InvalidInput as exc:
-        country, country_errors = "FR", exc.errors
+        errors.update(exc.errors)
+    email = None
     try:
-        values = collect(
-            lambda: clean_text("first_name", form.get("first_name"), required=True, max_length=100),
-            lambda: clean_text("last_name", form.get("last_name"), required=True, max_length=100),
-            lambda: clean_text(
-                "company_name", form.get("company_name"), required=False, max_length=200
-            ),
-            lambda: clean_siret(form.get("siret"), required=False),
-            lambda: clean_vat_number(form.get("vat_number")),
-            lambda: clean_email(form.get("email")),
-            lambda: clean_phone(form.get("phone"), country),
-            lambda: clean_text(
-                "address_line1", form.get("address_line1"), required=True, max_length=200
-            ),
-            lambda: clean_text(
-                "address_line2", form.get("address_line2"), required=False, max_length=200
-            ),
-            lambda: clean_postal_code(form.get("postal_code"), country),
-            lambda: clean_text("city", form.get("city"), required=True, max_length=100),
-        )
+        email = clean_email(form.get("email"))
     except InvalidInput as exc:
-        raise InvalidInput({**exc.errors, **country_errors}) from None
-    if country_errors:
-        raise InvalidInput(country_errors)
-    changes = dict(zip(EDITABLE, [*values, country], strict=True))
+        errors.update(exc.errors)
+    if errors:
+        raise InvalidInput(errors)
+    changes = {**identity, "email": email}
     with transaction() as session:
         staff = staff_member(session, staff_id, roles=("admin",))
         customer = session.get(Customer, customer_id)
