@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
@@ -20,7 +20,9 @@ from o2portal.billing import invoices as billing
 from o2portal.billing.checkout import PaymentOutcome, place_and_pay
 from o2portal.billing.models import Order, OrderLine
 from o2portal.billing.payments import PaymentChoice
+from o2portal.catalog import pricing
 from o2portal.catalog.models import HostingOffer, PromoCode, ServerModel, TldPrice
+from o2portal.catalog.pricing import PricedLine
 from o2portal.core import clock, money
 from o2portal.core.db import read_session
 from o2portal.core.errors import InvalidInput
@@ -49,18 +51,8 @@ class CartItem:
 
 
 @dataclass
-class QuotedLine:
-    action: str
-    description: str
-    item_code: str
-    years: int
-    total_ht_cents: int
-    details: dict = field(default_factory=dict)
-
-
-@dataclass
 class CartQuote:
-    lines: list[QuotedLine]
+    lines: list[PricedLine]
     totals: money.Totals
     vat_rate_bp: int
     vat_mention: str | None
@@ -111,27 +103,10 @@ def usable_promo(session: Session, code: str) -> PromoCode:
     return promo
 
 
-def _discount(promo: PromoCode, subtotal: int) -> int:
-    if promo.kind == "percent":
-        return min(subtotal, (subtotal * promo.value + 5000) // 10000)
-    return min(subtotal, promo.value)
-
-
 # ---------------------------------------------------------------- prices
 
 
-def _years_text(years: int) -> str:
-    return "1 an" if years == 1 else f"{years} ans"
-
-
-def _hosting_price(offer: HostingOffer, years: int) -> int:
-    """The first year at the first-year price, the next ones at the renewal price."""
-    if years == 1:
-        return offer.first_year_cents
-    return offer.first_year_cents + getattr(offer, f"renew_{years - 1}y_cents")
-
-
-def _price_item(session: Session, customer: Customer, item: CartItem) -> list[QuotedLine]:
+def _price_item(session: Session, customer: Customer, item: CartItem) -> list[PricedLine]:
     if item.kind == "hosting":
         offer = session.exec(
             select(HostingOffer).where(HostingOffer.code == item.code, col(HostingOffer.active))
@@ -139,30 +114,12 @@ def _price_item(session: Session, customer: Customer, item: CartItem) -> list[Qu
         if offer is None or not 1 <= item.years <= MAX_HOSTING_YEARS:
             raise InvalidInput({"cart": "error.cart_item_invalid"})
         name = check_domain_name(item.domain, supported_tlds(session))
-        lines = [
-            QuotedLine(
-                "hosting",
-                f"{offer.name} — {name.unicode} — {_years_text(item.years)}",
-                offer.code,
-                item.years,
-                _hosting_price(offer, item.years),
-                {"domain": name.ascii},
-            )
-        ]
+        lines = [pricing.hosting_line(offer, name.unicode, name.ascii, item.years)]
         if item.action == "register":
             tld = session.exec(select(TldPrice).where(TldPrice.tld == name.tld)).one()
             if not tld.free_with_hosting:
                 raise InvalidInput({"cart": "error.free_domain_extension"})
-            lines.append(
-                QuotedLine(
-                    "register",
-                    f"Nom de domaine {name.unicode} — 1 an (offert avec l'hébergement)",
-                    name.ascii,
-                    1,
-                    0,
-                    {"tld": name.tld, "free_with_hosting": True},
-                )
-            )
+            lines.append(pricing.free_domain_line(name.unicode, name.ascii, name.tld))
         elif item.action == "existing":
             owned = session.exec(
                 select(Product.id).where(
@@ -183,29 +140,11 @@ def _price_item(session: Session, customer: Customer, item: CartItem) -> list[Qu
         if item.action == "register":
             if not 1 <= item.years <= MAX_DOMAIN_YEARS:
                 raise InvalidInput({"cart": "error.cart_item_invalid"})
-            return [
-                QuotedLine(
-                    "register",
-                    f"Enregistrement du nom de domaine {name.unicode} — {_years_text(item.years)}",
-                    name.ascii,
-                    item.years,
-                    tld.register_cents * item.years,
-                    {"tld": name.tld},
-                )
-            ]
+            return [pricing.registration_line(tld, name.unicode, name.ascii, item.years)]
         if item.action == "transfer":
             if not re.fullmatch(r"\S{6,64}", item.auth_code or ""):
                 raise InvalidInput({"auth_code": "error.auth_code_invalid"})
-            return [
-                QuotedLine(
-                    "transfer",
-                    f"Transfert du nom de domaine {name.unicode} (+1 an)",
-                    name.ascii,
-                    1,
-                    tld.transfer_cents,
-                    {"tld": name.tld},
-                )
-            ]
+            return [pricing.transfer_line(tld, name.unicode, name.ascii)]
         raise InvalidInput({"cart": "error.cart_item_invalid"})
     if item.kind == "server":
         model = session.exec(
@@ -214,16 +153,7 @@ def _price_item(session: Session, customer: Customer, item: CartItem) -> list[Qu
         if model is None:
             raise InvalidInput({"cart": "error.cart_item_invalid"})
         hostname = f"srv-{customer.id}-{model.code}.o2portal.example"
-        return [
-            QuotedLine(
-                "server",
-                f"{model.name} — 12 mois (facturé à l'année)",
-                model.code,
-                1,
-                model.monthly_cents * 12,
-                {"hostname": hostname},
-            )
-        ]
+        return [pricing.server_line(model, hostname)]
     raise InvalidInput({"cart": "error.cart_item_invalid"})
 
 
@@ -252,17 +182,7 @@ def quote_cart(
     promo = usable_promo(session, promo_code) if promo_code else None
     subtotal = sum(line.total_ht_cents for line in lines)
     if promo is not None:
-        discount = _discount(promo, subtotal)
-        lines.append(
-            QuotedLine(
-                "discount",
-                f"Remise (code {promo.code})",
-                promo.code,
-                0,
-                -discount,
-                {"promo": promo.code},
-            )
-        )
+        lines.append(pricing.discount_line(promo, subtotal))
     rule = billing.vat_rule(customer)
     totals = money.totals_for([line.total_ht_cents for line in lines], rule.rate_bp)
     return CartQuote(lines, totals, rule.rate_bp, rule.mention, promo)
@@ -348,7 +268,7 @@ def checkout(
     return place_and_pay(customer_id=customer_id, key=key, choice=choice, build=build, ip=ip)
 
 
-def _hold(session: Session, line: QuotedLine, order_id: int) -> None:
+def _hold(session: Session, line: PricedLine, order_id: int) -> None:
     name = line.item_code
     if (
         line.action == "transfer"

@@ -6,7 +6,6 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy.exc import NoResultFound
 from sqlmodel import Session, select
 
 from o2portal.accounts.models import Customer
@@ -14,21 +13,12 @@ from o2portal.billing import invoices as billing
 from o2portal.billing.checkout import RENEWABLE_STATUSES, PaymentOutcome, place_and_pay
 from o2portal.billing.models import Order, OrderLine, Payment
 from o2portal.billing.payments import PaymentChoice
-from o2portal.catalog.models import HostingOffer, ServerModel, TldPrice
+from o2portal.catalog.pricing import PriceBook, PricedLine
 from o2portal.core import clock, money
 from o2portal.core.db import read_session
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.products.expiry import MAX_RENEWAL_YEARS, renewal_dates
 from o2portal.products.models import Product
-
-
-@dataclass
-class QuoteLine:
-    action: str
-    description: str
-    item_code: str
-    years: int
-    total_ht_cents: int
 
 
 @dataclass
@@ -43,11 +33,7 @@ class RenewalQuote:
     vat_rate_bp: int
     vat_mention: str | None
     totals: money.Totals
-    lines: list[QuoteLine] = field(default_factory=list)
-
-
-def _years_text(years: int) -> str:
-    return "1 an" if years == 1 else f"{years} ans"
+    lines: list[PricedLine] = field(default_factory=list)
 
 
 def _owned_product(session: Session, customer_id: int, product_id: int, *, lock=False) -> Product:
@@ -60,59 +46,6 @@ def _owned_product(session: Session, customer_id: int, product_id: int, *, lock=
     return product
 
 
-def _price_lines(session: Session, product: Product, years: int, restore: bool) -> list[QuoteLine]:
-    """The renewal's lines at catalogue prices; a product whose offer is no longer in the
-    catalogue cannot be renewed online (InvalidInput, shown on its page)."""
-    try:
-        return _catalogue_lines(session, product, years, restore)
-    except NoResultFound:
-        raise InvalidInput({"years": "error.not_renewable_online"}) from None
-
-
-def _catalogue_lines(
-    session: Session, product: Product, years: int, restore: bool
-) -> list[QuoteLine]:
-    period = _years_text(years)
-    if product.kind == "hosting":
-        offer = session.exec(
-            select(HostingOffer).where(HostingOffer.code == product.offer_code)
-        ).one()
-        price = getattr(offer, f"renew_{years}y_cents")
-        text = f"Renouvellement {offer.name} — {product.name} — {period}"
-        return [QuoteLine("renew", text, offer.code, years, price)]
-    if product.kind == "server":
-        model = session.exec(
-            select(ServerModel).where(ServerModel.code == product.offer_code)
-        ).one()
-        text = f"Renouvellement {model.name} — {product.name} — {12 * years} mois"
-        return [QuoteLine("renew", text, model.code, years, model.monthly_cents * 12 * years)]
-    tld = session.exec(select(TldPrice).where(TldPrice.tld == product.offer_code)).first()
-    if tld is None:
-        tld = session.exec(
-            select(TldPrice).where(TldPrice.tld == product.name.rsplit(".", 1)[-1])
-        ).one()
-    lines = [
-        QuoteLine(
-            "renew",
-            f"Renouvellement du nom de domaine {product.name} — {period}",
-            product.name,
-            years,
-            tld.renew_cents * years,
-        )
-    ]
-    if restore:
-        lines.append(
-            QuoteLine(
-                "restore_fee",
-                f"Frais de restauration du nom de domaine {product.name}",
-                product.name,
-                0,
-                tld.restore_cents,
-            )
-        )
-    return lines
-
-
 def build_quote(session: Session, customer: Customer, product: Product, years: int) -> RenewalQuote:
     if not isinstance(years, int) or not 1 <= years <= MAX_RENEWAL_YEARS:
         raise InvalidInput({"years": "error.years_invalid"})
@@ -121,7 +54,7 @@ def build_quote(session: Session, customer: Customer, product: Product, years: i
     dates = renewal_dates(product.kind, product.expiry_date, years, clock.today())
     if dates is None:
         raise InvalidInput({"years": "error.not_renewable"})
-    lines = _price_lines(session, product, years, dates.needs_restore)
+    lines = PriceBook(session).renewal_lines(product, years, dates.needs_restore)
     rule = billing.vat_rule(customer)
     return RenewalQuote(
         product_id=product.id,

@@ -20,8 +20,10 @@ from o2portal.accounts.passwords import hash_password
 from o2portal.billing.invoices import customer_snapshot, issue_invoice, vat_rule
 from o2portal.billing.models import Order, OrderLine, Payment
 from o2portal.billing.payments import vault_test_card
+from o2portal.catalog import pricing
 from o2portal.catalog.defaults import ensure_catalogue
-from o2portal.catalog.models import HostingOffer, ServerModel, TldPrice
+from o2portal.catalog.models import HostingOffer, ServerModel
+from o2portal.catalog.pricing import PriceBook, PricedLine
 from o2portal.content.default_faq import ensure_faq
 from o2portal.content.models import Announcement
 from o2portal.core import clock
@@ -462,11 +464,6 @@ def _server_model(session: Session, code: str) -> ServerModel:
     return session.exec(select(ServerModel).where(ServerModel.code == code)).one()
 
 
-def _tld_price(session: Session, domain: str) -> TldPrice:
-    tld = domain.rsplit(".", 1)[-1]
-    return session.exec(select(TldPrice).where(TldPrice.tld == tld)).one()
-
-
 # --- Orders, invoices, payments -------------------------------------------------
 
 
@@ -485,65 +482,35 @@ class _Totals:
         return vat_cents(self.ht, self.vat_rate_bp)
 
 
-def _years_text(years: int) -> str:
-    return "1 an" if years == 1 else f"{years} ans"
-
-
 def _priced_line(session: Session, spec: LineSpec, product: Product, rate_bp: int) -> OrderLine:
-    description, item_code, price, details = _describe(session, spec, product)
+    line = _describe(PriceBook(session), spec, product)
     return OrderLine(
         action=spec.action,
         product_id=product.id,
-        description=description,
-        item_code=item_code,
+        description=line.description,
+        item_code=line.item_code,
         years=spec.years,
         quantity=1,
-        unit_price_ht_cents=price,
-        total_ht_cents=price,
+        unit_price_ht_cents=line.total_ht_cents,
+        total_ht_cents=line.total_ht_cents,
         vat_rate_bp=rate_bp,
-        details_json=json.dumps(details),
+        details_json=json.dumps(line.details),
     )
 
 
-def _describe(session: Session, spec: LineSpec, product: Product) -> tuple[str, str, int, dict]:
-    """(description, item code, price HT for the whole period, details) of one line."""
-    if product.kind == "hosting":
-        return _describe_hosting(session, spec, product)
-    if product.kind == "server":
-        return _describe_server(session, spec, product)
-    return _describe_domain(session, spec, product)
-
-
-def _describe_hosting(session: Session, spec: LineSpec, product: Product):
-    offer = _hosting_offer(session, product.offer_code)
-    period = _years_text(spec.years)
-    details = {"domain": product.name}
-    if spec.action == "hosting":
-        text = f"{offer.name} — {product.name} — {period} (première année)"
-        return text, offer.code, offer.first_year_cents, details
-    text = f"Renouvellement {offer.name} — {product.name} — {period}"
-    return text, offer.code, getattr(offer, f"renew_{spec.years}y_cents"), details
-
-
-def _describe_server(session: Session, spec: LineSpec, product: Product):
-    model = _server_model(session, product.offer_code)
-    months = 12 * spec.years
-    text = f"{model.name} — {product.name} — {months} mois"
-    return text, model.code, model.monthly_cents * months, {"hostname": product.name}
-
-
-def _describe_domain(session: Session, spec: LineSpec, product: Product):
-    tld = _tld_price(session, product.name)
-    period = _years_text(spec.years)
-    details = {"tld": tld.tld, "free_with_hosting": spec.free}
+def _describe(book: PriceBook, spec: LineSpec, product: Product) -> PricedLine:
+    """One demo line, priced as the cart and the renewal quote price it."""
     if spec.action == "renew":
-        text = f"Renouvellement du nom de domaine {product.name} — {period}"
-        return text, product.name, tld.renew_cents * spec.years, details
+        return book.renewal_lines(product, spec.years)[0]
+    if product.kind == "hosting":
+        offer = book.hosting[product.offer_code]
+        return pricing.hosting_line(offer, product.name, product.name, spec.years)
+    if product.kind == "server":
+        return pricing.server_line(book.servers[product.offer_code], product.name, spec.years)
+    tld = book.tld_of(product)
     if spec.free:
-        text = f"Nom de domaine {product.name} — {period} (offert avec l'hébergement)"
-        return text, product.name, 0, details
-    text = f"Enregistrement du nom de domaine {product.name} — {period}"
-    return text, product.name, tld.register_cents * spec.years, details
+        return pricing.free_domain_line(product.name, product.name, tld.tld)
+    return pricing.registration_line(tld, product.name, product.name, spec.years)
 
 
 def _add_orders(session: Session, people: dict[str, Customer], products: dict) -> None:

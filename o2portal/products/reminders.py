@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from o2portal.accounts.models import Customer
 from o2portal.billing import invoices as billing
-from o2portal.catalog.models import HostingOffer, ServerModel, TldPrice
+from o2portal.catalog.pricing import PriceBook
 from o2portal.core import clock
 from o2portal.core.clock import catch_up_days
 from o2portal.core.db import read_session, transaction
@@ -80,24 +80,6 @@ def find_due(today: date | None = None, window: int = 1) -> list[DueReminder]:
     return due
 
 
-class _Prices:
-    """The catalogue read once per run: the one-year renewal price HT of a product."""
-
-    def __init__(self, session: Session):
-        self.hosting = {o.code: o.renew_1y_cents for o in session.exec(select(HostingOffer))}
-        self.servers = {m.code: m.monthly_cents * 12 for m in session.exec(select(ServerModel))}
-        self.tlds = {t.tld: t.renew_cents for t in session.exec(select(TldPrice))}
-
-    def one_year(self, product: Product) -> int:
-        if product.kind == "hosting":
-            return self.hosting.get(product.offer_code, 0)
-        if product.kind == "server":
-            return self.servers.get(product.offer_code, 0)
-        return self.tlds.get(product.offer_code) or self.tlds.get(
-            product.name.rsplit(".", 1)[-1], 0
-        )
-
-
 def send_due_reminders(last_run: date | None = None) -> dict:
     """The job: queue every due reminder (mail + unique row in one transaction each)."""
     today = clock.today()
@@ -107,7 +89,7 @@ def send_due_reminders(last_run: date | None = None) -> dict:
     for start in range(0, len(due), BATCH):
         batch = due[start : start + BATCH]
         with transaction() as session:
-            prices = _Prices(session)
+            prices = PriceBook(session)
             products = {
                 p.id: p
                 for p in session.exec(
@@ -135,7 +117,7 @@ def send_due_reminders(last_run: date | None = None) -> dict:
 
 
 def _send_one(
-    session: Session, item: DueReminder, product: Product, customer: Customer, prices: _Prices
+    session: Session, item: DueReminder, product: Product, customer: Customer, prices: PriceBook
 ) -> bool:
     """Write the reminder row and its mail together; a concurrent runner that wrote it
     first makes the unique constraint refuse ours, and nothing goes twice."""
@@ -160,9 +142,9 @@ def _send_one(
     return True
 
 
-def _message(item: DueReminder, product: Product, customer: Customer, prices: _Prices):
+def _message(item: DueReminder, product: Product, customer: Customer, prices: PriceBook):
     rule = billing.vat_rule(customer)
-    totals = totals_for([prices.one_year(product)], rule.rate_bp)
+    totals = totals_for([prices.one_year_renewal(product)], rule.rate_bp)
     return emails.expiry_reminder(
         first_name=customer.first_name,
         product_name=product.name,

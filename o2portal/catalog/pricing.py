@@ -1,0 +1,196 @@
+"""ONE pricing module: what a first order and a renewal cost HT, for hosting, domain
+names and managed servers, and what a promo code takes off. The cart, the renewal quote,
+the reminders and the demo data all price through here, with the catalogue's rows.
+
+Prices are integer cents HT; VAT is added on the document's total (core.money).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from o2portal.catalog.models import HostingOffer, PromoCode, ServerModel, TldPrice
+from o2portal.core.errors import InvalidInput
+
+
+@dataclass
+class PricedLine:
+    """One line of an order form: what it is, and its price HT for the whole period."""
+
+    action: str  # hosting | register | transfer | server | renew | restore_fee | discount
+    description: str
+    item_code: str
+    years: int
+    total_ht_cents: int
+    details: dict = field(default_factory=dict)
+
+
+def years_text(years: int) -> str:
+    return "1 an" if years == 1 else f"{years} ans"
+
+
+def hosting_price(offer: HostingOffer, years: int) -> int:
+    """A new hosting account: the first year at the first-year price, the following
+    ones at the renewal price for that many years."""
+    if years == 1:
+        return offer.first_year_cents
+    return offer.first_year_cents + getattr(offer, f"renew_{years - 1}y_cents")
+
+
+def hosting_renewal_price(offer: HostingOffer, years: int) -> int:
+    return getattr(offer, f"renew_{years}y_cents")
+
+
+def server_price(model: ServerModel, years: int) -> int:
+    """Managed servers are priced by the month and billed by the year."""
+    return model.monthly_cents * 12 * years
+
+
+# ---------------------------------------------------------------- first orders
+
+
+def hosting_line(offer: HostingOffer, domain_display: str, domain_ascii: str, years: int):
+    return PricedLine(
+        "hosting",
+        f"{offer.name} — {domain_display} — {years_text(years)}",
+        offer.code,
+        years,
+        hosting_price(offer, years),
+        {"domain": domain_ascii},
+    )
+
+
+def free_domain_line(domain_display: str, domain_ascii: str, tld: str) -> PricedLine:
+    """The domain a hosting order includes for its first year."""
+    return PricedLine(
+        "register",
+        f"Nom de domaine {domain_display} — 1 an (offert avec l'hébergement)",
+        domain_ascii,
+        1,
+        0,
+        {"tld": tld, "free_with_hosting": True},
+    )
+
+
+def registration_line(tld: TldPrice, domain_display: str, domain_ascii: str, years: int):
+    return PricedLine(
+        "register",
+        f"Enregistrement du nom de domaine {domain_display} — {years_text(years)}",
+        domain_ascii,
+        years,
+        tld.register_cents * years,
+        {"tld": tld.tld},
+    )
+
+
+def transfer_line(tld: TldPrice, domain_display: str, domain_ascii: str) -> PricedLine:
+    return PricedLine(
+        "transfer",
+        f"Transfert du nom de domaine {domain_display} (+1 an)",
+        domain_ascii,
+        1,
+        tld.transfer_cents,
+        {"tld": tld.tld},
+    )
+
+
+def server_line(model: ServerModel, hostname: str, years: int = 1) -> PricedLine:
+    return PricedLine(
+        "server",
+        f"{model.name} — {12 * years} mois (facturé à l'année)",
+        model.code,
+        years,
+        server_price(model, years),
+        {"hostname": hostname},
+    )
+
+
+# ---------------------------------------------------------------- promo codes
+
+
+def discount_cents(promo: PromoCode, subtotal: int) -> int:
+    """What a promo code takes off a subtotal HT: a percentage (in basis points) or a
+    fixed amount, never more than the subtotal."""
+    if promo.kind == "percent":
+        return min(subtotal, (subtotal * promo.value + 5000) // 10000)
+    return min(subtotal, promo.value)
+
+
+def discount_line(promo: PromoCode, subtotal: int) -> PricedLine:
+    return PricedLine(
+        "discount",
+        f"Remise (code {promo.code})",
+        promo.code,
+        0,
+        -discount_cents(promo, subtotal),
+        {"promo": promo.code},
+    )
+
+
+# ---------------------------------------------------------------- renewals
+
+
+class PriceBook:
+    """The catalogue's price rows read once (they are a few dozen): a job that prices
+    thousands of products asks here instead of querying per product."""
+
+    def __init__(self, session: Session):
+        self.hosting = {o.code: o for o in session.exec(select(HostingOffer))}
+        self.servers = {m.code: m for m in session.exec(select(ServerModel))}
+        self.tlds = {t.tld: t for t in session.exec(select(TldPrice))}
+
+    def tld_of(self, product) -> TldPrice | None:
+        return self.tlds.get(product.offer_code) or self.tlds.get(product.name.rsplit(".", 1)[-1])
+
+    def renewal_lines(self, product, years: int, restore: bool = False) -> list[PricedLine]:
+        """Renewing `product` for `years` at catalogue prices (with the restoration fee of
+        a domain past its grace period). A product whose offer left the catalogue cannot
+        be renewed online: InvalidInput, shown on its page."""
+        period = years_text(years)
+        if product.kind == "hosting":
+            offer = self.hosting.get(product.offer_code)
+            if offer is None:
+                raise InvalidInput({"years": "error.not_renewable_online"})
+            text = f"Renouvellement {offer.name} — {product.name} — {period}"
+            return [
+                PricedLine("renew", text, offer.code, years, hosting_renewal_price(offer, years))
+            ]
+        if product.kind == "server":
+            model = self.servers.get(product.offer_code)
+            if model is None:
+                raise InvalidInput({"years": "error.not_renewable_online"})
+            text = f"Renouvellement {model.name} — {product.name} — {12 * years} mois"
+            return [PricedLine("renew", text, model.code, years, server_price(model, years))]
+        tld = self.tld_of(product)
+        if tld is None:
+            raise InvalidInput({"years": "error.not_renewable_online"})
+        lines = [
+            PricedLine(
+                "renew",
+                f"Renouvellement du nom de domaine {product.name} — {period}",
+                product.name,
+                years,
+                tld.renew_cents * years,
+            )
+        ]
+        if restore:
+            lines.append(
+                PricedLine(
+                    "restore_fee",
+                    f"Frais de restauration du nom de domaine {product.name}",
+                    product.name,
+                    0,
+                    tld.restore_cents,
+                )
+            )
+        return lines
+
+    def one_year_renewal(self, product) -> int:
+        """The price HT of renewing for one year (what a reminder quotes); 0 when the
+        offer left the catalogue."""
+        try:
+            return self.renewal_lines(product, 1)[0].total_ht_cents
+        except InvalidInput:
+            return 0
