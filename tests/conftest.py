@@ -1,14 +1,26 @@
-"""Shared fixtures: a real, migrated SQLite database per test, copied from one migrated
-template per test process (migrating for every test was most of the suite's time)."""
+"""Shared fixtures: a real, migrated database per test, copied from one migrated template
+per test process (migrating for every test was most of the suite's time).
+
+The suite runs on SQLite by default and on PostgreSQL with O2PORTAL_TEST_DB=postgresql
+(`make test` runs both): each test then gets its own database, made with
+CREATE DATABASE … TEMPLATE from a migrated one, on the server at O2PORTAL_TEST_PG_URL.
+"""
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
+import uuid
 
 import pytest
 
 os.environ.setdefault("O2PORTAL_SECRET_KEY", "test-secret-key-for-o2portal-tests-only")
+
+BACKEND = os.environ.get("O2PORTAL_TEST_DB", "sqlite")
+PG_URL = os.environ.get(
+    "O2PORTAL_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 
 
 def pytest_configure(config):
@@ -19,24 +31,36 @@ def pytest_configure(config):
     use_cheap_hashes_for_tests()
 
 
-@pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory):
-    """One database migrated to head, made once per test process."""
+def pytest_report_header(config):
+    return f"o2portal database: {BACKEND}"
+
+
+def _pg_admin():
+    from sqlalchemy import create_engine
+
+    return create_engine(PG_URL, isolation_level="AUTOCOMMIT", pool_size=1)
+
+
+def _pg_url(name: str) -> str:
+    return PG_URL.rsplit("/", 1)[0] + "/" + name
+
+
+def _migrate(url: str) -> None:
     from sqlalchemy import text
 
     from o2portal.core.db import get_engine
     from o2portal.core.migrate import upgrade_database
     from o2portal.core.settings import reload_settings
 
-    path = tmp_path_factory.mktemp("template") / "template.db"
     previous = os.environ.get("O2PORTAL_DATABASE_URL")
-    os.environ["O2PORTAL_DATABASE_URL"] = f"sqlite:///{path}"
+    os.environ["O2PORTAL_DATABASE_URL"] = url
     reload_settings()
     try:
         upgrade_database()
         engine = get_engine()
-        with engine.connect() as conn:
-            conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        if url.startswith("sqlite"):
+            with engine.connect() as conn:
+                conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
         engine.dispose()
     finally:
         if previous is None:
@@ -44,22 +68,62 @@ def migrated_template(tmp_path_factory):
         else:
             os.environ["O2PORTAL_DATABASE_URL"] = previous
         reload_settings()
-    return path
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory):
+    """One database migrated to head, made once per test process: a SQLite file, or a
+    PostgreSQL database used as a template (dropped at the end)."""
+    if BACKEND == "postgresql":
+        from sqlalchemy import text
+
+        name = f"o2t_tmpl_{uuid.uuid4().hex[:12]}"
+        admin = _pg_admin()
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        _migrate(_pg_url(name))
+        yield name
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+        return
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    _migrate(f"sqlite:///{path}")
+    yield path
+
+
+_numbers = itertools.count()
 
 
 @pytest.fixture
 def db(tmp_path, monkeypatch, migrated_template):
     """A fresh database at the latest migration; settings point at it for the test."""
+    from o2portal.core.db import get_engine
     from o2portal.core.settings import reload_settings
 
-    target = tmp_path / "test.db"
-    shutil.copyfile(migrated_template, target)
-    monkeypatch.setenv("O2PORTAL_DATABASE_URL", f"sqlite:///{target}")
+    if BACKEND == "postgresql":
+        from sqlalchemy import text
+
+        name = f"{migrated_template}_{next(_numbers)}"
+        admin = _pg_admin()
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{migrated_template}"'))
+        url = _pg_url(name)
+    else:
+        target = tmp_path / "test.db"
+        shutil.copyfile(migrated_template, target)
+        url = f"sqlite:///{target}"
+    monkeypatch.setenv("O2PORTAL_DATABASE_URL", url)
     monkeypatch.setenv("O2PORTAL_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("O2PORTAL_SMTP_HOST", "")
     reload_settings()
     yield
+    get_engine().dispose()
     reload_settings()
+    if BACKEND == "postgresql":
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(autouse=True)
