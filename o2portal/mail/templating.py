@@ -187,7 +187,9 @@ def variables(name: str, *, part: bool = False) -> frozenset[str]:
     return frozenset(declared) | COMMON
 
 
-def placeholders(name: str, language: str = DEFAULT_LANGUAGE, *, part: bool = False):
+def placeholders(
+    name: str, language: str = DEFAULT_LANGUAGE, *, part: bool = False
+) -> frozenset[str]:
     """The placeholders the template file of this kind (or part) uses, as a frozenset."""
     return _parsed(mail_language(language), name, part).names
 
