@@ -38,7 +38,7 @@ from o2portal.core.validation import (
     collect,
 )
 from o2portal.mail import outbox as mailer
-from o2portal.mail import texts as emails
+from o2portal.mail.templating import link
 
 LOGIN_TICKET_SECONDS = 60
 SESSION_TOUCH_SECONDS = 60
@@ -139,7 +139,8 @@ def sign_up(form: SignupForm, *, ip: str | None = None, language: str = "fr") ->
                 session,
                 customer,
                 "welcome",
-                emails.welcome(customer.first_name, customer.email, verify_token),
+                email=customer.email,
+                verify_link=link("/verify-email?token=" + verify_token),
             )
             audit.record(session, "account.signup", actor=customer, ip=ip)
     except IntegrityError:
@@ -200,7 +201,7 @@ def resend_verification(customer_id: int) -> bool:
             return False
         _add_verification(session, customer, token)
         mailer.queue_for_customer(
-            session, customer, "verify_email", emails.verify_again(customer.first_name, token)
+            session, customer, "verify_email", verify_link=link("/verify-email?token=" + token)
         )
     return True
 
@@ -549,7 +550,8 @@ def request_password_reset(email: str, *, ip: str = "") -> ResetRequestResult:
             session,
             customer,
             "password_reset",
-            emails.password_reset(customer.first_name, token, settings.reset_link_minutes),
+            reset_link=link("/reset-password?token=" + token),
+            minutes=settings.reset_link_minutes,
         )
         audit.record(session, "auth.reset_requested", customer_id=customer.id, ip=ip)
     return ResetRequestResult()
@@ -620,7 +622,5 @@ def reset_password(token: str, password: str, confirm: str, *, ip: str | None = 
             .values(used_at=clock.now())
         )
         revoke_sessions(session, customer.id)
-        mailer.queue_for_customer(
-            session, customer, "password_changed", emails.password_changed(customer.first_name)
-        )
+        mailer.queue_for_customer(session, customer, "password_changed")
         audit.record(session, "auth.password_reset", actor=customer, ip=ip)

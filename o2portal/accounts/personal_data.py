@@ -19,7 +19,6 @@ from pathlib import Path
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select, update
 
-from o2portal.accounts import profile_emails
 from o2portal.accounts.auth import revoke_sessions
 from o2portal.accounts.models import (
     AuthAttempt,
@@ -478,14 +477,17 @@ def delete_account(
         blockers = _blockers(session, customer)
         if blockers.any:
             raise InvalidInput({"delete": blockers.errors()[0]})
-        old_email, first_name = customer.email, customer.first_name
+        old_email, first_name, language = customer.email, customer.first_name, customer.language
         _erase(session, customer)
         audit.record(session, "account.deleted", actor=customer, ip=ip)
         # The farewell is the one mail that still knows the address; it is not linked to
         # the account any more.
-        subject, body = profile_emails.account_deleted(first_name)
-        mailer.queue_email(
-            session, to=old_email, subject=subject, body=body, kind="account_deleted"
+        mailer.queue_rendered(
+            session,
+            to=old_email,
+            language=language,
+            kind="account_deleted",
+            first_name=first_name,
         )
 
 

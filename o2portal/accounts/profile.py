@@ -13,7 +13,6 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select, update
 
-from o2portal.accounts import profile_emails
 from o2portal.accounts.auth import _consume, revoke_sessions
 from o2portal.accounts.identity import check_identity
 from o2portal.accounts.models import (
@@ -36,6 +35,7 @@ from o2portal.core.validation import (
     format_phone_national,
 )
 from o2portal.mail import outbox as mailer
+from o2portal.mail.templating import link
 
 LANGUAGES = ("fr", "en")
 # New addresses asked for per hour (each one sends a mail to an address we do not know).
@@ -258,10 +258,7 @@ def change_password(
         )
         ended = revoke_sessions(session, customer.id, keep_session_id=current_session_id)
         mailer.queue_for_customer(
-            session,
-            customer,
-            "password_changed",
-            profile_emails.password_changed_here(customer.first_name),
+            session, customer, "password_changed", template="password_changed_profile"
         )
         audit.record(
             session, "profile.password_changed", actor=customer, ip=ip, sessions_ended=ended
@@ -332,14 +329,16 @@ def _send_change_link(session: Session, customer: Customer, new_email: str) -> N
         )
     )
     # To the new address, which is not (yet) the one on the fiche.
-    subject, body = profile_emails.email_change_link(customer.first_name, new_email, token, hours)
-    mailer.queue_email(
+    mailer.queue_rendered(
         session,
         to=new_email,
-        subject=subject,
-        body=body,
+        language=customer.language,
         kind="email_change",
         customer_id=customer.id,
+        first_name=customer.first_name,
+        new_email=new_email,
+        confirm_link=link("/confirm-email?token=" + token),
+        hours=hours,
     )
 
 
@@ -371,12 +370,7 @@ def request_email_change(
         serialize_on(session, f"email-change:{customer_id}")
         customer = _load(session, customer_id)
         _send_change_link(session, customer, new)
-        mailer.queue_for_customer(
-            session,
-            customer,
-            "email_change_notice",
-            profile_emails.email_change_requested(customer.first_name, new),
-        )
+        mailer.queue_for_customer(session, customer, "email_change_notice", new_email=new)
         audit.record(
             session,
             "profile.email_change_requested",
@@ -449,14 +443,14 @@ def confirm_email_change(token: str | None, *, ip: str | None = None) -> str:
             session.add(customer)
             session.flush()
             _retire_pending(session, customer.id)
-            subject, body = profile_emails.email_changed(customer.first_name, row.new_email)
-            mailer.queue_email(
+            mailer.queue_rendered(
                 session,
                 to=old,
-                subject=subject,
-                body=body,
+                language=customer.language,
                 kind="email_changed",
                 customer_id=customer.id,
+                first_name=customer.first_name,
+                new_email=row.new_email,
             )
             audit.record(
                 session,

@@ -24,8 +24,8 @@ from o2portal.core.validation import (
     clean_text,
 )
 from o2portal.mail import outbox as mailer
-from o2portal.mail import texts as emails
 from o2portal.mail.models import OutboxEmail
+from o2portal.mail.templating import link
 from o2portal.products.models import Product
 from o2portal.support.models import Ticket
 
@@ -228,7 +228,8 @@ def send_reset_link(staff_id: int, customer_id: int, *, ip=None) -> None:
             session,
             customer,
             "password_reset",
-            emails.password_reset(customer.first_name, token, minutes),
+            reset_link=link("/reset-password?token=" + token),
+            minutes=minutes,
         )
         audit.record(
             session,

@@ -20,7 +20,6 @@ import segno
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select, update
 
-from o2portal.accounts import profile_emails
 from o2portal.accounts.auth import IP_FAILURE_FACTOR, _consume, _recent_failures
 from o2portal.accounts.models import AuthAttempt, Customer, RecoveryCode, UserSession
 from o2portal.accounts.passwords import token_hash
@@ -160,9 +159,7 @@ def enable(customer_id: int, code: str, *, ip: str | None = None) -> list[str]:
         customer.totp_enabled_at = clock.now()
         session.add(customer)
         codes = _replace_recovery_codes(session, customer.id)
-        mailer.queue_for_customer(
-            session, customer, "totp_enabled", profile_emails.totp_enabled(customer.first_name)
-        )
+        mailer.queue_for_customer(session, customer, "totp_enabled")
         audit.record(session, "profile.totp_enabled", actor=customer, ip=ip)
     return codes
 
@@ -177,9 +174,7 @@ def disable(customer_id: int, *, ip: str | None = None) -> None:
         customer.totp_enabled_at = None
         session.add(customer)
         session.exec(delete(RecoveryCode).where(RecoveryCode.customer_id == customer.id))
-        mailer.queue_for_customer(
-            session, customer, "totp_disabled", profile_emails.totp_disabled(customer.first_name)
-        )
+        mailer.queue_for_customer(session, customer, "totp_disabled")
         audit.record(session, "profile.totp_disabled", actor=customer, ip=ip)
 
 
@@ -368,12 +363,7 @@ def complete_sign_in(
                 .select_from(RecoveryCode)
                 .where(RecoveryCode.customer_id == customer.id, col(RecoveryCode.used_at).is_(None))
             ).one()
-            mailer.queue_for_customer(
-                session,
-                customer,
-                "recovery_code_used",
-                profile_emails.recovery_code_used(customer.first_name, left),
-            )
+            mailer.queue_for_customer(session, customer, "recovery_code_used", left=left)
         audit.record(
             session,
             "auth.second_factor_ok",

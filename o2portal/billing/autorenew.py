@@ -18,9 +18,8 @@ from o2portal.core import audit, clock
 from o2portal.core.clock import catch_up_days
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
-from o2portal.core.formatting import day, money
 from o2portal.mail import outbox as mailer
-from o2portal.mail import texts as emails
+from o2portal.mail.templating import Amount, Part, link, render_part
 from o2portal.products.models import Product
 
 ORDER_DAYS_BEFORE = 15
@@ -62,13 +61,10 @@ def ensure_order_form(product: Product) -> tuple[Order, bool]:
                 session,
                 customer,
                 "auto_renew_order",
-                emails.auto_renew_order(
-                    customer.first_name,
-                    product.name,
-                    billing.order_reference(order),
-                    money(order.total_ttc_cents),
-                    day(max(charge_day, clock.today())),
-                ),
+                product_name=product.name,
+                reference=billing.order_reference(order),
+                total=Amount(order.total_ttc_cents),
+                charge_day=max(charge_day, clock.today()),
             )
     return order, created
 
@@ -95,7 +91,7 @@ def charge(product: Product) -> str:
     with read_session() as session:
         customer = session.get(Customer, product.customer_id)
     choice = _choice(customer, order)
-    reason = "aucune carte enregistrée ni crédit suffisant"
+    reason = Part("auto_renew_no_means")
     if choice is not None:
         try:
             outcome = pay_order(
@@ -112,20 +108,20 @@ def charge(product: Product) -> str:
                     key=f"autopay:{order.id}",
                 )
         except (InvalidInput, NotAllowed) as exc:
-            reason = f"paiement impossible ({exc})"
+            reason = Part("auto_renew_impossible", error=str(exc))
         else:
             if outcome.status == "paid":
                 return "paid"
-            reason = (
-                "paiement refusé par la banque"
-                if outcome.status == "declined"
-                else ("paiement momentanément impossible")
+            reason = Part(
+                "auto_renew_declined" if outcome.status == "declined" else "auto_renew_unavailable"
             )
     _fall_back_to_manual(product, order, reason)
     return "failed"
 
 
-def _fall_back_to_manual(product: Product, order: Order, reason: str) -> None:
+def _fall_back_to_manual(product: Product, order: Order, reason: Part) -> None:
+    """`reason` is told to the customer in their language, and kept in French in the
+    audit log."""
     with transaction() as session:
         current = session.get(Product, product.id)
         current.auto_renew = False
@@ -135,13 +131,10 @@ def _fall_back_to_manual(product: Product, order: Order, reason: str) -> None:
             session,
             customer,
             "auto_renew_failed",
-            emails.auto_renew_failed(
-                customer.first_name,
-                product.name,
-                billing.order_reference(order),
-                reason,
-                product.id,
-            ),
+            product_name=product.name,
+            reference=billing.order_reference(order),
+            reason=reason,
+            renew_link=link(f"/services/{product.id}#renew"),
         )
         audit.record(
             session,
@@ -149,7 +142,7 @@ def _fall_back_to_manual(product: Product, order: Order, reason: str) -> None:
             customer_id=customer.id,
             target_type="product",
             target_id=product.id,
-            reason=reason,
+            reason=render_part(reason.name, "fr", **reason.values),
             order=order.id,
         )
 

@@ -31,10 +31,9 @@ from o2portal.catalog.models import PromoCode
 from o2portal.core import audit, clock
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
-from o2portal.core.formatting import day, money
 from o2portal.core.receipts import clean_key
 from o2portal.mail import outbox as mailer
-from o2portal.mail import texts as emails
+from o2portal.mail.templating import Amount, Part
 from o2portal.products import provisioning
 from o2portal.products.expiry import renewal_dates
 from o2portal.products.models import Product
@@ -375,22 +374,24 @@ def complete_order(session: Session, order: Order, method: str, *, ip: str | Non
             created.append(provisioning.create_products(session, order, line))
     customer = session.get(Customer, order.customer_id)
     if order.kind == "order":
-        message = emails.order_confirmation(
-            customer.first_name,
-            billing.order_reference(order),
-            invoice.number,
-            money(invoice.total_ttc_cents),
-            [(p.name, day(p.expiry_date)) for p in created],
+        mailer.queue_for_customer(
+            session,
+            customer,
+            "order_confirmation",
+            reference=billing.order_reference(order),
+            invoice_number=invoice.number,
+            total=Amount(invoice.total_ttc_cents),
+            products=[
+                Part("order_confirmation_line", name=p.name, until=p.expiry_date) for p in created
+            ],
         )
-        mailer.queue_for_customer(session, customer, "order_confirmation", message)
     else:
         mailer.queue_for_customer(
             session,
             customer,
             "invoice",
-            emails.invoice_issued(
-                customer.first_name, invoice.number, money(invoice.total_ttc_cents)
-            ),
+            number=invoice.number,
+            total=Amount(invoice.total_ttc_cents),
         )
     audit.record(
         session,
@@ -477,16 +478,16 @@ def _expiries(session: Session, order: Order) -> dict[int, date]:
 
 
 def _notify_order_form(session: Session, customer: Customer, order: Order) -> None:
+    reference = billing.order_reference(order)
+    # Transfer unless the customer chose a cheque (the only two offline methods).
+    how = "order_form_cheque" if order.payment_method == "cheque" else "order_form_transfer"
     mailer.queue_for_customer(
         session,
         customer,
         "order_form",
-        emails.order_form(
-            customer.first_name,
-            billing.order_reference(order),
-            money(order.total_ttc_cents),
-            order.payment_method or "transfer",
-        ),
+        reference=reference,
+        total=Amount(order.total_ttc_cents),
+        how_to_pay=Part(how, reference=reference),
     )
 
 
@@ -615,22 +616,12 @@ def cancel_stale_order_forms(now=None, batch: int = 200) -> int:
             customer = session.get(Customer, order.customer_id)
             if customer is not None and customer.deleted_at is None:
                 mailer.queue_for_customer(
-                    session, customer, "order_cancelled", _cancelled_mail(order, customer)
+                    session,
+                    customer,
+                    "order_cancelled",
+                    reference=billing.order_reference(order),
+                    total=Amount(order.total_ttc_cents),
+                    days=UNPAID_ORDER_DAYS,
                 )
             cancelled += 1
     return cancelled
-
-
-def _cancelled_mail(order: Order, customer: Customer) -> tuple[str, str]:
-    reference = billing.order_reference(order)
-    subject = f"Bon de commande {reference} annulé"
-    body = f"""Bonjour {customer.first_name},
-
-Votre bon de commande {reference} ({money(order.total_ttc_cents)} TTC) n'a pas été réglé
-dans les {UNPAID_ORDER_DAYS} jours : il est annulé et les noms de domaine qu'il réservait
-sont de nouveau libres. Si vous souhaitez toujours ces produits, passez une nouvelle
-commande depuis votre espace client.
-
-L'équipe o2portal
-"""
-    return subject, body

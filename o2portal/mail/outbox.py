@@ -16,6 +16,7 @@ from o2portal.accounts.models import Customer
 from o2portal.core import clock
 from o2portal.core.db import transaction
 from o2portal.core.settings import get_settings
+from o2portal.mail import templating
 from o2portal.mail.models import OutboxEmail
 
 # Recipient refusals that mean the address itself is dead (a bounce), not a policy or
@@ -72,12 +73,40 @@ def queue_email(
 
 
 def queue_for_customer(
-    session: Session, customer: Customer, kind: str, message: tuple[str, str]
+    session: Session, customer: Customer, kind: str, /, *, template: str | None = None, **values
 ) -> OutboxEmail:
-    """Queue (subject, body) to the address on the customer's fiche."""
-    subject, body = message
+    """Queue the mail `kind` to the address on the customer's fiche, written in the
+    customer's language. `template` names the text when one outbox kind has several
+    (templating.KINDS); first_name defaults to the customer's."""
+    if "first_name" in templating.KINDS.get(template or kind, ()):
+        values.setdefault("first_name", customer.first_name)
+    return queue_rendered(
+        session,
+        to=customer.email,
+        language=customer.language,
+        kind=kind,
+        template=template,
+        customer_id=customer.id,
+        **values,
+    )
+
+
+def queue_rendered(
+    session: Session,
+    /,
+    *,
+    to: str,
+    language: str | None,
+    kind: str,
+    template: str | None = None,
+    customer_id: int | None = None,
+    **values,
+) -> OutboxEmail:
+    """Queue the mail `kind` (text: `template`, by default the kind) to any address, in
+    `language`; staff mail (to the support address) is written in French."""
+    subject, body = templating.render(template or kind, language, **values)
     return queue_email(
-        session, to=customer.email, subject=subject, body=body, kind=kind, customer_id=customer.id
+        session, to=to, subject=subject, body=body, kind=kind, customer_id=customer_id
     )
 
 

@@ -13,7 +13,6 @@ from o2portal.core import audit, clock
 from o2portal.core.db import transaction
 from o2portal.integrations.models import ProvisionedAccount, RegistryDomain
 from o2portal.mail import outbox as mailer
-from o2portal.mail import texts as emails
 from o2portal.products.expiry import DOMAIN_RESTORE_DAYS
 from o2portal.products.models import Product
 
@@ -88,12 +87,7 @@ def _change(session, product: Product, new_status: str) -> None:
             record.released_at = now
             session.add(record)
     customer = session.get(Customer, product.customer_id)
-    mailer.queue_for_customer(
-        session,
-        customer,
-        f"product_{new_status}",
-        emails.service_changed(customer.first_name, product.name, new_status),
-    )
+    mailer.queue_for_customer(session, customer, f"product_{new_status}", product_name=product.name)
     audit.record(
         session,
         f"product.{new_status}",

@@ -20,11 +20,10 @@ from o2portal.catalog.pricing import PriceBook
 from o2portal.core import clock
 from o2portal.core.clock import catch_up_days
 from o2portal.core.db import read_session, transaction
-from o2portal.core.formatting import day, money
 from o2portal.core.money import totals_for
 from o2portal.core.stored_settings import reminder_schedule
 from o2portal.mail import outbox as mailer
-from o2portal.mail import texts as emails
+from o2portal.mail.templating import Amount, Part, link
 from o2portal.products.models import Product, ReminderSent
 
 REMINDED_STATUSES = ("active", "expired", "suspended")
@@ -124,7 +123,7 @@ def _send_one(
     try:
         with session.begin_nested():
             mail = mailer.queue_for_customer(
-                session, customer, "reminder", _message(item, product, customer, prices)
+                session, customer, "reminder", **_message(item, product, customer, prices)
             )
             mail.dedupe_key = f"reminder:{product.id}:{item.expiry_date}:{item.stage}"
             session.add(
@@ -142,16 +141,34 @@ def _send_one(
     return True
 
 
-def _message(item: DueReminder, product: Product, customer: Customer, prices: PriceBook):
+# The text of a reminder: one template per moment, the product's kind and the renewal
+# plan as parts (templates hold no logic).
+_PRODUCT_PART = {
+    "hosting": "reminder_hosting",
+    "domain": "reminder_domain",
+    "server": "reminder_server",
+}
+
+
+def _message(item: DueReminder, product: Product, customer: Customer, prices: PriceBook) -> dict:
     rule = billing.vat_rule(customer)
     totals = totals_for([prices.one_year_renewal(product)], rule.rate_bp)
-    return emails.expiry_reminder(
-        first_name=customer.first_name,
-        product_name=product.name,
-        kind=product.kind,
-        expiry=day(item.expiry_date),
-        days=(item.expiry_date - clock.today()).days,
-        price_ttc=money(totals.ttc),
-        product_id=product.id,
-        auto_renew=product.auto_renew,
-    )
+    days = (item.expiry_date - clock.today()).days
+    if days > 1:
+        template = "reminder_days"
+    elif days == 1:
+        template = "reminder_one_day"
+    elif days == 0:
+        template = "reminder_today"
+    else:
+        template = "reminder_past"
+    return {
+        "template": template,
+        "product_name": product.name,
+        "product": Part(_PRODUCT_PART.get(product.kind, "reminder_service"), name=product.name),
+        "expiry": item.expiry_date,
+        "days": days,
+        "price": Amount(totals.ttc),
+        "plan": Part("reminder_plan_auto" if product.auto_renew else "reminder_plan_manual"),
+        "renew_link": link(f"/services/{product.id}#renew"),
+    }

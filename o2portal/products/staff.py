@@ -16,7 +16,6 @@ from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.validation import clean_text
 from o2portal.mail import outbox as mailer
-from o2portal.mail import texts as emails
 from o2portal.products.expiry import renewal_dates
 from o2portal.products.models import Product
 
@@ -113,11 +112,9 @@ def change_status(
             )
         if mail:
             customer = session.get(Customer, product.customer_id)
+            # The text of the change (product_suspended, product_terminated).
             mailer.queue_for_customer(
-                session,
-                customer,
-                f"product_{new_status}",
-                emails.service_changed(customer.first_name, product.name, mail),
+                session, customer, f"product_{mail}", product_name=product.name
             )
         audit.record(
             session,

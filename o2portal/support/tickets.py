@@ -35,6 +35,7 @@ from o2portal.core.settings import get_settings
 from o2portal.core.stored_settings import DEFAULT_AUTOCLOSE_DAYS as DEFAULT_AUTOCLOSE_DAYS
 from o2portal.core.stored_settings import ticket_autoclose_days
 from o2portal.mail import outbox as mailer
+from o2portal.mail.templating import Part, link
 from o2portal.products.models import Product
 from o2portal.support.models import (
     DEPARTMENTS,
@@ -390,12 +391,21 @@ def open_ticket(
             target_id=ticket.id,
             ip=ip,
         )
-        mailer.queue_email(
+        # To the support address: staff read French.
+        mailer.queue_rendered(
             session,
             to=get_settings().support_email,
-            subject=f"[Ticket #{ticket.id}] {subject}",
-            body=_new_ticket_mail(ticket, customer, body, files),
+            language="fr",
             kind="ticket_new",
+            ticket_id=ticket.id,
+            ticket_subject=ticket.subject,
+            department=ticket.department,
+            priority=ticket.priority,
+            customer_name=customer.display_name,
+            customer_email=customer.email,
+            message=body,
+            attachments=_attachments(files),
+            admin_link=link(f"/admin/tickets/{ticket.id}"),
         )
         return ticket.id
 
@@ -574,7 +584,15 @@ def add_staff_reply(
         customer = session.get(Customer, ticket.customer_id)
         if customer is not None and customer.deleted_at is None:
             mailer.queue_for_customer(
-                session, customer, "ticket_reply", _reply_mail(ticket, customer, body, files)
+                session,
+                customer,
+                "ticket_reply",
+                ticket_id=ticket.id,
+                ticket_subject=ticket.subject,
+                message=body,
+                attachments=_attachments(files),
+                awaiting=Part("ticket_awaiting") if ticket.status == "awaiting_customer" else "",
+                ticket_link=link(f"/tickets/{ticket.id}"),
             )
         audit.record(
             session,
@@ -850,7 +868,12 @@ def close_stale_tickets(now: datetime | None = None, batch: int = 500) -> int:
             customer = session.get(Customer, ticket.customer_id)
             if customer is not None and customer.deleted_at is None:
                 mailer.queue_for_customer(
-                    session, customer, "ticket_closed", _autoclose_mail(ticket, customer)
+                    session,
+                    customer,
+                    "ticket_closed",
+                    ticket_id=ticket.id,
+                    ticket_subject=ticket.subject,
+                    ticket_link=link(f"/tickets/{ticket.id}"),
                 )
             closed += 1
     return closed
@@ -859,60 +882,8 @@ def close_stale_tickets(now: datetime | None = None, batch: int = 500) -> int:
 # ---------------------------------------------------------------- mails
 
 
-def _link(path: str) -> str:
-    return get_settings().base_url.rstrip("/") + path
-
-
-def _files_line(files: list[NewAttachment]) -> str:
+def _attachments(files: list[NewAttachment]) -> Part | str:
+    """The attachments line, or nothing (its paragraph is then left out)."""
     if not files:
         return ""
-    return "\nPièces jointes : " + ", ".join(f.filename for f in files) + "\n"
-
-
-def _new_ticket_mail(
-    ticket: Ticket, customer: Customer, body: str, files: list[NewAttachment]
-) -> str:
-    return f"""Nouveau ticket #{ticket.id} — {ticket.department}, priorité {ticket.priority}
-Client : {customer.display_name} <{customer.email}>
-Sujet : {ticket.subject}
-
-{body}
-{_files_line(files)}
-Répondre : {_link(f"/admin/tickets/{ticket.id}")}
-"""
-
-
-def _reply_mail(
-    ticket: Ticket, customer: Customer, body: str, files: list[NewAttachment]
-) -> tuple[str, str]:
-    subject = f"[Ticket #{ticket.id}] Réponse du support : {ticket.subject}"
-    waiting = (
-        "\nNous attendons votre retour pour avancer : répondez depuis votre espace client.\n"
-        if ticket.status == "awaiting_customer"
-        else ""
-    )
-    text = f"""Bonjour {customer.first_name},
-
-Le support a répondu à votre ticket « {ticket.subject} » :
-
-{body}
-{_files_line(files)}{waiting}
-Voir le ticket et répondre : {_link(f"/tickets/{ticket.id}")}
-
-L'équipe o2portal
-"""
-    return subject, text
-
-
-def _autoclose_mail(ticket: Ticket, customer: Customer) -> tuple[str, str]:
-    subject = f"[Ticket #{ticket.id}] Ticket fermé sans réponse : {ticket.subject}"
-    text = f"""Bonjour {customer.first_name},
-
-Nous attendions votre retour sur le ticket « {ticket.subject} » et n'avons pas eu de
-nouvelles : il est maintenant fermé. Vous pouvez le rouvrir à tout moment depuis votre
-espace client si la question se pose encore :
-{_link(f"/tickets/{ticket.id}")}
-
-L'équipe o2portal
-"""
-    return subject, text
+    return Part("attachments", files=", ".join(f.filename for f in files))

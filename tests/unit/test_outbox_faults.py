@@ -43,7 +43,14 @@ def test_mail_survives_an_smtp_outage_and_goes_exactly_once(db, monkeypatch):
     customer = _customer("ana@example.fr")
     with transaction() as session:
         for i in range(5):
-            mailer.queue_for_customer(session, customer, "test", (f"Message {i}", "Bonjour"))
+            mailer.queue_email(
+                session,
+                to=customer.email,
+                subject=f"Message {i}",
+                body="Bonjour",
+                kind="test",
+                customer_id=customer.id,
+            )
     # The server is down: hours of attempts, nothing lost, nothing marked failed.
     moment = clock.now()
     for _ in range(8):
@@ -74,7 +81,7 @@ def test_a_refused_address_is_marked_failing_and_the_banner_shows(smtp_sink):
     customer = _customer("gone@example.fr")
     smtp_sink.reject.add("gone@example.fr")
     with transaction() as session:
-        mailer.queue_for_customer(session, customer, "test", ("Relance", "Bonjour"))
+        mailer.queue_for_customer(session, customer, "totp_enabled")
     assert mailer.deliver_all_due() == 0
     with read_session() as session:
         mail = session.exec(select(OutboxEmail)).one()
