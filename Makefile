@@ -13,7 +13,7 @@ export REFLEX_TELEMETRY_ENABLED := false
 export REFLEX_CHECK_LATEST_VERSION := false
 export PYTHONUNBUFFERED := 1
 
-.PHONY: install chromium run test test-unit test-e2e lint clean
+.PHONY: install chromium services run test test-unit test-e2e lint clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,13 +29,19 @@ chromium:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
 
+# PostgreSQL and Redis at 127.0.0.1 for the tests (installed and started if absent).
+services: install
+	PYTHON=$(BIN)/python bash scripts/services.sh
+
 run: install
 	$(BIN)/o2portal seed-demo
 	@echo "o2portal: http://localhost:3000  (first start builds the frontend: a minute or two)"
 	$(BIN)/reflex run --env prod
 
-test-unit: install
+# The unit, state and security tests, on SQLite and then on PostgreSQL.
+test-unit: install services
 	$(BIN)/pytest tests/unit tests/state tests/security -q -p no:cacheprovider -n auto
+	O2PORTAL_TEST_DB=postgresql $(BIN)/pytest tests/unit tests/state tests/security -q -p no:cacheprovider -n auto
 
 test-e2e: install chromium
 	$(BIN)/pytest tests/e2e -q -p no:cacheprovider

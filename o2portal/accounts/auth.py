@@ -36,6 +36,7 @@ from o2portal.core.validation import (
     clean_email,
     clean_new_password,
     collect,
+    without_controls,
 )
 from o2portal.mail import outbox as mailer
 from o2portal.mail.templating import link
@@ -289,11 +290,12 @@ def safe_next_path(path: str | None) -> str:
 
 
 def _login_email(text: str | None) -> str:
-    """The address as sign-up stored it (same normalisation), or plain lower case."""
+    """The address as sign-up stored it (same normalisation), or plain lower case without
+    the invisible characters no address holds (a NUL byte must not reach the database)."""
     try:
         return clean_email(text)
     except InvalidInput:
-        return (text or "").strip().lower()[:254]
+        return without_controls(text or "").strip().lower()[:254]
 
 
 def log_in(

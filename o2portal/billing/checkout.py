@@ -83,8 +83,9 @@ def place_and_pay(
                 ip=ip,
             )
             started = _start_payment(session, order, customer, choice, key, ip)
-    except IntegrityError:
-        # The same key submitted at the same moment from another socket: it won the race.
+    except (IntegrityError, InvalidInput):
+        # The same key submitted at the same moment from another socket: it won the race
+        # (its order form holds the key, or its payment made this one's checks refuse).
         replay = replayed_outcome(customer_id, key)
         if replay is None:
             raise
@@ -169,7 +170,13 @@ def _clean_key(key: str) -> str:
 
 
 def _customer(session: Session, customer_id: int) -> Customer:
-    customer = session.get(Customer, customer_id)
+    """The paying customer, locked for the rest of the payment's first step: a customer's
+    payments take their turn (their credit balance, their products' renewals), and the
+    lock is taken before any row that refers to the customer is written, so that two
+    payments never deadlock on the foreign key's own lock (FOR NO KEY UPDATE)."""
+    customer = session.exec(
+        select(Customer).where(Customer.id == customer_id).with_for_update(key_share=True)
+    ).first()
     if customer is None or customer.disabled_at is not None:
         raise NotAllowed("no such customer")
     return customer

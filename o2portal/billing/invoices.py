@@ -250,7 +250,7 @@ def change_credit(
 ) -> int:
     """Move account credit (signed cents); refuses to go below zero. Returns the balance."""
     customer = session.exec(
-        select(Customer).where(Customer.id == customer_id).with_for_update()
+        select(Customer).where(Customer.id == customer_id).with_for_update(key_share=True)
     ).one()
     balance = customer.credit_balance_cents + amount_cents
     if balance < 0:

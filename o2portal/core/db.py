@@ -44,6 +44,17 @@ def _make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+@event.listens_for(Session, "do_orm_execute")
+def _locked_reads_are_fresh(state) -> None:
+    """A row read under a lock (SELECT … FOR UPDATE) is the row as it is now, even when
+    the session already holds an older copy of it: otherwise the identity map hands
+    back the stale copy, and a balance or a counter checked under the lock is the one
+    read before the lock was granted (a lost update that SQLite's single writer hides,
+    and PostgreSQL shows)."""
+    if state.is_select and getattr(state.statement, "_for_update_arg", None) is not None:
+        state.update_execution_options(populate_existing=True)
+
+
 @lru_cache(maxsize=4)
 def _engine_for(url: str) -> Engine:
     return _make_engine(url)

@@ -43,6 +43,12 @@ COUNTRIES = {
 _REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs"})
 
 
+def without_controls(text: str) -> str:
+    """`text` without control, format and separator characters (NUL, bidi overrides,
+    zero-width marks): for what is only looked up, never shown or kept as typed."""
+    return "".join(ch for ch in text if unicodedata.category(ch) not in _REFUSED_CATEGORIES)
+
+
 def clean_text(field: str, value: str | None, *, required: bool, max_length: int) -> str | None:
     text = (value or "").strip()
     if not text:

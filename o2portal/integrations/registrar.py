@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Protocol
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from o2portal.core import clock
@@ -66,8 +67,14 @@ class LocalRegistrar:
         row.reserved = False
         row.holder_ref = None
         row.expires_on = None
-        session.add(row)
-        session.flush()  # a second buyer's insert of the same name fails here
+        try:
+            # A second buyer's insert of the same name fails here (on PostgreSQL it waits
+            # for the first buyer's commit): the name is taken, said as such.
+            with session.begin_nested():
+                session.add(row)
+                session.flush()
+        except IntegrityError:
+            raise DomainTaken(name) from None
 
     def hold_transfer(self, session: Session, name: str, order_id: int) -> None:
         """Hold a name registered elsewhere for its transfer in (one transfer at a time)."""

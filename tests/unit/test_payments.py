@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import text
 from sqlmodel import select
 
@@ -330,12 +331,7 @@ def test_no_full_card_number_is_ever_stored(db):
 
     numbers = (SUCCEEDS, DECLINED, RETRY)
     with read_session() as session:
-        tables = [
-            name
-            for (name,) in session.exec(
-                text("SELECT name FROM sqlite_master WHERE type = 'table'")
-            ).all()
-        ]
+        tables = sa_inspect(session.get_bind()).get_table_names()
         assert {"gateway_card", "gateway_charge", "saved_card", "payment"} <= set(tables)
         for table in tables:
             for row in session.exec(text(f'SELECT * FROM "{table}"')).all():
@@ -343,6 +339,8 @@ def test_no_full_card_number_is_ever_stored(db):
                     digits = "".join(ch for ch in str(value) if ch.isdigit())
                     for number in numbers:
                         assert number not in digits, f"card number in {table}: {row}"
+    if get_engine().dialect.name != "sqlite":
+        return  # the rows are what PostgreSQL keeps; its files are the server's
     path = get_engine().url.database
     for suffix in ("", "-wal"):
         try:
