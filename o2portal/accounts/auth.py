@@ -30,6 +30,7 @@ from o2portal.accounts.passwords import (
 from o2portal.core import audit, clock
 from o2portal.core.db import read_session, serialize_on, transaction
 from o2portal.core.errors import InvalidInput
+from o2portal.core.permissions import Actor
 from o2portal.core.settings import get_settings
 from o2portal.core.validation import (
     MAX_PASSWORD_BYTES,
@@ -442,6 +443,12 @@ class CurrentUser:
     customer: Customer
     session_id: int
     impersonator_id: int | None
+
+    @property
+    def actor(self) -> Actor:
+        """What the doors are called with: this person, on behalf of the staff member
+        acting as them when there is one."""
+        return Actor.of(self.customer, on_behalf_of=self.impersonator_id)
 
 
 def resolve_session(token: str | None) -> CurrentUser | None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func, or_
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from o2portal.accounts import auth
 from o2portal.accounts.identity import IDENTITY_FIELDS, check_identity
@@ -18,6 +18,7 @@ from o2portal.billing.models import Invoice, Order
 from o2portal.core import audit, clock
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.permissions import Actor
 from o2portal.core.settings import get_settings
 from o2portal.core.validation import (
     clean_email,
@@ -33,13 +34,6 @@ PAGE_SIZE = 25
 DETAIL_LIMIT = 50
 
 
-def staff_member(session: Session, staff_id: int, roles=("admin", "support")) -> Customer:
-    staff = session.get(Customer, staff_id)
-    if staff is None or staff.role not in roles or staff.disabled_at is not None:
-        raise NotAllowed("staff only")
-    return staff
-
-
 @dataclass
 class CustomerPage:
     rows: list[Customer]
@@ -48,11 +42,11 @@ class CustomerPage:
     pages: int
 
 
-def search_customers(staff_id: int, query: str = "", page: int = 1) -> CustomerPage:
+def search_customers(actor: Actor, query: str = "", page: int = 1) -> CustomerPage:
     """By name, company, email or domain (prefix match on indexed columns), 25 a page."""
     text = (query or "").strip().lower()[:100]
     with read_session() as session:
-        staff_member(session, staff_id)
+        actor.staff()
         where = [Customer.role == "customer"]
         if text:
             like = f"{text}%"
@@ -90,9 +84,9 @@ class CustomerFile:
     sign_ins: list[AuthAttempt]
 
 
-def customer_file(staff_id: int, customer_id: int) -> CustomerFile:
+def customer_file(actor: Actor, customer_id: int) -> CustomerFile:
     with read_session() as session:
-        staff_member(session, staff_id)
+        actor.staff()
         customer = session.get(Customer, customer_id)
         if customer is None:
             raise NotAllowed("no such customer")
@@ -134,7 +128,7 @@ def customer_file(staff_id: int, customer_id: int) -> CustomerFile:
 EDITABLE = (*IDENTITY_FIELDS, "email")
 
 
-def update_customer(staff_id: int, customer_id: int, form: dict[str, str], *, ip=None) -> None:
+def update_customer(actor: Actor, customer_id: int, form: dict[str, str], *, ip=None) -> None:
     """Admin edits a customer's fiche: the identity with the same validator as sign-up and
     Ma fiche (same input, same answer), and the email; nothing saved on an error. A form
     without an account type keeps the customer's."""
@@ -156,7 +150,7 @@ def update_customer(staff_id: int, customer_id: int, form: dict[str, str], *, ip
         raise InvalidInput(errors)
     changes = {**identity, "email": email}
     with transaction() as session:
-        staff = staff_member(session, staff_id, roles=("admin",))
+        staff = actor.admin()
         customer = session.get(Customer, customer_id)
         if customer is None or customer.is_staff:
             raise NotAllowed("not a customer")
@@ -184,10 +178,10 @@ def update_customer(staff_id: int, customer_id: int, form: dict[str, str], *, ip
         )
 
 
-def set_disabled(staff_id: int, customer_id: int, disabled: bool, reason: str, *, ip=None) -> None:
+def set_disabled(actor: Actor, customer_id: int, disabled: bool, reason: str, *, ip=None) -> None:
     reason = clean_text("reason", reason, required=True, max_length=300)
     with transaction() as session:
-        staff = staff_member(session, staff_id, roles=("admin",))
+        staff = actor.admin()
         customer = session.get(Customer, customer_id)
         if customer is None or customer.id == staff.id:
             raise NotAllowed("cannot disable this account")
@@ -207,11 +201,11 @@ def set_disabled(staff_id: int, customer_id: int, disabled: bool, reason: str, *
         )
 
 
-def send_reset_link(staff_id: int, customer_id: int, *, ip=None) -> None:
+def send_reset_link(actor: Actor, customer_id: int, *, ip=None) -> None:
     token = new_token()
     minutes = get_settings().reset_link_minutes
     with transaction() as session:
-        staff = staff_member(session, staff_id)
+        staff = actor.staff()
         customer = session.get(Customer, customer_id)
         if customer is None or customer.disabled_at is not None:
             raise NotAllowed("no such active customer")
@@ -242,11 +236,11 @@ def send_reset_link(staff_id: int, customer_id: int, *, ip=None) -> None:
         )
 
 
-def start_acting_as(staff_id: int, customer_id: int, *, ip=None, user_agent: str = "") -> str:
+def start_acting_as(actor: Actor, customer_id: int, *, ip=None, user_agent: str = "") -> str:
     """A one-time login ticket for the customer's account, marked with who really acts."""
     ticket = new_token()
     with transaction() as session:
-        staff = staff_member(session, staff_id, roles=("admin",))
+        staff = actor.admin()
         customer = session.get(Customer, customer_id)
         if customer is None or customer.is_staff or customer.disabled_at is not None:
             raise NotAllowed("cannot act as this account")

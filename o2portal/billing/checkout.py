@@ -31,6 +31,7 @@ from o2portal.catalog.models import PromoCode
 from o2portal.core import audit, clock
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.permissions import Actor, Role
 from o2portal.core.receipts import clean_key
 from o2portal.mail import outbox as mailer
 from o2portal.mail.templating import Amount, Part
@@ -499,16 +500,14 @@ def _notify_order_form(session: Session, customer: Customer, order: Order) -> No
 
 
 def record_offline_payment(
-    *, staff_id: int, order_id: int, method: str, reference: str = "", ip: str | None = None
+    *, staff: Actor, order_id: int, method: str, reference: str = "", ip: str | None = None
 ) -> PaymentOutcome:
     """Staff saw the bank transfer or the cheque: the order form is paid, the invoice gets
     its number and the order is applied, in one transaction. Only staff may do this."""
     if method not in OFFLINE_METHODS:
         raise InvalidInput({"method": "error.choice_invalid"})
+    staff.staff()
     with transaction() as session:
-        staff = session.get(Customer, staff_id)
-        if staff is None or not staff.is_staff or staff.disabled_at is not None:
-            raise NotAllowed("only staff record offline payments")
         order = session.exec(select(Order).where(Order.id == order_id).with_for_update()).first()
         if order is None:
             raise NotAllowed("no such order")
@@ -568,21 +567,17 @@ UNPAID_ORDER_DAYS = 30
 
 
 def cancel_order_form(
-    person_id: int, order_id: int, *, ip: str | None = None, reason: str = ""
+    actor: Actor, order_id: int, *, ip: str | None = None, reason: str = ""
 ) -> bool:
-    """The customer (their own form) or staff cancel an unpaid order form: it can no
+    """The customer (their own form) or an admin cancel an unpaid order form: it can no
     longer be paid, and its domain names are released. False if it was not unpaid."""
     with transaction() as session:
-        person = session.get(Customer, person_id) if person_id else None
         order = session.exec(select(Order).where(Order.id == order_id).with_for_update()).first()
-        if person is None or order is None or person.disabled_at is not None:
-            raise NotAllowed("order")
-        staff = person.is_staff and person.role == "admin"
-        if order.customer_id != person.id and not staff:
+        if order is None or (order.customer_id != actor.id and actor.role != Role.ADMIN):
             raise NotAllowed("order")
         if order.status != "unpaid" or _processing_payment(session, order.id) is not None:
             return False
-        _cancel(session, order, actor=person, ip=ip, reason=reason[:300] or "asked")
+        _cancel(session, order, actor=actor, ip=ip, reason=reason[:300] or "asked")
         provisioning.release_holds(session, order.id)
         return True
 

@@ -9,13 +9,13 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from o2portal.accounts.models import Customer
-from o2portal.accounts.staff import staff_member
 from o2portal.billing import invoices as billing
 from o2portal.billing.checkout import PaymentOutcome, record_offline_payment
 from o2portal.billing.models import CreditNote, Invoice, Order
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.money import parse_euros
+from o2portal.core.permissions import Actor
 from o2portal.core.validation import clean_text
 
 PAGE_SIZE = 25
@@ -38,7 +38,7 @@ def _page(session, query, count_query, page: int) -> Rows:
 
 
 def list_order_forms(
-    staff_id: int, *, status: str = "unpaid", method: str = "", query: str = "", page: int = 1
+    actor: Actor, *, status: str = "unpaid", method: str = "", query: str = "", page: int = 1
 ) -> Rows:
     where = []
     if status in ("unpaid", "paid", "cancelled"):
@@ -51,7 +51,7 @@ def list_order_forms(
     elif text:
         where.append(col(Customer.email).like(f"{text}%"))
     with read_session() as session:
-        staff_member(session, staff_id)
+        actor.staff()
         base = select(Order, Customer).join(Customer, col(Customer.id) == col(Order.customer_id))
         return _page(
             session,
@@ -64,7 +64,7 @@ def list_order_forms(
         )
 
 
-def list_invoices(staff_id: int, *, query: str = "", page: int = 1) -> Rows:
+def list_invoices(actor: Actor, *, query: str = "", page: int = 1) -> Rows:
     where = []
     text = (query or "").strip()[:100]
     if text.upper().startswith("F"):
@@ -72,7 +72,7 @@ def list_invoices(staff_id: int, *, query: str = "", page: int = 1) -> Rows:
     elif text:
         where.append(col(Customer.email).like(f"{text.lower()}%"))
     with read_session() as session:
-        staff_member(session, staff_id)
+        actor.staff()
         base = select(Invoice, Customer).join(
             Customer, col(Customer.id) == col(Invoice.customer_id)
         )
@@ -87,9 +87,9 @@ def list_invoices(staff_id: int, *, query: str = "", page: int = 1) -> Rows:
         )
 
 
-def list_credit_notes(staff_id: int, page: int = 1) -> Rows:
+def list_credit_notes(actor: Actor, page: int = 1) -> Rows:
     with read_session() as session:
-        staff_member(session, staff_id)
+        actor.staff()
         return _page(
             session,
             select(CreditNote, Customer)
@@ -101,18 +101,17 @@ def list_credit_notes(staff_id: int, page: int = 1) -> Rows:
 
 
 def mark_paid(
-    staff_id: int, order_id: int, method: str, reference: str, *, ip=None
+    actor: Actor, order_id: int, method: str, reference: str, *, ip=None
 ) -> PaymentOutcome:
     reference = clean_text("reference", reference, required=False, max_length=100) or ""
-    with read_session() as session:
-        staff_member(session, staff_id, roles=("admin",))
+    actor.admin()
     return record_offline_payment(
-        staff_id=staff_id, order_id=order_id, method=method, reference=reference, ip=ip
+        staff=actor, order_id=order_id, method=method, reference=reference, ip=ip
     )
 
 
 def credit_invoice(
-    staff_id: int, invoice_id: int, amount_ht_text: str, reason: str, refund_method: str = "credit"
+    actor: Actor, invoice_id: int, amount_ht_text: str, reason: str, refund_method: str = "credit"
 ) -> CreditNote:
     """A credit note for part or all of an invoice; the amount is typed in euros HT."""
     reason = clean_text("reason", reason, required=True, max_length=300)
@@ -120,7 +119,7 @@ def credit_invoice(
     if refund_method not in ("credit", "card", "transfer"):
         raise InvalidInput({"refund_method": "error.choice_invalid"})
     with transaction() as session:
-        staff = staff_member(session, staff_id, roles=("admin",))
+        staff = actor.admin()
         invoice = session.get(Invoice, invoice_id)
         if invoice is None:
             raise NotAllowed("no such invoice")

@@ -13,12 +13,12 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from o2portal.accounts.staff import staff_member
 from o2portal.catalog.models import HostingOffer, PromoCode, ServerModel, TldPrice
 from o2portal.core import audit, clock
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.money import parse_euros
+from o2portal.core.permissions import Actor
 from o2portal.core.validation import collect
 
 ADMIN = ("admin",)
@@ -139,10 +139,10 @@ class StaffCatalogue:
     tlds: Rows
 
 
-def staff_catalogue(staff_id: int, tld_page: int = 1) -> StaffCatalogue:
+def staff_catalogue(actor: Actor, tld_page: int = 1) -> StaffCatalogue:
     """Everything, active or not, as staff edit it."""
     with read_session() as session:
-        staff_member(session, staff_id, roles=ADMIN)
+        actor.admin()
         return StaffCatalogue(
             hosting=list(
                 session.exec(
@@ -167,27 +167,27 @@ def staff_catalogue(staff_id: int, tld_page: int = 1) -> StaffCatalogue:
         )
 
 
-def _one(model, staff_id: int, row_id: int):
+def _one(model, actor: Actor, row_id: int):
     with read_session() as session:
-        staff_member(session, staff_id, roles=ADMIN)
+        actor.admin()
         return session.get(model, row_id)
 
 
-def hosting_offer(staff_id: int, offer_id: int) -> HostingOffer | None:
-    return _one(HostingOffer, staff_id, offer_id)
+def hosting_offer(actor: Actor, offer_id: int) -> HostingOffer | None:
+    return _one(HostingOffer, actor, offer_id)
 
 
-def tld_price(staff_id: int, tld_id: int) -> TldPrice | None:
-    return _one(TldPrice, staff_id, tld_id)
+def tld_price(actor: Actor, tld_id: int) -> TldPrice | None:
+    return _one(TldPrice, actor, tld_id)
 
 
-def server_model(staff_id: int, server_id: int) -> ServerModel | None:
-    return _one(ServerModel, staff_id, server_id)
+def server_model(actor: Actor, server_id: int) -> ServerModel | None:
+    return _one(ServerModel, actor, server_id)
 
 
-def list_promo_codes(staff_id: int, page: int = 1) -> Rows:
+def list_promo_codes(actor: Actor, page: int = 1) -> Rows:
     with read_session() as session:
-        staff_member(session, staff_id, roles=ADMIN)
+        actor.admin()
         return _page(
             session,
             select(PromoCode).order_by(col(PromoCode.created_at).desc(), col(PromoCode.id).desc()),
@@ -210,14 +210,14 @@ def _apply(row, values: dict) -> tuple[dict, dict]:
 
 
 def update_hosting_offer(
-    staff_id: int, offer_id: int, form: dict, *, ip: str | None = None
+    actor: Actor, offer_id: int, form: dict, *, ip: str | None = None
 ) -> HostingOffer:
     """First-year and renewal prices (euros HT) and the active flag of one tier."""
     cents = collect(*[lambda f=f: price(form, f) for f in HOSTING_PRICES])
     values = {f"{f}_cents": c for f, c in zip(HOSTING_PRICES, cents, strict=True)}
     values["active"] = flag(form, "active")
     with transaction() as session:
-        staff = staff_member(session, staff_id, roles=ADMIN)
+        staff = actor.admin()
         offer = session.get(HostingOffer, offer_id)
         if offer is None:
             raise NotAllowed("no such hosting offer")
@@ -238,13 +238,13 @@ def update_hosting_offer(
         return offer
 
 
-def update_tld_price(staff_id: int, tld_id: int, form: dict, *, ip: str | None = None) -> TldPrice:
+def update_tld_price(actor: Actor, tld_id: int, form: dict, *, ip: str | None = None) -> TldPrice:
     """Registration, renewal, transfer and restoration prices (euros HT a year), active."""
     cents = collect(*[lambda f=f: price(form, f) for f in TLD_PRICES])
     values = {f"{f}_cents": c for f, c in zip(TLD_PRICES, cents, strict=True)}
     values["active"] = flag(form, "active")
     with transaction() as session:
-        staff = staff_member(session, staff_id, roles=ADMIN)
+        staff = actor.admin()
         row = session.get(TldPrice, tld_id)
         if row is None:
             raise NotAllowed("no such extension")
@@ -265,7 +265,7 @@ def update_tld_price(staff_id: int, tld_id: int, form: dict, *, ip: str | None =
         return row
 
 
-def add_tld(staff_id: int, form: dict, *, ip: str | None = None) -> TldPrice:
+def add_tld(actor: Actor, form: dict, *, ip: str | None = None) -> TldPrice:
     """A new extension with its four prices; active at once unless unticked."""
     tld, *cents = collect(
         lambda: clean_tld(form.get("tld")), *[lambda f=f: price(form, f) for f in TLD_PRICES]
@@ -273,7 +273,7 @@ def add_tld(staff_id: int, form: dict, *, ip: str | None = None) -> TldPrice:
     values = {f"{f}_cents": c for f, c in zip(TLD_PRICES, cents, strict=True)}
     try:
         with transaction() as session:
-            staff = staff_member(session, staff_id, roles=ADMIN)
+            staff = actor.admin()
             if session.exec(select(TldPrice.id).where(TldPrice.tld == tld)).first() is not None:
                 raise InvalidInput({"tld": "catalog.tld_exists"})
             row = TldPrice(tld=tld, active=flag(form, "active"), **values)
@@ -296,12 +296,12 @@ def add_tld(staff_id: int, form: dict, *, ip: str | None = None) -> TldPrice:
 
 
 def update_server_model(
-    staff_id: int, server_id: int, form: dict, *, ip: str | None = None
+    actor: Actor, server_id: int, form: dict, *, ip: str | None = None
 ) -> ServerModel:
     """The monthly price (euros HT, billed yearly) and the active flag of one model."""
     values = {"monthly_cents": price(form, "monthly"), "active": flag(form, "active")}
     with transaction() as session:
-        staff = staff_member(session, staff_id, roles=ADMIN)
+        staff = actor.admin()
         row = session.get(ServerModel, server_id)
         if row is None:
             raise NotAllowed("no such server model")
@@ -326,7 +326,7 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time(0, 0), tzinfo=clock.PARIS)
 
 
-def create_promo_code(staff_id: int, form: dict, *, ip: str | None = None) -> PromoCode:
+def create_promo_code(actor: Actor, form: dict, *, ip: str | None = None) -> PromoCode:
     """A code (stored in capitals, as customers' input is compared), percent (0–100 %) or a
     fixed amount in euros HT, an optional validity in Paris days (the last day included)
     and an optional number of uses."""
@@ -354,7 +354,7 @@ def create_promo_code(staff_id: int, form: dict, *, ip: str | None = None) -> Pr
     )
     try:
         with transaction() as session:
-            staff = staff_member(session, staff_id, roles=ADMIN)
+            staff = actor.admin()
             if session.exec(select(PromoCode.id).where(PromoCode.code == code)).first():
                 raise InvalidInput({"code": "catalog.code_taken"})
             session.add(promo)
@@ -381,10 +381,10 @@ def create_promo_code(staff_id: int, form: dict, *, ip: str | None = None) -> Pr
         raise InvalidInput({"code": "catalog.code_taken"}) from None
 
 
-def deactivate_promo_code(staff_id: int, promo_id: int, *, ip: str | None = None) -> PromoCode:
+def deactivate_promo_code(actor: Actor, promo_id: int, *, ip: str | None = None) -> PromoCode:
     """The code stops working for new carts; the row stays (orders refer to it)."""
     with transaction() as session:
-        staff = staff_member(session, staff_id, roles=ADMIN)
+        staff = actor.admin()
         promo = session.get(PromoCode, promo_id)
         if promo is None:
             raise NotAllowed("no such promo code")

@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from o2portal.accounts.staff import staff_member
 from o2portal.content.models import Announcement, FaqEntry
 from o2portal.core import audit, clock
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.permissions import Actor
 from o2portal.core.validation import clean_text, collect
 
 PAGE_SIZE = 25
@@ -102,10 +102,10 @@ def _when(field: str, value) -> datetime | None:
 # --- FAQ ----------------------------------------------------------------------------
 
 
-def list_faq(staff_id: int, page: int = 1) -> ContentPage:
+def list_faq(actor: Actor, page: int = 1) -> ContentPage:
     """Every entry, published or not, as the FAQ orders them, 25 a page."""
     with read_session() as session:
-        staff_member(session, staff_id)
+        actor.staff()
         return _page_of(
             session,
             FaqEntry,
@@ -114,9 +114,9 @@ def list_faq(staff_id: int, page: int = 1) -> ContentPage:
         )
 
 
-def faq_entry(staff_id: int, entry_id: int) -> FaqEntry:
+def faq_entry(actor: Actor, entry_id: int) -> FaqEntry:
     with read_session() as session:
-        staff_member(session, staff_id)
+        actor.staff()
         entry = session.get(FaqEntry, entry_id)
         if entry is None:
             raise NotAllowed("no such FAQ entry")
@@ -140,11 +140,11 @@ def _clean_faq(form: dict) -> dict:
     return dict(zip(FAQ_FIELDS, values, strict=True))
 
 
-def save_faq(staff_id: int, entry_id: int | None, form: dict, *, ip=None) -> int:
+def save_faq(actor: Actor, entry_id: int | None, form: dict, *, ip=None) -> int:
     """Create (entry_id None) or edit an entry; returns its id. Nothing saved on an error."""
     changes = _clean_faq(form)
     with transaction() as session:
-        staff = staff_member(session, staff_id, roles=("admin",))
+        staff = actor.admin()
         if entry_id is None:
             entry = FaqEntry(**changes, updated_at=clock.now())
             session.add(entry)
@@ -187,17 +187,17 @@ def save_faq(staff_id: int, entry_id: int | None, form: dict, *, ip=None) -> int
 # --- Announcements ------------------------------------------------------------------
 
 
-def list_announcements(staff_id: int, page: int = 1) -> ContentPage:
+def list_announcements(actor: Actor, page: int = 1) -> ContentPage:
     """Newest first, published or not, 25 a page."""
     with read_session() as session:
-        staff_member(session, staff_id)
+        actor.staff()
         order = (col(Announcement.created_at).desc(), col(Announcement.id).desc())
         return _page_of(session, Announcement, order, page)
 
 
-def announcement(staff_id: int, announcement_id: int) -> Announcement:
+def announcement(actor: Actor, announcement_id: int) -> Announcement:
     with read_session() as session:
-        staff_member(session, staff_id)
+        actor.staff()
         found = session.get(Announcement, announcement_id)
         if found is None:
             raise NotAllowed("no such announcement")
@@ -235,11 +235,11 @@ def _clean_announcement(form: dict) -> dict:
     return changes
 
 
-def save_announcement(staff_id: int, announcement_id: int | None, form: dict, *, ip=None) -> int:
+def save_announcement(actor: Actor, announcement_id: int | None, form: dict, *, ip=None) -> int:
     """Create (announcement_id None) or edit one; returns its id. Nothing saved on an error."""
     changes = _clean_announcement(form)
     with transaction() as session:
-        staff = staff_member(session, staff_id, roles=("admin",))
+        staff = actor.admin()
         if announcement_id is None:
             item = Announcement(**changes, created_at=clock.now())
             session.add(item)
@@ -279,10 +279,10 @@ def save_announcement(staff_id: int, announcement_id: int | None, form: dict, *,
 
 
 def set_announcement_published(
-    staff_id: int, announcement_id: int, published: bool, *, ip=None
+    actor: Actor, announcement_id: int, published: bool, *, ip=None
 ) -> None:
     with transaction() as session:
-        staff = staff_member(session, staff_id, roles=("admin",))
+        staff = actor.admin()
         item = session.get(Announcement, announcement_id)
         if item is None:
             raise NotAllowed("no such announcement")

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from o2portal.accounts.staff import staff_member
 from o2portal.core import audit, clock
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput
 from o2portal.core.models import Setting
+from o2portal.core.permissions import Actor
 from o2portal.core.settings import get_settings
 from o2portal.core.validation import clean_siret, clean_text, clean_vat_number, collect
 
@@ -110,9 +110,9 @@ def parse_schedule(text: str | None) -> list[str]:
     return [stage_name(offset) for offset in sorted(offsets)]
 
 
-def save_reminder_schedule(staff_id: int, text: str | None, *, ip: str | None = None) -> list[str]:
+def save_reminder_schedule(actor: Actor, text: str | None, *, ip: str | None = None) -> list[str]:
     with transaction() as session:
-        staff = staff_member(session, staff_id, roles=("admin",))
+        staff = actor.admin()
         stages = parse_schedule(text)
         before = [name for name, _ in reminder_schedule(session)]
         _write_setting(session, "reminder_schedule", stages)
@@ -203,10 +203,10 @@ def clean_seller_identity(form: dict) -> dict[str, str]:
     }
 
 
-def save_seller_identity(staff_id: int, form: dict, *, ip: str | None = None) -> dict[str, str]:
+def save_seller_identity(actor: Actor, form: dict, *, ip: str | None = None) -> dict[str, str]:
     """New invoices print this identity; issued ones keep the snapshot frozen in them."""
     with transaction() as session:
-        staff = staff_member(session, staff_id, roles=("admin",))
+        staff = actor.admin()
         identity = clean_seller_identity(form)
         before = seller_identity(session)
         _write_setting(session, "seller_identity", identity)
@@ -243,9 +243,9 @@ def parse_autoclose_days(value) -> int:
     return int(text)
 
 
-def save_ticket_autoclose_days(staff_id: int, value, *, ip: str | None = None) -> int:
+def save_ticket_autoclose_days(actor: Actor, value, *, ip: str | None = None) -> int:
     with transaction() as session:
-        staff = staff_member(session, staff_id, roles=("admin",))
+        staff = actor.admin()
         days = parse_autoclose_days(value)
         before = ticket_autoclose_days(session)
         _write_setting(session, "ticket_autoclose_days", days)
@@ -273,9 +273,9 @@ class StaffSettings:
     ticket_autoclose_days: int
 
 
-def settings_for_staff(staff_id: int) -> StaffSettings:
+def settings_for_staff(actor: Actor) -> StaffSettings:
     with read_session() as session:
-        staff_member(session, staff_id, roles=("admin",))
+        actor.admin()
         saved = saved_seller_identity(session)
         return StaffSettings(
             reminder_schedule=[name for name, _ in reminder_schedule(session)],

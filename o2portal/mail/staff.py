@@ -10,10 +10,10 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from o2portal.accounts.staff import staff_member
 from o2portal.core import audit, clock
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.permissions import Actor
 from o2portal.mail import outbox as mailer
 from o2portal.mail.models import MAIL_STATUSES, OutboxEmail
 
@@ -56,7 +56,7 @@ class MailView:
     sent_at: datetime | None
 
 
-def list_mail(staff_id: int, *, status: str = "", recipient: str = "", page: int = 1) -> MailPage:
+def list_mail(actor: Actor, *, status: str = "", recipient: str = "", page: int = 1) -> MailPage:
     """Newest first, 50 a page; status one of MAIL_STATUSES (else all), recipient a prefix."""
     where = []
     if status in MAIL_STATUSES:
@@ -65,7 +65,7 @@ def list_mail(staff_id: int, *, status: str = "", recipient: str = "", page: int
     if text:
         where.append(func.lower(OutboxEmail.to_addr).like(f"{text}%"))
     with read_session() as session:
-        staff_member(session, staff_id, roles=("admin",))
+        actor.admin()
         total = session.exec(select(func.count()).select_from(OutboxEmail).where(*where)).one()
         pages = max(1, -(-total // PAGE_SIZE))
         page = max(1, min(page, pages))
@@ -88,9 +88,9 @@ def list_mail(staff_id: int, *, status: str = "", recipient: str = "", page: int
     return MailPage([MailRow(*row) for row in found], total, page, pages)
 
 
-def mail_detail(staff_id: int, mail_id: int) -> MailView:
+def mail_detail(actor: Actor, mail_id: int) -> MailView:
     with read_session() as session:
-        staff_member(session, staff_id, roles=("admin",))
+        actor.admin()
         mail = session.get(OutboxEmail, mail_id)
         if mail is None:
             raise NotAllowed("no such mail")
@@ -110,12 +110,12 @@ def mail_detail(staff_id: int, mail_id: int) -> MailView:
         )
 
 
-def retry_mail(staff_id: int, mail_id: int, *, ip=None) -> None:
+def retry_mail(actor: Actor, mail_id: int, *, ip=None) -> None:
     """Put a failed mail back in the queue, due now; the sender takes it at its next run.
 
     The last error stays for the record until a delivery succeeds."""
     with transaction() as session:
-        staff = staff_member(session, staff_id, roles=("admin",))
+        staff = actor.admin()
         mail = session.get(OutboxEmail, mail_id)
         if mail is None:
             raise NotAllowed("no such mail")

@@ -10,10 +10,10 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from o2portal.accounts.models import Customer
-from o2portal.accounts.staff import staff_member
 from o2portal.core import audit, clock, receipts
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.permissions import Actor
 from o2portal.core.validation import clean_text
 from o2portal.mail import outbox as mailer
 from o2portal.products.expiry import renewal_dates
@@ -33,7 +33,7 @@ class ProductRows:
 
 
 def list_products(
-    staff_id: int, *, window: str = "", status: str = "", query: str = "", page: int = 1
+    actor: Actor, *, window: str = "", status: str = "", query: str = "", page: int = 1
 ) -> ProductRows:
     today = clock.today()
     where = []
@@ -48,7 +48,7 @@ def list_products(
     if text:
         where.append(col(Product.name).like(f"{text}%"))
     with read_session() as session:
-        staff_member(session, staff_id)
+        actor.staff()
         total = session.exec(select(func.count()).select_from(Product).where(*where)).one()
         pages = max(1, -(-total // PAGE_SIZE))
         page = max(1, min(page, pages))
@@ -72,7 +72,7 @@ ACTIONS = {
 
 
 def change_status(
-    staff_id: int, product_id: int, action: str, reason: str, *, key: str | None = None, ip=None
+    actor: Actor, product_id: int, action: str, reason: str, *, key: str | None = None, ip=None
 ) -> str:
     """Suspend, unsuspend or terminate by hand; the customer is told by email. With the
     form's `key`, the same form sent twice reads the first outcome."""
@@ -83,7 +83,7 @@ def change_status(
     reason = clean_text("reason", reason, required=True, max_length=300)
     allowed, new_status, mail = ACTIONS[action]
     with transaction() as session:
-        staff = staff_member(session, staff_id, roles=("admin",))
+        staff = actor.admin()
         if key is not None:
             done = receipts.receipt(session, key, staff.id, f"staff.product_{action}")
             if done is not None:
@@ -131,7 +131,7 @@ def change_status(
 
 
 def renew_by_hand(
-    staff_id: int,
+    actor: Actor,
     product_id: int,
     years: int,
     reason: str,
@@ -148,7 +148,7 @@ def renew_by_hand(
     if years not in (1, 2, 3):
         raise InvalidInput({"years": "error.years_invalid"})
     with transaction() as session:
-        staff = staff_member(session, staff_id, roles=("admin",))
+        staff = actor.admin()
         done = receipts.receipt(session, key, staff.id, "staff.product_renewed")
         if done is not None:
             return date.fromisoformat(done["after"])

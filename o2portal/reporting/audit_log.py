@@ -8,9 +8,9 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from o2portal.accounts.models import Customer
-from o2portal.accounts.staff import staff_member
 from o2portal.core.db import read_session
 from o2portal.core.models import AuditEvent
+from o2portal.core.permissions import Actor
 
 PAGE_SIZE = 50
 
@@ -24,15 +24,17 @@ class AuditPage:
 
 
 def list_events(
-    staff_id: int, *, action: str = "", actor: str = "", customer_id: str = "", page: int = 1
+    staff: Actor, *, action: str = "", actor: str = "", customer_id: str = "", page: int = 1
 ) -> AuditPage:
+    """The audit log for admins, newest first, filtered by action prefix, the actor's
+    email prefix and the customer's number."""
     where = []
     if action.strip():
         where.append(col(AuditEvent.action).like(f"{action.strip()[:64]}%"))
     if customer_id.strip().isdigit():
         where.append(AuditEvent.customer_id == int(customer_id))
+    staff.admin()
     with read_session() as session:
-        staff_member(session, staff_id, roles=("admin",))
         if actor.strip():
             ids = select(Customer.id).where(col(Customer.email).like(f"{actor.strip().lower()}%"))
             where.append(col(AuditEvent.actor_id).in_(ids))

@@ -31,6 +31,7 @@ from o2portal.accounts.models import Customer
 from o2portal.core import audit, clock
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.permissions import Actor
 from o2portal.core.settings import get_settings
 from o2portal.core.stored_settings import DEFAULT_AUTOCLOSE_DAYS as DEFAULT_AUTOCLOSE_DAYS
 from o2portal.core.stored_settings import ticket_autoclose_days
@@ -268,13 +269,6 @@ def _own_ticket(session: Session, customer_id: int, ticket_id: int) -> Ticket:
     return ticket
 
 
-def _staff(session: Session, staff_id: int) -> Customer:
-    person = session.get(Customer, staff_id) if staff_id else None
-    if person is None or not person.is_staff or person.disabled_at is not None:
-        raise NotAllowed("staff only")
-    return person
-
-
 # ---------------------------------------------------------------- customer side
 
 
@@ -469,7 +463,7 @@ def thread_version(ticket_id: int, *, with_internal: bool) -> str:
 
 
 def staff_queue(
-    staff_id: int,
+    actor: Actor,
     *,
     status: str = "",
     department: str = "",
@@ -480,7 +474,7 @@ def staff_queue(
     """The queue: by status ("" = every open one, "all" = everything) and department;
     assigned "me" or "none" narrows it. Oldest waiting first for open work."""
     with read_session() as session:
-        _staff(session, staff_id)
+        actor.staff()
         where = []
         if status == "all":
             pass
@@ -491,7 +485,7 @@ def staff_queue(
         if department in DEPARTMENTS:
             where.append(Ticket.department == department)
         if assigned == "me":
-            where.append(Ticket.assigned_to_id == staff_id)
+            where.append(Ticket.assigned_to_id == actor.id)
         elif assigned == "none":
             where.append(col(Ticket.assigned_to_id).is_(None))
         total = session.exec(select(func.count()).select_from(Ticket).where(*where)).one()
@@ -519,19 +513,19 @@ def staff_queue(
     return TicketPage(rows=rows, total=total, page=page, pages=pages, names=names)
 
 
-def staff_thread(staff_id: int, ticket_id: int) -> TicketView:
+def staff_thread(actor: Actor, ticket_id: int) -> TicketView:
     """The whole thread, internal notes included."""
     with read_session() as session:
-        _staff(session, staff_id)
+        actor.staff()
         ticket = session.get(Ticket, ticket_id) if ticket_id else None
         if ticket is None:
             raise NotAllowed("ticket")
         return _thread(session, ticket, with_internal=True)
 
 
-def staff_members(staff_id: int) -> list[Customer]:
+def staff_members(actor: Actor) -> list[Customer]:
     with read_session() as session:
-        _staff(session, staff_id)
+        actor.staff()
         return list(
             session.exec(
                 select(Customer)
@@ -543,7 +537,7 @@ def staff_members(staff_id: int) -> list[Customer]:
 
 
 def add_staff_reply(
-    staff_id: int,
+    actor: Actor,
     ticket_id: int,
     body: str | None,
     attachments: list[NewAttachment] | None = None,
@@ -560,7 +554,7 @@ def add_staff_reply(
     body, files, errors = _check_message(body, attachments)
     key = _clean_key(submit_key)
     with transaction() as session:
-        staff = _staff(session, staff_id)
+        staff = actor.staff()
         ticket = session.get(Ticket, ticket_id) if ticket_id else None
         if ticket is None:
             raise NotAllowed("ticket")
@@ -606,9 +600,9 @@ def add_staff_reply(
         return message.id
 
 
-def assign(staff_id: int, ticket_id: int, assignee_id: int | None, *, ip: str | None = None):
+def assign(actor: Actor, ticket_id: int, assignee_id: int | None, *, ip: str | None = None):
     with transaction() as session:
-        staff = _staff(session, staff_id)
+        staff = actor.staff()
         ticket = session.get(Ticket, ticket_id) if ticket_id else None
         if ticket is None:
             raise NotAllowed("ticket")
@@ -630,18 +624,18 @@ def assign(staff_id: int, ticket_id: int, assignee_id: int | None, *, ip: str | 
         )
 
 
-def close_by_staff(staff_id: int, ticket_id: int, *, ip: str | None = None) -> None:
+def close_by_staff(actor: Actor, ticket_id: int, *, ip: str | None = None) -> None:
     with transaction() as session:
-        staff = _staff(session, staff_id)
+        staff = actor.staff()
         ticket = session.get(Ticket, ticket_id) if ticket_id else None
         if ticket is None:
             raise NotAllowed("ticket")
         _close(session, ticket, staff, ip=ip)
 
 
-def reopen_by_staff(staff_id: int, ticket_id: int, *, ip: str | None = None) -> None:
+def reopen_by_staff(actor: Actor, ticket_id: int, *, ip: str | None = None) -> None:
     with transaction() as session:
-        staff = _staff(session, staff_id)
+        staff = actor.staff()
         ticket = session.get(Ticket, ticket_id) if ticket_id else None
         if ticket is None:
             raise NotAllowed("ticket")

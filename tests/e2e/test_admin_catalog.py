@@ -16,6 +16,7 @@ from o2portal.core import formatting
 from o2portal.core.db import read_session
 from o2portal.core.models import AuditEvent
 from tests.e2e.conftest import ARTIFACTS, log_in, wait_signed_in
+from tests.unit.helpers import actor
 
 
 def _typed(cents: int) -> str:
@@ -103,7 +104,7 @@ def test_admin_changes_the_fr_price_and_the_order_page_shows_it(page: Page, new_
             ).one()
         fr = _fr()
         admin_catalog.update_tld_price(
-            admin.id,
+            actor(admin.id),
             fr.id,
             {
                 "register": _typed(original.register_cents),

@@ -25,6 +25,7 @@ from o2portal.core.db import read_session, transaction
 from o2portal.products.models import Product
 from o2portal.web.routes import build_routes
 from o2portal.web.state.guards import SESSION_COOKIE
+from tests.unit.helpers import actor
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -75,7 +76,9 @@ def documents(people):
         invoice = session.exec(
             select(Invoice).where(Invoice.number == outcome.invoice_number)
         ).one()
-    note = credit_invoice(people["customer"]["ada"].id, invoice.id, "1,00", "Geste commercial")
+    note = credit_invoice(
+        actor(people["customer"]["ada"].id), invoice.id, "1,00", "Geste commercial"
+    )
     return {
         "invoice": (f"/files/invoices/{invoice.id}.pdf", invoice.number),
         "credit_note": (f"/files/credit-notes/{note.id}.pdf", note.number),

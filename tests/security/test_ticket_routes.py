@@ -18,6 +18,7 @@ from o2portal.support import tickets
 from o2portal.support.models import TicketAttachment, TicketMessage
 from o2portal.web.routes import build_routes
 from o2portal.web.state.guards import SESSION_COOKIE
+from tests.unit.helpers import actor
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -80,7 +81,7 @@ def files(people):
     )
     log, html = attachments_of(first_message(ticket_id))
     note_id = tickets.add_staff_reply(
-        sam.id,
+        actor(sam.id),
         ticket_id,
         "Note interne : vérification en cours.",
         [tickets.NewAttachment("fraud-check.log", NOTE_LOG)],

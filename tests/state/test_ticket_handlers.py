@@ -28,6 +28,7 @@ from o2portal.web.state.admin.tickets import AdminTicketsState, AdminTicketState
 from o2portal.web.state.guards import Forbidden
 from o2portal.web.state.tickets import FileRow, NewTicketState, TicketsState, TicketState
 from tests.state.conftest import make_state, run
+from tests.unit.helpers import actor
 
 BOB_SUBJECT = "Bob-private-subject: mot de passe FTP perdu"
 BOB_BODY = "Bob-private-body: mon mot de passe FTP est Tr0ub4dor&3"
@@ -131,7 +132,7 @@ def bob_ticket(people):
     product = add_product(bob.id, BOB_PRODUCT)
     ticket_id = open_for(bob.id, subject=BOB_SUBJECT, body=BOB_BODY, product_id=product)
     tickets.add_staff_reply(
-        people["customer"]["sam"].id, ticket_id, "Réponse du support à Bob: vérifiez FTP."
+        actor(people["customer"]["sam"].id), ticket_id, "Réponse du support à Bob: vérifiez FTP."
     )
     return ticket_id
 
@@ -286,10 +287,10 @@ def test_a_ticket_about_her_own_product_goes_through(people, no_smtp):
 def alice_ticket_with_note(people):
     alice, sam = people["customer"]["alice"], people["customer"]["sam"]
     ticket_id = open_for(alice.id, subject="Alice: remboursement")
-    tickets.add_staff_reply(sam.id, ticket_id, "Bonjour Alice, nous regardons.")
+    tickets.add_staff_reply(actor(sam.id), ticket_id, "Bonjour Alice, nous regardons.")
     version_before = tickets.thread_version(ticket_id, with_internal=False)
     note_id = tickets.add_staff_reply(
-        sam.id,
+        actor(sam.id),
         ticket_id,
         NOTE_BODY,
         [tickets.NewAttachment(NOTE_FILE, NOTE_FILE_CONTENT)],

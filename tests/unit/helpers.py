@@ -12,6 +12,7 @@ from o2portal.accounts import auth
 from o2portal.accounts.auth import SignupForm
 from o2portal.accounts.models import Customer
 from o2portal.core.db import read_session, transaction
+from o2portal.core.permissions import Actor
 from o2portal.mail.models import OutboxEmail
 
 PASSWORD = "Correct-Horse-42"
@@ -91,3 +92,10 @@ def open_session(email: str = EMAIL, password: str = PASSWORD, ip: str = "192.0.
     new = auth.exchange_ticket(result.ticket, ip=ip, user_agent="pytest")
     assert new is not None
     return new.token
+
+
+def actor(person) -> Actor:
+    """The Actor a door is called with: a person row, or its id (its role read here)."""
+    if isinstance(person, int):
+        person = get_customer(person)
+    return Actor.of(person)

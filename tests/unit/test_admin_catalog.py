@@ -19,6 +19,7 @@ from o2portal.core.db import read_session
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.models import AuditEvent
 from o2portal.demo.seed import seed_demo
+from tests.unit.helpers import actor
 
 TLD_FORM = {"register": "9,99", "renew": "11", "transfer": "11.50", "restore": "40", "active": "on"}
 
@@ -60,7 +61,7 @@ def test_a_tld_price_change_is_saved_audited_and_read_by_the_order_page(demo):
     admin = demo["admin"].id
     fr = _row(TldPrice, tld="fr")
     assert fr.register_cents == 825
-    admin_catalog.update_tld_price(admin, fr.id, TLD_FORM, ip="203.0.113.9")
+    admin_catalog.update_tld_price(actor(admin), fr.id, TLD_FORM, ip="203.0.113.9")
     saved = _row(TldPrice, tld="fr")
     assert (saved.register_cents, saved.renew_cents, saved.transfer_cents) == (999, 1100, 1150)
     assert (saved.restore_cents, saved.active) == (4000, True)
@@ -83,15 +84,15 @@ def test_a_tld_price_change_is_saved_audited_and_read_by_the_order_page(demo):
 def test_unticking_active_takes_the_row_out_of_the_order_page(demo):
     admin = demo["admin"].id
     io = _row(TldPrice, tld="io")
-    admin_catalog.update_tld_price(admin, io.id, {**TLD_FORM, "active": ""})
+    admin_catalog.update_tld_price(actor(admin), io.id, {**TLD_FORM, "active": ""})
     assert "io" not in {t.tld for t in active_catalogue().tlds}
     with pytest.raises(InvalidInput):
         search_domain("un-nom-libre.io")
     grow = _row(HostingOffer, code="grow")
     form = {"first_year": "30", "renew_1y": "80", "renew_2y": "160", "renew_3y": "240"}
-    admin_catalog.update_hosting_offer(admin, grow.id, form)  # no "active": unticked
+    admin_catalog.update_hosting_offer(actor(admin), grow.id, form)  # no "active": unticked
     assert "grow" not in {o.code for o in active_catalogue().hosting}
-    admin_catalog.update_hosting_offer(admin, grow.id, {**form, "active": "on"})
+    admin_catalog.update_hosting_offer(actor(admin), grow.id, {**form, "active": "on"})
     offer = next(o for o in active_catalogue().hosting if o.code == "grow")
     assert (offer.first_year_cents, offer.renew_3y_cents) == (3000, 24000)
 
@@ -100,7 +101,7 @@ def test_hosting_and_server_prices(demo):
     admin = demo["admin"].id
     cloud = _row(HostingOffer, code="cloud")
     admin_catalog.update_hosting_offer(
-        admin,
+        actor(admin),
         cloud.id,
         {
             "first_year": "19,90",
@@ -113,7 +114,7 @@ def test_hosting_and_server_prices(demo):
     offer = next(o for o in active_catalogue().hosting if o.code == "cloud")
     assert (offer.first_year_cents, offer.renew_3y_cents) == (1990, 32000)
     server = _row(ServerModel, code="infogere-s")
-    admin_catalog.update_server_model(admin, server.id, {"monthly": "159", "active": "on"})
+    admin_catalog.update_server_model(actor(admin), server.id, {"monthly": "159", "active": "on"})
     assert next(s for s in active_catalogue().servers if s.code == "infogere-s").monthly_cents == (
         15900
     )
@@ -148,34 +149,38 @@ def test_bad_prices_are_refused_by_field_and_nothing_is_saved(demo, typed, key):
     server = _row(ServerModel, code="infogere-m")
     before = _snapshot()
     with pytest.raises(InvalidInput) as caught:
-        admin_catalog.update_tld_price(admin, fr.id, {**TLD_FORM, "renew": typed})
+        admin_catalog.update_tld_price(actor(admin), fr.id, {**TLD_FORM, "renew": typed})
     assert caught.value.errors == {"renew": key}
     with pytest.raises(InvalidInput) as caught:
         admin_catalog.update_hosting_offer(
-            admin,
+            actor(admin),
             pro.id,
             {"first_year": "40", "renew_1y": typed, "renew_2y": "1", "renew_3y": typed},
         )
     assert caught.value.errors == {"renew_1y": key, "renew_3y": key}
     with pytest.raises(InvalidInput) as caught:
-        admin_catalog.update_server_model(admin, server.id, {"monthly": typed, "active": "on"})
+        admin_catalog.update_server_model(
+            actor(admin), server.id, {"monthly": typed, "active": "on"}
+        )
     assert caught.value.errors == {"monthly": key}
     with pytest.raises(InvalidInput) as caught:
-        admin_catalog.add_tld(admin, {**TLD_FORM, "tld": "dev", "restore": typed})
+        admin_catalog.add_tld(actor(admin), {**TLD_FORM, "tld": "dev", "restore": typed})
     assert caught.value.errors == {"restore": key}
     assert _snapshot() == before
 
 
 def test_the_largest_sensible_price_is_accepted(demo):
     fr = _row(TldPrice, tld="fr")
-    admin_catalog.update_tld_price(demo["admin"].id, fr.id, {**TLD_FORM, "restore": "10 000,00"})
+    admin_catalog.update_tld_price(
+        actor(demo["admin"].id), fr.id, {**TLD_FORM, "restore": "10 000,00"}
+    )
     assert _row(TldPrice, tld="fr").restore_cents == 1_000_000
 
 
 @pytest.mark.parametrize("who", ["support", "client"])
 def test_only_admins_change_the_catalogue(demo, who):
     promo = admin_catalog.create_promo_code(
-        demo["admin"].id, {"code": "ADMIN10", "kind": "percent", "value": "10"}
+        actor(demo["admin"].id), {"code": "ADMIN10", "kind": "percent", "value": "10"}
     )
     fr = _row(TldPrice, tld="fr")
     grow = _row(HostingOffer, code="grow")
@@ -184,16 +189,16 @@ def test_only_admins_change_the_catalogue(demo, who):
     person = demo[who].id
     before = _snapshot()
     calls = [
-        lambda: admin_catalog.update_tld_price(person, fr.id, TLD_FORM),
-        lambda: admin_catalog.add_tld(person, {**TLD_FORM, "tld": "dev"}),
-        lambda: admin_catalog.update_hosting_offer(person, grow.id, hosting_form),
-        lambda: admin_catalog.update_server_model(person, server.id, {"monthly": "1"}),
+        lambda: admin_catalog.update_tld_price(actor(person), fr.id, TLD_FORM),
+        lambda: admin_catalog.add_tld(actor(person), {**TLD_FORM, "tld": "dev"}),
+        lambda: admin_catalog.update_hosting_offer(actor(person), grow.id, hosting_form),
+        lambda: admin_catalog.update_server_model(actor(person), server.id, {"monthly": "1"}),
         lambda: admin_catalog.create_promo_code(
-            person, {"code": "SUPPORT10", "kind": "percent", "value": "10"}
+            actor(person), {"code": "SUPPORT10", "kind": "percent", "value": "10"}
         ),
-        lambda: admin_catalog.deactivate_promo_code(person, promo.id),
-        lambda: admin_catalog.staff_catalogue(person),
-        lambda: admin_catalog.list_promo_codes(person),
+        lambda: admin_catalog.deactivate_promo_code(actor(person), promo.id),
+        lambda: admin_catalog.staff_catalogue(actor(person)),
+        lambda: admin_catalog.list_promo_codes(actor(person)),
     ]
     for call in calls:
         with pytest.raises(NotAllowed):
@@ -210,16 +215,18 @@ def test_a_disabled_admin_is_refused(demo):
         admin.disabled_at = clock.now()
         session.add(admin)
     with pytest.raises(NotAllowed):
-        admin_catalog.update_tld_price(demo["admin"].id, _row(TldPrice, tld="fr").id, TLD_FORM)
+        admin_catalog.update_tld_price(
+            actor(demo["admin"].id), _row(TldPrice, tld="fr").id, TLD_FORM
+        )
 
 
 def test_adding_an_extension(demo):
     admin = demo["admin"].id
-    row = admin_catalog.add_tld(admin, {**TLD_FORM, "tld": " .Dev "})
+    row = admin_catalog.add_tld(actor(admin), {**TLD_FORM, "tld": " .Dev "})
     assert row.tld == "dev" and row.register_cents == 999
     assert "dev" in {t.tld for t in active_catalogue().tlds}
     assert search_domain("mon-projet.dev").register_cents == 999
-    admin_catalog.add_tld(admin, {**TLD_FORM, "tld": "xn--p1ai", "active": ""})
+    admin_catalog.add_tld(actor(admin), {**TLD_FORM, "tld": "xn--p1ai", "active": ""})
     assert _row(TldPrice, tld="xn--p1ai").active is False
     assert [e.action for e in _events()] == ["catalogue.tld_added", "catalogue.tld_added"]
     before = _snapshot()
@@ -239,10 +246,10 @@ def test_adding_an_extension(demo):
         ("<script>", "catalog.tld_invalid"),
     ]:
         with pytest.raises(InvalidInput) as caught:
-            admin_catalog.add_tld(admin, {**TLD_FORM, "tld": typed})
+            admin_catalog.add_tld(actor(admin), {**TLD_FORM, "tld": typed})
         assert caught.value.errors == {"tld": key}, typed
     with pytest.raises(InvalidInput) as caught:
-        admin_catalog.add_tld(admin, {"tld": "bad tld", "register": "x", "renew": "1"})
+        admin_catalog.add_tld(actor(admin), {"tld": "bad tld", "register": "x", "renew": "1"})
     assert caught.value.errors == {
         "tld": "catalog.tld_invalid",
         "register": "error.amount_invalid",
@@ -255,7 +262,7 @@ def test_adding_an_extension(demo):
 def test_promo_codes_create_list_use_and_deactivate(demo):
     admin = demo["admin"].id
     promo = admin_catalog.create_promo_code(
-        admin,
+        actor(admin),
         {
             "code": " printemps-26 ",
             "kind": "percent",
@@ -275,7 +282,7 @@ def test_promo_codes_create_list_use_and_deactivate(demo):
     assert promo.valid_from == datetime(2026, 2, 28, 23, 0, tzinfo=UTC)
     assert promo.valid_until.astimezone(clock.PARIS).isoformat().startswith("2026-03-31T23:59:59")
     fixed = admin_catalog.create_promo_code(
-        admin, {"code": "MOINS5", "kind": "fixed", "value": "5"}
+        actor(admin), {"code": "MOINS5", "kind": "fixed", "value": "5"}
     )
     assert (fixed.value, fixed.valid_from, fixed.valid_until, fixed.max_uses) == (
         500,
@@ -283,18 +290,18 @@ def test_promo_codes_create_list_use_and_deactivate(demo):
         None,
         None,
     )
-    assert [p.code for p in admin_catalog.list_promo_codes(admin).rows][:2] == [
+    assert [p.code for p in admin_catalog.list_promo_codes(actor(admin)).rows][:2] == [
         "MOINS5",
         "PRINTEMPS-26",
     ]
     with read_session() as session:
         assert usable_promo(session, "moins5").id == fixed.id
 
-    admin_catalog.deactivate_promo_code(admin, fixed.id)
+    admin_catalog.deactivate_promo_code(actor(admin), fixed.id)
     assert _row(PromoCode, code="MOINS5").active is False
     with read_session() as session, pytest.raises(InvalidInput):
         usable_promo(session, "MOINS5")
-    admin_catalog.deactivate_promo_code(admin, fixed.id)  # twice: one change, one event
+    admin_catalog.deactivate_promo_code(actor(admin), fixed.id)  # twice: one change, one event
     assert [e.action for e in _events()] == [
         "catalogue.promo_created",
         "catalogue.promo_created",
@@ -305,7 +312,9 @@ def test_promo_codes_create_list_use_and_deactivate(demo):
 
 def test_bad_promo_codes_are_refused_by_field(demo):
     admin = demo["admin"].id
-    admin_catalog.create_promo_code(admin, {"code": "BIENVENUE", "kind": "fixed", "value": "10"})
+    admin_catalog.create_promo_code(
+        actor(admin), {"code": "BIENVENUE", "kind": "fixed", "value": "10"}
+    )
     before = _snapshot()
     good = {"code": "NOUVEAU", "kind": "percent", "value": "10"}
     for change, errors in [
@@ -337,6 +346,6 @@ def test_bad_promo_codes_are_refused_by_field(demo):
         ),
     ]:
         with pytest.raises(InvalidInput) as caught:
-            admin_catalog.create_promo_code(admin, {**good, **change})
+            admin_catalog.create_promo_code(actor(admin), {**good, **change})
         assert caught.value.errors == errors, change
     assert _snapshot() == before

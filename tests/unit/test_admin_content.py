@@ -18,7 +18,7 @@ from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.models import AuditEvent
 from o2portal.demo.seed import seed_demo
 from o2portal.reporting.customer_overview import customer_overview
-from tests.unit.helpers import count
+from tests.unit.helpers import actor, count
 
 T0 = datetime(2026, 6, 1, 10, 0, tzinfo=UTC)
 
@@ -54,9 +54,9 @@ def announcement_form(**overrides) -> dict:
 
 def test_admin_creates_and_edits_a_faq_entry_audited(demo):
     admin = demo["admin"].id
-    entry_id = admin_content.save_faq(admin, None, faq_form(), ip="192.0.2.1")
+    entry_id = admin_content.save_faq(actor(admin), None, faq_form(), ip="192.0.2.1")
     assert [e.id for e in search_faq("PHP 8.3")] == [entry_id]
-    admin_content.save_faq(admin, entry_id, faq_form(question="Comment passer à PHP 8.4 ?"))
+    admin_content.save_faq(actor(admin), entry_id, faq_form(question="Comment passer à PHP 8.4 ?"))
     with read_session() as session:
         saved = session.get(FaqEntry, entry_id)
     assert (saved.question, saved.sort_order, saved.published) == (
@@ -73,13 +73,13 @@ def test_admin_creates_and_edits_a_faq_entry_audited(demo):
 
 def test_unpublished_faq_entry_leaves_the_public_faq(demo):
     admin = demo["admin"].id
-    entry_id = admin_content.save_faq(admin, None, faq_form())
+    entry_id = admin_content.save_faq(actor(admin), None, faq_form())
     assert entry_id in [e.id for e in search_faq("")]
-    admin_content.save_faq(admin, entry_id, faq_form(published=""))
+    admin_content.save_faq(actor(admin), entry_id, faq_form(published=""))
     assert entry_id not in [e.id for e in search_faq("")]
     assert search_faq("PHP 8.3") == []
     # Staff still list it, to publish it again.
-    listed = admin_content.list_faq(demo["support"].id, page=99)
+    listed = admin_content.list_faq(actor(demo["support"].id), page=99)
     assert listed.page == listed.pages and listed.total == count(FaqEntry)
 
 
@@ -97,13 +97,13 @@ def test_unpublished_faq_entry_leaves_the_public_faq(demo):
 )
 def test_bad_faq_input_is_refused_and_nothing_saved(demo, overrides, errors):
     admin = demo["admin"].id
-    entry_id = admin_content.save_faq(admin, None, faq_form())
+    entry_id = admin_content.save_faq(actor(admin), None, faq_form())
     entries, events = count(FaqEntry), count(AuditEvent)
     with pytest.raises(InvalidInput) as caught:
-        admin_content.save_faq(admin, None, faq_form(**overrides))
+        admin_content.save_faq(actor(admin), None, faq_form(**overrides))
     assert caught.value.errors == errors
     with pytest.raises(InvalidInput):
-        admin_content.save_faq(admin, entry_id, faq_form(**overrides))
+        admin_content.save_faq(actor(admin), entry_id, faq_form(**overrides))
     assert (count(FaqEntry), count(AuditEvent)) == (entries, events)
     with read_session() as session:
         assert session.get(FaqEntry, entry_id).question == "Comment activer PHP 8.3 ?"
@@ -111,24 +111,24 @@ def test_bad_faq_input_is_refused_and_nothing_saved(demo, overrides, errors):
 
 def test_support_and_customers_may_read_or_nothing_but_never_change(demo):
     admin, support, client = demo["admin"].id, demo["support"].id, demo["client"].id
-    entry_id = admin_content.save_faq(admin, None, faq_form())
-    item_id = admin_content.save_announcement(admin, None, announcement_form())
-    assert admin_content.faq_entry(support, entry_id).question == "Comment activer PHP 8.3 ?"
-    assert admin_content.list_announcements(support).total == count(Announcement)
+    entry_id = admin_content.save_faq(actor(admin), None, faq_form())
+    item_id = admin_content.save_announcement(actor(admin), None, announcement_form())
+    assert admin_content.faq_entry(actor(support), entry_id).question == "Comment activer PHP 8.3 ?"
+    assert admin_content.list_announcements(actor(support)).total == count(Announcement)
     entries, items, events = count(FaqEntry), count(Announcement), count(AuditEvent)
     for who in (support, client):
         with pytest.raises(NotAllowed):
-            admin_content.save_faq(who, None, faq_form())
+            admin_content.save_faq(actor(who), None, faq_form())
         with pytest.raises(NotAllowed):
-            admin_content.save_faq(who, entry_id, faq_form(question="Piraté ?"))
+            admin_content.save_faq(actor(who), entry_id, faq_form(question="Piraté ?"))
         with pytest.raises(NotAllowed):
-            admin_content.save_announcement(who, None, announcement_form())
+            admin_content.save_announcement(actor(who), None, announcement_form())
         with pytest.raises(NotAllowed):
-            admin_content.set_announcement_published(who, item_id, False)
+            admin_content.set_announcement_published(actor(who), item_id, False)
     with pytest.raises(NotAllowed):
-        admin_content.list_faq(client)
+        admin_content.list_faq(actor(client))
     with pytest.raises(NotAllowed):
-        admin_content.announcement(client, item_id)
+        admin_content.announcement(actor(client), item_id)
     assert (count(FaqEntry), count(Announcement), count(AuditEvent)) == (entries, items, events)
 
 
@@ -140,7 +140,7 @@ def test_announcement_shows_only_while_published_and_within_its_dates(demo):
     admin, client = demo["admin"].id, demo["client"].id
     with clock.frozen_at(T0):
         item_id = admin_content.save_announcement(
-            admin,
+            actor(admin),
             None,
             announcement_form(
                 title="Migration PHP",
@@ -153,7 +153,7 @@ def test_announcement_shows_only_while_published_and_within_its_dates(demo):
         saved = session.get(Announcement, item_id)
     assert saved.starts_at == datetime(2026, 6, 2, 10, 0, tzinfo=UTC)
     assert saved.published is False  # no box ticked: a draft
-    admin_content.set_announcement_published(admin, item_id, True, ip="192.0.2.1")
+    admin_content.set_announcement_published(actor(admin), item_id, True, ip="192.0.2.1")
     for moment, shown in [
         (T0, False),  # before its start
         (datetime(2026, 6, 2, 9, 59, tzinfo=UTC), False),
@@ -165,7 +165,7 @@ def test_announcement_shows_only_while_published_and_within_its_dates(demo):
             assert ("Migration PHP" in _titles(client)) is shown, moment
     with clock.frozen_at(datetime(2026, 6, 3, tzinfo=UTC)):
         assert admin_content.visibility(saved.model_copy(update={"published": True})) == "visible"
-        admin_content.set_announcement_published(admin, item_id, False)
+        admin_content.set_announcement_published(actor(admin), item_id, False)
         assert "Migration PHP" not in _titles(client)
     assert [e.action for e in audit_of("staff.announcement_published")] == [
         "staff.announcement_published"
@@ -176,7 +176,7 @@ def test_announcement_shows_only_while_published_and_within_its_dates(demo):
 
 def test_announcement_edit_and_bad_input(demo):
     admin = demo["admin"].id
-    item_id = admin_content.save_announcement(admin, None, announcement_form(published="on"))
+    item_id = admin_content.save_announcement(actor(admin), None, announcement_form(published="on"))
     assert "Maintenance" in _titles(demo["client"].id)
     items, events = count(Announcement), count(AuditEvent)
     for overrides, errors in [
@@ -190,15 +190,15 @@ def test_announcement_edit_and_bad_input(demo):
         ),
     ]:
         with pytest.raises(InvalidInput) as caught:
-            admin_content.save_announcement(admin, item_id, announcement_form(**overrides))
+            admin_content.save_announcement(actor(admin), item_id, announcement_form(**overrides))
         assert caught.value.errors == errors
     assert (count(Announcement), count(AuditEvent)) == (items, events)
     admin_content.save_announcement(
-        admin, item_id, announcement_form(title="Maintenance web3", level="warning")
+        actor(admin), item_id, announcement_form(title="Maintenance web3", level="warning")
     )
     with read_session() as session:
         saved = session.get(Announcement, item_id)
     assert (saved.title, saved.level, saved.published) == ("Maintenance web3", "warning", False)
     assert len(audit_of("staff.announcement_edited")) == 1
     with pytest.raises(NotAllowed):
-        admin_content.set_announcement_published(admin, 10_000, True)
+        admin_content.set_announcement_published(actor(admin), 10_000, True)

@@ -19,6 +19,7 @@ from o2portal.mail.models import OutboxEmail
 from o2portal.products import staff as admin_products
 from o2portal.products.expiry import add_years
 from o2portal.products.models import Product
+from tests.unit.helpers import actor
 
 
 @pytest.fixture
@@ -35,15 +36,15 @@ def actions() -> list[str]:
 
 def test_search_by_name_email_and_domain(demo):
     admin = demo["admin"].id
-    assert [c.email for c in admin_customers.search_customers(admin, "dupont-photo").rows] == [
-        "client@o2portal.example"
-    ]
-    assert [c.email for c in admin_customers.search_customers(admin, "Bern").rows] == [
+    assert [
+        c.email for c in admin_customers.search_customers(actor(admin), "dupont-photo").rows
+    ] == ["client@o2portal.example"]
+    assert [c.email for c in admin_customers.search_customers(actor(admin), "Bern").rows] == [
         "paul.bernard@o2portal.example"
     ]
-    assert admin_customers.search_customers(admin, "").total == 4
+    assert admin_customers.search_customers(actor(admin), "").total == 4
     with pytest.raises(NotAllowed):
-        admin_customers.search_customers(demo["client"].id, "")
+        admin_customers.search_customers(actor(demo["client"].id), "")
 
 
 def test_only_admins_edit_and_bad_input_changes_nothing(demo):
@@ -59,13 +60,13 @@ def test_only_admins_edit_and_bad_input_changes_nothing(demo):
         "country": "FR",
     }
     with pytest.raises(NotAllowed):
-        admin_customers.update_customer(demo["support"].id, client.id, form)
+        admin_customers.update_customer(actor(demo["support"].id), client.id, form)
     with pytest.raises(InvalidInput) as caught:
         admin_customers.update_customer(
-            demo["admin"].id, client.id, {**form, "phone": "12", "postal_code": "7"}
+            actor(demo["admin"].id), client.id, {**form, "phone": "12", "postal_code": "7"}
         )
     assert set(caught.value.errors) == {"phone", "postal_code"}
-    admin_customers.update_customer(demo["admin"].id, client.id, form)
+    admin_customers.update_customer(actor(demo["admin"].id), client.id, form)
     with read_session() as session:
         saved = session.get(Customer, client.id)
     assert (saved.last_name, saved.phone) == ("Durand", "+33699887766")
@@ -77,21 +78,21 @@ def test_disabling_ends_sessions_and_sign_in(demo):
     ticket = auth.log_in(client.email, "Demo-o2portal-2026").ticket
     token = auth.exchange_ticket(ticket).token
     with pytest.raises(InvalidInput):
-        admin_customers.set_disabled(demo["admin"].id, client.id, True, "")
-    admin_customers.set_disabled(demo["admin"].id, client.id, True, "Fraude à la carte")
+        admin_customers.set_disabled(actor(demo["admin"].id), client.id, True, "")
+    admin_customers.set_disabled(actor(demo["admin"].id), client.id, True, "Fraude à la carte")
     assert auth.resolve_session(token) is None
     assert auth.log_in(client.email, "Demo-o2portal-2026").error == "error.account_disabled"
 
 
 def test_reset_link_and_acting_as_a_customer(demo):
     client = demo["client"]
-    admin_customers.send_reset_link(demo["support"].id, client.id)
+    admin_customers.send_reset_link(actor(demo["support"].id), client.id)
     with read_session() as session:
         mail = session.exec(select(OutboxEmail).where(OutboxEmail.kind == "password_reset")).one()
     assert "/reset-password?token=" in mail.body_text
     with pytest.raises(NotAllowed):
-        admin_customers.start_acting_as(demo["support"].id, client.id)
-    ticket = admin_customers.start_acting_as(demo["admin"].id, client.id)
+        admin_customers.start_acting_as(actor(demo["support"].id), client.id)
+    ticket = admin_customers.start_acting_as(actor(demo["admin"].id), client.id)
     acting = auth.exchange_ticket(ticket)
     current = auth.resolve_session(acting.token)
     assert current.customer.id == client.id and current.impersonator_id == demo["admin"].id
@@ -107,15 +108,15 @@ def test_product_changes_by_hand(demo):
         hosting = session.exec(select(Product).where(Product.kind == "hosting")).first()
     admin = demo["admin"].id
     with pytest.raises(NotAllowed):
-        admin_products.change_status(demo["support"].id, hosting.id, "suspend", "test")
+        admin_products.change_status(actor(demo["support"].id), hosting.id, "suspend", "test")
     with pytest.raises(InvalidInput):
-        admin_products.change_status(admin, hosting.id, "suspend", "")
-    assert admin_products.change_status(admin, hosting.id, "suspend", "Abus") == "suspended"
+        admin_products.change_status(actor(admin), hosting.id, "suspend", "")
+    assert admin_products.change_status(actor(admin), hosting.id, "suspend", "Abus") == "suspended"
     with pytest.raises(InvalidInput):
-        admin_products.change_status(admin, hosting.id, "suspend", "Encore")
-    assert admin_products.change_status(admin, hosting.id, "unsuspend", "Réglé") == "active"
+        admin_products.change_status(actor(admin), hosting.id, "suspend", "Encore")
+    assert admin_products.change_status(actor(admin), hosting.id, "unsuspend", "Réglé") == "active"
     new = admin_products.renew_by_hand(
-        admin,
+        actor(admin),
         hosting.id,
         1,
         "Geste commercial",
@@ -123,8 +124,11 @@ def test_product_changes_by_hand(demo):
         expected_expiry=hosting.expiry_date,
     )
     assert new == add_years(hosting.expiry_date, 1)
-    assert admin_products.change_status(admin, hosting.id, "terminate", "Demande") == "terminated"
-    rows = admin_products.list_products(admin, status="terminated").rows
+    assert (
+        admin_products.change_status(actor(admin), hosting.id, "terminate", "Demande")
+        == "terminated"
+    )
+    rows = admin_products.list_products(actor(admin), status="terminated").rows
     assert [p.id for p, _ in rows] == [hosting.id]
     assert [a for a in actions() if a.startswith("staff.product")] == [
         "staff.product_suspend",
@@ -146,7 +150,7 @@ def test_a_renewal_by_hand_sent_twice_renews_once(demo):
 
     def renew(key: str, expected=seen, by=admin):
         return admin_products.renew_by_hand(
-            by, domain.id, 1, "Incident", key=key, expected_expiry=expected
+            actor(by), domain.id, 1, "Incident", key=key, expected_expiry=expected
         )
 
     first = renew("hand-key-00001")
@@ -178,12 +182,12 @@ def test_money_parsing_and_credit_notes(demo):
         invoice = session.exec(select(Invoice).order_by(Invoice.id)).first()
         owner = session.get(Customer, invoice.customer_id)
     with pytest.raises(NotAllowed):
-        admin_billing.credit_invoice(demo["support"].id, invoice.id, "1", "x")
+        admin_billing.credit_invoice(actor(demo["support"].id), invoice.id, "1", "x")
     too_much = f"{invoice.total_ht_cents // 100 + 1}"
     with pytest.raises(InvalidInput) as caught:
-        admin_billing.credit_invoice(demo["admin"].id, invoice.id, too_much, "trop")
+        admin_billing.credit_invoice(actor(demo["admin"].id), invoice.id, too_much, "trop")
     assert caught.value.errors == {"amount": "error.credit_too_much"}
-    note = admin_billing.credit_invoice(demo["admin"].id, invoice.id, "1,00", "Geste")
+    note = admin_billing.credit_invoice(actor(demo["admin"].id), invoice.id, "1,00", "Geste")
     assert note.number.startswith("A") and note.total_ht_cents == 100
     with read_session() as session:
         assert session.exec(select(CreditNote)).one().invoice_id == invoice.id

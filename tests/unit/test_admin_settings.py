@@ -24,6 +24,7 @@ from o2portal.core.settings import get_settings
 from o2portal.jobs import runner as jobs
 from o2portal.products.models import Product, ReminderSent
 from o2portal.support import tickets
+from tests.unit.helpers import actor
 
 START = date(2027, 3, 1)
 NEW_SELLER = {
@@ -95,7 +96,7 @@ def reminder_stages(product_id: int) -> list[str]:
 
 def test_a_saved_schedule_is_read_back_and_the_job_sends_at_its_stages(people):
     saved = settings_store.save_reminder_schedule(
-        people["admin"], "d+2, D-45 ; D-3", ip="192.0.2.7"
+        actor(people["admin"]), "d+2, D-45 ; D-3", ip="192.0.2.7"
     )
     assert saved == ["D-45", "D-3", "D+2"]  # one spelling, in time order
     assert setting("reminder_schedule") == ["D-45", "D-3", "D+2"]
@@ -159,7 +160,7 @@ def test_a_saved_schedule_is_read_back_and_the_job_sends_at_its_stages(people):
 def test_bad_schedules_are_refused_and_nothing_is_saved(people, text, error):
     before = setting("reminder_schedule")
     with pytest.raises(InvalidInput) as caught:
-        settings_store.save_reminder_schedule(people["admin"], text)
+        settings_store.save_reminder_schedule(actor(people["admin"]), text)
     assert caught.value.errors == {"reminder_schedule": error}
     assert setting("reminder_schedule") == before
     assert settings_events() == []
@@ -167,7 +168,7 @@ def test_bad_schedules_are_refused_and_nothing_is_saved(people, text, error):
 
 def test_twelve_stages_from_d_minus_365_to_d_plus_60_are_accepted(people):
     text = "D-365, D-180, D-90, D-60, D-30, D-15, D-7, D-1, D0, D+7, D+30, D+60"
-    assert len(settings_store.save_reminder_schedule(people["admin"], text)) == 12
+    assert len(settings_store.save_reminder_schedule(actor(people["admin"]), text)) == 12
 
 
 # ---------------------------------------------------------------- seller identity
@@ -216,7 +217,7 @@ def test_a_saved_seller_identity_goes_on_new_invoices_only(people):
     assert _seller_of(older)["name"] == env.seller_name
     assert _seller_of(older)["siret"] == env.seller_siret
 
-    saved = settings_store.save_seller_identity(people["admin"], NEW_SELLER)
+    saved = settings_store.save_seller_identity(actor(people["admin"]), NEW_SELLER)
     assert saved == {
         "name": "Hébergeur Nouveau SARL",
         "address": "5 avenue des Volcans\n63100 Clermont-Ferrand\nFrance",
@@ -256,7 +257,7 @@ def test_a_saved_seller_identity_goes_on_new_invoices_only(people):
 )
 def test_a_bad_seller_identity_is_refused_and_nothing_is_saved(people, changes, errors):
     with pytest.raises(InvalidInput) as caught:
-        settings_store.save_seller_identity(people["admin"], {**NEW_SELLER, **changes})
+        settings_store.save_seller_identity(actor(people["admin"]), {**NEW_SELLER, **changes})
     assert caught.value.errors == errors
     assert setting("seller_identity") is None
     with read_session() as session:
@@ -268,7 +269,7 @@ def test_a_bad_seller_identity_is_refused_and_nothing_is_saved(people, changes, 
 
 
 def test_ticket_autoclose_days_saved_and_checked(people):
-    assert settings_store.save_ticket_autoclose_days(people["admin"], " 21 ") == 21
+    assert settings_store.save_ticket_autoclose_days(actor(people["admin"]), " 21 ") == 21
     with read_session() as session:
         assert tickets.autoclose_days(session) == 21
     for bad, error in (
@@ -279,7 +280,7 @@ def test_ticket_autoclose_days_saved_and_checked(people):
         ("", "error.required"),
     ):
         with pytest.raises(InvalidInput) as caught:
-            settings_store.save_ticket_autoclose_days(people["admin"], bad)
+            settings_store.save_ticket_autoclose_days(actor(people["admin"]), bad)
         assert caught.value.errors == {"ticket_autoclose_days": error}
     assert setting("ticket_autoclose_days") == 21
     [event] = settings_events()
@@ -293,16 +294,16 @@ def test_ticket_autoclose_days_saved_and_checked(people):
 def test_only_an_admin_reads_or_changes_the_settings(people, role):
     who = people[role]
     with pytest.raises(NotAllowed):
-        settings_store.settings_for_staff(who)
+        settings_store.settings_for_staff(actor(who))
     with pytest.raises(NotAllowed):
-        settings_store.save_reminder_schedule(who, "D-10")
+        settings_store.save_reminder_schedule(actor(who), "D-10")
     with pytest.raises(NotAllowed):
-        settings_store.save_seller_identity(who, NEW_SELLER)
+        settings_store.save_seller_identity(actor(who), NEW_SELLER)
     with pytest.raises(NotAllowed):
-        settings_store.save_ticket_autoclose_days(who, "3")
+        settings_store.save_ticket_autoclose_days(actor(who), "3")
     # Refused before any check of the input, which tells nothing to the caller either.
     with pytest.raises(NotAllowed):
-        settings_store.save_reminder_schedule(who, "D-abc")
+        settings_store.save_reminder_schedule(actor(who), "D-abc")
     assert setting("reminder_schedule") == settings_store.DEFAULT_REMINDER_SCHEDULE
     assert setting("seller_identity") is None and setting("ticket_autoclose_days") is None
     assert settings_events() == []
@@ -314,19 +315,19 @@ def test_a_disabled_admin_is_refused(people):
         admin.disabled_at = clock.now()
         session.add(admin)
     with pytest.raises(NotAllowed):
-        settings_store.save_reminder_schedule(people["admin"], "D-10")
+        settings_store.save_reminder_schedule(actor(people["admin"]), "D-10")
 
 
 def test_the_default_identity_passes_the_checks_so_the_page_saves_it_unchanged(people):
     default = settings_store.default_seller_identity()
-    assert settings_store.save_seller_identity(people["admin"], default) == default
+    assert settings_store.save_seller_identity(actor(people["admin"]), default) == default
 
 
 def test_the_admin_sees_the_current_values(people):
-    shown = settings_store.settings_for_staff(people["admin"])
+    shown = settings_store.settings_for_staff(actor(people["admin"]))
     assert shown.reminder_schedule == settings_store.DEFAULT_REMINDER_SCHEDULE
     assert shown.seller == settings_store.default_seller_identity()
     assert not shown.seller_saved and shown.ticket_autoclose_days == 7
-    settings_store.save_seller_identity(people["admin"], NEW_SELLER)
-    shown = settings_store.settings_for_staff(people["admin"])
+    settings_store.save_seller_identity(actor(people["admin"]), NEW_SELLER)
+    shown = settings_store.settings_for_staff(actor(people["admin"]))
     assert shown.seller_saved and shown.seller["name"] == NEW_SELLER["name"]

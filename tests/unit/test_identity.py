@@ -12,7 +12,7 @@ from o2portal.accounts import auth, profile, staff_accounts
 from o2portal.accounts import staff as staff_door
 from o2portal.accounts.identity import IDENTITY_FIELDS
 from o2portal.core.errors import InvalidInput
-from tests.unit.helpers import PASSWORD, get_customer, make_customer
+from tests.unit.helpers import PASSWORD, actor, get_customer, make_customer
 
 PERSON = {
     "account_type": "particulier",
@@ -119,7 +119,9 @@ def _fiche(customer_id: int, identity: dict) -> dict[str, str]:
 def _staff(admin_id: int, customer_id: int, identity: dict) -> dict[str, str]:
     email = get_customer(customer_id).email
     return _identity_errors(
-        lambda: staff_door.update_customer(admin_id, customer_id, {**identity, "email": email})
+        lambda: staff_door.update_customer(
+            actor(admin_id), customer_id, {**identity, "email": email}
+        )
     )
 
 
@@ -173,7 +175,7 @@ def test_a_private_person_keeps_no_company_fields_on_any_path(db):
     fiche = make_customer(email="perso.fiche@exemple.fr")
     profile.update_details(fiche.id, profile.DetailsForm(**typed, language="fr"))
     edited = make_customer(email="perso.staff@exemple.fr")
-    staff_door.update_customer(admin.id, edited.id, {**typed, "email": edited.email})
+    staff_door.update_customer(actor(admin.id), edited.id, {**typed, "email": edited.email})
     for customer_id in (signed_up.id, fiche.id, edited.id):
         saved = get_customer(customer_id)
         assert (saved.company_name, saved.siret, saved.vat_number) == (None, None, None)

@@ -40,7 +40,7 @@ from o2portal.mail.templating import (
 from o2portal.products import reminders
 from o2portal.products.models import Product
 from o2portal.support.tickets import add_staff_reply, open_ticket
-from tests.unit.helpers import get_customer, outbox, signup_form, update_customer
+from tests.unit.helpers import actor, get_customer, outbox, signup_form, update_customer
 
 TEMPLATES = Path(o2portal.__file__).parent / "mail" / "templates"
 LINK = "https://portal.example/x?token=abc123"
@@ -380,7 +380,7 @@ def test_mail_to_support_stays_french_and_the_reply_is_in_the_customers_language
     [to_support] = outbox("ticket_new")
     assert to_support.to_addr == get_settings().support_email
     assert to_support.body_text.startswith(f"Nouveau ticket #{ticket_id} — technique")
-    add_staff_reply(staff.id, ticket_id, "Please try again.", await_customer=True)
+    add_staff_reply(actor(staff.id), ticket_id, "Please try again.", await_customer=True)
     [reply] = outbox("ticket_reply")
     assert reply.subject == f"[Ticket #{ticket_id}] Support replied: Error 500"
     assert "Please try again." in reply.body_text

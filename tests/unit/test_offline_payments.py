@@ -12,6 +12,7 @@ from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.demo.seed import seed_demo
 from o2portal.products.models import Product
+from tests.unit.helpers import actor
 
 
 def _people():
@@ -32,7 +33,7 @@ def test_staff_marks_a_transfer_paid_and_the_invoice_is_issued(db):
     seed_demo()
     people, order, product = _people()
     outcome = record_offline_payment(
-        staff_id=people["admin@o2portal.example"].id,
+        staff=actor(people["admin@o2portal.example"]),
         order_id=order.id,
         method="transfer",
         reference="VIR 2026-11-26 DUPONT",
@@ -47,7 +48,7 @@ def test_staff_marks_a_transfer_paid_and_the_invoice_is_issued(db):
         assert session.get(Product, product.id).expiry_date > product.expiry_date
     # Recording it twice changes nothing more.
     again = record_offline_payment(
-        staff_id=people["admin@o2portal.example"].id, order_id=order.id, method="transfer"
+        staff=actor(people["admin@o2portal.example"]), order_id=order.id, method="transfer"
     )
     assert again.invoice_number == outcome.invoice_number
 
@@ -57,11 +58,11 @@ def test_customers_cannot_record_payments(db):
     people, order, product = _people()
     with pytest.raises(NotAllowed):
         record_offline_payment(
-            staff_id=people["client@o2portal.example"].id, order_id=order.id, method="cheque"
+            staff=actor(people["client@o2portal.example"]), order_id=order.id, method="cheque"
         )
     with pytest.raises(InvalidInput):
         record_offline_payment(
-            staff_id=people["admin@o2portal.example"].id, order_id=order.id, method="card"
+            staff=actor(people["admin@o2portal.example"]), order_id=order.id, method="card"
         )
     with read_session() as session:
         assert session.get(Order, order.id).status == "unpaid"

@@ -23,6 +23,7 @@ from o2portal.core.errors import NotAllowed
 from o2portal.core.models import AuditEvent
 from o2portal.mail.models import OutboxEmail
 from o2portal.products.models import Product
+from tests.unit.helpers import actor
 from tests.unit.test_orders_rules import count, order, person
 
 T0 = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
@@ -46,14 +47,14 @@ def test_the_customer_cancels_an_unpaid_form_and_the_name_is_free_again(db):
     order_id = transfer_order(buyer, "reserve-annule.fr", "k-cancel-1")
     assert search_domain("reserve-annule.fr").available is False
 
-    assert cancel_order_form(buyer, order_id, ip="192.0.2.1") is True
+    assert cancel_order_form(actor(buyer), order_id, ip="192.0.2.1") is True
     cancelled = form(order_id)
     assert cancelled.status == "cancelled" and cancelled.cancelled_at is not None
     assert search_domain("reserve-annule.fr").available is True
     assert count(AuditEvent, AuditEvent.action == "order.cancelled") == 1
     # Cancelling again changes nothing; a transfer arriving late issues no invoice.
-    assert cancel_order_form(buyer, order_id) is False
-    admin_billing.mark_paid(admin, order_id, "transfer", "")
+    assert cancel_order_form(actor(buyer), order_id) is False
+    admin_billing.mark_paid(actor(admin), order_id, "transfer", "")
     assert form(order_id).status == "cancelled"
     assert count(Invoice) == 0 and count(Product) == 0
     # The name can now be bought by someone else.
@@ -72,12 +73,12 @@ def test_nobody_else_cancels_a_customers_form(db):
     order_id = transfer_order(buyer, "a-moi.fr", "k-cancel-2")
     for intruder in (other, support):
         with pytest.raises(NotAllowed):
-            cancel_order_form(intruder, order_id)
+            cancel_order_form(actor(intruder), order_id)
     with pytest.raises(NotAllowed):
-        cancel_order_form(buyer, 999_999)
+        cancel_order_form(actor(buyer), 999_999)
     assert form(order_id).status == "unpaid"
     assert search_domain("a-moi.fr").available is False
-    assert cancel_order_form(admin, order_id) is True
+    assert cancel_order_form(actor(admin), order_id) is True
     assert form(order_id).status == "cancelled"
 
 
@@ -85,8 +86,8 @@ def test_a_paid_form_cannot_be_cancelled(db):
     buyer = person("buyer@example.fr")
     admin = person("admin@example.fr", role="admin")
     order_id = transfer_order(buyer, "deja-paye.fr", "k-cancel-3")
-    admin_billing.mark_paid(admin, order_id, "transfer", "VIR-1")
-    assert cancel_order_form(buyer, order_id) is False
+    admin_billing.mark_paid(actor(admin), order_id, "transfer", "VIR-1")
+    assert cancel_order_form(actor(buyer), order_id) is False
     assert form(order_id).status == "paid"
 
 

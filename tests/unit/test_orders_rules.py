@@ -26,6 +26,7 @@ from o2portal.integrations.models import GatewayCharge, ProvisionedAccount, Regi
 from o2portal.products import provisioning
 from o2portal.products.expiry import add_years
 from o2portal.products.models import Product
+from tests.unit.helpers import actor
 
 GOOD = CardDetails("4242424242424242", 12, 2031, "123", "Test")
 HOSTING = {row["code"]: row for row in HOSTING_OFFERS}
@@ -149,9 +150,9 @@ def test_an_order_paid_offline_holds_the_name_until_staff_marks_it_paid(db, meth
 
     # A customer cannot record the payment; staff (admin) can.
     with pytest.raises(NotAllowed):
-        admin_billing.mark_paid(buyer, form.id, method, "self-service")
+        admin_billing.mark_paid(actor(buyer), form.id, method, "self-service")
     with clock.frozen_at(paid_at):
-        paid = admin_billing.mark_paid(admin, form.id, method, "VIR-123")
+        paid = admin_billing.mark_paid(actor(admin), form.id, method, "VIR-123")
     assert paid.status == "paid"
     assert paid.invoice_number == "F2026-000001"
     with read_session() as session:
@@ -182,7 +183,7 @@ def test_an_order_paid_offline_holds_the_name_until_staff_marks_it_paid(db, meth
     assert registry.expires_on == add_years(paid_day, 1)
     assert paid.new_expiries == {p.id: p.expiry_date for p in products}
     # Marking it paid again changes nothing: same number, no second product.
-    again = admin_billing.mark_paid(admin, form.id, method, "VIR-123")
+    again = admin_billing.mark_paid(actor(admin), form.id, method, "VIR-123")
     assert again.invoice_number == paid.invoice_number
     assert count(Invoice) == 1 and count(Product) == 2 and count(Payment) == 1
 

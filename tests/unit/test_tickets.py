@@ -46,7 +46,15 @@ from o2portal.support.tickets import (
     thread_version,
 )
 from tests.smtp_server import SmtpSink
-from tests.unit.helpers import count, get_customer, make_customer, outbox, rows, update_customer
+from tests.unit.helpers import (
+    actor,
+    count,
+    get_customer,
+    make_customer,
+    outbox,
+    rows,
+    update_customer,
+)
 
 ALICE = "alice.durand@example.com"
 BOB = "bob.martin@example.com"
@@ -432,7 +440,7 @@ def test_attachment_for_checks_who_asks(alice, bob, staff):
         attachment_for(999_999, public.id)
 
     note_id = add_staff_reply(
-        staff.id,
+        actor(staff.id),
         ticket_id,
         "Trace complète du serveur, à ne pas montrer",
         [NewAttachment("server.log", b"internal trace\n")],
@@ -457,7 +465,7 @@ def test_attachment_for_refuses_a_disabled_staff_member(alice, staff):
     [attachment] = attachments_of(messages_of(ticket_id)[0].id)
     update_customer(staff.id, disabled_at=clock.now())
     with pytest.raises(NotAllowed):  # every staff function refuses a disabled member…
-        staff_thread(staff.id, ticket_id)
+        staff_thread(actor(staff.id), ticket_id)
     # …and so does the attachment download (it once checked only the role).
     with pytest.raises(NotAllowed):
         attachment_for(staff.id, attachment.id)
@@ -507,12 +515,14 @@ def test_a_submit_key_used_on_another_ticket_is_refused(alice):
 
 
 STAFF_CALLS = {
-    "staff_queue": lambda person, ticket: staff_queue(person),
-    "staff_thread": lambda person, ticket: staff_thread(person, ticket),
-    "add_staff_reply": lambda person, ticket: add_staff_reply(person, ticket, "Réponse"),
-    "internal_note": lambda person, ticket: add_staff_reply(person, ticket, "Note", internal=True),
-    "assign": lambda person, ticket: assign(person, ticket, person),
-    "close_by_staff": lambda person, ticket: close_by_staff(person, ticket),
+    "staff_queue": lambda person, ticket: staff_queue(actor(person)),
+    "staff_thread": lambda person, ticket: staff_thread(actor(person), ticket),
+    "add_staff_reply": lambda person, ticket: add_staff_reply(actor(person), ticket, "Réponse"),
+    "internal_note": lambda person, ticket: add_staff_reply(
+        actor(person), ticket, "Note", internal=True
+    ),
+    "assign": lambda person, ticket: assign(actor(person), ticket, person),
+    "close_by_staff": lambda person, ticket: close_by_staff(actor(person), ticket),
 }
 
 
@@ -545,20 +555,20 @@ def test_staff_functions_refuse_a_ticket_that_does_not_exist(staff):
 def test_an_admin_is_staff_too(alice, staff):
     update_customer(staff.id, role="admin")
     ticket_id = new_ticket(alice.id)
-    assert staff_thread(staff.id, ticket_id).ticket.id == ticket_id
+    assert staff_thread(actor(staff.id), ticket_id).ticket.id == ticket_id
 
 
 def test_assign_only_to_an_active_staff_member(alice, staff):
     ticket_id = new_ticket(alice.id)
     with pytest.raises(InvalidInput) as caught:
-        assign(staff.id, ticket_id, alice.id)
+        assign(actor(staff.id), ticket_id, alice.id)
     assert caught.value.errors == {"assignee": "error.choose_one"}
     assert ticket_row(ticket_id).assigned_to_id is None
 
-    assign(staff.id, ticket_id, staff.id)
+    assign(actor(staff.id), ticket_id, staff.id)
     assert ticket_row(ticket_id).assigned_to_id == staff.id
-    assert staff_thread(staff.id, ticket_id).assigned_name == "Sophie Leroy"
-    assign(staff.id, ticket_id, None)
+    assert staff_thread(actor(staff.id), ticket_id).assigned_name == "Sophie Leroy"
+    assign(actor(staff.id), ticket_id, None)
     assert ticket_row(ticket_id).assigned_to_id is None
     assert audit_actions(ticket_id).count("ticket.assigned") == 2
 
@@ -569,7 +579,7 @@ def test_assign_only_to_an_active_staff_member(alice, staff):
 def test_a_staff_reply_answers_and_mails_the_customer(alice, staff, smtp_sink: SmtpSink):
     with clock.frozen_at(T0):
         ticket_id = new_ticket(alice.id)
-    message_id = add_staff_reply(staff.id, ticket_id, "Le cache est vidé, réessayez.")
+    message_id = add_staff_reply(actor(staff.id), ticket_id, "Le cache est vidé, réessayez.")
     ticket = ticket_row(ticket_id)
     assert ticket.status == "answered"
     assert ticket.updated_at > T0  # the reply is news
@@ -597,7 +607,7 @@ def test_a_staff_reply_answers_and_mails_the_customer(alice, staff, smtp_sink: S
 
 def test_a_staff_reply_awaiting_the_customer(alice, staff):
     ticket_id = new_ticket(alice.id)
-    add_staff_reply(staff.id, ticket_id, "Quel est le nom de la page ?", await_customer=True)
+    add_staff_reply(actor(staff.id), ticket_id, "Quel est le nom de la page ?", await_customer=True)
     assert ticket_row(ticket_id).status == "awaiting_customer"
     [mail] = outbox("ticket_reply")
     assert "Quel est le nom de la page ?" in mail.body_text
@@ -610,7 +620,7 @@ def test_an_internal_note_changes_nothing_the_customer_sees(alice, staff):
         ticket_id = new_ticket(alice.id)
     with clock.frozen_at(T0 + timedelta(hours=1)):
         note_id = add_staff_reply(
-            staff.id, ticket_id, "NOTE INTERNE : client déjà remboursé", internal=True
+            actor(staff.id), ticket_id, "NOTE INTERNE : client déjà remboursé", internal=True
         )
     ticket = ticket_row(ticket_id)
     assert ticket.status == "open"
@@ -624,16 +634,16 @@ def test_an_internal_note_changes_nothing_the_customer_sees(alice, staff):
     assert all("NOTE INTERNE" not in m.body for m in customer_view.messages)
     assert not any(m.is_internal for m in customer_view.messages)
 
-    staff_view = staff_thread(staff.id, ticket_id)
+    staff_view = staff_thread(actor(staff.id), ticket_id)
     [note] = [m for m in staff_view.messages if m.id == note_id]
     assert note.is_internal and note.body == "NOTE INTERNE : client déjà remboursé"
 
 
 def test_customer_thread_never_shows_an_internal_note_among_replies(alice, staff):
     ticket_id = new_ticket(alice.id)
-    add_staff_reply(staff.id, ticket_id, "Réponse visible")
+    add_staff_reply(actor(staff.id), ticket_id, "Réponse visible")
     add_staff_reply(
-        staff.id,
+        actor(staff.id),
         ticket_id,
         "Secret",
         [NewAttachment("secret.log", b"secret\n")],
@@ -647,12 +657,12 @@ def test_customer_thread_never_shows_an_internal_note_among_replies(alice, staff
         "Merci",
     ]
     assert all(not m.attachments for m in view.messages)
-    assert len(staff_thread(staff.id, ticket_id).messages) == 4
+    assert len(staff_thread(actor(staff.id), ticket_id).messages) == 4
 
 
 def test_a_customer_reply_opens_the_ticket_again(alice, staff):
     ticket_id = new_ticket(alice.id)
-    add_staff_reply(staff.id, ticket_id, "Pouvez-vous préciser ?", await_customer=True)
+    add_staff_reply(actor(staff.id), ticket_id, "Pouvez-vous préciser ?", await_customer=True)
     with clock.frozen_at(T0 + timedelta(days=30)):
         message_id = add_customer_reply(alice.id, ticket_id, "  Voici la précision.\r\n")
     ticket = ticket_row(ticket_id)
@@ -712,7 +722,7 @@ def test_closing_twice_and_reopening_an_open_ticket_change_nothing(alice):
 
 def test_close_by_staff_closes(alice, staff):
     ticket_id = new_ticket(alice.id)
-    close_by_staff(staff.id, ticket_id)
+    close_by_staff(actor(staff.id), ticket_id)
     assert ticket_row(ticket_id).status == "closed"
     with read_session() as session:
         [event] = session.exec(select(AuditEvent).where(AuditEvent.action == "ticket.closed"))
@@ -725,12 +735,12 @@ def test_close_by_staff_closes(alice, staff):
 def test_close_stale_tickets_closes_what_waits_for_the_customer_too_long(alice, staff):
     with clock.frozen_at(T0):
         stale = new_ticket(alice.id, subject="Ancien")
-        add_staff_reply(staff.id, stale, "Il nous faut votre IP.", await_customer=True)
+        add_staff_reply(actor(staff.id), stale, "Il nous faut votre IP.", await_customer=True)
         answered = new_ticket(alice.id, subject="Répondu")
-        add_staff_reply(staff.id, answered, "C'est réglé.")
+        add_staff_reply(actor(staff.id), answered, "C'est réglé.")
     with clock.frozen_at(T0 + timedelta(days=2)):
         recent = new_ticket(alice.id, subject="Récent")
-        add_staff_reply(staff.id, recent, "Il nous faut votre IP.", await_customer=True)
+        add_staff_reply(actor(staff.id), recent, "Il nous faut votre IP.", await_customer=True)
 
     run_at = T0 + timedelta(days=7, hours=1)
     with clock.frozen_at(run_at):
@@ -762,7 +772,7 @@ def test_close_stale_tickets_closes_what_waits_for_the_customer_too_long(alice, 
 def test_a_customer_reply_saves_a_ticket_from_the_auto_close(alice, staff):
     with clock.frozen_at(T0):
         ticket_id = new_ticket(alice.id)
-        add_staff_reply(staff.id, ticket_id, "Votre IP ?", await_customer=True)
+        add_staff_reply(actor(staff.id), ticket_id, "Votre IP ?", await_customer=True)
     with clock.frozen_at(T0 + timedelta(days=6)):
         add_customer_reply(alice.id, ticket_id, "203.0.113.9")
     assert close_stale_tickets(now=T0 + timedelta(days=30)) == 0
@@ -776,7 +786,7 @@ def test_the_auto_close_delay_is_a_setting(alice, staff, setting, closes_after_3
         session.add(Setting(key="ticket_autoclose_days", value_json=json.dumps(setting)))
     with clock.frozen_at(T0):
         ticket_id = new_ticket(alice.id)
-        add_staff_reply(staff.id, ticket_id, "Votre IP ?", await_customer=True)
+        add_staff_reply(actor(staff.id), ticket_id, "Votre IP ?", await_customer=True)
     closed = close_stale_tickets(now=T0 + timedelta(days=3))
     assert closed == (1 if closes_after_3_days else 0)
     # An invalid value falls back to 7 days.
@@ -794,7 +804,7 @@ def test_customer_tickets_lists_own_open_then_closed_newest_news_first(alice, bo
         newer = new_ticket(alice.id, subject="newer")
         new_ticket(bob.id, subject="bob's")
     with clock.frozen_at(T0 + timedelta(hours=2)):
-        add_staff_reply(staff.id, older, "Réponse")  # news: comes back on top
+        add_staff_reply(actor(staff.id), older, "Réponse")  # news: comes back on top
     with clock.frozen_at(T0 + timedelta(hours=3)):
         closed = new_ticket(alice.id, subject="closed")
         close_by_customer(alice.id, closed)
@@ -827,12 +837,12 @@ def queue(alice, staff):
         with clock.frozen_at(T0 + timedelta(minutes=minute)):
             ids[name] = new_ticket(alice.id, subject=name, department=department)
     with clock.frozen_at(T0 + timedelta(minutes=10)):
-        add_staff_reply(staff.id, ids["t3"], "Réponse")
+        add_staff_reply(actor(staff.id), ids["t3"], "Réponse")
     with clock.frozen_at(T0 + timedelta(minutes=11)):
         close_by_customer(alice.id, ids["t4"])
     with clock.frozen_at(T0 + timedelta(minutes=12)):
         ids["t5"] = new_ticket(alice.id, subject="t5", department="technique")
-        assign(staff.id, ids["t5"], staff.id)
+        assign(actor(staff.id), ids["t5"], staff.id)
     return ids
 
 
@@ -859,7 +869,7 @@ def queue_names(page) -> set[str]:
     ],
 )
 def test_staff_queue_filters(queue, staff, filters, expected):
-    page = staff_queue(staff.id, **filters)
+    page = staff_queue(actor(staff.id), **filters)
     assert queue_names(page) == expected
     assert page.total == len(expected)
 
@@ -867,32 +877,34 @@ def test_staff_queue_filters(queue, staff, filters, expected):
 def test_staff_queue_assigned_me_is_per_staff_member(queue, staff):
     other = make_customer(email="marc@o2portal.example", first_name="Marc", last_name="Petit")
     update_customer(other.id, role="admin")
-    assert staff_queue(other.id, assigned="me").total == 0
-    assert staff_queue(other.id).total == 4
+    assert staff_queue(actor(other.id), assigned="me").total == 0
+    assert staff_queue(actor(other.id)).total == 4
 
 
 def test_staff_queue_paginates_open_work_first_oldest_first(queue, staff, alice):
-    first = staff_queue(staff.id, page_size=2)
-    second = staff_queue(staff.id, page=2, page_size=2)
+    first = staff_queue(actor(staff.id), page_size=2)
+    second = staff_queue(actor(staff.id), page=2, page_size=2)
     assert (first.total, first.pages, first.page) == (4, 2, 1)
     assert [t.subject for t in first.rows] == ["t1", "t2"]
     assert [t.subject for t in second.rows] == ["t5", "t3"]  # open before answered
     assert first.names[alice.id] == "Alice Durand"
     assert second.names[staff.id] == "Sophie Leroy"
 
-    past_the_end = staff_queue(staff.id, page=99, page_size=2)
+    past_the_end = staff_queue(actor(staff.id), page=99, page_size=2)
     assert past_the_end.page == 2
     assert [t.id for t in past_the_end.rows] == [t.id for t in second.rows]
-    assert staff_queue(staff.id, page=0, page_size=2).page == 1
+    assert staff_queue(actor(staff.id), page=0, page_size=2).page == 1
 
-    everything = staff_queue(staff.id, status="all", page_size=3)
+    everything = staff_queue(actor(staff.id), status="all", page_size=3)
     assert everything.pages == 2
-    newest_first = everything.rows + staff_queue(staff.id, status="all", page=2, page_size=3).rows
+    newest_first = (
+        everything.rows + staff_queue(actor(staff.id), status="all", page=2, page_size=3).rows
+    )
     assert [t.subject for t in newest_first] == ["t5", "t4", "t3", "t2", "t1"]
 
 
 def test_staff_queue_of_nothing_has_one_empty_page(staff):
-    page = staff_queue(staff.id)
+    page = staff_queue(actor(staff.id))
     assert (page.rows, page.total, page.page, page.pages) == ([], 0, 1, 1)
 
 
@@ -905,7 +917,7 @@ def test_thread_version_follows_messages_and_status(alice, staff):
     private = thread_version(ticket_id, with_internal=True)
     assert public == private
 
-    add_staff_reply(staff.id, ticket_id, "Note", internal=True)
+    add_staff_reply(actor(staff.id), ticket_id, "Note", internal=True)
     assert thread_version(ticket_id, with_internal=False) == public
     assert thread_version(ticket_id, with_internal=True) != private
 
@@ -934,7 +946,7 @@ def test_thread_version_of_a_missing_ticket_is_stable(db):
 
 def test_rows_and_files_agree(alice, staff):
     ticket_id = new_ticket(alice.id, attachments=[NewAttachment("a.log", b"a\n")])
-    add_staff_reply(staff.id, ticket_id, "Vu", [NewAttachment("b.txt", b"b\n")])
+    add_staff_reply(actor(staff.id), ticket_id, "Vu", [NewAttachment("b.txt", b"b\n")])
     stored = {(data_dir() / a.storage_path).resolve() for a in rows(TicketAttachment)}
     assert stored == {p.resolve() for p in stored_files()}
     assert all(p.parent.name == str(ticket_id) for p in stored)

@@ -125,7 +125,7 @@ class InvoicesState(PaymentFields, rx.State):
         try:
             done = await asyncio.to_thread(
                 cancel_order_form,
-                user.customer.id,
+                user.actor,
                 int(order_id) if order_id.isdigit() else 0,
                 ip=client_ip(self),
             )

@@ -24,7 +24,7 @@ class AdminAuditState(rx.State):
         await show_user(self, user)
         lang = await language_of(self)
         result = list_events(
-            user.customer.id,
+            user.actor,
             action=self.action,
             actor=self.actor,
             customer_id=self.customer,

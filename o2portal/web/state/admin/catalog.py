@@ -48,8 +48,8 @@ class AdminCatalogState(rx.State):
         user = require_staff(self, roles=ADMIN)
         await show_user(self, user)
         lang = await language_of(self)
-        staff_id = user.customer.id
-        catalogue = domain.staff_catalogue(staff_id, tld_page=self.tld_page)
+        staff = user.actor
+        catalogue = domain.staff_catalogue(staff, tld_page=self.tld_page)
 
         def money(cents: int) -> str:
             return formatting.money(cents, lang)
@@ -95,7 +95,7 @@ class AdminCatalogState(rx.State):
             }
             for s in catalogue.servers
         ]
-        promos = domain.list_promo_codes(staff_id, page=self.promo_page)
+        promos = domain.list_promo_codes(staff, page=self.promo_page)
         self.promo_page, self.promo_pages = promos.page, promos.pages
         self.promos = [
             {
@@ -170,7 +170,7 @@ class AdminCatalogState(rx.State):
     async def edit_hosting(self, offer_id: str):
         user = require_staff(self, roles=ADMIN)
         lang = await language_of(self)
-        offer = domain.hosting_offer(user.customer.id, _number(offer_id))
+        offer = domain.hosting_offer(user.actor, _number(offer_id))
         if offer is None:
             return
         self._open(
@@ -190,7 +190,7 @@ class AdminCatalogState(rx.State):
     async def edit_tld(self, tld_id: str):
         user = require_staff(self, roles=ADMIN)
         lang = await language_of(self)
-        row = domain.tld_price(user.customer.id, _number(tld_id))
+        row = domain.tld_price(user.actor, _number(tld_id))
         if row is None:
             return
         self._open(
@@ -210,7 +210,7 @@ class AdminCatalogState(rx.State):
     async def edit_server(self, server_id: str):
         user = require_staff(self, roles=ADMIN)
         lang = await language_of(self)
-        server = domain.server_model(user.customer.id, _number(server_id))
+        server = domain.server_model(user.actor, _number(server_id))
         if server is None:
             return
         self._open(
@@ -247,7 +247,7 @@ class AdminCatalogState(rx.State):
             return
         try:
             offer = domain.update_hosting_offer(
-                user.customer.id, self._row_id, _strings(form), ip=client_ip(self)
+                user.actor, self._row_id, _strings(form), ip=client_ip(self)
             )
         except (InvalidInput, NotAllowed) as exc:
             await self._refused(exc)
@@ -261,7 +261,7 @@ class AdminCatalogState(rx.State):
             return
         try:
             row = domain.update_tld_price(
-                user.customer.id, self._row_id, _strings(form), ip=client_ip(self)
+                user.actor, self._row_id, _strings(form), ip=client_ip(self)
             )
         except (InvalidInput, NotAllowed) as exc:
             await self._refused(exc)
@@ -272,7 +272,7 @@ class AdminCatalogState(rx.State):
     async def add_tld(self, form: dict):
         user = require_staff(self, roles=ADMIN)
         try:
-            row = domain.add_tld(user.customer.id, _strings(form), ip=client_ip(self))
+            row = domain.add_tld(user.actor, _strings(form), ip=client_ip(self))
         except (InvalidInput, NotAllowed) as exc:
             await self._refused(exc)
             return
@@ -285,7 +285,7 @@ class AdminCatalogState(rx.State):
             return
         try:
             server = domain.update_server_model(
-                user.customer.id, self._row_id, _strings(form), ip=client_ip(self)
+                user.actor, self._row_id, _strings(form), ip=client_ip(self)
             )
         except (InvalidInput, NotAllowed) as exc:
             await self._refused(exc)
@@ -296,7 +296,7 @@ class AdminCatalogState(rx.State):
     async def create_promo(self, form: dict):
         user = require_staff(self, roles=ADMIN)
         try:
-            promo = domain.create_promo_code(user.customer.id, _strings(form), ip=client_ip(self))
+            promo = domain.create_promo_code(user.actor, _strings(form), ip=client_ip(self))
         except (InvalidInput, NotAllowed) as exc:
             await self._refused(exc)
             return
@@ -306,9 +306,7 @@ class AdminCatalogState(rx.State):
     async def deactivate_promo(self, promo_id: str):
         user = require_staff(self, roles=ADMIN)
         try:
-            promo = domain.deactivate_promo_code(
-                user.customer.id, _number(promo_id), ip=client_ip(self)
-            )
+            promo = domain.deactivate_promo_code(user.actor, _number(promo_id), ip=client_ip(self))
         except NotAllowed as exc:
             await self._refused(exc)
             return

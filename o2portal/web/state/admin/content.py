@@ -51,7 +51,7 @@ class AdminFaqState(rx.State):
         await show_user(self, user)
         lang = await language_of(self)
         self.can_edit = user.customer.role == "admin"
-        found = domain.list_faq(user.customer.id, page)
+        found = domain.list_faq(user.actor, page)
         self.page, self.pages, self.total = found.page, found.pages, found.total
         self.rows = [
             {
@@ -88,7 +88,7 @@ class AdminFaqState(rx.State):
     def open_entry(self, entry_id: str):
         user = require_staff(self)
         try:
-            entry = domain.faq_entry(user.customer.id, _id(entry_id))
+            entry = domain.faq_entry(user.actor, _id(entry_id))
         except NotAllowed:
             self.editing = False
             return
@@ -130,9 +130,7 @@ class AdminFaqState(rx.State):
         user = require_staff(self, roles=ADMIN)
         data = _form_text(form, domain.ANSWER_MAX + 1)
         try:
-            saved = domain.save_faq(
-                user.customer.id, self.entry_id or None, data, ip=client_ip(self)
-            )
+            saved = domain.save_faq(user.actor, self.entry_id or None, data, ip=client_ip(self))
         except InvalidInput as exc:
             self.errors = await translated(self, exc.errors)
             return
@@ -163,7 +161,7 @@ class AdminAnnouncementsState(rx.State):
         user = require_staff(self)
         lang = await language_of(self)
         self.can_edit = user.customer.role == "admin"
-        found = domain.list_announcements(user.customer.id, page)
+        found = domain.list_announcements(user.actor, page)
         self.page, self.pages, self.total = found.page, found.pages, found.total
         now = clock.now()
         self.rows = [
@@ -202,7 +200,7 @@ class AdminAnnouncementsState(rx.State):
     def open_item(self, item_id: str):
         user = require_staff(self)
         try:
-            item = domain.announcement(user.customer.id, _id(item_id))
+            item = domain.announcement(user.actor, _id(item_id))
         except NotAllowed:
             self.editing = False
             return
@@ -245,7 +243,7 @@ class AdminAnnouncementsState(rx.State):
         data = _form_text(form, domain.BODY_MAX + 1)
         try:
             saved = domain.save_announcement(
-                user.customer.id, self.item_id or None, data, ip=client_ip(self)
+                user.actor, self.item_id or None, data, ip=client_ip(self)
             )
         except InvalidInput as exc:
             self.errors = await translated(self, exc.errors)
@@ -261,7 +259,7 @@ class AdminAnnouncementsState(rx.State):
         user = require_staff(self, roles=ADMIN)
         with contextlib.suppress(NotAllowed):
             domain.set_announcement_published(
-                user.customer.id, _id(item_id), published, ip=client_ip(self)
+                user.actor, _id(item_id), published, ip=client_ip(self)
             )
         if self.editing and self.item_id == _id(item_id):
             self.fields = {**self.fields, "published": "on" if published else ""}

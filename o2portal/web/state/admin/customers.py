@@ -30,7 +30,7 @@ class AdminCustomersState(rx.State):
     async def _fill(self, page: int) -> None:
         user = require_staff(self)
         await show_user(self, user)
-        result = domain.search_customers(user.customer.id, self.query, page)
+        result = domain.search_customers(user.actor, self.query, page)
         self.page, self.pages, self.total = result.page, result.pages, result.total
         self.rows = [
             {
@@ -88,7 +88,7 @@ class AdminCustomerState(rx.State):
         match = _PATH_ID.search(self.router.url.path or "")
         self.customer_id = int(match.group(1)) if match else 0
         try:
-            file = domain.customer_file(user.customer.id, self.customer_id)
+            file = domain.customer_file(user.actor, self.customer_id)
         except NotAllowed:
             self.found = False
             return
@@ -181,7 +181,7 @@ class AdminCustomerState(rx.State):
         self.errors, self.message = {}, ""
         data = {k: (v if isinstance(v, str) else "")[:300] for k, v in form.items()}
         try:
-            domain.update_customer(user.customer.id, self.customer_id, data, ip=client_ip(self))
+            domain.update_customer(user.actor, self.customer_id, data, ip=client_ip(self))
         except InvalidInput as exc:
             self.errors = {k: translate(v, lang) for k, v in exc.errors.items()}
             return
@@ -195,7 +195,7 @@ class AdminCustomerState(rx.State):
         self.errors = {}
         try:
             domain.set_disabled(
-                user.customer.id,
+                user.actor,
                 self.customer_id,
                 not self.disabled,
                 str(form.get("reason", ""))[:300],
@@ -210,7 +210,7 @@ class AdminCustomerState(rx.State):
     async def send_reset(self):
         user = require_staff(self)
         lang = await language_of(self)
-        domain.send_reset_link(user.customer.id, self.customer_id, ip=client_ip(self))
+        domain.send_reset_link(user.actor, self.customer_id, ip=client_ip(self))
         self.message = translate("admin.reset_sent", lang)
         send_mail_soon()
 
@@ -218,7 +218,7 @@ class AdminCustomerState(rx.State):
     def act_as(self):
         user = require_staff(self, roles=("admin",))
         ticket = domain.start_acting_as(
-            user.customer.id, self.customer_id, ip=client_ip(self), user_agent=user_agent(self)
+            user.actor, self.customer_id, ip=client_ip(self), user_agent=user_agent(self)
         )
         url = json.dumps("/auth/session?ticket=" + ticket)
         return rx.call_script(f"window.sessionStorage.clear(); window.location.replace({url});")

@@ -32,7 +32,7 @@ class AdminEmailsState(rx.State):
         await show_user(self, user)
         lang = await language_of(self)
         found = domain.list_mail(
-            user.customer.id, status=self.status, recipient=self.recipient, page=page
+            user.actor, status=self.status, recipient=self.recipient, page=page
         )
         self.page, self.pages, self.total = found.page, found.pages, found.total
         self.rows = [
@@ -53,7 +53,7 @@ class AdminEmailsState(rx.State):
         user = require_staff(self, roles=ADMIN)
         lang = await language_of(self)
         try:
-            view = domain.mail_detail(user.customer.id, mail_id)
+            view = domain.mail_detail(user.actor, mail_id)
         except NotAllowed:
             self.mail = {}
             return
@@ -120,7 +120,7 @@ class AdminEmailsState(rx.State):
         mail_id = int(self.mail.get("id", "0") or 0)
         self.message, self.error = "", ""
         try:
-            domain.retry_mail(user.customer.id, mail_id, ip=client_ip(self))
+            domain.retry_mail(user.actor, mail_id, ip=client_ip(self))
         except InvalidInput as exc:
             self.error = translate(next(iter(exc.errors.values())), lang)
         except NotAllowed:

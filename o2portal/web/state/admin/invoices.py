@@ -37,7 +37,7 @@ class AdminInvoicesState(rx.State):
         await show_user(self, user)
         lang = await language_of(self)
         if not keep_orders:
-            orders = domain.list_order_forms(user.customer.id, status=self.status, query=self.query)
+            orders = domain.list_order_forms(user.actor, status=self.status, query=self.query)
             self.orders = [
                 {
                     "id": str(o.id),
@@ -51,7 +51,7 @@ class AdminInvoicesState(rx.State):
                 }
                 for o, c in orders.rows
             ]
-        invoices = domain.list_invoices(user.customer.id, query=self.query, page=page)
+        invoices = domain.list_invoices(user.actor, query=self.query, page=page)
         self.page, self.pages = invoices.page, invoices.pages
         self.invoices = [
             {
@@ -65,7 +65,7 @@ class AdminInvoicesState(rx.State):
             }
             for i, c in invoices.rows
         ]
-        notes = domain.list_credit_notes(user.customer.id)
+        notes = domain.list_credit_notes(user.actor)
         self.notes = [
             {
                 "id": str(n.id),
@@ -118,7 +118,7 @@ class AdminInvoicesState(rx.State):
         try:
             outcome = await asyncio.to_thread(
                 domain.mark_paid,
-                user.customer.id,
+                user.actor,
                 int(order_id[:12]),
                 method if isinstance(method, str) else "",
                 "",
@@ -152,7 +152,7 @@ class AdminInvoicesState(rx.State):
         self.errors, self.message = {}, ""
         try:
             done = cancel_order_form(
-                user.customer.id,
+                user.actor,
                 int(order_id) if order_id.isdigit() else 0,
                 ip=client_ip(self),
                 reason="staff",
@@ -178,7 +178,7 @@ class AdminInvoicesState(rx.State):
         self.errors, self.message = {}, ""
         try:
             note = domain.credit_invoice(
-                user.customer.id,
+                user.actor,
                 int(self.credit_for) if self.credit_for.isdigit() else 0,
                 str(form.get("amount", ""))[:20],
                 str(form.get("reason", ""))[:300],

@@ -39,7 +39,7 @@ class AdminProductsState(rx.State):
         await show_user(self, user)
         lang = await language_of(self)
         result = domain.list_products(
-            user.customer.id, window=self.window, status=self.status, query=self.query, page=page
+            user.actor, window=self.window, status=self.status, query=self.query, page=page
         )
         today = clock.today()
         self.page, self.pages, self.total = result.page, result.pages, result.total
@@ -129,7 +129,7 @@ class AdminProductsState(rx.State):
             if action == "renew":
                 new = await asyncio.to_thread(
                     domain.renew_by_hand,
-                    user.customer.id,
+                    user.actor,
                     product_id,
                     int(years) if years.isdigit() else 0,
                     reason,
@@ -141,7 +141,7 @@ class AdminProductsState(rx.State):
             else:
                 await asyncio.to_thread(
                     domain.change_status,
-                    user.customer.id,
+                    user.actor,
                     product_id,
                     action,
                     reason,

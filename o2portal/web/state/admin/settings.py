@@ -31,8 +31,8 @@ class AdminSettingsState(rx.State):
     seller_message: str = ""
     autoclose_message: str = ""
 
-    async def _fill(self, staff_id: int) -> None:
-        current = domain.settings_for_staff(staff_id)
+    async def _fill(self, staff) -> None:
+        current = domain.settings_for_staff(staff)
         self.schedule = ", ".join(current.reminder_schedule)
         # Page field names: seller_name, seller_siret, … (the domain's keys, prefixed).
         self.seller = {f"seller_{k}": v for k, v in current.seller.items()}
@@ -49,7 +49,7 @@ class AdminSettingsState(rx.State):
         user = require_staff(self, roles=ADMIN)
         await show_user(self, user)
         self._clear()
-        await self._fill(user.customer.id)
+        await self._fill(user.actor)
 
     @rx.event
     async def save_schedule(self, form: dict):
@@ -58,12 +58,12 @@ class AdminSettingsState(rx.State):
         self._clear()
         text = _text(form, "reminder_schedule")
         try:
-            domain.save_reminder_schedule(user.customer.id, text, ip=client_ip(self))
+            domain.save_reminder_schedule(user.actor, text, ip=client_ip(self))
         except InvalidInput as exc:
             self.schedule = text
             self.errors = {k: translate(v, lang) for k, v in exc.errors.items()}
             return
-        await self._fill(user.customer.id)
+        await self._fill(user.actor)
         self.schedule_message = translate("settings.schedule_saved", lang)
 
     @rx.event
@@ -73,13 +73,13 @@ class AdminSettingsState(rx.State):
         self._clear()
         data = {k: _text(form, f"seller_{k}", 1000) for k in domain.SELLER_FIELDS}
         try:
-            domain.save_seller_identity(user.customer.id, data, ip=client_ip(self))
+            domain.save_seller_identity(user.actor, data, ip=client_ip(self))
         except InvalidInput as exc:
             # Keep what was typed, so the admin corrects one field and not all of them.
             self.seller = {f"seller_{k}": v for k, v in data.items()}
             self.errors = {f"seller_{k}": translate(v, lang) for k, v in exc.errors.items()}
             return
-        await self._fill(user.customer.id)
+        await self._fill(user.actor)
         self.seller_message = translate("settings.seller_saved", lang)
 
     @rx.event
@@ -89,10 +89,10 @@ class AdminSettingsState(rx.State):
         self._clear()
         value = _text(form, "ticket_autoclose_days", 10)
         try:
-            domain.save_ticket_autoclose_days(user.customer.id, value, ip=client_ip(self))
+            domain.save_ticket_autoclose_days(user.actor, value, ip=client_ip(self))
         except InvalidInput as exc:
             self.autoclose_days = value
             self.errors = {k: translate(v, lang) for k, v in exc.errors.items()}
             return
-        await self._fill(user.customer.id)
+        await self._fill(user.actor)
         self.autoclose_message = translate("settings.autoclose_saved", lang)

@@ -38,7 +38,7 @@ class AdminTicketsState(rx.State):
         await show_user(self, user)
         lang = await language_of(self)
         found = tickets.staff_queue(
-            user.customer.id,
+            user.actor,
             status=self.status,
             department=self.department,
             assigned=self.assigned,
@@ -106,7 +106,7 @@ class AdminTicketState(ThreadFields, MessageComposer, rx.State):
         await show_user(self, user)
         lang = await language_of(self)
         try:
-            view = tickets.staff_thread(user.customer.id, self.ticket_id)
+            view = tickets.staff_thread(user.actor, self.ticket_id)
         except NotAllowed:
             self.found, self.messages = False, []
             return
@@ -117,7 +117,7 @@ class AdminTicketState(ThreadFields, MessageComposer, rx.State):
         self.assigned_to = str(ticket.assigned_to_id or "")
         self.staff = [
             {"id": str(p.id), "name": f"{p.first_name} {p.last_name}"}
-            for p in tickets.staff_members(user.customer.id)
+            for p in tickets.staff_members(user.actor)
         ]
 
     @rx.event
@@ -158,7 +158,7 @@ class AdminTicketState(ThreadFields, MessageComposer, rx.State):
         try:
             await asyncio.to_thread(
                 tickets.add_staff_reply,
-                user.customer.id,
+                user.actor,
                 self.ticket_id,
                 body,
                 self._staged_files(user),
@@ -185,7 +185,7 @@ class AdminTicketState(ThreadFields, MessageComposer, rx.State):
         user = require_staff(self)
         with contextlib.suppress(InvalidInput, NotAllowed):
             tickets.assign(
-                user.customer.id,
+                user.actor,
                 self.ticket_id,
                 int(value) if value.isdigit() else None,
                 ip=client_ip(self),
@@ -196,7 +196,7 @@ class AdminTicketState(ThreadFields, MessageComposer, rx.State):
     async def close_ticket(self):
         user = require_staff(self)
         try:
-            tickets.close_by_staff(user.customer.id, self.ticket_id, ip=client_ip(self))
+            tickets.close_by_staff(user.actor, self.ticket_id, ip=client_ip(self))
         except NotAllowed:
             self.found, self.messages = False, []
             return
@@ -206,7 +206,7 @@ class AdminTicketState(ThreadFields, MessageComposer, rx.State):
     async def reopen_ticket(self):
         user = require_staff(self)
         try:
-            tickets.reopen_by_staff(user.customer.id, self.ticket_id, ip=client_ip(self))
+            tickets.reopen_by_staff(user.actor, self.ticket_id, ip=client_ip(self))
         except NotAllowed:
             self.found, self.messages = False, []
             return
