@@ -121,13 +121,11 @@ def update_details(
         for name in changed:
             setattr(customer, name, clean[name])
         session.add(customer)
-        audit.record(
+        audit.about(
             session,
             "profile.updated",
+            customer,
             actor=_actor(session, customer, impersonator_id),
-            customer_id=customer.id,
-            target_type="customer",
-            target_id=customer.id,
             ip=ip,
             fields=changed,
         )

@@ -166,13 +166,11 @@ def update_customer(actor: Actor, customer_id: int, form: dict[str, str], *, ip=
             customer.email_verified_at = None
             customer.email_failing_at = None
         session.add(customer)
-        audit.record(
+        audit.about(
             session,
             "staff.customer_edited",
+            customer,
             actor=staff,
-            customer_id=customer.id,
-            target_type="customer",
-            target_id=customer.id,
             ip=ip,
             changed={k: [before[k], v] for k, v in changes.items() if before[k] != v},
         )
@@ -189,13 +187,11 @@ def set_disabled(actor: Actor, customer_id: int, disabled: bool, reason: str, *,
         session.add(customer)
         if disabled:
             auth.revoke_sessions(session, customer.id)
-        audit.record(
+        audit.about(
             session,
             "staff.customer_disabled" if disabled else "staff.customer_enabled",
+            customer,
             actor=staff,
-            customer_id=customer.id,
-            target_type="customer",
-            target_id=customer.id,
             ip=ip,
             reason=reason,
         )
@@ -225,15 +221,7 @@ def send_reset_link(actor: Actor, customer_id: int, *, ip=None) -> None:
             reset_link=link("/reset-password?token=" + token),
             minutes=minutes,
         )
-        audit.record(
-            session,
-            "staff.reset_link_sent",
-            actor=staff,
-            customer_id=customer.id,
-            target_type="customer",
-            target_id=customer.id,
-            ip=ip,
-        )
+        audit.about(session, "staff.reset_link_sent", customer, actor=staff, ip=ip)
 
 
 def start_acting_as(actor: Actor, customer_id: int, *, ip=None, user_agent: str = "") -> str:
@@ -256,15 +244,7 @@ def start_acting_as(actor: Actor, customer_id: int, *, ip=None, user_agent: str 
                 user_agent=user_agent[:300],
             )
         )
-        audit.record(
-            session,
-            "staff.act_as_start",
-            actor=staff,
-            customer_id=customer.id,
-            target_type="customer",
-            target_id=customer.id,
-            ip=ip,
-        )
+        audit.about(session, "staff.act_as_start", customer, actor=staff, ip=ip)
     return ticket
 
 

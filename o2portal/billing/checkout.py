@@ -75,14 +75,7 @@ def place_and_pay(
                 return _replay(session, existing, customer_id)
             customer = _customer(session, customer_id)
             order = build(session, customer, key)
-            audit.record(
-                session,
-                "order.created",
-                actor=customer,
-                target_type="order",
-                target_id=order.id,
-                ip=ip,
-            )
+            audit.about(session, "order.created", order, actor=customer, ip=ip)
             started = _start_payment(session, order, customer, choice, key, ip)
     except (IntegrityError, InvalidInput):
         # The same key submitted at the same moment from another socket: it won the race
@@ -306,12 +299,11 @@ def _charge_and_finish(
         customer = session.get(Customer, started.customer_id)
         if result.status == "succeeded":
             return _card_succeeded(session, payment, order, customer, result, ip)
-        audit.record(
+        audit.about(
             session,
             "payment.refused",
+            order,
             actor=customer,
-            target_type="order",
-            target_id=order.id,
             ip=ip,
             outcome=result.status,
             last4=result.last4,
@@ -401,16 +393,7 @@ def complete_order(session: Session, order: Order, method: str, *, ip: str | Non
             number=invoice.number,
             total=Amount(invoice.total_ttc_cents),
         )
-    audit.record(
-        session,
-        "order.paid",
-        customer_id=order.customer_id,
-        target_type="order",
-        target_id=order.id,
-        ip=ip,
-        method=method,
-        invoice=invoice.number,
-    )
+    audit.about(session, "order.paid", order, ip=ip, method=method, invoice=invoice.number)
     return invoice
 
 
@@ -429,12 +412,10 @@ def _extend(session: Session, line: OrderLine, order: Order) -> None:
         product.status_reason = None
     session.add(product)
     _cancel_duplicate_forms(session, product.id, order.id)
-    audit.record(
+    audit.about(
         session,
         "product.renewed",
-        customer_id=product.customer_id,
-        target_type="product",
-        target_id=product.id,
+        product,
         years=line.years,
         before=before.isoformat(),
         after=product.expiry_date.isoformat(),
@@ -463,14 +444,7 @@ def _cancel_duplicate_forms(session: Session, product_id: int, paid_order_id: in
             other.status = "cancelled"
             other.cancelled_at = clock.now()
             session.add(other)
-            audit.record(
-                session,
-                "order.cancelled",
-                customer_id=other.customer_id,
-                target_type="order",
-                target_id=other.id,
-                reason="renewed by another order",
-            )
+            audit.about(session, "order.cancelled", other, reason="renewed by another order")
 
 
 def _expiries(session: Session, order: Order) -> dict[int, date]:
@@ -522,13 +496,11 @@ def record_offline_payment(
         payment.gateway_ref = reference[:100] or None
         session.add(payment)
         invoice = complete_order(session, order, method, ip=ip)
-        audit.record(
+        audit.about(
             session,
             "payment.recorded",
+            order,
             actor=staff,
-            customer_id=order.customer_id,
-            target_type="order",
-            target_id=order.id,
             ip=ip,
             method=method,
             reference=reference[:100],
@@ -585,16 +557,7 @@ def cancel_order_form(
 def _cancel(session: Session, order: Order, *, actor, ip, reason: str) -> None:
     order.status, order.cancelled_at = "cancelled", clock.now()
     session.add(order)
-    audit.record(
-        session,
-        "order.cancelled",
-        actor=actor,
-        customer_id=order.customer_id,
-        target_type="order",
-        target_id=order.id,
-        ip=ip,
-        reason=reason,
-    )
+    audit.about(session, "order.cancelled", order, actor=actor, ip=ip, reason=reason)
 
 
 def cancel_stale_order_forms(now=None, batch: int = 200) -> int:

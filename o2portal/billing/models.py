@@ -17,6 +17,7 @@ class Order(SQLModel, table=True):
     """An order form (bon de commande): what the customer asked for, before payment."""
 
     __tablename__ = "order_form"
+    __audit_name__ = "order"
 
     id: int | None = Field(default=None, primary_key=True)
     customer_id: int = Field(foreign_key="customer.id", index=True)

@@ -124,13 +124,11 @@ def retry_mail(actor: Actor, mail_id: int, *, ip=None) -> None:
         mail.status = "pending"
         mail.next_attempt_at = clock.now()
         session.add(mail)
-        audit.record(
+        audit.about(
             session,
             "staff.mail_retried",
+            mail,
             actor=staff,
-            customer_id=mail.customer_id,
-            target_type="outbox_email",
-            target_id=mail.id,
             ip=ip,
             to=mail.to_addr,
             kind=mail.kind,

@@ -161,12 +161,11 @@ def update_nameservers(
         before = nameservers_of(product)
         product.nameservers_json = json.dumps(clean)
         session.add(product)
-        audit.record(
+        audit.about(
             session,
             "domain.nameservers_changed",
+            product,
             actor=session.get(Customer, customer_id),
-            target_type="product",
-            target_id=product.id,
             ip=ip,
             before=before,
             after=clean,
@@ -181,12 +180,11 @@ def reveal_auth_code(customer_id: int, product_id: int, *, ip=None) -> str:
         if not product.auth_code:
             product.auth_code = secrets.token_urlsafe(12)
             session.add(product)
-        audit.record(
+        audit.about(
             session,
             "domain.auth_code_shown",
+            product,
             actor=session.get(Customer, customer_id),
-            target_type="product",
-            target_id=product.id,
             ip=ip,
         )
         return product.auth_code
@@ -197,12 +195,11 @@ def set_registrar_lock(customer_id: int, product_id: int, locked: bool, *, ip=No
         product = _domain(session, customer_id, product_id)
         product.registrar_lock = bool(locked)
         session.add(product)
-        audit.record(
+        audit.about(
             session,
             "domain.lock_on" if locked else "domain.lock_off",
+            product,
             actor=session.get(Customer, customer_id),
-            target_type="product",
-            target_id=product.id,
             ip=ip,
         )
         return product.registrar_lock
@@ -215,12 +212,11 @@ def set_auto_renew(customer_id: int, product_id: int, enabled: bool, *, ip=None)
             raise InvalidInput({"product": "error.not_renewable"})
         product.auto_renew = bool(enabled)
         session.add(product)
-        audit.record(
+        audit.about(
             session,
             "product.auto_renew_on" if enabled else "product.auto_renew_off",
+            product,
             actor=session.get(Customer, customer_id),
-            target_type="product",
-            target_id=product.id,
             ip=ip,
         )
         return product.auto_renew

@@ -88,12 +88,10 @@ def _change(session, product: Product, new_status: str) -> None:
             session.add(record)
     customer = session.get(Customer, product.customer_id)
     mailer.queue_for_customer(session, customer, f"product_{new_status}", product_name=product.name)
-    audit.record(
+    audit.about(
         session,
         f"product.{new_status}",
-        customer_id=product.customer_id,
-        target_type="product",
-        target_id=product.id,
+        product,
         before=before,
         expiry=product.expiry_date.isoformat(),
     )

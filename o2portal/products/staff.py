@@ -116,13 +116,11 @@ def change_status(
             mailer.queue_for_customer(
                 session, customer, f"product_{mail}", product_name=product.name
             )
-        audit.record(
+        audit.about(
             session,
             f"staff.product_{action}",
+            product,
             actor=staff,
-            customer_id=product.customer_id,
-            target_type="product",
-            target_id=product.id,
             ip=ip,
             before=before,
             reason=reason,
@@ -178,13 +176,11 @@ def renew_by_hand(
             "staff.product_renewed",
             {"product_id": str(product.id), "after": product.expiry_date.isoformat()},
         )
-        audit.record(
+        audit.about(
             session,
             "staff.product_renewed",
+            product,
             actor=staff,
-            customer_id=product.customer_id,
-            target_type="product",
-            target_id=product.id,
             ip=ip,
             years=years,
             reason=reason,

@@ -377,14 +377,7 @@ def open_ticket(
         session.add(ticket)
         session.flush()
         _add_message(session, ticket, customer, body, files, submit_key=key, now=now)
-        audit.record(
-            session,
-            "ticket.opened",
-            actor=customer,
-            target_type="ticket",
-            target_id=ticket.id,
-            ip=ip,
-        )
+        audit.about(session, "ticket.opened", ticket, actor=customer, ip=ip)
         # To the support address: staff read French.
         mailer.queue_rendered(
             session,
@@ -588,15 +581,7 @@ def add_staff_reply(
                 awaiting=Part("ticket_awaiting") if ticket.status == "awaiting_customer" else "",
                 ticket_link=link(f"/tickets/{ticket.id}"),
             )
-        audit.record(
-            session,
-            "ticket.answered",
-            actor=staff,
-            customer_id=ticket.customer_id,
-            target_type="ticket",
-            target_id=ticket.id,
-            ip=ip,
-        )
+        audit.about(session, "ticket.answered", ticket, actor=staff, ip=ip)
         return message.id
 
 
@@ -612,16 +597,7 @@ def assign(actor: Actor, ticket_id: int, assignee_id: int | None, *, ip: str | N
                 raise InvalidInput({"assignee": "error.choose_one"})
         ticket.assigned_to_id = assignee_id or None
         session.add(ticket)
-        audit.record(
-            session,
-            "ticket.assigned",
-            actor=staff,
-            customer_id=ticket.customer_id,
-            target_type="ticket",
-            target_id=ticket.id,
-            ip=ip,
-            assignee_id=assignee_id,
-        )
+        audit.about(session, "ticket.assigned", ticket, actor=staff, ip=ip, assignee_id=assignee_id)
 
 
 def close_by_staff(actor: Actor, ticket_id: int, *, ip: str | None = None) -> None:
@@ -738,15 +714,7 @@ def _reopen(session: Session, ticket: Ticket, actor: Customer | None, *, ip: str
         return
     ticket.status, ticket.closed_at, ticket.updated_at = "open", None, clock.now()
     session.add(ticket)
-    audit.record(
-        session,
-        "ticket.reopened",
-        actor=actor,
-        customer_id=ticket.customer_id,
-        target_type="ticket",
-        target_id=ticket.id,
-        ip=ip,
-    )
+    audit.about(session, "ticket.reopened", ticket, actor=actor, ip=ip)
 
 
 def _close(session: Session, ticket: Ticket, actor: Customer | None, *, ip: str | None) -> None:
@@ -755,15 +723,7 @@ def _close(session: Session, ticket: Ticket, actor: Customer | None, *, ip: str 
     now = clock.now()
     ticket.status, ticket.closed_at, ticket.updated_at = "closed", now, now
     session.add(ticket)
-    audit.record(
-        session,
-        "ticket.closed",
-        actor=actor,
-        customer_id=ticket.customer_id,
-        target_type="ticket",
-        target_id=ticket.id,
-        ip=ip,
-    )
+    audit.about(session, "ticket.closed", ticket, actor=actor, ip=ip)
 
 
 # ---------------------------------------------------------------- files being written
@@ -851,14 +811,7 @@ def close_stale_tickets(now: datetime | None = None, batch: int = 500) -> int:
         for ticket in stale:
             ticket.status, ticket.closed_at, ticket.updated_at = "closed", now, now
             session.add(ticket)
-            audit.record(
-                session,
-                "ticket.closed",
-                customer_id=ticket.customer_id,
-                target_type="ticket",
-                target_id=ticket.id,
-                reason="awaiting_customer_timeout",
-            )
+            audit.about(session, "ticket.closed", ticket, reason="awaiting_customer_timeout")
             customer = session.get(Customer, ticket.customer_id)
             if customer is not None and customer.deleted_at is None:
                 mailer.queue_for_customer(
