@@ -18,6 +18,7 @@ from o2portal.billing.models import Invoice, Order
 from o2portal.core import audit, clock
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.paging import Page, paginate
 from o2portal.core.permissions import Actor
 from o2portal.core.settings import get_settings
 from o2portal.core.validation import (
@@ -34,15 +35,7 @@ PAGE_SIZE = 25
 DETAIL_LIMIT = 50
 
 
-@dataclass
-class CustomerPage:
-    rows: list[Customer]
-    total: int
-    page: int
-    pages: int
-
-
-def search_customers(actor: Actor, query: str = "", page: int = 1) -> CustomerPage:
+def search_customers(actor: Actor, query: str = "", page: int = 1) -> Page:
     """By name, company, email or domain (prefix match on indexed columns), 25 a page."""
     text = (query or "").strip().lower()[:100]
     with read_session() as session:
@@ -60,17 +53,14 @@ def search_customers(actor: Actor, query: str = "", page: int = 1) -> CustomerPa
                     col(Customer.id).in_(owners),
                 )
             )
-        total = session.exec(select(func.count()).select_from(Customer).where(*where)).one()
-        pages = max(1, -(-total // PAGE_SIZE))
-        page = max(1, min(page, pages))
-        rows = session.exec(
-            select(Customer)
-            .where(*where)
-            .order_by(Customer.last_name, Customer.id)
-            .offset((page - 1) * PAGE_SIZE)
-            .limit(PAGE_SIZE)
-        ).all()
-    return CustomerPage(list(rows), total, page, pages)
+        found = paginate(
+            session,
+            select(Customer).where(*where).order_by(Customer.last_name, Customer.id),
+            page,
+            size=PAGE_SIZE,
+            count=select(func.count()).select_from(Customer).where(*where),
+        )
+    return found
 
 
 @dataclass

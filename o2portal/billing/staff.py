@@ -3,8 +3,6 @@ transfer or a cheque; issuing a credit note. Nothing is ever deleted."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import func
 from sqlmodel import col, select
 
@@ -15,31 +13,16 @@ from o2portal.billing.models import CreditNote, Invoice, Order
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.money import parse_euros
+from o2portal.core.paging import Page, paginate
 from o2portal.core.permissions import Actor
 from o2portal.core.validation import clean_text
 
 PAGE_SIZE = 25
 
 
-@dataclass
-class Rows:
-    rows: list
-    total: int
-    page: int
-    pages: int
-
-
-def _page(session, query, count_query, page: int) -> Rows:
-    total = session.exec(count_query).one()
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = max(1, min(page, pages))
-    rows = session.exec(query.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
-    return Rows(list(rows), total, page, pages)
-
-
 def list_order_forms(
     actor: Actor, *, status: str = "unpaid", method: str = "", query: str = "", page: int = 1
-) -> Rows:
+) -> Page:
     where = []
     if status in ("unpaid", "paid", "cancelled"):
         where.append(Order.status == status)
@@ -53,18 +36,18 @@ def list_order_forms(
     with read_session() as session:
         actor.staff()
         base = select(Order, Customer).join(Customer, col(Customer.id) == col(Order.customer_id))
-        return _page(
+        return paginate(
             session,
             base.where(*where).order_by(col(Order.created_at).desc()),
-            select(func.count())
+            page,
+            count=select(func.count())
             .select_from(Order)
             .join(Customer, col(Customer.id) == col(Order.customer_id))
             .where(*where),
-            page,
         )
 
 
-def list_invoices(actor: Actor, *, query: str = "", page: int = 1) -> Rows:
+def list_invoices(actor: Actor, *, query: str = "", page: int = 1) -> Page:
     where = []
     text = (query or "").strip()[:100]
     if text.upper().startswith("F"):
@@ -76,27 +59,27 @@ def list_invoices(actor: Actor, *, query: str = "", page: int = 1) -> Rows:
         base = select(Invoice, Customer).join(
             Customer, col(Customer.id) == col(Invoice.customer_id)
         )
-        return _page(
+        return paginate(
             session,
             base.where(*where).order_by(col(Invoice.issued_at).desc()),
-            select(func.count())
+            page,
+            count=select(func.count())
             .select_from(Invoice)
             .join(Customer, col(Customer.id) == col(Invoice.customer_id))
             .where(*where),
-            page,
         )
 
 
-def list_credit_notes(actor: Actor, page: int = 1) -> Rows:
+def list_credit_notes(actor: Actor, page: int = 1) -> Page:
     with read_session() as session:
         actor.staff()
-        return _page(
+        return paginate(
             session,
             select(CreditNote, Customer)
             .join(Customer, col(Customer.id) == col(CreditNote.customer_id))
             .order_by(col(CreditNote.issued_at).desc()),
-            select(func.count()).select_from(CreditNote),
             page,
+            count=select(func.count()).select_from(CreditNote),
         )
 
 

@@ -11,13 +11,14 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from o2portal.catalog.models import HostingOffer, PromoCode, ServerModel, TldPrice
 from o2portal.core import audit, clock
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.money import parse_euros
+from o2portal.core.paging import Page, paginate
 from o2portal.core.permissions import Actor
 from o2portal.core.validation import collect
 
@@ -34,22 +35,6 @@ _PROMO_CODE = re.compile(r"[A-Z0-9][A-Z0-9_-]{2,39}")
 
 HOSTING_PRICES = ("first_year", "renew_1y", "renew_2y", "renew_3y")
 TLD_PRICES = ("register", "renew", "transfer", "restore")
-
-
-@dataclass
-class Rows:
-    rows: list
-    total: int
-    page: int
-    pages: int
-
-
-def _page(session: Session, query, count_query, page: int) -> Rows:
-    total = session.exec(count_query).one()
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = max(1, min(page, pages))
-    rows = session.exec(query.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
-    return Rows(list(rows), total, page, pages)
 
 
 # ---------------------------------------------------------------- input
@@ -136,7 +121,7 @@ def _kind(form: dict) -> str:
 class StaffCatalogue:
     hosting: list[HostingOffer]
     servers: list[ServerModel]
-    tlds: Rows
+    tlds: Page
 
 
 def staff_catalogue(actor: Actor, tld_page: int = 1) -> StaffCatalogue:
@@ -158,11 +143,11 @@ def staff_catalogue(actor: Actor, tld_page: int = 1) -> StaffCatalogue:
                     .limit(LIST_LIMIT)
                 ).all()
             ),
-            tlds=_page(
+            tlds=paginate(
                 session,
                 select(TldPrice).order_by(TldPrice.tld),
-                select(func.count()).select_from(TldPrice),
                 tld_page,
+                count=select(func.count()).select_from(TldPrice),
             ),
         )
 
@@ -185,14 +170,14 @@ def server_model(actor: Actor, server_id: int) -> ServerModel | None:
     return _one(ServerModel, actor, server_id)
 
 
-def list_promo_codes(actor: Actor, page: int = 1) -> Rows:
+def list_promo_codes(actor: Actor, page: int = 1) -> Page:
     with read_session() as session:
         actor.admin()
-        return _page(
+        return paginate(
             session,
             select(PromoCode).order_by(col(PromoCode.created_at).desc(), col(PromoCode.id).desc()),
-            select(func.count()).select_from(PromoCode),
             page,
+            count=select(func.count()).select_from(PromoCode),
         )
 
 

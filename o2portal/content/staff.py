@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import func
@@ -13,6 +12,7 @@ from o2portal.content.models import Announcement, FaqEntry
 from o2portal.core import audit, clock
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.paging import Page, paginate
 from o2portal.core.permissions import Actor
 from o2portal.core.validation import clean_text, collect
 
@@ -27,22 +27,10 @@ BODY_MAX = 5_000
 SORT_RANGE = (-9999, 9999)
 
 
-@dataclass
-class ContentPage:
-    rows: list
-    total: int
-    page: int
-    pages: int
-
-
-def _page_of(session: Session, model, order, page: int) -> ContentPage:
-    total = session.exec(select(func.count()).select_from(model)).one()
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = max(1, min(page, pages))
-    rows = session.exec(
-        select(model).order_by(*order).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
-    ).all()
-    return ContentPage(list(rows), total, page, pages)
+def _page_of(session: Session, model, order, page: int) -> Page:
+    return paginate(
+        session, select(model).order_by(*order), page, count=select(func.count()).select_from(model)
+    )
 
 
 def _markdown(field: str, value: str | None, max_length: int) -> str:
@@ -102,7 +90,7 @@ def _when(field: str, value) -> datetime | None:
 # --- FAQ ----------------------------------------------------------------------------
 
 
-def list_faq(actor: Actor, page: int = 1) -> ContentPage:
+def list_faq(actor: Actor, page: int = 1) -> Page:
     """Every entry, published or not, as the FAQ orders them, 25 a page."""
     with read_session() as session:
         actor.staff()
@@ -187,7 +175,7 @@ def save_faq(actor: Actor, entry_id: int | None, form: dict, *, ip=None) -> int:
 # --- Announcements ------------------------------------------------------------------
 
 
-def list_announcements(actor: Actor, page: int = 1) -> ContentPage:
+def list_announcements(actor: Actor, page: int = 1) -> Page:
     """Newest first, published or not, 25 a page."""
     with read_session() as session:
         actor.staff()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import dataclass
 from datetime import timedelta
 
 import idna
@@ -15,6 +14,7 @@ from o2portal.accounts.models import Customer
 from o2portal.core import audit, clock
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.paging import Page, paginate
 from o2portal.products.models import Product
 
 PAGE_SIZE = 25
@@ -24,14 +24,6 @@ KIND_FILTERS = ("", "hosting", "domain", "server")
 STATUS_FILTERS = ("", "active", "expiring", "expired", "suspended", "terminated")
 SORTS = ("expiry_asc", "expiry_desc", "name")
 MIN_NAMESERVERS, MAX_NAMESERVERS = 2, 4
-
-
-@dataclass
-class ProductPage:
-    rows: list[Product]
-    total: int
-    page: int
-    pages: int
 
 
 def display_status(product: Product, today) -> str:
@@ -51,7 +43,7 @@ def list_customer_products(
     status: str = "",
     sort: str = "expiry_asc",
     per_page: int = PAGE_SIZE,
-) -> ProductPage:
+) -> Page:
     """One page of the customer's products, filtered and sorted in the database."""
     per_page = max(1, min(per_page, MAX_PAGE_SIZE))
     today = clock.today()
@@ -79,17 +71,14 @@ def list_customer_products(
         "name": (Product.name, Product.id),
     }.get(sort, (Product.expiry_date, Product.id))
     with read_session() as session:
-        total = session.exec(select(func.count()).select_from(Product).where(*where)).one()
-        pages = max(1, -(-total // per_page))
-        page = max(1, min(page, pages))
-        rows = session.exec(
-            select(Product)
-            .where(*where)
-            .order_by(*order)
-            .offset((page - 1) * per_page)
-            .limit(per_page)
-        ).all()
-    return ProductPage(list(rows), total, page, pages)
+        found = paginate(
+            session,
+            select(Product).where(*where).order_by(*order),
+            page,
+            size=per_page,
+            count=select(func.count()).select_from(Product).where(*where),
+        )
+    return found
 
 
 def _owned(session: Session, customer_id: int, product_id: int) -> Product:

@@ -3,7 +3,6 @@ reason (renew as a goodwill gesture, suspend, unsuspend, terminate)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import func
@@ -13,6 +12,7 @@ from o2portal.accounts.models import Customer
 from o2portal.core import audit, clock, receipts
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.paging import Page, paginate
 from o2portal.core.permissions import Actor
 from o2portal.core.validation import clean_text
 from o2portal.mail import outbox as mailer
@@ -24,17 +24,9 @@ WINDOWS = {"": None, "7": 7, "30": 30, "60": 60, "90": 90, "expired": -1}
 STATUSES = ("", "active", "suspended", "expired", "terminated", "released")
 
 
-@dataclass
-class ProductRows:
-    rows: list[tuple[Product, Customer]]
-    total: int
-    page: int
-    pages: int
-
-
 def list_products(
     actor: Actor, *, window: str = "", status: str = "", query: str = "", page: int = 1
-) -> ProductRows:
+) -> Page:
     today = clock.today()
     where = []
     days = WINDOWS.get(window)
@@ -49,18 +41,17 @@ def list_products(
         where.append(col(Product.name).like(f"{text}%"))
     with read_session() as session:
         actor.staff()
-        total = session.exec(select(func.count()).select_from(Product).where(*where)).one()
-        pages = max(1, -(-total // PAGE_SIZE))
-        page = max(1, min(page, pages))
-        rows = session.exec(
+        found = paginate(
+            session,
             select(Product, Customer)
             .join(Customer, col(Customer.id) == col(Product.customer_id))
             .where(*where)
-            .order_by(Product.expiry_date, Product.id)
-            .offset((page - 1) * PAGE_SIZE)
-            .limit(PAGE_SIZE)
-        ).all()
-    return ProductRows(list(rows), total, page, pages)
+            .order_by(Product.expiry_date, Product.id),
+            page,
+            size=PAGE_SIZE,
+            count=select(func.count()).select_from(Product).where(*where),
+        )
+    return found
 
 
 ACTIONS = {

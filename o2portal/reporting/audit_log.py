@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from o2portal.accounts.models import Customer
 from o2portal.core.db import read_session
 from o2portal.core.models import AuditEvent
+from o2portal.core.paging import paginate
 from o2portal.core.permissions import Actor
 
 PAGE_SIZE = 50
@@ -38,16 +39,14 @@ def list_events(
         if actor.strip():
             ids = select(Customer.id).where(col(Customer.email).like(f"{actor.strip().lower()}%"))
             where.append(col(AuditEvent.actor_id).in_(ids))
-        total = session.exec(select(func.count()).select_from(AuditEvent).where(*where)).one()
-        pages = max(1, -(-total // PAGE_SIZE))
-        page = max(1, min(page, pages))
-        events = session.exec(
-            select(AuditEvent)
-            .where(*where)
-            .order_by(col(AuditEvent.id).desc())
-            .offset((page - 1) * PAGE_SIZE)
-            .limit(PAGE_SIZE)
-        ).all()
+        found = paginate(
+            session,
+            select(AuditEvent).where(*where).order_by(col(AuditEvent.id).desc()),
+            page,
+            size=PAGE_SIZE,
+            count=select(func.count()).select_from(AuditEvent).where(*where),
+        )
+        events = found.rows
         actor_ids = {e.actor_id for e in events if e.actor_id}
         emails = (
             dict(
@@ -58,4 +57,6 @@ def list_events(
             if actor_ids
             else {}
         )
-    return AuditPage([(e, emails.get(e.actor_id, "")) for e in events], total, page, pages)
+    return AuditPage(
+        [(e, emails.get(e.actor_id, "")) for e in events], found.total, found.page, found.pages
+    )

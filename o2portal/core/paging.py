@@ -1,0 +1,30 @@
+"""Lists one page at a time: never more than a page of rows leaves the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+PAGE_SIZE = 25
+
+
+@dataclass
+class Page:
+    rows: list
+    total: int
+    page: int  # 1-based, clamped to what exists
+    pages: int
+
+
+def paginate(session: Session, query, page: int, *, size: int = PAGE_SIZE, count=None) -> Page:
+    """One page of `query` (a select with its order). `count` is the query that counts
+    every row (by default, `query` counted as a subquery)."""
+    if count is None:
+        count = select(func.count()).select_from(query.order_by(None).subquery())
+    total = session.exec(count).one()
+    pages = max(1, -(-total // size))
+    page = max(1, min(page, pages))
+    rows = session.exec(query.offset((page - 1) * size).limit(size)).all()
+    return Page(list(rows), total, page, pages)
