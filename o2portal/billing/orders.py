@@ -9,7 +9,6 @@ products are created only once it is paid, and a refused card takes it all back.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
@@ -19,6 +18,7 @@ from o2portal.accounts.models import Customer
 from o2portal.billing import invoices as billing
 from o2portal.billing.checkout import PaymentOutcome, place_and_pay
 from o2portal.billing.models import Order, OrderLine
+from o2portal.billing.order_forms import write_order_form
 from o2portal.billing.payments import PaymentChoice
 from o2portal.catalog import pricing
 from o2portal.catalog.models import HostingOffer, PromoCode, ServerModel, TldPrice
@@ -220,43 +220,19 @@ def checkout(
         quote = quote_cart(session, customer, items, promo_code)
         if expected_ttc_cents is not None and quote.totals.ttc != expected_ttc_cents:
             raise InvalidInput({"cart": "error.price_changed"})
-        now = clock.now()
-        order = Order(
-            customer_id=customer.id,
+        order = write_order_form(
+            session,
+            customer,
             kind="order",
-            status="unpaid",
-            idempotency_key=order_key,
-            promo_code_id=quote.promo.id if quote.promo else None,
-            discount_cents=-sum(li.total_ht_cents for li in quote.lines if li.action == "discount"),
-            total_ht_cents=quote.totals.ht,
-            total_vat_cents=quote.totals.vat,
-            total_ttc_cents=quote.totals.ttc,
+            key=order_key,
+            lines=quote.lines,
+            totals=quote.totals,
             vat_rate_bp=quote.vat_rate_bp,
             vat_mention=quote.vat_mention,
-            billing_snapshot_json=json.dumps(
-                billing.customer_snapshot(customer), ensure_ascii=False
-            ),
-            withdrawal_waived_at=now if withdrawal_waived else None,
-            terms_accepted_at=now,
-            created_at=now,
+            promo=quote.promo,
+            withdrawal_waived=withdrawal_waived,
         )
-        session.add(order)
-        session.flush()
         for line in quote.lines:
-            session.add(
-                OrderLine(
-                    order_id=order.id,
-                    action=line.action,
-                    description=line.description,
-                    item_code=line.item_code,
-                    years=line.years,
-                    quantity=1,
-                    unit_price_ht_cents=line.total_ht_cents,
-                    total_ht_cents=line.total_ht_cents,
-                    vat_rate_bp=quote.vat_rate_bp,
-                    details_json=json.dumps(line.details),
-                )
-            )
             if line.action in ("register", "transfer"):
                 _hold(session, line, order.id)
         if quote.promo is not None:

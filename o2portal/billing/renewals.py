@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlmodel import Session, select
@@ -12,6 +11,7 @@ from o2portal.accounts.models import Customer
 from o2portal.billing import invoices as billing
 from o2portal.billing.checkout import RENEWABLE_STATUSES, PaymentOutcome, place_and_pay
 from o2portal.billing.models import Order, OrderLine, Payment
+from o2portal.billing.order_forms import write_order_form
 from o2portal.billing.payments import PaymentChoice
 from o2portal.catalog.pricing import PriceBook, PricedLine
 from o2portal.core import clock, money
@@ -133,39 +133,15 @@ def _renewal_in_flight(session: Session, product_id: int) -> bool:
 
 
 def _order_from_quote(session: Session, customer: Customer, quote: RenewalQuote, key: str) -> Order:
-    now = clock.now()
-    order = Order(
-        customer_id=customer.id,
+    period = {"from": quote.current_expiry.isoformat(), "to": quote.new_expiry.isoformat()}
+    return write_order_form(
+        session,
+        customer,
         kind="renewal",
-        status="unpaid",
-        idempotency_key=key,
-        total_ht_cents=quote.totals.ht,
-        total_vat_cents=quote.totals.vat,
-        total_ttc_cents=quote.totals.ttc,
+        key=key,
+        lines=[replace(line, details=period) for line in quote.lines],
+        totals=quote.totals,
         vat_rate_bp=quote.vat_rate_bp,
         vat_mention=quote.vat_mention,
-        billing_snapshot_json=json.dumps(billing.customer_snapshot(customer), ensure_ascii=False),
-        terms_accepted_at=now,
-        created_at=now,
+        product_id=quote.product_id,
     )
-    session.add(order)
-    session.flush()
-    for line in quote.lines:
-        session.add(
-            OrderLine(
-                order_id=order.id,
-                action=line.action,
-                product_id=quote.product_id,
-                description=line.description,
-                item_code=line.item_code,
-                years=line.years,
-                quantity=1,
-                unit_price_ht_cents=line.total_ht_cents,
-                total_ht_cents=line.total_ht_cents,
-                vat_rate_bp=quote.vat_rate_bp,
-                details_json=json.dumps(
-                    {"from": quote.current_expiry.isoformat(), "to": quote.new_expiry.isoformat()}
-                ),
-            )
-        )
-    return order
