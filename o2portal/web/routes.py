@@ -19,7 +19,7 @@ from o2portal.core import clock
 from o2portal.core.errors import NotAllowed
 from o2portal.core.settings import get_settings
 from o2portal.support import tickets
-from o2portal.web.state.guards import SESSION_COOKIE
+from o2portal.web.guards import SESSION_COOKIE
 
 
 def client_ip(request: Request) -> str:

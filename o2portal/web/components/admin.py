@@ -6,7 +6,7 @@ import reflex as rx
 
 from o2portal.web.components.i18n import t
 from o2portal.web.components.layout import customer_layout
-from o2portal.web.state.session import SessionState
+from o2portal.web.session import SessionState
 
 ADMIN_NAV = [
     ("admin.nav_dashboard", "/admin"),

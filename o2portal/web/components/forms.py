@@ -100,3 +100,29 @@ def form_card(title_key: str, *children, max_width: str = "28em") -> rx.Componen
         max_width=max_width,
         size="3",
     )
+
+
+# The props of every form of Ma fiche: kept as typed, checked on the server only.
+FORM_PROPS = {"reset_on_submit": False, "no_validate": True, "width": "100%"}
+
+
+def notice(message: rx.Var, element_id: str, color: str = "green") -> rx.Component:
+    """A message of the server's, shown while it is not empty."""
+    return rx.cond(
+        message != "",
+        rx.callout(message, icon="info", color_scheme=color, width="100%", id=element_id),
+    )
+
+
+def inline(*children, **props) -> rx.Component:
+    """Pieces side by side, wrapping on a narrow screen."""
+    return rx.flex(*children, spacing="3", wrap="wrap", align="center", **props)
+
+
+def new_password_fields(errors, label_key: str) -> list[rx.Component]:
+    """A new password and its confirmation (sign-up, reset, and the change in Ma fiche)."""
+    common = {"type": "password", "autocomplete": "new-password", "max_length": 128}
+    return [
+        text_field("password", label_key, errors, hint="hint.password", **common),
+        text_field("password_confirm", "field.password_confirm", errors, **common),
+    ]

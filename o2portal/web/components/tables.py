@@ -85,3 +85,8 @@ def pdf_link(href) -> rx.Component:
         reload_document=True,
         class_name="o2-pdf-link",
     )
+
+
+def table_header(*keys: str) -> rx.Component:
+    """A table's header row: one translated column title per key."""
+    return rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(k)) for k in keys]))

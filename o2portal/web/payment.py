@@ -1,0 +1,103 @@
+"""What the payment panels share: the methods on offer, the customer's saved cards, and what
+the page rendered into the submitted form (its idempotency key, what the customer saw)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import reflex as rx
+
+from o2portal.billing.checkout import PaymentOutcome
+from o2portal.billing.payments import saved_cards
+from o2portal.core.errors import InvalidInput
+from o2portal.core.i18n import translate
+
+
+def new_key() -> str:
+    """A fresh idempotency key for the next payment of this panel."""
+    return uuid.uuid4().hex
+
+
+def card_options(customer_id: int) -> list[dict[str, str]]:
+    return [
+        {"id": str(card.id), "label": f"{card.brand} •••• {card.last4}"}
+        for card in saved_cards(customer_id)
+    ]
+
+
+def outcome_message(outcome: PaymentOutcome, lang: str) -> str:
+    key = outcome.message_key or "error.unexpected"
+    return translate(key, lang, invoice=outcome.invoice_number or "")
+
+
+def submitted_int(form: dict, name: str) -> int:
+    """A whole number the page rendered into the form (an amount in cents, years)."""
+    value = form.get(name)
+    if isinstance(value, str) and value.isdigit() and len(value) <= 12:
+        return int(value)
+    raise InvalidInput({"method": "error.form_stale"})
+
+
+def submitted_date(form: dict, name: str) -> date:
+    """A date the page rendered into the form (the expiry date the customer saw)."""
+    value = form.get(name)
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise InvalidInput({"method": "error.form_stale"})
+
+
+def form_strings(form: dict) -> dict[str, str]:
+    """Form values as short strings; a ticked checkbox arrives as True (or "on")."""
+
+    def text(value) -> str:
+        if value is True:
+            return "on"
+        return value[:200] if isinstance(value, str) else ""
+
+    return {str(k)[:40]: text(v) for k, v in form.items()}
+
+
+def submitted_key(form: dict) -> str:
+    """The idempotency key rendered into the form when it was shown (checked by the
+    domain): it travels with what the customer submitted, not with server state."""
+    value = form.get("pay_key")
+    return value if isinstance(value, str) else ""
+
+
+class PaymentFields(rx.State, mixin=True):
+    """Mixed into each state with a payment panel: its own copy of these vars.
+
+    `pay_key` is rendered into the form as a hidden field with what the customer saw; a
+    second submission of the same form (double click, replay, reconnect) carries the same
+    key and reads the first outcome. It changes only when the customer starts another
+    payment (`_arm`), never because an event ran. `pay_done` keeps the pay button disabled
+    once the payment went through."""
+
+    pay_key: str = ""
+    pay_done: bool = False
+    method: str = "card"
+    cards: list[dict[str, str]] = []
+    saved_card_id: str = ""
+    credit: str = ""
+    pay_errors: dict[str, str] = {}
+    pay_message: str = ""
+    pay_ok: bool = False
+    paying: bool = False
+
+    def _arm(self) -> None:
+        """A new payment begins: a fresh key, the button enabled."""
+        self.pay_key, self.pay_done = new_key(), False
+
+    @rx.event
+    def set_method(self, value: str):
+        if value in ("card", "saved_card", "credit", "transfer", "cheque"):
+            self.method = value
+            self.pay_errors = {}
+
+    @rx.event
+    def set_saved_card_id(self, value: str):
+        self.saved_card_id = value[:12]
