@@ -64,30 +64,29 @@ def message_rows(view: tickets.TicketView, lang: str) -> list[MessageRow]:
     ]
 
 
-def is_connected(state: rx.State) -> bool:
-    """Whether the browser tab of this state still has its websocket open."""
-    from o2portal.o2portal import app
-
-    namespace = app.event_namespace
-    if namespace is None:
-        return True
-    return state.router.session.client_token in namespace.token_to_sid
-
-
 async def follow_thread(state, *, with_internal: bool) -> None:
-    """The loop behind a live ticket page (a plain function: not callable by name).
+    """The loop behind a live ticket page (a plain function: not callable by name), run by
+    the page's `watch` background handler.
 
     Asks the database for the thread's version every POLL_SECONDS and reloads the page's
-    vars when it changes; stops when the tab is gone, another ticket is shown, the session
-    ends, or after WATCH_SECONDS."""
+    vars when it changes. It lives as long as its page and no longer, through Reflex's
+    public event API, without asking which tabs are connected:
+    - the page's `load` returns `watch`, so the loop belongs to the page's load chain,
+      which Reflex cancels when the tab goes to another page, reloads or reconnects, and
+      when its websocket disconnects (the tab is closed); the cancellation reaches the
+      loop at its next await;
+    - `watch` is declared with supersedes=True: a second `watch` for the same tab
+      cancels the first, so a tab never runs two loops.
+    It also stops when another ticket is shown, the session ends, or after WATCH_SECONDS
+    (the only ends of a `watch` that a crafted client calls by name outside a page load:
+    that one is a chain of its own). tests/state/test_live_thread.py runs it through
+    Reflex's event processor."""
     async with state:
         generation, ticket_id, version = state._watch, state.ticket_id, state._version
     if not ticket_id:
         return
     for _ in range(int(WATCH_SECONDS / POLL_SECONDS)):
         await asyncio.sleep(POLL_SECONDS)
-        if not is_connected(state):
-            return
         latest = await asyncio.to_thread(
             tickets.thread_version, ticket_id, with_internal=with_internal
         )

@@ -176,7 +176,8 @@ class TicketState(ThreadFields, MessageComposer, rx.State):
             self._watch += 1
             return TicketState.watch
 
-    @rx.event(background=True)
+    # One loop per tab, stopped with its page: see follow_thread.
+    @rx.event(background=True, supersedes=True)
     async def watch(self):
         """Bring new messages and status changes to the open page, without reload."""
         require_customer(self)  # called by name like any handler: nobody else may start one

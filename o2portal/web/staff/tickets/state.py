@@ -130,7 +130,8 @@ class AdminTicketState(ThreadFields, MessageComposer, rx.State):
             self._watch += 1
             return AdminTicketState.watch
 
-    @rx.event(background=True)
+    # One loop per tab, stopped with its page: see follow_thread.
+    @rx.event(background=True, supersedes=True)
     async def watch(self):
         """New customer messages appear on the staff page without reload too."""
         require_staff(self)  # called by name like any handler: nobody else may start one
