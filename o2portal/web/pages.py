@@ -51,7 +51,6 @@ UI = "ui"
 CUSTOMER = "customer"
 STAFF = "staff"
 ADMIN = "admin"
-LEVELS = (PUBLIC, UI, CUSTOMER, STAFF, ADMIN)
 
 TITLE = "o2portal — espace client"
 STAFF_TITLE = "o2portal — administration"

@@ -8,10 +8,13 @@ from datetime import date
 
 import reflex as rx
 
+from o2portal.accounts.auth import CurrentUser
 from o2portal.billing.checkout import PaymentOutcome
-from o2portal.billing.payments import saved_cards
+from o2portal.billing.payments import PaymentChoice, choice_from_form, saved_cards
+from o2portal.core import formatting
 from o2portal.core.errors import InvalidInput
 from o2portal.core.i18n import translate
+from o2portal.web.helpers import send_mail_soon, translated
 
 
 def new_key() -> str:
@@ -101,3 +104,33 @@ class PaymentFields(rx.State, mixin=True):
     @rx.event
     def set_saved_card_id(self, value: str):
         self.saved_card_id = value[:12]
+
+    def _show_means(self, user: CurrentUser, lang: str) -> None:
+        """The customer's saved cards (the first one chosen) and credit balance."""
+        self.cards = card_options(user.customer.id)
+        if self.cards and not self.saved_card_id:
+            self.saved_card_id = self.cards[0]["id"]
+        self.credit = formatting.money(user.customer.credit_balance_cents, lang)
+
+    async def _start_payment(self, form: dict, read_seen) -> tuple | None:
+        """What the submitted form pays for and how: (what the page showed, as read by
+        read_seen(form), the means of payment); None, with the errors shown, when the
+        form does not make a payment."""
+        self.pay_errors, self.pay_message, self.pay_ok = {}, "", False
+        try:
+            seen = read_seen(form)
+            choice: PaymentChoice = choice_from_form(
+                self.method, form_strings(form), self.saved_card_id
+            )
+        except InvalidInput as exc:
+            self.pay_errors = await translated(self, exc.errors)
+            return None
+        return seen, choice
+
+    def _paid(self, outcome: PaymentOutcome, lang: str) -> None:
+        """Show the outcome; once the payment went through, the button stays disabled."""
+        self.pay_ok = outcome.status in ("paid", "pending")
+        self.pay_message = outcome_message(outcome, lang)
+        if self.pay_ok:
+            self.pay_done = True
+            send_mail_soon()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import hashlib
+import re
 import time
 import uuid
 
@@ -14,11 +15,12 @@ import reflex as rx
 
 from o2portal.accounts.auth import CurrentUser
 from o2portal.core import formatting
-from o2portal.core.errors import InvalidInput
+from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate
 from o2portal.support import tickets
-from o2portal.web.guards import AuthRequired, Forbidden
+from o2portal.web.guards import AuthRequired, Forbidden, client_ip
 from o2portal.web.helpers import translated
+from o2portal.web.session import language_of, show_user
 
 # A live page asks the database for news this often, for at most this long.
 POLL_SECONDS = 2.0
@@ -47,6 +49,19 @@ class MessageRow:
 
 def size_text(size: int) -> str:
     return f"{size / 1024:.1f} Ko" if size >= 1024 else f"{size} o"
+
+
+def ticket_row(tk, lang: str) -> dict[str, str]:
+    """A ticket as a row of a list (the customer's tickets, the staff queue)."""
+    return {
+        "id": str(tk.id),
+        "ref": f"#{tk.id}",
+        "subject": tk.subject,
+        "department": translate(f"tickets.dept.{tk.department}", lang),
+        "status": tk.status,
+        "status_label": translate(f"status.{tk.status}", lang),
+        "updated": formatting.moment(tk.updated_at, lang),
+    }
 
 
 def message_rows(view: tickets.TicketView, lang: str) -> list[MessageRow]:
@@ -188,7 +203,10 @@ class MessageComposer(rx.State, mixin=True):
 
 
 class ThreadFields(rx.State, mixin=True):
-    """What both thread pages (the customer's and the staff's) show of a ticket."""
+    """What both thread pages (the customer's and the staff's) show of a ticket, and what
+    they do alike: open the ticket named by the path, post a message, close or reopen it.
+    Mixed in with MessageComposer; `_composer_user` is the page's guard and `_fill` shows
+    the ticket for the caller (the customer's own, or any for staff)."""
 
     found: bool = True
     ticket_id: int = 0
@@ -214,3 +232,72 @@ class ThreadFields(rx.State, mixin=True):
         self.product = view.product_name or ""
         self.messages = message_rows(view, lang)
         self._version = tickets.thread_version(ticket.id, with_internal=with_internal)
+
+    def _thread(self, user: CurrentUser) -> tickets.TicketView:
+        """The ticket as the caller may see it (NotAllowed if not at all)."""
+        raise NotImplementedError
+
+    def _with_internal(self) -> bool:
+        """Whether the page shows staff's internal notes."""
+        raise NotImplementedError
+
+    def _show_more(self, view: tickets.TicketView, user: CurrentUser) -> None:
+        """What the page shows beside the thread."""
+
+    async def _fill(self) -> None:
+        user = self._composer_user()
+        await show_user(self, user)
+        lang = await language_of(self)
+        try:
+            view = self._thread(user)
+        except NotAllowed:
+            self._not_found()
+            return
+        self._show_ticket(view, lang, with_internal=self._with_internal())
+        self._show_more(view, user)
+
+    def _not_found(self) -> None:
+        self.found, self.messages = False, []
+
+    async def _open(self, path_id: re.Pattern) -> bool:
+        """Show the ticket whose id ends the page's path; whether the caller may see it
+        (then the page watches it live)."""
+        match = path_id.search(self.router.url.path or "")
+        self.ticket_id = int(match.group(1)) if match else 0
+        self._reset_composer()
+        await self._fill()
+        if self.found:
+            self._watch += 1
+        return self.found
+
+    async def _post(self, form: dict | None, post) -> bool:
+        """Post the composed message once, however often the form is sent:
+        post(user, body, files, key) writes it (in a worker thread)."""
+        user = self._composer_user()
+        if self.sending:
+            return False
+        self.sending = True
+        body = self._take_body(form)
+        key = self._key_for(body)
+        try:
+            await asyncio.to_thread(post, user, body, self._staged_files(user), key)
+        except InvalidInput as exc:
+            self.compose_errors = await translated(self, exc.errors)
+            return False
+        except NotAllowed:
+            self._not_found()
+            return False
+        finally:
+            self.sending = False
+        self._sent(user, key)
+        return True
+
+    async def _change(self, rule) -> None:
+        """Close or reopen the ticket by a rule of support.tickets, then show it again."""
+        user = self._composer_user()
+        try:
+            rule(user.customer.id, self.ticket_id, ip=client_ip(self))
+        except NotAllowed:
+            self._not_found()
+            return
+        await self._fill()

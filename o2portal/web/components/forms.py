@@ -126,3 +126,46 @@ def new_password_fields(errors, label_key: str) -> list[rx.Component]:
         text_field("password", label_key, errors, hint="hint.password", **common),
         text_field("password_confirm", "field.password_confirm", errors, **common),
     ]
+
+
+def current_password_field(name: str, errors: rx.Var) -> rx.Component:
+    """The current password, asked again before a change to how the account is secured."""
+    return text_field(
+        name,
+        "profile.current_password",
+        errors,
+        type="password",
+        autocomplete="current-password",
+        max_length=128,
+    )
+
+
+def submit(key: str, busy: rx.Var, element_id: str, *icon: rx.Component, **props):
+    """A form's submit button, busy while its handler runs."""
+    return rx.button(*icon, t(key), type="submit", loading=busy, id=element_id, **props)
+
+
+def checked_form(
+    form_id: str, on_submit, *children: rx.Component, spacing="3", max_width="30em"
+) -> rx.Component:
+    """A form of Ma fiche (most of them confirmed by the current password), as typed,
+    checked on the server only."""
+    return rx.form(
+        rx.vstack(*children, spacing=spacing, width="100%", max_width=max_width),
+        on_submit=on_submit,
+        id=form_id,
+        **FORM_PROPS,
+    )
+
+
+def cancel_button(on_click, element_id: str) -> rx.Component:
+    """Leave a form of Ma fiche without saving."""
+    return rx.button(
+        t("profile.cancel"),
+        type="button",
+        size="3",
+        variant="soft",
+        color_scheme="gray",
+        on_click=on_click,
+        id=element_id,
+    )

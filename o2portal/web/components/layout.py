@@ -222,3 +222,8 @@ def public_layout(*content: rx.Component) -> rx.Component:
         _hydrated_marker(),
         class_name="o2-page",
     )
+
+
+def page_title(key: str) -> rx.Component:
+    """The heading of a page of the customer's shell."""
+    return rx.heading(t(key), size="7", as_="h1")

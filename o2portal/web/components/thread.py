@@ -8,7 +8,7 @@ import reflex as rx
 from o2portal.support import tickets as rules
 from o2portal.web.components.forms import field_error
 from o2portal.web.components.i18n import t
-from o2portal.web.components.markdown import safe_markdown
+from o2portal.web.components.markdown import safe_markdown, write_and_preview
 from o2portal.web.thread import MessageRow
 
 
@@ -86,46 +86,25 @@ def thread(messages: rx.Var, file_prefix: str) -> rx.Component:
 def composer(S, upload_id: str) -> rx.Component:
     """Markdown text with Write / Preview tabs, and text files staged as they are chosen."""
     return rx.vstack(
-        rx.tabs.root(
-            rx.tabs.list(
-                rx.tabs.trigger(t("tickets.write"), value="write", id=f"{upload_id}-write"),
-                rx.tabs.trigger(t("tickets.preview"), value="preview", id=f"{upload_id}-preview"),
+        write_and_preview(
+            # The form sends the text itself; a new key empties the field after sending.
+            rx.el.textarea(
+                default_value=S.body,
+                key=S.compose_key,
+                on_change=S.set_body.debounce(300),
+                id="body",
+                name="body",
+                rows=10,
+                max_length=rules.BODY_MAX,
+                class_name="o2-textarea",
+                aria_label="message",
             ),
-            rx.tabs.content(
-                # Uncontrolled: what the person types is never overwritten by a reply
-                # from the server; the state gets a copy for the preview, the form sends
-                # the text itself, and a new key empties the field after sending.
-                rx.el.textarea(
-                    default_value=S.body,
-                    key=S.compose_key,
-                    on_change=S.set_body.debounce(300),
-                    id="body",
-                    name="body",
-                    rows=10,
-                    max_length=rules.BODY_MAX,
-                    class_name="o2-textarea",
-                    aria_label="message",
-                ),
-                value="write",
-                padding_top="0.5em",
-                force_mount=True,
-                class_name="o2-tab-kept",
-            ),
-            rx.tabs.content(
-                rx.box(
-                    rx.cond(
-                        S.body.strip() != "",
-                        safe_markdown(S.body),
-                        rx.text(t("tickets.preview_empty"), color_scheme="gray"),
-                    ),
-                    class_name="o2-message-body o2-preview",
-                    id="preview",
-                ),
-                value="preview",
-                padding_top="0.5em",
-            ),
-            value=S.compose_tab,
-            on_change=S.set_compose_tab,
+            S.body,
+            tab=S.compose_tab,
+            on_tab=S.set_compose_tab,
+            id_prefix=upload_id,
+            preview_id="preview",
+            words="tickets",
             width="100%",
         ),
         rx.text(t("tickets.markdown_hint"), size="1", color_scheme="gray"),
@@ -169,5 +148,57 @@ def composer(S, upload_id: str) -> rx.Component:
         ),
         field_error(S.compose_errors, "attachments"),
         spacing="2",
+        width="100%",
+    )
+
+
+def thread_page(S, back_key: str, back_href: str, heading_as: str, *body) -> rx.Component:
+    """A ticket's page: the link back to the list, then the ticket (its reference, subject
+    and status, then `body`) or, when the caller may not see it, a refusal."""
+    return rx.fragment(
+        rx.link(t(back_key), href=back_href, size="2"),
+        rx.cond(
+            S.found,
+            rx.vstack(
+                rx.hstack(
+                    rx.heading(
+                        S.ref, " ", S.subject, size="6", as_=heading_as, id="ticket-subject"
+                    ),
+                    rx.box(ticket_status_badge(S.status, S.status_label), id="ticket-status"),
+                    align="center",
+                    wrap="wrap",
+                ),
+                *body,
+                spacing="4",
+                width="100%",
+            ),
+            rx.callout(t("tickets.not_found"), icon="triangle_alert", color_scheme="red"),
+        ),
+    )
+
+
+def ticket_facts(S) -> list[rx.Component]:
+    """The ticket's department and priority, as the thread's heading shows them."""
+    return [
+        rx.text(t("tickets.department"), ": ", S.department, size="2"),
+        rx.text(t("tickets.priority"), ": ", S.priority, size="2"),
+    ]
+
+
+def reply_card(S, heading, upload_id: str, *controls: rx.Component) -> rx.Component:
+    """The reply form under a thread: a heading, the composer, then the page's controls
+    (its send button among them)."""
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading(heading, size="4", as_="h2"),
+                composer(S, upload_id),
+                *controls,
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=S.reply,
+            reset_on_submit=False,
+        ),
         width="100%",
     )

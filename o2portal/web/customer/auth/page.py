@@ -31,6 +31,33 @@ from o2portal.web.session import SessionState
 NO_ERRORS = None  # the login form answers with one message, never per field
 
 
+def _visitor_form(on_submit, *children, reset_on_submit=False, **props) -> rx.Component:
+    """A visitor's form: its fields one under the other, checked on the server only."""
+    return rx.form(
+        rx.vstack(*children, spacing="3", width="100%"),
+        on_submit=on_submit,
+        reset_on_submit=reset_on_submit,
+        no_validate=True,
+        width="100%",
+        **props,
+    )
+
+
+def _error(message: rx.Var, element_id: str) -> rx.Component:
+    """The one message a sign-in step answers with."""
+    return rx.cond(
+        message != "",
+        rx.callout(
+            message,
+            icon="triangle-alert",
+            color_scheme="red",
+            width="100%",
+            id=element_id,
+            role="alert",
+        ),
+    )
+
+
 @public_page("/login", on_load=LoginState.load)
 def login_page() -> rx.Component:
     return rx.fragment(
@@ -40,43 +67,26 @@ def login_page() -> rx.Component:
                 LoginState.notice != "",
                 rx.callout(LoginState.notice, icon="info", color_scheme="green", width="100%"),
             ),
-            rx.form(
-                rx.vstack(
-                    text_field(
-                        "email",
-                        "field.email",
-                        NO_ERRORS,
-                        type="email",
-                        autocomplete="username",
-                        max_length=254,
-                    ),
-                    text_field(
-                        "password",
-                        "field.password",
-                        NO_ERRORS,
-                        type="password",
-                        autocomplete="current-password",
-                        max_length=128,
-                    ),
-                    rx.cond(
-                        LoginState.error != "",
-                        rx.callout(
-                            LoginState.error,
-                            icon="triangle-alert",
-                            color_scheme="red",
-                            width="100%",
-                            id="login-error",
-                            role="alert",
-                        ),
-                    ),
-                    submit_button("login.submit", LoginState.busy),
-                    spacing="3",
-                    width="100%",
+            _visitor_form(
+                LoginState.submit,
+                text_field(
+                    "email",
+                    "field.email",
+                    NO_ERRORS,
+                    type="email",
+                    autocomplete="username",
+                    max_length=254,
                 ),
-                on_submit=LoginState.submit,
-                reset_on_submit=False,
-                no_validate=True,
-                width="100%",
+                text_field(
+                    "password",
+                    "field.password",
+                    NO_ERRORS,
+                    type="password",
+                    autocomplete="current-password",
+                    max_length=128,
+                ),
+                _error(LoginState.error, "login-error"),
+                submit_button("login.submit", LoginState.busy),
             ),
             rx.link(t("login.forgot"), href="/forgot-password", id="forgot-link"),
             rx.hstack(
@@ -106,74 +116,59 @@ def _company_fields() -> rx.Component:
 def _signup_form() -> rx.Component:
     errors = SignupState.errors
     types = [(code, t(f"field.account_type.{code}")) for code in ACCOUNT_TYPES]
-    return rx.form(
-        rx.vstack(
-            select_field(
-                "account_type",
-                "field.account_type",
-                errors,
-                types,
-                value=SignupState.account_type,
-                on_change=SignupState.set_account_type,
-            ),
-            rx.grid(
-                text_field("first_name", "field.first_name", errors, autocomplete="given-name"),
-                text_field("last_name", "field.last_name", errors, autocomplete="family-name"),
-                columns=rx.breakpoints(initial="1", sm="2"),
-                spacing="3",
-                width="100%",
-            ),
-            _company_fields(),
-            text_field(
-                "email",
-                "field.email",
-                errors,
-                type="email",
-                autocomplete="email",
-                max_length=254,
-            ),
-            select_field(
-                "country",
-                "field.country",
-                errors,
-                list(COUNTRIES.items()),
-                value=SignupState.country,
-                on_change=SignupState.set_country,
-            ),
-            text_field(
-                "phone", "field.phone", errors, type="tel", autocomplete="tel", max_length=30
-            ),
-            text_field(
-                "address_line1", "field.address_line1", errors, autocomplete="address-line1"
-            ),
-            text_field(
-                "address_line2", "field.address_line2", errors, autocomplete="address-line2"
-            ),
-            rx.grid(
-                text_field(
-                    "postal_code",
-                    "field.postal_code",
-                    errors,
-                    autocomplete="postal-code",
-                    max_length=16,
-                ),
-                text_field(
-                    "city", "field.city", errors, autocomplete="address-level2", max_length=100
-                ),
-                columns=rx.breakpoints(initial="1", sm="2"),
-                spacing="3",
-                width="100%",
-            ),
-            *new_password_fields(errors, "field.password"),
-            checkbox_field("accept_terms", "field.accept_terms", errors),
-            submit_button("signup.submit", SignupState.busy),
+    return _visitor_form(
+        SignupState.submit,
+        select_field(
+            "account_type",
+            "field.account_type",
+            errors,
+            types,
+            value=SignupState.account_type,
+            on_change=SignupState.set_account_type,
+        ),
+        rx.grid(
+            text_field("first_name", "field.first_name", errors, autocomplete="given-name"),
+            text_field("last_name", "field.last_name", errors, autocomplete="family-name"),
+            columns=rx.breakpoints(initial="1", sm="2"),
             spacing="3",
             width="100%",
         ),
-        on_submit=SignupState.submit,
-        reset_on_submit=False,
-        no_validate=True,
-        width="100%",
+        _company_fields(),
+        text_field(
+            "email",
+            "field.email",
+            errors,
+            type="email",
+            autocomplete="email",
+            max_length=254,
+        ),
+        select_field(
+            "country",
+            "field.country",
+            errors,
+            list(COUNTRIES.items()),
+            value=SignupState.country,
+            on_change=SignupState.set_country,
+        ),
+        text_field("phone", "field.phone", errors, type="tel", autocomplete="tel", max_length=30),
+        text_field("address_line1", "field.address_line1", errors, autocomplete="address-line1"),
+        text_field("address_line2", "field.address_line2", errors, autocomplete="address-line2"),
+        rx.grid(
+            text_field(
+                "postal_code",
+                "field.postal_code",
+                errors,
+                autocomplete="postal-code",
+                max_length=16,
+            ),
+            text_field("city", "field.city", errors, autocomplete="address-level2", max_length=100),
+            columns=rx.breakpoints(initial="1", sm="2"),
+            spacing="3",
+            width="100%",
+        ),
+        *new_password_fields(errors, "field.password"),
+        checkbox_field("accept_terms", "field.accept_terms", errors),
+        submit_button("signup.submit", SignupState.busy),
         id="signup-form",
     )
 
@@ -223,24 +218,17 @@ def forgot_password_page() -> rx.Component:
                 rx.callout(t("forgot.sent"), icon="mail", color_scheme="green", id="forgot-sent"),
                 rx.fragment(
                     rx.text(t("forgot.text")),
-                    rx.form(
-                        rx.vstack(
-                            text_field(
-                                "email",
-                                "field.email",
-                                ForgotPasswordState.errors,
-                                type="email",
-                                autocomplete="email",
-                                max_length=254,
-                            ),
-                            submit_button("forgot.submit"),
-                            spacing="3",
-                            width="100%",
+                    _visitor_form(
+                        ForgotPasswordState.submit,
+                        text_field(
+                            "email",
+                            "field.email",
+                            ForgotPasswordState.errors,
+                            type="email",
+                            autocomplete="email",
+                            max_length=254,
                         ),
-                        on_submit=ForgotPasswordState.submit,
-                        reset_on_submit=False,
-                        no_validate=True,
-                        width="100%",
+                        submit_button("forgot.submit"),
                     ),
                 ),
             ),
@@ -257,18 +245,11 @@ def reset_password_page() -> rx.Component:
             "reset.title",
             rx.cond(
                 ResetPasswordState.link_ok,
-                rx.form(
-                    rx.vstack(
-                        *new_password_fields(errors, "field.new_password"),
-                        field_error(errors, "token"),
-                        submit_button("reset.submit"),
-                        spacing="3",
-                        width="100%",
-                    ),
-                    on_submit=ResetPasswordState.submit,
-                    reset_on_submit=False,
-                    no_validate=True,
-                    width="100%",
+                _visitor_form(
+                    ResetPasswordState.submit,
+                    *new_password_fields(errors, "field.new_password"),
+                    field_error(errors, "token"),
+                    submit_button("reset.submit"),
                 ),
                 rx.vstack(
                     rx.callout(
@@ -321,36 +302,20 @@ def second_factor_page() -> rx.Component:
         form_card(
             "profile.login_code_title",
             rx.text(t("profile.login_code_text")),
-            rx.form(
-                rx.vstack(
-                    text_field(
-                        "code",
-                        "profile.login_code",
-                        None,
-                        autocomplete="one-time-code",
-                        max_length=40,
-                        auto_focus=True,
-                        hint="profile.login_code_hint",
-                    ),
-                    rx.cond(
-                        S.error != "",
-                        rx.callout(
-                            S.error,
-                            icon="triangle-alert",
-                            color_scheme="red",
-                            width="100%",
-                            id="code-error",
-                            role="alert",
-                        ),
-                    ),
-                    submit_button("profile.login_code_submit", S.busy),
-                    spacing="3",
-                    width="100%",
+            _visitor_form(
+                S.submit,
+                text_field(
+                    "code",
+                    "profile.login_code",
+                    None,
+                    autocomplete="one-time-code",
+                    max_length=40,
+                    auto_focus=True,
+                    hint="profile.login_code_hint",
                 ),
-                on_submit=S.submit,
+                _error(S.error, "code-error"),
+                submit_button("profile.login_code_submit", S.busy),
                 reset_on_submit=True,
-                no_validate=True,
-                width="100%",
                 id="code-form",
             ),
             rx.link(t("profile.login_code_cancel"), href="#", on_click=S.give_up, id="code-cancel"),

@@ -6,7 +6,13 @@ import reflex as rx
 
 from o2portal.web.components.i18n import t
 from o2portal.web.components.markdown import safe_markdown
-from o2portal.web.components.tables import data_table, section, status_badge
+from o2portal.web.components.tables import (
+    data_table,
+    rows_table,
+    section,
+    status_badge,
+    text_cells,
+)
 from o2portal.web.customer.dashboard.state import DashboardState
 from o2portal.web.pages import customer_page
 
@@ -26,47 +32,26 @@ def dashboard_page() -> rx.Component:
         ),
         section(
             "dash.expiring",
-            rx.cond(
-                DashboardState.expiring.length() > 0,
-                rx.box(
-                    rx.table.root(
-                        rx.table.header(
-                            rx.table.row(
-                                rx.table.column_header_cell(t("col.name")),
-                                rx.table.column_header_cell(t("col.kind")),
-                                rx.table.column_header_cell(t("col.expiry")),
-                                rx.table.column_header_cell(t("col.days_left")),
-                                rx.table.column_header_cell(t("col.status")),
-                                rx.table.column_header_cell(t("col.actions")),
-                            )
-                        ),
-                        rx.table.body(
-                            rx.foreach(
-                                DashboardState.expiring,
-                                lambda p: rx.table.row(
-                                    rx.table.row_header_cell(
-                                        rx.link(p["name"], href="/services/" + p["id"])
-                                    ),
-                                    rx.table.cell(p["kind"]),
-                                    rx.table.cell(p["expiry"]),
-                                    rx.table.cell(p["days_left"]),
-                                    rx.table.cell(status_badge(p["status"], p["status_label"])),
-                                    rx.table.cell(
-                                        rx.link(
-                                            rx.button(t("dash.renew"), size="1"),
-                                            href="/services/" + p["id"],
-                                        )
-                                    ),
-                                ),
-                            )
-                        ),
-                        variant="surface",
-                        width="100%",
-                        id="expiring-table",
+            rows_table(
+                "expiring-table",
+                [
+                    "col.name",
+                    "col.kind",
+                    "col.expiry",
+                    "col.days_left",
+                    "col.status",
+                    "col.actions",
+                ],
+                DashboardState.expiring,
+                lambda p: rx.table.row(
+                    rx.table.row_header_cell(rx.link(p["name"], href="/services/" + p["id"])),
+                    *text_cells(p, "kind", "expiry", "days_left"),
+                    rx.table.cell(status_badge(p["status"], p["status_label"])),
+                    rx.table.cell(
+                        rx.link(rx.button(t("dash.renew"), size="1"), href="/services/" + p["id"])
                     ),
-                    class_name="o2-table-wrap",
                 ),
-                rx.text(t("dash.none_expiring"), color_scheme="gray"),
+                empty_key="dash.none_expiring",
             ),
         ),
         rx.grid(

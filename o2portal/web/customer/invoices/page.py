@@ -5,14 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from o2portal.web.components.i18n import t
+from o2portal.web.components.layout import page_title
 from o2portal.web.components.payment import payment_panel
-from o2portal.web.components.tables import pdf_link, section
+from o2portal.web.components.tables import pdf_link, rows_table, section, text_cells
 from o2portal.web.customer.invoices.state import InvoicesState
 from o2portal.web.pages import customer_page
-
-
-def _title(key: str) -> rx.Component:
-    return rx.heading(t(key), size="7", as_="h1")
 
 
 def _cancel_order_button(r) -> rx.Component:
@@ -51,12 +48,8 @@ def _cancel_order_button(r) -> rx.Component:
 def _document_table(
     rows, columns, pdf_prefix: str | None, empty_key: str, table_id: str, pay: bool = False
 ) -> rx.Component:
-    headers = [rx.table.column_header_cell(t(h)) for h, _ in columns]
-    if pdf_prefix or pay:
-        headers.append(rx.table.column_header_cell(t("col.actions")))
-
     def row(r):
-        cells = [rx.table.cell(r[key]) for _, key in columns]
+        cells = text_cells(r, *[key for _, key in columns])
         if pdf_prefix:
             cells.append(rx.table.cell(pdf_link(pdf_prefix + r["id"] + ".pdf")))
         if pay:
@@ -82,19 +75,12 @@ def _document_table(
             )
         return rx.table.row(*cells)
 
-    return rx.cond(
-        rows.length() > 0,
-        rx.box(
-            rx.table.root(
-                rx.table.header(rx.table.row(*headers)),
-                rx.table.body(rx.foreach(rows, row)),
-                variant="surface",
-                width="100%",
-                id=table_id,
-            ),
-            class_name="o2-table-wrap",
-        ),
-        rx.text(t(empty_key), color_scheme="gray"),
+    return rows_table(
+        table_id,
+        [h for h, _ in columns] + (["col.actions"] if pdf_prefix or pay else []),
+        rows,
+        row,
+        empty_key=empty_key,
     )
 
 
@@ -106,7 +92,7 @@ def _document_table(
 def invoices_page() -> rx.Component:
     S = InvoicesState
     return rx.fragment(
-        _title("nav.invoices"),
+        page_title("nav.invoices"),
         section(
             "invoices.order_forms",
             _document_table(

@@ -8,17 +8,12 @@ import reflex as rx
 
 from o2portal.billing import invoices as billing
 from o2portal.billing.checkout import cancel_order_form, pay_order
-from o2portal.billing.payments import choice_from_form
 from o2portal.core import formatting
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate
 from o2portal.web.guards import client_ip, require_customer
-from o2portal.web.helpers import send_mail_soon
 from o2portal.web.payment import (
     PaymentFields,
-    card_options,
-    form_strings,
-    outcome_message,
     submitted_int,
     submitted_key,
 )
@@ -75,10 +70,7 @@ class InvoicesState(PaymentFields, rx.State):
             }
             for n in billing.customer_credit_notes(customer_id)
         ]
-        self.cards = card_options(customer_id)
-        if self.cards and not self.saved_card_id:
-            self.saved_card_id = self.cards[0]["id"]
-        self.credit = formatting.money(user.customer.credit_balance_cents, lang)
+        self._show_means(user, lang)
 
     @rx.event
     async def load(self):
@@ -143,15 +135,13 @@ class InvoicesState(PaymentFields, rx.State):
         user = require_customer(self)
         if self.paying:
             return
-        lang = await language_of(self)
-        self.pay_errors, self.pay_message, self.pay_ok = {}, "", False
-        try:
-            order_id = submitted_int(form, "seen_order")
-            expected_ttc = submitted_int(form, "seen_ttc")
-            choice = choice_from_form(self.method, form_strings(form), self.saved_card_id)
-        except InvalidInput as exc:
-            self.pay_errors = {k: translate(v, lang) for k, v in exc.errors.items()}
+        started = await self._start_payment(
+            form, lambda f: (submitted_int(f, "seen_order"), submitted_int(f, "seen_ttc"))
+        )
+        if started is None:
             return
+        (order_id, expected_ttc), choice = started
+        lang = await language_of(self)
         self.paying = True
         yield
         try:
@@ -170,11 +160,7 @@ class InvoicesState(PaymentFields, rx.State):
             return
         finally:
             self.paying = False
-        self.pay_ok = outcome.status in ("paid", "pending")
-        self.pay_message = outcome_message(outcome, lang)
-        if self.pay_ok:
-            self.pay_done = True
-            send_mail_soon()
+        self._paid(outcome, lang)
         rows = list(self.unpaid)
         await self._fill()
         if outcome.status == "paid":

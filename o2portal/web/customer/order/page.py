@@ -4,26 +4,17 @@ from __future__ import annotations
 
 import reflex as rx
 
+from o2portal.web.components.filters import filter_select
 from o2portal.web.components.forms import checkbox_field, field_error, label
 from o2portal.web.components.i18n import t
 from o2portal.web.components.payment import payment_panel
-from o2portal.web.components.tables import section
+from o2portal.web.components.tables import data_table, section
 from o2portal.web.customer.order.state import OrderState as S
 from o2portal.web.pages import customer_page
 
 
 def _select(name: str, key: str, value, on_change, options) -> rx.Component:
-    return rx.box(
-        label(name, key),
-        rx.el.select(
-            *[rx.el.option(text, value=code) for code, text in options],
-            id=name,
-            value=value,
-            on_change=on_change,
-            class_name="o2-select",
-        ),
-        width="100%",
-    )
+    return filter_select(name, key, value, on_change, options, min_width=None, width="100%")
 
 
 def _error(text, element_id: str) -> rx.Component:
@@ -393,43 +384,17 @@ def _cart() -> rx.Component:
 def _history() -> rx.Component:
     return section(
         "order.history",
-        rx.cond(
-            S.history.length() > 0,
-            rx.box(
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            *[
-                                rx.table.column_header_cell(t(k))
-                                for k in (
-                                    "col.number",
-                                    "col.date",
-                                    "col.kind",
-                                    "col.amount",
-                                    "col.status",
-                                )
-                            ]
-                        )
-                    ),
-                    rx.table.body(
-                        rx.foreach(
-                            S.history,
-                            lambda o: rx.table.row(
-                                rx.table.cell(o["reference"]),
-                                rx.table.cell(o["date"]),
-                                rx.table.cell(o["kind"]),
-                                rx.table.cell(o["amount"]),
-                                rx.table.cell(o["status"]),
-                            ),
-                        )
-                    ),
-                    variant="surface",
-                    width="100%",
-                    id="order-history",
-                ),
-                class_name="o2-table-wrap",
-            ),
-            rx.text(t("order.history_none"), color_scheme="gray"),
+        data_table(
+            S.history,
+            [
+                ("col.number", "reference"),
+                ("col.date", "date"),
+                ("col.kind", "kind"),
+                ("col.amount", "amount"),
+                ("col.status", "status"),
+            ],
+            empty_key="order.history_none",
+            table_id="order-history",
         ),
     )
 

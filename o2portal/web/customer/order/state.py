@@ -20,7 +20,6 @@ from o2portal.billing.orders import (
     price_cart,
     search_domain,
 )
-from o2portal.billing.payments import choice_from_form
 from o2portal.catalog.offers import active_catalogue
 from o2portal.core import formatting
 from o2portal.core.db import read_session
@@ -32,7 +31,6 @@ from o2portal.web.guards import client_ip, require_customer
 from o2portal.web.helpers import send_mail_soon
 from o2portal.web.payment import (
     PaymentFields,
-    card_options,
     form_strings,
     outcome_message,
     submitted_int,
@@ -119,10 +117,7 @@ class OrderState(PaymentFields, rx.State):
                 ).all()
             )
         self.consumer = user.customer.account_type == "particulier"
-        self.cards = card_options(user.customer.id)
-        if self.cards and not self.saved_card_id:
-            self.saved_card_id = self.cards[0]["id"]
-        self.credit = money(user.customer.credit_balance_cents, lang)
+        self._show_means(user, lang)
         if not self.pay_key or self.pay_done:
             self._arm()
         self.pay_message, self.pay_errors, self.paying = "", {}, False
@@ -351,15 +346,13 @@ class OrderState(PaymentFields, rx.State):
         user = require_customer(self)
         if self.paying:
             return
-        lang = await language_of(self)
-        self.pay_errors, self.pay_message, self.pay_ok, self.checkout_errors = {}, "", False, {}
-        data = form_strings(form)
-        try:
-            expected_ttc = submitted_int(form, "seen_ttc")
-            choice = choice_from_form(self.method, data, self.saved_card_id)
-        except InvalidInput as exc:
-            self.pay_errors = {k: translate(v, lang) for k, v in exc.errors.items()}
+        self.checkout_errors = {}
+        started = await self._start_payment(form, lambda f: submitted_int(f, "seen_ttc"))
+        if started is None:
             return
+        expected_ttc, choice = started
+        data = form_strings(form)
+        lang = await language_of(self)
         self.paying = True
         yield
         try:

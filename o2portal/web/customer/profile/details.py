@@ -7,7 +7,17 @@ import reflex as rx
 
 from o2portal.accounts.models import ACCOUNT_TYPES
 from o2portal.core.validation import COUNTRIES
-from o2portal.web.components.forms import FORM_PROPS, inline, notice, select_field, text_field
+from o2portal.web.components.forms import (
+    FORM_PROPS,
+    cancel_button,
+    checked_form,
+    current_password_field,
+    inline,
+    notice,
+    select_field,
+    submit,
+    text_field,
+)
 from o2portal.web.components.i18n import t
 from o2portal.web.components.tables import section
 from o2portal.web.customer.profile.state import ProfileState
@@ -115,15 +125,7 @@ def _details_form() -> rx.Component:
             ),
             inline(
                 rx.button(t("profile.save"), type="submit", size="3", id="details-save"),
-                rx.button(
-                    t("profile.cancel"),
-                    type="button",
-                    size="3",
-                    variant="soft",
-                    color_scheme="gray",
-                    on_click=S.cancel_edit,
-                    id="details-cancel",
-                ),
+                cancel_button(S.cancel_edit, "details-cancel"),
             ),
             spacing="3",
             width="100%",
@@ -208,38 +210,19 @@ def _email_card() -> rx.Component:
         ),
         notice(S.email_message, "email-message"),
         rx.text(t("profile.email_change_text"), size="2"),
-        rx.form(
-            rx.vstack(
-                text_field(
-                    "new_email",
-                    "profile.new_email",
-                    S.email_errors,
-                    type="email",
-                    autocomplete="email",
-                    max_length=254,
-                ),
-                text_field(
-                    "email_password",
-                    "profile.current_password",
-                    S.email_errors,
-                    type="password",
-                    autocomplete="current-password",
-                    max_length=128,
-                ),
-                rx.button(
-                    t("profile.email_change_submit"),
-                    type="submit",
-                    size="3",
-                    loading=S.email_busy,
-                    id="email-change-submit",
-                ),
-                spacing="3",
-                width="100%",
-                max_width="30em",
+        checked_form(
+            "email-form",
+            S.change_email,
+            text_field(
+                "new_email",
+                "profile.new_email",
+                S.email_errors,
+                type="email",
+                autocomplete="email",
+                max_length=254,
             ),
-            on_submit=S.change_email,
-            id="email-form",
-            **FORM_PROPS,
+            current_password_field("email_password", S.email_errors),
+            submit("profile.email_change_submit", S.email_busy, "email-change-submit", size="3"),
         ),
     )
 

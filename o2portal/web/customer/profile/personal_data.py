@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from o2portal.web.components.forms import FORM_PROPS, checkbox_field, field_error, text_field
+from o2portal.web.components.forms import (
+    checkbox_field,
+    checked_form,
+    current_password_field,
+    field_error,
+    submit,
+)
 from o2portal.web.components.i18n import t
 from o2portal.web.components.tables import section
 from o2portal.web.customer.profile.personal_data_state import EXPORT_PATH, PrivacyState
@@ -48,34 +54,20 @@ def personal_data_tab() -> rx.Component:
                     id="delete-blockers",
                 ),
             ),
-            rx.form(
-                rx.vstack(
-                    text_field(
-                        "delete_password",
-                        "profile.current_password",
-                        P.errors,
-                        type="password",
-                        autocomplete="current-password",
-                        max_length=128,
-                    ),
-                    checkbox_field("delete_confirm", "profile.delete_confirm", P.errors),
-                    field_error(P.errors, "delete"),
-                    rx.button(
-                        rx.icon("trash-2", size=16),
-                        t("profile.delete_submit"),
-                        type="submit",
-                        size="3",
-                        color_scheme="red",
-                        loading=P.busy,
-                        id="delete-submit",
-                    ),
-                    spacing="3",
-                    width="100%",
-                    max_width="30em",
+            checked_form(
+                "delete-form",
+                P.delete_account,
+                current_password_field("delete_password", P.errors),
+                checkbox_field("delete_confirm", "profile.delete_confirm", P.errors),
+                field_error(P.errors, "delete"),
+                submit(
+                    "profile.delete_submit",
+                    P.busy,
+                    "delete-submit",
+                    rx.icon("trash-2", size=16),
+                    size="3",
+                    color_scheme="red",
                 ),
-                on_submit=P.delete_account,
-                id="delete-form",
-                **FORM_PROPS,
             ),
         ),
         spacing="4",

@@ -6,11 +6,14 @@ from __future__ import annotations
 import reflex as rx
 
 from o2portal.web.components.forms import (
-    FORM_PROPS,
+    cancel_button,
+    checked_form,
+    current_password_field,
     field_error,
     inline,
     new_password_fields,
     notice,
+    submit,
     text_field,
 )
 from o2portal.web.components.i18n import t
@@ -27,32 +30,13 @@ def _password_card() -> rx.Component:
     return section(
         "profile.password_title",
         notice(P.message, "password-message"),
-        rx.form(
-            rx.vstack(
-                text_field(
-                    "current_password",
-                    "profile.current_password",
-                    P.errors,
-                    type="password",
-                    autocomplete="current-password",
-                    max_length=128,
-                ),
-                *new_password_fields(P.errors, "field.new_password"),
-                rx.text(t("profile.password_sessions_hint"), size="2", color_scheme="gray"),
-                rx.button(
-                    t("profile.password_submit"),
-                    type="submit",
-                    size="3",
-                    loading=P.busy,
-                    id="password-submit",
-                ),
-                spacing="3",
-                width="100%",
-                max_width="30em",
-            ),
-            on_submit=P.submit,
-            id="password-form",
-            **FORM_PROPS,
+        checked_form(
+            "password-form",
+            P.submit,
+            current_password_field("current_password", P.errors),
+            *new_password_fields(P.errors, "field.new_password"),
+            rx.text(t("profile.password_sessions_hint"), size="2", color_scheme="gray"),
+            submit("profile.password_submit", P.busy, "password-submit", size="3"),
         ),
     )
 
@@ -84,30 +68,13 @@ def _recovery_codes() -> rx.Component:
 
 def _password_confirm_form(name: str, button_key: str, handler, color: str) -> rx.Component:
     T = TwoFactorState
-    return rx.form(
-        rx.vstack(
-            text_field(
-                name,
-                "profile.current_password",
-                T.errors,
-                type="password",
-                autocomplete="current-password",
-                max_length=128,
-            ),
-            rx.button(
-                t(button_key),
-                type="submit",
-                variant="soft",
-                color_scheme=color,
-                loading=T.busy,
-                id=f"{name}-submit",
-            ),
-            spacing="2",
-            width="100%",
-        ),
-        on_submit=handler,
-        id=f"{name}-form",
-        **FORM_PROPS,
+    return checked_form(
+        f"{name}-form",
+        handler,
+        current_password_field(name, T.errors),
+        submit(button_key, T.busy, f"{name}-submit", variant="soft", color_scheme=color),
+        spacing="2",
+        max_width=None,
     )
 
 
@@ -152,36 +119,21 @@ def _two_factor_setup() -> rx.Component:
         ),
         rx.text(t("profile.totp_manual"), size="2"),
         rx.code(T.setup_secret, size="3", id="totp-secret", class_name="o2-code"),
-        rx.form(
-            rx.vstack(
-                text_field(
-                    "totp_code",
-                    "profile.totp_code",
-                    T.errors,
-                    autocomplete="one-time-code",
-                    max_length=10,
-                ),
-                inline(
-                    rx.button(
-                        t("profile.totp_confirm"), type="submit", size="3", id="totp-confirm"
-                    ),
-                    rx.button(
-                        t("profile.cancel"),
-                        type="button",
-                        size="3",
-                        variant="soft",
-                        color_scheme="gray",
-                        on_click=T.cancel_setup,
-                        id="totp-cancel",
-                    ),
-                ),
-                spacing="3",
-                width="100%",
-                max_width="22em",
+        checked_form(
+            "totp-form",
+            T.confirm_setup,
+            text_field(
+                "totp_code",
+                "profile.totp_code",
+                T.errors,
+                autocomplete="one-time-code",
+                max_length=10,
             ),
-            on_submit=T.confirm_setup,
-            id="totp-form",
-            **FORM_PROPS,
+            inline(
+                rx.button(t("profile.totp_confirm"), type="submit", size="3", id="totp-confirm"),
+                cancel_button(T.cancel_setup, "totp-cancel"),
+            ),
+            max_width="22em",
         ),
         spacing="3",
         width="100%",

@@ -194,6 +194,24 @@ class TwoFactorState(rx.State):
         require_customer(self)
         self.new_recovery_codes = []
 
+    async def _after_password(self, user: CurrentUser, form: dict, field: str, action):
+        """Run action(customer_id, ip=…) once the current password typed in `field` is
+        checked: (True, its result), or (False, None) with the errors shown."""
+        try:
+            await asyncio.to_thread(
+                profile.check_current_password,
+                user.customer.id,
+                form_text(form, field, 200),
+                ip=client_ip(self),
+                field=field,
+            )
+            return True, action(user.customer.id, ip=client_ip(self))
+        except InvalidInput as exc:
+            self.errors = await translated(self, exc.errors)
+            return False, None
+        finally:
+            self.busy = False
+
     @rx.event
     async def new_codes(self, form: dict):
         """New recovery codes (the old ones stop working); needs the current password."""
@@ -203,20 +221,11 @@ class TwoFactorState(rx.State):
         self.errors, self.message = {}, ""
         self.busy = True
         yield
-        try:
-            await asyncio.to_thread(
-                profile.check_current_password,
-                user.customer.id,
-                form_text(form, "codes_password", 200),
-                ip=client_ip(self),
-                field="codes_password",
-            )
-            codes = totp.regenerate_recovery_codes(user.customer.id, ip=client_ip(self))
-        except InvalidInput as exc:
-            self.errors = await translated(self, exc.errors)
+        done, codes = await self._after_password(
+            user, form, "codes_password", totp.regenerate_recovery_codes
+        )
+        if not done:
             return
-        finally:
-            self.busy = False
         self.new_recovery_codes = codes
         await self._fill(user)
 
@@ -228,20 +237,9 @@ class TwoFactorState(rx.State):
         self.errors, self.message = {}, ""
         self.busy = True
         yield
-        try:
-            await asyncio.to_thread(
-                profile.check_current_password,
-                user.customer.id,
-                form_text(form, "disable_password", 200),
-                ip=client_ip(self),
-                field="disable_password",
-            )
-        except InvalidInput as exc:
-            self.errors = await translated(self, exc.errors)
+        done, _ = await self._after_password(user, form, "disable_password", totp.disable)
+        if not done:
             return
-        finally:
-            self.busy = False
-        totp.disable(user.customer.id, ip=client_ip(self))
         send_mail_soon()
         self._forget_secrets()
         lang = await language_of(self)

@@ -4,141 +4,82 @@ from __future__ import annotations
 
 import reflex as rx
 
+from o2portal.web.components.filters import filter_bar, filter_select, translated_options
 from o2portal.web.components.i18n import t
-from o2portal.web.components.tables import status_badge
+from o2portal.web.components.layout import page_title
+from o2portal.web.components.tables import pager, rows_table, status_badge, text_cells
 from o2portal.web.customer.services.state import ServicesState
 from o2portal.web.pages import customer_page
-
-
-def _title(key: str) -> rx.Component:
-    return rx.heading(t(key), size="7", as_="h1")
-
-
-def _filter(name: str, key: str, value, on_change, options) -> rx.Component:
-    return rx.box(
-        rx.el.label(t(key), html_for=name, class_name="o2-label"),
-        rx.el.select(
-            *[rx.el.option(t(label_key), value=code) for code, label_key in options],
-            id=name,
-            value=value,
-            on_change=on_change,
-            class_name="o2-select",
-        ),
-        min_width="12em",
-    )
 
 
 @customer_page("/services", on_load=ServicesState.load)
 def services_page() -> rx.Component:
     S = ServicesState
     return rx.fragment(
-        _title("nav.services"),
-        rx.flex(
-            _filter(
+        page_title("nav.services"),
+        filter_bar(
+            filter_select(
                 "filter-kind",
                 "services.filter_kind",
                 S.kind,
                 S.set_kind,
-                [
+                translated_options(
                     ("", "services.all"),
                     ("hosting", "kind.hosting"),
                     ("domain", "kind.domain"),
                     ("server", "kind.server"),
-                ],
+                ),
             ),
-            _filter(
+            filter_select(
                 "filter-status",
                 "services.filter_status",
                 S.status,
                 S.set_status,
-                [
+                translated_options(
                     ("", "services.all"),
                     ("active", "status.active"),
                     ("expiring", "status.expiring"),
                     ("expired", "status.expired"),
                     ("suspended", "status.suspended"),
                     ("terminated", "status.terminated"),
-                ],
+                ),
             ),
-            _filter(
+            filter_select(
                 "sort",
                 "services.sort",
                 S.sort,
                 S.set_sort,
-                [
+                translated_options(
                     ("expiry_asc", "services.sort_expiry_asc"),
                     ("expiry_desc", "services.sort_expiry_desc"),
                     ("name", "services.sort_name"),
-                ],
+                ),
             ),
-            gap="3",
-            wrap="wrap",
             width="100%",
         ),
         rx.text(
             S.total, " ", t("services.count"), size="2", color_scheme="gray", id="services-total"
         ),
-        rx.cond(
-            S.rows.length() > 0,
-            rx.box(
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            *[
-                                rx.table.column_header_cell(t(k))
-                                for k in (
-                                    "col.name",
-                                    "col.kind",
-                                    "col.offer",
-                                    "col.status",
-                                    "col.expiry",
-                                    "col.days_left",
-                                    "col.auto_renew",
-                                )
-                            ]
-                        )
-                    ),
-                    rx.table.body(
-                        rx.foreach(
-                            S.rows,
-                            lambda p: rx.table.row(
-                                rx.table.row_header_cell(
-                                    rx.link(p["name"], href="/services/" + p["id"])
-                                ),
-                                rx.table.cell(p["kind"]),
-                                rx.table.cell(p["offer"]),
-                                rx.table.cell(status_badge(p["status"], p["status_label"])),
-                                rx.table.cell(p["expiry"]),
-                                rx.table.cell(p["days_left"]),
-                                rx.table.cell(p["auto_renew"]),
-                                class_name=rx.cond(p["soon"] != "", "o2-soon", ""),
-                            ),
-                        )
-                    ),
-                    variant="surface",
-                    width="100%",
-                    id="services-table",
-                ),
-                class_name="o2-table-wrap",
+        rows_table(
+            "services-table",
+            [
+                "col.name",
+                "col.kind",
+                "col.offer",
+                "col.status",
+                "col.expiry",
+                "col.days_left",
+                "col.auto_renew",
+            ],
+            S.rows,
+            lambda p: rx.table.row(
+                rx.table.row_header_cell(rx.link(p["name"], href="/services/" + p["id"])),
+                *text_cells(p, "kind", "offer"),
+                rx.table.cell(status_badge(p["status"], p["status_label"])),
+                *text_cells(p, "expiry", "days_left", "auto_renew"),
+                class_name=rx.cond(p["soon"] != "", "o2-soon", ""),
             ),
-            rx.text(t("services.none"), color_scheme="gray"),
+            empty_key="services.none",
         ),
-        rx.hstack(
-            rx.button(
-                t("page.previous"),
-                on_click=S.previous_page,
-                disabled=S.page <= 1,
-                variant="soft",
-                id="page-previous",
-            ),
-            rx.text(S.page, " ", t("page.of"), " ", S.pages, id="page-indicator"),
-            rx.button(
-                t("page.next"),
-                on_click=S.next_page,
-                disabled=S.page >= S.pages,
-                variant="soft",
-                id="page-next",
-            ),
-            align="center",
-        ),
+        pager(S, id_prefix="page-"),
     )

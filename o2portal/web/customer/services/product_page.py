@@ -224,11 +224,7 @@ def _invoices() -> rx.Component:
     )
 
 
-@customer_page(
-    "/services/[product_id]",
-    on_load=S.load,
-    ui=[S.set_method, S.set_saved_card_id],
-)
+@customer_page("/services/[product_id]", on_load=S.load, ui=[S.set_method, S.set_saved_card_id])
 def product_page() -> rx.Component:
     return rx.fragment(
         rx.link(t("product.back"), href="/services", size="2"),

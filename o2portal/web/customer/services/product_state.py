@@ -8,19 +8,15 @@ import re
 import reflex as rx
 
 from o2portal.billing import invoices as billing
-from o2portal.billing.payments import choice_from_form
 from o2portal.billing.renewals import quote_renewal, renew_product
 from o2portal.core import clock, formatting
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate
 from o2portal.products import customer as products
 from o2portal.web.guards import client_ip, require_customer
-from o2portal.web.helpers import send_mail_soon
+from o2portal.web.helpers import translated
 from o2portal.web.payment import (
     PaymentFields,
-    card_options,
-    form_strings,
-    outcome_message,
     submitted_date,
     submitted_int,
     submitted_key,
@@ -88,10 +84,7 @@ class ProductState(PaymentFields, rx.State):
             }
             for i in billing.product_invoices(user.customer.id, product.id)
         ]
-        self.cards = card_options(user.customer.id)
-        if self.cards and not self.saved_card_id:
-            self.saved_card_id = self.cards[0]["id"]
-        self.credit = formatting.money(user.customer.credit_balance_cents, lang)
+        self._show_means(user, lang)
         await self._requote()
 
     async def _requote(self) -> None:
@@ -149,16 +142,18 @@ class ProductState(PaymentFields, rx.State):
         user = require_customer(self)
         if self.paying:
             return
-        lang = await language_of(self)
-        self.pay_errors, self.pay_message, self.pay_ok = {}, "", False
-        try:
-            years = submitted_int(form, "seen_years")
-            expected_expiry = submitted_date(form, "seen_expiry")
-            expected_ttc = submitted_int(form, "seen_ttc")
-            choice = choice_from_form(self.method, form_strings(form), self.saved_card_id)
-        except InvalidInput as exc:
-            self.pay_errors = {k: translate(v, lang) for k, v in exc.errors.items()}
+        started = await self._start_payment(
+            form,
+            lambda f: (
+                submitted_int(f, "seen_years"),
+                submitted_date(f, "seen_expiry"),
+                submitted_int(f, "seen_ttc"),
+            ),
+        )
+        if started is None:
             return
+        (years, expected_expiry, expected_ttc), choice = started
+        lang = await language_of(self)
         self.paying = True
         yield
         try:
@@ -181,11 +176,7 @@ class ProductState(PaymentFields, rx.State):
             return
         finally:
             self.paying = False
-        self.pay_ok = outcome.status in ("paid", "pending")
-        self.pay_message = outcome_message(outcome, lang)
-        if self.pay_ok:
-            self.pay_done = True
-            send_mail_soon()
+        self._paid(outcome, lang)
         await self._fill()
 
     @rx.event
@@ -200,7 +191,7 @@ class ProductState(PaymentFields, rx.State):
                 user.customer.id, self.product_id, values, ip=client_ip(self)
             )
         except InvalidInput as exc:
-            self.ns_errors = {k: translate(v, lang) for k, v in exc.errors.items()}
+            self.ns_errors = await translated(self, exc.errors)
             return
         self.nameservers = (saved + ["", "", "", ""])[:4]
         self.ns_message = translate("product.ns_saved", lang)

@@ -14,14 +14,12 @@ from o2portal.products.customer import (
     list_customer_products,
 )
 from o2portal.web.guards import require_customer
+from o2portal.web.lists import Paged
 from o2portal.web.session import language_of, show_user
 
 
-class ServicesState(rx.State):
+class ServicesState(Paged, rx.State):
     rows: list[dict[str, str]] = []
-    page: int = 1
-    pages: int = 1
-    total: int = 0
     kind: str = ""
     status: str = ""
     sort: str = "expiry_asc"
@@ -57,14 +55,6 @@ class ServicesState(rx.State):
     @rx.event
     async def load(self):
         await self._fill(1)
-
-    @rx.event
-    async def next_page(self):
-        await self._fill(self.page + 1)
-
-    @rx.event
-    async def previous_page(self):
-        await self._fill(self.page - 1)
 
     @rx.event
     async def set_kind(self, value: str):

@@ -6,49 +6,34 @@ from __future__ import annotations
 import reflex as rx
 
 from o2portal.support.models import DEPARTMENTS, PRIORITIES
-from o2portal.web.components.admin import pager
 from o2portal.web.components.forms import field_error, label, select_field, text_field
 from o2portal.web.components.i18n import t
-from o2portal.web.components.thread import composer, thread, ticket_status_badge
+from o2portal.web.components.tables import pager, rows_table
+from o2portal.web.components.thread import (
+    composer,
+    reply_card,
+    thread,
+    thread_page,
+    ticket_facts,
+    ticket_status_badge,
+)
 from o2portal.web.customer.tickets.state import NewTicketState, TicketsState, TicketState
 from o2portal.web.pages import customer_page
 
 
 def _tab_rows(empty_key: str) -> rx.Component:
-    return rx.cond(
-        TicketsState.rows.length() > 0,
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        *[
-                            rx.table.column_header_cell(t(k))
-                            for k in ("col.ref", "col.subject", "col.department", "col.status")
-                        ],
-                        rx.table.column_header_cell(t("col.updated")),
-                    )
-                ),
-                rx.table.body(
-                    rx.foreach(
-                        TicketsState.rows,
-                        lambda r: rx.table.row(
-                            rx.table.cell(r["ref"]),
-                            rx.table.row_header_cell(
-                                rx.link(r["subject"], href="/tickets/" + r["id"])
-                            ),
-                            rx.table.cell(r["department"]),
-                            rx.table.cell(ticket_status_badge(r["status"], r["status_label"])),
-                            rx.table.cell(r["updated"]),
-                        ),
-                    )
-                ),
-                variant="surface",
-                width="100%",
-                id="tickets-table",
-            ),
-            class_name="o2-table-wrap",
+    return rows_table(
+        "tickets-table",
+        ["col.ref", "col.subject", "col.department", "col.status", "col.updated"],
+        TicketsState.rows,
+        lambda r: rx.table.row(
+            rx.table.cell(r["ref"]),
+            rx.table.row_header_cell(rx.link(r["subject"], href="/tickets/" + r["id"])),
+            rx.table.cell(r["department"]),
+            rx.table.cell(ticket_status_badge(r["status"], r["status_label"])),
+            rx.table.cell(r["updated"]),
         ),
-        rx.text(t(empty_key), color_scheme="gray"),
+        empty_key=empty_key,
     )
 
 
@@ -167,31 +152,23 @@ def _reply_box() -> rx.Component:
             ),
             width="100%",
         ),
-        rx.card(
-            rx.form(
-                rx.vstack(
-                    rx.heading(t("tickets.reply_title"), size="4", as_="h2"),
-                    composer(S, "reply-files"),
-                    rx.hstack(
-                        rx.button(t("tickets.send"), type="submit", loading=S.sending, id="send"),
-                        rx.spacer(),
-                        rx.button(
-                            t("tickets.close"),
-                            on_click=S.close_ticket,
-                            type="button",
-                            variant="soft",
-                            color_scheme="gray",
-                            id="close-ticket",
-                        ),
-                        width="100%",
-                    ),
-                    spacing="3",
-                    width="100%",
+        reply_card(
+            S,
+            t("tickets.reply_title"),
+            "reply-files",
+            rx.hstack(
+                rx.button(t("tickets.send"), type="submit", loading=S.sending, id="send"),
+                rx.spacer(),
+                rx.button(
+                    t("tickets.close"),
+                    on_click=S.close_ticket,
+                    type="button",
+                    variant="soft",
+                    color_scheme="gray",
+                    id="close-ticket",
                 ),
-                on_submit=S.reply,
-                reset_on_submit=False,
+                width="100%",
             ),
-            width="100%",
         ),
     )
 
@@ -203,39 +180,27 @@ def _reply_box() -> rx.Component:
 )
 def ticket_page() -> rx.Component:
     S = TicketState
-    return rx.fragment(
-        rx.link(t("tickets.back"), href="/tickets", size="2"),
-        rx.cond(
-            S.found,
-            rx.vstack(
-                rx.hstack(
-                    rx.heading(S.ref, " ", S.subject, size="6", as_="h1", id="ticket-subject"),
-                    rx.box(ticket_status_badge(S.status, S.status_label), id="ticket-status"),
-                    align="center",
-                    wrap="wrap",
+    return thread_page(
+        S,
+        "tickets.back",
+        "/tickets",
+        "h1",
+        rx.hstack(
+            *ticket_facts(S),
+            rx.cond(
+                S.product != "",
+                rx.text(
+                    t("tickets.product"),
+                    ": ",
+                    rx.link(S.product, href="/services/" + S.product_id),
+                    size="2",
                 ),
-                rx.hstack(
-                    rx.text(t("tickets.department"), ": ", S.department, size="2"),
-                    rx.text(t("tickets.priority"), ": ", S.priority, size="2"),
-                    rx.cond(
-                        S.product != "",
-                        rx.text(
-                            t("tickets.product"),
-                            ": ",
-                            rx.link(S.product, href="/services/" + S.product_id),
-                            size="2",
-                        ),
-                    ),
-                    wrap="wrap",
-                    spacing="4",
-                    color_scheme="gray",
-                ),
-                rx.text(t("tickets.live"), size="1", color_scheme="gray"),
-                thread(S.messages, "/files/attachments/"),
-                _reply_box(),
-                spacing="4",
-                width="100%",
             ),
-            rx.callout(t("tickets.not_found"), icon="triangle_alert", color_scheme="red"),
+            wrap="wrap",
+            spacing="4",
+            color_scheme="gray",
         ),
+        rx.text(t("tickets.live"), size="1", color_scheme="gray"),
+        thread(S.messages, "/files/attachments/"),
+        _reply_box(),
     )

@@ -8,69 +8,40 @@ import re
 import reflex as rx
 
 from o2portal.accounts.auth import CurrentUser
-from o2portal.core import formatting
-from o2portal.core.errors import InvalidInput, NotAllowed
-from o2portal.core.i18n import translate
+from o2portal.core.errors import InvalidInput
 from o2portal.support import tickets
 from o2portal.support.models import DEPARTMENTS, PRIORITIES
 from o2portal.web.guards import client_ip, require_customer
 from o2portal.web.helpers import send_mail_soon, translated
+from o2portal.web.lists import Paged
 from o2portal.web.session import language_of, show_user
-from o2portal.web.thread import MessageComposer, ThreadFields, follow_thread
+from o2portal.web.thread import MessageComposer, ThreadFields, follow_thread, ticket_row
 
 _PATH_ID = re.compile(r"/tickets/(\d{1,12})/?$")
 
 
-class TicketsState(rx.State):
+class TicketsState(Paged, rx.State):
     """/tickets: the open tickets and, on the other tab, the closed ones."""
 
     tab: str = "open"
     rows: list[dict[str, str]] = []
-    page: int = 1
-    pages: int = 1
-    total: int = 0
 
-    async def _fill(self) -> None:
+    async def _fill(self, page: int) -> None:
         user = require_customer(self)
         await show_user(self, user)
         lang = await language_of(self)
-        found = tickets.customer_tickets(
-            user.customer.id, closed=self.tab == "closed", page=self.page
-        )
+        found = tickets.customer_tickets(user.customer.id, closed=self.tab == "closed", page=page)
         self.page, self.pages, self.total = found.page, found.pages, found.total
-        self.rows = [
-            {
-                "id": str(tk.id),
-                "ref": f"#{tk.id}",
-                "subject": tk.subject,
-                "department": translate(f"tickets.dept.{tk.department}", lang),
-                "status": tk.status,
-                "status_label": translate(f"status.{tk.status}", lang),
-                "updated": formatting.moment(tk.updated_at, lang),
-            }
-            for tk in found.rows
-        ]
+        self.rows = [ticket_row(tk, lang) for tk in found.rows]
 
     @rx.event
     async def load(self):
-        self.page = 1
-        await self._fill()
+        await self._fill(1)
 
     @rx.event
     async def set_tab(self, value: str):
         self.tab = "closed" if value == "closed" else "open"
-        self.page = 1
-        await self._fill()
-
-    @rx.event
-    async def next_page(self):
-        self.page += 1
-        await self._fill()
-
-    @rx.event
-    async def previous_page(self):
-        self.page = max(1, self.page - 1)
-        await self._fill()
+        await self._fill(1)
 
 
 class NewTicketState(MessageComposer, rx.State):
@@ -153,27 +124,19 @@ class TicketState(ThreadFields, MessageComposer, rx.State):
     def _composer_user(self) -> CurrentUser:
         return require_customer(self)
 
-    async def _fill(self) -> None:
-        user = require_customer(self)
-        await show_user(self, user)
-        lang = await language_of(self)
-        try:
-            view = tickets.customer_thread(user.customer.id, self.ticket_id)
-        except NotAllowed:
-            self.found, self.messages = False, []
-            return
-        self._show_ticket(view, lang, with_internal=False)
+    def _thread(self, user: CurrentUser) -> tickets.TicketView:
+        return tickets.customer_thread(user.customer.id, self.ticket_id)
+
+    def _with_internal(self) -> bool:
+        return False
+
+    def _show_more(self, view: tickets.TicketView, user: CurrentUser) -> None:
         self.product_id = str(view.ticket.product_id or "")
 
     @rx.event
     async def load(self):
-        match = _PATH_ID.search(self.router.url.path or "")
-        self.ticket_id = int(match.group(1)) if match else 0
         self.notice = ""
-        self._reset_composer()
-        await self._fill()
-        if self.found:
-            self._watch += 1
+        if await self._open(_PATH_ID):
             return TicketState.watch
 
     # One loop per tab, stopped with its page: see follow_thread.
@@ -185,48 +148,18 @@ class TicketState(ThreadFields, MessageComposer, rx.State):
 
     @rx.event
     async def reply(self, form: dict):
-        user = require_customer(self)
-        if self.sending:
-            return
-        self.sending = True
-        body = self._take_body(form)
-        key = self._key_for(body)
-        try:
-            await asyncio.to_thread(
-                tickets.add_customer_reply,
-                user.customer.id,
-                self.ticket_id,
-                body,
-                self._staged_files(user),
-                submit_key=key,
-            )
-        except InvalidInput as exc:
-            self.compose_errors = await translated(self, exc.errors)
-            return
-        except NotAllowed:
-            self.found, self.messages = False, []
-            return
-        finally:
-            self.sending = False
-        self._sent(user, key)
-        await self._fill()
+        ticket_id = self.ticket_id
+
+        def post(user: CurrentUser, body: str, files, key: str) -> None:
+            tickets.add_customer_reply(user.customer.id, ticket_id, body, files, submit_key=key)
+
+        if await self._post(form, post):
+            await self._fill()
 
     @rx.event
     async def close_ticket(self):
-        user = require_customer(self)
-        try:
-            tickets.close_by_customer(user.customer.id, self.ticket_id, ip=client_ip(self))
-        except NotAllowed:
-            self.found, self.messages = False, []
-            return
-        await self._fill()
+        await self._change(tickets.close_by_customer)
 
     @rx.event
     async def reopen_ticket(self):
-        user = require_customer(self)
-        try:
-            tickets.reopen_by_customer(user.customer.id, self.ticket_id, ip=client_ip(self))
-        except NotAllowed:
-            self.found, self.messages = False, []
-            return
-        await self._fill()
+        await self._change(tickets.reopen_by_customer)

@@ -7,17 +7,15 @@ import reflex as rx
 from o2portal.core import formatting
 from o2portal.reporting.audit_log import list_events
 from o2portal.web.guards import require_staff
+from o2portal.web.lists import Searched
 from o2portal.web.session import language_of, show_user
 
 
-class AdminAuditState(rx.State):
+class AdminAuditState(Searched, rx.State):
     action: str = ""
     actor: str = ""
     customer: str = ""
     rows: list[dict[str, str]] = []
-    page: int = 1
-    pages: int = 1
-    total: int = 0
 
     async def _fill(self, page: int) -> None:
         user = require_staff(self, roles=("admin",))
@@ -61,15 +59,3 @@ class AdminAuditState(rx.State):
     def set_customer(self, value: str):
         require_staff(self, roles=("admin",))
         self.customer = value[:12]
-
-    @rx.event
-    async def search(self):
-        await self._fill(1)
-
-    @rx.event
-    async def next_page(self):
-        await self._fill(self.page + 1)
-
-    @rx.event
-    async def previous_page(self):
-        await self._fill(self.page - 1)

@@ -6,27 +6,13 @@ import reflex as rx
 
 from o2portal.web.components.forms import field_error, label
 from o2portal.web.components.i18n import t
-from o2portal.web.components.tables import section
+from o2portal.web.components.tables import page_buttons, rows_table, section
 from o2portal.web.pages import ADMINS_ONLY, staff_page
 from o2portal.web.staff.catalog.state import AdminCatalogState as C
 
 
-def _header(*keys: str) -> rx.Component:
-    return rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(k)) for k in keys]))
-
-
-def _table(table_id: str, header: rx.Component, rows, row) -> rx.Component:
-    return rx.box(
-        rx.table.root(
-            header,
-            rx.table.body(rx.foreach(rows, row)),
-            variant="surface",
-            size="1",
-            width="100%",
-            id=table_id,
-        ),
-        class_name="o2-table-wrap",
-    )
+def _table(table_id: str, headers: tuple[str, ...], rows, row) -> rx.Component:
+    return rows_table(table_id, list(headers), rows, row, size="1")
 
 
 def _on_sale(active) -> rx.Component:
@@ -42,15 +28,7 @@ def _edit_button(element_id, on_click) -> rx.Component:
 
 
 def _pager(page, pages, previous, following) -> rx.Component:
-    return rx.cond(
-        pages > 1,
-        rx.hstack(
-            rx.button(t("page.previous"), on_click=previous, disabled=page <= 1, variant="soft"),
-            rx.text(page, " ", t("page.of"), " ", pages),
-            rx.button(t("page.next"), on_click=following, disabled=page >= pages, variant="soft"),
-            align="center",
-        ),
-    )
+    return rx.cond(pages > 1, page_buttons(page, pages, previous, following))
 
 
 # ---------------------------------------------------------------- form pieces
@@ -152,7 +130,7 @@ def _hosting() -> rx.Component:
         "catalog.hosting",
         _table(
             "catalog-hosting",
-            _header(
+            (
                 "catalog.offer",
                 "catalog.first_year",
                 "catalog.renew_1y",
@@ -203,7 +181,7 @@ def _domains() -> rx.Component:
         "catalog.domains",
         _table(
             "catalog-tlds",
-            _header(
+            (
                 "catalog.extension",
                 "catalog.register",
                 "catalog.renew",
@@ -259,9 +237,7 @@ def _servers() -> rx.Component:
         "catalog.servers",
         _table(
             "catalog-servers",
-            _header(
-                "catalog.model", "catalog.monthly", "catalog.yearly", "col.status", "col.actions"
-            ),
+            ("catalog.model", "catalog.monthly", "catalog.yearly", "col.status", "col.actions"),
             C.servers,
             lambda s: rx.table.row(
                 rx.table.row_header_cell(s["name"]),
@@ -334,7 +310,7 @@ def _promos() -> rx.Component:
             C.promos.length() > 0,
             _table(
                 "catalog-promos",
-                _header(
+                (
                     "catalog.code",
                     "catalog.discount",
                     "catalog.validity",
@@ -370,12 +346,7 @@ def _promos() -> rx.Component:
     )
 
 
-@staff_page(
-    "/admin/catalogue",
-    roles=ADMINS_ONLY,
-    title_key="admin.nav_catalogue",
-    on_load=C.load,
-)
+@staff_page("/admin/catalogue", roles=ADMINS_ONLY, title_key="admin.nav_catalogue", on_load=C.load)
 def catalog_page() -> rx.Component:
     return rx.fragment(
         rx.cond(

@@ -12,6 +12,7 @@ from o2portal.core import formatting
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate
 from o2portal.web.guards import client_ip, require_staff
+from o2portal.web.helpers import translated
 from o2portal.web.session import language_of, show_user
 
 ADMIN = ("admin",)
@@ -127,7 +128,7 @@ class AdminCatalogState(rx.State):
     async def _refused(self, exc: Exception) -> None:
         lang = await language_of(self)
         if isinstance(exc, InvalidInput):
-            self.errors = {k: translate(v, lang) for k, v in exc.errors.items()}
+            self.errors = await translated(self, exc.errors)
         else:
             self.errors = {"form": translate("catalog.row_gone", lang)}
 

@@ -5,26 +5,13 @@ from __future__ import annotations
 import reflex as rx
 
 from o2portal.content.staff import ANSWER_MAX, BODY_MAX, QUESTION_MAX, TITLE_MAX, TOPIC_MAX
-from o2portal.web.components.admin import pager
 from o2portal.web.components.forms import field_error, label
 from o2portal.web.components.i18n import t
-from o2portal.web.components.markdown import safe_markdown
+from o2portal.web.components.markdown import write_and_preview
+from o2portal.web.components.tables import pager, rows_table, text_cells
 from o2portal.web.pages import SUPPORT_AND_ADMIN, staff_page
 from o2portal.web.staff.content.state import AdminAnnouncementsState as A
 from o2portal.web.staff.content.state import AdminFaqState as F
-
-
-def _table(rows, headers: list[str], cells, table_id: str) -> rx.Component:
-    return rx.box(
-        rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(h)) for h in headers])),
-            rx.table.body(rx.foreach(rows, lambda r: rx.table.row(*cells(r)))),
-            variant="surface",
-            width="100%",
-            id=table_id,
-        ),
-        class_name="o2-table-wrap",
-    )
 
 
 def _input(S, prefix: str, name: str, key: str, max_length: int, **props) -> rx.Component:
@@ -88,49 +75,30 @@ def _published(S, prefix: str) -> rx.Component:
     )
 
 
-def _markdown_editor(S, prefix: str, name: str, key: str, text, on_change, max_length: int):
-    """Write / Preview tabs; the textarea is uncontrolled, the state keeps a copy to preview."""
+def _markdown_editor(S, prefix: str, name: str, key: str, on_change, max_length: int):
+    """The entry's Markdown text, with its preview."""
     field_id = f"{prefix}-{name}"
     return rx.box(
         label(field_id, key),
-        rx.tabs.root(
-            rx.tabs.list(
-                rx.tabs.trigger(t("content.write"), value="write", id=f"{prefix}-write"),
-                rx.tabs.trigger(t("content.preview"), value="preview", id=f"{prefix}-preview"),
+        write_and_preview(
+            rx.el.textarea(
+                default_value=S.text,
+                key=f"{name}-{S.form_key}",
+                on_change=on_change.debounce(300),
+                id=field_id,
+                name=name,
+                rows=8,
+                max_length=max_length,
+                read_only=~S.can_edit,
+                class_name="o2-textarea",
             ),
-            rx.tabs.content(
-                rx.el.textarea(
-                    default_value=text,
-                    key=f"{name}-{S.form_key}",
-                    on_change=on_change.debounce(300),
-                    id=field_id,
-                    name=name,
-                    rows=8,
-                    max_length=max_length,
-                    read_only=~S.can_edit,
-                    class_name="o2-textarea",
-                ),
-                rx.text(t("content.markdown_hint"), size="1", color_scheme="gray"),
-                value="write",
-                padding_top="0.5em",
-                force_mount=True,
-                class_name="o2-tab-kept",
-            ),
-            rx.tabs.content(
-                rx.box(
-                    rx.cond(
-                        text.strip() != "",
-                        safe_markdown(text),
-                        rx.text(t("content.preview_empty"), color_scheme="gray"),
-                    ),
-                    class_name="o2-message-body o2-preview",
-                    id=f"{prefix}-preview-box",
-                ),
-                value="preview",
-                padding_top="0.5em",
-            ),
-            value=S.tab,
-            on_change=S.set_tab,
+            S.text,
+            tab=S.tab,
+            on_tab=S.set_tab,
+            id_prefix=prefix,
+            preview_id=f"{prefix}-preview-box",
+            words="content",
+            hint=rx.text(t("content.markdown_hint"), size="1", color_scheme="gray"),
         ),
         field_error(S.errors, name),
         width="100%",
@@ -178,6 +146,50 @@ def _editor_card(S, prefix: str, *fields: rx.Component) -> rx.Component:
     )
 
 
+def _open_button(S, prefix: str, on_open, r) -> rx.Component:
+    return rx.button(
+        rx.cond(S.can_edit, t("content.edit"), t("content.view")),
+        size="1",
+        variant="soft",
+        on_click=on_open(r["id"]),
+        id=f"{prefix}-open-" + r["id"],
+    )
+
+
+def _content_list(
+    S, prefix: str, words, editor, headers: list[str], cells, read_only_note: bool = False
+) -> rx.Component:
+    """One list of the page: its heading and «new» button (admins), the form of the entry
+    opened, the count, one page of rows and the pager. `words`: the i18n keys of the
+    heading and of the new button, the new button's handler, the count's key."""
+    title_key, new_key, on_new, count_key = words
+    return rx.vstack(
+        rx.hstack(
+            rx.heading(t(title_key), size="5", as_="h2"),
+            rx.spacer(),
+            rx.cond(
+                S.can_edit,
+                rx.button(
+                    rx.icon("plus", size=16), t(new_key), on_click=on_new, id=f"{prefix}-new"
+                ),
+            ),
+            width="100%",
+            align="center",
+        ),
+        *(
+            [rx.cond(~S.can_edit, rx.text(t("content.read_only"), size="2", color_scheme="gray"))]
+            if read_only_note
+            else []
+        ),
+        editor,
+        rx.text(S.total, " ", t(count_key), size="2", color_scheme="gray"),
+        rows_table(f"{prefix}-table", headers, S.rows, lambda r: rx.table.row(*cells(r))),
+        pager(S),
+        spacing="3",
+        width="100%",
+    )
+
+
 def _faq_section() -> rx.Component:
     editor = _editor_card(
         F,
@@ -197,59 +209,27 @@ def _faq_section() -> rx.Component:
             width="100%",
         ),
         _input(F, "faq", "question", "content.question", QUESTION_MAX),
-        _markdown_editor(F, "faq", "answer", "content.answer", F.answer, F.set_answer, ANSWER_MAX),
+        _markdown_editor(F, "faq", "answer", "content.answer", F.set_answer, ANSWER_MAX),
         _published(F, "faq"),
     )
-    return rx.vstack(
-        rx.hstack(
-            rx.heading(t("content.faq"), size="5", as_="h2"),
-            rx.spacer(),
-            rx.cond(
-                F.can_edit,
-                rx.button(
-                    rx.icon("plus", size=16),
-                    t("content.new_faq"),
-                    on_click=F.new_entry,
-                    id="faq-new",
-                ),
-            ),
-            width="100%",
-            align="center",
-        ),
-        rx.cond(~F.can_edit, rx.text(t("content.read_only"), size="2", color_scheme="gray")),
+    return _content_list(
+        F,
+        "faq",
+        ("content.faq", "content.new_faq", F.new_entry, "content.entries"),
         editor,
-        rx.text(F.total, " ", t("content.entries"), size="2", color_scheme="gray"),
-        _table(
-            F.rows,
-            [
-                "content.topic",
-                "content.question",
-                "content.language",
-                "content.sort_order",
-                "content.published",
-                "col.actions",
-            ],
-            lambda r: [
-                rx.table.cell(r["topic"]),
-                rx.table.cell(r["question"]),
-                rx.table.cell(r["language"]),
-                rx.table.cell(r["order"]),
-                rx.table.cell(r["published"]),
-                rx.table.cell(
-                    rx.button(
-                        rx.cond(F.can_edit, t("content.edit"), t("content.view")),
-                        size="1",
-                        variant="soft",
-                        on_click=F.open_entry(r["id"]),
-                        id="faq-open-" + r["id"],
-                    )
-                ),
-            ],
-            "faq-table",
-        ),
-        pager(F),
-        spacing="3",
-        width="100%",
+        [
+            "content.topic",
+            "content.question",
+            "content.language",
+            "content.sort_order",
+            "content.published",
+            "col.actions",
+        ],
+        lambda r: [
+            *text_cells(r, "topic", "question", "language", "order", "published"),
+            rx.table.cell(_open_button(F, "faq", F.open_entry, r)),
+        ],
+        read_only_note=True,
     )
 
 
@@ -261,7 +241,7 @@ def _announcements_section() -> rx.Component:
         A,
         "ann",
         _input(A, "ann", "title", "content.title", TITLE_MAX),
-        _markdown_editor(A, "ann", "body", "content.body", A.body, A.set_body, BODY_MAX),
+        _markdown_editor(A, "ann", "body", "content.body", A.set_body, BODY_MAX),
         rx.grid(
             _select(
                 A,
@@ -278,84 +258,55 @@ def _announcements_section() -> rx.Component:
         ),
         _published(A, "ann"),
     )
-    return rx.vstack(
-        rx.hstack(
-            rx.heading(t("content.announcements"), size="5", as_="h2"),
-            rx.spacer(),
-            rx.cond(
-                A.can_edit,
-                rx.button(
-                    rx.icon("plus", size=16),
-                    t("content.new_announcement"),
-                    on_click=A.new_item,
-                    id="ann-new",
-                ),
-            ),
-            width="100%",
-            align="center",
-        ),
+    return _content_list(
+        A,
+        "ann",
+        ("content.announcements", "content.new_announcement", A.new_item, "content.items"),
         editor,
-        rx.text(A.total, " ", t("content.items"), size="2", color_scheme="gray"),
-        _table(
-            A.rows,
-            [
-                "content.title",
-                "content.level",
-                "content.starts_at",
-                "content.ends_at",
-                "content.state",
-                "col.actions",
-            ],
-            lambda r: [
-                rx.table.cell(r["title"]),
-                rx.table.cell(r["level"]),
-                rx.table.cell(r["starts"]),
-                rx.table.cell(r["ends"]),
-                rx.table.cell(
-                    rx.badge(
-                        r["state_label"],
-                        color_scheme=rx.match(r["state"], *_STATE_COLOURS.items(), "gray"),
-                        id="ann-state-" + r["id"],
-                    )
-                ),
-                rx.table.cell(
-                    rx.hstack(
-                        rx.button(
-                            rx.cond(A.can_edit, t("content.edit"), t("content.view")),
-                            size="1",
-                            variant="soft",
-                            on_click=A.open_item(r["id"]),
-                            id="ann-open-" + r["id"],
-                        ),
+        [
+            "content.title",
+            "content.level",
+            "content.starts_at",
+            "content.ends_at",
+            "content.state",
+            "col.actions",
+        ],
+        lambda r: [
+            *text_cells(r, "title", "level", "starts", "ends"),
+            rx.table.cell(
+                rx.badge(
+                    r["state_label"],
+                    color_scheme=rx.match(r["state"], *_STATE_COLOURS.items(), "gray"),
+                    id="ann-state-" + r["id"],
+                )
+            ),
+            rx.table.cell(
+                rx.hstack(
+                    _open_button(A, "ann", A.open_item, r),
+                    rx.cond(
+                        A.can_edit,
                         rx.cond(
-                            A.can_edit,
-                            rx.cond(
-                                r["published"] == "1",
-                                rx.button(
-                                    t("content.unpublish"),
-                                    size="1",
-                                    variant="soft",
-                                    color_scheme="orange",
-                                    on_click=A.unpublish(r["id"]),
-                                    id="ann-unpublish-" + r["id"],
-                                ),
-                                rx.button(
-                                    t("content.publish"),
-                                    size="1",
-                                    on_click=A.publish(r["id"]),
-                                    id="ann-publish-" + r["id"],
-                                ),
+                            r["published"] == "1",
+                            rx.button(
+                                t("content.unpublish"),
+                                size="1",
+                                variant="soft",
+                                color_scheme="orange",
+                                on_click=A.unpublish(r["id"]),
+                                id="ann-unpublish-" + r["id"],
+                            ),
+                            rx.button(
+                                t("content.publish"),
+                                size="1",
+                                on_click=A.publish(r["id"]),
+                                id="ann-publish-" + r["id"],
                             ),
                         ),
-                        spacing="2",
-                    )
-                ),
-            ],
-            "ann-table",
-        ),
-        pager(A),
-        spacing="3",
-        width="100%",
+                    ),
+                    spacing="2",
+                )
+            ),
+        ],
     )
 
 

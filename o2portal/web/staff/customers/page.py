@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from o2portal.web.components.admin import pager
 from o2portal.web.components.forms import field_error, text_field
 from o2portal.web.components.i18n import t
-from o2portal.web.components.tables import section
+from o2portal.web.components.tables import pager, rows_table, section, text_cells
 from o2portal.web.pages import SUPPORT_AND_ADMIN, staff_page
 from o2portal.web.staff.customers.state import AdminCustomersState as L
 from o2portal.web.staff.customers.state import AdminCustomerState as S
@@ -15,24 +14,13 @@ from o2portal.web.staff.customers.state import AdminCustomerState as S
 
 def _table(rows, columns: list[tuple[str, str]], table_id: str, link: str | None = None):
     def row(r):
-        cells = []
-        for i, (_, key) in enumerate(columns):
-            if i == 0 and link:
-                cells.append(rx.table.cell(rx.link(r[key], href=link + r["id"])))
-            else:
-                cells.append(rx.table.cell(r[key]))
-        return rx.table.row(*cells)
+        keys = [key for _, key in columns]
+        if not link:
+            return rx.table.row(*text_cells(r, *keys))
+        first = rx.table.cell(rx.link(r[keys[0]], href=link + r["id"]))
+        return rx.table.row(first, *text_cells(r, *keys[1:]))
 
-    return rx.box(
-        rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(h)) for h, _ in columns])),
-            rx.table.body(rx.foreach(rows, row)),
-            variant="surface",
-            width="100%",
-            id=table_id,
-        ),
-        class_name="o2-table-wrap",
-    )
+    return rows_table(table_id, [h for h, _ in columns], rows, row)
 
 
 @staff_page(

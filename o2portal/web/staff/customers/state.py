@@ -14,18 +14,15 @@ from o2portal.core.i18n import translate
 from o2portal.core.validation import format_phone_national
 from o2portal.products.customer import display_status
 from o2portal.web.guards import client_ip, require_staff, user_agent
-from o2portal.web.helpers import send_mail_soon
+from o2portal.web.helpers import send_mail_soon, translated
+from o2portal.web.lists import Searched, StaffQuery
 from o2portal.web.session import language_of, show_user
 
 _PATH_ID = re.compile(r"/admin/customers/(\d{1,12})/?$")
 
 
-class AdminCustomersState(rx.State):
-    query: str = ""
+class AdminCustomersState(StaffQuery, Searched, rx.State):
     rows: list[dict[str, str]] = []
-    page: int = 1
-    pages: int = 1
-    total: int = 0
 
     async def _fill(self, page: int) -> None:
         user = require_staff(self)
@@ -46,23 +43,6 @@ class AdminCustomersState(rx.State):
     @rx.event
     async def load(self):
         await self._fill(1)
-
-    @rx.event
-    def set_query(self, value: str):
-        require_staff(self)
-        self.query = value[:100]
-
-    @rx.event
-    async def search(self):
-        await self._fill(1)
-
-    @rx.event
-    async def next_page(self):
-        await self._fill(self.page + 1)
-
-    @rx.event
-    async def previous_page(self):
-        await self._fill(self.page - 1)
 
 
 class AdminCustomerState(rx.State):
@@ -183,7 +163,7 @@ class AdminCustomerState(rx.State):
         try:
             domain.update_customer(user.customer.id, self.customer_id, data, ip=client_ip(self))
         except InvalidInput as exc:
-            self.errors = {k: translate(v, lang) for k, v in exc.errors.items()}
+            self.errors = await translated(self, exc.errors)
             return
         self.message = translate("admin.saved", lang)
         await self._fill()
@@ -191,7 +171,6 @@ class AdminCustomerState(rx.State):
     @rx.event
     async def toggle_disabled(self, form: dict):
         user = require_staff(self, roles=("admin",))
-        lang = await language_of(self)
         self.errors = {}
         try:
             domain.set_disabled(
@@ -202,7 +181,7 @@ class AdminCustomerState(rx.State):
                 ip=client_ip(self),
             )
         except InvalidInput as exc:
-            self.errors = {k: translate(v, lang) for k, v in exc.errors.items()}
+            self.errors = await translated(self, exc.errors)
             return
         await self._fill()
 

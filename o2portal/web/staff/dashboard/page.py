@@ -6,7 +6,7 @@ import reflex as rx
 
 from o2portal.web.components.admin import kpi
 from o2portal.web.components.i18n import t
-from o2portal.web.components.tables import section
+from o2portal.web.components.tables import rows_table, section, text_cells
 from o2portal.web.pages import SUPPORT_AND_ADMIN, staff_page
 from o2portal.web.staff.dashboard.state import AdminDashboardState as S
 
@@ -31,12 +31,7 @@ def _chart(title_key: str, data, x_key: str, y_key: str, color: str, chart_id: s
     )
 
 
-@staff_page(
-    "/admin",
-    roles=SUPPORT_AND_ADMIN,
-    title_key="admin.title",
-    on_load=S.load,
-)
+@staff_page("/admin", roles=SUPPORT_AND_ADMIN, title_key="admin.title", on_load=S.load)
 def admin_dashboard_page() -> rx.Component:
     return rx.fragment(
         rx.grid(
@@ -98,31 +93,12 @@ def admin_dashboard_page() -> rx.Component:
         ),
         section(
             "admin.outbox",
-            rx.box(
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            rx.table.column_header_cell(t("col.date")),
-                            rx.table.column_header_cell(t("admin.mail_to")),
-                            rx.table.column_header_cell(t("admin.mail_subject")),
-                            rx.table.column_header_cell(t("admin.mail_status")),
-                        )
-                    ),
-                    rx.table.body(
-                        rx.foreach(
-                            S.mail,
-                            lambda m: rx.table.row(
-                                rx.table.cell(m["created"]),
-                                rx.table.cell(m["to"]),
-                                rx.table.cell(m["subject"]),
-                                rx.table.cell(m["status"]),
-                            ),
-                        )
-                    ),
-                    width="100%",
-                    id="outbox-table",
-                ),
-                class_name="o2-table-wrap",
+            rows_table(
+                "outbox-table",
+                ["col.date", "admin.mail_to", "admin.mail_subject", "admin.mail_status"],
+                S.mail,
+                lambda m: rx.table.row(*text_cells(m, "created", "to", "subject", "status")),
+                variant=None,
             ),
         ),
     )

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import reflex as rx
 
-from o2portal.web.components.admin import pager
-from o2portal.web.components.forms import label
+from o2portal.web.components.filters import (
+    filter_bar,
+    filter_select,
+    text_filter,
+    translated_options,
+)
 from o2portal.web.components.i18n import t
+from o2portal.web.components.tables import pager, rows_table, text_cells
 from o2portal.web.pages import ADMINS_ONLY, staff_page
 from o2portal.web.staff.emails.state import AdminEmailsState as E
 
@@ -18,38 +23,29 @@ def _badge(status, text) -> rx.Component:
 
 
 def _filters() -> rx.Component:
-    return rx.flex(
-        rx.box(
-            label("mail-status", "mail.status"),
-            rx.el.select(
-                rx.el.option(t("mail.status_all"), value=""),
-                *[
-                    rx.el.option(t(f"mail.status_{s}"), value=s)
-                    for s in ("pending", "sent", "failed")
-                ],
-                id="mail-status",
-                value=E.status,
-                on_change=E.set_status,
-                class_name="o2-select",
+    return filter_bar(
+        filter_select(
+            "mail-status",
+            "mail.status",
+            E.status,
+            E.set_status,
+            translated_options(
+                ("", "mail.status_all"),
+                *[(s, f"mail.status_{s}") for s in ("pending", "sent", "failed")],
             ),
-            min_width="12em",
         ),
-        rx.box(
-            label("mail-recipient", "mail.recipient"),
-            rx.input(
-                id="mail-recipient",
-                value=E.recipient,
-                on_change=E.set_recipient,
-                max_length=254,
-                size="3",
-            ),
+        text_filter(
+            "mail-recipient",
+            "mail.recipient",
+            E.recipient,
+            E.set_recipient,
+            max_length=254,
             min_width="18em",
+            size="3",
         ),
         rx.button(
             t("mail.search"), on_click=E.search, id="mail-search", align_self="end", size="3"
         ),
-        gap="3",
-        wrap="wrap",
     )
 
 
@@ -144,48 +140,24 @@ def emails_page() -> rx.Component:
         _filters(),
         _detail(),
         rx.text(E.total, " ", t("mail.found"), size="2", color_scheme="gray", id="mail-total"),
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        *[
-                            rx.table.column_header_cell(t(k))
-                            for k in (
-                                "col.date",
-                                "mail.to",
-                                "mail.subject",
-                                "mail.kind",
-                                "mail.status",
-                                "mail.attempts",
-                            )
-                        ]
+        rows_table(
+            "mail-table",
+            ["col.date", "mail.to", "mail.subject", "mail.kind", "mail.status", "mail.attempts"],
+            E.rows,
+            lambda r: rx.table.row(
+                *text_cells(r, "date", "to"),
+                rx.table.cell(
+                    rx.link(
+                        r["subject"],
+                        href="#",
+                        on_click=E.open_mail(r["id"]).prevent_default,
+                        id="mail-open-" + r["id"],
                     )
                 ),
-                rx.table.body(
-                    rx.foreach(
-                        E.rows,
-                        lambda r: rx.table.row(
-                            rx.table.cell(r["date"]),
-                            rx.table.cell(r["to"]),
-                            rx.table.cell(
-                                rx.link(
-                                    r["subject"],
-                                    href="#",
-                                    on_click=E.open_mail(r["id"]).prevent_default,
-                                    id="mail-open-" + r["id"],
-                                )
-                            ),
-                            rx.table.cell(r["kind"]),
-                            rx.table.cell(_badge(r["status"], r["status_label"])),
-                            rx.table.cell(r["attempts"]),
-                        ),
-                    )
-                ),
-                variant="surface",
-                width="100%",
-                id="mail-table",
+                rx.table.cell(r["kind"]),
+                rx.table.cell(_badge(r["status"], r["status_label"])),
+                rx.table.cell(r["attempts"]),
             ),
-            class_name="o2-table-wrap",
         ),
         pager(E),
     )

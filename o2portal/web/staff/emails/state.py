@@ -11,18 +11,16 @@ from o2portal.mail import staff as domain
 from o2portal.mail.models import MAIL_STATUSES
 from o2portal.web.guards import client_ip, require_staff
 from o2portal.web.helpers import send_mail_soon
+from o2portal.web.lists import Searched
 from o2portal.web.session import language_of, show_user
 
 ADMIN = ("admin",)
 
 
-class AdminEmailsState(rx.State):
+class AdminEmailsState(Searched, rx.State):
     status: str = ""
     recipient: str = ""
     rows: list[dict[str, str]] = []
-    page: int = 1
-    pages: int = 1
-    total: int = 0
     mail: dict[str, str] = {}
     message: str = ""
     error: str = ""
@@ -89,18 +87,6 @@ class AdminEmailsState(rx.State):
     def set_recipient(self, value: str):
         require_staff(self, roles=ADMIN)
         self.recipient = (value or "")[:254]
-
-    @rx.event
-    async def search(self):
-        await self._fill(1)
-
-    @rx.event
-    async def next_page(self):
-        await self._fill(self.page + 1)
-
-    @rx.event
-    async def previous_page(self):
-        await self._fill(self.page - 1)
 
     @rx.event
     async def open_mail(self, mail_id: str):

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import reflex as rx
 
-from o2portal.web.components.admin import pager
-from o2portal.web.components.filters import filter_select
+from o2portal.web.components.admin import admin_message
+from o2portal.web.components.filters import (
+    filter_bar,
+    filter_select,
+    search_box,
+    translated_options,
+)
 from o2portal.web.components.forms import field_error, label
 from o2portal.web.components.i18n import t
-from o2portal.web.components.tables import pdf_link, section, table_header
+from o2portal.web.components.tables import pager, pdf_link, rows_table, section, text_cells
 from o2portal.web.pages import SUPPORT_AND_ADMIN, staff_page
 from o2portal.web.staff.invoices.state import AdminInvoicesState as I
 
@@ -54,6 +59,41 @@ def _credit_form() -> rx.Component:
     )
 
 
+# The first columns of the three tables: a document, whose, when, how much.
+PARTS = ["col.number", "admin.customer", "col.date", "col.amount"]
+
+
+def _order_actions(o) -> rx.Component:
+    """Record a transfer or a cheque for an unpaid order form, or cancel it; one at a time."""
+    return rx.hstack(
+        rx.button(
+            t("admin.transfer_received"),
+            size="1",
+            on_click=I.mark_paid(o["id"], "transfer"),
+            loading=I.working == o["id"],
+            disabled=I.working != "",
+            id="paid-transfer-" + o["id"],
+        ),
+        rx.button(
+            t("admin.cheque_received"),
+            size="1",
+            variant="soft",
+            on_click=I.mark_paid(o["id"], "cheque"),
+            disabled=I.working != "",
+            id="paid-cheque-" + o["id"],
+        ),
+        rx.button(
+            t("invoices.cancel"),
+            size="1",
+            variant="soft",
+            color_scheme="gray",
+            on_click=I.cancel_order(o["id"]),
+            disabled=I.working != "",
+            id="cancel-order-" + o["id"],
+        ),
+    )
+
+
 @staff_page(
     "/admin/invoices",
     roles=SUPPORT_AND_ADMIN,
@@ -63,172 +103,76 @@ def _credit_form() -> rx.Component:
 )
 def invoices_page() -> rx.Component:
     return rx.fragment(
-        rx.flex(
+        filter_bar(
             filter_select(
                 "order-status",
                 "col.status",
                 I.status,
                 I.set_status,
-                [
-                    ("unpaid", t("status.unpaid")),
-                    ("paid", t("status.paid")),
-                    ("cancelled", t("status.cancelled")),
-                    ("", t("services.all")),
-                ],
-            ),
-            rx.box(
-                label("invoice-search", "admin.search_invoices"),
-                rx.hstack(
-                    rx.input(
-                        id="invoice-search", value=I.query, on_change=I.set_query, max_length=100
-                    ),
-                    rx.button(t("order.search_button"), on_click=I.search),
+                translated_options(
+                    ("unpaid", "status.unpaid"),
+                    ("paid", "status.paid"),
+                    ("cancelled", "status.cancelled"),
+                    ("", "services.all"),
                 ),
             ),
-            gap="3",
-            wrap="wrap",
+            search_box("invoice-search", "admin.search_invoices", I.query, I.set_query, I.search),
             width="100%",
         ),
-        rx.cond(I.message != "", rx.callout(I.message, color_scheme="green", id="admin-message")),
+        admin_message(I.message),
         rx.cond(I.errors.contains("order"), rx.callout(I.errors["order"], color_scheme="red")),
         section(
             "invoices.order_forms",
-            rx.box(
-                rx.table.root(
-                    table_header(
-                        "col.number",
-                        "admin.customer",
-                        "col.date",
-                        "col.amount",
-                        "invoices.method",
-                        "col.actions",
-                    ),
-                    rx.table.body(
-                        rx.foreach(
-                            I.orders,
-                            lambda o: rx.table.row(
-                                rx.table.cell(o["reference"]),
-                                rx.table.cell(o["customer"]),
-                                rx.table.cell(o["date"]),
-                                rx.table.cell(o["amount"]),
-                                rx.table.cell(o["method"]),
-                                rx.table.cell(
-                                    rx.cond(
-                                        o["status"] == "unpaid",
-                                        rx.hstack(
-                                            rx.button(
-                                                t("admin.transfer_received"),
-                                                size="1",
-                                                on_click=I.mark_paid(o["id"], "transfer"),
-                                                loading=I.working == o["id"],
-                                                disabled=I.working != "",
-                                                id="paid-transfer-" + o["id"],
-                                            ),
-                                            rx.button(
-                                                t("admin.cheque_received"),
-                                                size="1",
-                                                variant="soft",
-                                                on_click=I.mark_paid(o["id"], "cheque"),
-                                                disabled=I.working != "",
-                                                id="paid-cheque-" + o["id"],
-                                            ),
-                                            rx.button(
-                                                t("invoices.cancel"),
-                                                size="1",
-                                                variant="soft",
-                                                color_scheme="gray",
-                                                on_click=I.cancel_order(o["id"]),
-                                                disabled=I.working != "",
-                                                id="cancel-order-" + o["id"],
-                                            ),
-                                        ),
-                                        rx.text(o["done"], size="2", color_scheme="green"),
-                                    )
-                                ),
-                            ),
+            rows_table(
+                "admin-orders",
+                [*PARTS, "invoices.method", "col.actions"],
+                I.orders,
+                lambda o: rx.table.row(
+                    *text_cells(o, "reference", "customer", "date", "amount", "method"),
+                    rx.table.cell(
+                        rx.cond(
+                            o["status"] == "unpaid",
+                            _order_actions(o),
+                            rx.text(o["done"], size="2", color_scheme="green"),
                         )
                     ),
-                    variant="surface",
-                    width="100%",
-                    id="admin-orders",
                 ),
-                class_name="o2-table-wrap",
             ),
         ),
         rx.cond(I.credit_for != "", _credit_form()),
         section(
             "nav.invoices",
-            rx.box(
-                rx.table.root(
-                    table_header(
-                        "col.number",
-                        "admin.customer",
-                        "col.date",
-                        "col.amount",
-                        "invoices.method",
-                        "col.actions",
-                    ),
-                    rx.table.body(
-                        rx.foreach(
-                            I.invoices,
-                            lambda i: rx.table.row(
-                                rx.table.cell(i["number"]),
-                                rx.table.cell(i["customer"]),
-                                rx.table.cell(i["date"]),
-                                rx.table.cell(i["amount"]),
-                                rx.table.cell(i["method"]),
-                                rx.table.cell(
-                                    rx.hstack(
-                                        pdf_link("/files/invoices/" + i["id"] + ".pdf"),
-                                        rx.button(
-                                            t("admin.credit_note"),
-                                            size="1",
-                                            variant="soft",
-                                            on_click=I.open_credit(i["id"]),
-                                        ),
-                                    )
-                                ),
+            rows_table(
+                "admin-invoices",
+                [*PARTS, "invoices.method", "col.actions"],
+                I.invoices,
+                lambda i: rx.table.row(
+                    *text_cells(i, "number", "customer", "date", "amount", "method"),
+                    rx.table.cell(
+                        rx.hstack(
+                            pdf_link("/files/invoices/" + i["id"] + ".pdf"),
+                            rx.button(
+                                t("admin.credit_note"),
+                                size="1",
+                                variant="soft",
+                                on_click=I.open_credit(i["id"]),
                             ),
                         )
                     ),
-                    variant="surface",
-                    width="100%",
-                    id="admin-invoices",
                 ),
-                class_name="o2-table-wrap",
             ),
             pager(I),
         ),
         section(
             "invoices.credit_notes",
-            rx.box(
-                rx.table.root(
-                    table_header(
-                        "col.number",
-                        "admin.customer",
-                        "col.date",
-                        "col.amount",
-                        "admin.reason",
-                        "col.actions",
-                    ),
-                    rx.table.body(
-                        rx.foreach(
-                            I.notes,
-                            lambda n: rx.table.row(
-                                rx.table.cell(n["number"]),
-                                rx.table.cell(n["customer"]),
-                                rx.table.cell(n["date"]),
-                                rx.table.cell(n["amount"]),
-                                rx.table.cell(n["reason"]),
-                                rx.table.cell(pdf_link("/files/credit-notes/" + n["id"] + ".pdf")),
-                            ),
-                        )
-                    ),
-                    variant="surface",
-                    width="100%",
-                    id="admin-credit-notes",
+            rows_table(
+                "admin-credit-notes",
+                [*PARTS, "admin.reason", "col.actions"],
+                I.notes,
+                lambda n: rx.table.row(
+                    *text_cells(n, "number", "customer", "date", "amount", "reason"),
+                    rx.table.cell(pdf_link("/files/credit-notes/" + n["id"] + ".pdf")),
                 ),
-                class_name="o2-table-wrap",
             ),
         ),
     )

@@ -13,18 +13,16 @@ from o2portal.core import formatting
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate
 from o2portal.web.guards import client_ip, require_staff
-from o2portal.web.helpers import send_mail_soon
+from o2portal.web.helpers import send_mail_soon, translated
+from o2portal.web.lists import Searched, StaffQuery
 from o2portal.web.session import language_of, show_user
 
 
-class AdminInvoicesState(rx.State):
+class AdminInvoicesState(StaffQuery, Searched, rx.State):
     status: str = "unpaid"
-    query: str = ""
     orders: list[dict[str, str]] = []
     invoices: list[dict[str, str]] = []
     notes: list[dict[str, str]] = []
-    page: int = 1
-    pages: int = 1
     message: str = ""
     errors: dict[str, str] = {}
     credit_for: str = ""
@@ -87,23 +85,6 @@ class AdminInvoicesState(rx.State):
     async def set_status(self, value: str):
         self.status = value if value in ("unpaid", "paid", "cancelled", "") else "unpaid"
         await self._fill()
-
-    @rx.event
-    def set_query(self, value: str):
-        require_staff(self)
-        self.query = value[:100]
-
-    @rx.event
-    async def search(self):
-        await self._fill()
-
-    @rx.event
-    async def next_page(self):
-        await self._fill(self.page + 1)
-
-    @rx.event
-    async def previous_page(self):
-        await self._fill(self.page - 1)
 
     @rx.event
     async def mark_paid(self, order_id: str, method: str):
@@ -185,7 +166,7 @@ class AdminInvoicesState(rx.State):
                 str(form.get("refund_method", "credit"))[:12],
             )
         except InvalidInput as exc:
-            self.errors = {k: translate(v, lang) for k, v in exc.errors.items()}
+            self.errors = await translated(self, exc.errors)
             return
         except NotAllowed:
             self.errors = {"amount": translate("error.unexpected", lang)}

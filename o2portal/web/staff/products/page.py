@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import reflex as rx
 
-from o2portal.web.components.admin import pager
-from o2portal.web.components.filters import filter_select
+from o2portal.web.components.admin import admin_message
+from o2portal.web.components.filters import (
+    filter_bar,
+    filter_select,
+    search_box,
+    translated_options,
+)
 from o2portal.web.components.forms import field_error, label
 from o2portal.web.components.i18n import t
 from o2portal.web.components.payment import hidden
-from o2portal.web.components.tables import table_header
+from o2portal.web.components.tables import pager, rows_table, text_cells
 from o2portal.web.pages import SUPPORT_AND_ADMIN, staff_page
 from o2portal.web.staff.products.state import AdminProductsState as P
 
@@ -79,7 +84,7 @@ def _change_form() -> rx.Component:
 )
 def products_page() -> rx.Component:
     return rx.fragment(
-        rx.flex(
+        filter_bar(
             filter_select(
                 "product-window",
                 "admin.window",
@@ -99,67 +104,34 @@ def products_page() -> rx.Component:
                 "col.status",
                 P.status,
                 P.set_status,
-                [
-                    ("", t("services.all")),
-                    ("active", t("status.active")),
-                    ("suspended", t("status.suspended")),
-                    ("expired", t("status.expired")),
-                    ("terminated", t("status.terminated")),
-                    ("released", t("status.released")),
-                ],
-            ),
-            rx.box(
-                label("product-search", "col.name"),
-                rx.hstack(
-                    rx.input(
-                        id="product-search", value=P.query, on_change=P.set_query, max_length=100
-                    ),
-                    rx.button(t("order.search_button"), on_click=P.search),
+                [("", t("services.all"))]
+                + translated_options(
+                    ("active", "status.active"),
+                    ("suspended", "status.suspended"),
+                    ("expired", "status.expired"),
+                    ("terminated", "status.terminated"),
+                    ("released", "status.released"),
                 ),
             ),
-            gap="3",
-            wrap="wrap",
+            search_box("product-search", "col.name", P.query, P.set_query, P.search),
             width="100%",
         ),
-        rx.cond(P.message != "", rx.callout(P.message, color_scheme="green", id="admin-message")),
+        admin_message(P.message),
         rx.cond(P.selected != "", _change_form()),
-        rx.box(
-            rx.table.root(
-                table_header(
-                    "col.name",
-                    "col.kind",
-                    "admin.customer",
-                    "col.status",
-                    "col.expiry",
-                    "col.actions",
-                ),
-                rx.table.body(
-                    rx.foreach(
-                        P.rows,
-                        lambda r: rx.table.row(
-                            rx.table.cell(r["name"]),
-                            rx.table.cell(r["kind"]),
-                            rx.table.cell(
-                                rx.link(r["customer"], href="/admin/customers/" + r["customer_id"])
-                            ),
-                            rx.table.cell(r["status"]),
-                            rx.table.cell(r["expiry"]),
-                            rx.table.cell(
-                                rx.button(
-                                    t("admin.change"),
-                                    size="1",
-                                    variant="soft",
-                                    on_click=P.select(r["id"]),
-                                )
-                            ),
-                        ),
+        rows_table(
+            "admin-products",
+            ["col.name", "col.kind", "admin.customer", "col.status", "col.expiry", "col.actions"],
+            P.rows,
+            lambda r: rx.table.row(
+                *text_cells(r, "name", "kind"),
+                rx.table.cell(rx.link(r["customer"], href="/admin/customers/" + r["customer_id"])),
+                *text_cells(r, "status", "expiry"),
+                rx.table.cell(
+                    rx.button(
+                        t("admin.change"), size="1", variant="soft", on_click=P.select(r["id"])
                     )
                 ),
-                variant="surface",
-                width="100%",
-                id="admin-products",
             ),
-            class_name="o2-table-wrap",
         ),
         pager(P),
     )

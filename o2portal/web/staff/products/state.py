@@ -12,18 +12,15 @@ from o2portal.core.i18n import translate
 from o2portal.products import staff as domain
 from o2portal.products.customer import display_status
 from o2portal.web.guards import client_ip, require_staff
+from o2portal.web.lists import Searched, StaffQuery
 from o2portal.web.payment import new_key, submitted_date, submitted_int, submitted_key
 from o2portal.web.session import language_of, show_user
 
 
-class AdminProductsState(rx.State):
+class AdminProductsState(StaffQuery, Searched, rx.State):
     window: str = ""
     status: str = ""
-    query: str = ""
     rows: list[dict[str, str]] = []
-    page: int = 1
-    pages: int = 1
-    total: int = 0
     selected: str = ""
     selected_name: str = ""
     # Rendered into the change form: its key and the expiry date staff saw.
@@ -72,23 +69,6 @@ class AdminProductsState(rx.State):
     async def set_status(self, value: str):
         self.status = value if value in domain.STATUSES else ""
         await self._fill(1)
-
-    @rx.event
-    def set_query(self, value: str):
-        require_staff(self)
-        self.query = value[:100]
-
-    @rx.event
-    async def search(self):
-        await self._fill(1)
-
-    @rx.event
-    async def next_page(self):
-        await self._fill(self.page + 1)
-
-    @rx.event
-    async def previous_page(self):
-        await self._fill(self.page - 1)
 
     @rx.event
     def select(self, product_id: str):

@@ -34,33 +34,39 @@ def _section(title_key: str, *children, element_id: str) -> rx.Component:
     )
 
 
-def _save_button(element_id: str) -> rx.Component:
-    return rx.button(t("settings.save"), type="submit", id=element_id, align_self="start")
+def _settings_form(on_submit, button_id: str, message, *fields, spacing="2"):
+    """One subject's form: its fields, its save button, what saving did."""
+    return rx.form(
+        rx.vstack(
+            *fields,
+            rx.button(t("settings.save"), type="submit", id=button_id, align_self="start"),
+            _saved(message),
+            spacing=spacing,
+            width="100%",
+        ),
+        on_submit=on_submit,
+        reset_on_submit=False,
+        no_validate=True,
+        width="100%",
+    )
 
 
 def _schedule_form() -> rx.Component:
     return _section(
         "settings.schedule_title",
-        rx.form(
-            rx.vstack(
-                text_field(
-                    "reminder_schedule",
-                    "settings.schedule_label",
-                    S.errors,
-                    hint="settings.schedule_hint",
-                    max_length=500,
-                    default_value=S.schedule,
-                    key=S.schedule,
-                ),
-                _save_button("save-schedule"),
-                _saved(S.schedule_message),
-                spacing="2",
-                width="100%",
+        _settings_form(
+            S.save_schedule,
+            "save-schedule",
+            S.schedule_message,
+            text_field(
+                "reminder_schedule",
+                "settings.schedule_label",
+                S.errors,
+                hint="settings.schedule_hint",
+                max_length=500,
+                default_value=S.schedule,
+                key=S.schedule,
             ),
-            on_submit=S.save_schedule,
-            reset_on_submit=False,
-            no_validate=True,
-            width="100%",
         ),
         element_id="settings-schedule",
     )
@@ -104,20 +110,14 @@ def _seller_form() -> rx.Component:
             ~S.seller_saved,
             rx.text(t("settings.seller_from_env"), size="2", color_scheme="amber", id="seller-env"),
         ),
-        rx.form(
-            rx.vstack(
-                fields[0],
-                _address_field(),
-                rx.grid(*fields[1:], columns=rx.breakpoints(initial="1", md="2"), spacing="3"),
-                _save_button("save-seller"),
-                _saved(S.seller_message),
-                spacing="3",
-                width="100%",
-            ),
-            on_submit=S.save_seller,
-            reset_on_submit=False,
-            no_validate=True,
-            width="100%",
+        _settings_form(
+            S.save_seller,
+            "save-seller",
+            S.seller_message,
+            fields[0],
+            _address_field(),
+            rx.grid(*fields[1:], columns=rx.breakpoints(initial="1", md="2"), spacing="3"),
+            spacing="3",
         ),
         element_id="settings-seller",
     )
@@ -126,40 +126,28 @@ def _seller_form() -> rx.Component:
 def _tickets_form() -> rx.Component:
     return _section(
         "settings.tickets_title",
-        rx.form(
-            rx.vstack(
-                text_field(
-                    "ticket_autoclose_days",
-                    "settings.autoclose_label",
-                    S.errors,
-                    hint="settings.autoclose_hint",
-                    type="number",
-                    max_length=3,
-                    min=1,
-                    max=365,
-                    default_value=S.autoclose_days,
-                    key=S.autoclose_days,
-                ),
-                _save_button("save-autoclose"),
-                _saved(S.autoclose_message),
-                spacing="2",
-                width="100%",
+        _settings_form(
+            S.save_autoclose,
+            "save-autoclose",
+            S.autoclose_message,
+            text_field(
+                "ticket_autoclose_days",
+                "settings.autoclose_label",
+                S.errors,
+                hint="settings.autoclose_hint",
+                type="number",
+                max_length=3,
+                min=1,
+                max=365,
+                default_value=S.autoclose_days,
+                key=S.autoclose_days,
             ),
-            on_submit=S.save_autoclose,
-            reset_on_submit=False,
-            no_validate=True,
-            width="100%",
         ),
         element_id="settings-tickets",
     )
 
 
-@staff_page(
-    "/admin/settings",
-    roles=ADMINS_ONLY,
-    title_key="admin.nav_settings",
-    on_load=S.load,
-)
+@staff_page("/admin/settings", roles=ADMINS_ONLY, title_key="admin.nav_settings", on_load=S.load)
 def settings_page() -> rx.Component:
     return rx.fragment(
         rx.cond(

@@ -10,14 +10,10 @@ from o2portal.core import stored_settings as domain
 from o2portal.core.errors import InvalidInput
 from o2portal.core.i18n import translate
 from o2portal.web.guards import client_ip, require_staff
+from o2portal.web.helpers import form_text, translated
 from o2portal.web.session import language_of, show_user
 
 ADMIN = ("admin",)
-
-
-def _text(form: dict, name: str, limit: int = 500) -> str:
-    value = form.get(name)
-    return value[:limit] if isinstance(value, str) else ""
 
 
 class AdminSettingsState(rx.State):
@@ -56,12 +52,12 @@ class AdminSettingsState(rx.State):
         user = require_staff(self, roles=ADMIN)
         lang = await language_of(self)
         self._clear()
-        text = _text(form, "reminder_schedule")
+        text = form_text(form, "reminder_schedule", 500)
         try:
             domain.save_reminder_schedule(user.customer.id, text, ip=client_ip(self))
         except InvalidInput as exc:
             self.schedule = text
-            self.errors = {k: translate(v, lang) for k, v in exc.errors.items()}
+            self.errors = await translated(self, exc.errors)
             return
         await self._fill(user.customer.id)
         self.schedule_message = translate("settings.schedule_saved", lang)
@@ -71,7 +67,7 @@ class AdminSettingsState(rx.State):
         user = require_staff(self, roles=ADMIN)
         lang = await language_of(self)
         self._clear()
-        data = {k: _text(form, f"seller_{k}", 1000) for k in domain.SELLER_FIELDS}
+        data = {k: form_text(form, f"seller_{k}", 1000) for k in domain.SELLER_FIELDS}
         try:
             domain.save_seller_identity(user.customer.id, data, ip=client_ip(self))
         except InvalidInput as exc:
@@ -87,12 +83,12 @@ class AdminSettingsState(rx.State):
         user = require_staff(self, roles=ADMIN)
         lang = await language_of(self)
         self._clear()
-        value = _text(form, "ticket_autoclose_days", 10)
+        value = form_text(form, "ticket_autoclose_days", 10)
         try:
             domain.save_ticket_autoclose_days(user.customer.id, value, ip=client_ip(self))
         except InvalidInput as exc:
             self.autoclose_days = value
-            self.errors = {k: translate(v, lang) for k, v in exc.errors.items()}
+            self.errors = await translated(self, exc.errors)
             return
         await self._fill(user.customer.id)
         self.autoclose_message = translate("settings.autoclose_saved", lang)

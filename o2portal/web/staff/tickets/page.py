@@ -5,26 +5,20 @@ from __future__ import annotations
 import reflex as rx
 
 from o2portal.support.models import DEPARTMENTS, TICKET_STATUSES
-from o2portal.web.components.admin import pager
+from o2portal.web.components.filters import filter_bar, filter_select
 from o2portal.web.components.forms import label
 from o2portal.web.components.i18n import t
-from o2portal.web.components.thread import composer, thread, ticket_status_badge
+from o2portal.web.components.tables import pager, rows_table, text_cells
+from o2portal.web.components.thread import (
+    reply_card,
+    thread,
+    thread_page,
+    ticket_facts,
+    ticket_status_badge,
+)
 from o2portal.web.pages import SUPPORT_AND_ADMIN, staff_page
 from o2portal.web.staff.tickets.state import AdminTicketsState as Q
 from o2portal.web.staff.tickets.state import AdminTicketState as T
-
-
-def _select(name: str, key: str, value, on_change, options) -> rx.Component:
-    return rx.box(
-        label(name, key),
-        rx.el.select(
-            *[rx.el.option(text, value=code) for code, text in options],
-            id=name,
-            value=value,
-            on_change=on_change,
-            class_name="o2-select",
-        ),
-    )
 
 
 @staff_page(
@@ -35,8 +29,8 @@ def _select(name: str, key: str, value, on_change, options) -> rx.Component:
 )
 def queue_page() -> rx.Component:
     return rx.fragment(
-        rx.flex(
-            _select(
+        filter_bar(
+            filter_select(
                 "queue-status",
                 "col.status",
                 Q.status,
@@ -44,16 +38,18 @@ def queue_page() -> rx.Component:
                 [("", t("admin.tickets.status_all_open"))]
                 + [(s, t(f"status.{s}")) for s in TICKET_STATUSES]
                 + [("all", t("admin.tickets.status_everything"))],
+                min_width=None,
             ),
-            _select(
+            filter_select(
                 "queue-department",
                 "col.department",
                 Q.department,
                 Q.set_department,
                 [("", t("admin.tickets.dept_all"))]
                 + [(d, t(f"tickets.dept.{d}")) for d in DEPARTMENTS],
+                min_width=None,
             ),
-            _select(
+            filter_select(
                 "queue-assigned",
                 "col.assigned",
                 Q.assigned,
@@ -63,104 +59,65 @@ def queue_page() -> rx.Component:
                     ("me", t("admin.tickets.assigned_me")),
                     ("none", t("admin.tickets.assigned_none")),
                 ],
+                min_width=None,
             ),
-            gap="3",
-            wrap="wrap",
         ),
-        rx.cond(
-            Q.rows.length() > 0,
-            rx.box(
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            *[
-                                rx.table.column_header_cell(t(k))
-                                for k in (
-                                    "col.ref",
-                                    "col.subject",
-                                    "col.customer",
-                                    "col.department",
-                                    "col.priority",
-                                    "col.status",
-                                    "col.assigned",
-                                    "col.updated",
-                                )
-                            ]
-                        )
-                    ),
-                    rx.table.body(
-                        rx.foreach(
-                            Q.rows,
-                            lambda r: rx.table.row(
-                                rx.table.cell(r["ref"]),
-                                rx.table.row_header_cell(
-                                    rx.link(r["subject"], href="/admin/tickets/" + r["id"])
-                                ),
-                                rx.table.cell(r["customer"]),
-                                rx.table.cell(r["department"]),
-                                rx.table.cell(r["priority"]),
-                                rx.table.cell(ticket_status_badge(r["status"], r["status_label"])),
-                                rx.table.cell(r["assigned"]),
-                                rx.table.cell(r["updated"]),
-                            ),
-                        )
-                    ),
-                    variant="surface",
-                    width="100%",
-                    id="queue-table",
-                ),
-                class_name="o2-table-wrap",
+        rows_table(
+            "queue-table",
+            [
+                "col.ref",
+                "col.subject",
+                "col.customer",
+                "col.department",
+                "col.priority",
+                "col.status",
+                "col.assigned",
+                "col.updated",
+            ],
+            Q.rows,
+            lambda r: rx.table.row(
+                rx.table.cell(r["ref"]),
+                rx.table.row_header_cell(rx.link(r["subject"], href="/admin/tickets/" + r["id"])),
+                *text_cells(r, "customer", "department", "priority"),
+                rx.table.cell(ticket_status_badge(r["status"], r["status_label"])),
+                *text_cells(r, "assigned", "updated"),
             ),
-            rx.text(t("admin.tickets.none"), color_scheme="gray"),
+            empty_key="admin.tickets.none",
         ),
         pager(Q),
     )
 
 
 def _reply_box() -> rx.Component:
-    return rx.card(
-        rx.form(
-            rx.vstack(
-                rx.heading(
-                    rx.cond(T.internal, t("admin.tickets.note"), t("admin.tickets.reply")),
-                    size="4",
-                    as_="h2",
-                ),
-                composer(T, "staff-reply-files"),
-                rx.hstack(
-                    rx.checkbox(
-                        t("admin.tickets.note"),
-                        checked=T.internal,
-                        on_change=T.set_internal,
-                        id="internal-note",
-                    ),
-                    rx.cond(
-                        ~T.internal,
-                        rx.checkbox(
-                            t("admin.tickets.await"),
-                            checked=T.await_customer,
-                            on_change=T.set_await_customer,
-                            id="await-customer",
-                        ),
-                    ),
-                    wrap="wrap",
-                    spacing="4",
-                ),
-                rx.button(
-                    rx.cond(
-                        T.internal, t("admin.tickets.send_note"), t("admin.tickets.send_reply")
-                    ),
-                    type="submit",
-                    loading=T.sending,
-                    id="send",
-                ),
-                spacing="3",
-                width="100%",
+    return reply_card(
+        T,
+        rx.cond(T.internal, t("admin.tickets.note"), t("admin.tickets.reply")),
+        "staff-reply-files",
+        rx.hstack(
+            rx.checkbox(
+                t("admin.tickets.note"),
+                checked=T.internal,
+                on_change=T.set_internal,
+                id="internal-note",
             ),
-            on_submit=T.reply,
-            reset_on_submit=False,
+            rx.cond(
+                ~T.internal,
+                rx.checkbox(
+                    t("admin.tickets.await"),
+                    checked=T.await_customer,
+                    on_change=T.set_await_customer,
+                    id="await-customer",
+                ),
+            ),
+            wrap="wrap",
+            spacing="4",
         ),
-        width="100%",
+        rx.button(
+            rx.cond(T.internal, t("admin.tickets.send_note"), t("admin.tickets.send_reply")),
+            type="submit",
+            loading=T.sending,
+            id="send",
+        ),
     )
 
 
@@ -172,71 +129,57 @@ def _reply_box() -> rx.Component:
     ui=[T.set_body, T.set_compose_tab],
 )
 def ticket_page() -> rx.Component:
-    return rx.fragment(
-        rx.link(t("admin.tickets.back"), href="/admin/tickets", size="2"),
-        rx.cond(
-            T.found,
-            rx.vstack(
-                rx.hstack(
-                    rx.heading(T.ref, " ", T.subject, size="6", as_="h2", id="ticket-subject"),
-                    rx.box(ticket_status_badge(T.status, T.status_label), id="ticket-status"),
-                    align="center",
-                    wrap="wrap",
+    return thread_page(
+        T,
+        "admin.tickets.back",
+        "/admin/tickets",
+        "h2",
+        rx.hstack(
+            rx.text(
+                t("col.customer"),
+                ": ",
+                rx.link(
+                    T.customer_name,
+                    " <",
+                    T.customer_email,
+                    ">",
+                    href="/admin/customers/" + T.customer_id,
                 ),
-                rx.hstack(
-                    rx.text(
-                        t("col.customer"),
-                        ": ",
-                        rx.link(
-                            T.customer_name,
-                            " <",
-                            T.customer_email,
-                            ">",
-                            href="/admin/customers/" + T.customer_id,
-                        ),
-                        size="2",
-                    ),
-                    rx.text(t("tickets.department"), ": ", T.department, size="2"),
-                    rx.text(t("tickets.priority"), ": ", T.priority, size="2"),
-                    rx.cond(
-                        T.product != "", rx.text(t("tickets.product"), ": ", T.product, size="2")
-                    ),
-                    spacing="4",
-                    wrap="wrap",
-                ),
-                rx.hstack(
-                    rx.box(
-                        label("assign", "admin.tickets.assign"),
-                        rx.el.select(
-                            rx.el.option(t("admin.tickets.nobody"), value=""),
-                            rx.foreach(T.staff, lambda p: rx.el.option(p["name"], value=p["id"])),
-                            id="assign",
-                            value=T.assigned_to,
-                            on_change=T.assign,
-                            class_name="o2-select",
-                        ),
-                    ),
-                    rx.spacer(),
-                    rx.cond(
-                        T.status == "closed",
-                        rx.button(t("tickets.reopen"), on_click=T.reopen_ticket, id="reopen"),
-                        rx.button(
-                            t("tickets.close"),
-                            on_click=T.close_ticket,
-                            variant="soft",
-                            color_scheme="gray",
-                            id="close-ticket",
-                        ),
-                    ),
-                    width="100%",
-                    align="end",
-                    wrap="wrap",
-                ),
-                thread(T.messages, "/files/attachments/"),
-                _reply_box(),
-                spacing="4",
-                width="100%",
+                size="2",
             ),
-            rx.callout(t("tickets.not_found"), icon="triangle_alert", color_scheme="red"),
+            *ticket_facts(T),
+            rx.cond(T.product != "", rx.text(t("tickets.product"), ": ", T.product, size="2")),
+            spacing="4",
+            wrap="wrap",
         ),
+        rx.hstack(
+            rx.box(
+                label("assign", "admin.tickets.assign"),
+                rx.el.select(
+                    rx.el.option(t("admin.tickets.nobody"), value=""),
+                    rx.foreach(T.staff, lambda p: rx.el.option(p["name"], value=p["id"])),
+                    id="assign",
+                    value=T.assigned_to,
+                    on_change=T.assign,
+                    class_name="o2-select",
+                ),
+            ),
+            rx.spacer(),
+            rx.cond(
+                T.status == "closed",
+                rx.button(t("tickets.reopen"), on_click=T.reopen_ticket, id="reopen"),
+                rx.button(
+                    t("tickets.close"),
+                    on_click=T.close_ticket,
+                    variant="soft",
+                    color_scheme="gray",
+                    id="close-ticket",
+                ),
+            ),
+            width="100%",
+            align="end",
+            wrap="wrap",
+        ),
+        thread(T.messages, "/files/attachments/"),
+        _reply_box(),
     )
