@@ -52,6 +52,7 @@ test: test-unit test-e2e
 lint: install
 	$(BIN)/ruff check o2portal tests
 	$(BIN)/ruff format --check o2portal tests
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf .web .states data test-artifacts

@@ -28,7 +28,7 @@ from o2portal.core.db import transaction  # noqa: E402
 from o2portal.core.migrate import upgrade_database  # noqa: E402
 from o2portal.products.customer import list_customer_products  # noqa: E402
 from o2portal.products.models import Product  # noqa: E402
-from o2portal.web.state.services import ServicesState  # noqa: E402
+from o2portal.web.customer.services.state import ServicesState  # noqa: E402
 from tests.state.conftest import make_state, run  # noqa: E402
 
 PRODUCTS = 1000

@@ -19,7 +19,7 @@ from o2portal.core import clock
 from o2portal.core.errors import NotAllowed
 from o2portal.core.settings import get_settings
 from o2portal.support import tickets
-from o2portal.web.state.guards import SESSION_COOKIE
+from o2portal.web.guards import SESSION_COOKIE
 
 
 def client_ip(request: Request) -> str:
@@ -109,31 +109,27 @@ def _pdf(content: bytes, filename: str) -> Response:
     )
 
 
-async def invoice_file(request: Request) -> Response:
-    """An invoice PDF: only for its owner and staff; anyone else gets the same 404."""
+async def _document(request: Request, make_pdf, id_param: str) -> Response:
+    """A PDF of the portal's (invoice, credit note): only for its owner and staff; anyone
+    else gets the same 404."""
     user = await run_in_threadpool(_who, request)
     if user is None:
         return Response(status_code=401)
     try:
         number, content = await run_in_threadpool(
-            invoice_pdf, user.customer, request.path_params["invoice_id"]
+            make_pdf, user.customer, request.path_params[id_param]
         )
     except DocumentNotFound:
         return Response(status_code=404)
     return _pdf(content, f"{number}.pdf")
+
+
+async def invoice_file(request: Request) -> Response:
+    return await _document(request, invoice_pdf, "invoice_id")
 
 
 async def credit_note_file(request: Request) -> Response:
-    user = await run_in_threadpool(_who, request)
-    if user is None:
-        return Response(status_code=401)
-    try:
-        number, content = await run_in_threadpool(
-            credit_note_pdf, user.customer, request.path_params["note_id"]
-        )
-    except DocumentNotFound:
-        return Response(status_code=404)
-    return _pdf(content, f"{number}.pdf")
+    return await _document(request, credit_note_pdf, "note_id")
 
 
 async def personal_data_file(request: Request) -> Response:

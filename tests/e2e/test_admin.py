@@ -14,7 +14,7 @@ from o2portal.accounts.models import Customer
 from o2portal.billing.models import Invoice, Order
 from o2portal.core.db import read_session
 from o2portal.core.models import AuditEvent
-from o2portal.web.state.admin.dashboard import AdminDashboardState
+from o2portal.web.staff.dashboard.state import AdminDashboardState
 from tests.e2e.conftest import ARTIFACTS, eventually, log_in, wait_signed_in
 
 

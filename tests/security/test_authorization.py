@@ -1,6 +1,7 @@
 """Every event handler of every state, from Reflex's own registry, called by name as an
-anonymous visitor, a customer and a support agent. Each handler must be classified here:
-a new handler that nobody classified fails this test."""
+anonymous visitor, a customer and a support agent. Each handler must be classified by the
+decorator of a page that uses its state (o2portal/web/pages.py): a handler of a state that
+no page names fails this test."""
 
 from __future__ import annotations
 
@@ -13,243 +14,17 @@ from sqlmodel import func, select
 import o2portal.o2portal  # noqa: F401  (registers every page and state)
 from o2portal.core.db import read_session
 from o2portal.core.models import AuditEvent
-from o2portal.web.state.guards import AuthRequired, Forbidden
+from o2portal.web.guards import AuthRequired, Forbidden
+from o2portal.web.pages import handler_levels
 from tests.state.conftest import make_state, run
 
+# Who may call each handler, as the page decorators declare it (o2portal/web/pages.py):
 # public: anyone (sign-in forms, FAQ, the shell, which resolves the caller itself)
 # ui: a setter of the caller's own page state that reads and writes no stored data
 # customer: a signed-in person, acting on their own things only
 # staff: support and admin
 # admin: admin only
-LEVELS: dict[str, str] = {}
-
-
-def _classify(level: str, state: str, *handlers: str) -> None:
-    for handler in handlers:
-        LEVELS[f"{state}.{handler}"] = level
-
-
-_classify(
-    "public", "SessionState", "log_out", "refresh", "set_language", "stop_acting", "toggle_language"
-)
-_classify("public", "LoginState", "load", "submit")
-_classify("public", "SignupState", "load", "submit")
-_classify("ui", "SignupState", "set_account_type", "set_country")
-_classify("public", "ForgotPasswordState", "load", "submit")
-_classify("public", "ResetPasswordState", "load", "submit")
-_classify("public", "VerifyEmailState", "load")
-_classify("customer", "VerifyEmailState", "resend")
-_classify("public", "FaqState", "load", "set_query")
-_classify("public", "ConfirmEmailState", "load")  # the link in the new address's mailbox
-# The code step of a sign-in works on its own half-open session, like the login form.
-_classify("public", "SecondFactorState", "give_up", "load", "submit")
-_classify(
-    "customer",
-    "ProfileState",
-    "cancel_edit",
-    "cancel_email_change",
-    "change_email",
-    "edit",
-    "resend_email_link",
-    "save",
-    "send_check_link",
-)
-_classify("ui", "ProfileState", "set_account_type", "set_country", "set_language", "set_tab")
-_classify("customer", "PasswordChangeState", "submit")
-_classify("customer", "SessionsState", "end_other_sessions", "end_session")
-_classify(
-    "customer",
-    "TwoFactorState",
-    "cancel_setup",
-    "codes_saved",
-    "confirm_setup",
-    "disable",
-    "new_codes",
-    "start_setup",
-)
-_classify("customer", "PrivacyState", "delete_account")
-_classify("customer", "DashboardState", "load")
-_classify("customer", "ProfileState", "load")
-_classify("customer", "TicketsState", "load", "next_page", "previous_page", "set_tab")
-_COMPOSER = ("remove_file", "stage_files")  # write staged files: the state's own guard
-_classify("customer", "NewTicketState", "load", "submit", *_COMPOSER)
-_classify(
-    "ui",
-    "NewTicketState",
-    "set_body",
-    "set_compose_tab",
-    "set_department",
-    "set_priority",
-    "set_product_id",
-)
-_classify(
-    "customer", "TicketState", "close_ticket", "load", "reopen_ticket", "reply", "watch", *_COMPOSER
-)
-_classify("ui", "TicketState", "set_body", "set_compose_tab")
-_classify(
-    "staff",
-    "AdminTicketsState",
-    "load",
-    "next_page",
-    "previous_page",
-    "set_assigned",
-    "set_department",
-    "set_status",
-)
-_classify(
-    "staff",
-    "AdminTicketState",
-    "assign",
-    "close_ticket",
-    "load",
-    "reopen_ticket",
-    "reply",
-    "set_await_customer",
-    "set_internal",
-    "watch",
-    *_COMPOSER,
-)
-_classify("ui", "AdminTicketState", "set_body", "set_compose_tab")
-_classify(
-    "customer",
-    "ServicesState",
-    "load",
-    "next_page",
-    "previous_page",
-    "set_kind",
-    "set_sort",
-    "set_status",
-)
-_classify(
-    "customer",
-    "ProductState",
-    "again",
-    "load",
-    "renew",
-    "save_nameservers",
-    "set_auto_renew",
-    "set_lock",
-    "set_years",
-    "show_auth_code",
-)
-_classify("ui", "ProductState", "set_method", "set_saved_card_id")
-_classify("customer", "InvoicesState", "cancel_order", "choose", "load", "pay")
-_classify("ui", "InvoicesState", "close", "set_method", "set_saved_card_id")
-_classify(
-    "customer",
-    "OrderState",
-    "add_domain",
-    "add_hosting",
-    "add_server",
-    "add_transfer",
-    "apply_promo",
-    "load",
-    "pay",
-    "remove_item",
-    "remove_promo",
-    "search",
-)
-_classify(
-    "ui",
-    "OrderState",
-    "choose_tier",
-    "set_domain_years",
-    "set_hosting_domain",
-    "set_hosting_mode",
-    "set_hosting_years",
-    "set_method",
-    "set_promo",
-    "set_query",
-    "set_saved_card_id",
-    "set_tab",
-)
-_classify("staff", "AdminDashboardState", "load")
-_classify(
-    "staff", "AdminCustomersState", "load", "next_page", "previous_page", "search", "set_query"
-)
-_classify("staff", "AdminCustomerState", "load", "send_reset")
-_classify("admin", "AdminCustomerState", "act_as", "save", "toggle_disabled")
-_classify(
-    "staff",
-    "AdminProductsState",
-    "load",
-    "next_page",
-    "previous_page",
-    "search",
-    "set_query",
-    "set_status",
-    "set_window",
-)
-_classify("admin", "AdminProductsState", "apply", "select")
-_classify(
-    "staff",
-    "AdminInvoicesState",
-    "load",
-    "next_page",
-    "previous_page",
-    "search",
-    "set_query",
-    "set_status",
-)
-_classify("admin", "AdminInvoicesState", "cancel_order", "credit", "mark_paid", "open_credit")
-_classify(
-    "admin",
-    "AdminAuditState",
-    "load",
-    "next_page",
-    "previous_page",
-    "search",
-    "set_action",
-    "set_actor",
-    "set_customer",
-)
-
-
-_classify("staff", "AdminFaqState", "load", "next_page", "previous_page", "open_entry")
-_classify("admin", "AdminFaqState", "new_entry", "save")
-_classify("ui", "AdminFaqState", "close", "set_answer", "set_tab")
-_classify("staff", "AdminAnnouncementsState", "load", "next_page", "previous_page", "open_item")
-_classify("admin", "AdminAnnouncementsState", "new_item", "save", "publish", "unpublish")
-_classify("ui", "AdminAnnouncementsState", "close", "set_body", "set_tab")
-_classify(
-    "admin",
-    "AdminEmailsState",
-    "load",
-    "next_page",
-    "previous_page",
-    "search",
-    "set_status",
-    "set_recipient",
-    "open_mail",
-    "retry",
-)
-_classify("ui", "AdminEmailsState", "close_mail")
-
-
-_classify("admin", "AdminSettingsState", "load", "save_autoclose", "save_schedule", "save_seller")
-
-
-_classify(
-    "admin",
-    "AdminCatalogState",
-    "load",
-    "tld_next_page",
-    "tld_previous_page",
-    "promo_next_page",
-    "promo_previous_page",
-    "edit_hosting",
-    "edit_tld",
-    "edit_server",
-    "open_new_tld",
-    "open_new_promo",
-    "close_form",
-    "save_hosting",
-    "save_tld",
-    "add_tld",
-    "save_server",
-    "create_promo",
-    "deactivate_promo",
-)
+LEVELS: dict[str, str] = handler_levels()
 
 
 def _states() -> list[type[rx.State]]:
@@ -261,7 +36,7 @@ def _states() -> list[type[rx.State]]:
     return [cls for cls in found if cls.__module__.startswith("o2portal.")]
 
 
-# Reflex's own `setvar` only dispatches to a state's `set_*` handlers, classified above.
+# Reflex's own `setvar` only dispatches to a state's `set_*` handlers, classified too.
 HANDLERS = sorted(
     ((cls, name) for cls in _states() for name in cls.event_handlers if name != "setvar"),
     key=lambda item: (item[0].__name__, item[1]),
@@ -286,7 +61,7 @@ def _args(cls, name) -> list:
 
 def test_every_handler_is_classified():
     unknown = [_key(c, n) for c, n in HANDLERS if _key(c, n) not in LEVELS]
-    assert unknown == [], f"classify these handlers in {__file__}: {unknown}"
+    assert unknown == [], f"name their states in a page decorator (web/pages.py): {unknown}"
     gone = set(LEVELS) - {_key(c, n) for c, n in HANDLERS}
     assert gone == set(), f"these classified handlers no longer exist: {sorted(gone)}"
 

@@ -23,8 +23,8 @@ from o2portal.catalog.defaults import ensure_catalogue
 from o2portal.core import clock
 from o2portal.core.db import read_session, transaction
 from o2portal.products.models import Product
+from o2portal.web.guards import SESSION_COOKIE
 from o2portal.web.routes import build_routes
-from o2portal.web.state.guards import SESSION_COOKIE
 from tests.unit.helpers import actor
 
 with warnings.catch_warnings():

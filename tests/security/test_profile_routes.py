@@ -10,8 +10,8 @@ import pyotp
 import pytest
 
 from o2portal.accounts import auth, totp
+from o2portal.web.guards import SESSION_COOKIE
 from o2portal.web.routes import build_routes
-from o2portal.web.state.guards import SESSION_COOKIE
 from tests.unit.helpers import EMAIL, PASSWORD, make_customer, open_session
 
 with warnings.catch_warnings():

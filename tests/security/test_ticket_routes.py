@@ -16,8 +16,8 @@ from o2portal.core.db import read_session, transaction
 from o2portal.core.settings import PROJECT_ROOT, get_settings
 from o2portal.support import tickets
 from o2portal.support.models import TicketAttachment, TicketMessage
+from o2portal.web.guards import SESSION_COOKIE
 from o2portal.web.routes import build_routes
-from o2portal.web.state.guards import SESSION_COOKIE
 from tests.unit.helpers import actor
 
 with warnings.catch_warnings():

@@ -16,7 +16,7 @@ from o2portal.accounts.models import Customer, UserSession
 from o2portal.accounts.passwords import hash_password, new_token, token_hash
 from o2portal.core import clock
 from o2portal.core.db import transaction
-from o2portal.web.state.guards import SESSION_COOKIE
+from o2portal.web.guards import SESSION_COOKIE
 
 PASSWORD = "State-tests-password-1"
 

@@ -9,9 +9,9 @@ from sqlmodel import select
 from o2portal.catalog.defaults import ensure_catalogue
 from o2portal.catalog.models import PromoCode, TldPrice
 from o2portal.core.db import read_session, transaction
-from o2portal.web.state.admin.catalog import AdminCatalogState
-from o2portal.web.state.guards import Forbidden
-from o2portal.web.state.order import OrderState
+from o2portal.web.customer.order.state import OrderState
+from o2portal.web.guards import Forbidden
+from o2portal.web.staff.catalog.state import AdminCatalogState
 from tests.state.conftest import make_state, run
 
 PRICES = {"register": "9,90", "renew": "10", "transfer": "10", "restore": "35", "active": "on"}

@@ -14,9 +14,9 @@ from o2portal.core.errors import NotAllowed
 from o2portal.core.models import AuditEvent
 from o2portal.products.expiry import add_years
 from o2portal.products.models import Product
-from o2portal.web.state.invoices import InvoicesState
-from o2portal.web.state.product import ProductState
-from o2portal.web.state.services import ServicesState
+from o2portal.web.customer.invoices.state import InvoicesState
+from o2portal.web.customer.services.product_state import ProductState
+from o2portal.web.customer.services.state import ServicesState
 from tests.state.conftest import as_page_sends, make_state, run
 
 CARD = {

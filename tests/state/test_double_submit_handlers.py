@@ -17,9 +17,9 @@ from o2portal.core.db import read_session, transaction
 from o2portal.integrations.models import GatewayCharge
 from o2portal.products.expiry import add_years
 from o2portal.products.models import Product
-from o2portal.web.state.invoices import InvoicesState
-from o2portal.web.state.order import OrderState
-from o2portal.web.state.product import ProductState
+from o2portal.web.customer.invoices.state import InvoicesState
+from o2portal.web.customer.order.state import OrderState
+from o2portal.web.customer.services.product_state import ProductState
 from tests.state.conftest import as_page_sends, make_state, run
 
 CARD = {

@@ -8,14 +8,14 @@ from sqlmodel import select
 from o2portal.accounts import auth
 from o2portal.accounts.models import UserSession
 from o2portal.core.db import read_session
-from o2portal.web.state.admin.dashboard import AdminDashboardState
-from o2portal.web.state.dashboard import DashboardState
-from o2portal.web.state.invoices import InvoicesState
-from o2portal.web.state.order import OrderState
-from o2portal.web.state.profile import ProfileState
-from o2portal.web.state.services import ServicesState
-from o2portal.web.state.session import SessionState
-from o2portal.web.state.tickets import TicketsState
+from o2portal.web.customer.dashboard.state import DashboardState
+from o2portal.web.customer.invoices.state import InvoicesState
+from o2portal.web.customer.order.state import OrderState
+from o2portal.web.customer.profile.state import ProfileState
+from o2portal.web.customer.services.state import ServicesState
+from o2portal.web.customer.tickets.state import TicketsState
+from o2portal.web.session import SessionState
+from o2portal.web.staff.dashboard.state import AdminDashboardState
 from tests.state.conftest import make_state, run
 
 CUSTOMER_LOADS = [

@@ -7,7 +7,7 @@ from sqlmodel import func, select
 
 from o2portal.accounts.models import LoginTicket
 from o2portal.core.db import read_session
-from o2portal.web.state.auth import LoginState
+from o2portal.web.customer.auth.state import LoginState
 from tests.state.conftest import PASSWORD, make_state, run
 
 

@@ -10,7 +10,7 @@ from o2portal.catalog.defaults import ensure_catalogue
 from o2portal.core import clock
 from o2portal.core.db import read_session, transaction
 from o2portal.products.models import Product
-from o2portal.web.state.order import OrderState
+from o2portal.web.customer.order.state import OrderState
 from tests.state.conftest import as_page_sends, make_state, run
 
 CARD = {

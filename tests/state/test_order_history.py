@@ -15,7 +15,7 @@ from o2portal.core.db import read_session, transaction
 from o2portal.core.formatting import money
 from o2portal.integrations.models import GatewayCharge
 from o2portal.products.models import Product
-from o2portal.web.state.order import OrderState
+from o2portal.web.customer.order.state import OrderState
 from tests.state.conftest import as_page_sends, make_state, run
 
 GOOD = CardDetails("4242424242424242", 12, 2031, "123", "Test")

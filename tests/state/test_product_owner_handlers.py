@@ -19,9 +19,9 @@ from o2portal.core.i18n import translate
 from o2portal.core.models import AuditEvent
 from o2portal.products.models import Product
 from o2portal.support.models import Ticket
-from o2portal.web.state.dashboard import DashboardState
-from o2portal.web.state.product import ProductState
-from o2portal.web.state.services import ServicesState
+from o2portal.web.customer.dashboard.state import DashboardState
+from o2portal.web.customer.services.product_state import ProductState
+from o2portal.web.customer.services.state import ServicesState
 from tests.state.conftest import make_state, run
 
 OLD_NS = ["ns1.o2switch.net", "ns2.o2switch.net"]

@@ -16,11 +16,15 @@ from o2portal.accounts.passwords import new_token, token_hash
 from o2portal.core import clock
 from o2portal.core.db import read_session, transaction
 from o2portal.products.models import Product
-from o2portal.web.state.guards import AuthRequired, Forbidden
-from o2portal.web.state.privacy import PrivacyState
-from o2portal.web.state.profile import ProfileState
-from o2portal.web.state.second_factor import SecondFactorState
-from o2portal.web.state.security import PasswordChangeState, SessionsState, TwoFactorState
+from o2portal.web.customer.auth.state import SecondFactorState
+from o2portal.web.customer.profile.personal_data_state import PrivacyState
+from o2portal.web.customer.profile.security_state import (
+    PasswordChangeState,
+    SessionsState,
+    TwoFactorState,
+)
+from o2portal.web.customer.profile.state import ProfileState
+from o2portal.web.guards import AuthRequired, Forbidden
 from tests.state.conftest import PASSWORD, make_state, run
 
 STATES = [ProfileState, PasswordChangeState, SessionsState, TwoFactorState, PrivacyState]

@@ -24,9 +24,11 @@ from o2portal.products.models import Product
 from o2portal.support import tickets
 from o2portal.support.models import Ticket, TicketAttachment, TicketMessage
 from o2portal.web.components.markdown import safe_markdown
-from o2portal.web.state.admin.tickets import AdminTicketsState, AdminTicketState
-from o2portal.web.state.guards import Forbidden
-from o2portal.web.state.tickets import FileRow, NewTicketState, TicketsState, TicketState
+from o2portal.web.customer.tickets.state import NewTicketState, TicketsState, TicketState
+from o2portal.web.guards import Forbidden
+from o2portal.web.pages import page_at
+from o2portal.web.staff.tickets.state import AdminTicketsState, AdminTicketState
+from o2portal.web.thread import FileRow
 from tests.state.conftest import make_state, run
 from tests.unit.helpers import actor
 
@@ -500,11 +502,8 @@ def test_safe_markdown_drops_the_raw_html_plugin():
 
 @pytest.mark.parametrize("route", ["tickets/[ticket_id]", "admin/tickets/[ticket_id]"])
 def test_the_compiled_thread_pages_render_markdown_without_raw_html(route):
-    from o2portal.web.pages import tickets as customer_pages
-    from o2portal.web.pages.admin import tickets as admin_pages
-
-    page = admin_pages.ticket_page if route.startswith("admin") else customer_pages.ticket_page
-    code = compiled(route, page)
+    # The page as the app registers it: its content in its layout.
+    code = compiled(route, page_at("/" + route).render)
     assert "react-markdown" in code
     assert code.count("ReactMarkdown") >= 2  # the thread and the preview
     assert "rehype-raw" not in code

@@ -13,7 +13,7 @@ from o2portal.core.db import read_session, transaction
 from o2portal.core.settings import reload_settings
 from o2portal.mail import outbox as mailer
 from o2portal.mail.models import OutboxEmail
-from o2portal.web.state.session import SessionState
+from o2portal.web.session import SessionState
 from tests.smtp_server import SmtpSink, free_port
 
 

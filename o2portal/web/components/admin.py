@@ -6,7 +6,7 @@ import reflex as rx
 
 from o2portal.web.components.i18n import t
 from o2portal.web.components.layout import customer_layout
-from o2portal.web.state.session import SessionState
+from o2portal.web.session import SessionState
 
 ADMIN_NAV = [
     ("admin.nav_dashboard", "/admin"),
@@ -74,13 +74,6 @@ def kpi(key: str, value, element_id: str = "") -> rx.Component:
     )
 
 
-def pager(S) -> rx.Component:
-    """Previous / page x of y / next, for a state with page, pages, previous_page, next_page."""
-    return rx.hstack(
-        rx.button(
-            t("page.previous"), on_click=S.previous_page, disabled=S.page <= 1, variant="soft"
-        ),
-        rx.text(S.page, " ", t("page.of"), " ", S.pages),
-        rx.button(t("page.next"), on_click=S.next_page, disabled=S.page >= S.pages, variant="soft"),
-        align="center",
-    )
+def admin_message(message: rx.Var) -> rx.Component:
+    """What a staff action did, while there is something to say."""
+    return rx.cond(message != "", rx.callout(message, color_scheme="green", id="admin-message"))

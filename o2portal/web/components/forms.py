@@ -100,3 +100,72 @@ def form_card(title_key: str, *children, max_width: str = "28em") -> rx.Componen
         max_width=max_width,
         size="3",
     )
+
+
+# The props of every form of Ma fiche: kept as typed, checked on the server only.
+FORM_PROPS = {"reset_on_submit": False, "no_validate": True, "width": "100%"}
+
+
+def notice(message: rx.Var, element_id: str, color: str = "green") -> rx.Component:
+    """A message of the server's, shown while it is not empty."""
+    return rx.cond(
+        message != "",
+        rx.callout(message, icon="info", color_scheme=color, width="100%", id=element_id),
+    )
+
+
+def inline(*children, **props) -> rx.Component:
+    """Pieces side by side, wrapping on a narrow screen."""
+    return rx.flex(*children, spacing="3", wrap="wrap", align="center", **props)
+
+
+def new_password_fields(errors, label_key: str) -> list[rx.Component]:
+    """A new password and its confirmation (sign-up, reset, and the change in Ma fiche)."""
+    common = {"type": "password", "autocomplete": "new-password", "max_length": 128}
+    return [
+        text_field("password", label_key, errors, hint="hint.password", **common),
+        text_field("password_confirm", "field.password_confirm", errors, **common),
+    ]
+
+
+def current_password_field(name: str, errors: rx.Var) -> rx.Component:
+    """The current password, asked again before a change to how the account is secured."""
+    return text_field(
+        name,
+        "profile.current_password",
+        errors,
+        type="password",
+        autocomplete="current-password",
+        max_length=128,
+    )
+
+
+def submit(key: str, busy: rx.Var, element_id: str, *icon: rx.Component, **props):
+    """A form's submit button, busy while its handler runs."""
+    return rx.button(*icon, t(key), type="submit", loading=busy, id=element_id, **props)
+
+
+def checked_form(
+    form_id: str, on_submit, *children: rx.Component, spacing="3", max_width="30em"
+) -> rx.Component:
+    """A form of Ma fiche (most of them confirmed by the current password), as typed,
+    checked on the server only."""
+    return rx.form(
+        rx.vstack(*children, spacing=spacing, width="100%", max_width=max_width),
+        on_submit=on_submit,
+        id=form_id,
+        **FORM_PROPS,
+    )
+
+
+def cancel_button(on_click, element_id: str) -> rx.Component:
+    """Leave a form of Ma fiche without saving."""
+    return rx.button(
+        t("profile.cancel"),
+        type="button",
+        size="3",
+        variant="soft",
+        color_scheme="gray",
+        on_click=on_click,
+        id=element_id,
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from o2portal.core.i18n import CATALOGUES
-from o2portal.web.state.session import SessionState
+from o2portal.web.session import SessionState
 
 
 def t(key: str) -> rx.Var:

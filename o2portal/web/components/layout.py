@@ -5,8 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from o2portal.web.components.i18n import t
-from o2portal.web.state.auth import VerifyEmailState
-from o2portal.web.state.session import SessionState
+from o2portal.web.customer.auth.state import VerifyEmailState
+from o2portal.web.session import SessionState
 
 CUSTOMER_NAV = [
     ("nav.dashboard", "/", "layout-dashboard"),
@@ -222,3 +222,8 @@ def public_layout(*content: rx.Component) -> rx.Component:
         _hydrated_marker(),
         class_name="o2-page",
     )
+
+
+def page_title(key: str) -> rx.Component:
+    """The heading of a page of the customer's shell."""
+    return rx.heading(t(key), size="7", as_="h1")

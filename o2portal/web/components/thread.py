@@ -1,0 +1,204 @@
+"""The pieces of a ticket thread that the customer's and the staff's pages share: the
+status badge, the messages (Markdown, attachments) and the reply form."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from o2portal.support import tickets as rules
+from o2portal.web.components.forms import field_error
+from o2portal.web.components.i18n import t
+from o2portal.web.components.markdown import safe_markdown, write_and_preview
+from o2portal.web.thread import MessageRow
+
+
+def ticket_status_badge(status: rx.Var, label_text: rx.Var) -> rx.Component:
+    return rx.badge(
+        label_text,
+        color_scheme=rx.match(
+            status,
+            ("open", "blue"),
+            ("answered", "green"),
+            ("awaiting_customer", "orange"),
+            "gray",
+        ),
+        class_name="o2-ticket-status",
+    )
+
+
+def message_card(m: MessageRow, file_prefix: str) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.text(m.author, weight="bold"),
+                rx.cond(m.staff, rx.badge(t("tickets.staff"), color_scheme="green")),
+                rx.cond(m.internal, rx.badge(t("tickets.internal"), color_scheme="amber")),
+                rx.spacer(),
+                rx.text(m.when, size="1", color_scheme="gray"),
+                width="100%",
+                align="center",
+                wrap="wrap",
+            ),
+            rx.box(safe_markdown(m.body), class_name="o2-message-body", width="100%"),
+            rx.cond(
+                m.files.length() > 0,
+                rx.hstack(
+                    rx.foreach(
+                        m.files,
+                        lambda f: rx.link(
+                            rx.hstack(
+                                rx.icon("paperclip", size=14),
+                                rx.text(f.name, " (", f.size, ")"),
+                                spacing="1",
+                                align="center",
+                            ),
+                            href=file_prefix + f.id,
+                            is_external=True,
+                            class_name="o2-attachment",
+                        ),
+                    ),
+                    wrap="wrap",
+                    spacing="3",
+                ),
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+        class_name=rx.cond(
+            m.internal,
+            "o2-message o2-internal",
+            rx.cond(m.staff, "o2-message o2-staff", "o2-message"),
+        ),
+        id="message-" + m.id,
+    )
+
+
+def thread(messages: rx.Var, file_prefix: str) -> rx.Component:
+    return rx.vstack(
+        rx.foreach(messages, lambda m: message_card(m, file_prefix)),
+        spacing="3",
+        width="100%",
+        id="thread",
+    )
+
+
+def composer(S, upload_id: str) -> rx.Component:
+    """Markdown text with Write / Preview tabs, and text files staged as they are chosen."""
+    return rx.vstack(
+        write_and_preview(
+            # The form sends the text itself; a new key empties the field after sending.
+            rx.el.textarea(
+                default_value=S.body,
+                key=S.compose_key,
+                on_change=S.set_body.debounce(300),
+                id="body",
+                name="body",
+                rows=10,
+                max_length=rules.BODY_MAX,
+                class_name="o2-textarea",
+                aria_label="message",
+            ),
+            S.body,
+            tab=S.compose_tab,
+            on_tab=S.set_compose_tab,
+            id_prefix=upload_id,
+            preview_id="preview",
+            words="tickets",
+            width="100%",
+        ),
+        rx.text(t("tickets.markdown_hint"), size="1", color_scheme="gray"),
+        field_error(S.compose_errors, "body"),
+        rx.upload.root(
+            rx.hstack(
+                rx.button(
+                    rx.icon("paperclip", size=16),
+                    t("tickets.attach"),
+                    type="button",
+                    variant="soft",
+                ),
+                rx.text(t("tickets.attach_hint"), size="1", color_scheme="gray"),
+                align="center",
+                wrap="wrap",
+            ),
+            id=upload_id,
+            multiple=True,
+            max_files=rules.ATTACHMENTS_PER_MESSAGE,
+            # No type filter in the browser: logs like error_log have no extension and
+            # no type; the server checks each file and says why one is refused.
+            on_drop=S.stage_files(rx.upload_files(upload_id=upload_id)),
+            border="none",
+            padding="0",
+        ),
+        rx.foreach(
+            S.staged,
+            lambda f: rx.hstack(
+                rx.icon("file-text", size=14),
+                rx.text(f.name, " (", f.size, ")", size="2"),
+                rx.button(
+                    t("tickets.remove_file"),
+                    size="1",
+                    variant="ghost",
+                    type="button",
+                    on_click=S.remove_file(f.id),
+                ),
+                align="center",
+                class_name="o2-staged-file",
+            ),
+        ),
+        field_error(S.compose_errors, "attachments"),
+        spacing="2",
+        width="100%",
+    )
+
+
+def thread_page(S, back_key: str, back_href: str, heading_as: str, *body) -> rx.Component:
+    """A ticket's page: the link back to the list, then the ticket (its reference, subject
+    and status, then `body`) or, when the caller may not see it, a refusal."""
+    return rx.fragment(
+        rx.link(t(back_key), href=back_href, size="2"),
+        rx.cond(
+            S.found,
+            rx.vstack(
+                rx.hstack(
+                    rx.heading(
+                        S.ref, " ", S.subject, size="6", as_=heading_as, id="ticket-subject"
+                    ),
+                    rx.box(ticket_status_badge(S.status, S.status_label), id="ticket-status"),
+                    align="center",
+                    wrap="wrap",
+                ),
+                *body,
+                spacing="4",
+                width="100%",
+            ),
+            rx.callout(t("tickets.not_found"), icon="triangle_alert", color_scheme="red"),
+        ),
+    )
+
+
+def ticket_facts(S) -> list[rx.Component]:
+    """The ticket's department and priority, as the thread's heading shows them."""
+    return [
+        rx.text(t("tickets.department"), ": ", S.department, size="2"),
+        rx.text(t("tickets.priority"), ": ", S.priority, size="2"),
+    ]
+
+
+def reply_card(S, heading, upload_id: str, *controls: rx.Component) -> rx.Component:
+    """The reply form under a thread: a heading, the composer, then the page's controls
+    (its send button among them)."""
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading(heading, size="4", as_="h2"),
+                composer(S, upload_id),
+                *controls,
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=S.reply,
+            reset_on_submit=False,
+        ),
+        width="100%",
+    )

@@ -1,0 +1,90 @@
+"""/: what expires soon, what is unpaid, open tickets, announcements."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from o2portal.web.components.i18n import t
+from o2portal.web.components.markdown import safe_markdown
+from o2portal.web.components.tables import (
+    data_table,
+    rows_table,
+    section,
+    status_badge,
+    text_cells,
+)
+from o2portal.web.customer.dashboard.state import DashboardState
+from o2portal.web.pages import customer_page
+
+
+@customer_page("/", on_load=DashboardState.load)
+def dashboard_page() -> rx.Component:
+    return rx.fragment(
+        rx.heading(t("dash.hello"), " ", DashboardState.first_name, size="7", as_="h1"),
+        rx.foreach(
+            DashboardState.announcements,
+            lambda a: rx.callout.root(
+                rx.callout.icon(rx.icon("megaphone")),
+                rx.callout.text(rx.text(a["title"], weight="bold"), safe_markdown(a["body"])),
+                color_scheme=rx.cond(a["level"] == "warning", "orange", "blue"),
+                width="100%",
+            ),
+        ),
+        section(
+            "dash.expiring",
+            rows_table(
+                "expiring-table",
+                [
+                    "col.name",
+                    "col.kind",
+                    "col.expiry",
+                    "col.days_left",
+                    "col.status",
+                    "col.actions",
+                ],
+                DashboardState.expiring,
+                lambda p: rx.table.row(
+                    rx.table.row_header_cell(rx.link(p["name"], href="/services/" + p["id"])),
+                    *text_cells(p, "kind", "expiry", "days_left"),
+                    rx.table.cell(status_badge(p["status"], p["status_label"])),
+                    rx.table.cell(
+                        rx.link(rx.button(t("dash.renew"), size="1"), href="/services/" + p["id"])
+                    ),
+                ),
+                empty_key="dash.none_expiring",
+            ),
+        ),
+        rx.grid(
+            section(
+                "dash.unpaid",
+                data_table(
+                    DashboardState.unpaid,
+                    [("col.number", "reference"), ("col.date", "date"), ("col.amount", "amount")],
+                    empty_key="dash.none_unpaid",
+                    table_id="unpaid-table",
+                    action=lambda o: rx.link(
+                        rx.button(t("dash.pay"), size="1"),
+                        href="/invoices?pay=" + o["id"],
+                        id="dash-pay-" + o["id"],
+                    ),
+                ),
+            ),
+            section(
+                "dash.tickets",
+                data_table(
+                    DashboardState.tickets,
+                    [
+                        ("col.subject", "subject"),
+                        ("col.status", "status"),
+                        ("col.updated", "updated"),
+                    ],
+                    empty_key="dash.none_tickets",
+                    table_id="tickets-table",
+                    link_prefix="/tickets/",
+                ),
+            ),
+            columns=rx.breakpoints(initial="1", md="2"),
+            spacing="4",
+            width="100%",
+        ),
+    )

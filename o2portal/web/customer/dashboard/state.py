@@ -1,0 +1,62 @@
+"""Tableau de bord: what expires soon, what is unpaid, open tickets, announcements."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from o2portal.core import clock, formatting
+from o2portal.core.i18n import translate
+from o2portal.products.customer import display_status
+from o2portal.reporting import customer_overview as overview
+from o2portal.web.guards import require_customer
+from o2portal.web.session import language_of, show_user
+
+
+class DashboardState(rx.State):
+    expiring: list[dict[str, str]] = []
+    unpaid: list[dict[str, str]] = []
+    tickets: list[dict[str, str]] = []
+    announcements: list[dict[str, str]] = []
+    first_name: str = ""
+
+    @rx.event
+    async def load(self):
+        user = require_customer(self)
+        await show_user(self, user)
+        lang = await language_of(self)
+        data = overview.customer_overview(user.customer.id)
+        today = clock.today()
+        self.first_name = user.customer.first_name
+        self.expiring = [
+            {
+                "id": str(p.id),
+                "name": p.name,
+                "kind": translate(f"kind.{p.kind}", lang),
+                "expiry": formatting.day(p.expiry_date, lang),
+                "days_left": str((p.expiry_date - today).days),
+                "status": display_status(p, today),
+                "status_label": translate(f"status.{display_status(p, today)}", lang),
+            }
+            for p in data.expiring
+        ]
+        self.unpaid = [
+            {
+                "id": str(o.id),
+                "reference": f"BC-{o.id:06d}",
+                "date": formatting.day(o.created_at, lang),
+                "amount": formatting.money(o.total_ttc_cents, lang),
+            }
+            for o in data.unpaid
+        ]
+        self.tickets = [
+            {
+                "id": str(tk.id),
+                "subject": tk.subject,
+                "status": translate(f"status.{tk.status}", lang),
+                "updated": formatting.moment(tk.updated_at, lang),
+            }
+            for tk in data.open_tickets
+        ]
+        self.announcements = [
+            {"title": a.title, "body": a.body, "level": a.level} for a in data.announcements
+        ]

@@ -1,0 +1,58 @@
+"""Questions fréquentes: public, searchable as you type, grouped by topic."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from o2portal.web.components.i18n import t
+from o2portal.web.components.markdown import safe_markdown
+from o2portal.web.customer.faq.state import FaqState
+from o2portal.web.pages import public_page, visitor_or_customer_layout
+
+
+# Public, and shown in the customer's shell to someone signed in.
+@public_page("/faq", on_load=FaqState.load, layout=visitor_or_customer_layout)
+def faq_page() -> rx.Component:
+    return rx.vstack(
+        rx.heading(t("faq.title"), size="7", as_="h1"),
+        rx.box(
+            rx.el.label(t("faq.search"), html_for="faq-search", class_name="o2-label"),
+            rx.input(
+                id="faq-search",
+                value=FaqState.query,
+                on_change=FaqState.set_query.debounce(250),
+                max_length=200,
+                size="3",
+                width="100%",
+            ),
+            width="100%",
+        ),
+        rx.cond(
+            FaqState.entries.length() > 0,
+            rx.accordion.root(
+                rx.foreach(
+                    FaqState.entries,
+                    lambda e: rx.accordion.item(
+                        header=rx.hstack(
+                            rx.badge(e["topic"], variant="soft"),
+                            rx.text(e["question"]),
+                            spacing="2",
+                            align="center",
+                            wrap="wrap",
+                        ),
+                        content=safe_markdown(e["answer"]),
+                        value=e["id"],
+                    ),
+                ),
+                type="multiple",
+                collapsible=True,
+                width="100%",
+                variant="ghost",
+                id="faq-list",
+            ),
+            rx.text(t("faq.none"), color_scheme="gray"),
+        ),
+        spacing="4",
+        width="100%",
+        max_width="60em",
+    )

@@ -1,0 +1,174 @@
+"""Factures: order forms to pay, issued invoices and credit notes, with their PDFs."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from o2portal.billing import invoices as billing
+from o2portal.billing.checkout import cancel_order_form, pay_order
+from o2portal.core import formatting
+from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.i18n import translate
+from o2portal.web.guards import client_ip, require_customer
+from o2portal.web.payment import (
+    PaymentFields,
+    submitted_int,
+    submitted_key,
+)
+from o2portal.web.session import language_of, show_user
+
+METHOD_KEYS = {
+    "card": "pay.card",
+    "credit": "pay.credit",
+    "transfer": "pay.transfer",
+    "cheque": "pay.cheque",
+}
+
+
+class InvoicesState(PaymentFields, rx.State):
+    invoices: list[dict[str, str]] = []
+    unpaid: list[dict[str, str]] = []
+    credit_notes: list[dict[str, str]] = []
+    selected: str = ""  # the order form being paid
+    selected_label: str = ""
+    seen_ttc: str = ""  # its amount, rendered into the payment form
+
+    async def _fill(self) -> None:
+        user = require_customer(self)
+        await show_user(self, user)
+        lang = await language_of(self)
+        customer_id = user.customer.id
+        self.invoices = [
+            {
+                "id": str(i.id),
+                "number": i.number,
+                "date": formatting.day(i.issued_at, lang),
+                "amount": formatting.money(i.total_ttc_cents, lang),
+                "method": translate(METHOD_KEYS.get(i.payment_method, "pay.card"), lang),
+            }
+            for i in billing.customer_invoices(customer_id)
+        ]
+        self.unpaid = [
+            {
+                "id": str(o.id),
+                "reference": billing.order_reference(o),
+                "date": formatting.day(o.created_at, lang),
+                "amount": formatting.money(o.total_ttc_cents, lang),
+                "method": translate(METHOD_KEYS.get(o.payment_method or "", "pay.transfer"), lang),
+                "paid": "",
+            }
+            for o in billing.customer_unpaid_orders(customer_id)
+        ]
+        self.credit_notes = [
+            {
+                "id": str(n.id),
+                "number": n.number,
+                "date": formatting.day(n.issued_at, lang),
+                "amount": formatting.money(n.total_ttc_cents, lang),
+            }
+            for n in billing.customer_credit_notes(customer_id)
+        ]
+        self._show_means(user, lang)
+
+    @rx.event
+    async def load(self):
+        self.selected, self.pay_message, self.pay_errors, self.pay_ok = "", "", {}, False
+        self.paying = False
+        await self._fill()
+        # /invoices?pay=<id> (the dashboard's «Payer»): open that order form's panel.
+        wanted = str(self.router.url.query_parameters.get("pay", ""))[:12]
+        if wanted:
+            await self._choose(wanted)
+
+    async def _choose(self, order_id: str) -> None:
+        user = require_customer(self)
+        lang = await language_of(self)
+        order = billing.unpaid_order_of(
+            user.customer.id, int(order_id) if order_id.isdigit() else 0
+        )
+        if order is None:
+            self.selected = ""
+            return
+        self.selected = str(order.id)
+        self.selected_label = (
+            f"{billing.order_reference(order)} — {formatting.money(order.total_ttc_cents, lang)}"
+        )
+        self.seen_ttc = str(order.total_ttc_cents)
+        self.method = "card"
+        self.pay_errors, self.pay_message, self.pay_ok = {}, "", False
+        self._arm()
+
+    @rx.event
+    async def choose(self, order_id: str):
+        """Open the payment panel for one of the customer's own unpaid order forms."""
+        await self._choose(order_id if isinstance(order_id, str) else "")
+
+    @rx.event
+    def close(self):
+        self.selected = ""
+
+    @rx.event
+    async def cancel_order(self, order_id: str):
+        """Cancel one of the customer's own unpaid order forms (its names are released)."""
+        user = require_customer(self)
+        lang = await language_of(self)
+        try:
+            done = await asyncio.to_thread(
+                cancel_order_form,
+                user.actor,
+                int(order_id) if order_id.isdigit() else 0,
+                ip=client_ip(self),
+            )
+        except NotAllowed:
+            done = False
+        self.selected = ""
+        self.pay_ok = done
+        self.pay_message = translate("invoices.cancelled" if done else "error.unexpected", lang)
+        await self._fill()
+
+    @rx.event
+    async def pay(self, form: dict):
+        """Pay the order form named by the submitted form, for the amount it showed, with
+        its key: the same form sent twice pays once and reads the first outcome."""
+        user = require_customer(self)
+        if self.paying:
+            return
+        started = await self._start_payment(
+            form, lambda f: (submitted_int(f, "seen_order"), submitted_int(f, "seen_ttc"))
+        )
+        if started is None:
+            return
+        (order_id, expected_ttc), choice = started
+        lang = await language_of(self)
+        self.paying = True
+        yield
+        try:
+            outcome = await asyncio.to_thread(
+                pay_order,
+                customer_id=user.customer.id,
+                order_id=order_id,
+                choice=choice,
+                key=submitted_key(form),
+                expected_ttc_cents=expected_ttc,
+                ip=client_ip(self),
+            )
+        except (InvalidInput, NotAllowed) as exc:
+            errors = getattr(exc, "errors", None) or {"method": "error.unexpected"}
+            self.pay_message = translate(next(iter(errors.values())), lang)
+            return
+        finally:
+            self.paying = False
+        self._paid(outcome, lang)
+        rows = list(self.unpaid)
+        await self._fill()
+        if outcome.status == "paid":
+            # The paid form stays in its place, marked paid, until the page is left:
+            # nothing moves under the pointer of a second click.
+            index = next((i for i, r in enumerate(rows) if r["id"] == str(order_id)), None)
+            if index is not None:
+                fresh = [r for r in self.unpaid if r["id"] != str(order_id)]
+                paid = {**rows[index], "paid": translate("pay.paid_button", lang)}
+                fresh.insert(min(index, len(fresh)), paid)
+                self.unpaid = fresh

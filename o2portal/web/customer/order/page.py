@@ -1,0 +1,442 @@
+"""/order: the three offers, the cart, the checkout and the order history."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from o2portal.web.components.filters import filter_select
+from o2portal.web.components.forms import checkbox_field, field_error, label
+from o2portal.web.components.i18n import t
+from o2portal.web.components.payment import payment_panel
+from o2portal.web.components.tables import data_table, section
+from o2portal.web.customer.order.state import OrderState as S
+from o2portal.web.pages import customer_page
+
+
+def _select(name: str, key: str, value, on_change, options) -> rx.Component:
+    return filter_select(name, key, value, on_change, options, min_width=None, width="100%")
+
+
+def _error(text, element_id: str) -> rx.Component:
+    return rx.cond(
+        text != "", rx.text(text, color_scheme="red", size="2", role="alert", id=element_id)
+    )
+
+
+def _tier_card(o) -> rx.Component:
+    chosen = S.tier == o["code"]
+    return rx.card(
+        rx.vstack(
+            rx.heading(o["name"], size="4"),
+            rx.text(o["specs"], size="2", color_scheme="gray"),
+            rx.text(o["description"], size="2"),
+            rx.text(
+                t("order.first_year_price"),
+                " : ",
+                o["first_year"],
+                " ",
+                t("order.ht"),
+                weight="bold",
+            ),
+            rx.text(
+                t("order.then"),
+                " ",
+                o["renew_1y"],
+                " ",
+                t("order.ht"),
+                " ",
+                t("order.per_year"),
+                size="2",
+            ),
+            rx.text(
+                "2 ans : ",
+                o["renew_2y"],
+                " · 3 ans : ",
+                o["renew_3y"],
+                " ",
+                t("order.ht"),
+                size="1",
+                color_scheme="gray",
+            ),
+            rx.button(
+                rx.cond(chosen, t("order.chosen"), t("order.choose")),
+                variant=rx.cond(chosen, "solid", "outline"),
+                on_click=S.choose_tier(o["code"]),
+                id="tier-" + o["code"],
+                width="100%",
+            ),
+            spacing="2",
+        ),
+        class_name=rx.cond(chosen, "o2-chosen", ""),
+    )
+
+
+def _hosting_tab() -> rx.Component:
+    return rx.vstack(
+        rx.grid(
+            rx.foreach(S.hosting, _tier_card),
+            columns=rx.breakpoints(initial="1", md="3"),
+            spacing="3",
+            width="100%",
+        ),
+        rx.grid(
+            _select(
+                "hosting-years",
+                "order.years",
+                S.hosting_years,
+                S.set_hosting_years,
+                [("1", t("renew.year_1")), ("2", t("renew.year_2")), ("3", t("renew.year_3"))],
+            ),
+            _select(
+                "hosting-mode",
+                "order.free_domain",
+                S.hosting_mode,
+                S.set_hosting_mode,
+                [
+                    ("register", t("order.free_domain_new")),
+                    ("existing", t("order.free_domain_existing")),
+                ],
+            ),
+            columns=rx.breakpoints(initial="1", md="2"),
+            spacing="3",
+            width="100%",
+        ),
+        rx.cond(
+            S.hosting_mode == "register",
+            rx.box(
+                label("hosting-domain", "order.domain_name"),
+                rx.input(
+                    id="hosting-domain",
+                    value=S.hosting_domain,
+                    on_change=S.set_hosting_domain,
+                    placeholder="mon-site.fr",
+                    max_length=300,
+                    size="3",
+                    width="100%",
+                ),
+                width="100%",
+            ),
+            rx.box(
+                label("hosting-existing", "order.my_domains"),
+                rx.el.select(
+                    rx.el.option("—", value=""),
+                    rx.foreach(S.my_domains, lambda d: rx.el.option(d, value=d)),
+                    id="hosting-existing",
+                    value=S.hosting_domain,
+                    on_change=S.set_hosting_domain,
+                    class_name="o2-select",
+                ),
+                width="100%",
+            ),
+        ),
+        _error(S.hosting_error, "hosting-error"),
+        rx.button(t("order.add"), on_click=S.add_hosting, id="add-hosting", size="3"),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _domain_tab() -> rx.Component:
+    return rx.vstack(
+        rx.box(
+            label("domain-search", "order.search"),
+            rx.hstack(
+                rx.input(
+                    id="domain-search",
+                    value=S.query,
+                    on_change=S.set_query,
+                    placeholder="mon-site.fr",
+                    max_length=300,
+                    size="3",
+                    width="100%",
+                ),
+                rx.button(t("order.search_button"), on_click=S.search, id="domain-check", size="3"),
+                width="100%",
+            ),
+            _error(S.domain_error, "domain-error"),
+            width="100%",
+        ),
+        rx.cond(
+            S.found.contains("name"),
+            rx.cond(
+                S.found["available"] != "",
+                rx.card(
+                    rx.vstack(
+                        rx.text(
+                            rx.text.strong(S.found["display"]),
+                            " ",
+                            t("order.available"),
+                            id="domain-available",
+                        ),
+                        rx.text(
+                            t("order.register_price"),
+                            " ",
+                            S.found["register"],
+                            " ",
+                            t("order.ht"),
+                            " ",
+                            t("order.per_year"),
+                        ),
+                        _select(
+                            "domain-years",
+                            "order.years",
+                            S.domain_years,
+                            S.set_domain_years,
+                            [(str(n), f"{n} an" + ("s" if n > 1 else "")) for n in range(1, 11)],
+                        ),
+                        rx.button(t("order.add"), on_click=S.add_domain, id="add-domain"),
+                        spacing="2",
+                    ),
+                    width="100%",
+                ),
+                rx.card(
+                    rx.form(
+                        rx.vstack(
+                            rx.text(
+                                rx.text.strong(S.found["display"]),
+                                " ",
+                                t("order.taken"),
+                                id="domain-taken",
+                            ),
+                            rx.text(
+                                t("order.transfer_price"),
+                                " ",
+                                S.found["transfer"],
+                                " ",
+                                t("order.ht"),
+                            ),
+                            rx.box(
+                                label("auth_code", "order.auth_code"),
+                                rx.input(
+                                    name="auth_code",
+                                    id="auth_code",
+                                    max_length=100,
+                                    auto_complete="off",
+                                    width="100%",
+                                ),
+                                _error(S.auth_error, "auth-error"),
+                                width="100%",
+                            ),
+                            rx.button(t("order.transfer"), type="submit", id="add-transfer"),
+                            spacing="2",
+                        ),
+                        on_submit=S.add_transfer,
+                        reset_on_submit=True,
+                        no_validate=True,
+                    ),
+                    width="100%",
+                ),
+            ),
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _server_tab() -> rx.Component:
+    return rx.grid(
+        rx.foreach(
+            S.servers,
+            lambda s: rx.card(
+                rx.vstack(
+                    rx.heading(s["name"], size="4"),
+                    rx.text(s["specs"], size="2", color_scheme="gray"),
+                    rx.text(s["monthly"], " ", t("order.ht"), " / mois", weight="bold"),
+                    rx.text(
+                        s["yearly"],
+                        " ",
+                        t("order.ht"),
+                        " ",
+                        t("order.per_year"),
+                        " (",
+                        t("order.billed_yearly"),
+                        ")",
+                        size="2",
+                    ),
+                    rx.button(
+                        t("order.add"),
+                        on_click=S.add_server(s["code"]),
+                        id="add-server-" + s["code"],
+                    ),
+                    spacing="2",
+                )
+            ),
+        ),
+        columns=rx.breakpoints(initial="1", md="3"),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _cart() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading(t("order.cart"), size="5", as_="h2"),
+            rx.cond(
+                S.cart_rows.length() > 0,
+                rx.vstack(
+                    rx.foreach(
+                        S.cart_rows,
+                        lambda r: rx.hstack(
+                            rx.text(r["description"], size="2", flex="1"),
+                            rx.text(r["ht"], size="2", white_space="nowrap"),
+                            rx.cond(
+                                r["index"] != "",
+                                rx.icon_button(
+                                    rx.icon("x", size=14),
+                                    size="1",
+                                    variant="ghost",
+                                    on_click=S.remove_item(r["index"]),
+                                    aria_label="Retirer",
+                                ),
+                            ),
+                            width="100%",
+                            align="center",
+                        ),
+                    ),
+                    id="cart-lines",
+                    width="100%",
+                    spacing="2",
+                ),
+                rx.text(t("order.cart_empty"), color_scheme="gray", id="cart-empty"),
+            ),
+            _error(S.cart_error, "cart-error"),
+            rx.cond(
+                S.totals.contains("ttc"),
+                rx.grid(
+                    rx.text(t("total.ht")),
+                    rx.text(S.totals["ht"], align="right", id="cart-ht"),
+                    rx.text(t("total.vat"), " (", S.totals["rate"], ")"),
+                    rx.text(S.totals["vat"], align="right", id="cart-vat"),
+                    rx.text(t("total.ttc"), weight="bold"),
+                    rx.text(S.totals["ttc"], align="right", weight="bold", id="cart-ttc"),
+                    columns="2",
+                    width="100%",
+                    spacing="1",
+                ),
+            ),
+            rx.cond(
+                S.totals.contains("mention") & (S.totals["mention"] != ""),
+                rx.text(S.totals["mention"], size="1"),
+            ),
+            rx.box(
+                label("promo", "order.promo"),
+                rx.hstack(
+                    rx.input(
+                        id="promo",
+                        value=S.promo,
+                        on_change=S.set_promo,
+                        max_length=40,
+                        width="100%",
+                    ),
+                    rx.button(
+                        t("order.promo_apply"),
+                        on_click=S.apply_promo,
+                        variant="soft",
+                        id="promo-apply",
+                    ),
+                    width="100%",
+                ),
+                rx.cond(
+                    S.promo_error != "",
+                    rx.text(
+                        S.promo_error, color_scheme="red", size="2", id="promo-error", role="alert"
+                    ),
+                ),
+                width="100%",
+            ),
+            rx.cond(
+                S.cart_rows.length() > 0,
+                payment_panel(
+                    S,
+                    S.pay,
+                    "order.pay",
+                    "order-form",
+                    seen=[("seen_ttc", S.seen_ttc)],
+                    extra=[
+                        rx.cond(
+                            S.consumer,
+                            checkbox_field("withdrawal", "order.withdrawal", S.checkout_errors),
+                        ),
+                        checkbox_field("terms", "order.terms", S.checkout_errors),
+                        field_error(S.checkout_errors, "cart"),
+                    ],
+                ),
+            ),
+            rx.cond(
+                S.done_message != "",
+                rx.callout.root(
+                    rx.callout.icon(rx.icon("circle-check")),
+                    rx.callout.text(
+                        S.done_message, " ", rx.link(t("order.see_services"), href="/services")
+                    ),
+                    color_scheme="green",
+                    id="order-done",
+                ),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def _history() -> rx.Component:
+    return section(
+        "order.history",
+        data_table(
+            S.history,
+            [
+                ("col.number", "reference"),
+                ("col.date", "date"),
+                ("col.kind", "kind"),
+                ("col.amount", "amount"),
+                ("col.status", "status"),
+            ],
+            empty_key="order.history_none",
+            table_id="order-history",
+        ),
+    )
+
+
+@customer_page(
+    "/order",
+    on_load=S.load,
+    ui=[
+        S.choose_tier,
+        S.set_domain_years,
+        S.set_hosting_domain,
+        S.set_hosting_mode,
+        S.set_hosting_years,
+        S.set_method,
+        S.set_promo,
+        S.set_query,
+        S.set_saved_card_id,
+        S.set_tab,
+    ],
+)
+def order_page() -> rx.Component:
+    return rx.fragment(
+        rx.heading(t("nav.order"), size="7", as_="h1"),
+        rx.grid(
+            rx.tabs.root(
+                rx.tabs.list(
+                    rx.tabs.trigger(t("order.tab_hosting"), value="hosting", id="tab-hosting"),
+                    rx.tabs.trigger(t("order.tab_domain"), value="domain", id="tab-domain"),
+                    rx.tabs.trigger(t("order.tab_server"), value="server", id="tab-server"),
+                ),
+                rx.tabs.content(_hosting_tab(), value="hosting", padding_top="1em"),
+                rx.tabs.content(_domain_tab(), value="domain", padding_top="1em"),
+                rx.tabs.content(_server_tab(), value="server", padding_top="1em"),
+                value=S.tab,
+                on_change=S.set_tab,
+                width="100%",
+            ),
+            _cart(),
+            columns=rx.breakpoints(initial="1", lg="2"),
+            spacing="4",
+            width="100%",
+            class_name="o2-order-grid",
+        ),
+        _history(),
+    )

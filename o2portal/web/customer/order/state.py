@@ -1,0 +1,408 @@
+"""Commander: hosting, domain names, managed servers, the cart and its checkout.
+
+The cart lives on the server (`_cart`, intentions only); what the page shows is computed
+from the catalogue each time, and the checkout computes it once more."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+
+import reflex as rx
+from sqlmodel import col, select
+
+from o2portal.billing import invoices as billing
+from o2portal.billing.orders import (
+    CartItem,
+    checkout,
+    customer_orders,
+    order_kinds,
+    price_cart,
+    search_domain,
+)
+from o2portal.catalog.offers import active_catalogue
+from o2portal.core import formatting
+from o2portal.core.db import read_session
+from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.formatting import money
+from o2portal.core.i18n import translate
+from o2portal.products.models import Product
+from o2portal.web.guards import client_ip, require_customer
+from o2portal.web.helpers import send_mail_soon
+from o2portal.web.payment import (
+    PaymentFields,
+    form_strings,
+    outcome_message,
+    submitted_int,
+    submitted_key,
+)
+from o2portal.web.session import language_of, show_user
+
+
+def message(key: str, lang: str) -> str:
+    """'error.domain_taken|exemple.fr' → the message with the name in it."""
+    base, _, arg = key.partition("|")
+    return translate(base, lang, name=arg) if arg else translate(base, lang)
+
+
+class OrderState(PaymentFields, rx.State):
+    tab: str = "hosting"
+    hosting: list[dict[str, str]] = []
+    servers: list[dict[str, str]] = []
+    tier: str = "cloud"
+    hosting_years: str = "1"
+    hosting_mode: str = "register"
+    hosting_domain: str = ""
+    my_domains: list[str] = []
+    hosting_error: str = ""
+    query: str = ""
+    found: dict[str, str] = {}
+    domain_years: str = "1"
+    domain_error: str = ""
+    auth_error: str = ""
+    cart_rows: list[dict[str, str]] = []
+    totals: dict[str, str] = {}
+    promo: str = ""
+    promo_error: str = ""
+    cart_error: str = ""
+    consumer: bool = True
+    checkout_errors: dict[str, str] = {}
+    done_message: str = ""
+    history: list[dict[str, str]] = []
+    seen_ttc: str = ""  # the cart's total, rendered into the payment form
+    _cart: list[dict] = []
+    _promo_code: str = ""
+
+    # ------------------------------------------------------------ loading
+
+    @rx.event
+    async def load(self):
+        user = require_customer(self)
+        await show_user(self, user)
+        lang = await language_of(self)
+        catalogue = active_catalogue()
+        self.hosting = [
+            {
+                "code": o.code,
+                "name": o.name,
+                "first_year": money(o.first_year_cents, lang),
+                "renew_1y": money(o.renew_1y_cents, lang),
+                "renew_2y": money(o.renew_2y_cents, lang),
+                "renew_3y": money(o.renew_3y_cents, lang),
+                "specs": f"{o.disk_gb} Go · {o.cpu_cores} vCPU · {o.ram_gb} Go RAM",
+                "description": o.description,
+            }
+            for o in catalogue.hosting
+        ]
+        self.servers = [
+            {
+                "code": s.code,
+                "name": s.name,
+                "monthly": money(s.monthly_cents, lang),
+                "yearly": money(s.monthly_cents * 12, lang),
+                "specs": f"{s.cpu} · {s.ram_gb} Go RAM · {s.storage} · {s.bandwidth}",
+            }
+            for s in catalogue.servers
+        ]
+        with read_session() as session:
+            self.my_domains = list(
+                session.exec(
+                    select(Product.name)
+                    .where(
+                        Product.customer_id == user.customer.id,
+                        Product.kind == "domain",
+                        col(Product.status).in_(("active", "expired")),
+                    )
+                    .order_by(Product.name)
+                ).all()
+            )
+        self.consumer = user.customer.account_type == "particulier"
+        self._show_means(user, lang)
+        if not self.pay_key or self.pay_done:
+            self._arm()
+        self.pay_message, self.pay_errors, self.paying = "", {}, False
+        self.done_message = ""
+        await self._refresh_cart()
+        await self._refresh_history()
+
+    async def _refresh_history(self) -> None:
+        user = require_customer(self)
+        lang = await language_of(self)
+        orders = customer_orders(user.customer.id)
+        kinds = order_kinds([o.id for o in orders if o.kind == "order"])
+        self.history = [
+            {
+                "reference": billing.order_reference(o),
+                "date": formatting.day(o.created_at, lang),
+                "kind": _history_kind(o, kinds, lang),
+                "amount": money(o.total_ttc_cents, lang),
+                "status": translate(f"status.{o.status}", lang),
+            }
+            for o in orders
+        ]
+
+    async def _refresh_cart(self) -> None:
+        user = require_customer(self)
+        lang = await language_of(self)
+        self.cart_error, self.seen_ttc = "", ""
+        if not self._cart:
+            self.cart_rows, self.totals = [], {}
+            return
+        items = [CartItem(**item) for item in self._cart]
+        try:
+            quote = price_cart(user.customer.id, items, self._promo_code)
+        except InvalidInput as exc:
+            key = next(iter(exc.errors.values()))
+            if "promo" in exc.errors:
+                self._promo_code, self.promo_error = "", message(key, lang)
+                quote = price_cart(user.customer.id, items, "")
+            else:
+                self.cart_error = message(key, lang)
+                self.cart_rows = [
+                    {"index": str(i), "description": item["domain"] or item["code"], "ht": ""}
+                    for i, item in enumerate(self._cart)
+                ]
+                self.totals = {}
+                return
+        rows, index = [], 0
+        for line in quote.lines:
+            if line.action == "discount":
+                rows.append(
+                    {
+                        "index": "",
+                        "description": line.description,
+                        "ht": money(line.total_ht_cents, lang),
+                    }
+                )
+                continue
+            is_item_start = line.action in ("hosting", "server") or (
+                line.action in ("register", "transfer")
+                and not line.details.get("free_with_hosting")
+            )
+            rows.append(
+                {
+                    "index": str(index) if is_item_start else "",
+                    "description": line.description,
+                    "ht": money(line.total_ht_cents, lang),
+                }
+            )
+            if is_item_start:
+                index += 1
+        self.cart_rows = rows
+        self.seen_ttc = str(quote.totals.ttc)
+        self.totals = {
+            "ht": money(quote.totals.ht, lang),
+            "vat": money(quote.totals.vat, lang),
+            "ttc": money(quote.totals.ttc, lang),
+            "rate": f"{quote.vat_rate_bp // 100} %",
+            "mention": quote.vat_mention or "",
+        }
+
+    async def _add(self, item: CartItem, error_field: str) -> bool:
+        """Add an item if it prices (the check of names and offers happens there)."""
+        user = require_customer(self)
+        lang = await language_of(self)
+        candidate = [CartItem(**i) for i in self._cart] + [item]
+        try:
+            price_cart(user.customer.id, candidate, "")
+        except InvalidInput as exc:
+            setattr(self, error_field, message(next(iter(exc.errors.values())), lang))
+            return False
+        self._cart = [dataclasses.asdict(i) for i in candidate]
+        self.done_message = ""
+        if self.pay_done:
+            self._arm()  # a new order begins
+        await self._refresh_cart()
+        return True
+
+    # ------------------------------------------------------------ choices
+
+    @rx.event
+    def set_tab(self, value: str):
+        if value in ("hosting", "domain", "server"):
+            self.tab = value
+
+    @rx.event
+    def choose_tier(self, code: str):
+        if any(o["code"] == code for o in self.hosting):
+            self.tier = code
+
+    @rx.event
+    def set_hosting_years(self, value: str):
+        self.hosting_years = value if value in ("1", "2", "3") else "1"
+
+    @rx.event
+    def set_hosting_mode(self, value: str):
+        self.hosting_mode = value if value in ("register", "existing") else "register"
+        self.hosting_error = ""
+
+    @rx.event
+    def set_hosting_domain(self, value: str):
+        self.hosting_domain = value[:300]
+
+    @rx.event
+    async def add_hosting(self):
+        self.hosting_error = ""
+        item = CartItem(
+            "hosting",
+            code=self.tier,
+            years=int(self.hosting_years),
+            domain=self.hosting_domain.strip()[:300],
+            action=self.hosting_mode,
+        )
+        if await self._add(item, "hosting_error"):
+            self.hosting_domain = ""
+
+    @rx.event
+    def set_query(self, value: str):
+        self.query = value[:300]
+
+    @rx.event
+    async def search(self):
+        require_customer(self)
+        lang = await language_of(self)
+        self.domain_error, self.auth_error, self.found = "", "", {}
+        try:
+            result = search_domain(self.query)
+        except InvalidInput as exc:
+            self.domain_error = message(next(iter(exc.errors.values())), lang)
+            return
+        self.found = {
+            "name": result.name,
+            "display": result.display,
+            "available": "1" if result.available else "",
+            "register": money(result.register_cents, lang),
+            "transfer": money(result.transfer_cents, lang),
+        }
+
+    @rx.event
+    def set_domain_years(self, value: str):
+        self.domain_years = value if value.isdigit() and 1 <= int(value) <= 10 else "1"
+
+    @rx.event
+    async def add_domain(self):
+        require_customer(self)
+        if not self.found.get("available"):
+            return
+        item = CartItem(
+            "domain", domain=self.found["name"], action="register", years=int(self.domain_years)
+        )
+        if await self._add(item, "domain_error"):
+            self.found = {}
+            self.query = ""
+
+    @rx.event
+    async def add_transfer(self, form: dict):
+        require_customer(self)
+        if not self.found or self.found.get("available"):
+            return
+        self.auth_error = ""
+        code = str(form.get("auth_code", ""))[:100].strip()
+        item = CartItem("domain", domain=self.found["name"], action="transfer", auth_code=code)
+        if await self._add(item, "auth_error"):
+            self.found = {}
+            self.query = ""
+
+    @rx.event
+    async def add_server(self, code: str):
+        await self._add(CartItem("server", code=code[:32]), "cart_error")
+
+    @rx.event
+    async def remove_item(self, index: str):
+        require_customer(self)
+        if index.isdigit() and int(index) < len(self._cart):
+            self._cart = [item for i, item in enumerate(self._cart) if i != int(index)]
+        await self._refresh_cart()
+
+    @rx.event
+    def set_promo(self, value: str):
+        self.promo = value[:40]
+
+    @rx.event
+    async def apply_promo(self):
+        user = require_customer(self)
+        lang = await language_of(self)
+        self.promo_error = ""
+        items = [CartItem(**item) for item in self._cart]
+        try:
+            price_cart(user.customer.id, items, self.promo)
+        except InvalidInput as exc:
+            self.promo_error = message(next(iter(exc.errors.values())), lang)
+            return
+        self._promo_code = self.promo.strip().upper()
+        await self._refresh_cart()
+
+    @rx.event
+    async def remove_promo(self):
+        self._promo_code, self.promo = "", ""
+        await self._refresh_cart()
+
+    # ------------------------------------------------------------ checkout
+
+    @rx.event
+    async def pay(self, form: dict):
+        """Order and pay the cart, with the key and the total of the submitted form: the
+        same form sent twice makes one order and reads the first outcome."""
+        user = require_customer(self)
+        if self.paying:
+            return
+        self.checkout_errors = {}
+        started = await self._start_payment(form, lambda f: submitted_int(f, "seen_ttc"))
+        if started is None:
+            return
+        expected_ttc, choice = started
+        data = form_strings(form)
+        lang = await language_of(self)
+        self.paying = True
+        yield
+        try:
+            outcome = await asyncio.to_thread(
+                checkout,
+                customer_id=user.customer.id,
+                items=[CartItem(**item) for item in self._cart],
+                promo_code=self._promo_code,
+                choice=choice,
+                key=submitted_key(form),
+                terms_accepted=data.get("terms") in ("on", "true"),
+                withdrawal_waived=data.get("withdrawal") in ("on", "true"),
+                expected_ttc_cents=expected_ttc,
+                ip=client_ip(self),
+            )
+        except InvalidInput as exc:
+            errors = {k: message(v, lang) for k, v in exc.errors.items()}
+            self.checkout_errors = errors
+            self.pay_message = next(iter(errors.values()))
+            if "cart" in exc.errors:
+                await self._refresh_cart()  # show the cart as it is now
+            return
+        except NotAllowed:
+            self.pay_message = translate("error.unexpected", lang)
+            return
+        finally:
+            self.paying = False
+        self.pay_ok = outcome.status in ("paid", "pending")
+        if outcome.status == "paid":
+            self.pay_message = ""
+            self.done_message = translate("order.done", lang, invoice=outcome.invoice_number)
+        else:
+            self.pay_message = outcome_message(outcome, lang)
+        if self.pay_ok:
+            self.pay_done = True
+            self._cart, self._promo_code, self.promo = [], "", ""
+            send_mail_soon()
+            await self._refresh_cart()
+        await self._refresh_history()
+
+
+_KIND_LABELS = {
+    "hosting": "order.tab_hosting",
+    "domain": "order.tab_domain",
+    "server": "order.tab_server",
+}
+
+
+def _history_kind(order, kinds: dict[int, list[str]], lang: str) -> str:
+    """What was ordered: the products' kinds for a new order form, or a renewal."""
+    if order.kind != "order":
+        return translate("renew.title", lang)
+    return ", ".join(translate(_KIND_LABELS[k], lang) for k in kinds.get(order.id, []))

@@ -1,0 +1,247 @@
+"""Ma fiche, security: password change, signed-in browsers and recent sign-ins, and the
+second factor (TOTP) set-up. Every handler resolves the customer from the cookie."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from o2portal.accounts import profile, totp
+from o2portal.accounts.auth import CurrentUser
+from o2portal.core import formatting
+from o2portal.core.errors import InvalidInput
+from o2portal.core.i18n import translate
+from o2portal.web.guards import client_ip, require_account_owner, require_customer
+from o2portal.web.helpers import form_text, send_mail_soon, translated
+from o2portal.web.session import language_of
+
+
+class PasswordChangeState(rx.State):
+    errors: dict[str, str] = {}
+    message: str = ""
+    busy: bool = False
+
+    async def _start(self, user: CurrentUser) -> None:
+        self.errors, self.message, self.busy = {}, "", False
+
+    @rx.event
+    async def submit(self, form: dict):
+        user = require_account_owner(self)
+        if self.busy:
+            return
+        self.errors, self.message = {}, ""
+        self.busy = True
+        yield
+        try:
+            await asyncio.to_thread(
+                profile.change_password,
+                user.customer.id,
+                user.session_id,
+                form_text(form, "current_password", 200),
+                form_text(form, "password", 200),
+                form_text(form, "password_confirm", 200),
+                ip=client_ip(self),
+            )
+        except InvalidInput as exc:
+            self.errors = await translated(self, exc.errors)
+            return
+        finally:
+            self.busy = False
+        send_mail_soon()
+        lang = await language_of(self)
+        self.message = translate("profile.password_changed", lang)
+        sessions = await self.get_state(SessionsState)
+        await sessions._fill(user)
+        # Empty the three fields: the form is remounted.
+        yield rx.call_script("document.getElementById('password-form')?.reset()")
+
+
+class SessionsState(rx.State):
+    sessions: list[dict[str, str]] = []
+    sign_ins: list[dict[str, str]] = []
+    message: str = ""
+
+    async def _fill(self, user: CurrentUser) -> None:
+        lang = await language_of(self)
+        self.sessions = [
+            {
+                "id": str(s.id),
+                "device": s.device,
+                "ip": s.ip,
+                "last_seen": formatting.moment(s.last_seen_at or s.created_at, lang),
+                "started": formatting.moment(s.created_at, lang),
+                "current": "1" if s.current else "",
+                "staff": "1" if s.staff else "",
+            }
+            for s in profile.active_sessions(user.customer.id, user.session_id)
+        ]
+        self.sign_ins = [
+            {
+                "at": formatting.moment(a.at, lang),
+                "ip": a.ip,
+                "device": a.device,
+                "step": translate(f"profile.sign_in_step.{a.step}", lang),
+                "result": translate(
+                    "profile.sign_in_ok" if a.success else "profile.sign_in_refused", lang
+                ),
+                "ok": "1" if a.success else "",
+            }
+            for a in profile.recent_sign_ins(user.customer.id)
+        ]
+
+    async def _start(self, user: CurrentUser) -> None:
+        self.message = ""
+        await self._fill(user)
+
+    @rx.event
+    async def end_session(self, session_id: str):
+        """End one other session: only one of the caller's own, whatever id is sent."""
+        user = require_account_owner(self)
+        try:
+            wanted = int(str(session_id)[:12])
+        except ValueError:
+            return
+        ended = profile.revoke_session(
+            user.customer.id, wanted, user.session_id, ip=client_ip(self)
+        )
+        lang = await language_of(self)
+        self.message = translate(
+            "profile.session_ended" if ended else "profile.nothing_ended", lang
+        )
+        await self._fill(user)
+
+    @rx.event
+    async def end_other_sessions(self):
+        user = require_account_owner(self)
+        count = profile.revoke_other_sessions(user.customer.id, user.session_id, ip=client_ip(self))
+        lang = await language_of(self)
+        self.message = translate("profile.other_sessions_ended", lang, count=count)
+        await self._fill(user)
+
+
+class TwoFactorState(rx.State):
+    enabled: bool = False
+    since: str = ""
+    codes_left: int = 0
+    # During set-up only, to their owner: the secret to scan or type into the app. Emptied
+    # once the set-up is confirmed or cancelled, and at every page load.
+    setup_qr: str = ""
+    setup_secret: str = ""
+    # Right after they are made, once: the recovery codes in clear (the database keeps
+    # only their hashes). Emptied when the customer says they are saved, and at load.
+    new_recovery_codes: list[str] = []
+    errors: dict[str, str] = {}
+    message: str = ""
+    busy: bool = False
+
+    async def _fill(self, user: CurrentUser) -> None:
+        lang = await language_of(self)
+        customer = profile.get_customer(user.customer.id)
+        self.enabled = customer.totp_enabled_at is not None
+        self.since = formatting.day(customer.totp_enabled_at, lang)
+        self.codes_left = totp.recovery_codes_left(customer.id) if self.enabled else 0
+
+    def _forget_secrets(self) -> None:
+        self.setup_qr, self.setup_secret, self.new_recovery_codes = "", "", []
+
+    async def _start(self, user: CurrentUser) -> None:
+        self._forget_secrets()
+        self.errors, self.message, self.busy = {}, "", False
+        await self._fill(user)
+
+    @rx.event
+    async def start_setup(self):
+        user = require_account_owner(self)
+        self.errors, self.message = {}, ""
+        try:
+            setup = totp.begin_setup(user.customer.id)
+        except InvalidInput as exc:
+            self.errors = await translated(self, exc.errors)
+            await self._fill(user)
+            return
+        self.setup_qr = totp.qr_data_uri(setup.uri)
+        self.setup_secret = totp.grouped(setup.secret)
+
+    @rx.event
+    async def cancel_setup(self):
+        user = require_account_owner(self)
+        totp.cancel_setup(user.customer.id)
+        self._forget_secrets()
+        self.errors = {}
+        await self._fill(user)
+
+    @rx.event
+    async def confirm_setup(self, form: dict):
+        user = require_account_owner(self)
+        self.errors, self.message = {}, ""
+        try:
+            codes = totp.enable(
+                user.customer.id, form_text(form, "totp_code", 20), ip=client_ip(self)
+            )
+        except InvalidInput as exc:
+            self.errors = await translated(self, exc.errors)
+            return
+        send_mail_soon()
+        self._forget_secrets()
+        self.new_recovery_codes = codes
+        lang = await language_of(self)
+        self.message = translate("profile.totp_on", lang)
+        await self._fill(user)
+
+    @rx.event
+    def codes_saved(self):
+        require_customer(self)
+        self.new_recovery_codes = []
+
+    async def _after_password(self, user: CurrentUser, form: dict, field: str, action):
+        """Run action(customer_id, ip=…) once the current password typed in `field` is
+        checked: (True, its result), or (False, None) with the errors shown."""
+        try:
+            await asyncio.to_thread(
+                profile.check_current_password,
+                user.customer.id,
+                form_text(form, field, 200),
+                ip=client_ip(self),
+                field=field,
+            )
+            return True, action(user.customer.id, ip=client_ip(self))
+        except InvalidInput as exc:
+            self.errors = await translated(self, exc.errors)
+            return False, None
+        finally:
+            self.busy = False
+
+    @rx.event
+    async def new_codes(self, form: dict):
+        """New recovery codes (the old ones stop working); needs the current password."""
+        user = require_account_owner(self)
+        if self.busy:
+            return
+        self.errors, self.message = {}, ""
+        self.busy = True
+        yield
+        done, codes = await self._after_password(
+            user, form, "codes_password", totp.regenerate_recovery_codes
+        )
+        if not done:
+            return
+        self.new_recovery_codes = codes
+        await self._fill(user)
+
+    @rx.event
+    async def disable(self, form: dict):
+        user = require_account_owner(self)
+        if self.busy:
+            return
+        self.errors, self.message = {}, ""
+        self.busy = True
+        yield
+        done, _ = await self._after_password(user, form, "disable_password", totp.disable)
+        if not done:
+            return
+        send_mail_soon()
+        self._forget_secrets()
+        lang = await language_of(self)
+        self.message = translate("profile.totp_off", lang)
+        await self._fill(user)

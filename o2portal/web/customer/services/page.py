@@ -1,0 +1,85 @@
+"""/services: the customer's products, filtered and sorted, one page of rows at a time."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from o2portal.web.components.filters import filter_bar, filter_select, translated_options
+from o2portal.web.components.i18n import t
+from o2portal.web.components.layout import page_title
+from o2portal.web.components.tables import pager, rows_table, status_badge, text_cells
+from o2portal.web.customer.services.state import ServicesState
+from o2portal.web.pages import customer_page
+
+
+@customer_page("/services", on_load=ServicesState.load)
+def services_page() -> rx.Component:
+    S = ServicesState
+    return rx.fragment(
+        page_title("nav.services"),
+        filter_bar(
+            filter_select(
+                "filter-kind",
+                "services.filter_kind",
+                S.kind,
+                S.set_kind,
+                translated_options(
+                    ("", "services.all"),
+                    ("hosting", "kind.hosting"),
+                    ("domain", "kind.domain"),
+                    ("server", "kind.server"),
+                ),
+            ),
+            filter_select(
+                "filter-status",
+                "services.filter_status",
+                S.status,
+                S.set_status,
+                translated_options(
+                    ("", "services.all"),
+                    ("active", "status.active"),
+                    ("expiring", "status.expiring"),
+                    ("expired", "status.expired"),
+                    ("suspended", "status.suspended"),
+                    ("terminated", "status.terminated"),
+                ),
+            ),
+            filter_select(
+                "sort",
+                "services.sort",
+                S.sort,
+                S.set_sort,
+                translated_options(
+                    ("expiry_asc", "services.sort_expiry_asc"),
+                    ("expiry_desc", "services.sort_expiry_desc"),
+                    ("name", "services.sort_name"),
+                ),
+            ),
+            width="100%",
+        ),
+        rx.text(
+            S.total, " ", t("services.count"), size="2", color_scheme="gray", id="services-total"
+        ),
+        rows_table(
+            "services-table",
+            [
+                "col.name",
+                "col.kind",
+                "col.offer",
+                "col.status",
+                "col.expiry",
+                "col.days_left",
+                "col.auto_renew",
+            ],
+            S.rows,
+            lambda p: rx.table.row(
+                rx.table.row_header_cell(rx.link(p["name"], href="/services/" + p["id"])),
+                *text_cells(p, "kind", "offer"),
+                rx.table.cell(status_badge(p["status"], p["status_label"])),
+                *text_cells(p, "expiry", "days_left", "auto_renew"),
+                class_name=rx.cond(p["soon"] != "", "o2-soon", ""),
+            ),
+            empty_key="services.none",
+        ),
+        pager(S, id_prefix="page-"),
+    )

@@ -1,0 +1,238 @@
+"""/services/[id]: one product, by kind, with its invoices and the renewal panel."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from o2portal.web.components.forms import field_error, label
+from o2portal.web.components.i18n import t
+from o2portal.web.components.payment import payment_panel
+from o2portal.web.components.tables import pdf_link, section, status_badge
+from o2portal.web.customer.services.product_state import ProductState as S
+from o2portal.web.pages import customer_page
+
+
+def _summary() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading(S.name, size="6", as_="h1", id="product-name"),
+                status_badge(S.status, S.status_label),
+                align="center",
+                wrap="wrap",
+                spacing="3",
+            ),
+            rx.hstack(
+                rx.text(t("product.expiry"), ":", weight="bold"),
+                rx.text(S.expiry, id="product-expiry"),
+                rx.text("(", S.days_left, " ", t("product.days_left"), ")", color_scheme="gray"),
+                wrap="wrap",
+                spacing="2",
+            ),
+            rx.data_list.root(
+                rx.foreach(
+                    S.details,
+                    lambda d: rx.data_list.item(
+                        rx.data_list.label(d["label"]), rx.data_list.value(d["value"])
+                    ),
+                ),
+                orientation=rx.breakpoints(initial="vertical", sm="horizontal"),
+            ),
+            rx.hstack(
+                rx.switch(
+                    checked=S.auto_renew,
+                    on_change=S.set_auto_renew,
+                    id="auto-renew",
+                    aria_label="auto-renew",
+                ),
+                rx.el.label(t("product.auto_renew"), html_for="auto-renew"),
+                align="center",
+                spacing="2",
+            ),
+            rx.text(t("product.auto_renew_hint"), size="1", color_scheme="gray"),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def _domain_tools() -> rx.Component:
+    return rx.cond(
+        S.kind == "domain",
+        rx.grid(
+            section(
+                "product.nameservers",
+                rx.form(
+                    rx.vstack(
+                        *[
+                            rx.box(
+                                label(f"ns{i}", "product.ns"),
+                                rx.input(
+                                    name=f"ns{i}",
+                                    id=f"ns{i}",
+                                    default_value=S.nameservers[i - 1],
+                                    key=S.nameservers[i - 1],
+                                    max_length=253,
+                                    width="100%",
+                                ),
+                                field_error(S.ns_errors, f"ns{i}"),
+                                width="100%",
+                            )
+                            for i in range(1, 5)
+                        ],
+                        rx.button(t("product.ns_save"), type="submit", id="ns-save"),
+                        rx.cond(
+                            S.ns_message != "",
+                            rx.text(S.ns_message, color_scheme="green", id="ns-message"),
+                        ),
+                        spacing="2",
+                        width="100%",
+                    ),
+                    on_submit=S.save_nameservers,
+                    reset_on_submit=False,
+                    no_validate=True,
+                ),
+            ),
+            section(
+                "product.auth_code",
+                rx.cond(
+                    S.auth_code != "",
+                    rx.code(S.auth_code, size="4", id="auth-code"),
+                    rx.button(
+                        t("product.auth_code_show"),
+                        on_click=S.show_auth_code,
+                        variant="soft",
+                        id="show-auth-code",
+                    ),
+                ),
+                rx.text(t("product.auth_code_hint"), size="1", color_scheme="gray"),
+                rx.divider(),
+                rx.hstack(
+                    rx.switch(checked=S.registrar_lock, on_change=S.set_lock, id="registrar-lock"),
+                    rx.el.label(t("product.lock"), html_for="registrar-lock"),
+                    align="center",
+                    spacing="2",
+                ),
+                rx.text(t("product.lock_hint"), size="1", color_scheme="gray"),
+            ),
+            columns=rx.breakpoints(initial="1", md="2"),
+            spacing="4",
+            width="100%",
+        ),
+    )
+
+
+def _quote() -> rx.Component:
+    return rx.vstack(
+        rx.text(S.quote["lines"], size="2"),
+        rx.grid(
+            rx.text(t("total.ht")),
+            rx.text(S.quote["ht"], id="quote-ht", align="right"),
+            rx.text(t("total.vat"), " (", S.quote["vat_rate"], ")"),
+            rx.text(S.quote["vat"], id="quote-vat", align="right"),
+            rx.text(t("total.ttc"), weight="bold"),
+            rx.text(S.quote["ttc"], id="quote-ttc", weight="bold", align="right"),
+            rx.text(t("renew.new_expiry"), weight="bold"),
+            rx.text(S.quote["new_expiry"], id="quote-new-expiry", weight="bold", align="right"),
+            columns="2",
+            spacing="2",
+            width="100%",
+            max_width="28em",
+        ),
+        rx.cond(S.quote["mention"] != "", rx.text(S.quote["mention"], size="1")),
+        rx.cond(S.quote["restore"] != "", rx.callout(t("renew.restore"), color_scheme="orange")),
+        spacing="2",
+        width="100%",
+    )
+
+
+def _renewal() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading(t("renew.title"), size="4", as_="h2", id="renew"),
+            rx.text(t("renew.early"), size="2", color_scheme="gray"),
+            rx.cond(
+                S.quote_error != "",
+                rx.callout(S.quote_error, color_scheme="red", icon="triangle-alert"),
+            ),
+            rx.box(
+                label("years", "renew.years"),
+                rx.el.select(
+                    rx.el.option(t("renew.year_1"), value="1"),
+                    rx.el.option(t("renew.year_2"), value="2"),
+                    rx.el.option(t("renew.year_3"), value="3"),
+                    id="years",
+                    value=S.years,
+                    on_change=S.set_years,
+                    class_name="o2-select",
+                ),
+                width="100%",
+                max_width="20em",
+            ),
+            rx.cond(S.renewable, _quote()),
+            rx.cond(
+                S.renewable,
+                payment_panel(
+                    S,
+                    S.renew,
+                    "renew.confirm",
+                    "renew-form",
+                    seen=[
+                        ("seen_years", S.years),
+                        ("seen_expiry", S.seen_expiry),
+                        ("seen_ttc", S.seen_ttc),
+                    ],
+                ),
+            ),
+            rx.cond(
+                S.pay_done,
+                rx.button(t("pay.again"), variant="soft", on_click=S.again, id="renew-again"),
+            ),
+            rx.cond(
+                ~S.renewable & (S.pay_message != ""),
+                rx.callout(S.pay_message, color_scheme=rx.cond(S.pay_ok, "green", "red")),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def _invoices() -> rx.Component:
+    return section(
+        "product.invoices",
+        rx.cond(
+            S.invoices.length() > 0,
+            rx.vstack(
+                rx.foreach(
+                    S.invoices,
+                    lambda i: rx.hstack(
+                        rx.text(i["number"], weight="bold"),
+                        rx.text(i["date"]),
+                        rx.text(i["amount"]),
+                        pdf_link("/files/invoices/" + i["id"] + ".pdf"),
+                        spacing="3",
+                        wrap="wrap",
+                    ),
+                ),
+                id="product-invoices",
+            ),
+            rx.text(t("invoices.none"), color_scheme="gray"),
+        ),
+    )
+
+
+@customer_page("/services/[product_id]", on_load=S.load, ui=[S.set_method, S.set_saved_card_id])
+def product_page() -> rx.Component:
+    return rx.fragment(
+        rx.link(t("product.back"), href="/services", size="2"),
+        rx.cond(
+            S.found,
+            rx.vstack(
+                _summary(), _domain_tools(), _renewal(), _invoices(), spacing="4", width="100%"
+            ),
+            rx.callout(t("product.not_found"), color_scheme="red", id="product-not-found"),
+        ),
+    )

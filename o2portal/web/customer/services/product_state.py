@@ -1,0 +1,239 @@
+"""One product: its details by kind, what the customer can change, and renewing it."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import reflex as rx
+
+from o2portal.billing import invoices as billing
+from o2portal.billing.renewals import quote_renewal, renew_product
+from o2portal.core import clock, formatting
+from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.i18n import translate
+from o2portal.products import customer as products
+from o2portal.web.guards import client_ip, require_customer
+from o2portal.web.helpers import translated
+from o2portal.web.payment import (
+    PaymentFields,
+    submitted_date,
+    submitted_int,
+    submitted_key,
+)
+from o2portal.web.session import language_of, show_user
+
+_PATH_ID = re.compile(r"/services/(\d{1,12})/?$")
+
+
+class ProductState(PaymentFields, rx.State):
+    found: bool = True
+    product_id: int = 0
+    kind: str = ""
+    name: str = ""
+    details: list[dict[str, str]] = []
+    status: str = ""
+    status_label: str = ""
+    expiry: str = ""
+    days_left: int = 0
+    auto_renew: bool = False
+    registrar_lock: bool = False
+    nameservers: list[str] = []
+    ns_errors: dict[str, str] = {}
+    ns_message: str = ""
+    auth_code: str = ""
+    invoices: list[dict[str, str]] = []
+    years: str = "1"
+    renewable: bool = False
+    quote: dict[str, str] = {}
+    quote_error: str = ""
+    # What the quote shows, rendered into the renewal form beside its key.
+    seen_expiry: str = ""
+    seen_ttc: str = ""
+
+    def _product_id_from_path(self) -> int:
+        match = _PATH_ID.search(self.router.url.path or "")
+        return int(match.group(1)) if match else 0
+
+    async def _fill(self) -> None:
+        user = require_customer(self)
+        await show_user(self, user)
+        lang = await language_of(self)
+        try:
+            product = products.get_product(user.customer.id, self.product_id)
+        except NotAllowed:
+            self.found = False
+            return
+        self.found = True
+        today = clock.today()
+        status = products.display_status(product, today)
+        self.kind, self.name = product.kind, product.name
+        self.status, self.status_label = status, translate(f"status.{status}", lang)
+        self.expiry = formatting.day(product.expiry_date, lang)
+        self.days_left = (product.expiry_date - today).days
+        self.auto_renew = product.auto_renew
+        self.registrar_lock = product.registrar_lock
+        self.nameservers = (products.nameservers_of(product) + ["", "", "", ""])[:4]
+        self.details = _details(product, lang)
+        self.invoices = [
+            {
+                "id": str(i.id),
+                "number": i.number,
+                "date": formatting.day(i.issued_at, lang),
+                "amount": formatting.money(i.total_ttc_cents, lang),
+            }
+            for i in billing.product_invoices(user.customer.id, product.id)
+        ]
+        self._show_means(user, lang)
+        await self._requote()
+
+    async def _requote(self) -> None:
+        if self.pay_done:
+            return  # the panel keeps showing what was just paid, under a disabled button
+        user = require_customer(self)
+        lang = await language_of(self)
+        self.quote, self.quote_error, self.renewable = {}, "", False
+        try:
+            quote = quote_renewal(user.customer.id, self.product_id, int(self.years))
+        except InvalidInput as exc:
+            self.quote_error = translate(next(iter(exc.errors.values())), lang)
+            return
+        self.renewable = True
+        self.seen_expiry = quote.current_expiry.isoformat()
+        self.seen_ttc = str(quote.totals.ttc)
+        self.quote = {
+            "lines": " + ".join(line.description for line in quote.lines),
+            "ht": formatting.money(quote.totals.ht, lang),
+            "vat": formatting.money(quote.totals.vat, lang),
+            "vat_rate": f"{quote.vat_rate_bp // 100} %",
+            "ttc": formatting.money(quote.totals.ttc, lang),
+            "new_expiry": formatting.day(quote.new_expiry, lang),
+            "mention": quote.vat_mention or "",
+            "restore": "1" if quote.needs_restore else "",
+        }
+
+    @rx.event
+    async def load(self):
+        self.product_id = self._product_id_from_path()
+        self.years, self.auth_code, self.ns_message, self.ns_errors = "1", "", "", {}
+        self.pay_message, self.pay_errors, self.pay_ok, self.paying = "", {}, False, False
+        self._arm()
+        await self._fill()
+
+    @rx.event
+    async def set_years(self, value: str):
+        self.years = value if value in ("1", "2", "3") else "1"
+        self.pay_message, self.pay_ok = "", False
+        self._arm()
+        await self._requote()
+
+    @rx.event
+    async def again(self):
+        """After a renewal went through: another one, with a fresh quote and key."""
+        require_customer(self)
+        self.pay_message, self.pay_ok = "", False
+        self._arm()
+        await self._requote()
+
+    @rx.event
+    async def renew(self, form: dict):
+        """Confirm the renewal: order form, payment, invoice, new expiry. The key, the
+        years, the expiry date and the amount are those of the submitted form."""
+        user = require_customer(self)
+        if self.paying:
+            return
+        started = await self._start_payment(
+            form,
+            lambda f: (
+                submitted_int(f, "seen_years"),
+                submitted_date(f, "seen_expiry"),
+                submitted_int(f, "seen_ttc"),
+            ),
+        )
+        if started is None:
+            return
+        (years, expected_expiry, expected_ttc), choice = started
+        lang = await language_of(self)
+        self.paying = True
+        yield
+        try:
+            outcome = await asyncio.to_thread(
+                renew_product,
+                customer_id=user.customer.id,
+                product_id=self.product_id,
+                years=years,
+                expected_expiry=expected_expiry,
+                expected_ttc_cents=expected_ttc,
+                choice=choice,
+                key=submitted_key(form),
+                ip=client_ip(self),
+            )
+        except (InvalidInput, NotAllowed) as exc:
+            errors = getattr(exc, "errors", None) or {"years": "error.unexpected"}
+            self.pay_message = translate(next(iter(errors.values())), lang)
+            self._arm()
+            await self._fill()
+            return
+        finally:
+            self.paying = False
+        self._paid(outcome, lang)
+        await self._fill()
+
+    @rx.event
+    async def save_nameservers(self, form: dict):
+        user = require_customer(self)
+        lang = await language_of(self)
+        self.ns_errors, self.ns_message = {}, ""
+        # Every nsN sent, not only the four fields shown: a fifth is refused, not dropped.
+        values = [str(form.get(f"ns{i}", ""))[:300] for i in range(1, 17)]
+        try:
+            saved = products.update_nameservers(
+                user.customer.id, self.product_id, values, ip=client_ip(self)
+            )
+        except InvalidInput as exc:
+            self.ns_errors = await translated(self, exc.errors)
+            return
+        self.nameservers = (saved + ["", "", "", ""])[:4]
+        self.ns_message = translate("product.ns_saved", lang)
+
+    @rx.event
+    def show_auth_code(self):
+        user = require_customer(self)
+        self.auth_code = products.reveal_auth_code(
+            user.customer.id, self.product_id, ip=client_ip(self)
+        )
+
+    @rx.event
+    def set_lock(self, value: bool):
+        user = require_customer(self)
+        self.registrar_lock = products.set_registrar_lock(
+            user.customer.id, self.product_id, bool(value), ip=client_ip(self)
+        )
+
+    @rx.event
+    def set_auto_renew(self, value: bool):
+        user = require_customer(self)
+        self.auto_renew = products.set_auto_renew(
+            user.customer.id, self.product_id, bool(value), ip=client_ip(self)
+        )
+
+
+def _details(product, lang: str) -> list[dict[str, str]]:
+    t = lambda key: translate(key, lang)  # noqa: E731
+    pairs: list[tuple[str, str]] = [
+        (t("col.kind"), t(f"kind.{product.kind}")),
+        (t("col.offer"), product.offer_code),
+        (t("product.start"), formatting.day(product.start_date, lang)),
+    ]
+    if product.kind == "hosting":
+        pairs += [
+            (t("product.username"), product.hosting_username or ""),
+            (t("product.server"), product.hosting_server or ""),
+            (t("product.disk"), f"{(product.quota_disk_mb or 0) // 1024} Go"),
+            (t("product.mailboxes"), str(product.quota_email_accounts or 0)),
+            (t("product.databases"), str(product.quota_databases or 0)),
+        ]
+    elif product.kind == "server":
+        pairs += [(t("product.ip"), product.ip_address or "")]
+        pairs += [(key, str(value)) for key, value in products.server_specs_of(product).items()]
+    return [{"label": label, "value": value} for label, value in pairs if value]

@@ -1,0 +1,33 @@
+"""Small pieces shared by event handlers: form values as short text, errors in the
+visitor's language, mail sent without making anyone wait."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from o2portal.core.i18n import translate
+from o2portal.mail import outbox as mailer
+from o2portal.web.session import language_of
+
+
+def form_text(form: dict, name: str, limit: int = 1000) -> str:
+    """A form value as text, cut to a sane length before any check looks at it."""
+    value = form.get(name, "")
+    return value[:limit] if isinstance(value, str) else ""
+
+
+def form_checked(form: dict, name: str) -> bool:
+    return form.get(name) in ("on", "true", True, "1")
+
+
+def send_mail_soon() -> None:
+    """Deliver the outbox in a worker thread without making the person wait."""
+    asyncio.get_running_loop().run_in_executor(None, mailer.deliver_pending)
+
+
+async def translated(state: rx.State, errors: dict[str, str]) -> dict[str, str]:
+    """Field errors (i18n keys) in the visitor's language."""
+    lang = await language_of(state)
+    return {field: translate(key, lang) for field, key in errors.items()}

@@ -1,1 +1,0 @@
-"""One module per route group; each page is registered in o2portal.o2portal."""

@@ -1,0 +1,136 @@
+"""What the payment panels share: the methods on offer, the customer's saved cards, and what
+the page rendered into the submitted form (its idempotency key, what the customer saw)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import reflex as rx
+
+from o2portal.accounts.auth import CurrentUser
+from o2portal.billing.checkout import PaymentOutcome
+from o2portal.billing.payments import PaymentChoice, choice_from_form, saved_cards
+from o2portal.core import formatting
+from o2portal.core.errors import InvalidInput
+from o2portal.core.i18n import translate
+from o2portal.web.helpers import send_mail_soon, translated
+
+
+def new_key() -> str:
+    """A fresh idempotency key for the next payment of this panel."""
+    return uuid.uuid4().hex
+
+
+def card_options(customer_id: int) -> list[dict[str, str]]:
+    return [
+        {"id": str(card.id), "label": f"{card.brand} •••• {card.last4}"}
+        for card in saved_cards(customer_id)
+    ]
+
+
+def outcome_message(outcome: PaymentOutcome, lang: str) -> str:
+    key = outcome.message_key or "error.unexpected"
+    return translate(key, lang, invoice=outcome.invoice_number or "")
+
+
+def submitted_int(form: dict, name: str) -> int:
+    """A whole number the page rendered into the form (an amount in cents, years)."""
+    value = form.get(name)
+    if isinstance(value, str) and value.isdigit() and len(value) <= 12:
+        return int(value)
+    raise InvalidInput({"method": "error.form_stale"})
+
+
+def submitted_date(form: dict, name: str) -> date:
+    """A date the page rendered into the form (the expiry date the customer saw)."""
+    value = form.get(name)
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise InvalidInput({"method": "error.form_stale"})
+
+
+def form_strings(form: dict) -> dict[str, str]:
+    """Form values as short strings; a ticked checkbox arrives as True (or "on")."""
+
+    def text(value) -> str:
+        if value is True:
+            return "on"
+        return value[:200] if isinstance(value, str) else ""
+
+    return {str(k)[:40]: text(v) for k, v in form.items()}
+
+
+def submitted_key(form: dict) -> str:
+    """The idempotency key rendered into the form when it was shown (checked by the
+    domain): it travels with what the customer submitted, not with server state."""
+    value = form.get("pay_key")
+    return value if isinstance(value, str) else ""
+
+
+class PaymentFields(rx.State, mixin=True):
+    """Mixed into each state with a payment panel: its own copy of these vars.
+
+    `pay_key` is rendered into the form as a hidden field with what the customer saw; a
+    second submission of the same form (double click, replay, reconnect) carries the same
+    key and reads the first outcome. It changes only when the customer starts another
+    payment (`_arm`), never because an event ran. `pay_done` keeps the pay button disabled
+    once the payment went through."""
+
+    pay_key: str = ""
+    pay_done: bool = False
+    method: str = "card"
+    cards: list[dict[str, str]] = []
+    saved_card_id: str = ""
+    credit: str = ""
+    pay_errors: dict[str, str] = {}
+    pay_message: str = ""
+    pay_ok: bool = False
+    paying: bool = False
+
+    def _arm(self) -> None:
+        """A new payment begins: a fresh key, the button enabled."""
+        self.pay_key, self.pay_done = new_key(), False
+
+    @rx.event
+    def set_method(self, value: str):
+        if value in ("card", "saved_card", "credit", "transfer", "cheque"):
+            self.method = value
+            self.pay_errors = {}
+
+    @rx.event
+    def set_saved_card_id(self, value: str):
+        self.saved_card_id = value[:12]
+
+    def _show_means(self, user: CurrentUser, lang: str) -> None:
+        """The customer's saved cards (the first one chosen) and credit balance."""
+        self.cards = card_options(user.customer.id)
+        if self.cards and not self.saved_card_id:
+            self.saved_card_id = self.cards[0]["id"]
+        self.credit = formatting.money(user.customer.credit_balance_cents, lang)
+
+    async def _start_payment(self, form: dict, read_seen) -> tuple | None:
+        """What the submitted form pays for and how: (what the page showed, as read by
+        read_seen(form), the means of payment); None, with the errors shown, when the
+        form does not make a payment."""
+        self.pay_errors, self.pay_message, self.pay_ok = {}, "", False
+        try:
+            seen = read_seen(form)
+            choice: PaymentChoice = choice_from_form(
+                self.method, form_strings(form), self.saved_card_id
+            )
+        except InvalidInput as exc:
+            self.pay_errors = await translated(self, exc.errors)
+            return None
+        return seen, choice
+
+    def _paid(self, outcome: PaymentOutcome, lang: str) -> None:
+        """Show the outcome; once the payment went through, the button stays disabled."""
+        self.pay_ok = outcome.status in ("paid", "pending")
+        self.pay_message = outcome_message(outcome, lang)
+        if self.pay_ok:
+            self.pay_done = True
+            send_mail_soon()

@@ -1,0 +1,99 @@
+"""The shell's state: who is signed in (names only, never a secret) and the language."""
+
+from __future__ import annotations
+
+import json
+
+import reflex as rx
+from reflex_base.event import EventSpec
+
+from o2portal.accounts import auth
+from o2portal.accounts.auth import CurrentUser
+from o2portal.accounts.staff import stop_acting_as
+from o2portal.core.i18n import LANGUAGES
+from o2portal.web.guards import client_ip, current_user, session_token
+
+# Revoke the cookie's own session and drop it (POST, from this page), forget the tab's
+# Reflex state (a new client token), then reload on the login page.
+LEAVE_SCRIPT = (
+    "window.sessionStorage.clear();"
+    "fetch('/auth/logout', {method: 'POST', credentials: 'same-origin'})"
+    ".finally(() => window.location.replace('/login?msg=%s'));"
+)
+
+
+def go_with_ticket(ticket: str) -> EventSpec:
+    """A full page load through the HTTP route that trades a one-time ticket for the
+    HttpOnly cookie, in a fresh tab state (sessionStorage cleared) so that nothing of the
+    previous person lingers."""
+    url = json.dumps("/auth/session?ticket=" + ticket)
+    return rx.call_script(f"window.sessionStorage.clear(); window.location.replace({url});")
+
+
+class SessionState(rx.State):
+    lang: str = rx.LocalStorage("fr", name="o2p_lang", sync=True)
+    signed_in: bool = False
+    display_name: str = ""
+    is_staff: bool = False
+    # "", "unverified" or "failing": drives the email banner.
+    email_status: str = ""
+    impersonating: bool = False
+
+    def _show(self, user: CurrentUser | None) -> None:
+        if user is None:
+            self.signed_in = False
+            self.display_name = ""
+            self.is_staff = False
+            self.email_status = ""
+            self.impersonating = False
+            return
+        customer = user.customer
+        self.signed_in = True
+        self.display_name = customer.display_name
+        self.is_staff = customer.is_staff
+        self.impersonating = user.impersonator_id is not None
+        if customer.email_failing_at is not None:
+            self.email_status = "failing"
+        elif customer.email_verified_at is None:
+            self.email_status = "unverified"
+        else:
+            self.email_status = ""
+
+    @rx.event
+    def refresh(self):
+        """Update the shell for whoever the cookie says is here (public pages use it)."""
+        self._show(current_user(self))
+
+    @rx.event
+    def toggle_language(self):
+        self.lang = "en" if self.lang == "fr" else "fr"
+
+    @rx.event
+    def set_language(self, lang: str):
+        if lang in LANGUAGES:
+            self.lang = lang
+
+    @rx.event
+    def stop_acting(self):
+        """Staff acting as a customer goes back to their own account (audited)."""
+        ticket = stop_acting_as(session_token(self), ip=client_ip(self))
+        if ticket is None:
+            return
+        return go_with_ticket(ticket)
+
+    @rx.event
+    def log_out(self):
+        auth.log_out(session_token(self), ip=client_ip(self))
+        self._show(None)
+        return rx.call_script(LEAVE_SCRIPT % "bye")
+
+
+async def show_user(state: rx.State, user: CurrentUser) -> None:
+    """Fill the shell from a page handler that has already resolved the user."""
+    shell = await state.get_state(SessionState)
+    shell._show(user)
+
+
+async def language_of(state: rx.State) -> str:
+    shell = await state.get_state(SessionState)
+    return shell.lang if shell.lang in LANGUAGES else "fr"

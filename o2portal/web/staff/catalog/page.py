@@ -1,0 +1,368 @@
+"""Staff page: the catalogue and its prices (admins only)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from o2portal.web.components.forms import field_error, label
+from o2portal.web.components.i18n import t
+from o2portal.web.components.tables import page_buttons, rows_table, section
+from o2portal.web.pages import ADMINS_ONLY, staff_page
+from o2portal.web.staff.catalog.state import AdminCatalogState as C
+
+
+def _table(table_id: str, headers: tuple[str, ...], rows, row) -> rx.Component:
+    return rows_table(table_id, list(headers), rows, row, size="1")
+
+
+def _on_sale(active) -> rx.Component:
+    return rx.cond(
+        active != "",
+        rx.badge(t("catalog.on_sale"), color_scheme="green"),
+        rx.badge(t("catalog.off_sale"), color_scheme="gray"),
+    )
+
+
+def _edit_button(element_id, on_click) -> rx.Component:
+    return rx.button(t("catalog.edit"), size="1", variant="soft", on_click=on_click, id=element_id)
+
+
+def _pager(page, pages, previous, following) -> rx.Component:
+    return rx.cond(pages > 1, page_buttons(page, pages, previous, following))
+
+
+# ---------------------------------------------------------------- form pieces
+
+
+def _input(name: str, key: str, *, hint: str = "", **props) -> rx.Component:
+    """A text field of the open form, filled from its current values; error below it."""
+    return rx.box(
+        label(f"catalog-{name}", key),
+        rx.input(
+            name=name,
+            id=f"catalog-{name}",
+            default_value=C.edit.get(name, ""),
+            max_length=40,
+            width="100%",
+            **props,
+        ),
+        rx.text(t(hint), size="1", color_scheme="gray") if hint else rx.fragment(),
+        field_error(C.errors, name),
+        min_width="0",
+        padding_right="0.75rem",
+    )
+
+
+def _price(name: str, key: str) -> rx.Component:
+    return _input(name, key, input_mode="decimal", placeholder="0,00")
+
+
+def _active_box() -> rx.Component:
+    return rx.box(
+        rx.el.label(
+            rx.el.input(
+                type="checkbox",
+                name="active",
+                id="catalog-active",
+                default_checked=C.edit.get("active", "") != "",
+                class_name="o2-checkbox",
+            ),
+            rx.el.span(t("catalog.active")),
+            html_for="catalog-active",
+            class_name="o2-check-label",
+        ),
+        field_error(C.errors, "active"),
+    )
+
+
+def _form_card(
+    title, on_submit, *fields, submit_key: str = "catalog.save", hint: str = "catalog.price_hint"
+) -> rx.Component:
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading(title, size="4", as_="h3"),
+                rx.text(t(hint), size="1", color_scheme="gray"),
+                *fields,
+                rx.cond(
+                    C.errors.contains("form"),
+                    rx.callout(C.errors["form"], color_scheme="red", id="catalog-form-error"),
+                ),
+                rx.hstack(
+                    rx.button(t(submit_key), type="submit", id="catalog-save"),
+                    rx.button(
+                        t("catalog.cancel"),
+                        type="button",
+                        variant="soft",
+                        color_scheme="gray",
+                        on_click=C.close_form,
+                        id="catalog-cancel",
+                    ),
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=on_submit,
+            no_validate=True,
+            # A new key remounts the form, so its fields show the newly opened row.
+            key=C.form + "-" + C.edit.get("name", ""),
+            id="catalog-form",
+        ),
+        width="100%",
+        max_width="48em",
+    )
+
+
+def _row(*children) -> rx.Component:
+    return rx.grid(
+        *children,
+        columns="repeat(auto-fill, minmax(10em, 1fr))",
+        gap="3",
+        width="100%",
+    )
+
+
+# ---------------------------------------------------------------- sections
+
+
+def _hosting() -> rx.Component:
+    return section(
+        "catalog.hosting",
+        _table(
+            "catalog-hosting",
+            (
+                "catalog.offer",
+                "catalog.first_year",
+                "catalog.renew_1y",
+                "catalog.renew_2y",
+                "catalog.renew_3y",
+                "col.status",
+                "col.actions",
+            ),
+            C.hosting,
+            lambda o: rx.table.row(
+                rx.table.row_header_cell(o["name"]),
+                rx.table.cell(o["first_year"]),
+                rx.table.cell(o["renew_1y"]),
+                rx.table.cell(o["renew_2y"]),
+                rx.table.cell(o["renew_3y"]),
+                rx.table.cell(_on_sale(o["active"])),
+                rx.table.cell(_edit_button("edit-hosting-" + o["code"], C.edit_hosting(o["id"]))),
+            ),
+        ),
+        rx.cond(
+            C.form == "hosting",
+            _form_card(
+                rx.fragment(t("catalog.edit_hosting"), " — ", C.edit.get("name", "")),
+                C.save_hosting,
+                _row(
+                    _price("first_year", "catalog.first_year"),
+                    _price("renew_1y", "catalog.renew_1y"),
+                    _price("renew_2y", "catalog.renew_2y"),
+                    _price("renew_3y", "catalog.renew_3y"),
+                ),
+                _active_box(),
+            ),
+        ),
+    )
+
+
+def _tld_fields() -> rx.Component:
+    return _row(
+        _price("register", "catalog.register"),
+        _price("renew", "catalog.renew"),
+        _price("transfer", "catalog.transfer"),
+        _price("restore", "catalog.restore"),
+    )
+
+
+def _domains() -> rx.Component:
+    return section(
+        "catalog.domains",
+        _table(
+            "catalog-tlds",
+            (
+                "catalog.extension",
+                "catalog.register",
+                "catalog.renew",
+                "catalog.transfer",
+                "catalog.restore",
+                "col.status",
+                "col.actions",
+            ),
+            C.tlds,
+            lambda r: rx.table.row(
+                rx.table.row_header_cell(rx.code("." + r["tld"])),
+                rx.table.cell(r["register"]),
+                rx.table.cell(r["renew"]),
+                rx.table.cell(r["transfer"]),
+                rx.table.cell(r["restore"]),
+                rx.table.cell(_on_sale(r["active"])),
+                rx.table.cell(_edit_button("edit-tld-" + r["slug"], C.edit_tld(r["id"]))),
+            ),
+        ),
+        _pager(C.tld_page, C.tld_pages, C.tld_previous_page, C.tld_next_page),
+        rx.cond(
+            C.form == "tld",
+            _form_card(
+                rx.fragment(t("catalog.edit_tld"), " ", C.edit.get("name", "")),
+                C.save_tld,
+                _tld_fields(),
+                _active_box(),
+            ),
+        ),
+        rx.cond(
+            C.form == "new_tld",
+            _form_card(
+                t("catalog.add_tld"),
+                C.add_tld,
+                _row(_input("tld", "catalog.extension", hint="catalog.tld_hint")),
+                _tld_fields(),
+                _active_box(),
+                submit_key="catalog.create",
+            ),
+            rx.button(
+                rx.icon("plus", size=16),
+                t("catalog.add_tld"),
+                variant="outline",
+                on_click=C.open_new_tld,
+                id="new-tld",
+            ),
+        ),
+    )
+
+
+def _servers() -> rx.Component:
+    return section(
+        "catalog.servers",
+        _table(
+            "catalog-servers",
+            ("catalog.model", "catalog.monthly", "catalog.yearly", "col.status", "col.actions"),
+            C.servers,
+            lambda s: rx.table.row(
+                rx.table.row_header_cell(s["name"]),
+                rx.table.cell(s["monthly"]),
+                rx.table.cell(s["yearly"]),
+                rx.table.cell(_on_sale(s["active"])),
+                rx.table.cell(_edit_button("edit-server-" + s["code"], C.edit_server(s["id"]))),
+            ),
+        ),
+        rx.cond(
+            C.form == "server",
+            _form_card(
+                rx.fragment(t("catalog.edit_server"), " — ", C.edit.get("name", "")),
+                C.save_server,
+                _row(_price("monthly", "catalog.monthly")),
+                _active_box(),
+            ),
+        ),
+    )
+
+
+def _promo_form() -> rx.Component:
+    return _form_card(
+        t("catalog.new_promo"),
+        C.create_promo,
+        _row(
+            _input("code", "catalog.code", auto_complete="off"),
+            rx.box(
+                label("catalog-kind", "catalog.kind"),
+                rx.el.select(
+                    rx.el.option(t("catalog.kind_percent"), value="percent"),
+                    rx.el.option(t("catalog.kind_fixed"), value="fixed"),
+                    name="kind",
+                    id="catalog-kind",
+                    class_name="o2-select",
+                ),
+                field_error(C.errors, "kind"),
+                min_width="0",
+                padding_right="0.75rem",
+            ),
+            _input("value", "catalog.value", hint="catalog.value_hint", input_mode="decimal"),
+        ),
+        _row(
+            _input("valid_from", "catalog.valid_from", type="date"),
+            _input("valid_until", "catalog.valid_until", type="date"),
+            _input(
+                "max_uses", "catalog.max_uses", hint="catalog.max_uses_hint", input_mode="numeric"
+            ),
+        ),
+        submit_key="catalog.create",
+        hint="catalog.promo_hint",
+    )
+
+
+def _promos() -> rx.Component:
+    return section(
+        "catalog.promos",
+        rx.cond(
+            C.form == "new_promo",
+            _promo_form(),
+            rx.button(
+                rx.icon("plus", size=16),
+                t("catalog.new_promo"),
+                variant="outline",
+                on_click=C.open_new_promo,
+                id="new-promo",
+            ),
+        ),
+        rx.cond(
+            C.promos.length() > 0,
+            _table(
+                "catalog-promos",
+                (
+                    "catalog.code",
+                    "catalog.discount",
+                    "catalog.validity",
+                    "catalog.uses",
+                    "col.status",
+                    "col.actions",
+                ),
+                C.promos,
+                lambda p: rx.table.row(
+                    rx.table.row_header_cell(rx.code(p["code"])),
+                    rx.table.cell(p["discount"]),
+                    rx.table.cell(p["validity"]),
+                    rx.table.cell(p["uses"]),
+                    rx.table.cell(_on_sale(p["active"])),
+                    rx.table.cell(
+                        rx.cond(
+                            p["active"] != "",
+                            rx.button(
+                                t("catalog.deactivate"),
+                                size="1",
+                                variant="soft",
+                                color_scheme="red",
+                                on_click=C.deactivate_promo(p["id"]),
+                                id="deactivate-promo-" + p["code"],
+                            ),
+                        )
+                    ),
+                ),
+            ),
+            rx.text(t("catalog.no_promos"), color_scheme="gray"),
+        ),
+        _pager(C.promo_page, C.promo_pages, C.promo_previous_page, C.promo_next_page),
+    )
+
+
+@staff_page("/admin/catalogue", roles=ADMINS_ONLY, title_key="admin.nav_catalogue", on_load=C.load)
+def catalog_page() -> rx.Component:
+    return rx.fragment(
+        rx.cond(
+            C.loaded,
+            rx.vstack(
+                rx.text(t("catalog.intro"), color_scheme="gray", size="2"),
+                rx.cond(
+                    C.message != "",
+                    rx.callout(C.message, icon="check", color_scheme="green", id="catalog-message"),
+                ),
+                _hosting(),
+                _domains(),
+                _servers(),
+                _promos(),
+                spacing="5",
+                width="100%",
+            ),
+        ),
+    )

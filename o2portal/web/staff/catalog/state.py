@@ -1,0 +1,327 @@
+"""Staff (admin only): the catalogue and its prices, extensions, server models, promo codes.
+
+One edit form is open at a time (`form`); the row being edited is known on the server
+(`_row_id`), so a submitted form cannot aim at another row than the one opened."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from o2portal.catalog import staff as domain
+from o2portal.core import formatting
+from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.i18n import translate
+from o2portal.web.guards import client_ip, require_staff
+from o2portal.web.helpers import translated
+from o2portal.web.session import language_of, show_user
+
+ADMIN = ("admin",)
+FORMS = ("hosting", "tld", "new_tld", "server", "new_promo")
+
+
+def euros(cents: int, lang: str) -> str:
+    """Cents as typed back into a price field: 3360 → '33,60' (FR) or '33.60' (EN)."""
+    return f"{cents // 100}{',' if lang == 'fr' else '.'}{cents % 100:02d}"
+
+
+def _number(text: str) -> int:
+    return int(text) if text.isdigit() and len(text) < 12 else 0
+
+
+class AdminCatalogState(rx.State):
+    loaded: bool = False
+    hosting: list[dict[str, str]] = []
+    tlds: list[dict[str, str]] = []
+    servers: list[dict[str, str]] = []
+    promos: list[dict[str, str]] = []
+    tld_page: int = 1
+    tld_pages: int = 1
+    promo_page: int = 1
+    promo_pages: int = 1
+    # The open form ("" or one of FORMS), its current values and its errors by field.
+    form: str = ""
+    edit: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    message: str = ""
+    _row_id: int = 0
+
+    async def _fill(self) -> None:
+        user = require_staff(self, roles=ADMIN)
+        await show_user(self, user)
+        lang = await language_of(self)
+        staff = user.actor
+        catalogue = domain.staff_catalogue(staff, tld_page=self.tld_page)
+
+        def money(cents: int) -> str:
+            return formatting.money(cents, lang)
+
+        def on_sale(active: bool) -> str:
+            return "1" if active else ""
+
+        self.hosting = [
+            {
+                "id": str(o.id),
+                "code": o.code,
+                "name": o.name,
+                "first_year": money(o.first_year_cents),
+                "renew_1y": money(o.renew_1y_cents),
+                "renew_2y": money(o.renew_2y_cents),
+                "renew_3y": money(o.renew_3y_cents),
+                "active": on_sale(o.active),
+            }
+            for o in catalogue.hosting
+        ]
+        self.tlds = [
+            {
+                "id": str(r.id),
+                "tld": r.tld,
+                "slug": r.tld.replace(".", "-"),
+                "register": money(r.register_cents),
+                "renew": money(r.renew_cents),
+                "transfer": money(r.transfer_cents),
+                "restore": money(r.restore_cents),
+                "active": on_sale(r.active),
+            }
+            for r in catalogue.tlds.rows
+        ]
+        self.tld_page, self.tld_pages = catalogue.tlds.page, catalogue.tlds.pages
+        self.servers = [
+            {
+                "id": str(s.id),
+                "code": s.code,
+                "name": s.name,
+                "monthly": money(s.monthly_cents),
+                "yearly": money(s.monthly_cents * 12),
+                "active": on_sale(s.active),
+            }
+            for s in catalogue.servers
+        ]
+        promos = domain.list_promo_codes(staff, page=self.promo_page)
+        self.promo_page, self.promo_pages = promos.page, promos.pages
+        self.promos = [
+            {
+                "id": str(p.id),
+                "code": p.code,
+                "discount": (
+                    formatting.percent(p.value, lang)
+                    if p.kind == "percent"
+                    else money(p.value) + " HT"
+                ),
+                "validity": _validity(p, lang),
+                "uses": f"{p.used_count} / {p.max_uses if p.max_uses is not None else '∞'}",
+                "active": on_sale(p.active),
+            }
+            for p in promos.rows
+        ]
+        self.loaded = True
+
+    def _open(self, form: str, row_id: int, values: dict[str, str]) -> None:
+        self.form, self._row_id, self.edit = form, row_id, values
+        self.errors, self.message = {}, ""
+
+    async def _done(self, key: str, **values) -> None:
+        lang = await language_of(self)
+        self.form, self._row_id, self.edit, self.errors = "", 0, {}, {}
+        self.message = translate(key, lang, **values)
+        await self._fill()
+
+    async def _refused(self, exc: Exception) -> None:
+        lang = await language_of(self)
+        if isinstance(exc, InvalidInput):
+            self.errors = await translated(self, exc.errors)
+        else:
+            self.errors = {"form": translate("catalog.row_gone", lang)}
+
+    # ------------------------------------------------------------ loading and paging
+
+    @rx.event
+    async def load(self):
+        require_staff(self, roles=ADMIN)
+        self.form, self._row_id, self.edit, self.errors, self.message = "", 0, {}, {}, ""
+        self.tld_page = self.promo_page = 1
+        await self._fill()
+
+    @rx.event
+    async def tld_next_page(self):
+        require_staff(self, roles=ADMIN)
+        self.tld_page += 1
+        await self._fill()
+
+    @rx.event
+    async def tld_previous_page(self):
+        require_staff(self, roles=ADMIN)
+        self.tld_page = max(1, self.tld_page - 1)
+        await self._fill()
+
+    @rx.event
+    async def promo_next_page(self):
+        require_staff(self, roles=ADMIN)
+        self.promo_page += 1
+        await self._fill()
+
+    @rx.event
+    async def promo_previous_page(self):
+        require_staff(self, roles=ADMIN)
+        self.promo_page = max(1, self.promo_page - 1)
+        await self._fill()
+
+    # ------------------------------------------------------------ opening a form
+
+    @rx.event
+    async def edit_hosting(self, offer_id: str):
+        user = require_staff(self, roles=ADMIN)
+        lang = await language_of(self)
+        offer = domain.hosting_offer(user.actor, _number(offer_id))
+        if offer is None:
+            return
+        self._open(
+            "hosting",
+            offer.id,
+            {
+                "name": offer.name,
+                "first_year": euros(offer.first_year_cents, lang),
+                "renew_1y": euros(offer.renew_1y_cents, lang),
+                "renew_2y": euros(offer.renew_2y_cents, lang),
+                "renew_3y": euros(offer.renew_3y_cents, lang),
+                "active": "1" if offer.active else "",
+            },
+        )
+
+    @rx.event
+    async def edit_tld(self, tld_id: str):
+        user = require_staff(self, roles=ADMIN)
+        lang = await language_of(self)
+        row = domain.tld_price(user.actor, _number(tld_id))
+        if row is None:
+            return
+        self._open(
+            "tld",
+            row.id,
+            {
+                "name": "." + row.tld,
+                "register": euros(row.register_cents, lang),
+                "renew": euros(row.renew_cents, lang),
+                "transfer": euros(row.transfer_cents, lang),
+                "restore": euros(row.restore_cents, lang),
+                "active": "1" if row.active else "",
+            },
+        )
+
+    @rx.event
+    async def edit_server(self, server_id: str):
+        user = require_staff(self, roles=ADMIN)
+        lang = await language_of(self)
+        server = domain.server_model(user.actor, _number(server_id))
+        if server is None:
+            return
+        self._open(
+            "server",
+            server.id,
+            {
+                "name": server.name,
+                "monthly": euros(server.monthly_cents, lang),
+                "active": "1" if server.active else "",
+            },
+        )
+
+    @rx.event
+    def open_new_tld(self):
+        require_staff(self, roles=ADMIN)
+        self._open("new_tld", 0, {"active": "1"})
+
+    @rx.event
+    def open_new_promo(self):
+        require_staff(self, roles=ADMIN)
+        self._open("new_promo", 0, {})
+
+    @rx.event
+    def close_form(self):
+        require_staff(self, roles=ADMIN)
+        self._open("", 0, {})
+
+    # ------------------------------------------------------------ saving
+
+    @rx.event
+    async def save_hosting(self, form: dict):
+        user = require_staff(self, roles=ADMIN)
+        if self.form != "hosting":
+            return
+        try:
+            offer = domain.update_hosting_offer(
+                user.actor, self._row_id, _strings(form), ip=client_ip(self)
+            )
+        except (InvalidInput, NotAllowed) as exc:
+            await self._refused(exc)
+            return
+        await self._done("catalog.saved_hosting", name=offer.name)
+
+    @rx.event
+    async def save_tld(self, form: dict):
+        user = require_staff(self, roles=ADMIN)
+        if self.form != "tld":
+            return
+        try:
+            row = domain.update_tld_price(
+                user.actor, self._row_id, _strings(form), ip=client_ip(self)
+            )
+        except (InvalidInput, NotAllowed) as exc:
+            await self._refused(exc)
+            return
+        await self._done("catalog.saved_tld", tld=row.tld)
+
+    @rx.event
+    async def add_tld(self, form: dict):
+        user = require_staff(self, roles=ADMIN)
+        try:
+            row = domain.add_tld(user.actor, _strings(form), ip=client_ip(self))
+        except (InvalidInput, NotAllowed) as exc:
+            await self._refused(exc)
+            return
+        await self._done("catalog.added_tld", tld=row.tld)
+
+    @rx.event
+    async def save_server(self, form: dict):
+        user = require_staff(self, roles=ADMIN)
+        if self.form != "server":
+            return
+        try:
+            server = domain.update_server_model(
+                user.actor, self._row_id, _strings(form), ip=client_ip(self)
+            )
+        except (InvalidInput, NotAllowed) as exc:
+            await self._refused(exc)
+            return
+        await self._done("catalog.saved_server", name=server.name)
+
+    @rx.event
+    async def create_promo(self, form: dict):
+        user = require_staff(self, roles=ADMIN)
+        try:
+            promo = domain.create_promo_code(user.actor, _strings(form), ip=client_ip(self))
+        except (InvalidInput, NotAllowed) as exc:
+            await self._refused(exc)
+            return
+        await self._done("catalog.created_promo", code=promo.code)
+
+    @rx.event
+    async def deactivate_promo(self, promo_id: str):
+        user = require_staff(self, roles=ADMIN)
+        try:
+            promo = domain.deactivate_promo_code(user.actor, _number(promo_id), ip=client_ip(self))
+        except NotAllowed as exc:
+            await self._refused(exc)
+            return
+        await self._done("catalog.deactivated_promo", code=promo.code)
+
+
+def _strings(form: dict) -> dict[str, str]:
+    """Only text, and not much of it, reaches the domain from a browser form."""
+    return {str(k)[:40]: str(v)[:40] for k, v in list((form or {}).items())[:20]}
+
+
+def _validity(promo, lang: str) -> str:
+    if promo.valid_from is None and promo.valid_until is None:
+        return translate("catalog.always", lang)
+    start = formatting.day(promo.valid_from, lang) if promo.valid_from else "…"
+    end = formatting.day(promo.valid_until, lang) if promo.valid_until else "…"
+    return f"{start} → {end}"

@@ -1,0 +1,248 @@
+"""Staff pages: customer search and a customer's file."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from o2portal.web.components.forms import field_error, text_field
+from o2portal.web.components.i18n import t
+from o2portal.web.components.tables import pager, rows_table, section, text_cells
+from o2portal.web.pages import SUPPORT_AND_ADMIN, staff_page
+from o2portal.web.staff.customers.state import AdminCustomersState as L
+from o2portal.web.staff.customers.state import AdminCustomerState as S
+
+
+def _table(rows, columns: list[tuple[str, str]], table_id: str, link: str | None = None):
+    def row(r):
+        keys = [key for _, key in columns]
+        if not link:
+            return rx.table.row(*text_cells(r, *keys))
+        first = rx.table.cell(rx.link(r[keys[0]], href=link + r["id"]))
+        return rx.table.row(first, *text_cells(r, *keys[1:]))
+
+    return rows_table(table_id, [h for h, _ in columns], rows, row)
+
+
+@staff_page(
+    "/admin/customers",
+    roles=SUPPORT_AND_ADMIN,
+    title_key="admin.nav_customers",
+    on_load=L.load,
+)
+def customers_page() -> rx.Component:
+    return rx.fragment(
+        rx.hstack(
+            rx.box(
+                rx.el.label(
+                    t("admin.search_customers"), html_for="customer-search", class_name="o2-label"
+                ),
+                rx.input(
+                    id="customer-search",
+                    value=L.query,
+                    on_change=L.set_query,
+                    max_length=100,
+                    width="100%",
+                    size="3",
+                ),
+                width="100%",
+            ),
+            rx.button(
+                t("order.search_button"), on_click=L.search, id="customer-search-go", size="3"
+            ),
+            align="end",
+            width="100%",
+        ),
+        rx.text(L.total, " ", t("admin.customers_found"), size="2", color_scheme="gray"),
+        _table(
+            L.rows,
+            [
+                ("col.name", "name"),
+                ("field.email", "email"),
+                ("field.city", "city"),
+                ("col.status", "state"),
+            ],
+            "customers-table",
+            "/admin/customers/",
+        ),
+        pager(L),
+    )
+
+
+def _fiche_form() -> rx.Component:
+    errors = S.errors
+    fields = [
+        ("first_name", "field.first_name"),
+        ("last_name", "field.last_name"),
+        ("company_name", "field.company_name"),
+        ("siret", "field.siret"),
+        ("vat_number", "field.vat_number"),
+        ("email", "field.email"),
+        ("phone", "field.phone"),
+        ("address_line1", "field.address_line1"),
+        ("address_line2", "field.address_line2"),
+        ("postal_code", "field.postal_code"),
+        ("city", "field.city"),
+        ("country", "field.country"),
+    ]
+    return rx.form(
+        rx.grid(
+            *[
+                text_field(
+                    name,
+                    key,
+                    errors,
+                    default_value=S.fiche[name],
+                    key=S.fiche[name],
+                    read_only=~S.is_admin,
+                )
+                for name, key in fields
+            ],
+            columns=rx.breakpoints(initial="1", md="2"),
+            spacing="3",
+            width="100%",
+        ),
+        rx.cond(
+            S.is_admin,
+            rx.button(t("admin.save"), type="submit", id="customer-save", margin_top="1em"),
+        ),
+        on_submit=S.save,
+        reset_on_submit=False,
+        no_validate=True,
+        width="100%",
+    )
+
+
+def _actions() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.button(
+                t("admin.send_reset"), on_click=S.send_reset, variant="soft", id="send-reset"
+            ),
+            rx.cond(
+                S.is_admin,
+                rx.button(t("admin.act_as"), on_click=S.act_as, color_scheme="purple", id="act-as"),
+            ),
+            wrap="wrap",
+        ),
+        rx.cond(
+            S.is_admin,
+            rx.form(
+                rx.hstack(
+                    rx.input(
+                        name="reason",
+                        id="disable-reason",
+                        placeholder=t("admin.reason"),
+                        max_length=300,
+                        width="20em",
+                    ),
+                    rx.button(
+                        rx.cond(S.disabled, t("admin.enable"), t("admin.disable")),
+                        type="submit",
+                        color_scheme="red",
+                        variant="soft",
+                        id="toggle-disabled",
+                    ),
+                    wrap="wrap",
+                ),
+                field_error(S.errors, "reason"),
+                on_submit=S.toggle_disabled,
+                reset_on_submit=True,
+                no_validate=True,
+            ),
+        ),
+        rx.cond(S.message != "", rx.text(S.message, color_scheme="green", id="admin-message")),
+        spacing="3",
+    )
+
+
+@staff_page(
+    "/admin/customers/[customer_id]",
+    roles=SUPPORT_AND_ADMIN,
+    title_key="admin.customer_file",
+    on_load=S.load,
+    admin=[S.act_as, S.save, S.toggle_disabled],
+)
+def customer_page() -> rx.Component:
+    return rx.fragment(
+        rx.cond(
+            S.found,
+            rx.vstack(
+                rx.hstack(
+                    rx.heading(S.name, size="5", id="customer-name"),
+                    rx.cond(S.disabled, rx.badge(t("admin.disabled"), color_scheme="red")),
+                    rx.text(t("pay.credit_balance"), " ", S.fiche["credit"], size="2"),
+                    wrap="wrap",
+                    align="center",
+                ),
+                rx.text(
+                    t("admin.verified"),
+                    " ",
+                    S.fiche["verified"],
+                    " ",
+                    rx.cond(
+                        S.fiche["failing"] != "",
+                        rx.text.strong("⚠ ", S.fiche["failing"], color="red"),
+                    ),
+                    size="2",
+                ),
+                _actions(),
+                section("nav.profile", _fiche_form()),
+                section(
+                    "nav.services",
+                    _table(
+                        S.products,
+                        [
+                            ("col.name", "name"),
+                            ("col.kind", "kind"),
+                            ("col.status", "status"),
+                            ("col.expiry", "expiry"),
+                        ],
+                        "customer-products",
+                    ),
+                ),
+                section(
+                    "nav.invoices",
+                    _table(
+                        S.invoices,
+                        [("col.number", "number"), ("col.date", "date"), ("col.amount", "amount")],
+                        "customer-invoices",
+                    ),
+                ),
+                section(
+                    "nav.tickets",
+                    _table(
+                        S.tickets,
+                        [
+                            ("col.subject", "subject"),
+                            ("col.status", "status"),
+                            ("col.date", "date"),
+                        ],
+                        "customer-tickets",
+                    ),
+                ),
+                section(
+                    "admin.mails_sent",
+                    _table(
+                        S.mails,
+                        [
+                            ("col.date", "date"),
+                            ("admin.mail_subject", "subject"),
+                            ("admin.mail_status", "status"),
+                        ],
+                        "customer-mails",
+                    ),
+                ),
+                section(
+                    "admin.sign_ins",
+                    _table(
+                        S.sign_ins,
+                        [("col.date", "date"), ("admin.ip", "ip"), ("col.status", "ok")],
+                        "customer-sign-ins",
+                    ),
+                ),
+                spacing="4",
+                width="100%",
+            ),
+            rx.callout(t("admin.customer_not_found"), color_scheme="red"),
+        ),
+    )

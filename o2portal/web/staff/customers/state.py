@@ -1,0 +1,203 @@
+"""Staff: customers, one page of search results and one customer's file."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import reflex as rx
+
+from o2portal.accounts import staff as domain
+from o2portal.core import clock, formatting
+from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.i18n import translate
+from o2portal.core.validation import format_phone_national
+from o2portal.products.customer import display_status
+from o2portal.web.guards import client_ip, require_staff, user_agent
+from o2portal.web.helpers import send_mail_soon, translated
+from o2portal.web.lists import Searched, StaffQuery
+from o2portal.web.session import language_of, show_user
+
+_PATH_ID = re.compile(r"/admin/customers/(\d{1,12})/?$")
+
+
+class AdminCustomersState(StaffQuery, Searched, rx.State):
+    rows: list[dict[str, str]] = []
+
+    async def _fill(self, page: int) -> None:
+        user = require_staff(self)
+        await show_user(self, user)
+        result = domain.search_customers(user.actor, self.query, page)
+        self.page, self.pages, self.total = result.page, result.pages, result.total
+        self.rows = [
+            {
+                "id": str(c.id),
+                "name": c.display_name,
+                "email": c.email,
+                "city": f"{c.postal_code} {c.city}",
+                "state": "désactivé" if c.disabled_at else "",
+            }
+            for c in result.rows
+        ]
+
+    @rx.event
+    async def load(self):
+        await self._fill(1)
+
+
+class AdminCustomerState(rx.State):
+    found: bool = True
+    customer_id: int = 0
+    name: str = ""
+    disabled: bool = False
+    is_admin: bool = False
+    fiche: dict[str, str] = {}
+    products: list[dict[str, str]] = []
+    invoices: list[dict[str, str]] = []
+    tickets: list[dict[str, str]] = []
+    mails: list[dict[str, str]] = []
+    sign_ins: list[dict[str, str]] = []
+    errors: dict[str, str] = {}
+    message: str = ""
+
+    async def _fill(self) -> None:
+        user = require_staff(self)
+        await show_user(self, user)
+        lang = await language_of(self)
+        self.is_admin = user.customer.role == "admin"
+        match = _PATH_ID.search(self.router.url.path or "")
+        self.customer_id = int(match.group(1)) if match else 0
+        try:
+            file = domain.customer_file(user.actor, self.customer_id)
+        except NotAllowed:
+            self.found = False
+            return
+        self.found = True
+        c = file.customer
+        self.name, self.disabled = c.display_name, c.disabled_at is not None
+        self.fiche = {
+            "first_name": c.first_name,
+            "last_name": c.last_name,
+            "company_name": c.company_name or "",
+            "siret": c.siret or "",
+            "vat_number": c.vat_number or "",
+            "email": c.email,
+            "phone": format_phone_national(c.phone) if c.phone else "",
+            "address_line1": c.address_line1,
+            "address_line2": c.address_line2 or "",
+            "postal_code": c.postal_code,
+            "city": c.city,
+            "country": c.country,
+            "account_type": c.account_type,
+            "verified": formatting.moment(c.email_verified_at, lang),
+            "failing": c.email_failing_reason or "",
+            "credit": formatting.money(c.credit_balance_cents, lang),
+            "created": formatting.day(c.created_at, lang),
+        }
+        today = clock.today()
+        self.products = [
+            {
+                "id": str(p.id),
+                "name": p.name,
+                "kind": translate(f"kind.{p.kind}", lang),
+                "status": translate(f"status.{display_status(p, today)}", lang),
+                "expiry": formatting.day(p.expiry_date, lang),
+            }
+            for p in file.products
+        ]
+        self.invoices = [
+            {
+                "id": str(i.id),
+                "number": i.number,
+                "date": formatting.day(i.issued_at, lang),
+                "amount": formatting.money(i.total_ttc_cents, lang),
+            }
+            for i in file.invoices
+        ] + [
+            {
+                "id": "",
+                "number": f"BC-{o.id:06d}",
+                "date": formatting.day(o.created_at, lang),
+                "amount": formatting.money(o.total_ttc_cents, lang) + " (à régler)",
+            }
+            for o in file.unpaid
+        ]
+        self.tickets = [
+            {
+                "id": str(t.id),
+                "subject": t.subject,
+                "status": translate(f"status.{t.status}", lang),
+                "date": formatting.moment(t.updated_at, lang),
+            }
+            for t in file.tickets
+        ]
+        self.mails = [
+            {
+                "subject": m.subject,
+                "status": m.status,
+                "date": formatting.moment(m.created_at, lang),
+                "error": m.last_error or "",
+            }
+            for m in file.mails
+        ]
+        self.sign_ins = [
+            {
+                "date": formatting.moment(a.created_at, lang),
+                "ip": a.ip,
+                "ok": "oui" if a.success else "échec",
+            }
+            for a in file.sign_ins
+        ]
+
+    @rx.event
+    async def load(self):
+        self.errors, self.message = {}, ""
+        await self._fill()
+
+    @rx.event
+    async def save(self, form: dict):
+        user = require_staff(self, roles=("admin",))
+        lang = await language_of(self)
+        self.errors, self.message = {}, ""
+        data = {k: (v if isinstance(v, str) else "")[:300] for k, v in form.items()}
+        try:
+            domain.update_customer(user.actor, self.customer_id, data, ip=client_ip(self))
+        except InvalidInput as exc:
+            self.errors = await translated(self, exc.errors)
+            return
+        self.message = translate("admin.saved", lang)
+        await self._fill()
+
+    @rx.event
+    async def toggle_disabled(self, form: dict):
+        user = require_staff(self, roles=("admin",))
+        self.errors = {}
+        try:
+            domain.set_disabled(
+                user.actor,
+                self.customer_id,
+                not self.disabled,
+                str(form.get("reason", ""))[:300],
+                ip=client_ip(self),
+            )
+        except InvalidInput as exc:
+            self.errors = await translated(self, exc.errors)
+            return
+        await self._fill()
+
+    @rx.event
+    async def send_reset(self):
+        user = require_staff(self)
+        lang = await language_of(self)
+        domain.send_reset_link(user.actor, self.customer_id, ip=client_ip(self))
+        self.message = translate("admin.reset_sent", lang)
+        send_mail_soon()
+
+    @rx.event
+    def act_as(self):
+        user = require_staff(self, roles=("admin",))
+        ticket = domain.start_acting_as(
+            user.actor, self.customer_id, ip=client_ip(self), user_agent=user_agent(self)
+        )
+        url = json.dumps("/auth/session?ticket=" + ticket)
+        return rx.call_script(f"window.sessionStorage.clear(); window.location.replace({url});")

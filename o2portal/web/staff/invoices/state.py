@@ -1,0 +1,176 @@
+"""Staff: order forms, invoices and credit notes; record a transfer or a cheque; credit."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from o2portal.billing import staff as domain
+from o2portal.billing.checkout import cancel_order_form
+from o2portal.billing.invoices import order_reference
+from o2portal.core import formatting
+from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.i18n import translate
+from o2portal.web.guards import client_ip, require_staff
+from o2portal.web.helpers import send_mail_soon, translated
+from o2portal.web.lists import Searched, StaffQuery
+from o2portal.web.session import language_of, show_user
+
+
+class AdminInvoicesState(StaffQuery, Searched, rx.State):
+    status: str = "unpaid"
+    orders: list[dict[str, str]] = []
+    invoices: list[dict[str, str]] = []
+    notes: list[dict[str, str]] = []
+    message: str = ""
+    errors: dict[str, str] = {}
+    credit_for: str = ""
+    working: str = ""  # the order form whose payment is being recorded
+
+    async def _fill(self, page: int = 1, *, keep_orders: bool = False) -> None:
+        """Load the three lists; `keep_orders` leaves the order forms' rows as they are
+        (a row just paid stays in its place, marked paid)."""
+        user = require_staff(self)
+        await show_user(self, user)
+        lang = await language_of(self)
+        if not keep_orders:
+            orders = domain.list_order_forms(user.actor, status=self.status, query=self.query)
+            self.orders = [
+                {
+                    "id": str(o.id),
+                    "reference": order_reference(o),
+                    "customer": c.email,
+                    "date": formatting.day(o.created_at, lang),
+                    "amount": formatting.money(o.total_ttc_cents, lang),
+                    "method": o.payment_method or "",
+                    "status": o.status,
+                    "done": "",
+                }
+                for o, c in orders.rows
+            ]
+        invoices = domain.list_invoices(user.actor, query=self.query, page=page)
+        self.page, self.pages = invoices.page, invoices.pages
+        self.invoices = [
+            {
+                "id": str(i.id),
+                "number": i.number,
+                "customer": c.email,
+                "date": formatting.day(i.issued_at, lang),
+                "amount": formatting.money(i.total_ttc_cents, lang),
+                "ht": formatting.money(i.total_ht_cents, lang),
+                "method": i.payment_method,
+            }
+            for i, c in invoices.rows
+        ]
+        notes = domain.list_credit_notes(user.actor)
+        self.notes = [
+            {
+                "id": str(n.id),
+                "number": n.number,
+                "customer": c.email,
+                "date": formatting.day(n.issued_at, lang),
+                "amount": formatting.money(n.total_ttc_cents, lang),
+                "reason": n.reason,
+            }
+            for n, c in notes.rows
+        ]
+
+    @rx.event
+    async def load(self):
+        self.message, self.errors, self.credit_for = "", {}, ""
+        await self._fill()
+
+    @rx.event
+    async def set_status(self, value: str):
+        self.status = value if value in ("unpaid", "paid", "cancelled", "") else "unpaid"
+        await self._fill()
+
+    @rx.event
+    async def mark_paid(self, order_id: str, method: str):
+        """Record a transfer or a cheque. The order form is paid once: a second click (or
+        a replayed event) reads the invoice the first one issued."""
+        user = require_staff(self, roles=("admin",))
+        lang = await language_of(self)
+        self.errors, self.message = {}, ""
+        order_id = order_id if isinstance(order_id, str) and order_id.isdigit() else "0"
+        self.working = order_id
+        yield
+        try:
+            outcome = await asyncio.to_thread(
+                domain.mark_paid,
+                user.actor,
+                int(order_id[:12]),
+                method if isinstance(method, str) else "",
+                "",
+                ip=client_ip(self),
+            )
+        except (InvalidInput, NotAllowed) as exc:
+            keys = getattr(exc, "errors", None) or {"order": "error.unexpected"}
+            self.errors = {"order": translate(next(iter(keys.values())), lang)}
+            return
+        finally:
+            self.working = ""
+        if outcome.status != "paid":  # a card payment of the customer's is under way
+            key = outcome.message_key or "error.unexpected"
+            self.errors = {"order": translate(key, lang, invoice="")}
+            return
+        invoice = outcome.invoice_number or ""
+        self.message = translate("admin.marked_paid", lang, invoice=invoice)
+        send_mail_soon()
+        # The row stays where it was, marked paid: nothing moves under a second click.
+        done = translate("admin.paid_row", lang, invoice=invoice)
+        self.orders = [
+            {**o, "status": "paid", "done": done} if o["id"] == order_id else o for o in self.orders
+        ]
+        await self._fill(self.page, keep_orders=True)
+
+    @rx.event
+    async def cancel_order(self, order_id: str):
+        """Cancel an unpaid order form (the customer gave up): it can no longer be paid."""
+        user = require_staff(self, roles=("admin",))
+        lang = await language_of(self)
+        self.errors, self.message = {}, ""
+        try:
+            done = cancel_order_form(
+                user.actor,
+                int(order_id) if order_id.isdigit() else 0,
+                ip=client_ip(self),
+                reason="staff",
+            )
+        except NotAllowed:
+            done = False
+        if done:
+            self.message = translate("invoices.cancelled", lang)
+        else:
+            self.errors = {"order": translate("error.unexpected", lang)}
+        await self._fill()
+
+    @rx.event
+    def open_credit(self, invoice_id: str):
+        require_staff(self, roles=("admin",))
+        self.credit_for = invoice_id if invoice_id.isdigit() else ""
+        self.errors = {}
+
+    @rx.event
+    async def credit(self, form: dict):
+        user = require_staff(self, roles=("admin",))
+        lang = await language_of(self)
+        self.errors, self.message = {}, ""
+        try:
+            note = domain.credit_invoice(
+                user.actor,
+                int(self.credit_for) if self.credit_for.isdigit() else 0,
+                str(form.get("amount", ""))[:20],
+                str(form.get("reason", ""))[:300],
+                str(form.get("refund_method", "credit"))[:12],
+            )
+        except InvalidInput as exc:
+            self.errors = await translated(self, exc.errors)
+            return
+        except NotAllowed:
+            self.errors = {"amount": translate("error.unexpected", lang)}
+            return
+        self.credit_for = ""
+        self.message = translate("admin.credited", lang, number=note.number)
+        await self._fill()

@@ -1,0 +1,165 @@
+"""Staff page (admin): the portal's settings, one form per subject, each error by its field."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from o2portal.web.components.forms import field_error, label, text_field
+from o2portal.web.components.i18n import t
+from o2portal.web.pages import ADMINS_ONLY, staff_page
+from o2portal.web.staff.settings.state import AdminSettingsState as S
+
+SELLER_FIELDS = [
+    ("seller_name", "settings.seller_name", 200),
+    ("seller_siret", "settings.seller_siret", 20),
+    ("seller_vat_number", "settings.seller_vat_number", 20),
+    ("seller_legal_form", "settings.seller_legal_form", 200),
+    ("seller_rcs", "settings.seller_rcs", 200),
+]
+
+
+def _saved(message) -> rx.Component:
+    return rx.cond(
+        message != "",
+        rx.text(message, color_scheme="green", size="2", role="status", class_name="o2-saved"),
+    )
+
+
+def _section(title_key: str, *children, element_id: str) -> rx.Component:
+    return rx.card(
+        rx.vstack(rx.heading(t(title_key), size="4", as_="h2"), *children, spacing="3"),
+        width="100%",
+        max_width="48em",
+        id=element_id,
+    )
+
+
+def _settings_form(on_submit, button_id: str, message, *fields, spacing="2"):
+    """One subject's form: its fields, its save button, what saving did."""
+    return rx.form(
+        rx.vstack(
+            *fields,
+            rx.button(t("settings.save"), type="submit", id=button_id, align_self="start"),
+            _saved(message),
+            spacing=spacing,
+            width="100%",
+        ),
+        on_submit=on_submit,
+        reset_on_submit=False,
+        no_validate=True,
+        width="100%",
+    )
+
+
+def _schedule_form() -> rx.Component:
+    return _section(
+        "settings.schedule_title",
+        _settings_form(
+            S.save_schedule,
+            "save-schedule",
+            S.schedule_message,
+            text_field(
+                "reminder_schedule",
+                "settings.schedule_label",
+                S.errors,
+                hint="settings.schedule_hint",
+                max_length=500,
+                default_value=S.schedule,
+                key=S.schedule,
+            ),
+        ),
+        element_id="settings-schedule",
+    )
+
+
+def _address_field() -> rx.Component:
+    return rx.box(
+        label("seller_address", "settings.seller_address"),
+        rx.text_area(
+            name="seller_address",
+            id="seller_address",
+            default_value=S.seller["seller_address"],
+            key=S.seller["seller_address"],
+            max_length=800,
+            rows="4",
+            width="100%",
+            size="3",
+        ),
+        field_error(S.errors, "seller_address"),
+        width="100%",
+        class_name="o2-field",
+    )
+
+
+def _seller_form() -> rx.Component:
+    fields = [
+        text_field(
+            name,
+            key,
+            S.errors,
+            max_length=limit,
+            default_value=S.seller[name],
+            key=S.seller[name],
+        )
+        for name, key, limit in SELLER_FIELDS
+    ]
+    return _section(
+        "settings.seller_title",
+        rx.text(t("settings.seller_hint"), size="2", color_scheme="gray"),
+        rx.cond(
+            ~S.seller_saved,
+            rx.text(t("settings.seller_from_env"), size="2", color_scheme="amber", id="seller-env"),
+        ),
+        _settings_form(
+            S.save_seller,
+            "save-seller",
+            S.seller_message,
+            fields[0],
+            _address_field(),
+            rx.grid(*fields[1:], columns=rx.breakpoints(initial="1", md="2"), spacing="3"),
+            spacing="3",
+        ),
+        element_id="settings-seller",
+    )
+
+
+def _tickets_form() -> rx.Component:
+    return _section(
+        "settings.tickets_title",
+        _settings_form(
+            S.save_autoclose,
+            "save-autoclose",
+            S.autoclose_message,
+            text_field(
+                "ticket_autoclose_days",
+                "settings.autoclose_label",
+                S.errors,
+                hint="settings.autoclose_hint",
+                type="number",
+                max_length=3,
+                min=1,
+                max=365,
+                default_value=S.autoclose_days,
+                key=S.autoclose_days,
+            ),
+        ),
+        element_id="settings-tickets",
+    )
+
+
+@staff_page("/admin/settings", roles=ADMINS_ONLY, title_key="admin.nav_settings", on_load=S.load)
+def settings_page() -> rx.Component:
+    return rx.fragment(
+        rx.cond(
+            S.loaded,
+            rx.vstack(
+                rx.text(t("settings.intro"), size="2", color_scheme="gray"),
+                _schedule_form(),
+                _seller_form(),
+                _tickets_form(),
+                spacing="4",
+                width="100%",
+            ),
+            rx.fragment(),  # a support agent gets the refusal from load()
+        ),
+    )

@@ -1,0 +1,94 @@
+"""Staff (admin): the portal's settings — reminder schedule, seller identity on invoices,
+ticket auto-close delay. Every handler checks the admin role first; the domain checks it
+again and validates."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from o2portal.core import stored_settings as domain
+from o2portal.core.errors import InvalidInput
+from o2portal.core.i18n import translate
+from o2portal.web.guards import client_ip, require_staff
+from o2portal.web.helpers import form_text, translated
+from o2portal.web.session import language_of, show_user
+
+ADMIN = ("admin",)
+
+
+class AdminSettingsState(rx.State):
+    loaded: bool = False
+    schedule: str = ""
+    seller: dict[str, str] = {}
+    seller_saved: bool = False
+    autoclose_days: str = ""
+    errors: dict[str, str] = {}
+    schedule_message: str = ""
+    seller_message: str = ""
+    autoclose_message: str = ""
+
+    async def _fill(self, staff) -> None:
+        current = domain.settings_for_staff(staff)
+        self.schedule = ", ".join(current.reminder_schedule)
+        # Page field names: seller_name, seller_siret, … (the domain's keys, prefixed).
+        self.seller = {f"seller_{k}": v for k, v in current.seller.items()}
+        self.seller_saved = current.seller_saved
+        self.autoclose_days = str(current.ticket_autoclose_days)
+        self.loaded = True
+
+    def _clear(self) -> None:
+        self.errors = {}
+        self.schedule_message = self.seller_message = self.autoclose_message = ""
+
+    @rx.event
+    async def load(self):
+        user = require_staff(self, roles=ADMIN)
+        await show_user(self, user)
+        self._clear()
+        await self._fill(user.actor)
+
+    @rx.event
+    async def save_schedule(self, form: dict):
+        user = require_staff(self, roles=ADMIN)
+        lang = await language_of(self)
+        self._clear()
+        text = form_text(form, "reminder_schedule", 500)
+        try:
+            domain.save_reminder_schedule(user.actor, text, ip=client_ip(self))
+        except InvalidInput as exc:
+            self.schedule = text
+            self.errors = await translated(self, exc.errors)
+            return
+        await self._fill(user.actor)
+        self.schedule_message = translate("settings.schedule_saved", lang)
+
+    @rx.event
+    async def save_seller(self, form: dict):
+        user = require_staff(self, roles=ADMIN)
+        lang = await language_of(self)
+        self._clear()
+        data = {k: form_text(form, f"seller_{k}", 1000) for k in domain.SELLER_FIELDS}
+        try:
+            domain.save_seller_identity(user.actor, data, ip=client_ip(self))
+        except InvalidInput as exc:
+            # Keep what was typed, so the admin corrects one field and not all of them.
+            self.seller = {f"seller_{k}": v for k, v in data.items()}
+            self.errors = {f"seller_{k}": translate(v, lang) for k, v in exc.errors.items()}
+            return
+        await self._fill(user.actor)
+        self.seller_message = translate("settings.seller_saved", lang)
+
+    @rx.event
+    async def save_autoclose(self, form: dict):
+        user = require_staff(self, roles=ADMIN)
+        lang = await language_of(self)
+        self._clear()
+        value = form_text(form, "ticket_autoclose_days", 10)
+        try:
+            domain.save_ticket_autoclose_days(user.actor, value, ip=client_ip(self))
+        except InvalidInput as exc:
+            self.autoclose_days = value
+            self.errors = await translated(self, exc.errors)
+            return
+        await self._fill(user.actor)
+        self.autoclose_message = translate("settings.autoclose_saved", lang)

@@ -1,0 +1,185 @@
+"""Staff pages: the ticket queue and one ticket's thread."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from o2portal.support.models import DEPARTMENTS, TICKET_STATUSES
+from o2portal.web.components.filters import filter_bar, filter_select
+from o2portal.web.components.forms import label
+from o2portal.web.components.i18n import t
+from o2portal.web.components.tables import pager, rows_table, text_cells
+from o2portal.web.components.thread import (
+    reply_card,
+    thread,
+    thread_page,
+    ticket_facts,
+    ticket_status_badge,
+)
+from o2portal.web.pages import SUPPORT_AND_ADMIN, staff_page
+from o2portal.web.staff.tickets.state import AdminTicketsState as Q
+from o2portal.web.staff.tickets.state import AdminTicketState as T
+
+
+@staff_page(
+    "/admin/tickets",
+    roles=SUPPORT_AND_ADMIN,
+    title_key="admin.tickets.title",
+    on_load=Q.load,
+)
+def queue_page() -> rx.Component:
+    return rx.fragment(
+        filter_bar(
+            filter_select(
+                "queue-status",
+                "col.status",
+                Q.status,
+                Q.set_status,
+                [("", t("admin.tickets.status_all_open"))]
+                + [(s, t(f"status.{s}")) for s in TICKET_STATUSES]
+                + [("all", t("admin.tickets.status_everything"))],
+                min_width=None,
+            ),
+            filter_select(
+                "queue-department",
+                "col.department",
+                Q.department,
+                Q.set_department,
+                [("", t("admin.tickets.dept_all"))]
+                + [(d, t(f"tickets.dept.{d}")) for d in DEPARTMENTS],
+                min_width=None,
+            ),
+            filter_select(
+                "queue-assigned",
+                "col.assigned",
+                Q.assigned,
+                Q.set_assigned,
+                [
+                    ("", t("admin.tickets.assigned_any")),
+                    ("me", t("admin.tickets.assigned_me")),
+                    ("none", t("admin.tickets.assigned_none")),
+                ],
+                min_width=None,
+            ),
+        ),
+        rows_table(
+            "queue-table",
+            [
+                "col.ref",
+                "col.subject",
+                "col.customer",
+                "col.department",
+                "col.priority",
+                "col.status",
+                "col.assigned",
+                "col.updated",
+            ],
+            Q.rows,
+            lambda r: rx.table.row(
+                rx.table.cell(r["ref"]),
+                rx.table.row_header_cell(rx.link(r["subject"], href="/admin/tickets/" + r["id"])),
+                *text_cells(r, "customer", "department", "priority"),
+                rx.table.cell(ticket_status_badge(r["status"], r["status_label"])),
+                *text_cells(r, "assigned", "updated"),
+            ),
+            empty_key="admin.tickets.none",
+        ),
+        pager(Q),
+    )
+
+
+def _reply_box() -> rx.Component:
+    return reply_card(
+        T,
+        rx.cond(T.internal, t("admin.tickets.note"), t("admin.tickets.reply")),
+        "staff-reply-files",
+        rx.hstack(
+            rx.checkbox(
+                t("admin.tickets.note"),
+                checked=T.internal,
+                on_change=T.set_internal,
+                id="internal-note",
+            ),
+            rx.cond(
+                ~T.internal,
+                rx.checkbox(
+                    t("admin.tickets.await"),
+                    checked=T.await_customer,
+                    on_change=T.set_await_customer,
+                    id="await-customer",
+                ),
+            ),
+            wrap="wrap",
+            spacing="4",
+        ),
+        rx.button(
+            rx.cond(T.internal, t("admin.tickets.send_note"), t("admin.tickets.send_reply")),
+            type="submit",
+            loading=T.sending,
+            id="send",
+        ),
+    )
+
+
+@staff_page(
+    "/admin/tickets/[ticket_id]",
+    roles=SUPPORT_AND_ADMIN,
+    title_key="admin.tickets.title",
+    on_load=T.load,
+    ui=[T.set_body, T.set_compose_tab],
+)
+def ticket_page() -> rx.Component:
+    return thread_page(
+        T,
+        "admin.tickets.back",
+        "/admin/tickets",
+        "h2",
+        rx.hstack(
+            rx.text(
+                t("col.customer"),
+                ": ",
+                rx.link(
+                    T.customer_name,
+                    " <",
+                    T.customer_email,
+                    ">",
+                    href="/admin/customers/" + T.customer_id,
+                ),
+                size="2",
+            ),
+            *ticket_facts(T),
+            rx.cond(T.product != "", rx.text(t("tickets.product"), ": ", T.product, size="2")),
+            spacing="4",
+            wrap="wrap",
+        ),
+        rx.hstack(
+            rx.box(
+                label("assign", "admin.tickets.assign"),
+                rx.el.select(
+                    rx.el.option(t("admin.tickets.nobody"), value=""),
+                    rx.foreach(T.staff, lambda p: rx.el.option(p["name"], value=p["id"])),
+                    id="assign",
+                    value=T.assigned_to,
+                    on_change=T.assign,
+                    class_name="o2-select",
+                ),
+            ),
+            rx.spacer(),
+            rx.cond(
+                T.status == "closed",
+                rx.button(t("tickets.reopen"), on_click=T.reopen_ticket, id="reopen"),
+                rx.button(
+                    t("tickets.close"),
+                    on_click=T.close_ticket,
+                    variant="soft",
+                    color_scheme="gray",
+                    id="close-ticket",
+                ),
+            ),
+            width="100%",
+            align="end",
+            wrap="wrap",
+        ),
+        thread(T.messages, "/files/attachments/"),
+        _reply_box(),
+    )

@@ -1,0 +1,164 @@
+"""Staff (support and admin): the ticket queue and a ticket's thread with replies,
+internal notes, assignment and closing; the thread page is live like the customer's."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+
+import reflex as rx
+
+from o2portal.accounts.auth import CurrentUser
+from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.i18n import translate
+from o2portal.support import tickets
+from o2portal.support.models import DEPARTMENTS, TICKET_STATUSES
+from o2portal.web.guards import client_ip, require_staff
+from o2portal.web.helpers import send_mail_soon
+from o2portal.web.lists import Paged
+from o2portal.web.session import language_of, show_user
+from o2portal.web.thread import MessageComposer, ThreadFields, follow_thread, ticket_row
+
+_PATH_ID = re.compile(r"/admin/tickets/(\d{1,12})/?$")
+
+
+class AdminTicketsState(Paged, rx.State):
+    status: str = ""
+    department: str = ""
+    assigned: str = ""
+    rows: list[dict[str, str]] = []
+
+    async def _fill(self, page: int) -> None:
+        user = require_staff(self)
+        await show_user(self, user)
+        lang = await language_of(self)
+        found = tickets.staff_queue(
+            user.actor,
+            status=self.status,
+            department=self.department,
+            assigned=self.assigned,
+            page=page,
+        )
+        self.page, self.pages, self.total = found.page, found.pages, found.total
+        self.rows = [
+            {
+                **ticket_row(tk, lang),
+                "customer": found.names.get(tk.customer_id, ""),
+                "priority": translate(f"tickets.priority.{tk.priority}", lang),
+                "assigned": found.names.get(tk.assigned_to_id, "") if tk.assigned_to_id else "",
+            }
+            for tk in found.rows
+        ]
+
+    @rx.event
+    async def load(self):
+        await self._fill(1)
+
+    @rx.event
+    async def set_status(self, value: str):
+        self.status = value if value in (*TICKET_STATUSES, "all") else ""
+        await self._fill(1)
+
+    @rx.event
+    async def set_department(self, value: str):
+        self.department = value if value in DEPARTMENTS else ""
+        await self._fill(1)
+
+    @rx.event
+    async def set_assigned(self, value: str):
+        self.assigned = value if value in ("me", "none") else ""
+        await self._fill(1)
+
+
+class AdminTicketState(ThreadFields, MessageComposer, rx.State):
+    customer_id: str = ""
+    customer_name: str = ""
+    customer_email: str = ""
+    assigned_to: str = ""
+    staff: list[dict[str, str]] = []
+    internal: bool = False
+    await_customer: bool = False
+
+    def _composer_user(self) -> CurrentUser:
+        return require_staff(self)
+
+    def _thread(self, user: CurrentUser) -> tickets.TicketView:
+        return tickets.staff_thread(user.actor, self.ticket_id)
+
+    def _with_internal(self) -> bool:
+        return True
+
+    def _show_more(self, view: tickets.TicketView, user: CurrentUser) -> None:
+        ticket = view.ticket
+        self.customer_id = str(ticket.customer_id)
+        self.customer_name, self.customer_email = view.customer_name, view.customer_email
+        self.assigned_to = str(ticket.assigned_to_id or "")
+        self.staff = [
+            {"id": str(p.id), "name": f"{p.first_name} {p.last_name}"}
+            for p in tickets.staff_members(user.actor)
+        ]
+
+    @rx.event
+    async def load(self):
+        self.internal, self.await_customer = False, False
+        if await self._open(_PATH_ID):
+            return AdminTicketState.watch
+
+    # One loop per tab, stopped with its page: see follow_thread.
+    @rx.event(background=True, supersedes=True)
+    async def watch(self):
+        """New customer messages appear on the staff page without reload too."""
+        require_staff(self)  # called by name like any handler: nobody else may start one
+        await follow_thread(self, with_internal=True)
+
+    @rx.event
+    def set_internal(self, value: bool):
+        require_staff(self)
+        self.internal = bool(value)
+
+    @rx.event
+    def set_await_customer(self, value: bool):
+        require_staff(self)
+        self.await_customer = bool(value)
+
+    @rx.event
+    async def reply(self, form: dict):
+        ticket_id, ip = self.ticket_id, client_ip(self)
+        internal, await_customer = self.internal, self.await_customer
+
+        def post(user: CurrentUser, body: str, files, key: str) -> None:
+            tickets.add_staff_reply(
+                user.actor,
+                ticket_id,
+                body,
+                files,
+                internal=internal,
+                await_customer=await_customer,
+                submit_key=key,
+                ip=ip,
+            )
+
+        if await self._post(form, post):
+            self.internal, self.await_customer = False, False
+            send_mail_soon()
+            await self._fill()
+
+    @rx.event
+    async def assign(self, value: str):
+        user = require_staff(self)
+        with contextlib.suppress(InvalidInput, NotAllowed):
+            tickets.assign(
+                user.actor,
+                self.ticket_id,
+                int(value) if value.isdigit() else None,
+                ip=client_ip(self),
+            )
+        await self._fill()
+
+    @rx.event
+    async def close_ticket(self):
+        await self._change(tickets.close_by_staff)
+
+    @rx.event
+    async def reopen_ticket(self):
+        await self._change(tickets.reopen_by_staff)

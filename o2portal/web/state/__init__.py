@@ -1,1 +1,0 @@
-"""Reflex states: thin handlers that ask who is asking, call domain/, and set vars."""

@@ -1,1 +1,0 @@
-"""Staff states: every handler starts with require_staff()."""

@@ -1,0 +1,303 @@
+"""What the customer's and the staff's ticket pages share: the message rows, the reply
+form (Markdown text, preview, text attachments; each state says who may use it), the
+fields of a thread, and the loop that keeps an open thread up to date."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import hashlib
+import re
+import time
+import uuid
+
+import reflex as rx
+
+from o2portal.accounts.auth import CurrentUser
+from o2portal.core import formatting
+from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.i18n import translate
+from o2portal.support import tickets
+from o2portal.web.guards import AuthRequired, Forbidden, client_ip
+from o2portal.web.helpers import translated
+from o2portal.web.session import language_of, show_user
+
+# A live page asks the database for news this often, for at most this long.
+POLL_SECONDS = 2.0
+WATCH_SECONDS = 2 * 3600
+# The same text sent again from the same form within this delay is the same message.
+REPEAT_SECONDS = 120
+
+
+@dataclasses.dataclass
+class FileRow:
+    id: str = ""
+    name: str = ""
+    size: str = ""
+
+
+@dataclasses.dataclass
+class MessageRow:
+    id: str = ""
+    author: str = ""
+    when: str = ""
+    body: str = ""
+    staff: bool = False
+    internal: bool = False
+    files: list[FileRow] = dataclasses.field(default_factory=list)
+
+
+def size_text(size: int) -> str:
+    return f"{size / 1024:.1f} Ko" if size >= 1024 else f"{size} o"
+
+
+def ticket_row(tk, lang: str) -> dict[str, str]:
+    """A ticket as a row of a list (the customer's tickets, the staff queue)."""
+    return {
+        "id": str(tk.id),
+        "ref": f"#{tk.id}",
+        "subject": tk.subject,
+        "department": translate(f"tickets.dept.{tk.department}", lang),
+        "status": tk.status,
+        "status_label": translate(f"status.{tk.status}", lang),
+        "updated": formatting.moment(tk.updated_at, lang),
+    }
+
+
+def message_rows(view: tickets.TicketView, lang: str) -> list[MessageRow]:
+    return [
+        MessageRow(
+            id=str(m.id),
+            author=m.author_name,
+            when=formatting.moment(m.created_at, lang),
+            body=m.body,
+            staff=m.is_staff,
+            internal=m.is_internal,
+            files=[FileRow(str(a.id), a.filename, size_text(a.size_bytes)) for a in m.attachments],
+        )
+        for m in view.messages
+    ]
+
+
+async def follow_thread(state, *, with_internal: bool) -> None:
+    """The loop behind a live ticket page (a plain function: not callable by name), run by
+    the page's `watch` background handler.
+
+    Asks the database for the thread's version every POLL_SECONDS and reloads the page's
+    vars when it changes. It lives as long as its page and no longer, through Reflex's
+    public event API, without asking which tabs are connected:
+    - the page's `load` returns `watch`, so the loop belongs to the page's load chain,
+      which Reflex cancels when the tab goes to another page, reloads or reconnects, and
+      when its websocket disconnects (the tab is closed); the cancellation reaches the
+      loop at its next await;
+    - `watch` is declared with supersedes=True: a second `watch` for the same tab
+      cancels the first, so a tab never runs two loops.
+    It also stops when another ticket is shown, the session ends, or after WATCH_SECONDS
+    (the only ends of a `watch` that a crafted client calls by name outside a page load:
+    that one is a chain of its own). tests/state/test_live_thread.py runs it through
+    Reflex's event processor."""
+    async with state:
+        generation, ticket_id, version = state._watch, state.ticket_id, state._version
+    if not ticket_id:
+        return
+    for _ in range(int(WATCH_SECONDS / POLL_SECONDS)):
+        await asyncio.sleep(POLL_SECONDS)
+        latest = await asyncio.to_thread(
+            tickets.thread_version, ticket_id, with_internal=with_internal
+        )
+        if latest == version:
+            continue
+        async with state:
+            if state._watch != generation or state.ticket_id != ticket_id:
+                return
+            try:
+                await state._fill()
+            except (AuthRequired, Forbidden):
+                return
+            version = state._version
+
+
+class MessageComposer(rx.State, mixin=True):
+    """A Markdown message with a preview and up to three text files."""
+
+    body: str = ""
+    compose_tab: str = "write"
+    compose_key: int = 0
+    staged: list[FileRow] = []
+    compose_errors: dict[str, str] = {}
+    sending: bool = False
+    _submit_key: str = ""
+    # The last message sent from this form: a second click on Send, queued behind the
+    # first with the same text, reuses its key and so posts nothing new.
+    _sent_digest: str = ""
+    _sent_key: str = ""
+    _sent_at: float = 0.0
+
+    def _composer_user(self) -> CurrentUser:
+        """Who may write here (the customer guard, or the staff guard)."""
+        raise NotImplementedError
+
+    def _reset_composer(self) -> None:
+        self.body, self.compose_tab, self.compose_errors = "", "write", {}
+        self.staged, self.sending = [], False
+        self.compose_key += 1
+        self._submit_key = uuid.uuid4().hex
+
+    @rx.event
+    def set_body(self, value: str):
+        self.body = (value or "")[: tickets.BODY_MAX + 1]
+
+    @rx.event
+    def set_compose_tab(self, value: str):
+        self.compose_tab = "preview" if value == "preview" else "write"
+
+    @rx.event
+    async def stage_files(self, files: list[rx.UploadFile]):
+        user = self._composer_user()
+        errors: dict[str, str] = {}
+        for upload in files or []:
+            if len(self.staged) >= tickets.ATTACHMENTS_PER_MESSAGE:
+                errors["attachments"] = "error.attachment_count"
+                break
+            content = await upload.read(tickets.ATTACHMENT_MAX_BYTES + 1)
+            name = getattr(upload, "name", None) or getattr(upload, "filename", None) or ""
+            try:
+                staged_id = await asyncio.to_thread(
+                    tickets.stage_attachment, user.customer.id, name, content
+                )
+            except InvalidInput as exc:
+                errors.update(exc.errors)
+                continue
+            self.staged.append(
+                FileRow(staged_id, tickets.clean_filename(name), size_text(len(content)))
+            )
+        self.compose_errors = await translated(self, errors)
+
+    @rx.event
+    def remove_file(self, staged_id: str):
+        user = self._composer_user()
+        tickets.discard_staged(user.customer.id, [staged_id])
+        self.staged = [f for f in self.staged if f.id != staged_id]
+
+    def _take_body(self, form: dict | None) -> str:
+        """The text as the browser has it when sent (the typed value may still be on its
+        way to the state: the field only reports every quarter second)."""
+        if form and form.get("body"):
+            self.body = str(form["body"])[: tickets.BODY_MAX + 1]
+        return self.body
+
+    def _key_for(self, body: str) -> str:
+        digest = hashlib.sha256(body.encode()).hexdigest()
+        if digest == self._sent_digest and time.time() - self._sent_at < REPEAT_SECONDS:
+            return self._sent_key
+        return self._submit_key
+
+    def _staged_files(self, user: CurrentUser) -> list[tickets.NewAttachment]:
+        return tickets.staged_attachments(user.customer.id, [(f.id, f.name) for f in self.staged])
+
+    def _sent(self, user: CurrentUser, key: str) -> None:
+        self._sent_digest = hashlib.sha256(self.body.encode()).hexdigest()
+        self._sent_key, self._sent_at = key, time.time()
+        tickets.discard_staged(user.customer.id, [f.id for f in self.staged])
+        self._reset_composer()
+
+
+class ThreadFields(rx.State, mixin=True):
+    """What both thread pages (the customer's and the staff's) show of a ticket, and what
+    they do alike: open the ticket named by the path, post a message, close or reopen it.
+    Mixed in with MessageComposer; `_composer_user` is the page's guard and `_fill` shows
+    the ticket for the caller (the customer's own, or any for staff)."""
+
+    found: bool = True
+    ticket_id: int = 0
+    ref: str = ""
+    subject: str = ""
+    status: str = ""
+    status_label: str = ""
+    department: str = ""
+    priority: str = ""
+    product: str = ""
+    messages: list[MessageRow] = []
+    _version: str = ""
+    _watch: int = 0
+
+    def _show_ticket(self, view: tickets.TicketView, lang: str, *, with_internal: bool) -> None:
+        ticket = view.ticket
+        self.found = True
+        self.ref, self.subject = f"#{ticket.id}", ticket.subject
+        self.status = ticket.status
+        self.status_label = translate(f"status.{ticket.status}", lang)
+        self.department = translate(f"tickets.dept.{ticket.department}", lang)
+        self.priority = translate(f"tickets.priority.{ticket.priority}", lang)
+        self.product = view.product_name or ""
+        self.messages = message_rows(view, lang)
+        self._version = tickets.thread_version(ticket.id, with_internal=with_internal)
+
+    def _thread(self, user: CurrentUser) -> tickets.TicketView:
+        """The ticket as the caller may see it (NotAllowed if not at all)."""
+        raise NotImplementedError
+
+    def _with_internal(self) -> bool:
+        """Whether the page shows staff's internal notes."""
+        raise NotImplementedError
+
+    def _show_more(self, view: tickets.TicketView, user: CurrentUser) -> None:
+        """What the page shows beside the thread."""
+
+    async def _fill(self) -> None:
+        user = self._composer_user()
+        await show_user(self, user)
+        lang = await language_of(self)
+        try:
+            view = self._thread(user)
+        except NotAllowed:
+            self._not_found()
+            return
+        self._show_ticket(view, lang, with_internal=self._with_internal())
+        self._show_more(view, user)
+
+    def _not_found(self) -> None:
+        self.found, self.messages = False, []
+
+    async def _open(self, path_id: re.Pattern) -> bool:
+        """Show the ticket whose id ends the page's path; whether the caller may see it
+        (then the page watches it live)."""
+        match = path_id.search(self.router.url.path or "")
+        self.ticket_id = int(match.group(1)) if match else 0
+        self._reset_composer()
+        await self._fill()
+        if self.found:
+            self._watch += 1
+        return self.found
+
+    async def _post(self, form: dict | None, post) -> bool:
+        """Post the composed message once, however often the form is sent:
+        post(user, body, files, key) writes it (in a worker thread)."""
+        user = self._composer_user()
+        if self.sending:
+            return False
+        self.sending = True
+        body = self._take_body(form)
+        key = self._key_for(body)
+        try:
+            await asyncio.to_thread(post, user, body, self._staged_files(user), key)
+        except InvalidInput as exc:
+            self.compose_errors = await translated(self, exc.errors)
+            return False
+        except NotAllowed:
+            self._not_found()
+            return False
+        finally:
+            self.sending = False
+        self._sent(user, key)
+        return True
+
+    async def _change(self, rule) -> None:
+        """Close or reopen the ticket by a rule of support.tickets, then show it again."""
+        user = self._composer_user()
+        try:
+            rule(user.customer.id, self.ticket_id, ip=client_ip(self))
+        except NotAllowed:
+            self._not_found()
+            return
+        await self._fill()

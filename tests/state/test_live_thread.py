@@ -1,0 +1,166 @@
+"""The live thread of a ticket page, run by Reflex's own event processor as the app runs
+it: the loop starts with the page's load, stops when the tab goes to another page or
+its websocket disconnects (the tab is closed), and a tab never runs two of them."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import pytest
+from reflex.state import OnLoadInternalState, State
+from reflex_base.event import Event
+from reflex_base.event.processor.base_state_processor import BaseStateEventProcessor
+from reflex_base.utils.format import format_event_handler
+
+from o2portal.support import tickets
+from o2portal.web import thread
+from o2portal.web.customer.tickets.state import TicketState
+from o2portal.web.guards import SESSION_COOKIE
+from o2portal.web.staff.tickets.state import AdminTicketState
+
+# What the browser sends when its websocket connects, and when it goes to another page.
+CONNECT = format_event_handler(State.event_handlers["hydrate_and_load"])
+NAVIGATE = format_event_handler(OnLoadInternalState.event_handlers["on_load_internal"])
+TICK = 0.05
+
+
+class LoopSpy:
+    """Stands for the asyncio module in web/thread.py: notes which task each tick of a
+    loop runs in, and does the real thing."""
+
+    def __init__(self):
+        self.ticking: set[asyncio.Task] = set()
+
+    def __getattr__(self, name):
+        return getattr(asyncio, name)
+
+    async def sleep(self, seconds):
+        self.ticking.add(asyncio.current_task())
+        await asyncio.sleep(seconds)
+
+    async def loops(self) -> set[asyncio.Task]:
+        """The loops that tick now."""
+        self.ticking = set()
+        await asyncio.sleep(TICK * 8)
+        return {task for task in self.ticking if not task.done()}
+
+
+@pytest.fixture
+def spy(monkeypatch) -> LoopSpy:
+    spy = LoopSpy()
+    monkeypatch.setattr(thread, "asyncio", spy)
+    monkeypatch.setattr(thread, "POLL_SECONDS", TICK)
+    return spy
+
+
+def _router(path: str, token: str) -> dict:
+    return {
+        "pathname": path,
+        "asPath": path,
+        "query": {},
+        "headers": {"cookie": f"{SESSION_COOKIE}={token}", "user-agent": "pytest"},
+        "ip": "192.0.2.10",
+    }
+
+
+def open_ticket(people) -> int:
+    return tickets.open_ticket(
+        people["customer"]["alice"].id,
+        subject="Le site est lent",
+        department="technique",
+        priority="normale",
+        product_id=None,
+        body="Depuis hier soir.",
+    )
+
+
+async def _tab(scenario) -> None:
+    errors: list[Exception] = []
+    processor = BaseStateEventProcessor(backend_exception_handler=errors.append).configure()
+    async with processor:
+        await scenario(processor, str(uuid.uuid4()))
+    assert errors == []
+
+
+async def _open(processor, tab: str, path: str, cookie: str) -> None:
+    """A tab opens a page (or reloads it): Reflex hydrates it and runs its on_load."""
+    await processor.enqueue(tab, Event(name=CONNECT, payload={}, router_data=_router(path, cookie)))
+
+
+async def _go(processor, tab: str, path: str, cookie: str) -> None:
+    """The tab goes to another page of the app: Reflex runs that page's on_load."""
+    await processor.enqueue(
+        tab, Event(name=NAVIGATE, payload={}, router_data=_router(path, cookie))
+    )
+
+
+@pytest.mark.parametrize(
+    ("state", "path", "who"),
+    [(TicketState, "/tickets/{}", "alice"), (AdminTicketState, "/admin/tickets/{}", "sam")],
+    ids=["customer", "staff"],
+)
+def test_the_loop_runs_while_the_tab_is_open_and_stops_when_it_disconnects(
+    people, spy, state, path, who
+):
+    ticket_id = open_ticket(people)
+
+    async def scenario(processor, tab):
+        await _open(processor, tab, path.format(ticket_id), people["token"][who])
+        assert len(await spy.loops()) == 1
+        # What the app's websocket namespace does when the tab's socket closes.
+        processor._on_disconnect(tab)
+        assert await spy.loops() == set()
+
+    asyncio.run(_tab(scenario))
+
+
+def test_the_loop_stops_when_the_tab_goes_to_another_page(people, spy):
+    ticket_id = open_ticket(people)
+    cookie = people["token"]["alice"]
+
+    async def scenario(processor, tab):
+        await _open(processor, tab, f"/tickets/{ticket_id}", cookie)
+        assert len(await spy.loops()) == 1
+        await _go(processor, tab, "/tickets", cookie)
+        assert await spy.loops() == set()
+
+    asyncio.run(_tab(scenario))
+
+
+def test_a_second_watch_does_not_start_a_second_loop(people, spy):
+    ticket_id = open_ticket(people)
+    cookie = people["token"]["alice"]
+    watch = format_event_handler(TicketState.event_handlers["watch"])
+    path = f"/tickets/{ticket_id}"
+
+    async def scenario(processor, tab):
+        await _open(processor, tab, path, cookie)
+        assert len(await spy.loops()) == 1
+        # Called by name, as any handler can be: still one loop for the tab.
+        await processor.enqueue(
+            tab, Event(name=watch, payload={}, router_data=_router(path, cookie))
+        )
+        assert len(await spy.loops()) == 1
+        # The page loaded again (a reconnection): one loop still.
+        await _open(processor, tab, path, cookie)
+        assert len(await spy.loops()) == 1
+
+    asyncio.run(_tab(scenario))
+
+
+def test_no_loop_for_a_ticket_the_caller_may_not_see(people, spy):
+    bobs = tickets.open_ticket(
+        people["customer"]["bob"].id,
+        subject="Privé",
+        department="technique",
+        priority="normale",
+        product_id=None,
+        body="Rien pour Alice.",
+    )
+
+    async def scenario(processor, tab):
+        await _open(processor, tab, f"/tickets/{bobs}", people["token"]["alice"])
+        assert await spy.loops() == set()
+
+    asyncio.run(_tab(scenario))
