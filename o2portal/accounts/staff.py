@@ -175,8 +175,10 @@ def set_disabled(actor: Actor, customer_id: int, disabled: bool, reason: str, *,
             raise NotAllowed("cannot disable this account")
         customer.disabled_at = clock.now() if disabled else None
         session.add(customer)
+        renewals_off = []
         if disabled:
             auth.revoke_sessions(session, customer.id)
+            renewals_off = _auto_renew_off(session, customer.id)
         audit.about(
             session,
             "staff.customer_disabled" if disabled else "staff.customer_enabled",
@@ -184,7 +186,20 @@ def set_disabled(actor: Actor, customer_id: int, disabled: bool, reason: str, *,
             actor=staff,
             ip=ip,
             reason=reason,
+            **({"auto_renew_off": renewals_off} if renewals_off else {}),
         )
+
+
+def _auto_renew_off(session, customer_id: int) -> list[int]:
+    """A disabled account is charged nothing more: its auto-renewals stop (enabling it
+    again does not turn them back on; the customer chooses)."""
+    products = session.exec(
+        select(Product).where(Product.customer_id == customer_id, col(Product.auto_renew).is_(True))
+    ).all()
+    for product in products:
+        product.auto_renew = False
+        session.add(product)
+    return [product.id for product in products]
 
 
 def send_reset_link(actor: Actor, customer_id: int, *, ip=None) -> None:

@@ -4,6 +4,7 @@ off for the product, which falls back to manual renewal."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 from sqlmodel import col, select
@@ -15,6 +16,7 @@ from o2portal.billing.models import Order
 from o2portal.billing.payments import PaymentChoice
 from o2portal.billing.renewals import renewal_builder
 from o2portal.core import audit, clock
+from o2portal.core.batches import ItemFailures
 from o2portal.core.clock import catch_up_days
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
@@ -30,22 +32,36 @@ def order_key(product: Product) -> str:
     return f"auto:{product.id}:{product.expiry_date.isoformat()}"
 
 
-def _due(today: date, days_before: int, window: int) -> list[Product]:
+BATCH = 100
+
+
+def _due(today: date, days_before: int, window: int) -> Iterator[Product]:
+    """The active auto-renewed products of customers still enabled that reach the step in
+    the window, read 100 at a time in id order (the job never holds them all)."""
     newest = today + timedelta(days=days_before)
     oldest = newest - timedelta(days=window - 1)
-    with read_session() as session:
-        return list(
-            session.exec(
+    after = 0
+    while True:
+        with read_session() as session:
+            batch = session.exec(
                 select(Product)
+                .join(Customer, Customer.id == Product.customer_id)
                 .where(
                     Product.status == "active",
                     Product.expiry_date >= max(oldest, today),
                     Product.expiry_date <= newest,
                     col(Product.auto_renew).is_(True),
+                    col(Customer.disabled_at).is_(None),
+                    col(Customer.deleted_at).is_(None),
+                    Product.id > after,
                 )
                 .order_by(Product.id)
+                .limit(BATCH)
             ).all()
-        )
+        yield from batch
+        if len(batch) < BATCH:
+            return
+        after = batch[-1].id
 
 
 def ensure_order_form(product: Product) -> tuple[Order, bool]:
@@ -151,10 +167,13 @@ def run_auto_renewals(last_run: date | None = None) -> dict:
     """The job: forms for what reaches D-15, charges for what reaches D-7."""
     today = clock.today()
     window = catch_up_days(last_run) if last_run else 1
-    forms = sum(
-        1 for product in _due(today, ORDER_DAYS_BEFORE, window) if ensure_order_form(product)[1]
-    )
+    failures = ItemFailures()
+    forms = 0
+    for product in _due(today, ORDER_DAYS_BEFORE, window):
+        with failures.item(f"auto-renewal form of product {product.id}"):
+            forms += ensure_order_form(product)[1]
     results = {"paid": 0, "already": 0, "failed": 0}
     for product in _due(today, CHARGE_DAYS_BEFORE, window):
-        results[charge(product)] += 1
-    return {"forms": forms, **results}
+        with failures.item(f"auto-renewal charge of product {product.id}"):
+            results[charge(product)] += 1
+    return {"forms": forms, **results, **failures.summary()}

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from o2portal.accounts.models import Customer
 from o2portal.core import clock
+from o2portal.core.batches import ItemFailures
 from o2portal.core.db import transaction
 from o2portal.core.settings import get_settings
 from o2portal.mail import templating
@@ -131,7 +132,7 @@ def _send(message: EmailMessage) -> None:
         smtp.send_message(message)
 
 
-def deliver_pending(limit: int = 50) -> int:
+def deliver_pending(limit: int = 50, failures: ItemFailures | None = None) -> int:
     """Send what is due in the outbox; returns how many were sent. Safe to call any time."""
     if not get_settings().smtp_host:
         return 0
@@ -153,7 +154,10 @@ def deliver_pending(limit: int = 50) -> int:
             session.add(mail)
     sent = 0
     for mail in due:
-        sent += _deliver_one(mail.id)
+        # One mail that breaks something of ours waits for its claim to lapse and is
+        # tried again; the others go.
+        with (failures or ItemFailures()).item(f"delivery of mail {mail.id}"):
+            sent += _deliver_one(mail.id)
     return sent
 
 
@@ -218,11 +222,13 @@ def _mark_address_failing(session: Session, mail: OutboxEmail, error: str) -> No
         session.add(customer)
 
 
-def deliver_all_due(batch: int = 200, max_batches: int = 50) -> int:
+def deliver_all_due(
+    batch: int = 200, max_batches: int = 50, failures: ItemFailures | None = None
+) -> int:
     """Deliver the outbox batch after batch until nothing is due (bounded per run)."""
     total = 0
     for _ in range(max_batches):
-        sent = deliver_pending(limit=batch)
+        sent = deliver_pending(limit=batch, failures=failures)
         total += sent
         if sent < batch:
             break

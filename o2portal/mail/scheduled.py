@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from o2portal.core.batches import ItemFailures
 from o2portal.mail.outbox import deliver_all_due
 
 
 def deliver_outbox(_last_run: date) -> dict:
-    return {"sent": deliver_all_due()}
+    failures = ItemFailures()
+    return {"sent": deliver_all_due(failures=failures), **failures.summary()}
 
 
 JOBS = [("outbox", deliver_outbox)]

@@ -122,6 +122,8 @@ KINDS: dict[str, tuple[str, ...]] = {
         "ticket_link",
     ),
     "ticket_closed": ("first_name", "ticket_id", "ticket_subject", "ticket_link"),
+    # jobs: to the support address, in French
+    "job_failing": ("job", "failures", "since", "error", "admin_link"),
 }
 
 # Every part and the values it takes.

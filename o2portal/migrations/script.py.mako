@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import o2portal.models.types
+import o2portal.core.types
 ${imports if imports else ""}
 
 revision: str = ${repr(up_revision)}

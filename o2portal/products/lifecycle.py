@@ -10,6 +10,7 @@ from sqlmodel import col, select
 
 from o2portal.accounts.models import Customer
 from o2portal.core import audit, clock
+from o2portal.core.batches import ItemFailures
 from o2portal.core.db import transaction
 from o2portal.integrations.models import ProvisionedAccount, RegistryDomain
 from o2portal.mail import outbox as mailer
@@ -33,6 +34,8 @@ def apply_expiry(last_run: date | None = None) -> dict:
     (status, expiry_date) index: after a run, nothing is left to find."""
     today = clock.today()
     done = {}
+    failures = ItemFailures()
+    failed_ids: set[int] = set()  # left for the next run, skipped by this one
     for kinds, status, days, new_status in TRANSITIONS:
         limit_date = today - timedelta(days=days)
         count = 0
@@ -44,6 +47,7 @@ def apply_expiry(last_run: date | None = None) -> dict:
                         Product.status == status,
                         Product.expiry_date < limit_date,
                         col(Product.kind).in_(kinds),
+                        col(Product.id).not_in(failed_ids),
                     )
                     # In index order: SQLite then reads only the rows past their step.
                     .order_by(Product.expiry_date)
@@ -51,12 +55,19 @@ def apply_expiry(last_run: date | None = None) -> dict:
                     .with_for_update()
                 ).all()
                 for product in batch:
-                    _change(session, product, new_status)
-            count += len(batch)
+                    changed = False
+                    with failures.item(f"expiry step of product {product.id}"):
+                        with session.begin_nested():
+                            _change(session, product, new_status)
+                        changed = True
+                    if changed:
+                        count += 1
+                    else:
+                        failed_ids.add(product.id)
             if len(batch) < BATCH:
                 break
         done[new_status] = count
-    return done
+    return {**done, **failures.summary()}
 
 
 def _change(session, product: Product, new_status: str) -> None:

@@ -18,6 +18,7 @@ from o2portal.accounts.models import Customer
 from o2portal.billing import invoices as billing
 from o2portal.catalog.pricing import PriceBook
 from o2portal.core import clock
+from o2portal.core.batches import ItemFailures
 from o2portal.core.clock import catch_up_days
 from o2portal.core.db import read_session, transaction
 from o2portal.core.money import totals_for
@@ -85,6 +86,7 @@ def send_due_reminders(last_run: date | None = None) -> dict:
     window = catch_up_days(last_run) if last_run else 1
     due = find_due(today, window)
     sent = skipped = 0
+    failures = ItemFailures()
     for start in range(0, len(due), BATCH):
         batch = due[start : start + BATCH]
         with transaction() as session:
@@ -108,11 +110,13 @@ def send_due_reminders(last_run: date | None = None) -> dict:
                 if product.expiry_date != item.expiry_date:
                     skipped += 1  # renewed meanwhile: a new cycle
                     continue
-                if _send_one(session, item, product, customers[product.customer_id], prices):
-                    sent += 1
-                else:
-                    skipped += 1
-    return {"due": len(due), "sent": sent, "skipped": skipped}
+                with failures.item(f"reminder {item.stage} of product {product.id}"):
+                    customer = customers[product.customer_id]
+                    if _send_one(session, item, product, customer, prices):
+                        sent += 1
+                    else:
+                        skipped += 1
+    return {"due": len(due), "sent": sent, "skipped": skipped, **failures.summary()}
 
 
 def _send_one(

@@ -32,6 +32,10 @@ def at(day: date):
 
 @pytest.fixture
 def customer(db):
+    return jobs_customer()
+
+
+def jobs_customer() -> Customer:
     with transaction() as session:
         ensure_catalogue(session)
         person = Customer(

@@ -86,6 +86,9 @@ SAMPLES = {
     "awaiting": Part("ticket_awaiting"),
     "admin_link": "https://portal.example/admin/tickets/4242",
     "ticket_link": "https://portal.example/tickets/4242",
+    "job": "auto_renew",
+    "failures": 3,
+    "since": "04/01/2027 06:00",
     # part values
     "name": "exemple.fr",
     "until": EXPIRY,
