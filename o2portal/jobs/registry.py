@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date
 
 from o2portal.billing import scheduled as billing
+from o2portal.jobs.retention import RETENTION
 from o2portal.mail import scheduled as mail
 from o2portal.products import scheduled as products
 from o2portal.support import scheduled as support
@@ -19,4 +20,5 @@ JOBS: list[Job] = [
     support.STALE_TICKETS,
     billing.STALE_ORDER_FORMS,
     *mail.JOBS,
+    RETENTION,
 ]
