@@ -98,7 +98,7 @@ def _choice(customer: Customer, order: Order) -> PaymentChoice | None:
 
 
 def charge(product: Product) -> str:
-    """Pay the product's auto-renewal form: 'paid', 'already', or 'failed'."""
+    """Pay the product's auto-renewal form: 'paid', 'already', 'pending' or 'failed'."""
     order, _created = ensure_order_form(product)
     if order.status == "paid":
         return "already"
@@ -116,18 +116,24 @@ def charge(product: Product) -> str:
                 choice=choice,
                 key=f"autopay:{order.id}",
             )
-            if outcome.status == "retry":  # a temporary refusal: one more try at once
+            if outcome.status == "retry":
+                # A temporary refusal: one more try at once, as a new charge (the gateway
+                # answers the same reference the same way).
                 outcome = pay_order(
                     customer_id=customer.id,
                     order_id=order.id,
                     choice=choice,
-                    key=f"autopay:{order.id}",
+                    key=f"autopay:{order.id}:retry",
                 )
         except (InvalidInput, NotAllowed) as exc:
             reason = Part("auto_renew_impossible", error=str(exc))
         else:
             if outcome.status == "paid":
                 return "paid"
+            if outcome.status == "pending":
+                # The gateway's answer is awaited: reconciliation settles it; nothing to
+                # tell the customer yet, and the next run finds the payment processing.
+                return "pending"
             reason = Part(
                 "auto_renew_declined" if outcome.status == "declined" else "auto_renew_unavailable"
             )
@@ -172,7 +178,7 @@ def run_auto_renewals(last_run: date | None = None) -> dict:
     for product in _due(today, ORDER_DAYS_BEFORE, window):
         with failures.item(f"auto-renewal form of product {product.id}"):
             forms += ensure_order_form(product)[1]
-    results = {"paid": 0, "already": 0, "failed": 0}
+    results = {"paid": 0, "already": 0, "pending": 0, "failed": 0}
     for product in _due(today, CHARGE_DAYS_BEFORE, window):
         with failures.item(f"auto-renewal charge of product {product.id}"):
             results[charge(product)] += 1

@@ -2,10 +2,14 @@
 
 A card payment runs in three steps so that no database lock is held while the gateway
 answers: (1) one transaction checks everything, writes the order form and a payment
-"processing"; (2) the gateway charges; (3) one transaction turns the payment into an
-invoice and applies the order (or, on a refusal, takes back what step 1 wrote). The
-idempotency key makes a second click or a replay land on the same order form, and an
-order form never has two payments processing at once.
+"processing"; (2) the gateway charges, under the payment's reference; (3) one transaction
+turns the payment into an invoice and applies the order, or records the refusal. The
+idempotency key makes a second click or a replay land on the same order form and the same
+payment, and an order form never has two payments processing at once.
+
+Nothing is deleted: a refused payment stays with its reason, and an order form made for
+that payment is marked refused (its names and promo use released). A payment whose answer
+never came (a crash, a timeout) stays processing until reconciliation.py asks the gateway.
 """
 
 from __future__ import annotations
@@ -14,25 +18,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, select
 
 from o2portal.accounts.models import Customer, SavedCard
 from o2portal.billing import invoices as billing
 from o2portal.billing.models import Order, OrderLine, Payment
-from o2portal.billing.payments import (
-    METHODS,
-    OFFLINE_METHODS,
-    ChargeResult,
-    PaymentChoice,
-    card_gateway,
-)
+from o2portal.billing.payments import METHODS, OFFLINE_METHODS, PaymentChoice
 from o2portal.catalog.models import PromoCode
 from o2portal.core import audit, clock
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.permissions import Actor, Role
 from o2portal.core.receipts import clean_key
+from o2portal.integrations.gateway import CardToken, GatewayTimeout, card_gateway
 from o2portal.mail import outbox as mailer
 from o2portal.mail.templating import Amount, Part
 from o2portal.products import provisioning
@@ -42,10 +42,15 @@ from o2portal.products.models import Product
 RENEWAL_ACTIONS = ("renew",)
 RENEWABLE_STATUSES = ("active", "expired", "suspended")
 
+# Card testing: refused card payments allowed in the last hour, per account and per address.
+CARD_REFUSALS_PER_CUSTOMER = 5
+CARD_REFUSALS_PER_IP = 10
+REFUSALS_WINDOW = timedelta(hours=1)
+
 
 @dataclass
 class PaymentOutcome:
-    status: str  # paid | pending | declined | retry | refused
+    status: str  # paid | pending | declined | retry | failed | credited
     order_id: int | None = None
     invoice_number: str | None = None
     message_key: str | None = None
@@ -59,7 +64,8 @@ BuildOrder = Callable[[Session, Customer, str], Order]
 def place_and_pay(
     *, customer_id: int, key: str, choice: PaymentChoice, build: BuildOrder, ip: str | None = None
 ) -> PaymentOutcome:
-    """Write a new order form with `build` and pay it. On a card refusal nothing stays.
+    """Write a new order form with `build` and pay it. On a card refusal the form is
+    marked refused (its names and promo use released) and the payment kept with its reason.
 
     The key comes with the form the customer submitted: a second submission of that form
     (a double click, a replayed event, a reconnecting socket) reads the first outcome."""
@@ -68,6 +74,7 @@ def place_and_pay(
     if replay is not None:
         return replay
     _check_choice(choice)
+    card = _tokenized(choice)
     try:
         with transaction() as session:
             existing = session.exec(select(Order).where(Order.idempotency_key == key)).first()
@@ -76,7 +83,7 @@ def place_and_pay(
             customer = _customer(session, customer_id)
             order = build(session, customer, key)
             audit.about(session, "order.created", order, actor=customer, ip=ip)
-            started = _start_payment(session, order, customer, choice, key, ip)
+            started = _start_payment(session, order, customer, choice, card, key, ip)
     except (IntegrityError, InvalidInput):
         # The same key submitted at the same moment from another socket: it won the race
         # (its order form holds the key, or its payment made this one's checks refuse).
@@ -86,7 +93,7 @@ def place_and_pay(
         return replay
     if isinstance(started, PaymentOutcome):
         return started
-    return _charge_and_finish(started, choice, discard_order=True, ip=ip)
+    return _charge_and_finish(started, ip=ip)
 
 
 def replayed_outcome(customer_id: int, key: str) -> PaymentOutcome | None:
@@ -114,27 +121,64 @@ def pay_order(
     """Pay an existing unpaid order form of the customer's. On a refusal it stays unpaid.
     `expected_ttc_cents`: the amount the customer saw on the form they submitted."""
     key = _clean_key(key)
+    _check_choice(choice)
+    card = _tokenized(choice)
     with transaction() as session:
         order = session.exec(select(Order).where(Order.id == order_id).with_for_update()).first()
         if order is None or order.customer_id != customer_id:
             raise NotAllowed("order of another customer")
+        earlier = _payment_of_key(session, key, order.id)
+        if earlier is not None and earlier.status != "succeeded":
+            return _payment_outcome(session, earlier, order)
         if order.status != "unpaid":
             return outcome_of(session, order)
-        _check_choice(choice)
         if expected_ttc_cents is not None and expected_ttc_cents != order.total_ttc_cents:
             raise InvalidInput({"method": "error.form_stale"})
         customer = _customer(session, customer_id)
         if _product_payment_processing(session, order):
             return PaymentOutcome("pending", order.id, message_key="error.payment_in_progress")
         _check_still_renewable(session, order)
-        started = _start_payment(session, order, customer, choice, key, ip)
+        started = _start_payment(session, order, customer, choice, card, key, ip)
     if isinstance(started, PaymentOutcome):
         return started
-    return _charge_and_finish(started, choice, discard_order=False, ip=ip)
+    return _charge_and_finish(started, ip=ip)
+
+
+def payment_reference(key: str, order_id: int) -> str:
+    """A payment's idempotency key, which is also its reference at the gateway: one per
+    submitted form and order form, so that a replay reaches the same charge."""
+    return f"{key}:{order_id}"[:100]
+
+
+def _payment_of_key(session: Session, key: str, order_id: int) -> Payment | None:
+    return session.exec(
+        select(Payment).where(Payment.idempotency_key == payment_reference(key, order_id))
+    ).first()
+
+
+def _payment_outcome(session: Session, payment: Payment, order: Order) -> PaymentOutcome:
+    """What the payment made with a key answers when that key comes again."""
+    if payment.status == "failed":
+        return PaymentOutcome("failed", order.id, message_key="error.payment_lost")
+    if payment.status == "declined":
+        # The gateway's word, as it was first answered: declined, or retry (temporary).
+        if payment.failure_reason == "retry":
+            return PaymentOutcome("retry", order.id, message_key="error.card_retry")
+        return PaymentOutcome("declined", order.id, message_key="error.card_declined")
+    return outcome_of(session, order)
 
 
 def outcome_of(session: Session, order: Order) -> PaymentOutcome:
     """What a replayed request answers: the order form as it stands."""
+    if order.status in ("refused", "cancelled"):
+        refused = session.exec(
+            select(Payment)
+            .where(Payment.order_id == order.id, col(Payment.status).in_(("declined", "failed")))
+            .order_by(col(Payment.id).desc())
+        ).first()
+        if refused is not None:
+            return _payment_outcome(session, refused, order)
+        return PaymentOutcome("failed", order.id, message_key="error.form_stale")
     if order.status == "paid":
         invoice = billing.invoice_of_order(session, order.id)
         return PaymentOutcome(
@@ -152,8 +196,44 @@ def outcome_of(session: Session, order: Order) -> PaymentOutcome:
 def _check_choice(choice: PaymentChoice) -> None:
     if choice.method not in METHODS:
         raise InvalidInput({"method": "error.choice_invalid"})
-    if choice.method == "card" and choice.card is None:
+    if choice.method == "card" and choice.card is None and not choice.token:
         raise InvalidInput({"card_number": "error.required"})
+
+
+def _tokenized(choice: PaymentChoice) -> CardToken | None:
+    """The card of a card payment as the gateway's token, asked before any transaction
+    (the gateway is a network call): a typed card is tokenized, a browser's token looked
+    up. None for the other methods."""
+    if choice.method != "card":
+        return None
+    try:
+        if choice.card is not None:
+            return card_gateway().tokenize(choice.card)
+        found = card_gateway().card(choice.token or "")
+    except GatewayTimeout:
+        raise InvalidInput({"method": "error.gateway_down"}) from None
+    if found is None:
+        raise InvalidInput({"card_number": "error.card_unknown"})
+    return found
+
+
+def _check_card_attempts(session: Session, customer_id: int, ip: str | None) -> None:
+    """Card testing: too many refused card payments in the last hour, from this account
+    or this address, and the card form is refused before any charge."""
+    since = clock.now() - REFUSALS_WINDOW
+    refused = (
+        select(func.count())
+        .select_from(Payment)
+        .where(
+            Payment.method == "card",
+            col(Payment.status).in_(("declined", "failed")),
+            col(Payment.created_at) >= since,
+        )
+    )
+    by_customer = session.exec(refused.where(Payment.customer_id == customer_id)).one()
+    by_ip = session.exec(refused.where(Payment.ip == ip)).one() if ip else 0
+    if by_customer >= CARD_REFUSALS_PER_CUSTOMER or by_ip >= CARD_REFUSALS_PER_IP:
+        raise InvalidInput({"method": "error.card_attempts"})
 
 
 def _clean_key(key: str) -> str:
@@ -223,8 +303,10 @@ class _Started:
     order_id: int
     customer_id: int
     amount_cents: int
-    key: str
-    token: str | None
+    reference: str
+    token: str
+    # The card to keep for the customer once the charge succeeds (they ticked the box).
+    save: CardToken | None
 
 
 def _start_payment(
@@ -232,11 +314,20 @@ def _start_payment(
     order: Order,
     customer: Customer,
     choice: PaymentChoice,
+    card: CardToken | None,
     key: str,
     ip: str | None,
 ) -> PaymentOutcome | _Started:
     if _processing_payment(session, order.id) is not None:
         return PaymentOutcome("pending", order.id, message_key="error.payment_in_progress")
+    if order.total_ttc_cents == 0:
+        # Nothing to pay (a 100 % promo): no card, no gateway; the invoice says 0,00 €.
+        invoice = complete_order(session, order, "none", ip=ip)
+        return PaymentOutcome(
+            "paid", order.id, invoice.number, "pay.done", _expiries(session, order)
+        )
+    if choice.method == "none":
+        raise InvalidInput({"method": "error.choice_invalid"})
     if choice.method in OFFLINE_METHODS:
         order.payment_method = choice.method
         session.add(order)
@@ -245,7 +336,7 @@ def _start_payment(
     if choice.method == "credit":
         if customer.credit_balance_cents < order.total_ttc_cents:
             raise InvalidInput({"method": "error.credit_insufficient"})
-        payment = _payment(session, order, "credit", key, "succeeded")
+        payment = _payment(session, order, "credit", key, "succeeded", ip)
         billing.change_credit(
             session,
             customer.id,
@@ -257,24 +348,37 @@ def _start_payment(
         return PaymentOutcome(
             "paid", order.id, invoice.number, "pay.done", _expiries(session, order)
         )
-    token = None
     if choice.method == "saved_card":
-        card = session.get(SavedCard, choice.saved_card_id or 0)
-        if card is None or card.customer_id != customer.id or card.removed_at is not None:
+        saved = session.get(SavedCard, choice.saved_card_id or 0)
+        if saved is None or saved.customer_id != customer.id or saved.removed_at is not None:
             raise InvalidInput({"method": "error.card_unknown"})
-        token = card.gateway_token
-    payment = _payment(session, order, "card", key, "processing")
-    return _Started(payment.id, order.id, customer.id, order.total_ttc_cents, key, token)
+        token, save = saved.gateway_token, None
+    else:
+        token, save = card.token, (card if choice.save_card else None)
+    _check_card_attempts(session, customer.id, ip)
+    payment = _payment(session, order, "card", key, "processing", ip)
+    return _Started(
+        payment.id,
+        order.id,
+        customer.id,
+        order.total_ttc_cents,
+        payment.idempotency_key,
+        token,
+        save,
+    )
 
 
-def _payment(session: Session, order: Order, method: str, key: str, status: str) -> Payment:
+def _payment(
+    session: Session, order: Order, method: str, key: str, status: str, ip: str | None = None
+) -> Payment:
     payment = Payment(
         order_id=order.id,
         customer_id=order.customer_id,
         method=method,
         amount_cents=order.total_ttc_cents,
         status=status,
-        idempotency_key=f"{key}:{order.id}:{clock.now().timestamp()}"[:100],
+        idempotency_key=payment_reference(key, order.id),
+        ip=(ip or "")[:64] or None,
         created_at=clock.now(),
         completed_at=clock.now() if status == "succeeded" else None,
     )
@@ -283,78 +387,137 @@ def _payment(session: Session, order: Order, method: str, key: str, status: str)
     return payment
 
 
-def _charge_and_finish(
-    started: _Started, choice: PaymentChoice, *, discard_order: bool, ip: str | None
-) -> PaymentOutcome:
-    result = card_gateway().charge(
-        reference=started.key,
-        amount_cents=started.amount_cents,
-        card=choice.card if started.token is None else None,
-        token=started.token,
-        save=choice.save_card and started.token is None,
-    )
+def _charge_and_finish(started: _Started, *, ip: str | None) -> PaymentOutcome:
+    try:
+        result = card_gateway().charge(
+            reference=started.reference, amount_cents=started.amount_cents, token=started.token
+        )
+    except GatewayTimeout:
+        # The outcome is unknown: the payment stays processing, and reconciliation asks
+        # the gateway for it in a few minutes. The form cannot be paid twice meanwhile.
+        return PaymentOutcome("pending", started.order_id, message_key="pay.pending_gateway")
     with transaction() as session:
-        payment = session.get(Payment, started.payment_id)
+        payment = locked_payment(session, started.payment_id)
         order = session.get(Order, started.order_id)
+        if payment.status != "processing":  # reconciliation settled it first
+            return _payment_outcome(session, payment, order)
         customer = session.get(Customer, started.customer_id)
         if result.status == "succeeded":
-            return _card_succeeded(session, payment, order, customer, result, ip)
-        audit.about(
-            session,
-            "payment.refused",
-            order,
-            actor=customer,
-            ip=ip,
-            outcome=result.status,
-            last4=result.last4,
-        )
-        session.delete(payment)
-        if discard_order:
-            _discard(session, order)
-        return PaymentOutcome(
-            result.status, None if discard_order else order.id, message_key=result.message_key
-        )
+            return settle_succeeded(
+                session,
+                payment,
+                order,
+                customer,
+                result.charge_ref,
+                result.last4,
+                ip=ip,
+                save=started.save,
+            )
+        payment.card_last4 = result.last4
+        refuse(session, payment, order, status="declined", reason=result.status, ip=ip)
+        return PaymentOutcome(result.status, order.id, message_key=result.message_key)
 
 
-def _discard(session: Session, order: Order) -> None:
-    """Take back everything the order form held: domain names, the promo code use."""
-    provisioning.release_holds(session, order.id)
-    if order.promo_code_id is not None:
-        promo = session.get(PromoCode, order.promo_code_id)
-        if promo is not None and promo.used_count > 0:
-            promo.used_count -= 1
-            session.add(promo)
-    session.exec(delete(OrderLine).where(OrderLine.order_id == order.id))
-    session.delete(order)
+def locked_payment(session: Session, payment_id: int) -> Payment:
+    """The payment row, locked and read fresh: whoever settles it first, the other sees it
+    settled."""
+    return session.exec(
+        select(Payment)
+        .where(Payment.id == payment_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
 
 
-def _card_succeeded(
+def made_with(payment: Payment, order: Order) -> bool:
+    """The order form was written for this very payment (place_and_pay), not paid later."""
+    return payment.idempotency_key == payment_reference(order.idempotency_key or "", order.id)
+
+
+def refuse(
+    session: Session, payment: Payment, order: Order, *, status: str, reason: str, ip=None
+) -> None:
+    """Record a refusal, never delete it: the payment keeps its reason; an order form
+    written for this payment is refused and gives back its domain names and promo use,
+    while one the customer came back to pay stays unpaid."""
+    now = clock.now()
+    payment.status, payment.failure_reason, payment.completed_at = status, reason[:300], now
+    session.add(payment)
+    if made_with(payment, order) and order.status == "unpaid":
+        order.status, order.cancelled_at = "refused", now
+        session.add(order)
+        provisioning.release_holds(session, order.id)
+        if order.promo_code_id is not None:
+            promo = session.get(PromoCode, order.promo_code_id)
+            if promo is not None and promo.used_count > 0:
+                promo.used_count -= 1
+                session.add(promo)
+    audit.about(
+        session,
+        "payment.refused",
+        order,
+        ip=ip,
+        outcome=status,
+        reason=reason[:300],
+    )
+
+
+def settle_succeeded(
     session: Session,
     payment: Payment,
     order: Order,
     customer: Customer,
-    result: ChargeResult,
-    ip: str | None,
+    charge_ref: str | None,
+    last4: str | None,
+    *,
+    ip: str | None = None,
+    save: CardToken | None = None,
 ) -> PaymentOutcome:
+    """The money is taken: the payment succeeded, for good. The order is applied and
+    invoiced; if it can no longer be (a domain released meanwhile, a form cancelled), the
+    amount goes to the customer's account credit instead, never lost."""
     payment.status = "succeeded"
-    payment.gateway_ref = result.charge_ref
-    payment.card_last4 = result.last4
+    payment.gateway_ref = charge_ref
+    payment.card_last4 = last4
     payment.completed_at = clock.now()
     session.add(payment)
-    if result.token:
+    if save is not None:
         session.add(
             SavedCard(
                 customer_id=customer.id,
-                gateway_token=result.token,
-                brand=result.brand or "Carte",
-                last4=result.last4 or "",
-                exp_month=0,
-                exp_year=0,
+                gateway_token=save.token,
+                brand=save.brand,
+                last4=save.last4,
+                exp_month=save.exp_month,
+                exp_year=save.exp_year,
                 created_at=clock.now(),
             )
         )
-    invoice = complete_order(session, order, "card", ip=ip)
-    return PaymentOutcome("paid", order.id, invoice.number, "pay.done", _expiries(session, order))
+    if order.status == "unpaid":
+        try:
+            with session.begin_nested():
+                _check_still_renewable(session, order)  # it may be long after the charge
+                invoice = complete_order(session, order, "card", ip=ip)
+        except (InvalidInput, NotAllowed) as exc:
+            reason = str(exc)[:200]
+        else:
+            return PaymentOutcome(
+                "paid", order.id, invoice.number, "pay.done", _expiries(session, order)
+            )
+    else:
+        reason = f"order form {order.status}"
+    billing.change_credit(
+        session,
+        customer.id,
+        payment.amount_cents,
+        f"Paiement {billing.order_reference(order)} non appliqué",
+        payment_id=payment.id,
+    )
+    if order.status == "unpaid":
+        _cancel(session, order, actor=None, ip=ip, reason="payment_not_applicable")
+        provisioning.release_holds(session, order.id)
+    audit.about(session, "payment.credited", order, ip=ip, reason=reason)
+    return PaymentOutcome("credited", order.id, message_key="pay.credited")
 
 
 def complete_order(session: Session, order: Order, method: str, *, ip: str | None = None):

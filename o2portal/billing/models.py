@@ -9,7 +9,7 @@ from sqlmodel import Field, SQLModel
 
 from o2portal.core.types import created_at_field, utc_field
 
-ORDER_STATUSES = ("unpaid", "paid", "cancelled")
+ORDER_STATUSES = ("unpaid", "paid", "cancelled", "refused")
 PAYMENT_METHODS = ("card", "credit", "transfer", "cheque")
 
 
@@ -114,11 +114,16 @@ class Payment(SQLModel, table=True):
     customer_id: int = Field(foreign_key="customer.id", index=True)
     method: str = Field(max_length=12)
     amount_cents: int
-    status: str = Field(max_length=12, index=True)  # pending | succeeded | failed
+    # processing (the gateway's answer awaited) | succeeded | declined (the card was
+    # refused: failure_reason says how) | failed (no charge happened: voided)
+    status: str = Field(max_length=12, index=True)
+    # Also the payment's reference at the gateway.
     idempotency_key: str = Field(max_length=100, unique=True)
     gateway_ref: str | None = Field(default=None, max_length=100)
     card_last4: str | None = Field(default=None, max_length=4)
     failure_reason: str | None = Field(default=None, max_length=300)
+    # Where the payment was asked from: card attempts are limited per address too.
+    ip: str | None = Field(default=None, max_length=64)
     created_at: datetime = created_at_field()
     completed_at: datetime | None = utc_field()
     # Staff member who recorded a transfer or cheque.

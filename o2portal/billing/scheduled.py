@@ -7,6 +7,7 @@ from datetime import date
 
 from o2portal.billing.autorenew import run_auto_renewals
 from o2portal.billing.checkout import cancel_stale_order_forms
+from o2portal.billing.reconciliation import reconcile_payments
 from o2portal.core import clock
 
 
@@ -14,5 +15,6 @@ def stale_order_forms(_last_run: date) -> dict:
     return {"cancelled": cancel_stale_order_forms(clock.now())}
 
 
+RECONCILE_PAYMENTS = ("reconcile_payments", reconcile_payments)
 AUTO_RENEW = ("auto_renew", run_auto_renewals)
 STALE_ORDER_FORMS = ("stale_order_forms", stale_order_forms)

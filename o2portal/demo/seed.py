@@ -19,7 +19,6 @@ from o2portal.accounts.models import Customer, SavedCard
 from o2portal.accounts.passwords import hash_password
 from o2portal.billing.invoices import customer_snapshot, issue_invoice, vat_rule
 from o2portal.billing.models import Order, OrderLine, Payment
-from o2portal.billing.payments import vault_test_card
 from o2portal.catalog import pricing
 from o2portal.catalog.defaults import ensure_catalogue
 from o2portal.catalog.models import HostingOffer, ServerModel
@@ -29,6 +28,7 @@ from o2portal.content.models import Announcement
 from o2portal.core import clock
 from o2portal.core.db import transaction
 from o2portal.core.money import vat_cents
+from o2portal.integrations.gateway import vault_test_card
 from o2portal.integrations.models import ProvisionedAccount, RegistryDomain
 from o2portal.mail.models import OutboxEmail
 from o2portal.products.models import Product

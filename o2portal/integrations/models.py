@@ -50,8 +50,10 @@ class GatewayCard(SQLModel, table=True):
     last4: str = Field(max_length=4)
     exp_month: int
     exp_year: int
-    # How the test number behaves: succeeds | declined | retry
+    # How the test number behaves: succeeds | declined | retry | lost
     behaviour: str = Field(max_length=12)
+    # The card number's hash: one card tokenized twice is still one card.
+    fingerprint: str = Field(default="", max_length=64, sa_column_kwargs={"server_default": ""})
     created_at: datetime = created_at_field()
 
 
@@ -61,10 +63,11 @@ class GatewayCharge(SQLModel, table=True):
     __tablename__ = "gateway_charge"
 
     id: int | None = Field(default=None, primary_key=True)
-    # The payer's idempotency reference: a retried charge is recognised by it.
+    # The payer's idempotency reference: the same reference gets the first answer back.
     reference: str = Field(max_length=120, index=True)
     amount_cents: int
     last4: str = Field(max_length=4)
+    fingerprint: str = Field(default="", max_length=64, sa_column_kwargs={"server_default": ""})
     outcome: str = Field(max_length=12)  # succeeded | declined | retry
     charge_ref: str = Field(max_length=64, unique=True)
     created_at: datetime = created_at_field()

@@ -1,5 +1,6 @@
 """Every background job, gathered from the subjects' scheduled.py, in the order that makes
-sense for one day: renewals before expiry, reminders after both, mail last."""
+sense for one day: payments left in doubt first, renewals before expiry, reminders after
+both, mail last, then the purge of old records."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from o2portal.support import scheduled as support
 Job = tuple[str, Callable[[date], dict]]
 
 JOBS: list[Job] = [
+    billing.RECONCILE_PAYMENTS,
     billing.AUTO_RENEW,
     *products.JOBS,
     support.STALE_TICKETS,

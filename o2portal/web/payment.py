@@ -16,6 +16,9 @@ from o2portal.core.errors import InvalidInput
 from o2portal.core.i18n import translate
 from o2portal.web.helpers import send_mail_soon, translated
 
+# Outcomes after which the form has done its work (the button stays disabled).
+SETTLED = ("paid", "pending", "credited")
+
 
 def new_key() -> str:
     """A fresh idempotency key for the next payment of this panel."""
@@ -119,9 +122,10 @@ class PaymentFields(rx.State, mixin=True):
         self.pay_errors, self.pay_message, self.pay_ok = {}, "", False
         try:
             seen = read_seen(form)
-            choice: PaymentChoice = choice_from_form(
-                self.method, form_strings(form), self.saved_card_id
-            )
+            if form.get("seen_ttc") == "0":  # nothing to pay (a 100 % promo): no card asked
+                choice = PaymentChoice("none")
+            else:
+                choice = choice_from_form(self.method, form_strings(form), self.saved_card_id)
         except InvalidInput as exc:
             self.pay_errors = await translated(self, exc.errors)
             return None
@@ -129,8 +133,11 @@ class PaymentFields(rx.State, mixin=True):
 
     def _paid(self, outcome: PaymentOutcome, lang: str) -> None:
         """Show the outcome; once the payment went through, the button stays disabled."""
-        self.pay_ok = outcome.status in ("paid", "pending")
+        self.pay_ok = outcome.status in SETTLED
         self.pay_message = outcome_message(outcome, lang)
         if self.pay_ok:
             self.pay_done = True
             send_mail_soon()
+        else:
+            # A refusal is that key's answer for good: trying again is a new payment.
+            self._arm()

@@ -213,7 +213,7 @@ def test_double_submit_with_the_same_key_renews_once(shop):
             payments = session.exec(select(Payment).where(Payment.order_id == order.id)).all()
             invoices = session.exec(select(Invoice).where(Invoice.order_id == order.id)).all()
             charges = session.exec(
-                select(GatewayCharge).where(GatewayCharge.reference == key)
+                select(GatewayCharge).where(GatewayCharge.reference == f"{key}:{order.id}")
             ).all()
         assert [p.status for p in payments] == ["succeeded"]
         assert len(invoices) == 1

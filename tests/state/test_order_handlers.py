@@ -3,7 +3,7 @@ caller's own domains."""
 
 from __future__ import annotations
 
-from sqlmodel import func, select
+from sqlmodel import select
 
 from o2portal.billing.models import Order
 from o2portal.catalog.defaults import ensure_catalogue
@@ -35,10 +35,15 @@ def test_declined_card_keeps_the_cart_and_a_good_one_empties_it(people):
     run(state, "pay", as_page_sends(state, {**CARD, "card_number": "4000 0000 0000 0002"}))
     assert "refusé" in state.pay_message
     assert len(state.cart_rows) == 1
+    refused_key = state.pay_key
     run(state, "pay", as_page_sends(state, {**CARD, "card_number": "4242 4242 4242 4242"}))
     assert "F" in state.done_message and state.cart_rows == []
     with read_session() as session:
-        assert session.exec(select(func.count()).select_from(Order)).one() == 1
+        statuses = session.exec(select(Order.status).order_by(Order.id)).all()
+        keys = session.exec(select(Order.idempotency_key).order_by(Order.id)).all()
+    # The refused form is kept; the retry was a new payment with a new key.
+    assert statuses == ["refused", "paid"]
+    assert keys[1] == refused_key != keys[0]
 
 
 def test_hosting_on_someone_elses_domain_is_refused(people):

@@ -11,11 +11,12 @@ from sqlmodel import select
 from o2portal.accounts.models import Customer, SavedCard
 from o2portal.billing.autorenew import run_auto_renewals
 from o2portal.billing.models import Invoice, Order
-from o2portal.billing.payments import PaymentChoice, vault_test_card
+from o2portal.billing.payments import PaymentChoice
 from o2portal.billing.renewals import renew_product
 from o2portal.catalog.defaults import ensure_catalogue
 from o2portal.core import clock
 from o2portal.core.db import read_session, transaction
+from o2portal.integrations.gateway import vault_test_card
 from o2portal.jobs import runner as jobs
 from o2portal.mail.models import OutboxEmail
 from o2portal.products import reminders

@@ -160,22 +160,34 @@ def test_promo_codes_percent_fixed_expired_and_exhausted(db):
     assert invoice.total_ht_cents == base - (base + 5) // 10
 
 
-def test_a_declined_card_creates_nothing_and_uses_no_number(db):
+def test_a_declined_card_keeps_the_refusal_and_creates_nothing_else(db):
     buyer = person("declined@example.fr")
     _promo(code="UNEFOIS", max_uses=1)
     items = [CartItem("hosting", code="cloud", years=1, domain="refuse.fr", action="register")]
     outcome = order(buyer, items, "k-declined-1", choice=card(DECLINED), promo="UNEFOIS")
     assert outcome.status == "declined" and outcome.message_key == "error.card_declined"
-    assert count(Product) == 0 and count(Order) == 0 and count(Invoice) == 0
-    assert count(Payment) == 0 and count(ProvisionedAccount) == 0
+    assert count(Product) == 0 and count(Invoice) == 0 and count(ProvisionedAccount) == 0
     assert count(RegistryDomain, RegistryDomain.name == "refuse.fr") == 0
     assert count(NumberSequence) == 0
+    # The refusal is kept: the order form, refused, and the payment with its reason.
     with read_session() as session:
+        (form,) = session.exec(select(Order)).all()
+        (payment,) = session.exec(select(Payment)).all()
         assert session.exec(select(PromoCode)).one().used_count == 0
-    # The same cart then goes through with a good card, and takes number 1.
-    assert order(buyer, items, "k-declined-1", promo="UNEFOIS").status == "paid"
+    assert form.status == "refused" and form.cancelled_at is not None
+    assert (payment.status, payment.failure_reason, payment.card_last4) == (
+        "declined",
+        "declined",
+        "0002",
+    )
+    # The same key answers the same: still declined, nothing more written.
+    again = order(buyer, items, "k-declined-1", promo="UNEFOIS")
+    assert again.status == "declined" and count(Order) == 1 and count(Payment) == 1
+    # A new attempt (a new key) with a good card goes through and takes number 1.
+    assert order(buyer, items, "k-declined-2", promo="UNEFOIS").status == "paid"
     with read_session() as session:
         assert session.exec(select(Invoice)).one().number.endswith("-000001")
+        assert session.exec(select(PromoCode)).one().used_count == 1
 
 
 def test_hosting_with_free_domain_creates_both_products(db):

@@ -369,16 +369,20 @@ def test_card_renewal_of_a_domain_in_restore_bills_the_fee(shop):
     assert one(Invoice).total_ttc_cents == (825 + 3500) * 12 // 10
 
 
-def test_declined_card_changes_nothing(shop):
+def test_declined_card_is_kept_and_changes_nothing_else(shop):
     customer_id = new_customer(credit_balance_cents=1234)
     product_id = new_product(customer_id, "hosting", "grow")
     expiry = expiry_of(product_id)
     before = snapshot()
     outcome = renew(customer_id, product_id, choice=card(DECLINED), key="declined-0001")
-    assert (outcome.status, outcome.order_id, outcome.invoice_number) == ("declined", None, None)
+    assert (outcome.status, outcome.invoice_number) == ("declined", None)
     assert outcome.message_key == "error.card_declined"
-    assert snapshot() == before
-    assert count(Order) == count(Payment) == count(Invoice) == 0
+    after = snapshot()
+    # Only the refused form and its refused payment were written: no invoice, no number.
+    assert {t for t in after if after[t] != before[t]} == {"order_form", "order_line", "payment"}
+    assert one(Order).status == "refused" and outcome.order_id == one(Order).id
+    assert (one(Payment).status, one(Payment).failure_reason) == ("declined", "declined")
+    assert count(Invoice) == 0
     assert expiry_of(product_id) == expiry
     assert get_customer(customer_id).credit_balance_cents == 1234
     refused = one(AuditEvent, AuditEvent.action == "payment.refused")
@@ -390,19 +394,28 @@ def test_declined_card_changes_nothing(shop):
     assert expiry_of(product_id) == add_years(expiry, 1)
 
 
-def test_retry_card_succeeds_when_the_same_request_is_sent_again(shop):
+def test_retry_card_is_replayed_for_the_same_request_and_succeeds_for_a_new_one(shop):
     customer_id = new_customer()
     product_id = new_product(customer_id)
     expiry = expiry_of(product_id)
     before = snapshot()
     first = renew(customer_id, product_id, choice=card(RETRY), key="retry-key-0001")
-    assert (first.status, first.message_key, first.order_id) == ("retry", "error.card_retry", None)
-    assert snapshot() == before
-    second = renew(customer_id, product_id, choice=card(RETRY), key="retry-key-0001")
+    assert (first.status, first.message_key) == ("retry", "error.card_retry")
+    after = snapshot()
+    assert {t for t in after if after[t] != before[t]} == {"order_form", "order_line", "payment"}
+    # The same request again is answered the same (as a real gateway replays a reference).
+    again = renew(customer_id, product_id, choice=card(RETRY), key="retry-key-0001")
+    assert (again.status, again.order_id) == ("retry", first.order_id)
+    assert snapshot() == after
+    # Trying again is a new request: it goes through.
+    second = renew(customer_id, product_id, choice=card(RETRY), key="retry-key-0002")
     assert (second.status, second.invoice_number) == ("paid", "F2026-000001")
     assert expiry_of(product_id) == add_years(expiry, 1)
     assert [c.outcome for c in rows(GatewayCharge)] == ["retry", "succeeded"]
-    assert one(Payment).card_last4 == "0119"
+    assert [(p.status, p.card_last4) for p in rows(Payment)] == [
+        ("declined", "0119"),
+        ("succeeded", "0119"),
+    ]
 
 
 def test_replay_with_the_same_key_returns_the_same_outcome(shop):
@@ -566,7 +579,9 @@ def test_unpaid_order_form_paid_later_by_card(shop):
         customer_id=customer_id, order_id=form.order_id, choice=card(DECLINED), key="pay-later-1"
     )
     assert (declined.status, declined.order_id) == ("declined", form.order_id)
-    assert snapshot() == before  # the form stays unpaid, nothing else
+    after = snapshot()  # the form stays unpaid; the refused payment is kept
+    assert {t for t in after if after[t] != before[t]} == {"payment"}
+    assert one(Order).status == "unpaid"
     paid = pay_order(
         customer_id=customer_id, order_id=form.order_id, choice=card(), key="pay-later-2"
     )
@@ -579,7 +594,8 @@ def test_unpaid_order_form_paid_later_by_card(shop):
     assert expiry_of(product_id) == add_years(expiry, 3)
     order = one(Order)
     assert (order.status, order.payment_method) == ("paid", "card")
-    assert one(Payment).amount_cents == order.total_ttc_cents == 3750 * 12 // 10
+    assert one(Payment, Payment.status == "succeeded").amount_cents == order.total_ttc_cents
+    assert order.total_ttc_cents == 3750 * 12 // 10
     assert one(Invoice).total_ht_cents == 3750
     assert len(outbox("invoice")) == 1
     # Paying the paid form again answers what happened and changes nothing.
@@ -600,9 +616,13 @@ def test_unpaid_form_paid_later_with_the_retry_card(shop):
         customer_id=customer_id, order_id=form.order_id, choice=card(RETRY), key="retry-pay-1"
     )
     assert (first.status, first.order_id) == ("retry", form.order_id)
-    assert count(Payment) == 0
-    second = pay_order(
+    assert count(Payment) == 1
+    again = pay_order(
         customer_id=customer_id, order_id=form.order_id, choice=card(RETRY), key="retry-pay-1"
+    )
+    assert again.status == "retry" and count(Payment) == 1
+    second = pay_order(
+        customer_id=customer_id, order_id=form.order_id, choice=card(RETRY), key="retry-pay-2"
     )
     assert second.status == "paid"
 

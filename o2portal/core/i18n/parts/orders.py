@@ -41,6 +41,7 @@ FR = {
     "order.first_year_price": "1re année",
     "order.then": "puis",
     "status.cancelled": "Annulé",
+    "status.refused": "Paiement refusé",
     "invoices.cancel": "Annuler",
     "invoices.cancel_title": "Annuler le bon de commande",
     "invoices.cancel_text": (
@@ -118,6 +119,7 @@ EN = {
     "order.first_year_price": "First year",
     "order.then": "then",
     "status.cancelled": "Cancelled",
+    "status.refused": "Payment refused",
     "invoices.cancel": "Cancel",
     "invoices.cancel_title": "Cancel the order form",
     "invoices.cancel_text": (

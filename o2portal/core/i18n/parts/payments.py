@@ -7,6 +7,11 @@ FR = {
     "pay.again": "Nouveau renouvellement",
     "admin.paid_row": "Réglé : {invoice}",
     "admin.done_button": "Enregistré",
+    "error.card_attempts": "Trop de paiements par carte refusés en peu de temps : réessayez dans une heure, ou choisissez un autre moyen de paiement.",
+    "error.payment_lost": "Le paiement n'a pas abouti : rien n'a été débité. Vous pouvez réessayer.",
+    "error.gateway_down": "Le service de paiement par carte ne répond pas : rien n'a été débité. Réessayez dans quelques minutes.",
+    "pay.pending_gateway": "Votre paiement est en cours de vérification auprès de la banque. Le résultat s'affichera ici et vous sera envoyé par email d'ici quelques minutes ; ne payez pas une seconde fois.",
+    "pay.credited": "Votre carte a été débitée, mais la commande ne pouvait plus être appliquée : le montant a été versé sur votre crédit de compte.",
 }
 
 EN = {
@@ -16,4 +21,9 @@ EN = {
     "pay.again": "Renew again",
     "admin.paid_row": "Paid: {invoice}",
     "admin.done_button": "Saved",
+    "error.card_attempts": "Too many refused card payments in a short time: try again in an hour, or choose another means of payment.",
+    "error.payment_lost": "The payment did not go through: nothing was charged. You can try again.",
+    "error.gateway_down": "The card payment service does not answer: nothing was charged. Try again in a few minutes.",
+    "pay.pending_gateway": "Your payment is being checked with the bank. The result will show here and be emailed to you within a few minutes; do not pay a second time.",
+    "pay.credited": "Your card was charged, but the order could no longer be applied: the amount was added to your account credit.",
 }

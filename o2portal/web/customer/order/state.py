@@ -30,6 +30,7 @@ from o2portal.products.models import Product
 from o2portal.web.guards import client_ip, require_customer
 from o2portal.web.helpers import send_mail_soon
 from o2portal.web.payment import (
+    SETTLED,
     PaymentFields,
     form_strings,
     outcome_message,
@@ -380,7 +381,7 @@ class OrderState(PaymentFields, rx.State):
             return
         finally:
             self.paying = False
-        self.pay_ok = outcome.status in ("paid", "pending")
+        self.pay_ok = outcome.status in SETTLED
         if outcome.status == "paid":
             self.pay_message = ""
             self.done_message = translate("order.done", lang, invoice=outcome.invoice_number)
@@ -391,6 +392,8 @@ class OrderState(PaymentFields, rx.State):
             self._cart, self._promo_code, self.promo = [], "", ""
             send_mail_soon()
             await self._refresh_cart()
+        else:
+            self._arm()  # a refusal is that key's answer: trying again is a new payment
         await self._refresh_history()
 
 
