@@ -50,6 +50,30 @@ def text_field(
     )
 
 
+def option_list(pairs) -> list[rx.Component]:
+    """(value, text shown) pairs as the options of a native select."""
+    return [rx.el.option(text, value=code) for code, text in pairs]
+
+
+def native_select(element_id: str, *options: rx.Component, **props) -> rx.Component:
+    """A native select, keyboard friendly; `props`: its name, value, on_change…"""
+    return rx.el.select(*options, id=element_id, class_name="o2-select", **props)
+
+
+def renewal_years() -> list[tuple[str, rx.Var]]:
+    """The lengths a product is ordered or renewed for, as select options."""
+    return [(str(n), t(f"renew.year_{n}")) for n in (1, 2, 3)]
+
+
+def labelled(
+    element_id: str, key: str, control: rx.Component, *, errors=None, name: str = "", **props
+) -> rx.Component:
+    """A control under its label; with `errors`, the error of `name` (or of the element's
+    id) right below it. `props` go to the box around them."""
+    error = [field_error(errors, name or element_id)] if errors is not None else []
+    return rx.box(label(element_id, key), control, *error, **props)
+
+
 def select_field(
     name: str,
     key: str,
@@ -60,17 +84,11 @@ def select_field(
     on_change,
 ) -> rx.Component:
     """A native select: labelled, keyboard friendly, and its value is in the state."""
-    return rx.box(
-        label(name, key),
-        rx.el.select(
-            *[rx.el.option(text, value=code) for code, text in options],
-            name=name,
-            id=name,
-            value=value,
-            on_change=on_change,
-            class_name="o2-select",
-        ),
-        field_error(errors, name),
+    return labelled(
+        name,
+        key,
+        native_select(name, *option_list(options), name=name, value=value, on_change=on_change),
+        errors=errors,
         width="100%",
         class_name="o2-field",
     )
@@ -158,14 +176,52 @@ def checked_form(
     )
 
 
-def cancel_button(on_click, element_id: str) -> rx.Component:
-    """Leave a form of Ma fiche without saving."""
+def close_button(text, on_click, element_id: str | None = None, **props) -> rx.Component:
+    """Close or cancel without saving: a soft grey button that submits nothing."""
     return rx.button(
-        t("profile.cancel"),
+        text,
         type="button",
-        size="3",
         variant="soft",
         color_scheme="gray",
         on_click=on_click,
         id=element_id,
+        **props,
+    )
+
+
+def cancel_button(on_click, element_id: str) -> rx.Component:
+    """Leave a form of Ma fiche without saving."""
+    return close_button(t("profile.cancel"), on_click, element_id, size="3")
+
+
+def small_button(text, on_click, element_id=None, **props) -> rx.Component:
+    """A small soft button of a table row or a notice (edit, cancel, deactivate…);
+    `props` may change its colour or variant."""
+    return rx.button(
+        text, on_click=on_click, id=element_id, **({"size": "1", "variant": "soft"} | props)
+    )
+
+
+def card_form(
+    on_submit,
+    *children: rx.Component,
+    hidden: tuple[rx.Component, ...] = (),
+    reset_on_submit: bool = False,
+    spacing: str = "2",
+    max_width: str | None = "30em",
+    **card_props,
+) -> rx.Component:
+    """A form in a card: `hidden` inputs, then its pieces one under the other; checked on
+    the server only."""
+    return rx.card(
+        rx.form(
+            *hidden,
+            rx.vstack(*children, spacing=spacing, width="100%"),
+            on_submit=on_submit,
+            reset_on_submit=reset_on_submit,
+            no_validate=True,
+        ),
+        max_width=max_width,
+        width="100%",
+        **card_props,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from o2portal.web.components.filters import filter_select
-from o2portal.web.components.forms import checkbox_field, field_error, label
+from o2portal.web.components.forms import checkbox_field, field_error, label, renewal_years
 from o2portal.web.components.i18n import t
 from o2portal.web.components.payment import payment_panel
 from o2portal.web.components.tables import data_table, section
@@ -85,7 +85,7 @@ def _hosting_tab() -> rx.Component:
                 "order.years",
                 S.hosting_years,
                 S.set_hosting_years,
-                [("1", t("renew.year_1")), ("2", t("renew.year_2")), ("3", t("renew.year_3"))],
+                renewal_years(),
             ),
             _select(
                 "hosting-mode",
