@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from o2portal.core.validation import COUNTRIES
 from o2portal.web.components.i18n import t
 
 
@@ -94,6 +95,18 @@ def select_field(
     )
 
 
+def country_field(errors: rx.Var, value: rx.Var, on_change) -> rx.Component:
+    """The country of a customer's address (sign-up and Ma fiche)."""
+    return select_field(
+        "country",
+        "field.country",
+        errors,
+        list(COUNTRIES.items()),
+        value=value,
+        on_change=on_change,
+    )
+
+
 def checkbox_field(name: str, key: str, errors: rx.Var) -> rx.Component:
     return rx.box(
         rx.el.label(
@@ -129,6 +142,18 @@ def notice(message: rx.Var, element_id: str, color: str = "green") -> rx.Compone
     return rx.cond(
         message != "",
         rx.callout(message, icon="info", color_scheme=color, width="100%", id=element_id),
+    )
+
+
+def titled_callout(
+    icon: str, title_key: str, text_key: str, link: rx.Component, color: str, element_id: str
+) -> rx.Component:
+    """A notice with an icon: its title in bold, a sentence, and where to go next."""
+    return rx.callout.root(
+        rx.callout.icon(rx.icon(icon)),
+        rx.callout.text(rx.text(t(title_key), weight="bold"), rx.text(t(text_key)), link),
+        color_scheme=color,
+        id=element_id,
     )
 
 

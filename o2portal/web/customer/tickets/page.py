@@ -15,6 +15,7 @@ from o2portal.web.components.forms import (
     text_field,
 )
 from o2portal.web.components.i18n import t
+from o2portal.web.components.layout import page_title
 from o2portal.web.components.tables import pager, rows_table
 from o2portal.web.components.thread import (
     composer,
@@ -49,7 +50,7 @@ def tickets_page() -> rx.Component:
     S = TicketsState
     return rx.fragment(
         rx.hstack(
-            rx.heading(t("nav.tickets"), size="7", as_="h1"),
+            page_title("nav.tickets"),
             rx.spacer(),
             rx.link(rx.button(rx.icon("plus", size=16), t("tickets.new")), href="/tickets/new"),
             width="100%",
@@ -85,7 +86,7 @@ def new_ticket_page() -> rx.Component:
     S = NewTicketState
     return rx.fragment(
         rx.link(t("tickets.back"), href="/tickets", size="2"),
-        rx.heading(t("tickets.new_title"), size="7", as_="h1"),
+        page_title("tickets.new_title"),
         rx.card(
             rx.form(
                 rx.vstack(
