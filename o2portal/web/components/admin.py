@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from o2portal.web.components.forms import titled_callout
 from o2portal.web.components.i18n import t
-from o2portal.web.components.layout import customer_layout
+from o2portal.web.components.layout import customer_layout, page_title
 from o2portal.web.session import SessionState
 
 ADMIN_NAV = [
@@ -24,15 +25,13 @@ ADMIN_NAV = [
 
 
 def denied() -> rx.Component:
-    return rx.callout.root(
-        rx.callout.icon(rx.icon("shield-x")),
-        rx.callout.text(
-            rx.text(t("denied.title"), weight="bold"),
-            rx.text(t("denied.text")),
-            rx.link(t("denied.back"), href="/"),
-        ),
-        color_scheme="red",
-        id="access-denied",
+    return titled_callout(
+        "shield-x",
+        "denied.title",
+        "denied.text",
+        rx.link(t("denied.back"), href="/"),
+        "red",
+        "access-denied",
     )
 
 
@@ -56,7 +55,7 @@ def admin_layout(title_key: str, *content: rx.Component) -> rx.Component:
             SessionState.is_staff,
             rx.vstack(
                 admin_nav(),
-                rx.heading(t(title_key), size="7", as_="h1"),
+                page_title(title_key),
                 *content,
                 spacing="4",
                 width="100%",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from o2portal.web.components.forms import label
+from o2portal.web.components.forms import labelled, native_select, option_list
 from o2portal.web.components.i18n import t
 
 
@@ -17,15 +17,10 @@ def translated_options(*pairs: tuple[str, str]) -> list[tuple[str, rx.Var]]:
 def filter_select(name: str, key: str, value, on_change, options, **props) -> rx.Component:
     """options: (value, text shown) pairs; the text may be a translated Var. `props` go
     to the box around the label and the select (its width)."""
-    return rx.box(
-        label(name, key),
-        rx.el.select(
-            *[rx.el.option(text, value=code) for code, text in options],
-            id=name,
-            value=value,
-            on_change=on_change,
-            class_name="o2-select",
-        ),
+    return labelled(
+        name,
+        key,
+        native_select(name, *option_list(options), value=value, on_change=on_change),
         **({"min_width": "12em"} | props),
     )
 
@@ -40,8 +35,9 @@ def text_filter(
 ) -> rx.Component:
     """A labelled text box whose value is in the state (applied by a search button);
     `props` go to the text box."""
-    return rx.box(
-        label(name, key),
+    return labelled(
+        name,
+        key,
         rx.input(id=name, value=value, on_change=on_change, max_length=max_length, **props),
         min_width=min_width,
     )
@@ -49,8 +45,9 @@ def text_filter(
 
 def search_box(name: str, key: str, value, on_change, on_search) -> rx.Component:
     """A labelled text box and its search button, side by side."""
-    return rx.box(
-        label(name, key),
+    return labelled(
+        name,
+        key,
         rx.hstack(
             rx.input(id=name, value=value, on_change=on_change, max_length=100),
             rx.button(t("order.search_button"), on_click=on_search),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from o2portal.core.validation import COUNTRIES
 from o2portal.web.components.i18n import t
 
 
@@ -50,6 +51,30 @@ def text_field(
     )
 
 
+def option_list(pairs) -> list[rx.Component]:
+    """(value, text shown) pairs as the options of a native select."""
+    return [rx.el.option(text, value=code) for code, text in pairs]
+
+
+def native_select(element_id: str, *options: rx.Component, **props) -> rx.Component:
+    """A native select, keyboard friendly; `props`: its name, value, on_change…"""
+    return rx.el.select(*options, id=element_id, class_name="o2-select", **props)
+
+
+def renewal_years() -> list[tuple[str, rx.Var]]:
+    """The lengths a product is ordered or renewed for, as select options."""
+    return [(str(n), t(f"renew.year_{n}")) for n in (1, 2, 3)]
+
+
+def labelled(
+    element_id: str, key: str, control: rx.Component, *, errors=None, name: str = "", **props
+) -> rx.Component:
+    """A control under its label; with `errors`, the error of `name` (or of the element's
+    id) right below it. `props` go to the box around them."""
+    error = [field_error(errors, name or element_id)] if errors is not None else []
+    return rx.box(label(element_id, key), control, *error, **props)
+
+
 def select_field(
     name: str,
     key: str,
@@ -60,19 +85,25 @@ def select_field(
     on_change,
 ) -> rx.Component:
     """A native select: labelled, keyboard friendly, and its value is in the state."""
-    return rx.box(
-        label(name, key),
-        rx.el.select(
-            *[rx.el.option(text, value=code) for code, text in options],
-            name=name,
-            id=name,
-            value=value,
-            on_change=on_change,
-            class_name="o2-select",
-        ),
-        field_error(errors, name),
+    return labelled(
+        name,
+        key,
+        native_select(name, *option_list(options), name=name, value=value, on_change=on_change),
+        errors=errors,
         width="100%",
         class_name="o2-field",
+    )
+
+
+def country_field(errors: rx.Var, value: rx.Var, on_change) -> rx.Component:
+    """The country of a customer's address (sign-up and Ma fiche)."""
+    return select_field(
+        "country",
+        "field.country",
+        errors,
+        list(COUNTRIES.items()),
+        value=value,
+        on_change=on_change,
     )
 
 
@@ -111,6 +142,18 @@ def notice(message: rx.Var, element_id: str, color: str = "green") -> rx.Compone
     return rx.cond(
         message != "",
         rx.callout(message, icon="info", color_scheme=color, width="100%", id=element_id),
+    )
+
+
+def titled_callout(
+    icon: str, title_key: str, text_key: str, link: rx.Component, color: str, element_id: str
+) -> rx.Component:
+    """A notice with an icon: its title in bold, a sentence, and where to go next."""
+    return rx.callout.root(
+        rx.callout.icon(rx.icon(icon)),
+        rx.callout.text(rx.text(t(title_key), weight="bold"), rx.text(t(text_key)), link),
+        color_scheme=color,
+        id=element_id,
     )
 
 
@@ -158,14 +201,52 @@ def checked_form(
     )
 
 
-def cancel_button(on_click, element_id: str) -> rx.Component:
-    """Leave a form of Ma fiche without saving."""
+def close_button(text, on_click, element_id: str | None = None, **props) -> rx.Component:
+    """Close or cancel without saving: a soft grey button that submits nothing."""
     return rx.button(
-        t("profile.cancel"),
+        text,
         type="button",
-        size="3",
         variant="soft",
         color_scheme="gray",
         on_click=on_click,
         id=element_id,
+        **props,
+    )
+
+
+def cancel_button(on_click, element_id: str) -> rx.Component:
+    """Leave a form of Ma fiche without saving."""
+    return close_button(t("profile.cancel"), on_click, element_id, size="3")
+
+
+def small_button(text, on_click, element_id=None, **props) -> rx.Component:
+    """A small soft button of a table row or a notice (edit, cancel, deactivate…);
+    `props` may change its colour or variant."""
+    return rx.button(
+        text, on_click=on_click, id=element_id, **({"size": "1", "variant": "soft"} | props)
+    )
+
+
+def card_form(
+    on_submit,
+    *children: rx.Component,
+    hidden: tuple[rx.Component, ...] = (),
+    reset_on_submit: bool = False,
+    spacing: str = "2",
+    max_width: str | None = "30em",
+    **card_props,
+) -> rx.Component:
+    """A form in a card: `hidden` inputs, then its pieces one under the other; checked on
+    the server only."""
+    return rx.card(
+        rx.form(
+            *hidden,
+            rx.vstack(*children, spacing=spacing, width="100%"),
+            on_submit=on_submit,
+            reset_on_submit=reset_on_submit,
+            no_validate=True,
+        ),
+        max_width=max_width,
+        width="100%",
+        **card_props,
     )

@@ -5,26 +5,32 @@ from __future__ import annotations
 
 import reflex as rx
 
-from o2portal.web.components.forms import checkbox_field, field_error, label, text_field
+from o2portal.web.components.forms import (
+    checkbox_field,
+    label,
+    labelled,
+    native_select,
+    text_field,
+)
 from o2portal.web.components.i18n import t
 
 
 def _method_select(S) -> rx.Component:
-    return rx.box(
-        label("method", "pay.method"),
-        rx.el.select(
+    return labelled(
+        "method",
+        "pay.method",
+        native_select(
+            "method",
             rx.el.option(t("pay.card"), value="card"),
             rx.cond(S.cards.length() > 0, rx.el.option(t("pay.saved_card"), value="saved_card")),
             rx.el.option(t("pay.credit"), value="credit"),
             rx.el.option(t("pay.transfer"), value="transfer"),
             rx.el.option(t("pay.cheque"), value="cheque"),
-            id="method",
             name="method",
             value=S.method,
             on_change=S.set_method,
-            class_name="o2-select",
         ),
-        field_error(S.pay_errors, "method"),
+        errors=S.pay_errors,
         width="100%",
     )
 

@@ -69,18 +69,23 @@ def data_table(
     )
 
 
+def table_section(
+    title_key: str, rows: rx.Var, columns: list[tuple[str, str]], **table
+) -> rx.Component:
+    """A titled card holding one data_table (`table`: its empty_key, table_id…)."""
+    return section(title_key, data_table(rows, columns, **table))
+
+
+def coloured_badge(status: rx.Var, label, colours: dict[str, str], **props) -> rx.Component:
+    """A badge whose colour follows a status (`colours`: status -> colour; grey otherwise)."""
+    return rx.badge(label, color_scheme=rx.match(status, *colours.items(), "gray"), **props)
+
+
+_PRODUCT_COLOURS = {"active": "green", "expiring": "orange", "expired": "red", "suspended": "red"}
+
+
 def status_badge(status: rx.Var, label: rx.Var) -> rx.Component:
-    return rx.badge(
-        label,
-        color_scheme=rx.match(
-            status,
-            ("active", "green"),
-            ("expiring", "orange"),
-            ("expired", "red"),
-            ("suspended", "red"),
-            "gray",
-        ),
-    )
+    return coloured_badge(status, label, _PRODUCT_COLOURS)
 
 
 def section(title_key: str, *children) -> rx.Component:
@@ -91,15 +96,15 @@ def section(title_key: str, *children) -> rx.Component:
 
 
 def pdf_link(href) -> rx.Component:
-    """A download served by the guarded file route (never a static asset)."""
+    """An invoice's or a credit note's PDF."""
+    return download_link("file-down", "invoices.pdf", href, class_name="o2-pdf-link")
+
+
+def download_link(icon: str, key: str, href, **props) -> rx.Component:
+    """A file served by a guarded route (never a static asset), downloaded by the browser."""
     # rx.el.a is React Router's Link: reload_document leaves the click to the browser.
     return rx.el.a(
-        rx.icon("file-down", size=16),
-        t("invoices.pdf"),
-        href=href,
-        download="",
-        reload_document=True,
-        class_name="o2-pdf-link",
+        rx.icon(icon, size=16), t(key), href=href, download="", reload_document=True, **props
     )
 
 

@@ -9,21 +9,14 @@ from o2portal.support import tickets as rules
 from o2portal.web.components.forms import field_error
 from o2portal.web.components.i18n import t
 from o2portal.web.components.markdown import safe_markdown, write_and_preview
+from o2portal.web.components.tables import coloured_badge
 from o2portal.web.thread import MessageRow
+
+_TICKET_COLOURS = {"open": "blue", "answered": "green", "awaiting_customer": "orange"}
 
 
 def ticket_status_badge(status: rx.Var, label_text: rx.Var) -> rx.Component:
-    return rx.badge(
-        label_text,
-        color_scheme=rx.match(
-            status,
-            ("open", "blue"),
-            ("answered", "green"),
-            ("awaiting_customer", "orange"),
-            "gray",
-        ),
-        class_name="o2-ticket-status",
-    )
+    return coloured_badge(status, label_text, _TICKET_COLOURS, class_name="o2-ticket-status")
 
 
 def message_card(m: MessageRow, file_prefix: str) -> rx.Component:

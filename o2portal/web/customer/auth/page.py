@@ -6,15 +6,16 @@ from __future__ import annotations
 import reflex as rx
 
 from o2portal.accounts.models import ACCOUNT_TYPES
-from o2portal.core.validation import COUNTRIES
 from o2portal.web.components.forms import (
     checkbox_field,
+    country_field,
     field_error,
     form_card,
     new_password_fields,
     select_field,
     submit_button,
     text_field,
+    titled_callout,
 )
 from o2portal.web.components.i18n import t
 from o2portal.web.customer.auth.state import (
@@ -60,42 +61,40 @@ def _error(message: rx.Var, element_id: str) -> rx.Component:
 
 @public_page("/login", on_load=LoginState.load)
 def login_page() -> rx.Component:
-    return rx.fragment(
-        form_card(
-            "login.title",
-            rx.cond(
-                LoginState.notice != "",
-                rx.callout(LoginState.notice, icon="info", color_scheme="green", width="100%"),
+    return form_card(
+        "login.title",
+        rx.cond(
+            LoginState.notice != "",
+            rx.callout(LoginState.notice, icon="info", color_scheme="green", width="100%"),
+        ),
+        _visitor_form(
+            LoginState.submit,
+            text_field(
+                "email",
+                "field.email",
+                NO_ERRORS,
+                type="email",
+                autocomplete="username",
+                max_length=254,
             ),
-            _visitor_form(
-                LoginState.submit,
-                text_field(
-                    "email",
-                    "field.email",
-                    NO_ERRORS,
-                    type="email",
-                    autocomplete="username",
-                    max_length=254,
-                ),
-                text_field(
-                    "password",
-                    "field.password",
-                    NO_ERRORS,
-                    type="password",
-                    autocomplete="current-password",
-                    max_length=128,
-                ),
-                _error(LoginState.error, "login-error"),
-                submit_button("login.submit", LoginState.busy),
+            text_field(
+                "password",
+                "field.password",
+                NO_ERRORS,
+                type="password",
+                autocomplete="current-password",
+                max_length=128,
             ),
-            rx.link(t("login.forgot"), href="/forgot-password", id="forgot-link"),
-            rx.hstack(
-                rx.text(t("login.no_account")),
-                rx.link(t("nav.signup"), href="/signup"),
-                spacing="2",
-                wrap="wrap",
-            ),
-        )
+            _error(LoginState.error, "login-error"),
+            submit_button("login.submit", LoginState.busy),
+        ),
+        rx.link(t("login.forgot"), href="/forgot-password", id="forgot-link"),
+        rx.hstack(
+            rx.text(t("login.no_account")),
+            rx.link(t("nav.signup"), href="/signup"),
+            spacing="2",
+            wrap="wrap",
+        ),
     )
 
 
@@ -142,14 +141,7 @@ def _signup_form() -> rx.Component:
             autocomplete="email",
             max_length=254,
         ),
-        select_field(
-            "country",
-            "field.country",
-            errors,
-            list(COUNTRIES.items()),
-            value=SignupState.country,
-            on_change=SignupState.set_country,
-        ),
+        country_field(errors, SignupState.country, SignupState.set_country),
         text_field("phone", "field.phone", errors, type="tel", autocomplete="tel", max_length=30),
         text_field("address_line1", "field.address_line1", errors, autocomplete="address-line1"),
         text_field("address_line2", "field.address_line2", errors, autocomplete="address-line2"),
@@ -179,89 +171,81 @@ def _signup_form() -> rx.Component:
     ui=[SignupState.set_account_type, SignupState.set_country],
 )
 def signup_page() -> rx.Component:
-    return rx.fragment(
-        form_card(
-            "signup.title",
-            rx.cond(
-                SignupState.done,
-                rx.callout.root(
-                    rx.callout.icon(rx.icon("mail-check")),
-                    rx.callout.text(
-                        rx.text(t("signup.done_title"), weight="bold"),
-                        rx.text(t("signup.done_text")),
-                        rx.link(t("nav.login"), href="/login"),
-                    ),
-                    color_scheme="green",
-                    id="signup-done",
-                ),
-                rx.fragment(
-                    _signup_form(),
-                    rx.hstack(
-                        rx.text(t("signup.have_account")),
-                        rx.link(t("nav.login"), href="/login"),
-                        spacing="2",
-                    ),
+    return form_card(
+        "signup.title",
+        rx.cond(
+            SignupState.done,
+            titled_callout(
+                "mail-check",
+                "signup.done_title",
+                "signup.done_text",
+                rx.link(t("nav.login"), href="/login"),
+                "green",
+                "signup-done",
+            ),
+            rx.fragment(
+                _signup_form(),
+                rx.hstack(
+                    rx.text(t("signup.have_account")),
+                    rx.link(t("nav.login"), href="/login"),
+                    spacing="2",
                 ),
             ),
-            max_width="40em",
-        )
+        ),
+        max_width="40em",
     )
 
 
 @public_page("/forgot-password", on_load=ForgotPasswordState.load)
 def forgot_password_page() -> rx.Component:
-    return rx.fragment(
-        form_card(
-            "forgot.title",
-            rx.cond(
-                ForgotPasswordState.sent,
-                rx.callout(t("forgot.sent"), icon="mail", color_scheme="green", id="forgot-sent"),
-                rx.fragment(
-                    rx.text(t("forgot.text")),
-                    _visitor_form(
-                        ForgotPasswordState.submit,
-                        text_field(
-                            "email",
-                            "field.email",
-                            ForgotPasswordState.errors,
-                            type="email",
-                            autocomplete="email",
-                            max_length=254,
-                        ),
-                        submit_button("forgot.submit"),
+    return form_card(
+        "forgot.title",
+        rx.cond(
+            ForgotPasswordState.sent,
+            rx.callout(t("forgot.sent"), icon="mail", color_scheme="green", id="forgot-sent"),
+            rx.fragment(
+                rx.text(t("forgot.text")),
+                _visitor_form(
+                    ForgotPasswordState.submit,
+                    text_field(
+                        "email",
+                        "field.email",
+                        ForgotPasswordState.errors,
+                        type="email",
+                        autocomplete="email",
+                        max_length=254,
                     ),
+                    submit_button("forgot.submit"),
                 ),
             ),
-            rx.link(t("nav.login"), href="/login"),
-        )
+        ),
+        rx.link(t("nav.login"), href="/login"),
     )
 
 
 @public_page("/reset-password", on_load=ResetPasswordState.load)
 def reset_password_page() -> rx.Component:
     errors = ResetPasswordState.errors
-    return rx.fragment(
-        form_card(
-            "reset.title",
-            rx.cond(
-                ResetPasswordState.link_ok,
-                _visitor_form(
-                    ResetPasswordState.submit,
-                    *new_password_fields(errors, "field.new_password"),
-                    field_error(errors, "token"),
-                    submit_button("reset.submit"),
-                ),
-                rx.vstack(
-                    rx.callout(
-                        t("reset.invalid"),
-                        icon="triangle-alert",
-                        color_scheme="red",
-                        id="reset-invalid",
-                    ),
-                    rx.link(t("forgot.title"), href="/forgot-password"),
-                ),
+    return form_card(
+        "reset.title",
+        rx.cond(
+            ResetPasswordState.link_ok,
+            _visitor_form(
+                ResetPasswordState.submit,
+                *new_password_fields(errors, "field.new_password"),
+                field_error(errors, "token"),
+                submit_button("reset.submit"),
             ),
-        )
+            rx.vstack(
+                rx.callout(
+                    t("reset.invalid"),
+                    icon="triangle-alert",
+                    color_scheme="red",
+                    id="reset-invalid",
+                ),
+                rx.link(t("forgot.title"), href="/forgot-password"),
+            ),
+        ),
     )
 
 
@@ -272,25 +256,23 @@ def reset_password_page() -> rx.Component:
     customer=VerifyEmailState.resend,
 )
 def verify_email_page() -> rx.Component:
-    return rx.fragment(
-        form_card(
-            "verify.title",
-            rx.match(
-                VerifyEmailState.outcome,
-                (
-                    "ok",
-                    rx.callout(t("verify.ok"), icon="check", color_scheme="green", id="verify-ok"),
-                ),
-                (
-                    "bad",
-                    rx.callout(
-                        t("verify.bad"), icon="triangle-alert", color_scheme="red", id="verify-bad"
-                    ),
-                ),
-                rx.spinner(),
+    return form_card(
+        "verify.title",
+        rx.match(
+            VerifyEmailState.outcome,
+            (
+                "ok",
+                rx.callout(t("verify.ok"), icon="check", color_scheme="green", id="verify-ok"),
             ),
-            rx.link(t("nav.dashboard"), href="/"),
-        )
+            (
+                "bad",
+                rx.callout(
+                    t("verify.bad"), icon="triangle-alert", color_scheme="red", id="verify-bad"
+                ),
+            ),
+            rx.spinner(),
+        ),
+        rx.link(t("nav.dashboard"), href="/"),
     )
 
 
@@ -298,26 +280,24 @@ def verify_email_page() -> rx.Component:
 @public_page("/two-factor", on_load=SecondFactorState.load)
 def second_factor_page() -> rx.Component:
     S = SecondFactorState
-    return rx.fragment(
-        form_card(
-            "profile.login_code_title",
-            rx.text(t("profile.login_code_text")),
-            _visitor_form(
-                S.submit,
-                text_field(
-                    "code",
-                    "profile.login_code",
-                    None,
-                    autocomplete="one-time-code",
-                    max_length=40,
-                    auto_focus=True,
-                    hint="profile.login_code_hint",
-                ),
-                _error(S.error, "code-error"),
-                submit_button("profile.login_code_submit", S.busy),
-                reset_on_submit=True,
-                id="code-form",
+    return form_card(
+        "profile.login_code_title",
+        rx.text(t("profile.login_code_text")),
+        _visitor_form(
+            S.submit,
+            text_field(
+                "code",
+                "profile.login_code",
+                None,
+                autocomplete="one-time-code",
+                max_length=40,
+                auto_focus=True,
+                hint="profile.login_code_hint",
             ),
-            rx.link(t("profile.login_code_cancel"), href="#", on_click=S.give_up, id="code-cancel"),
-        )
+            _error(S.error, "code-error"),
+            submit_button("profile.login_code_submit", S.busy),
+            reset_on_submit=True,
+            id="code-form",
+        ),
+        rx.link(t("profile.login_code_cancel"), href="#", on_click=S.give_up, id="code-cancel"),
     )

@@ -7,10 +7,10 @@ import reflex as rx
 from o2portal.web.components.i18n import t
 from o2portal.web.components.markdown import safe_markdown
 from o2portal.web.components.tables import (
-    data_table,
     rows_table,
     section,
     status_badge,
+    table_section,
     text_cells,
 )
 from o2portal.web.customer.dashboard.state import DashboardState
@@ -55,33 +55,25 @@ def dashboard_page() -> rx.Component:
             ),
         ),
         rx.grid(
-            section(
+            table_section(
                 "dash.unpaid",
-                data_table(
-                    DashboardState.unpaid,
-                    [("col.number", "reference"), ("col.date", "date"), ("col.amount", "amount")],
-                    empty_key="dash.none_unpaid",
-                    table_id="unpaid-table",
-                    action=lambda o: rx.link(
-                        rx.button(t("dash.pay"), size="1"),
-                        href="/invoices?pay=" + o["id"],
-                        id="dash-pay-" + o["id"],
-                    ),
+                DashboardState.unpaid,
+                [("col.number", "reference"), ("col.date", "date"), ("col.amount", "amount")],
+                empty_key="dash.none_unpaid",
+                table_id="unpaid-table",
+                action=lambda o: rx.link(
+                    rx.button(t("dash.pay"), size="1"),
+                    href="/invoices?pay=" + o["id"],
+                    id="dash-pay-" + o["id"],
                 ),
             ),
-            section(
+            table_section(
                 "dash.tickets",
-                data_table(
-                    DashboardState.tickets,
-                    [
-                        ("col.subject", "subject"),
-                        ("col.status", "status"),
-                        ("col.updated", "updated"),
-                    ],
-                    empty_key="dash.none_tickets",
-                    table_id="tickets-table",
-                    link_prefix="/tickets/",
-                ),
+                DashboardState.tickets,
+                [("col.subject", "subject"), ("col.status", "status"), ("col.updated", "updated")],
+                empty_key="dash.none_tickets",
+                table_id="tickets-table",
+                link_prefix="/tickets/",
             ),
             columns=rx.breakpoints(initial="1", md="2"),
             spacing="4",

@@ -9,6 +9,7 @@ from o2portal.core.i18n import translate
 from o2portal.products.customer import display_status
 from o2portal.reporting import customer_overview as overview
 from o2portal.web.guards import require_customer
+from o2portal.web.rows import ticket_row
 from o2portal.web.session import language_of, show_user
 
 
@@ -48,15 +49,7 @@ class DashboardState(rx.State):
             }
             for o in data.unpaid
         ]
-        self.tickets = [
-            {
-                "id": str(tk.id),
-                "subject": tk.subject,
-                "status": translate(f"status.{tk.status}", lang),
-                "updated": formatting.moment(tk.updated_at, lang),
-            }
-            for tk in data.open_tickets
-        ]
+        self.tickets = [ticket_row(tk, lang) for tk in data.open_tickets]
         self.announcements = [
             {"title": a.title, "body": a.body, "level": a.level} for a in data.announcements
         ]

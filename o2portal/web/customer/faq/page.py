@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from o2portal.web.components.i18n import t
+from o2portal.web.components.layout import page_title
 from o2portal.web.components.markdown import safe_markdown
 from o2portal.web.customer.faq.state import FaqState
 from o2portal.web.pages import public_page, visitor_or_customer_layout
@@ -14,7 +15,7 @@ from o2portal.web.pages import public_page, visitor_or_customer_layout
 @public_page("/faq", on_load=FaqState.load, layout=visitor_or_customer_layout)
 def faq_page() -> rx.Component:
     return rx.vstack(
-        rx.heading(t("faq.title"), size="7", as_="h1"),
+        page_title("faq.title"),
         rx.box(
             rx.el.label(t("faq.search"), html_for="faq-search", class_name="o2-label"),
             rx.input(

@@ -5,10 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from o2portal.web.components.filters import filter_select
-from o2portal.web.components.forms import checkbox_field, field_error, label
+from o2portal.web.components.forms import checkbox_field, field_error, label, renewal_years
 from o2portal.web.components.i18n import t
+from o2portal.web.components.layout import page_title
 from o2portal.web.components.payment import payment_panel
-from o2portal.web.components.tables import data_table, section
+from o2portal.web.components.tables import table_section
 from o2portal.web.customer.order.state import OrderState as S
 from o2portal.web.pages import customer_page
 
@@ -85,7 +86,7 @@ def _hosting_tab() -> rx.Component:
                 "order.years",
                 S.hosting_years,
                 S.set_hosting_years,
-                [("1", t("renew.year_1")), ("2", t("renew.year_2")), ("3", t("renew.year_3"))],
+                renewal_years(),
             ),
             _select(
                 "hosting-mode",
@@ -382,20 +383,18 @@ def _cart() -> rx.Component:
 
 
 def _history() -> rx.Component:
-    return section(
+    return table_section(
         "order.history",
-        data_table(
-            S.history,
-            [
-                ("col.number", "reference"),
-                ("col.date", "date"),
-                ("col.kind", "kind"),
-                ("col.amount", "amount"),
-                ("col.status", "status"),
-            ],
-            empty_key="order.history_none",
-            table_id="order-history",
-        ),
+        S.history,
+        [
+            ("col.number", "reference"),
+            ("col.date", "date"),
+            ("col.kind", "kind"),
+            ("col.amount", "amount"),
+            ("col.status", "status"),
+        ],
+        empty_key="order.history_none",
+        table_id="order-history",
     )
 
 
@@ -417,7 +416,7 @@ def _history() -> rx.Component:
 )
 def order_page() -> rx.Component:
     return rx.fragment(
-        rx.heading(t("nav.order"), size="7", as_="h1"),
+        page_title("nav.order"),
         rx.grid(
             rx.tabs.root(
                 rx.tabs.list(

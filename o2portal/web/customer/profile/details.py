@@ -6,15 +6,16 @@ from __future__ import annotations
 import reflex as rx
 
 from o2portal.accounts.models import ACCOUNT_TYPES
-from o2portal.core.validation import COUNTRIES
 from o2portal.web.components.forms import (
     FORM_PROPS,
     cancel_button,
     checked_form,
+    country_field,
     current_password_field,
     inline,
     notice,
     select_field,
+    small_button,
     submit,
     text_field,
 )
@@ -106,14 +107,7 @@ def _details_form() -> rx.Component:
                 field("city", "field.city", autocomplete="address-level2", max_length=100),
             ),
             _pair(
-                select_field(
-                    "country",
-                    "field.country",
-                    errors,
-                    list(COUNTRIES.items()),
-                    value=S.country,
-                    on_change=S.set_country,
-                ),
+                country_field(errors, S.country, S.set_country),
                 select_field(
                     "language",
                     "field.language",
@@ -192,13 +186,11 @@ def _email_card() -> rx.Component:
                             on_click=S.resend_email_link,
                             id="email-resend",
                         ),
-                        rx.button(
+                        small_button(
                             t("profile.email_cancel_change"),
-                            size="1",
-                            variant="soft",
+                            S.cancel_email_change,
+                            "email-cancel-change",
                             color_scheme="gray",
-                            on_click=S.cancel_email_change,
-                            id="email-cancel-change",
                         ),
                     ),
                     spacing="2",

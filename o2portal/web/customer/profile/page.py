@@ -7,6 +7,7 @@ import reflex as rx
 
 from o2portal.web.components.forms import form_card
 from o2portal.web.components.i18n import t
+from o2portal.web.components.layout import page_title
 from o2portal.web.customer.profile.details import details_tab
 from o2portal.web.customer.profile.personal_data import personal_data_tab
 from o2portal.web.customer.profile.personal_data_state import PrivacyState
@@ -35,7 +36,7 @@ from o2portal.web.session import SessionState
 )
 def profile_page() -> rx.Component:
     return rx.fragment(
-        rx.heading(t("nav.profile"), size="7", as_="h1"),
+        page_title("nav.profile"),
         rx.tabs.root(
             rx.tabs.list(
                 rx.tabs.trigger(t("profile.tab_details"), value="details", id="tab-details"),
@@ -56,37 +57,35 @@ def profile_page() -> rx.Component:
 # The link in the new address's mailbox: whoever opens it, signed in or not.
 @public_page("/confirm-email", on_load=[ConfirmEmailState.load, SessionState.refresh])
 def confirm_email_page() -> rx.Component:
-    return rx.fragment(
-        form_card(
-            "profile.confirm_title",
-            rx.match(
-                ConfirmEmailState.outcome,
-                (
-                    "ok",
-                    rx.callout(
-                        t("profile.confirm_ok"), icon="check", color_scheme="green", id="confirm-ok"
-                    ),
+    return form_card(
+        "profile.confirm_title",
+        rx.match(
+            ConfirmEmailState.outcome,
+            (
+                "ok",
+                rx.callout(
+                    t("profile.confirm_ok"), icon="check", color_scheme="green", id="confirm-ok"
                 ),
-                (
-                    "taken",
-                    rx.callout(
-                        t("profile.confirm_taken"),
-                        icon="triangle-alert",
-                        color_scheme="red",
-                        id="confirm-taken",
-                    ),
-                ),
-                (
-                    "bad",
-                    rx.callout(
-                        t("profile.confirm_bad"),
-                        icon="triangle-alert",
-                        color_scheme="red",
-                        id="confirm-bad",
-                    ),
-                ),
-                rx.spinner(),
             ),
-            rx.link(t("nav.profile"), href="/profile"),
-        )
+            (
+                "taken",
+                rx.callout(
+                    t("profile.confirm_taken"),
+                    icon="triangle-alert",
+                    color_scheme="red",
+                    id="confirm-taken",
+                ),
+            ),
+            (
+                "bad",
+                rx.callout(
+                    t("profile.confirm_bad"),
+                    icon="triangle-alert",
+                    color_scheme="red",
+                    id="confirm-bad",
+                ),
+            ),
+            rx.spinner(),
+        ),
+        rx.link(t("nav.profile"), href="/profile"),
     )

@@ -12,7 +12,7 @@ from o2portal.web.components.forms import (
     submit,
 )
 from o2portal.web.components.i18n import t
-from o2portal.web.components.tables import section
+from o2portal.web.components.tables import download_link, section
 from o2portal.web.customer.profile.personal_data_state import EXPORT_PATH, PrivacyState
 
 
@@ -23,14 +23,7 @@ def personal_data_tab() -> rx.Component:
             "profile.export_title",
             rx.text(t("profile.export_text"), size="2"),
             rx.button(
-                rx.el.a(
-                    rx.icon("download", size=16),
-                    t("profile.export_button"),
-                    href=EXPORT_PATH,
-                    download="",
-                    reload_document=True,
-                    id="export-link",
-                ),
+                download_link("download", "profile.export_button", EXPORT_PATH, id="export-link"),
                 as_child=True,
                 variant="soft",
             ),

@@ -13,11 +13,12 @@ from o2portal.web.components.forms import (
     inline,
     new_password_fields,
     notice,
+    small_button,
     submit,
     text_field,
 )
 from o2portal.web.components.i18n import t
-from o2portal.web.components.tables import data_table, section
+from o2portal.web.components.tables import section, table_section
 from o2portal.web.customer.profile.security_state import (
     PasswordChangeState,
     SessionsState,
@@ -205,12 +206,10 @@ def _session_item(s) -> rx.Component:
             rx.spacer(),
             rx.cond(
                 s["current"] == "",
-                rx.button(
+                small_button(
                     t("profile.end_session"),
-                    size="1",
-                    variant="soft",
+                    SessionsState.end_session(s["id"]),
                     color_scheme="red",
-                    on_click=SessionsState.end_session(s["id"]),
                     class_name="o2-end-session",
                 ),
             ),
@@ -243,20 +242,18 @@ def _sessions_card() -> rx.Component:
 
 
 def _sign_ins_card() -> rx.Component:
-    return section(
+    return table_section(
         "profile.sign_ins_title",
-        data_table(
-            SessionsState.sign_ins,
-            [
-                ("profile.col_when", "at"),
-                ("profile.col_step", "step"),
-                ("profile.col_result", "result"),
-                ("profile.session_ip", "ip"),
-                ("profile.col_device", "device"),
-            ],
-            empty_key="profile.sign_ins_none",
-            table_id="sign-ins",
-        ),
+        SessionsState.sign_ins,
+        [
+            ("profile.col_when", "at"),
+            ("profile.col_step", "step"),
+            ("profile.col_result", "result"),
+            ("profile.session_ip", "ip"),
+            ("profile.col_device", "device"),
+        ],
+        empty_key="profile.sign_ins_none",
+        table_id="sign-ins",
     )
 
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import reflex as rx
 
-from o2portal.web.components.forms import field_error, label
+from o2portal.web.components.forms import (
+    field_error,
+    label,
+    labelled,
+    native_select,
+    option_list,
+    renewal_years,
+)
 from o2portal.web.components.i18n import t
 from o2portal.web.components.payment import payment_panel
 from o2portal.web.components.tables import pdf_link, section, status_badge
@@ -156,16 +163,11 @@ def _renewal() -> rx.Component:
                 S.quote_error != "",
                 rx.callout(S.quote_error, color_scheme="red", icon="triangle-alert"),
             ),
-            rx.box(
-                label("years", "renew.years"),
-                rx.el.select(
-                    rx.el.option(t("renew.year_1"), value="1"),
-                    rx.el.option(t("renew.year_2"), value="2"),
-                    rx.el.option(t("renew.year_3"), value="3"),
-                    id="years",
-                    value=S.years,
-                    on_change=S.set_years,
-                    class_name="o2-select",
+            labelled(
+                "years",
+                "renew.years",
+                native_select(
+                    "years", *option_list(renewal_years()), value=S.years, on_change=S.set_years
                 ),
                 width="100%",
                 max_width="20em",

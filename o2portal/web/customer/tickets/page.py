@@ -6,8 +6,16 @@ from __future__ import annotations
 import reflex as rx
 
 from o2portal.support.models import DEPARTMENTS, PRIORITIES
-from o2portal.web.components.forms import field_error, label, select_field, text_field
+from o2portal.web.components.forms import (
+    close_button,
+    label,
+    labelled,
+    native_select,
+    select_field,
+    text_field,
+)
 from o2portal.web.components.i18n import t
+from o2portal.web.components.layout import page_title
 from o2portal.web.components.tables import pager, rows_table
 from o2portal.web.components.thread import (
     composer,
@@ -42,7 +50,7 @@ def tickets_page() -> rx.Component:
     S = TicketsState
     return rx.fragment(
         rx.hstack(
-            rx.heading(t("nav.tickets"), size="7", as_="h1"),
+            page_title("nav.tickets"),
             rx.spacer(),
             rx.link(rx.button(rx.icon("plus", size=16), t("tickets.new")), href="/tickets/new"),
             width="100%",
@@ -78,7 +86,7 @@ def new_ticket_page() -> rx.Component:
     S = NewTicketState
     return rx.fragment(
         rx.link(t("tickets.back"), href="/tickets", size="2"),
-        rx.heading(t("tickets.new_title"), size="7", as_="h1"),
+        page_title("tickets.new_title"),
         rx.card(
             rx.form(
                 rx.vstack(
@@ -104,20 +112,20 @@ def new_ticket_page() -> rx.Component:
                         spacing="3",
                         width="100%",
                     ),
-                    rx.box(
-                        label("product_id", "tickets.product"),
-                        rx.el.select(
+                    labelled(
+                        "product_id",
+                        "tickets.product",
+                        native_select(
+                            "product_id",
                             rx.el.option(t("tickets.no_product"), value=""),
                             rx.foreach(
                                 S.products, lambda p: rx.el.option(p["label"], value=p["id"])
                             ),
-                            id="product_id",
                             name="product_id",
                             value=S.product_id,
                             on_change=S.set_product_id,
-                            class_name="o2-select",
                         ),
-                        field_error(S.errors, "product_id"),
+                        errors=S.errors,
                         width="100%",
                         class_name="o2-field",
                     ),
@@ -159,14 +167,7 @@ def _reply_box() -> rx.Component:
             rx.hstack(
                 rx.button(t("tickets.send"), type="submit", loading=S.sending, id="send"),
                 rx.spacer(),
-                rx.button(
-                    t("tickets.close"),
-                    on_click=S.close_ticket,
-                    type="button",
-                    variant="soft",
-                    color_scheme="gray",
-                    id="close-ticket",
-                ),
+                close_button(t("tickets.close"), S.close_ticket, "close-ticket"),
                 width="100%",
             ),
         ),

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import reflex as rx
 
-from o2portal.web.components.forms import field_error, label
+from o2portal.web.components.filters import translated_options
+from o2portal.web.components.forms import (
+    close_button,
+    field_error,
+    label,
+    labelled,
+    native_select,
+    option_list,
+    small_button,
+)
 from o2portal.web.components.i18n import t
-from o2portal.web.components.tables import page_buttons, rows_table, section
+from o2portal.web.components.tables import page_buttons, rows_table, section, text_cells
 from o2portal.web.pages import ADMINS_ONLY, staff_page
 from o2portal.web.staff.catalog.state import AdminCatalogState as C
 
@@ -24,7 +33,13 @@ def _on_sale(active) -> rx.Component:
 
 
 def _edit_button(element_id, on_click) -> rx.Component:
-    return rx.button(t("catalog.edit"), size="1", variant="soft", on_click=on_click, id=element_id)
+    return small_button(t("catalog.edit"), on_click, element_id)
+
+
+def _new_button(key: str, on_click, element_id: str) -> rx.Component:
+    return rx.button(
+        rx.icon("plus", size=16), t(key), variant="outline", on_click=on_click, id=element_id
+    )
 
 
 def _pager(page, pages, previous, following) -> rx.Component:
@@ -90,14 +105,7 @@ def _form_card(
                 ),
                 rx.hstack(
                     rx.button(t(submit_key), type="submit", id="catalog-save"),
-                    rx.button(
-                        t("catalog.cancel"),
-                        type="button",
-                        variant="soft",
-                        color_scheme="gray",
-                        on_click=C.close_form,
-                        id="catalog-cancel",
-                    ),
+                    close_button(t("catalog.cancel"), C.close_form, "catalog-cancel"),
                 ),
                 spacing="3",
                 width="100%",
@@ -111,6 +119,12 @@ def _form_card(
         width="100%",
         max_width="48em",
     )
+
+
+def _edit_form(form: str, title_key: str, on_submit, *fields, between=" — ") -> rx.Component:
+    """The form of the row opened for editing, titled with its name, while it is open."""
+    title = rx.fragment(t(title_key), between, C.edit.get("name", ""))
+    return rx.cond(C.form == form, _form_card(title, on_submit, *fields, _active_box()))
 
 
 def _row(*children) -> rx.Component:
@@ -142,26 +156,20 @@ def _hosting() -> rx.Component:
             C.hosting,
             lambda o: rx.table.row(
                 rx.table.row_header_cell(o["name"]),
-                rx.table.cell(o["first_year"]),
-                rx.table.cell(o["renew_1y"]),
-                rx.table.cell(o["renew_2y"]),
-                rx.table.cell(o["renew_3y"]),
+                *text_cells(o, "first_year", "renew_1y", "renew_2y", "renew_3y"),
                 rx.table.cell(_on_sale(o["active"])),
                 rx.table.cell(_edit_button("edit-hosting-" + o["code"], C.edit_hosting(o["id"]))),
             ),
         ),
-        rx.cond(
-            C.form == "hosting",
-            _form_card(
-                rx.fragment(t("catalog.edit_hosting"), " — ", C.edit.get("name", "")),
-                C.save_hosting,
-                _row(
-                    _price("first_year", "catalog.first_year"),
-                    _price("renew_1y", "catalog.renew_1y"),
-                    _price("renew_2y", "catalog.renew_2y"),
-                    _price("renew_3y", "catalog.renew_3y"),
-                ),
-                _active_box(),
+        _edit_form(
+            "hosting",
+            "catalog.edit_hosting",
+            C.save_hosting,
+            _row(
+                _price("first_year", "catalog.first_year"),
+                _price("renew_1y", "catalog.renew_1y"),
+                _price("renew_2y", "catalog.renew_2y"),
+                _price("renew_3y", "catalog.renew_3y"),
             ),
         ),
     )
@@ -193,24 +201,13 @@ def _domains() -> rx.Component:
             C.tlds,
             lambda r: rx.table.row(
                 rx.table.row_header_cell(rx.code("." + r["tld"])),
-                rx.table.cell(r["register"]),
-                rx.table.cell(r["renew"]),
-                rx.table.cell(r["transfer"]),
-                rx.table.cell(r["restore"]),
+                *text_cells(r, "register", "renew", "transfer", "restore"),
                 rx.table.cell(_on_sale(r["active"])),
                 rx.table.cell(_edit_button("edit-tld-" + r["slug"], C.edit_tld(r["id"]))),
             ),
         ),
         _pager(C.tld_page, C.tld_pages, C.tld_previous_page, C.tld_next_page),
-        rx.cond(
-            C.form == "tld",
-            _form_card(
-                rx.fragment(t("catalog.edit_tld"), " ", C.edit.get("name", "")),
-                C.save_tld,
-                _tld_fields(),
-                _active_box(),
-            ),
-        ),
+        _edit_form("tld", "catalog.edit_tld", C.save_tld, _tld_fields(), between=" "),
         rx.cond(
             C.form == "new_tld",
             _form_card(
@@ -221,13 +218,7 @@ def _domains() -> rx.Component:
                 _active_box(),
                 submit_key="catalog.create",
             ),
-            rx.button(
-                rx.icon("plus", size=16),
-                t("catalog.add_tld"),
-                variant="outline",
-                on_click=C.open_new_tld,
-                id="new-tld",
-            ),
+            _new_button("catalog.add_tld", C.open_new_tld, "new-tld"),
         ),
     )
 
@@ -241,20 +232,16 @@ def _servers() -> rx.Component:
             C.servers,
             lambda s: rx.table.row(
                 rx.table.row_header_cell(s["name"]),
-                rx.table.cell(s["monthly"]),
-                rx.table.cell(s["yearly"]),
+                *text_cells(s, "monthly", "yearly"),
                 rx.table.cell(_on_sale(s["active"])),
                 rx.table.cell(_edit_button("edit-server-" + s["code"], C.edit_server(s["id"]))),
             ),
         ),
-        rx.cond(
-            C.form == "server",
-            _form_card(
-                rx.fragment(t("catalog.edit_server"), " — ", C.edit.get("name", "")),
-                C.save_server,
-                _row(_price("monthly", "catalog.monthly")),
-                _active_box(),
-            ),
+        _edit_form(
+            "server",
+            "catalog.edit_server",
+            C.save_server,
+            _row(_price("monthly", "catalog.monthly")),
         ),
     )
 
@@ -265,16 +252,20 @@ def _promo_form() -> rx.Component:
         C.create_promo,
         _row(
             _input("code", "catalog.code", auto_complete="off"),
-            rx.box(
-                label("catalog-kind", "catalog.kind"),
-                rx.el.select(
-                    rx.el.option(t("catalog.kind_percent"), value="percent"),
-                    rx.el.option(t("catalog.kind_fixed"), value="fixed"),
+            labelled(
+                "catalog-kind",
+                "catalog.kind",
+                native_select(
+                    "catalog-kind",
+                    *option_list(
+                        translated_options(
+                            ("percent", "catalog.kind_percent"), ("fixed", "catalog.kind_fixed")
+                        )
+                    ),
                     name="kind",
-                    id="catalog-kind",
-                    class_name="o2-select",
                 ),
-                field_error(C.errors, "kind"),
+                errors=C.errors,
+                name="kind",
                 min_width="0",
                 padding_right="0.75rem",
             ),
@@ -298,13 +289,7 @@ def _promos() -> rx.Component:
         rx.cond(
             C.form == "new_promo",
             _promo_form(),
-            rx.button(
-                rx.icon("plus", size=16),
-                t("catalog.new_promo"),
-                variant="outline",
-                on_click=C.open_new_promo,
-                id="new-promo",
-            ),
+            _new_button("catalog.new_promo", C.open_new_promo, "new-promo"),
         ),
         rx.cond(
             C.promos.length() > 0,
@@ -321,20 +306,16 @@ def _promos() -> rx.Component:
                 C.promos,
                 lambda p: rx.table.row(
                     rx.table.row_header_cell(rx.code(p["code"])),
-                    rx.table.cell(p["discount"]),
-                    rx.table.cell(p["validity"]),
-                    rx.table.cell(p["uses"]),
+                    *text_cells(p, "discount", "validity", "uses"),
                     rx.table.cell(_on_sale(p["active"])),
                     rx.table.cell(
                         rx.cond(
                             p["active"] != "",
-                            rx.button(
+                            small_button(
                                 t("catalog.deactivate"),
-                                size="1",
-                                variant="soft",
+                                C.deactivate_promo(p["id"]),
+                                "deactivate-promo-" + p["code"],
                                 color_scheme="red",
-                                on_click=C.deactivate_promo(p["id"]),
-                                id="deactivate-promo-" + p["code"],
                             ),
                         )
                     ),

@@ -241,77 +241,83 @@ class AdminCatalogState(rx.State):
 
     # ------------------------------------------------------------ saving
 
-    @rx.event
-    async def save_hosting(self, form: dict):
-        user = require_staff(self, roles=ADMIN)
-        if self.form != "hosting":
-            return
+    async def _save(self, change, *args, done: str, shown: str) -> None:
+        """Run one change of the catalogue; a refusal shows on the form, a success closes
+        it and says which row changed (`shown`: the attribute that names it)."""
         try:
-            offer = domain.update_hosting_offer(
-                user.actor, self._row_id, _strings(form), ip=client_ip(self)
-            )
+            row = change(*args, ip=client_ip(self))
         except (InvalidInput, NotAllowed) as exc:
             await self._refused(exc)
             return
-        await self._done("catalog.saved_hosting", name=offer.name)
+        await self._done(done, **{shown: getattr(row, shown)})
+
+    @rx.event
+    async def save_hosting(self, form: dict):
+        user = require_staff(self, roles=ADMIN)
+        if self.form == "hosting":
+            await self._save(
+                domain.update_hosting_offer,
+                user.actor,
+                self._row_id,
+                _strings(form),
+                done="catalog.saved_hosting",
+                shown="name",
+            )
 
     @rx.event
     async def save_tld(self, form: dict):
         user = require_staff(self, roles=ADMIN)
-        if self.form != "tld":
-            return
-        try:
-            row = domain.update_tld_price(
-                user.actor, self._row_id, _strings(form), ip=client_ip(self)
+        if self.form == "tld":
+            await self._save(
+                domain.update_tld_price,
+                user.actor,
+                self._row_id,
+                _strings(form),
+                done="catalog.saved_tld",
+                shown="tld",
             )
-        except (InvalidInput, NotAllowed) as exc:
-            await self._refused(exc)
-            return
-        await self._done("catalog.saved_tld", tld=row.tld)
 
     @rx.event
     async def add_tld(self, form: dict):
         user = require_staff(self, roles=ADMIN)
-        try:
-            row = domain.add_tld(user.actor, _strings(form), ip=client_ip(self))
-        except (InvalidInput, NotAllowed) as exc:
-            await self._refused(exc)
-            return
-        await self._done("catalog.added_tld", tld=row.tld)
+        await self._save(
+            domain.add_tld, user.actor, _strings(form), done="catalog.added_tld", shown="tld"
+        )
 
     @rx.event
     async def save_server(self, form: dict):
         user = require_staff(self, roles=ADMIN)
-        if self.form != "server":
-            return
-        try:
-            server = domain.update_server_model(
-                user.actor, self._row_id, _strings(form), ip=client_ip(self)
+        if self.form == "server":
+            await self._save(
+                domain.update_server_model,
+                user.actor,
+                self._row_id,
+                _strings(form),
+                done="catalog.saved_server",
+                shown="name",
             )
-        except (InvalidInput, NotAllowed) as exc:
-            await self._refused(exc)
-            return
-        await self._done("catalog.saved_server", name=server.name)
 
     @rx.event
     async def create_promo(self, form: dict):
         user = require_staff(self, roles=ADMIN)
-        try:
-            promo = domain.create_promo_code(user.actor, _strings(form), ip=client_ip(self))
-        except (InvalidInput, NotAllowed) as exc:
-            await self._refused(exc)
-            return
-        await self._done("catalog.created_promo", code=promo.code)
+        await self._save(
+            domain.create_promo_code,
+            user.actor,
+            _strings(form),
+            done="catalog.created_promo",
+            shown="code",
+        )
 
     @rx.event
     async def deactivate_promo(self, promo_id: str):
         user = require_staff(self, roles=ADMIN)
-        try:
-            promo = domain.deactivate_promo_code(user.actor, _number(promo_id), ip=client_ip(self))
-        except NotAllowed as exc:
-            await self._refused(exc)
-            return
-        await self._done("catalog.deactivated_promo", code=promo.code)
+        await self._save(
+            domain.deactivate_promo_code,
+            user.actor,
+            _number(promo_id),
+            done="catalog.deactivated_promo",
+            shown="code",
+        )
 
 
 def _strings(form: dict) -> dict[str, str]:

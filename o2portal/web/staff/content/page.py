@@ -5,10 +5,18 @@ from __future__ import annotations
 import reflex as rx
 
 from o2portal.content.staff import ANSWER_MAX, BODY_MAX, QUESTION_MAX, TITLE_MAX, TOPIC_MAX
-from o2portal.web.components.forms import field_error, label
+from o2portal.web.components.filters import translated_options
+from o2portal.web.components.forms import (
+    card_form,
+    close_button,
+    labelled,
+    native_select,
+    option_list,
+    small_button,
+)
 from o2portal.web.components.i18n import t
 from o2portal.web.components.markdown import write_and_preview
-from o2portal.web.components.tables import pager, rows_table, text_cells
+from o2portal.web.components.tables import coloured_badge, pager, rows_table, text_cells
 from o2portal.web.pages import SUPPORT_AND_ADMIN, staff_page
 from o2portal.web.staff.content.state import AdminAnnouncementsState as A
 from o2portal.web.staff.content.state import AdminFaqState as F
@@ -16,8 +24,9 @@ from o2portal.web.staff.content.state import AdminFaqState as F
 
 def _input(S, prefix: str, name: str, key: str, max_length: int, **props) -> rx.Component:
     field_id = f"{prefix}-{name}"
-    return rx.box(
-        label(field_id, key),
+    return labelled(
+        field_id,
+        key,
         rx.input(
             name=name,
             id=field_id,
@@ -29,7 +38,8 @@ def _input(S, prefix: str, name: str, key: str, max_length: int, **props) -> rx.
             size="3",
             **props,
         ),
-        field_error(S.errors, name),
+        errors=S.errors,
+        name=name,
         width="100%",
         class_name="o2-field",
     )
@@ -37,18 +47,19 @@ def _input(S, prefix: str, name: str, key: str, max_length: int, **props) -> rx.
 
 def _select(S, prefix: str, name: str, key: str, options: list[tuple[str, str]]):
     field_id = f"{prefix}-{name}"
-    return rx.box(
-        label(field_id, key),
-        rx.el.select(
-            *[rx.el.option(t(text), value=code) for code, text in options],
+    return labelled(
+        field_id,
+        key,
+        native_select(
+            field_id,
+            *option_list(translated_options(*options)),
             name=name,
-            id=field_id,
             default_value=S.fields[name],
             key=f"{name}-{S.form_key}",
             disabled=~S.can_edit,
-            class_name="o2-select",
         ),
-        field_error(S.errors, name),
+        errors=S.errors,
+        name=name,
         width="100%",
         class_name="o2-field",
     )
@@ -78,8 +89,9 @@ def _published(S, prefix: str) -> rx.Component:
 def _markdown_editor(S, prefix: str, name: str, key: str, on_change, max_length: int):
     """The entry's Markdown text, with its preview."""
     field_id = f"{prefix}-{name}"
-    return rx.box(
-        label(field_id, key),
+    return labelled(
+        field_id,
+        key,
         write_and_preview(
             rx.el.textarea(
                 default_value=S.text,
@@ -100,7 +112,8 @@ def _markdown_editor(S, prefix: str, name: str, key: str, on_change, max_length:
             words="content",
             hint=rx.text(t("content.markdown_hint"), size="1", color_scheme="gray"),
         ),
-        field_error(S.errors, name),
+        errors=S.errors,
+        name=name,
         width="100%",
         class_name="o2-field",
     )
@@ -109,50 +122,34 @@ def _markdown_editor(S, prefix: str, name: str, key: str, on_change, max_length:
 def _editor_card(S, prefix: str, *fields: rx.Component) -> rx.Component:
     return rx.cond(
         S.editing,
-        rx.card(
-            rx.form(
-                rx.vstack(
-                    *fields,
-                    rx.cond(
-                        S.message != "",
-                        rx.callout.root(
-                            rx.callout.text(S.message), color_scheme="green", id=f"{prefix}-saved"
-                        ),
-                    ),
-                    rx.hstack(
-                        rx.cond(
-                            S.can_edit,
-                            rx.button(t("content.save"), type="submit", id=f"{prefix}-save"),
-                        ),
-                        rx.button(
-                            t("content.close"),
-                            type="button",
-                            variant="soft",
-                            color_scheme="gray",
-                            on_click=S.close,
-                        ),
-                    ),
-                    spacing="3",
-                    width="100%",
+        card_form(
+            S.save,
+            *fields,
+            rx.cond(
+                S.message != "",
+                rx.callout.root(
+                    rx.callout.text(S.message), color_scheme="green", id=f"{prefix}-saved"
                 ),
-                on_submit=S.save,
-                reset_on_submit=False,
-                no_validate=True,
-                width="100%",
             ),
-            width="100%",
+            rx.hstack(
+                rx.cond(
+                    S.can_edit,
+                    rx.button(t("content.save"), type="submit", id=f"{prefix}-save"),
+                ),
+                close_button(t("content.close"), S.close),
+            ),
+            spacing="3",
+            max_width=None,
             id=f"{prefix}-editor",
         ),
     )
 
 
 def _open_button(S, prefix: str, on_open, r) -> rx.Component:
-    return rx.button(
+    return small_button(
         rx.cond(S.can_edit, t("content.edit"), t("content.view")),
-        size="1",
-        variant="soft",
-        on_click=on_open(r["id"]),
-        id=f"{prefix}-open-" + r["id"],
+        on_open(r["id"]),
+        f"{prefix}-open-" + r["id"],
     )
 
 
@@ -274,10 +271,8 @@ def _announcements_section() -> rx.Component:
         lambda r: [
             *text_cells(r, "title", "level", "starts", "ends"),
             rx.table.cell(
-                rx.badge(
-                    r["state_label"],
-                    color_scheme=rx.match(r["state"], *_STATE_COLOURS.items(), "gray"),
-                    id="ann-state-" + r["id"],
+                coloured_badge(
+                    r["state"], r["state_label"], _STATE_COLOURS, id="ann-state-" + r["id"]
                 )
             ),
             rx.table.cell(
@@ -287,19 +282,17 @@ def _announcements_section() -> rx.Component:
                         A.can_edit,
                         rx.cond(
                             r["published"] == "1",
-                            rx.button(
+                            small_button(
                                 t("content.unpublish"),
-                                size="1",
-                                variant="soft",
+                                A.unpublish(r["id"]),
+                                "ann-unpublish-" + r["id"],
                                 color_scheme="orange",
-                                on_click=A.unpublish(r["id"]),
-                                id="ann-unpublish-" + r["id"],
                             ),
-                            rx.button(
+                            small_button(
                                 t("content.publish"),
-                                size="1",
-                                on_click=A.publish(r["id"]),
-                                id="ann-publish-" + r["id"],
+                                A.publish(r["id"]),
+                                "ann-publish-" + r["id"],
+                                variant="solid",
                             ),
                         ),
                     ),

@@ -215,7 +215,7 @@ def customer_page() -> rx.Component:
                         [
                             ("col.subject", "subject"),
                             ("col.status", "status"),
-                            ("col.date", "date"),
+                            ("col.date", "updated"),
                         ],
                         "customer-tickets",
                     ),
@@ -225,7 +225,7 @@ def customer_page() -> rx.Component:
                     _table(
                         S.mails,
                         [
-                            ("col.date", "date"),
+                            ("col.date", "created"),
                             ("admin.mail_subject", "subject"),
                             ("admin.mail_status", "status"),
                         ],

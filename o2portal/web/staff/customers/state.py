@@ -16,6 +16,7 @@ from o2portal.products.customer import display_status
 from o2portal.web.guards import client_ip, require_staff, user_agent
 from o2portal.web.helpers import send_mail_soon, translated
 from o2portal.web.lists import Searched, StaffQuery
+from o2portal.web.rows import mail_row, ticket_row
 from o2portal.web.session import language_of, show_user
 
 _PATH_ID = re.compile(r"/admin/customers/(\d{1,12})/?$")
@@ -122,24 +123,8 @@ class AdminCustomerState(rx.State):
             }
             for o in file.unpaid
         ]
-        self.tickets = [
-            {
-                "id": str(t.id),
-                "subject": t.subject,
-                "status": translate(f"status.{t.status}", lang),
-                "date": formatting.moment(t.updated_at, lang),
-            }
-            for t in file.tickets
-        ]
-        self.mails = [
-            {
-                "subject": m.subject,
-                "status": m.status,
-                "date": formatting.moment(m.created_at, lang),
-                "error": m.last_error or "",
-            }
-            for m in file.mails
-        ]
+        self.tickets = [ticket_row(t, lang) for t in file.tickets]
+        self.mails = [mail_row(m, lang) for m in file.mails]
         self.sign_ins = [
             {
                 "date": formatting.moment(a.created_at, lang),

@@ -8,6 +8,7 @@ from o2portal.core import formatting
 from o2portal.reporting import customer_overview as overview
 from o2portal.reporting import staff_dashboard as admin_stats
 from o2portal.web.guards import require_staff
+from o2portal.web.rows import mail_row
 from o2portal.web.session import language_of, show_user
 
 
@@ -34,15 +35,7 @@ class AdminDashboardState(rx.State):
         self.unpaid_orders = data.unpaid_orders
         self.open_tickets = data.open_tickets
         self.mail = [
-            {
-                "id": str(m.id),
-                "to": m.to_addr,
-                "subject": m.subject,
-                "status": m.status,
-                "created": formatting.moment(m.created_at, lang),
-                "error": m.last_error or "",
-            }
-            for m in data.recent_mail
+            {"id": str(m.id), "to": m.to_addr, **mail_row(m, lang)} for m in data.recent_mail
         ]
         self.failing = [
             {

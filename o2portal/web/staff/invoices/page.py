@@ -12,7 +12,13 @@ from o2portal.web.components.filters import (
     search_box,
     translated_options,
 )
-from o2portal.web.components.forms import field_error, label
+from o2portal.web.components.forms import (
+    card_form,
+    labelled,
+    native_select,
+    option_list,
+    small_button,
+)
 from o2portal.web.components.i18n import t
 from o2portal.web.components.tables import pager, pdf_link, rows_table, section, text_cells
 from o2portal.web.pages import SUPPORT_AND_ADMIN, staff_page
@@ -20,42 +26,39 @@ from o2portal.web.staff.invoices.state import AdminInvoicesState as I
 
 
 def _credit_form() -> rx.Component:
-    return rx.card(
-        rx.form(
-            rx.vstack(
-                rx.heading(t("admin.credit_note"), size="3"),
-                rx.box(
-                    label("credit-amount", "admin.amount_ht"),
-                    rx.input(name="amount", id="credit-amount", max_length=12),
-                    field_error(I.errors, "amount"),
-                ),
-                rx.box(
-                    label("credit-reason", "admin.reason"),
-                    rx.input(name="reason", id="credit-reason", max_length=300, width="100%"),
-                    field_error(I.errors, "reason"),
-                    width="100%",
-                ),
-                rx.box(
-                    label("credit-refund", "admin.refund_method"),
-                    rx.el.select(
-                        rx.el.option(t("pay.credit"), value="credit"),
-                        rx.el.option(t("pay.card"), value="card"),
-                        rx.el.option(t("pay.transfer"), value="transfer"),
-                        name="refund_method",
-                        id="credit-refund",
-                        class_name="o2-select",
-                    ),
-                ),
-                rx.button(t("admin.issue_credit"), type="submit", id="credit-submit"),
-                spacing="2",
-                width="100%",
-            ),
-            on_submit=I.credit,
-            reset_on_submit=True,
-            no_validate=True,
+    return card_form(
+        I.credit,
+        rx.heading(t("admin.credit_note"), size="3"),
+        labelled(
+            "credit-amount",
+            "admin.amount_ht",
+            rx.input(name="amount", id="credit-amount", max_length=12),
+            errors=I.errors,
+            name="amount",
         ),
-        max_width="30em",
-        width="100%",
+        labelled(
+            "credit-reason",
+            "admin.reason",
+            rx.input(name="reason", id="credit-reason", max_length=300, width="100%"),
+            errors=I.errors,
+            name="reason",
+            width="100%",
+        ),
+        labelled(
+            "credit-refund",
+            "admin.refund_method",
+            native_select(
+                "credit-refund",
+                *option_list(
+                    translated_options(
+                        ("credit", "pay.credit"), ("card", "pay.card"), ("transfer", "pay.transfer")
+                    )
+                ),
+                name="refund_method",
+            ),
+        ),
+        rx.button(t("admin.issue_credit"), type="submit", id="credit-submit"),
+        reset_on_submit=True,
     )
 
 
@@ -74,22 +77,18 @@ def _order_actions(o) -> rx.Component:
             disabled=I.working != "",
             id="paid-transfer-" + o["id"],
         ),
-        rx.button(
+        small_button(
             t("admin.cheque_received"),
-            size="1",
-            variant="soft",
-            on_click=I.mark_paid(o["id"], "cheque"),
+            I.mark_paid(o["id"], "cheque"),
+            "paid-cheque-" + o["id"],
             disabled=I.working != "",
-            id="paid-cheque-" + o["id"],
         ),
-        rx.button(
+        small_button(
             t("invoices.cancel"),
-            size="1",
-            variant="soft",
+            I.cancel_order(o["id"]),
+            "cancel-order-" + o["id"],
             color_scheme="gray",
-            on_click=I.cancel_order(o["id"]),
             disabled=I.working != "",
-            id="cancel-order-" + o["id"],
         ),
     )
 
@@ -151,12 +150,7 @@ def invoices_page() -> rx.Component:
                     rx.table.cell(
                         rx.hstack(
                             pdf_link("/files/invoices/" + i["id"] + ".pdf"),
-                            rx.button(
-                                t("admin.credit_note"),
-                                size="1",
-                                variant="soft",
-                                on_click=I.open_credit(i["id"]),
-                            ),
+                            small_button(t("admin.credit_note"), I.open_credit(i["id"])),
                         )
                     ),
                 ),

@@ -11,7 +11,13 @@ from o2portal.web.components.filters import (
     search_box,
     translated_options,
 )
-from o2portal.web.components.forms import field_error, label
+from o2portal.web.components.forms import (
+    card_form,
+    labelled,
+    native_select,
+    option_list,
+    small_button,
+)
 from o2portal.web.components.i18n import t
 from o2portal.web.components.payment import hidden
 from o2portal.web.components.tables import pager, rows_table, text_cells
@@ -20,58 +26,58 @@ from o2portal.web.staff.products.state import AdminProductsState as P
 
 
 def _change_form() -> rx.Component:
-    return rx.card(
-        rx.form(
+    return card_form(
+        P.apply,
+        rx.heading(t("admin.change_product"), " ", P.selected_name, size="3"),
+        labelled(
+            "product-action",
+            "admin.action",
+            native_select(
+                "product-action",
+                *option_list(
+                    translated_options(
+                        ("renew", "admin.action_renew"),
+                        ("suspend", "admin.action_suspend"),
+                        ("unsuspend", "admin.action_unsuspend"),
+                        ("terminate", "admin.action_terminate"),
+                    )
+                ),
+                name="action",
+            ),
+            errors=P.errors,
+            name="action",
+        ),
+        labelled(
+            "product-years",
+            "renew.years",
+            native_select(
+                "product-years",
+                *[rx.el.option(str(n), value=str(n)) for n in (1, 2, 3)],
+                name="years",
+            ),
+            errors=P.errors,
+            name="years",
+        ),
+        labelled(
+            "product-reason",
+            "admin.reason",
+            rx.input(name="reason", id="product-reason", max_length=300, width="100%"),
+            errors=P.errors,
+            name="reason",
+            width="100%",
+        ),
+        rx.button(
+            rx.cond(P.change_done, t("admin.done_button"), t("admin.apply")),
+            type="submit",
+            loading=P.applying,
+            disabled=P.change_done,
+            id="product-apply",
+        ),
+        hidden=(
             hidden("pay_key", P.change_key),
             hidden("seen_product", P.selected),
             hidden("seen_expiry", P.seen_expiry),
-            rx.vstack(
-                rx.heading(t("admin.change_product"), " ", P.selected_name, size="3"),
-                rx.box(
-                    label("product-action", "admin.action"),
-                    rx.el.select(
-                        rx.el.option(t("admin.action_renew"), value="renew"),
-                        rx.el.option(t("admin.action_suspend"), value="suspend"),
-                        rx.el.option(t("admin.action_unsuspend"), value="unsuspend"),
-                        rx.el.option(t("admin.action_terminate"), value="terminate"),
-                        name="action",
-                        id="product-action",
-                        class_name="o2-select",
-                    ),
-                    field_error(P.errors, "action"),
-                ),
-                rx.box(
-                    label("product-years", "renew.years"),
-                    rx.el.select(
-                        *[rx.el.option(str(n), value=str(n)) for n in (1, 2, 3)],
-                        name="years",
-                        id="product-years",
-                        class_name="o2-select",
-                    ),
-                    field_error(P.errors, "years"),
-                ),
-                rx.box(
-                    label("product-reason", "admin.reason"),
-                    rx.input(name="reason", id="product-reason", max_length=300, width="100%"),
-                    field_error(P.errors, "reason"),
-                    width="100%",
-                ),
-                rx.button(
-                    rx.cond(P.change_done, t("admin.done_button"), t("admin.apply")),
-                    type="submit",
-                    loading=P.applying,
-                    disabled=P.change_done,
-                    id="product-apply",
-                ),
-                spacing="2",
-                width="100%",
-            ),
-            on_submit=P.apply,
-            reset_on_submit=False,
-            no_validate=True,
         ),
-        max_width="30em",
-        width="100%",
     )
 
 
@@ -126,11 +132,7 @@ def products_page() -> rx.Component:
                 *text_cells(r, "name", "kind"),
                 rx.table.cell(rx.link(r["customer"], href="/admin/customers/" + r["customer_id"])),
                 *text_cells(r, "status", "expiry"),
-                rx.table.cell(
-                    rx.button(
-                        t("admin.change"), size="1", variant="soft", on_click=P.select(r["id"])
-                    )
-                ),
+                rx.table.cell(small_button(t("admin.change"), P.select(r["id"]))),
             ),
         ),
         pager(P),

@@ -6,7 +6,7 @@ import reflex as rx
 
 from o2portal.support.models import DEPARTMENTS, TICKET_STATUSES
 from o2portal.web.components.filters import filter_bar, filter_select
-from o2portal.web.components.forms import label
+from o2portal.web.components.forms import close_button, labelled, native_select
 from o2portal.web.components.i18n import t
 from o2portal.web.components.tables import pager, rows_table, text_cells
 from o2portal.web.components.thread import (
@@ -153,28 +153,22 @@ def ticket_page() -> rx.Component:
             wrap="wrap",
         ),
         rx.hstack(
-            rx.box(
-                label("assign", "admin.tickets.assign"),
-                rx.el.select(
+            labelled(
+                "assign",
+                "admin.tickets.assign",
+                native_select(
+                    "assign",
                     rx.el.option(t("admin.tickets.nobody"), value=""),
                     rx.foreach(T.staff, lambda p: rx.el.option(p["name"], value=p["id"])),
-                    id="assign",
                     value=T.assigned_to,
                     on_change=T.assign,
-                    class_name="o2-select",
                 ),
             ),
             rx.spacer(),
             rx.cond(
                 T.status == "closed",
                 rx.button(t("tickets.reopen"), on_click=T.reopen_ticket, id="reopen"),
-                rx.button(
-                    t("tickets.close"),
-                    on_click=T.close_ticket,
-                    variant="soft",
-                    color_scheme="gray",
-                    id="close-ticket",
-                ),
+                close_button(t("tickets.close"), T.close_ticket, "close-ticket"),
             ),
             width="100%",
             align="end",
