@@ -24,6 +24,7 @@ from o2portal.billing.models import (
 from o2portal.core import audit, clock
 from o2portal.core.db import read_session
 from o2portal.core.money import EU_COUNTRIES, FRENCH_VAT_BP, Totals, vat_cents
+from o2portal.core.paging import Page, paginate
 from o2portal.core.stored_settings import seller_identity
 
 REVERSE_CHARGE_MENTION = (
@@ -273,15 +274,15 @@ def change_credit(
 # ---------------------------------------------------------------- reading
 
 
-def customer_invoices(customer_id: int, limit: int = LIST_LIMIT) -> list[Invoice]:
+def customer_invoices(customer_id: int, page: int = 1) -> Page:
+    """One page of the customer's invoices, newest first: every one of them, page by page."""
     with read_session() as session:
-        return list(
-            session.exec(
-                select(Invoice)
-                .where(Invoice.customer_id == customer_id)
-                .order_by(col(Invoice.issued_at).desc())
-                .limit(limit)
-            ).all()
+        return paginate(
+            session,
+            select(Invoice)
+            .where(Invoice.customer_id == customer_id)
+            .order_by(col(Invoice.issued_at).desc(), col(Invoice.id).desc()),
+            page,
         )
 
 
@@ -297,15 +298,15 @@ def customer_unpaid_orders(customer_id: int, limit: int = LIST_LIMIT) -> list[Or
         )
 
 
-def customer_credit_notes(customer_id: int, limit: int = LIST_LIMIT) -> list[CreditNote]:
+def customer_credit_notes(customer_id: int, page: int = 1) -> Page:
+    """One page of the customer's credit notes, newest first."""
     with read_session() as session:
-        return list(
-            session.exec(
-                select(CreditNote)
-                .where(CreditNote.customer_id == customer_id)
-                .order_by(col(CreditNote.issued_at).desc())
-                .limit(limit)
-            ).all()
+        return paginate(
+            session,
+            select(CreditNote)
+            .where(CreditNote.customer_id == customer_id)
+            .order_by(col(CreditNote.issued_at).desc(), col(CreditNote.id).desc()),
+            page,
         )
 
 

@@ -15,11 +15,11 @@ from o2portal.core import audit, clock
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.paging import Page, paginate
+from o2portal.products.expiry import EXPIRING_SOON_DAYS
 from o2portal.products.models import Product
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 50
-EXPIRING_DAYS = 30
 KIND_FILTERS = ("", "hosting", "domain", "server")
 STATUS_FILTERS = ("", "active", "expiring", "expired", "suspended", "terminated")
 SORTS = ("expiry_asc", "expiry_desc", "name")
@@ -30,7 +30,7 @@ def display_status(product: Product, today) -> str:
     """What the customer reads: an active product near its end is 'expiring'."""
     if product.status == "active" and product.expiry_date < today:
         return "expired"
-    if product.status == "active" and (product.expiry_date - today).days <= EXPIRING_DAYS:
+    if product.status == "active" and (product.expiry_date - today).days <= EXPIRING_SOON_DAYS:
         return "expiring"
     return product.status
 
@@ -50,7 +50,7 @@ def list_customer_products(
     where = [Product.customer_id == customer_id]
     if kind in KIND_FILTERS[1:]:
         where.append(Product.kind == kind)
-    soon = today + timedelta(days=EXPIRING_DAYS)
+    soon = today + timedelta(days=EXPIRING_SOON_DAYS)
     if status == "active":
         where += [Product.status == "active", Product.expiry_date > soon]
     elif status == "expiring":

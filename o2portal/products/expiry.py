@@ -11,6 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+# "Expiring soon", everywhere (dashboard list, /services badge and filter): the last month,
+# from the D-30 reminder of the default schedule on. The dashboard said 60 days and the
+# badge 30; 30 keeps the badge meaningful (a sixth of a yearly cycle would be orange at
+# 60), and the D-60 mail is an early notice, not an alarm. The dashboard's title says the
+# same number (a test checks it).
+EXPIRING_SOON_DAYS = 30
 DOMAIN_GRACE_DAYS = 30
 DOMAIN_RESTORE_DAYS = 50
 MAX_RENEWAL_YEARS = 3

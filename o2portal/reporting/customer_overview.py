@@ -14,10 +14,10 @@ from o2portal.content.models import Announcement
 from o2portal.core import clock
 from o2portal.core.db import read_session
 from o2portal.mail.models import OutboxEmail
+from o2portal.products.expiry import EXPIRING_SOON_DAYS
 from o2portal.products.models import Product
 from o2portal.support.models import Ticket
 
-EXPIRING_DAYS = 60
 LIVE_STATUSES = ("active", "expired", "suspended")
 
 
@@ -38,7 +38,7 @@ def customer_overview(customer_id: int, limit: int = 10) -> CustomerOverview:
             .where(
                 Product.customer_id == customer_id,
                 col(Product.status).in_(LIVE_STATUSES),
-                Product.expiry_date <= today + timedelta(days=EXPIRING_DAYS),
+                Product.expiry_date <= today + timedelta(days=EXPIRING_SOON_DAYS),
             )
             .order_by(Product.expiry_date)
             .limit(limit)

@@ -40,3 +40,26 @@ def test_cancel_an_unpaid_order_form_releases_its_name(page: Page):
     with read_session() as session:
         assert session.get(Order, outcome.order_id).status == "cancelled"
     assert search_domain("annule-sa-commande.fr").available is True
+
+
+def test_a_customer_with_120_invoices_pages_through_all_of_them(page: Page):
+    from tests.state.test_invoice_pages import add_documents
+
+    email = fresh_customer("cent-vingt")
+    with read_session() as session:
+        buyer = session.exec(select(Customer).where(Customer.email == email)).one()
+    add_documents(buyer.id, 120, 0, year=2000 + buyer.id % 1000)
+    log_in(page, email, FRESH_PASSWORD, next_path="/invoices")
+    wait_signed_in(page)
+    table = page.locator("#invoices-table")
+    expect(page.locator("#invoices-indicator")).to_have_text("1 sur 5")
+    seen: list[str] = []
+    for number in range(1, 6):
+        expect(page.locator("#invoices-indicator")).to_have_text(f"{number} sur 5")
+        expect(table.locator("tbody tr")).to_have_count(25 if number < 5 else 20)
+        seen += table.locator("tbody tr th, tbody tr td:first-child").all_inner_texts()
+        if number < 5:
+            page.locator("#invoices-next").click()
+    expect(page.locator("#invoices-next")).to_be_disabled()
+    numbers = {text for text in seen if text.startswith("F")}
+    assert len(numbers) == 120

@@ -7,7 +7,7 @@ from datetime import date
 
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from o2portal.billing.models import Invoice, Order, Payment
 from o2portal.core import formatting
@@ -50,7 +50,7 @@ def flat(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\u202f", " ").replace("\xa0", " "))
 
 
-def test_declined_card_shows_a_message_and_changes_nothing(page: Page):
+def test_declined_card_shows_a_message_and_keeps_only_the_refusal(page: Page):
     before = product("dupont-photo.fr")
     orders, payments, invoices = count(Order), count(Payment), count(Invoice)
     log_in(page, "client@o2portal.example")
@@ -62,7 +62,16 @@ def test_declined_card_shows_a_message_and_changes_nothing(page: Page):
     expect(page.locator("#product-expiry")).to_have_text(formatting.day(before.expiry_date))
     after = product("dupont-photo.fr")
     assert after.expiry_date == before.expiry_date
-    assert (count(Order), count(Payment), count(Invoice)) == (orders, payments, invoices)
+    # The refusal is kept (a refused order form and its declined payment), nothing else.
+    assert (count(Order), count(Payment), count(Invoice)) == (orders + 1, payments + 1, invoices)
+    with read_session() as session:
+        refused = session.exec(select(Payment).order_by(col(Payment.id).desc())).first()
+        form = session.get(Order, refused.order_id)
+    assert (refused.status, refused.failure_reason, form.status) == (
+        "declined",
+        "declined",
+        "refused",
+    )
 
 
 def test_renew_a_domain_two_years_in_advance_and_download_the_invoice(page: Page):

@@ -7,7 +7,14 @@ import reflex as rx
 from o2portal.web.components.i18n import t
 from o2portal.web.components.layout import page_title
 from o2portal.web.components.payment import payment_panel
-from o2portal.web.components.tables import pdf_link, rows_table, section, text_cells
+from o2portal.web.components.tables import (
+    page_buttons,
+    pager,
+    pdf_link,
+    rows_table,
+    section,
+    text_cells,
+)
 from o2portal.web.customer.invoices.state import InvoicesState
 from o2portal.web.pages import customer_page
 
@@ -154,6 +161,7 @@ def invoices_page() -> rx.Component:
                 "invoices.none",
                 "invoices-table",
             ),
+            rx.cond(S.pages > 1, pager(S, "invoices-")),
         ),
         section(
             "invoices.credit_notes",
@@ -163,6 +171,16 @@ def invoices_page() -> rx.Component:
                 "/files/credit-notes/",
                 "invoices.credit_notes_none",
                 "credit-notes-table",
+            ),
+            rx.cond(
+                S.cn_pages > 1,
+                page_buttons(
+                    S.cn_page,
+                    S.cn_pages,
+                    S.previous_credit_notes,
+                    S.next_credit_notes,
+                    "credit-notes-",
+                ),
             ),
         ),
     )

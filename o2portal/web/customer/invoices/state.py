@@ -12,6 +12,7 @@ from o2portal.core import formatting
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate
 from o2portal.web.guards import client_ip, require_customer
+from o2portal.web.lists import Paged
 from o2portal.web.payment import (
     PaymentFields,
     submitted_int,
@@ -24,22 +25,29 @@ METHOD_KEYS = {
     "credit": "pay.credit",
     "transfer": "pay.transfer",
     "cheque": "pay.cheque",
+    "none": "pay.none",
 }
 
 
-class InvoicesState(PaymentFields, rx.State):
+class InvoicesState(PaymentFields, Paged, rx.State):
+    """page/pages/total (Paged): the invoices' pages; cn_page/cn_pages: the credit notes'."""
+
     invoices: list[dict[str, str]] = []
     unpaid: list[dict[str, str]] = []
     credit_notes: list[dict[str, str]] = []
+    cn_page: int = 1
+    cn_pages: int = 1
     selected: str = ""  # the order form being paid
     selected_label: str = ""
     seen_ttc: str = ""  # its amount, rendered into the payment form
 
-    async def _fill(self) -> None:
+    async def _fill(self, page: int | None = None, cn_page: int | None = None) -> None:
         user = require_customer(self)
         await show_user(self, user)
         lang = await language_of(self)
         customer_id = user.customer.id
+        found = billing.customer_invoices(customer_id, page or self.page)
+        self.page, self.pages, self.total = found.page, found.pages, found.total
         self.invoices = [
             {
                 "id": str(i.id),
@@ -48,7 +56,7 @@ class InvoicesState(PaymentFields, rx.State):
                 "amount": formatting.money(i.total_ttc_cents, lang),
                 "method": translate(METHOD_KEYS.get(i.payment_method, "pay.card"), lang),
             }
-            for i in billing.customer_invoices(customer_id)
+            for i in found.rows
         ]
         self.unpaid = [
             {
@@ -61,6 +69,8 @@ class InvoicesState(PaymentFields, rx.State):
             }
             for o in billing.customer_unpaid_orders(customer_id)
         ]
+        notes = billing.customer_credit_notes(customer_id, cn_page or self.cn_page)
+        self.cn_page, self.cn_pages = notes.page, notes.pages
         self.credit_notes = [
             {
                 "id": str(n.id),
@@ -68,15 +78,23 @@ class InvoicesState(PaymentFields, rx.State):
                 "date": formatting.day(n.issued_at, lang),
                 "amount": formatting.money(n.total_ttc_cents, lang),
             }
-            for n in billing.customer_credit_notes(customer_id)
+            for n in notes.rows
         ]
         self._show_means(user, lang)
+
+    @rx.event
+    async def next_credit_notes(self):
+        await self._fill(cn_page=self.cn_page + 1)
+
+    @rx.event
+    async def previous_credit_notes(self):
+        await self._fill(cn_page=self.cn_page - 1)
 
     @rx.event
     async def load(self):
         self.selected, self.pay_message, self.pay_errors, self.pay_ok = "", "", {}, False
         self.paying = False
-        await self._fill()
+        await self._fill(1, 1)
         # /invoices?pay=<id> (the dashboard's «Payer»): open that order form's panel.
         wanted = str(self.router.url.query_parameters.get("pay", ""))[:12]
         if wanted:
