@@ -80,6 +80,16 @@ def customer_snapshot(customer: Customer) -> dict:
     }
 
 
+def _billed_identity(session: Session, order: Order) -> str:
+    """The billing identity frozen on the order form when it was made, which its VAT rate
+    and mention were decided on; the live customer only for forms older than that."""
+    frozen = json.loads(order.billing_snapshot_json or "{}")
+    if frozen:
+        return json.dumps(frozen, ensure_ascii=False)
+    customer = session.get(Customer, order.customer_id)
+    return json.dumps(customer_snapshot(customer), ensure_ascii=False)
+
+
 def seller_snapshot(session: Session | None = None) -> dict:
     """The seller as a new invoice prints it: the identity staff saved on /admin/settings,
     else the environment's. The invoice freezes it; later changes never reach it."""
@@ -121,7 +131,6 @@ def issue_invoice(session: Session, order: Order, *, method: str, paid_at: datet
     existing = session.exec(select(Invoice).where(Invoice.order_id == order.id)).first()
     if existing is not None:
         return existing
-    customer = session.get(Customer, order.customer_id)
     year = paid_at.astimezone(clock.PARIS).year
     seq, number = next_number(session, "F", year)
     invoice = Invoice(
@@ -139,7 +148,7 @@ def issue_invoice(session: Session, order: Order, *, method: str, paid_at: datet
         vat_rate_bp=order.vat_rate_bp,
         vat_mention=order.vat_mention,
         seller_snapshot_json=json.dumps(seller_snapshot(session), ensure_ascii=False),
-        customer_snapshot_json=json.dumps(customer_snapshot(customer), ensure_ascii=False),
+        customer_snapshot_json=_billed_identity(session, order),
     )
     session.add(invoice)
     session.flush()
