@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -447,11 +447,12 @@ def refuse(
         order.status, order.cancelled_at = "refused", now
         session.add(order)
         provisioning.release_holds(session, order.id)
-        if order.promo_code_id is not None:
-            promo = session.get(PromoCode, order.promo_code_id)
-            if promo is not None and promo.used_count > 0:
-                promo.used_count -= 1
-                session.add(promo)
+        if order.promo_code_id is not None:  # one conditional UPDATE, as taking it
+            session.execute(
+                update(PromoCode)
+                .where(PromoCode.id == order.promo_code_id, PromoCode.used_count > 0)
+                .values(used_count=PromoCode.used_count - 1)
+            )
     audit.about(
         session,
         "payment.refused",

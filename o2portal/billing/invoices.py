@@ -190,6 +190,8 @@ def issue_credit_note(
     account credit is booked at once."""
     if amount_ht_cents <= 0:
         raise ValueError("a credit note is for a positive amount")
+    # The invoice row is locked first: a second note waits, then reads the first one.
+    session.exec(select(Invoice.id).where(Invoice.id == invoice.id).with_for_update()).one()
     earlier = session.exec(select(CreditNote).where(CreditNote.invoice_id == invoice.id)).all()
     credited = sum(note.total_ht_cents for note in earlier)
     if credited + amount_ht_cents > invoice.total_ht_cents:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
 from o2portal.accounts.models import Customer
@@ -236,12 +237,27 @@ def checkout(
             if line.action in ("register", "transfer"):
                 _hold(session, line, order.id)
         if quote.promo is not None:
-            quote.promo.used_count += 1
-            session.add(quote.promo)
+            _use_promo(session, quote.promo)
         session.flush()
         return order
 
     return place_and_pay(customer_id=customer_id, key=key, choice=choice, build=build, ip=ip)
+
+
+def _use_promo(session: Session, promo: PromoCode) -> None:
+    """Count one use, in one conditional UPDATE: two checkouts at once cannot both take
+    the last use (a check followed by `used_count += 1` would let both through)."""
+    taken = session.execute(
+        update(PromoCode)
+        .where(
+            PromoCode.id == promo.id,
+            or_(col(PromoCode.max_uses).is_(None), PromoCode.used_count < PromoCode.max_uses),
+        )
+        .values(used_count=PromoCode.used_count + 1)
+    )
+    if taken.rowcount != 1:
+        raise InvalidInput({"promo": "error.promo_exhausted"})
+    session.expire(promo, ["used_count"])
 
 
 def _hold(session: Session, line: PricedLine, order_id: int) -> None:

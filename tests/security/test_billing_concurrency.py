@@ -15,7 +15,14 @@ from sqlmodel import col, select
 
 from o2portal.accounts.models import Customer
 from o2portal.billing.checkout import pay_order
-from o2portal.billing.models import Invoice, NumberSequence, Order, OrderLine, Payment
+from o2portal.billing.models import (
+    CreditNote,
+    Invoice,
+    NumberSequence,
+    Order,
+    OrderLine,
+    Payment,
+)
 from o2portal.billing.payments import CardDetails, PaymentChoice
 from o2portal.billing.renewals import renew_product
 from o2portal.catalog.defaults import ensure_catalogue
@@ -329,3 +336,83 @@ def test_concurrent_credit_payments_never_overdraw(shop):
     with read_session() as session:
         assert session.get(Customer, customer_id).credit_balance_cents == 50
     assert count(Invoice) == 3
+
+
+# ---------------------------------------------------------------- races on shared rows
+
+
+def test_fifty_parallel_checkouts_use_a_ten_use_promo_exactly_ten_times(shop):
+    from o2portal.billing.orders import CartItem, checkout
+    from o2portal.catalog.models import PromoCode
+
+    with transaction() as session:
+        session.add(PromoCode(code="DIXFOIS", kind="percent", value=1000, max_uses=10))
+    buyers = [new_customer(f"promo{n}@example.com") for n in range(50)]
+
+    def buy(n: int):
+        return lambda: checkout(
+            customer_id=buyers[n],
+            items=[CartItem("server", code="infogere-s")],
+            promo_code="DIXFOIS",
+            choice=card(),
+            key=f"promo-race-{n:04d}",
+            terms_accepted=True,
+            withdrawal_waived=True,
+        )
+
+    results = run_together([buy(n) for n in range(50)])
+    paid = [r for r in results if not isinstance(r, Exception) and r.status == "paid"]
+    refused = [r for r in results if isinstance(r, InvalidInput)]
+    assert len(paid) == 10, results
+    assert len(refused) == 40 and all(
+        r.errors == {"promo": "error.promo_exhausted"} for r in refused
+    )
+    with read_session() as session:
+        promo = session.exec(select(PromoCode)).one()
+        with_promo = session.exec(
+            select(Order).where(Order.promo_code_id == promo.id, Order.status == "paid")
+        ).all()
+    assert promo.used_count == 10 and len(with_promo) == 10
+    assert count(GatewayCharge) == 10  # nobody refused was charged
+
+
+def test_two_racing_credit_notes_never_exceed_the_invoice(shop):
+    from o2portal.billing.staff import credit_invoice
+    from o2portal.core.permissions import Actor
+
+    customer_id = new_customer("avoirs@example.com")
+    admin_id = new_customer("admin@example.com", role="admin")
+    with read_session() as session:
+        admin = Actor.of(session.get(Customer, admin_id))
+    [(product_id, expiry)] = new_products(customer_id, 1)
+    for round_ in range(5):
+        outcome = renew_product(
+            customer_id=customer_id,
+            product_id=product_id,
+            years=1,
+            expected_expiry=expiry,
+            choice=card(),
+            key=f"avoir-base-{round_:04d}",
+        )
+        assert outcome.status == "paid"
+        expiry = outcome.new_expiries[product_id]
+        with read_session() as session:
+            invoice = session.exec(
+                select(Invoice).where(Invoice.number == outcome.invoice_number)
+            ).one()
+        # Each note is for 60 % of the invoice: both together would be 120 %.
+        share = invoice.total_ht_cents * 6 // 10
+        amount = f"{share // 100},{share % 100:02d}"
+
+        def note(invoice_id=invoice.id, amount=amount):
+            return credit_invoice(admin, invoice_id, amount, "geste", "transfer")
+
+        results = run_together([note, note])
+        with read_session() as session:
+            notes = session.exec(
+                select(CreditNote).where(CreditNote.invoice_id == invoice.id)
+            ).all()
+        assert sum(n.total_ht_cents for n in notes) <= invoice.total_ht_cents, results
+        assert len(notes) == 1, results
+        errors = [r for r in results if isinstance(r, InvalidInput)]
+        assert [e.errors for e in errors] == [{"amount": "error.credit_too_much"}]
