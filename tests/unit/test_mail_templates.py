@@ -39,7 +39,8 @@ from o2portal.mail.templating import (
 )
 from o2portal.products import reminders
 from o2portal.products.models import Product
-from o2portal.support.tickets import add_staff_reply, open_ticket
+from o2portal.support.queue import add_staff_reply
+from o2portal.support.tickets import open_ticket
 from tests.unit.helpers import actor, get_customer, outbox, signup_form, update_customer
 
 TEMPLATES = Path(o2portal.__file__).parent / "mail" / "templates"
