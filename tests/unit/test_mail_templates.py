@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import o2portal
-from o2portal.accounts import auth
+from o2portal.accounts import signup
 from o2portal.accounts.models import Customer
 from o2portal.billing.payments import CardDetails, PaymentChoice
 from o2portal.billing.renewals import renew_product
@@ -300,7 +300,7 @@ def shop(db):
 
 def sign_up(email: str, language: str) -> Customer:
     form = signup_form(email=email, first_name="Emma", last_name="Stone")
-    return auth.sign_up(form, ip="192.0.2.10", language=language)
+    return signup.sign_up(form, ip="192.0.2.10", language=language)
 
 
 def add_hosting(customer_id: int, name: str, expires_in: int) -> int:
