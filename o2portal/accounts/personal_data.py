@@ -1,37 +1,30 @@
-"""The customer's personal data (GDPR): a copy of everything o2portal holds about them,
-and the erasure of their account.
+"""The customer's personal data (GDPR): a copy of everything o2portal holds about them.
+The erasure of their account is accounts/erasure.py (its names are imported here as
+`name as name` for the web package, which still names them personal_data.<name>).
 
 The export holds only rows that belong to the customer, and nothing secret (password
 hash, second-factor secret, token hashes, transfer codes, card tokens) nor anything about
 someone else (staff names, staff addresses, internal notes).
-
-Erasure keeps invoices, credit notes and order forms (accounting law: they carry their
-own snapshot of the billing identity) and erases or anonymises the rest.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 
-from sqlalchemy import delete, func
-from sqlmodel import Session, col, select, update
+from sqlmodel import Session, col, select
 
-from o2portal.accounts.auth import revoke_sessions
+from o2portal.accounts.erasure import DeletionBlockers as DeletionBlockers
+from o2portal.accounts.erasure import delete_account as delete_account
+from o2portal.accounts.erasure import deletion_blockers as deletion_blockers
 from o2portal.accounts.models import (
     AuthAttempt,
     Customer,
-    EmailVerification,
-    LoginTicket,
-    PasswordReset,
     PendingEmailChange,
     RecoveryCode,
     SavedCard,
     UserSession,
 )
-from o2portal.accounts.profile import check_current_password
 from o2portal.billing.models import (
     CreditLedgerEntry,
     CreditNote,
@@ -42,19 +35,15 @@ from o2portal.billing.models import (
     Payment,
 )
 from o2portal.core import audit, clock
-from o2portal.core.db import read_session, serialize_on, transaction
-from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.db import read_session, transaction
+from o2portal.core.errors import NotAllowed
 from o2portal.core.models import AuditEvent
-from o2portal.core.settings import get_settings
 from o2portal.mail import outbox as mailer
 from o2portal.mail.models import OutboxEmail
 from o2portal.products.models import Product
 from o2portal.support.models import Ticket, TicketAttachment, TicketMessage
 
 EXPORT_FORMAT = "o2portal-personal-data/1"
-# A product in one of these states is still being provided: the account must stay.
-LIVE_PRODUCT_STATUSES = ("pending", "active", "suspended")
-ERASED = "[supprimé]"
 
 
 # ---------------------------------------------------------------- export
@@ -396,195 +385,3 @@ def _activity(session: Session, customer_id: int) -> list[dict]:
             entry["details"] = _json_or_text(e.details_json)
         out.append(entry)
     return out
-
-
-# ---------------------------------------------------------------- erasure
-
-
-@dataclass
-class DeletionBlockers:
-    live_products: int = 0
-    unpaid_orders: int = 0
-    credit_cents: int = 0
-
-    @property
-    def any(self) -> bool:
-        return bool(self.live_products or self.unpaid_orders or self.credit_cents > 0)
-
-    def errors(self) -> list[str]:
-        """i18n keys of the reasons, in the order a person would deal with them."""
-        keys = []
-        if self.live_products:
-            keys.append("error.delete_live_products")
-        if self.unpaid_orders:
-            keys.append("error.delete_unpaid_orders")
-        if self.credit_cents > 0:
-            keys.append("error.delete_credit_left")
-        return keys
-
-
-def _blockers(session: Session, customer: Customer) -> DeletionBlockers:
-    live = session.exec(
-        select(func.count())
-        .select_from(Product)
-        .where(
-            Product.customer_id == customer.id,
-            col(Product.status).in_(LIVE_PRODUCT_STATUSES),
-        )
-    ).one()
-    unpaid = session.exec(
-        select(func.count())
-        .select_from(Order)
-        .where(Order.customer_id == customer.id, Order.status == "unpaid")
-    ).one()
-    return DeletionBlockers(
-        live_products=live, unpaid_orders=unpaid, credit_cents=customer.credit_balance_cents
-    )
-
-
-def deletion_blockers(customer_id: int) -> DeletionBlockers:
-    with read_session() as session:
-        customer = session.get(Customer, customer_id)
-        if customer is None or customer.deleted_at is not None:
-            raise NotAllowed(f"no customer {customer_id}")
-        return _blockers(session, customer)
-
-
-def delete_account(
-    customer_id: int, password: str | None, confirmed: bool, *, ip: str = ""
-) -> None:
-    """Erase the account at its owner's request: refused while a product is live, an
-    order form is unpaid or account credit is left (it is owed to the customer).
-
-    Slow (bcrypt): call it off the event loop. Raises InvalidInput."""
-    errors: dict[str, str] = {}
-    if not password:
-        errors["delete_password"] = "error.required"
-    if not confirmed:
-        errors["delete_confirm"] = "error.delete_confirm_required"
-    if errors:
-        raise InvalidInput(errors)
-    blockers = deletion_blockers(customer_id)
-    if blockers.any:
-        raise InvalidInput({"delete": blockers.errors()[0]})
-    check_current_password(customer_id, password, ip=ip, field="delete_password")
-    with transaction() as session:
-        serialize_on(session, f"customer:{customer_id}")
-        customer = session.get(Customer, customer_id)
-        if customer is None or customer.deleted_at is not None:
-            raise NotAllowed(f"no customer {customer_id}")
-        # Checked again inside the transaction: an order may have been made meanwhile.
-        blockers = _blockers(session, customer)
-        if blockers.any:
-            raise InvalidInput({"delete": blockers.errors()[0]})
-        old_email, first_name, language = customer.email, customer.first_name, customer.language
-        _erase(session, customer)
-        audit.record(session, "account.deleted", actor=customer, ip=ip)
-        # The farewell is the one mail that still knows the address; it is not linked to
-        # the account any more.
-        mailer.queue_rendered(
-            session,
-            to=old_email,
-            language=language,
-            kind="account_deleted",
-            first_name=first_name,
-        )
-
-
-def _erase(session: Session, customer: Customer) -> None:
-    now = clock.now()
-    cid = customer.id
-    old_email = customer.email
-    customer.email = f"supprime-{cid}@deleted.invalid"
-    customer.email_verified_at = None
-    customer.email_failing_at = None
-    customer.email_failing_reason = None
-    customer.password_hash = ""
-    customer.first_name = ""
-    customer.last_name = f"Compte supprimé n° {cid}"
-    customer.company_name = None
-    customer.siret = None
-    customer.vat_number = None
-    customer.phone = ""
-    customer.address_line1 = ""
-    customer.address_line2 = None
-    customer.postal_code = ""
-    customer.city = ""
-    customer.totp_secret = None
-    customer.totp_enabled_at = None
-    customer.deleted_at = now
-    session.add(customer)
-
-    revoke_sessions(session, cid)
-    session.exec(
-        update(UserSession).where(UserSession.customer_id == cid).values(ip=None, user_agent=None)
-    )
-    for model in (PendingEmailChange, EmailVerification, PasswordReset, LoginTicket, RecoveryCode):
-        session.exec(delete(model).where(model.customer_id == cid))
-    session.exec(
-        update(AuthAttempt)
-        .where((AuthAttempt.customer_id == cid) | (AuthAttempt.email == old_email))
-        .values(email="", ip="", user_agent=None)
-    )
-    # The account's own history keeps what happened and when, not where from nor the
-    # addresses it named; what staff did stays as they recorded it.
-    session.exec(
-        update(AuditEvent)
-        .where(
-            AuditEvent.customer_id == cid,
-            (AuditEvent.actor_id == cid) | col(AuditEvent.actor_id).is_(None),
-        )
-        .values(ip=None, details_json="{}")
-    )
-    session.exec(
-        update(SavedCard)
-        .where(SavedCard.customer_id == cid)
-        .values(gateway_token="", removed_at=now)
-    )
-    # Mail already sent or waiting: no address, no text.
-    session.exec(
-        update(OutboxEmail)
-        .where(OutboxEmail.customer_id == cid, OutboxEmail.status == "pending")
-        .values(status="failed", last_error="account deleted")
-    )
-    session.exec(
-        update(OutboxEmail)
-        .where(OutboxEmail.customer_id == cid)
-        .values(to_addr="", body_text=ERASED)
-    )
-    _erase_tickets(session, customer)
-
-
-def _erase_tickets(session: Session, customer: Customer) -> None:
-    """What the customer wrote in tickets goes; the tickets stay closed, as statistics."""
-    ticket_ids = list(session.exec(select(Ticket.id).where(Ticket.customer_id == customer.id)))
-    if not ticket_ids:
-        return
-    own_messages = list(
-        session.exec(
-            select(TicketMessage.id).where(
-                col(TicketMessage.ticket_id).in_(ticket_ids),
-                TicketMessage.author_id == customer.id,
-            )
-        )
-    )
-    if own_messages:
-        data_dir = Path(get_settings().data_dir).resolve()
-        for attachment in session.exec(
-            select(TicketAttachment).where(col(TicketAttachment.message_id).in_(own_messages))
-        ):
-            path = (data_dir / attachment.storage_path).resolve()
-            if path.is_relative_to(data_dir):
-                path.unlink(missing_ok=True)
-            session.delete(attachment)
-        session.exec(
-            update(TicketMessage).where(col(TicketMessage.id).in_(own_messages)).values(body=ERASED)
-        )
-    session.exec(
-        update(Ticket).where(col(Ticket.id).in_(ticket_ids)).values(subject=ERASED, status="closed")
-    )
-    session.exec(
-        update(Ticket)
-        .where(col(Ticket.id).in_(ticket_ids), col(Ticket.closed_at).is_(None))
-        .values(closed_at=clock.now())
-    )

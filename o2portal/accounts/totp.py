@@ -20,7 +20,7 @@ import segno
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select, update
 
-from o2portal.accounts.auth import IP_FAILURE_FACTOR, _consume, _recent_failures
+from o2portal.accounts.attempts import IP_FAILURE_FACTOR, count_attempts, use_once
 from o2portal.accounts.models import AuthAttempt, Customer, RecoveryCode, UserSession
 from o2portal.accounts.passwords import token_hash
 from o2portal.core import audit, clock
@@ -262,10 +262,10 @@ def _throttled(session: Session, customer: Customer, ip: str) -> bool:
     ).one()
     if failures >= limit:
         return True
-    return (
-        bool(ip)
-        and _recent_failures(session, kind="totp", since=since, ip=ip) >= limit * IP_FAILURE_FACTOR
-    )
+    if not ip:
+        return False
+    failures = count_attempts(session, "totp", since, ip=ip, failures_only=True)
+    return failures >= limit * IP_FAILURE_FACTOR
 
 
 def _last_success(session: Session, customer_id: int):
@@ -298,7 +298,7 @@ def _recovery_accepted(session: Session, customer: Customer, code: str) -> bool:
             col(RecoveryCode.used_at).is_(None),
         )
     ).first()
-    return row is not None and _consume(session, RecoveryCode, row.id)
+    return row is not None and use_once(session, RecoveryCode, row.id)
 
 
 def complete_sign_in(

@@ -24,13 +24,20 @@ from sqlmodel import Session, col, select
 
 from o2portal.accounts.models import Customer, SavedCard
 from o2portal.billing import invoices as billing
+from o2portal.billing.fulfilment import RENEWAL_ACTIONS, complete_order, expiries
 from o2portal.billing.models import Order, OrderLine, Payment
-from o2portal.billing.payments import METHODS, OFFLINE_METHODS, PaymentChoice
+from o2portal.billing.order_forms import mark_cancelled
+from o2portal.billing.payments import (
+    METHODS,
+    OFFLINE_METHODS,
+    PaymentChoice,
+    processing_payment,
+)
 from o2portal.catalog.models import PromoCode
 from o2portal.core import audit, clock
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
-from o2portal.core.permissions import Actor, Role
+from o2portal.core.permissions import Actor
 from o2portal.core.receipts import clean_key
 from o2portal.integrations.gateway import CardToken, GatewayTimeout, card_gateway
 from o2portal.mail import outbox as mailer
@@ -39,7 +46,6 @@ from o2portal.products import provisioning
 from o2portal.products.expiry import renewal_dates
 from o2portal.products.models import Product
 
-RENEWAL_ACTIONS = ("renew",)
 RENEWABLE_STATUSES = ("active", "expired", "suspended")
 
 # Card testing: refused card payments allowed in the last hour, per account and per address.
@@ -186,9 +192,9 @@ def outcome_of(session: Session, order: Order) -> PaymentOutcome:
             order.id,
             invoice.number if invoice else None,
             "pay.done",
-            _expiries(session, order),
+            expiries(session, order),
         )
-    if _processing_payment(session, order.id) is not None:
+    if processing_payment(session, order.id) is not None:
         return PaymentOutcome("pending", order.id, message_key="error.payment_in_progress")
     return PaymentOutcome("pending", order.id, message_key="pay.pending_offline")
 
@@ -256,12 +262,6 @@ def _customer(session: Session, customer_id: int) -> Customer:
     return customer
 
 
-def _processing_payment(session: Session, order_id: int) -> Payment | None:
-    return session.exec(
-        select(Payment).where(Payment.order_id == order_id, Payment.status == "processing")
-    ).first()
-
-
 def _product_payment_processing(session: Session, order: Order) -> bool:
     """A payment processing for this order form or for another one about the same product
     (a renewal in a second tab): paying now would renew and charge twice."""
@@ -318,13 +318,13 @@ def _start_payment(
     key: str,
     ip: str | None,
 ) -> PaymentOutcome | _Started:
-    if _processing_payment(session, order.id) is not None:
+    if processing_payment(session, order.id) is not None:
         return PaymentOutcome("pending", order.id, message_key="error.payment_in_progress")
     if order.total_ttc_cents == 0:
         # Nothing to pay (a 100 % promo): no card, no gateway; the invoice says 0,00 €.
         invoice = complete_order(session, order, "none", ip=ip)
         return PaymentOutcome(
-            "paid", order.id, invoice.number, "pay.done", _expiries(session, order)
+            "paid", order.id, invoice.number, "pay.done", expiries(session, order)
         )
     if choice.method == "none":
         raise InvalidInput({"method": "error.choice_invalid"})
@@ -346,7 +346,7 @@ def _start_payment(
         )
         invoice = complete_order(session, order, "credit", ip=ip)
         return PaymentOutcome(
-            "paid", order.id, invoice.number, "pay.done", _expiries(session, order)
+            "paid", order.id, invoice.number, "pay.done", expiries(session, order)
         )
     if choice.method == "saved_card":
         saved = session.get(SavedCard, choice.saved_card_id or 0)
@@ -503,7 +503,7 @@ def settle_succeeded(
             reason = str(exc)[:200]
         else:
             return PaymentOutcome(
-                "paid", order.id, invoice.number, "pay.done", _expiries(session, order)
+                "paid", order.id, invoice.number, "pay.done", expiries(session, order)
             )
     else:
         reason = f"order form {order.status}"
@@ -515,112 +515,10 @@ def settle_succeeded(
         payment_id=payment.id,
     )
     if order.status == "unpaid":
-        _cancel(session, order, actor=None, ip=ip, reason="payment_not_applicable")
+        mark_cancelled(session, order, actor=None, ip=ip, reason="payment_not_applicable")
         provisioning.release_holds(session, order.id)
     audit.about(session, "payment.credited", order, ip=ip, reason=reason)
     return PaymentOutcome("credited", order.id, message_key="pay.credited")
-
-
-def complete_order(session: Session, order: Order, method: str, *, ip: str | None = None):
-    """The order form is paid: issue the invoice (next number) and apply every line."""
-    now = clock.now()
-    order.status = "paid"
-    order.paid_at = now
-    order.payment_method = method
-    session.add(order)
-    invoice = billing.issue_invoice(session, order, method=method, paid_at=now)
-    lines = session.exec(select(OrderLine).where(OrderLine.order_id == order.id)).all()
-    created = []
-    for line in lines:
-        if line.action in RENEWAL_ACTIONS and line.product_id is not None:
-            _extend(session, line, order)
-        elif line.action in provisioning.NEW_PRODUCT_ACTIONS and line.product_id is None:
-            created.append(provisioning.create_products(session, order, line))
-    customer = session.get(Customer, order.customer_id)
-    if order.kind == "order":
-        mailer.queue_for_customer(
-            session,
-            customer,
-            "order_confirmation",
-            reference=billing.order_reference(order),
-            invoice_number=invoice.number,
-            total=Amount(invoice.total_ttc_cents),
-            products=[
-                Part("order_confirmation_line", name=p.name, until=p.expiry_date) for p in created
-            ],
-        )
-    else:
-        mailer.queue_for_customer(
-            session,
-            customer,
-            "invoice",
-            number=invoice.number,
-            total=Amount(invoice.total_ttc_cents),
-        )
-    audit.about(session, "order.paid", order, ip=ip, method=method, invoice=invoice.number)
-    return invoice
-
-
-def _extend(session: Session, line: OrderLine, order: Order) -> None:
-    product = session.exec(
-        select(Product).where(Product.id == line.product_id).with_for_update()
-    ).one()
-    dates = renewal_dates(product.kind, product.expiry_date, line.years, clock.today())
-    if dates is None:
-        raise InvalidInput({"years": "error.not_renewable"})
-    before = product.expiry_date
-    product.expiry_date = dates.new_expiry
-    if product.status in ("expired", "suspended"):
-        product.status = "active"
-        product.suspended_at = None
-        product.status_reason = None
-    session.add(product)
-    _cancel_duplicate_forms(session, product.id, order.id)
-    audit.about(
-        session,
-        "product.renewed",
-        product,
-        years=line.years,
-        before=before.isoformat(),
-        after=product.expiry_date.isoformat(),
-    )
-
-
-def _cancel_duplicate_forms(session: Session, product_id: int, paid_order_id: int) -> None:
-    """An unpaid renewal form for only this product is void once it is renewed otherwise,
-    so that a late transfer does not pay twice for the same period."""
-    candidates = session.exec(
-        select(Order)
-        .join(OrderLine, col(OrderLine.order_id) == col(Order.id))
-        .where(
-            OrderLine.product_id == product_id,
-            Order.status == "unpaid",
-            Order.id != paid_order_id,
-        )
-        .distinct()
-    ).all()
-    for other in candidates:
-        products = {
-            line.product_id
-            for line in session.exec(select(OrderLine).where(OrderLine.order_id == other.id))
-        }
-        if products == {product_id} and _processing_payment(session, other.id) is None:
-            other.status = "cancelled"
-            other.cancelled_at = clock.now()
-            session.add(other)
-            audit.about(session, "order.cancelled", other, reason="renewed by another order")
-
-
-def _expiries(session: Session, order: Order) -> dict[int, date]:
-    product_ids = [
-        line.product_id
-        for line in session.exec(select(OrderLine).where(OrderLine.order_id == order.id))
-        if line.product_id is not None
-    ]
-    if not product_ids:
-        return {}
-    products = session.exec(select(Product).where(col(Product.id).in_(product_ids))).all()
-    return {p.id: p.expiry_date for p in products}
 
 
 def _notify_order_form(session: Session, customer: Customer, order: Order) -> None:
@@ -651,7 +549,7 @@ def record_offline_payment(
             raise NotAllowed("no such order")
         if order.status != "unpaid":
             return outcome_of(session, order)
-        if _processing_payment(session, order.id) is not None:
+        if processing_payment(session, order.id) is not None:
             return PaymentOutcome("pending", order.id, message_key="error.payment_in_progress")
         payment = _payment(
             session, order, method, f"offline-{order.id}-{reference}"[:60], "succeeded"
@@ -670,7 +568,7 @@ def record_offline_payment(
             reference=reference[:100],
         )
         return PaymentOutcome(
-            "paid", order.id, invoice.number, "pay.done", _expiries(session, order)
+            "paid", order.id, invoice.number, "pay.done", expiries(session, order)
         )
 
 
@@ -695,62 +593,3 @@ def place_order_form(*, customer_id: int, key: str, build: BuildOrder) -> tuple[
             origin="auto_renew",
         )
         return order, True
-
-
-# An unpaid order form for new products holds its domain names; left unpaid this long, it
-# is cancelled and the names are free again.
-UNPAID_ORDER_DAYS = 30
-
-
-def cancel_order_form(
-    actor: Actor, order_id: int, *, ip: str | None = None, reason: str = ""
-) -> bool:
-    """The customer (their own form) or an admin cancel an unpaid order form: it can no
-    longer be paid, and its domain names are released. False if it was not unpaid."""
-    with transaction() as session:
-        order = session.exec(select(Order).where(Order.id == order_id).with_for_update()).first()
-        if order is None or (order.customer_id != actor.id and actor.role != Role.ADMIN):
-            raise NotAllowed("order")
-        if order.status != "unpaid" or _processing_payment(session, order.id) is not None:
-            return False
-        _cancel(session, order, actor=actor, ip=ip, reason=reason[:300] or "asked")
-        provisioning.release_holds(session, order.id)
-        return True
-
-
-def _cancel(session: Session, order: Order, *, actor, ip, reason: str) -> None:
-    order.status, order.cancelled_at = "cancelled", clock.now()
-    session.add(order)
-    audit.about(session, "order.cancelled", order, actor=actor, ip=ip, reason=reason)
-
-
-def cancel_stale_order_forms(now=None, batch: int = 200) -> int:
-    """New-product order forms unpaid for UNPAID_ORDER_DAYS: cancelled, names released,
-    the customer told. Reads only unpaid forms (indexed status)."""
-    now = now or clock.now()
-    cutoff = now - timedelta(days=UNPAID_ORDER_DAYS)
-    cancelled = 0
-    with transaction() as session:
-        stale = session.exec(
-            select(Order)
-            .where(Order.status == "unpaid", Order.kind == "order", col(Order.created_at) <= cutoff)
-            .order_by(col(Order.id))
-            .limit(batch)
-        ).all()
-        for order in stale:
-            if _processing_payment(session, order.id) is not None:
-                continue
-            _cancel(session, order, actor=None, ip=None, reason="unpaid_timeout")
-            provisioning.release_holds(session, order.id)
-            customer = session.get(Customer, order.customer_id)
-            if customer is not None and customer.deleted_at is None:
-                mailer.queue_for_customer(
-                    session,
-                    customer,
-                    "order_cancelled",
-                    reference=billing.order_reference(order),
-                    total=Amount(order.total_ttc_cents),
-                    days=UNPAID_ORDER_DAYS,
-                )
-            cancelled += 1
-    return cancelled

@@ -1,19 +1,28 @@
 """Writing an order form and its lines: the one place a new order, a renewal and an
-auto-renewal turn priced lines into an unpaid order form (paid later by checkout)."""
+auto-renewal turn priced lines into an unpaid order form (paid later by checkout); and
+cancelling an unpaid one, at the customer's or an admin's request or when left unpaid."""
 
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from o2portal.accounts.models import Customer
-from o2portal.billing.invoices import customer_snapshot
+from o2portal.billing.invoices import customer_snapshot, order_reference
 from o2portal.billing.models import Order, OrderLine
+from o2portal.billing.payments import processing_payment
 from o2portal.catalog.models import PromoCode
 from o2portal.catalog.pricing import PricedLine
-from o2portal.core import clock
+from o2portal.core import audit, clock
+from o2portal.core.db import transaction
+from o2portal.core.errors import NotAllowed
 from o2portal.core.money import Totals
+from o2portal.core.permissions import Actor, Role
+from o2portal.mail import outbox as mailer
+from o2portal.mail.templating import Amount
+from o2portal.products import provisioning
 
 
 def write_order_form(
@@ -69,3 +78,62 @@ def write_order_form(
             )
         )
     return order
+
+
+# An unpaid order form for new products holds its domain names; left unpaid this long, it
+# is cancelled and the names are free again.
+UNPAID_ORDER_DAYS = 30
+
+
+def cancel_order_form(
+    actor: Actor, order_id: int, *, ip: str | None = None, reason: str = ""
+) -> bool:
+    """The customer (their own form) or an admin cancel an unpaid order form: it can no
+    longer be paid, and its domain names are released. False if it was not unpaid."""
+    with transaction() as session:
+        order = session.exec(select(Order).where(Order.id == order_id).with_for_update()).first()
+        if order is None or (order.customer_id != actor.id and actor.role != Role.ADMIN):
+            raise NotAllowed("order")
+        if order.status != "unpaid" or processing_payment(session, order.id) is not None:
+            return False
+        mark_cancelled(session, order, actor=actor, ip=ip, reason=reason[:300] or "asked")
+        provisioning.release_holds(session, order.id)
+        return True
+
+
+def mark_cancelled(session: Session, order: Order, *, actor, ip, reason: str) -> None:
+    order.status, order.cancelled_at = "cancelled", clock.now()
+    session.add(order)
+    audit.about(session, "order.cancelled", order, actor=actor, ip=ip, reason=reason)
+
+
+def cancel_stale_order_forms(now=None, batch: int = 200) -> int:
+    """New-product order forms unpaid for UNPAID_ORDER_DAYS: cancelled, names released,
+    the customer told. Reads only unpaid forms (indexed status)."""
+    now = now or clock.now()
+    cutoff = now - timedelta(days=UNPAID_ORDER_DAYS)
+    cancelled = 0
+    with transaction() as session:
+        stale = session.exec(
+            select(Order)
+            .where(Order.status == "unpaid", Order.kind == "order", col(Order.created_at) <= cutoff)
+            .order_by(col(Order.id))
+            .limit(batch)
+        ).all()
+        for order in stale:
+            if processing_payment(session, order.id) is not None:
+                continue
+            mark_cancelled(session, order, actor=None, ip=None, reason="unpaid_timeout")
+            provisioning.release_holds(session, order.id)
+            customer = session.get(Customer, order.customer_id)
+            if customer is not None and customer.deleted_at is None:
+                mailer.queue_for_customer(
+                    session,
+                    customer,
+                    "order_cancelled",
+                    reference=order_reference(order),
+                    total=Amount(order.total_ttc_cents),
+                    days=UNPAID_ORDER_DAYS,
+                )
+            cancelled += 1
+    return cancelled

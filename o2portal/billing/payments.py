@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 from stdnum import luhn
 
 from o2portal.accounts.models import SavedCard
+from o2portal.billing.models import Payment
 from o2portal.core import clock
 from o2portal.core.db import read_session
 from o2portal.core.errors import InvalidInput
@@ -95,3 +96,11 @@ def saved_cards(customer_id: int) -> list[SavedCard]:
                 .order_by(SavedCard.id)
             ).all()
         )
+
+
+def processing_payment(session: Session, order_id: int) -> Payment | None:
+    """The payment of this order form still waiting for the gateway's answer, if any: while
+    there is one, the form is neither paid again nor cancelled."""
+    return session.exec(
+        select(Payment).where(Payment.order_id == order_id, Payment.status == "processing")
+    ).first()

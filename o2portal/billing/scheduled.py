@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from o2portal.billing.autorenew import run_auto_renewals
-from o2portal.billing.checkout import cancel_stale_order_forms
+from o2portal.billing.order_forms import cancel_stale_order_forms
 from o2portal.billing.reconciliation import reconcile_payments
 from o2portal.core import clock
 

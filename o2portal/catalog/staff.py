@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from o2portal.catalog.models import HostingOffer, PromoCode, ServerModel, TldPrice
 from o2portal.core import audit, clock
@@ -124,25 +124,20 @@ class StaffCatalogue:
     tlds: Page
 
 
+def _in_shop_order(session: Session, model) -> list:
+    """Hosting tiers or server models, as the shop lists them (a few rows each)."""
+    return list(
+        session.exec(select(model).order_by(model.sort_order, model.id).limit(LIST_LIMIT)).all()
+    )
+
+
 def staff_catalogue(actor: Actor, tld_page: int = 1) -> StaffCatalogue:
     """Everything, active or not, as staff edit it."""
     with read_session() as session:
         actor.admin()
         return StaffCatalogue(
-            hosting=list(
-                session.exec(
-                    select(HostingOffer)
-                    .order_by(HostingOffer.sort_order, HostingOffer.id)
-                    .limit(LIST_LIMIT)
-                ).all()
-            ),
-            servers=list(
-                session.exec(
-                    select(ServerModel)
-                    .order_by(ServerModel.sort_order, ServerModel.id)
-                    .limit(LIST_LIMIT)
-                ).all()
-            ),
+            hosting=_in_shop_order(session, HostingOffer),
+            servers=_in_shop_order(session, ServerModel),
             tlds=paginate(
                 session,
                 select(TldPrice).order_by(TldPrice.tld),
@@ -194,90 +189,98 @@ def _apply(row, values: dict) -> tuple[dict, dict]:
     return old, new
 
 
+def _prices(form: dict, fields: tuple[str, ...]) -> dict[str, int]:
+    """The prices typed for these fields, as the row's `<field>_cents` values; every bad
+    one reported at once."""
+    cents = collect(*[lambda f=f: price(form, f) for f in fields])
+    return {f"{f}_cents": c for f, c in zip(fields, cents, strict=True)}
+
+
+def _update(
+    actor: Actor, model, row_id: int, values: dict, *, action: str, label: str, missing: str, ip
+):
+    """Set these values on one catalogue row (admins only). What changed goes to the audit
+    log, old and new, with the row's `label` attribute (its code or extension)."""
+    with transaction() as session:
+        staff = actor.admin()
+        row = session.get(model, row_id)
+        if row is None:
+            raise NotAllowed(missing)
+        old, new = _apply(row, values)
+        if new:
+            session.add(row)
+            details = {label: getattr(row, label), "old": old, "new": new}
+            audit.about(session, action, row, actor=staff, ip=ip, **details)
+        return row
+
+
+def _create(
+    actor: Actor, row, new: dict, *, taken, field: str, error: str, action: str, label: str, ip
+):
+    """Add a new catalogue row (admins only) unless `taken` (a query) finds one with the
+    same `field`, then one audit event with its values. A row added by someone else at the
+    same moment is refused the same way, by the unique index."""
+    try:
+        with transaction() as session:
+            staff = actor.admin()
+            if session.exec(taken).first() is not None:
+                raise InvalidInput({field: error})
+            session.add(row)
+            session.flush()
+            details = {label: getattr(row, label), "old": None, "new": new}
+            audit.about(session, action, row, actor=staff, ip=ip, **details)
+            return row
+    except IntegrityError:
+        raise InvalidInput({field: error}) from None
+
+
 def update_hosting_offer(
     actor: Actor, offer_id: int, form: dict, *, ip: str | None = None
 ) -> HostingOffer:
     """First-year and renewal prices (euros HT) and the active flag of one tier."""
-    cents = collect(*[lambda f=f: price(form, f) for f in HOSTING_PRICES])
-    values = {f"{f}_cents": c for f, c in zip(HOSTING_PRICES, cents, strict=True)}
-    values["active"] = flag(form, "active")
-    with transaction() as session:
-        staff = actor.admin()
-        offer = session.get(HostingOffer, offer_id)
-        if offer is None:
-            raise NotAllowed("no such hosting offer")
-        old, new = _apply(offer, values)
-        if new:
-            session.add(offer)
-            audit.record(
-                session,
-                "catalogue.hosting_updated",
-                actor=staff,
-                target_type="hosting_offer",
-                target_id=offer.id,
-                ip=ip,
-                code=offer.code,
-                old=old,
-                new=new,
-            )
-        return offer
+    values = {**_prices(form, HOSTING_PRICES), "active": flag(form, "active")}
+    return _update(
+        actor,
+        HostingOffer,
+        offer_id,
+        values,
+        action="catalogue.hosting_updated",
+        label="code",
+        missing="no such hosting offer",
+        ip=ip,
+    )
 
 
 def update_tld_price(actor: Actor, tld_id: int, form: dict, *, ip: str | None = None) -> TldPrice:
     """Registration, renewal, transfer and restoration prices (euros HT a year), active."""
-    cents = collect(*[lambda f=f: price(form, f) for f in TLD_PRICES])
-    values = {f"{f}_cents": c for f, c in zip(TLD_PRICES, cents, strict=True)}
-    values["active"] = flag(form, "active")
-    with transaction() as session:
-        staff = actor.admin()
-        row = session.get(TldPrice, tld_id)
-        if row is None:
-            raise NotAllowed("no such extension")
-        old, new = _apply(row, values)
-        if new:
-            session.add(row)
-            audit.record(
-                session,
-                "catalogue.tld_updated",
-                actor=staff,
-                target_type="tld_price",
-                target_id=row.id,
-                ip=ip,
-                tld=row.tld,
-                old=old,
-                new=new,
-            )
-        return row
+    values = {**_prices(form, TLD_PRICES), "active": flag(form, "active")}
+    return _update(
+        actor,
+        TldPrice,
+        tld_id,
+        values,
+        action="catalogue.tld_updated",
+        label="tld",
+        missing="no such extension",
+        ip=ip,
+    )
 
 
 def add_tld(actor: Actor, form: dict, *, ip: str | None = None) -> TldPrice:
     """A new extension with its four prices; active at once unless unticked."""
-    tld, *cents = collect(
-        lambda: clean_tld(form.get("tld")), *[lambda f=f: price(form, f) for f in TLD_PRICES]
+    tld, values = collect(lambda: clean_tld(form.get("tld")), lambda: _prices(form, TLD_PRICES))
+    row = TldPrice(tld=tld, active=flag(form, "active"), **values)
+    return _create(
+        actor,
+        row,
+        {**values, "active": row.active},
+        taken=select(TldPrice.id).where(TldPrice.tld == tld),
+        field="tld",
+        error="catalog.tld_exists",
+        action="catalogue.tld_added",
+        label="tld",
+        ip=ip,
     )
-    values = {f"{f}_cents": c for f, c in zip(TLD_PRICES, cents, strict=True)}
-    try:
-        with transaction() as session:
-            staff = actor.admin()
-            if session.exec(select(TldPrice.id).where(TldPrice.tld == tld)).first() is not None:
-                raise InvalidInput({"tld": "catalog.tld_exists"})
-            row = TldPrice(tld=tld, active=flag(form, "active"), **values)
-            session.add(row)
-            session.flush()
-            audit.record(
-                session,
-                "catalogue.tld_added",
-                actor=staff,
-                target_type="tld_price",
-                target_id=row.id,
-                ip=ip,
-                tld=tld,
-                old=None,
-                new={**values, "active": row.active},
-            )
-            return row
-    except IntegrityError:  # added by someone else at the same moment
-        raise InvalidInput({"tld": "catalog.tld_exists"}) from None
 
 
 def update_server_model(
@@ -285,26 +288,16 @@ def update_server_model(
 ) -> ServerModel:
     """The monthly price (euros HT, billed yearly) and the active flag of one model."""
     values = {"monthly_cents": price(form, "monthly"), "active": flag(form, "active")}
-    with transaction() as session:
-        staff = actor.admin()
-        row = session.get(ServerModel, server_id)
-        if row is None:
-            raise NotAllowed("no such server model")
-        old, new = _apply(row, values)
-        if new:
-            session.add(row)
-            audit.record(
-                session,
-                "catalogue.server_updated",
-                actor=staff,
-                target_type="server_model",
-                target_id=row.id,
-                ip=ip,
-                code=row.code,
-                old=old,
-                new=new,
-            )
-        return row
+    return _update(
+        actor,
+        ServerModel,
+        server_id,
+        values,
+        action="catalogue.server_updated",
+        label="code",
+        missing="no such server model",
+        ip=ip,
+    )
 
 
 def _start_of(day: date) -> datetime:
@@ -337,33 +330,23 @@ def create_promo_code(actor: Actor, form: dict, *, ip: str | None = None) -> Pro
         active=True,
         created_at=clock.now(),
     )
-    try:
-        with transaction() as session:
-            staff = actor.admin()
-            if session.exec(select(PromoCode.id).where(PromoCode.code == code)).first():
-                raise InvalidInput({"code": "catalog.code_taken"})
-            session.add(promo)
-            session.flush()
-            audit.record(
-                session,
-                "catalogue.promo_created",
-                actor=staff,
-                target_type="promo_code",
-                target_id=promo.id,
-                ip=ip,
-                code=code,
-                old=None,
-                new={
-                    "kind": kind,
-                    "value": value,
-                    "valid_from": promo.valid_from,
-                    "valid_until": promo.valid_until,
-                    "max_uses": max_uses,
-                },
-            )
-            return promo
-    except IntegrityError:  # created by someone else at the same moment
-        raise InvalidInput({"code": "catalog.code_taken"}) from None
+    return _create(
+        actor,
+        promo,
+        {
+            "kind": kind,
+            "value": value,
+            "valid_from": promo.valid_from,
+            "valid_until": promo.valid_until,
+            "max_uses": max_uses,
+        },
+        taken=select(PromoCode.id).where(PromoCode.code == code),
+        field="code",
+        error="catalog.code_taken",
+        action="catalogue.promo_created",
+        label="code",
+        ip=ip,
+    )
 
 
 def deactivate_promo_code(actor: Actor, promo_id: int, *, ip: str | None = None) -> PromoCode:

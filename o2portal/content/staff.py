@@ -87,6 +87,74 @@ def _when(field: str, value) -> datetime | None:
     return moment.astimezone(UTC)
 
 
+def _one(actor: Actor, model, row_id: int, missing: str):
+    """One row, for any staff member to read."""
+    with read_session() as session:
+        actor.staff()
+        row = session.get(model, row_id)
+        if row is None:
+            raise NotAllowed(missing)
+        return row
+
+
+def _save(
+    actor: Actor,
+    model,
+    row_id: int | None,
+    changes: dict,
+    *,
+    action: str,
+    label: str,
+    long_text: str,
+    missing: str,
+    stamp: str,
+    restamp: bool,
+    ip,
+) -> int:
+    """Create (row_id None) or edit one row (admins only); returns its id. Audited as
+    "<action>_created" with its `label` and published flag, or "<action>_edited" with the
+    before and after of each changed field (the markdown `long_text` only marked "…").
+    `stamp` is set to now on creation, and on every edit too with `restamp`."""
+    with transaction() as session:
+        staff = actor.admin()
+        if row_id is None:
+            row = model(**changes, **{stamp: clock.now()})
+            session.add(row)
+            session.flush()
+            audit.about(
+                session,
+                f"{action}_created",
+                row,
+                actor=staff,
+                ip=ip,
+                **{label: getattr(row, label)},
+                published=row.published,
+            )
+            return row.id
+        row = session.get(model, row_id)
+        if row is None:
+            raise NotAllowed(missing)
+        before = {k: getattr(row, k) for k in changes}
+        for key, value in changes.items():
+            setattr(row, key, value)
+        if restamp:
+            setattr(row, stamp, clock.now())
+        session.add(row)
+        audit.about(
+            session,
+            f"{action}_edited",
+            row,
+            actor=staff,
+            ip=ip,
+            changed={
+                k: ([before[k], v] if k != long_text else "…")
+                for k, v in changes.items()
+                if before[k] != v
+            },
+        )
+        return row.id
+
+
 # --- FAQ ----------------------------------------------------------------------------
 
 
@@ -103,12 +171,7 @@ def list_faq(actor: Actor, page: int = 1) -> Page:
 
 
 def faq_entry(actor: Actor, entry_id: int) -> FaqEntry:
-    with read_session() as session:
-        actor.staff()
-        entry = session.get(FaqEntry, entry_id)
-        if entry is None:
-            raise NotAllowed("no such FAQ entry")
-        return entry
+    return _one(actor, FaqEntry, entry_id, "no such FAQ entry")
 
 
 FAQ_FIELDS = ("topic", "question", "answer", "language", "sort_order", "published")
@@ -130,46 +193,19 @@ def _clean_faq(form: dict) -> dict:
 
 def save_faq(actor: Actor, entry_id: int | None, form: dict, *, ip=None) -> int:
     """Create (entry_id None) or edit an entry; returns its id. Nothing saved on an error."""
-    changes = _clean_faq(form)
-    with transaction() as session:
-        staff = actor.admin()
-        if entry_id is None:
-            entry = FaqEntry(**changes, updated_at=clock.now())
-            session.add(entry)
-            session.flush()
-            audit.record(
-                session,
-                "staff.faq_created",
-                actor=staff,
-                target_type="faq_entry",
-                target_id=entry.id,
-                ip=ip,
-                question=entry.question,
-                published=entry.published,
-            )
-            return entry.id
-        entry = session.get(FaqEntry, entry_id)
-        if entry is None:
-            raise NotAllowed("no such FAQ entry")
-        before = {k: getattr(entry, k) for k in FAQ_FIELDS}
-        for key, value in changes.items():
-            setattr(entry, key, value)
-        entry.updated_at = clock.now()
-        session.add(entry)
-        audit.record(
-            session,
-            "staff.faq_edited",
-            actor=staff,
-            target_type="faq_entry",
-            target_id=entry.id,
-            ip=ip,
-            changed={
-                k: ([before[k], v] if k != "answer" else "…")
-                for k, v in changes.items()
-                if before[k] != v
-            },
-        )
-        return entry.id
+    return _save(
+        actor,
+        FaqEntry,
+        entry_id,
+        _clean_faq(form),
+        action="staff.faq",
+        label="question",
+        long_text="answer",
+        missing="no such FAQ entry",
+        stamp="updated_at",
+        restamp=True,
+        ip=ip,
+    )
 
 
 # --- Announcements ------------------------------------------------------------------
@@ -184,12 +220,7 @@ def list_announcements(actor: Actor, page: int = 1) -> Page:
 
 
 def announcement(actor: Actor, announcement_id: int) -> Announcement:
-    with read_session() as session:
-        actor.staff()
-        found = session.get(Announcement, announcement_id)
-        if found is None:
-            raise NotAllowed("no such announcement")
-        return found
+    return _one(actor, Announcement, announcement_id, "no such announcement")
 
 
 def visibility(item: Announcement, now: datetime | None = None) -> str:
@@ -225,45 +256,19 @@ def _clean_announcement(form: dict) -> dict:
 
 def save_announcement(actor: Actor, announcement_id: int | None, form: dict, *, ip=None) -> int:
     """Create (announcement_id None) or edit one; returns its id. Nothing saved on an error."""
-    changes = _clean_announcement(form)
-    with transaction() as session:
-        staff = actor.admin()
-        if announcement_id is None:
-            item = Announcement(**changes, created_at=clock.now())
-            session.add(item)
-            session.flush()
-            audit.record(
-                session,
-                "staff.announcement_created",
-                actor=staff,
-                target_type="announcement",
-                target_id=item.id,
-                ip=ip,
-                title=item.title,
-                published=item.published,
-            )
-            return item.id
-        item = session.get(Announcement, announcement_id)
-        if item is None:
-            raise NotAllowed("no such announcement")
-        before = {k: getattr(item, k) for k in ANNOUNCEMENT_FIELDS}
-        for key, value in changes.items():
-            setattr(item, key, value)
-        session.add(item)
-        audit.record(
-            session,
-            "staff.announcement_edited",
-            actor=staff,
-            target_type="announcement",
-            target_id=item.id,
-            ip=ip,
-            changed={
-                k: ([before[k], v] if k != "body" else "…")
-                for k, v in changes.items()
-                if before[k] != v
-            },
-        )
-        return item.id
+    return _save(
+        actor,
+        Announcement,
+        announcement_id,
+        _clean_announcement(form),
+        action="staff.announcement",
+        label="title",
+        long_text="body",
+        missing="no such announcement",
+        stamp="created_at",
+        restamp=False,
+        ip=ip,
+    )
 
 
 def set_announcement_published(

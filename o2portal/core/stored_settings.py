@@ -49,11 +49,24 @@ def read_setting(session: Session, key: str, default):
         return default
 
 
-def _write_setting(session: Session, key: str, value: object) -> None:
+def _change_setting(
+    session: Session, staff, key: str, before: object, value: object, *, ip: str | None
+) -> None:
+    """Store a setting staff changed; one audit event with the old and the new value."""
     row = session.get(Setting, key) or Setting(key=key)
     row.value_json = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     row.updated_at = clock.now()
     session.add(row)
+    audit.record(
+        session,
+        "staff.settings_changed",
+        actor=staff,
+        target_type="setting",
+        ip=ip,
+        setting=key,
+        old=before,
+        new=value,
+    )
 
 
 # ---------------------------------------------------------------- reminder schedule
@@ -115,17 +128,7 @@ def save_reminder_schedule(actor: Actor, text: str | None, *, ip: str | None = N
         staff = actor.admin()
         stages = parse_schedule(text)
         before = [name for name, _ in reminder_schedule(session)]
-        _write_setting(session, "reminder_schedule", stages)
-        audit.record(
-            session,
-            "staff.settings_changed",
-            actor=staff,
-            target_type="setting",
-            ip=ip,
-            setting="reminder_schedule",
-            old=before,
-            new=stages,
-        )
+        _change_setting(session, staff, "reminder_schedule", before, stages, ip=ip)
     return stages
 
 
@@ -209,17 +212,7 @@ def save_seller_identity(actor: Actor, form: dict, *, ip: str | None = None) -> 
         staff = actor.admin()
         identity = clean_seller_identity(form)
         before = seller_identity(session)
-        _write_setting(session, "seller_identity", identity)
-        audit.record(
-            session,
-            "staff.settings_changed",
-            actor=staff,
-            target_type="setting",
-            ip=ip,
-            setting="seller_identity",
-            old=before,
-            new=identity,
-        )
+        _change_setting(session, staff, "seller_identity", before, identity, ip=ip)
     return identity
 
 
@@ -248,17 +241,7 @@ def save_ticket_autoclose_days(actor: Actor, value, *, ip: str | None = None) ->
         staff = actor.admin()
         days = parse_autoclose_days(value)
         before = ticket_autoclose_days(session)
-        _write_setting(session, "ticket_autoclose_days", days)
-        audit.record(
-            session,
-            "staff.settings_changed",
-            actor=staff,
-            target_type="setting",
-            ip=ip,
-            setting="ticket_autoclose_days",
-            old=before,
-            new=days,
-        )
+        _change_setting(session, staff, "ticket_autoclose_days", before, days, ip=ip)
     return days
 
 

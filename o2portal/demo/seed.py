@@ -1,4 +1,5 @@
-"""Demo data: staff, customers, their products, invoices and tickets.
+"""Demo data: staff, customers, their products, invoices and tickets. What it holds is
+demo/specs.py; the tickets, announcement and mails demo/messages.py.
 
 `seed_demo` is idempotent: the catalogue and FAQ are completed on every run,
 the people and their history are created once (keyed on the admin's email).
@@ -24,257 +25,30 @@ from o2portal.catalog.defaults import ensure_catalogue
 from o2portal.catalog.models import HostingOffer, ServerModel
 from o2portal.catalog.pricing import PriceBook, PricedLine
 from o2portal.content.default_faq import ensure_faq
-from o2portal.content.models import Announcement
 from o2portal.core import clock
 from o2portal.core.db import transaction
 from o2portal.core.money import vat_cents
+from o2portal.demo.messages import add_announcement, add_mail_history, add_tickets
+from o2portal.demo.specs import (
+    ADMIN_EMAIL,
+    DEMO_PASSWORD,
+    HOSTING_QUOTAS,
+    NAMESERVERS,
+    ORDERS,
+    PEOPLE,
+    PRODUCTS,
+    RESERVED_NAMES,
+    DemoLogin,
+    LineSpec,
+    OrderSpec,
+    ProductSpec,
+    demo_logins,
+    french_vat_number,
+    morning,
+)
 from o2portal.integrations.gateway import vault_test_card
 from o2portal.integrations.models import ProvisionedAccount, RegistryDomain
-from o2portal.mail.models import OutboxEmail
 from o2portal.products.models import Product
-from o2portal.support.models import Ticket, TicketMessage
-
-DEMO_PASSWORD = "Demo-o2portal-2026"
-ADMIN_EMAIL = "admin@o2portal.example"
-NAMESERVERS = ["ns1.o2portal.example", "ns2.o2portal.example"]
-RESERVED_NAMES = ["google.fr", "o2portal.fr", "o2portal.com", "o2portal.eu"]
-
-
-@dataclass(frozen=True)
-class DemoLogin:
-    email: str
-    password: str
-    role: str
-    description: str
-
-
-# --- People -------------------------------------------------------------------
-
-_SELLER_ADDRESS = {
-    "address_line1": "12 rue de l'Hébergement",
-    "postal_code": "63000",
-    "city": "Clermont-Ferrand",
-    "country": "FR",
-}
-
-# key -> (login description, Customer fields, years since sign-up)
-# (what the account shows, its fields, how many years ago it was opened)
-PEOPLE: dict[str, tuple[str, dict, float]] = {
-    "admin": (
-        "Administratrice : accès complet à /admin",
-        {
-            "email": ADMIN_EMAIL,
-            "role": "admin",
-            "first_name": "Sophie",
-            "last_name": "Laurent",
-            "phone": "+33473123456",
-            **_SELLER_ADDRESS,
-        },
-        4,
-    ),
-    "support": (
-        "Support : file des tickets, réponses et notes internes",
-        {
-            "email": "support@o2portal.example",
-            "role": "support",
-            "first_name": "Thomas",
-            "last_name": "Moreau",
-            "phone": "+33473123457",
-            **_SELLER_ADDRESS,
-        },
-        3,
-    ),
-    "client": (
-        "Particulière (Marie Dupont) : hébergement Cloud, domaines à échéance proche "
-        "et expiré, factures, bon de commande impayé, tickets",
-        {
-            "email": "client@o2portal.example",
-            "first_name": "Marie",
-            "last_name": "Dupont",
-            "phone": "+33612345678",
-            "address_line1": "14 rue des Carmes",
-            "address_line2": "Appartement 3B",
-            "postal_code": "45000",
-            "city": "Orléans",
-            "country": "FR",
-        },
-        3,
-    ),
-    "business": (
-        "Entreprise française (Atelier Lumière SARL) : hébergement Pro, serveur infogéré, TVA 20 %",
-        {
-            "email": "entreprise@o2portal.example",
-            "account_type": "entreprise",
-            "first_name": "Claire",
-            "last_name": "Martin",
-            "company_name": "Atelier Lumière SARL",
-            "siret": "73282932000074",
-            "vat_number": None,  # computed from the SIREN below
-            "phone": "+33556123456",
-            "address_line1": "5 place du Parlement",
-            "postal_code": "33000",
-            "city": "Bordeaux",
-            "country": "FR",
-        },
-        5,
-    ),
-    "belgian": (
-        "Entreprise belge (Brasserie du Canal SRL) : autoliquidation de la TVA",
-        {
-            "email": "brasserie@o2portal.example",
-            "account_type": "entreprise",
-            "first_name": "Lucas",
-            "last_name": "Peeters",
-            "company_name": "Brasserie du Canal SRL",
-            "vat_number": "BE0776091951",
-            "phone": "+3225551234",
-            "address_line1": "Quai du Commerce 12",
-            "postal_code": "1000",
-            "city": "Bruxelles",
-            "country": "BE",
-        },
-        2,
-    ),
-    "paul": (
-        "Particulier (Paul Bernard) : un nom de domaine récent",
-        {
-            "email": "paul.bernard@o2portal.example",
-            "first_name": "Paul",
-            "last_name": "Bernard",
-            "phone": "+33478123456",
-            "address_line1": "8 avenue Jean Jaurès",
-            "postal_code": "69007",
-            "city": "Lyon",
-            "country": "FR",
-        },
-        0.85,  # a customer of this year: the staff chart of new customers shows him
-    ),
-}
-
-
-def french_vat_number(siren: str) -> str:
-    """FR + two-digit key + SIREN, the intra-EU VAT number of a French company."""
-    return f"FR{int(siren + '12') % 97:02d}{siren}"
-
-
-def demo_logins() -> list[DemoLogin]:
-    return [
-        DemoLogin(fields["email"], DEMO_PASSWORD, fields.get("role", "customer"), text)
-        for text, fields, _years in PEOPLE.values()
-    ]
-
-
-# --- Products -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ProductSpec:
-    """A demo product; either started N days ago or expiring in N days."""
-
-    key: str
-    owner: str
-    kind: str
-    name: str
-    offer_code: str
-    years: int = 1
-    started_days_ago: int | None = None
-    expires_in_days: int | None = None
-    auto_renew: bool = False
-    status: str = "active"
-    username: str | None = None
-    server: str | None = None
-    ip: str | None = None
-
-
-PRODUCTS: list[ProductSpec] = [
-    # Marie Dupont
-    ProductSpec("m-hosting", "client", "hosting", "dupont-photo.fr", "cloud",
-                started_days_ago=75, auto_renew=True,
-                username="mdupont1", server="web12.o2portal.example"),
-    ProductSpec("m-photo-fr", "client", "domain", "dupont-photo.fr", "fr",
-                years=3, expires_in_days=20),
-    ProductSpec("m-dupont-com", "client", "domain", "marie-dupont.com", "com",
-                expires_in_days=45, auto_renew=True),
-    ProductSpec("m-atelier-net", "client", "domain", "atelier-marie.net", "net",
-                years=2, expires_in_days=-10, status="expired"),
-    ProductSpec("m-photographie-fr", "client", "domain", "marie-photographie.fr", "fr",
-                started_days_ago=75),
-    ProductSpec("m-famille-org", "client", "domain", "dupont-famille.org", "org",
-                years=3, started_days_ago=20),
-    # Atelier Lumière SARL
-    ProductSpec("a-hosting", "business", "hosting", "atelier-lumiere.fr", "pro",
-                expires_in_days=35, auto_renew=True,
-                username="atelierlum", server="web07.o2portal.example"),
-    ProductSpec("a-lumiere-fr", "business", "domain", "atelier-lumiere.fr", "fr",
-                expires_in_days=35),
-    ProductSpec("a-lumiere-com", "business", "domain", "atelier-lumiere.com", "com",
-                years=3, expires_in_days=390, auto_renew=True),
-    ProductSpec("a-server", "business", "server", "srv1.atelier-lumiere.fr", "infogere-m",
-                started_days_ago=60, ip="203.0.113.42"),
-    # Brasserie du Canal SRL
-    ProductSpec("b-hosting", "belgian", "hosting", "brasserie-canal.be", "grow",
-                started_days_ago=40, username="brcanal", server="web09.o2portal.example"),
-    ProductSpec("b-canal-be", "belgian", "domain", "brasserie-canal.be", "be",
-                started_days_ago=40),
-    ProductSpec("b-canal-eu", "belgian", "domain", "brasserie-canal.eu", "eu",
-                expires_in_days=12),
-    ProductSpec("b-canal-com", "belgian", "domain", "brasserie-canal.com", "com",
-                started_days_ago=8),
-    # Paul Bernard
-    ProductSpec("p-bernard-fr", "paul", "domain", "paul-bernard.fr", "fr",
-                started_days_ago=3),
-    ProductSpec("p-bernard-io", "paul", "domain", "paulbernard.io", "io",
-                expires_in_days=58),
-]  # fmt: skip
-
-# Quotas of a hosting account per tier: (emails, databases); disk comes from the offer.
-HOSTING_QUOTAS = {"grow": (100, 50), "cloud": (500, 200), "pro": (1000, 500)}
-
-
-# --- Orders and invoices --------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LineSpec:
-    action: str  # hosting | register | renew | server
-    product: str  # ProductSpec.key
-    years: int = 1
-    free: bool = False  # the domain offered with a hosting account
-
-
-@dataclass(frozen=True)
-class OrderSpec:
-    owner: str
-    kind: str  # order | renewal
-    days_ago: int
-    method: str  # card | transfer
-    lines: tuple[LineSpec, ...]
-    paid: bool = True
-
-
-ORDERS: list[OrderSpec] = [
-    OrderSpec("client", "order", 75, "card", (
-        LineSpec("hosting", "m-hosting"),
-        LineSpec("register", "m-photographie-fr", free=True),
-    )),
-    OrderSpec("business", "order", 60, "transfer", (LineSpec("server", "a-server"),)),
-    OrderSpec("belgian", "order", 40, "card", (
-        LineSpec("hosting", "b-hosting"),
-        LineSpec("register", "b-canal-be", free=True),
-    )),
-    OrderSpec("client", "order", 20, "card", (LineSpec("register", "m-famille-org", 3),)),
-    OrderSpec("business", "renewal", 10, "card", (LineSpec("renew", "a-lumiere-com"),)),
-    OrderSpec("belgian", "order", 8, "card", (LineSpec("register", "b-canal-com"),)),
-    OrderSpec("paul", "order", 3, "card", (LineSpec("register", "p-bernard-fr"),)),
-    # Order forms still waiting for a bank transfer.
-    OrderSpec("client", "renewal", 2, "transfer", (LineSpec("renew", "m-photo-fr"),),
-              paid=False),
-    OrderSpec("business", "renewal", 1, "transfer", (
-        LineSpec("renew", "a-hosting"),
-        LineSpec("renew", "a-lumiere-fr"),
-    ), paid=False),
-]  # fmt: skip
-
 
 # --- Entry point ----------------------------------------------------------------
 
@@ -303,9 +77,9 @@ def _seed_people_and_history(session: Session) -> None:
     products = {spec.key: _add_product(session, spec, people[spec.owner]) for spec in PRODUCTS}
     session.flush()
     _add_orders(session, people, products)
-    _add_tickets(session, people, products)
-    _add_announcement(session)
-    _add_mail_history(session, people)
+    add_tickets(session, people, products)
+    add_announcement(session)
+    add_mail_history(session, people)
     session.flush()
 
 
@@ -373,11 +147,6 @@ def _product_dates(spec: ProductSpec) -> tuple[date, date]:
     return _add_years(expiry, -spec.years), expiry
 
 
-def _morning(day: date) -> datetime:
-    """09:00 in Paris on that day, as aware UTC."""
-    return datetime.combine(day, time(9, 0), tzinfo=clock.PARIS).astimezone(UTC)
-
-
 def _add_product(session: Session, spec: ProductSpec, owner: Customer) -> Product:
     start, expiry = _product_dates(spec)
     product = Product(
@@ -389,7 +158,7 @@ def _add_product(session: Session, spec: ProductSpec, owner: Customer) -> Produc
         start_date=start,
         expiry_date=expiry,
         auto_renew=spec.auto_renew,
-        created_at=min(_morning(start), clock.now()),
+        created_at=min(morning(start), clock.now()),
     )
     if spec.kind == "hosting":
         _fill_hosting(session, product, spec)
@@ -589,198 +358,3 @@ def _add_payment(session: Session, order: Order, staff: Customer, moment: dateti
             recorded_by_id=None if by_card else staff.id,
         )
     )
-
-
-# --- Tickets and announcement -----------------------------------------------------
-
-_OPEN_TICKET_BODY = """\
-Bonjour,
-
-Depuis ce matin, le formulaire de contact de **dupont-photo.fr** renvoie une
-erreur 500. Voici le script appelé par le formulaire :
-
-```python
-import smtplib
-from email.message import EmailMessage
-
-
-def send_contact(name: str, sender: str, text: str) -> None:
-    msg = EmailMessage()
-    msg["Subject"] = f"Contact de {name}"
-    msg["From"] = sender
-    msg["To"] = "contact@dupont-photo.fr"
-    msg.set_content(text)
-    with smtplib.SMTP("localhost", 587) as smtp:
-        smtp.starttls()
-        smtp.send_message(msg)
-```
-
-Et l'erreur dans le journal :
-
-```
-smtplib.SMTPSenderRefused: (553, b'5.7.1 Sender address rejected')
-```
-
-Merci d'avance,
-Marie Dupont"""
-
-_CLOSED_TICKET_QUESTION = """\
-Bonjour,
-
-Je ne retrouve pas la facture de mon hébergement Cloud. Où puis-je la télécharger ?
-
-Marie"""
-
-_CLOSED_TICKET_REPLY = """\
-Bonjour Madame Dupont,
-
-Toutes vos factures sont dans le menu **Factures** : cliquez sur le numéro de la
-facture puis sur **Télécharger le PDF**. Elles sont aussi listées sur la page de
-votre hébergement, dans **Mes comptes**.
-
-Belle journée,
-Thomas — Support O2Portal"""
-
-_BUSINESS_QUESTION = """\
-Bonjour,
-
-Nous souhaitons migrer notre boutique (PrestaShop, ~12 Go) de l'hébergement Pro
-vers le serveur infogéré **srv1.atelier-lumiere.fr**. Pouvez-vous vous en charger
-et nous indiquer la coupure à prévoir ?
-
-Claire Martin — Atelier Lumière"""
-
-_BUSINESS_NOTE = """\
-Note interne : client Pro + serveur M, migration offerte (geste commercial validé).
-Prévoir la bascule DNS un mardi soir, TTL à abaisser 48 h avant."""
-
-_BUSINESS_REPLY = """\
-Bonjour Madame Martin,
-
-Bien sûr, la migration est prise en charge sans frais. Nous proposons de la
-réaliser mardi prochain à partir de 21 h ; la coupure de la boutique ne dépassera
-pas 15 minutes. Pouvez-vous nous confirmer ce créneau ?
-
-Thomas — Support O2Portal"""
-
-
-def _add_ticket(
-    session: Session, customer: Customer, product: Product | None, days_ago: float, **fields
-) -> Ticket:
-    created = clock.now() - timedelta(days=days_ago)
-    ticket = Ticket(
-        customer_id=customer.id,
-        product_id=product.id if product else None,
-        created_at=created,
-        updated_at=created,
-        **fields,
-    )
-    session.add(ticket)
-    session.flush()
-    return ticket
-
-
-def _add_message(
-    session: Session, ticket: Ticket, author: Customer, body: str, hours_later: float, **flags
-) -> None:
-    moment = ticket.created_at + timedelta(hours=hours_later)
-    session.add(
-        TicketMessage(
-            ticket_id=ticket.id,
-            author_id=author.id,
-            is_staff=author.is_staff,
-            body=body,
-            created_at=moment,
-            **flags,
-        )
-    )
-    ticket.updated_at = max(ticket.updated_at, moment)
-    session.add(ticket)
-
-
-def _add_tickets(session: Session, people: dict[str, Customer], products: dict) -> None:
-    marie, claire, support, admin = (people[k] for k in ("client", "business", "support", "admin"))
-
-    ticket = _add_ticket(
-        session, marie, products["m-hosting"], 0.2,
-        subject="Erreur 500 sur le formulaire de contact", department="technique",
-        priority="haute", status="open",
-    )  # fmt: skip
-    _add_message(session, ticket, marie, _OPEN_TICKET_BODY, 0)
-
-    ticket = _add_ticket(
-        session, marie, products["m-hosting"], 60,
-        subject="Où trouver ma facture ?", department="facturation",
-        status="closed", assigned_to_id=support.id,
-    )  # fmt: skip
-    _add_message(session, ticket, marie, _CLOSED_TICKET_QUESTION, 0)
-    _add_message(session, ticket, support, _CLOSED_TICKET_REPLY, 2)
-    ticket.closed_at = ticket.created_at + timedelta(days=3)
-
-    ticket = _add_ticket(
-        session, claire, products["a-server"], 2,
-        subject="Migration de la boutique vers le serveur infogéré", department="technique",
-        priority="normale", status="answered", assigned_to_id=support.id,
-    )  # fmt: skip
-    _add_message(session, ticket, claire, _BUSINESS_QUESTION, 0)
-    _add_message(session, ticket, admin, _BUSINESS_NOTE, 1, is_internal=True)
-    _add_message(session, ticket, support, _BUSINESS_REPLY, 3)
-
-
-def _add_announcement(session: Session) -> None:
-    now = clock.now()
-    day = clock.today() + timedelta(days=7)
-    session.add(
-        Announcement(
-            title="Maintenance planifiée du serveur web12",
-            body=(
-                f"Le serveur **web12.o2portal.example** sera mis à jour le "
-                f"{day:%d/%m/%Y} entre 23 h et 1 h (heure de Paris). Les sites qu'il "
-                "héberge pourront être indisponibles quelques minutes pendant "
-                "l'intervention. Aucune action n'est nécessaire de votre part."
-            ),
-            level="warning",
-            starts_at=now - timedelta(hours=1),
-            ends_at=_morning(day + timedelta(days=1)),
-            published=True,
-            created_at=now - timedelta(hours=1),
-        )
-    )
-
-
-# --- Outbox -------------------------------------------------------------------------
-
-
-def _add_mail_history(session: Session, people: dict[str, Customer]) -> None:
-    """A few mails already sent and one that bounced, for the staff's emails page."""
-    now = clock.now()
-    client, paul = people["client"], people["paul"]
-    sent = [
-        (client, "welcome", "Bienvenue chez o2portal",
-         "Bonjour Marie,\n\nConfirmez votre adresse : "
-         "http://localhost:3000/verify-email?token=[retiré après envoi]\n", 30),
-        (client, "invoice", "Votre facture o2portal",
-         "Bonjour Marie,\n\nVotre facture est disponible dans votre espace client.\n", 12),
-        (people["business"], "reminder", "Votre hébergement arrive à échéance",
-         "Bonjour,\n\nVotre hébergement expire bientôt. Renouvelez-le depuis votre espace.\n",
-         5),
-    ]  # fmt: skip
-    for owner, kind, subject, body, days in sent:
-        moment = now - timedelta(days=days)
-        session.add(
-            OutboxEmail(
-                customer_id=owner.id, kind=kind, to_addr=owner.email, subject=subject,
-                body_text=body, status="sent", attempts=1, next_attempt_at=moment,
-                created_at=moment, sent_at=moment + timedelta(seconds=3),
-            )
-        )  # fmt: skip
-    failed_at = now - timedelta(days=2)
-    session.add(
-        OutboxEmail(
-            customer_id=paul.id, kind="reminder", to_addr=paul.email,
-            subject="Votre nom de domaine arrive à échéance",
-            body_text="Bonjour Paul,\n\nVotre nom de domaine expire bientôt.\n",
-            status="failed", attempts=1, next_attempt_at=failed_at, created_at=failed_at,
-            last_error=f"refused: {{'{paul.email}': (550, b'5.1.1 Mailbox unavailable')}}",
-        )
-    )  # fmt: skip

@@ -11,7 +11,7 @@ from urllib.parse import quote
 import reflex as rx
 from starlette.requests import cookie_parser
 
-from o2portal.accounts.auth import CurrentUser, resolve_session
+from o2portal.accounts.sessions import CurrentUser, resolve_session
 from o2portal.core import audit
 from o2portal.core.db import transaction
 

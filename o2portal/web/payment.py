@@ -8,7 +8,7 @@ from datetime import date
 
 import reflex as rx
 
-from o2portal.accounts.auth import CurrentUser
+from o2portal.accounts.sessions import CurrentUser
 from o2portal.billing.checkout import PaymentOutcome
 from o2portal.billing.payments import PaymentChoice, choice_from_form, saved_cards
 from o2portal.core import formatting

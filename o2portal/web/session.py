@@ -8,7 +8,7 @@ import reflex as rx
 from reflex_base.event import EventSpec
 
 from o2portal.accounts import auth
-from o2portal.accounts.auth import CurrentUser
+from o2portal.accounts.sessions import CurrentUser
 from o2portal.accounts.staff import stop_acting_as
 from o2portal.core.i18n import LANGUAGES
 from o2portal.web.guards import client_ip, current_user, session_token

@@ -13,7 +13,7 @@ import uuid
 
 import reflex as rx
 
-from o2portal.accounts.auth import CurrentUser
+from o2portal.accounts.sessions import CurrentUser
 from o2portal.core import formatting
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate

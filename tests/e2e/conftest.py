@@ -235,11 +235,11 @@ FRESH_PASSWORD = "Profil-e2e-mot-de-passe"
 def fresh_customer(name: str) -> str:
     """A new customer of our own: the demo accounts are shared by every test, and some
     tests change their password or their data."""
-    from o2portal.accounts import auth
+    from o2portal.accounts import signup
 
     email = f"{name}.{uuid.uuid4().hex[:8]}@exemple.fr"
-    auth.sign_up(
-        auth.SignupForm(
+    signup.sign_up(
+        signup.SignupForm(
             first_name="Camille",
             last_name="Profil",
             email=email,

@@ -8,7 +8,7 @@ import uuid
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
-from o2portal.accounts.auth import SignupForm, sign_up
+from o2portal.accounts.signup import SignupForm, sign_up
 from o2portal.billing.models import Invoice
 from o2portal.core import clock, formatting
 from o2portal.core.db import read_session

@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import select
 
-from o2portal.accounts import auth
+from o2portal.accounts import sessions
 from o2portal.billing.models import Invoice
 from o2portal.billing.payments import CardDetails, PaymentChoice
 from o2portal.billing.renewals import renew_product
@@ -144,7 +144,7 @@ def test_a_logged_out_session_no_longer_opens_the_pdf(client, people, documents,
     path, _ = documents[kind]
     token = people["token"]["alice"]
     assert get(client, path, token).status_code == 200
-    auth.log_out(token, ip="192.0.2.10")
+    sessions.log_out(token, ip="192.0.2.10")
     assert get(client, path, token).status_code == 401
 
 

@@ -9,7 +9,7 @@ import warnings
 import pyotp
 import pytest
 
-from o2portal.accounts import auth, totp
+from o2portal.accounts import auth, sessions, totp
 from o2portal.web.guards import SESSION_COOKIE
 from o2portal.web.routes import build_routes
 from tests.unit.helpers import EMAIL, PASSWORD, make_customer, open_session
@@ -71,7 +71,7 @@ def test_a_password_alone_opens_the_code_page_only(client):
     # Neither the data file nor an invoice opens with it, and it is no signed-in user.
     assert get(client, "/files/my-data.json", token).status_code == 401
     assert get(client, "/files/invoices/1.pdf", token).status_code == 401
-    assert auth.resolve_session(token) is None
+    assert sessions.resolve_session(token) is None
     assert totp.pending_sign_in(token).customer_id == customer.id
 
 
@@ -80,4 +80,4 @@ def test_without_a_second_factor_the_cookie_goes_straight_on(client):
     ticket = auth.log_in(EMAIL, PASSWORD, next_path="/invoices").ticket
     response = get(client, f"/auth/session?ticket={ticket}", **SAME_SITE)
     assert response.headers["location"] == "/invoices"
-    assert auth.resolve_session(response.cookies.get(SESSION_COOKIE)) is not None
+    assert sessions.resolve_session(response.cookies.get(SESSION_COOKIE)) is not None

@@ -6,9 +6,9 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-from o2portal.accounts import auth
-from o2portal.accounts.auth import ResetRequestResult
+from o2portal.accounts import attempts, auth, password_reset
 from o2portal.accounts.models import LoginTicket, PasswordReset
+from o2portal.accounts.password_reset import ResetRequestResult
 from o2portal.core import clock
 from o2portal.core.settings import get_settings
 from tests.unit.helpers import EMAIL, PASSWORD, count, make_customer, outbox
@@ -48,25 +48,25 @@ def test_login_throttled_per_account_even_with_the_right_password(db):
 def test_login_limit_holds_under_concurrent_attempts(db):
     """Guesses sent at the same moment must not slip past the per-account limit."""
     settings = get_settings()
-    attempts = 2 * settings.login_max_failures
+    tries = 2 * settings.login_max_failures
     make_customer()
-    start = threading.Barrier(attempts)
+    start = threading.Barrier(tries)
 
     def guess(i: int) -> str | None:
         start.wait(timeout=30)
         return auth.log_in(EMAIL, f"{WRONG}-{i}", ip=f"198.51.100.{i + 1}").error
 
-    with ThreadPoolExecutor(max_workers=attempts) as pool:
-        errors = list(pool.map(guess, range(attempts)))
+    with ThreadPoolExecutor(max_workers=tries) as pool:
+        errors = list(pool.map(guess, range(tries)))
 
     # At most login_max_failures passwords may be tried; the rest must be turned away.
     assert errors.count("error.login_invalid") <= settings.login_max_failures, errors
-    assert errors.count("error.login_throttled") >= attempts - settings.login_max_failures
+    assert errors.count("error.login_throttled") >= tries - settings.login_max_failures
 
 
 def test_login_throttled_per_client_address_across_emails(db):
     settings = get_settings()
-    ip_limit = settings.login_max_failures * auth.IP_FAILURE_FACTOR
+    ip_limit = settings.login_max_failures * attempts.IP_FAILURE_FACTOR
     assert ip_limit == 20
     attacker = "203.0.113.66"
     with clock.frozen_at(T0):
@@ -88,8 +88,8 @@ def test_login_throttled_per_client_address_across_emails(db):
 def test_reset_request_answers_the_same_for_existing_and_unknown_email(db):
     customer = make_customer()
 
-    existing = auth.request_password_reset(EMAIL, ip="192.0.2.1")
-    unknown = auth.request_password_reset("nobody@example.com", ip="192.0.2.2")
+    existing = password_reset.request_password_reset(EMAIL, ip="192.0.2.1")
+    unknown = password_reset.request_password_reset("nobody@example.com", ip="192.0.2.2")
 
     assert existing == ResetRequestResult()
     assert unknown == ResetRequestResult()
@@ -107,12 +107,12 @@ def test_reset_requests_limited_per_account(db):
     with clock.frozen_at(T0):
         make_customer()
         for i in range(settings.reset_max_requests):
-            assert auth.request_password_reset(EMAIL, ip=f"198.51.100.{i + 1}") == (
+            assert password_reset.request_password_reset(EMAIL, ip=f"198.51.100.{i + 1}") == (
                 ResetRequestResult()
             )
         assert len(outbox("password_reset")) == 5
 
-        sixth = auth.request_password_reset(EMAIL, ip="198.51.100.77")
+        sixth = password_reset.request_password_reset(EMAIL, ip="198.51.100.77")
         assert sixth == ResetRequestResult()
         assert len(outbox("password_reset")) == 5
         assert count(PasswordReset) == 5
@@ -120,26 +120,28 @@ def test_reset_requests_limited_per_account(db):
     # Once the window has passed, a request sends a link again.
     window = timedelta(minutes=settings.reset_window_minutes)
     with clock.frozen_at(T0 + window + timedelta(minutes=1)):
-        assert auth.request_password_reset(EMAIL, ip="198.51.100.77") == ResetRequestResult()
+        assert (
+            password_reset.request_password_reset(EMAIL, ip="198.51.100.77") == ResetRequestResult()
+        )
     assert len(outbox("password_reset")) == 6
 
 
 def test_reset_requests_limited_per_client_address(db):
     settings = get_settings()
-    ip_limit = settings.reset_max_requests * auth.IP_FAILURE_FACTOR
+    ip_limit = settings.reset_max_requests * attempts.IP_FAILURE_FACTOR
     assert ip_limit == 20
     asker = "203.0.113.66"
     with clock.frozen_at(T0):
         make_customer()
         for i in range(ip_limit):
-            result = auth.request_password_reset(f"someone{i}@example.com", ip=asker)
+            result = password_reset.request_password_reset(f"someone{i}@example.com", ip=asker)
             assert result == ResetRequestResult(), i
 
-        throttled = auth.request_password_reset(EMAIL, ip=asker)
+        throttled = password_reset.request_password_reset(EMAIL, ip=asker)
         assert throttled.throttled is True
         assert throttled.retry_minutes > 0
         assert outbox("password_reset") == []
 
         # Another address is not affected.
-        assert auth.request_password_reset(EMAIL, ip="192.0.2.7") == ResetRequestResult()
+        assert password_reset.request_password_reset(EMAIL, ip="192.0.2.7") == ResetRequestResult()
         assert len(outbox("password_reset")) == 1

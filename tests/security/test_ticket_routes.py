@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from o2portal.core.db import read_session, transaction
 from o2portal.core.settings import PROJECT_ROOT, get_settings
-from o2portal.support import tickets
+from o2portal.support import attachments, queue, tickets
 from o2portal.support.models import TicketAttachment, TicketMessage
 from o2portal.web.guards import SESSION_COOKIE
 from o2portal.web.routes import build_routes
@@ -75,16 +75,16 @@ def files(people):
         product_id=None,
         body="Le journal est joint.",
         attachments=[
-            tickets.NewAttachment("error.log", LOG),
-            tickets.NewAttachment("x.html", SCRIPT),
+            attachments.NewAttachment("error.log", LOG),
+            attachments.NewAttachment("x.html", SCRIPT),
         ],
     )
     log, html = attachments_of(first_message(ticket_id))
-    note_id = tickets.add_staff_reply(
+    note_id = queue.add_staff_reply(
         actor(sam.id),
         ticket_id,
         "Note interne : vérification en cours.",
-        [tickets.NewAttachment("fraud-check.log", NOTE_LOG)],
+        [attachments.NewAttachment("fraud-check.log", NOTE_LOG)],
         internal=True,
     )
     (note,) = attachments_of(note_id)

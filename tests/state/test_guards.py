@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from sqlmodel import select
 
-from o2portal.accounts import auth
+from o2portal.accounts import sessions
 from o2portal.accounts.models import UserSession
 from o2portal.core.db import read_session
 from o2portal.web.customer.dashboard.state import DashboardState
@@ -70,7 +70,7 @@ def test_logout_handler_revokes_the_session(people):
     token = people["token"]["bob"]
     state = make_state(SessionState, token=token)
     run(state, "log_out")
-    assert auth.resolve_session(token) is None
+    assert sessions.resolve_session(token) is None
     with read_session() as session:
         row = session.exec(
             select(UserSession).where(UserSession.customer_id == people["customer"]["bob"].id)

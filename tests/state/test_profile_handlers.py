@@ -10,7 +10,7 @@ import pyotp
 import pytest
 from sqlmodel import select
 
-from o2portal.accounts import auth
+from o2portal.accounts import auth, sessions
 from o2portal.accounts.models import Customer, LoginTicket, UserSession
 from o2portal.accounts.passwords import new_token, token_hash
 from o2portal.core import clock
@@ -82,8 +82,8 @@ def test_the_page_loads_the_callers_own_details_only(people):
     assert state.email == "alice@example.fr"
     assert state.form["phone"] == "06 12 34 56 78"
     # The same load filled the other sections, for the same customer.
-    sessions = sibling(state, SessionsState)
-    assert [s["current"] for s in sessions.sessions] == ["1"]
+    shown = sibling(state, SessionsState)
+    assert [s["current"] for s in shown.sessions] == ["1"]
     assert sibling(state, TwoFactorState).enabled is False
     assert sibling(state, PrivacyState).blockers == []
 
@@ -119,14 +119,14 @@ def test_bad_phone_gets_a_message_by_the_field_and_saves_nothing(people):
 
 def test_ending_another_customers_session_is_refused(people):
     bob = people["customer"]["bob"]
-    bob_session = auth.resolve_session(people["token"]["bob"]).session_id
+    bob_session = sessions.resolve_session(people["token"]["bob"]).session_id
     state = alice_state(people, SessionsState)
     run(state, "end_session", str(bob_session))
     run(state, "end_session", "not-a-number")
-    assert auth.resolve_session(people["token"]["bob"]) is not None
+    assert sessions.resolve_session(people["token"]["bob"]) is not None
     run(state, "end_other_sessions")
-    assert auth.resolve_session(people["token"]["bob"]) is not None
-    assert auth.resolve_session(people["token"]["alice"]) is not None
+    assert sessions.resolve_session(people["token"]["bob"]) is not None
+    assert sessions.resolve_session(people["token"]["alice"]) is not None
     with read_session() as session:
         bobs = session.exec(select(UserSession).where(UserSession.customer_id == bob.id)).all()
     assert all(row.revoked_at is None for row in bobs)
@@ -152,7 +152,7 @@ def test_deleting_is_refused_while_a_product_is_active(people):
     run(state, "delete_account", {"delete_password": PASSWORD, "delete_confirm": "on"})
     assert "actif" in state.errors["delete"]
     assert customer(alice.id).deleted_at is None
-    assert auth.resolve_session(people["token"]["alice"]) is not None
+    assert sessions.resolve_session(people["token"]["alice"]) is not None
 
 
 def test_password_change_from_the_handler_keeps_this_session_only(people):
@@ -169,9 +169,9 @@ def test_password_change_from_the_handler_keeps_this_session_only(people):
         },
     )
     assert state.errors == {}
-    assert auth.resolve_session(people["token"]["alice"]) is not None
-    assert auth.resolve_session(other) is None
-    assert auth.resolve_session(people["token"]["bob"]) is not None
+    assert sessions.resolve_session(people["token"]["alice"]) is not None
+    assert sessions.resolve_session(other) is None
+    assert sessions.resolve_session(people["token"]["bob"]) is not None
     assert customer(alice.id).password_hash != customer(people["customer"]["bob"].id).password_hash
 
 

@@ -21,7 +21,7 @@ from o2portal.core.models import AuditEvent
 from o2portal.mail import outbox as mailer
 from o2portal.mail.models import OutboxEmail
 from o2portal.products.models import Product
-from o2portal.support import tickets
+from o2portal.support import attachments, queue, thread, tickets
 from o2portal.support.models import Ticket, TicketAttachment, TicketMessage
 from o2portal.web.components.markdown import safe_markdown
 from o2portal.web.customer.tickets.state import NewTicketState, TicketsState, TicketState
@@ -133,7 +133,7 @@ def bob_ticket(people):
     bob = people["customer"]["bob"]
     product = add_product(bob.id, BOB_PRODUCT)
     ticket_id = open_for(bob.id, subject=BOB_SUBJECT, body=BOB_BODY, product_id=product)
-    tickets.add_staff_reply(
+    queue.add_staff_reply(
         actor(people["customer"]["sam"].id), ticket_id, "Réponse du support à Bob: vérifiez FTP."
     )
     return ticket_id
@@ -212,7 +212,7 @@ def test_a_forged_ticket_id_with_a_staged_file_attaches_nothing(people, bob_tick
     mine = open_for(people["customer"]["alice"].id)
     state = alice_thread(people, mine)
     run(state, "load")
-    staged = tickets.stage_attachment(people["customer"]["alice"].id, "a.log", b"alice log\n")
+    staged = attachments.stage_attachment(people["customer"]["alice"].id, "a.log", b"alice log\n")
     state.staged = [FileRow(staged, "a.log", "10 o")]
     before = snapshot()
     state.ticket_id = bob_ticket
@@ -289,13 +289,13 @@ def test_a_ticket_about_her_own_product_goes_through(people, no_smtp):
 def alice_ticket_with_note(people):
     alice, sam = people["customer"]["alice"], people["customer"]["sam"]
     ticket_id = open_for(alice.id, subject="Alice: remboursement")
-    tickets.add_staff_reply(actor(sam.id), ticket_id, "Bonjour Alice, nous regardons.")
-    version_before = tickets.thread_version(ticket_id, with_internal=False)
-    note_id = tickets.add_staff_reply(
+    queue.add_staff_reply(actor(sam.id), ticket_id, "Bonjour Alice, nous regardons.")
+    version_before = thread.thread_version(ticket_id, with_internal=False)
+    note_id = queue.add_staff_reply(
         actor(sam.id),
         ticket_id,
         NOTE_BODY,
-        [tickets.NewAttachment(NOTE_FILE, NOTE_FILE_CONTENT)],
+        [attachments.NewAttachment(NOTE_FILE, NOTE_FILE_CONTENT)],
         internal=True,
     )
     with read_session() as session:

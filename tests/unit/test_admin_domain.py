@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from o2portal.accounts import auth
+from o2portal.accounts import auth, sessions
 from o2portal.accounts import staff as admin_customers
 from o2portal.accounts.models import Customer
 from o2portal.billing import staff as admin_billing
@@ -80,7 +80,7 @@ def test_disabling_ends_sessions_and_sign_in(demo):
     with pytest.raises(InvalidInput):
         admin_customers.set_disabled(actor(demo["admin"].id), client.id, True, "")
     admin_customers.set_disabled(actor(demo["admin"].id), client.id, True, "Fraude à la carte")
-    assert auth.resolve_session(token) is None
+    assert sessions.resolve_session(token) is None
     assert auth.log_in(client.email, "Demo-o2portal-2026").error == "error.account_disabled"
 
 
@@ -94,11 +94,11 @@ def test_reset_link_and_acting_as_a_customer(demo):
         admin_customers.start_acting_as(actor(demo["support"].id), client.id)
     ticket = admin_customers.start_acting_as(actor(demo["admin"].id), client.id)
     acting = auth.exchange_ticket(ticket)
-    current = auth.resolve_session(acting.token)
+    current = sessions.resolve_session(acting.token)
     assert current.customer.id == client.id and current.impersonator_id == demo["admin"].id
     back = admin_customers.stop_acting_as(acting.token)
-    assert auth.resolve_session(acting.token) is None
-    own = auth.resolve_session(auth.exchange_ticket(back).token)
+    assert sessions.resolve_session(acting.token) is None
+    own = sessions.resolve_session(auth.exchange_ticket(back).token)
     assert own.customer.id == demo["admin"].id and own.impersonator_id is None
     assert {"staff.act_as_start", "staff.act_as_stop"} <= set(actions())
 

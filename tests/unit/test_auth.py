@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from o2portal.accounts import auth
+from o2portal.accounts import auth, sessions, signup
 from o2portal.accounts.models import (
     AuthAttempt,
     Customer,
@@ -121,7 +121,7 @@ def test_sign_up_company_keeps_siret_and_vat(db):
 def test_duplicate_email_refused_and_nothing_saved(db):
     first = make_customer()
     with pytest.raises(InvalidInput) as exc:
-        auth.sign_up(signup_form(email="  JEAN.Dupont@example.com", first_name="Autre"))
+        signup.sign_up(signup_form(email="  JEAN.Dupont@example.com", first_name="Autre"))
     assert exc.value.errors == {"email": "error.email_taken"}
     assert count(Customer) == 1
     assert count(OutboxEmail) == 1
@@ -133,7 +133,7 @@ def test_duplicate_email_refused_and_nothing_saved(db):
     ("form", "errors"),
     [
         pytest.param(
-            auth.SignupForm(),
+            signup.SignupForm(),
             {
                 "first_name": "error.required",
                 "last_name": "error.required",
@@ -214,7 +214,7 @@ def test_duplicate_email_refused_and_nothing_saved(db):
 )
 def test_sign_up_bad_input_gives_field_errors_and_saves_nothing(db, form, errors):
     with pytest.raises(InvalidInput) as exc:
-        auth.sign_up(form)
+        signup.sign_up(form)
     assert exc.value.errors == errors
     assert count(Customer) == 0
     assert count(OutboxEmail) == 0
@@ -233,12 +233,12 @@ def test_verify_email_consumes_the_token_once(db):
     customer = make_customer()
     token = _verify_token()
 
-    assert auth.verify_email("not-the-token") is False
+    assert signup.verify_email("not-the-token") is False
     assert get_customer(customer.id).email_verified_at is None
 
-    assert auth.verify_email(token) is True
+    assert signup.verify_email(token) is True
     assert get_customer(customer.id).email_verified_at is not None
-    assert auth.verify_email(token) is False
+    assert signup.verify_email(token) is False
 
 
 def test_verify_email_link_expires_after_48_hours(db):
@@ -247,12 +247,12 @@ def test_verify_email_link_expires_after_48_hours(db):
     token = _verify_token()
 
     with clock.frozen_at(T0 + timedelta(hours=49)):
-        assert auth.verify_email(token) is False
+        assert signup.verify_email(token) is False
     assert get_customer(customer.id).email_verified_at is None
 
     # The same, unused token still works inside its 48 hours: the refusal was the age.
     with clock.frozen_at(T0 + timedelta(hours=47)):
-        assert auth.verify_email(token) is True
+        assert signup.verify_email(token) is True
     assert get_customer(customer.id).email_verified_at == T0 + timedelta(hours=47)
 
 
@@ -344,15 +344,15 @@ def test_resolve_session_then_log_out(db):
     customer = make_customer()
     token = open_session()
 
-    current = auth.resolve_session(token)
+    current = sessions.resolve_session(token)
     assert current is not None
     assert current.customer.id == customer.id
     assert current.customer.email == EMAIL
     assert current.impersonator_id is None
-    assert auth.resolve_session("forged-" + token) is None
+    assert sessions.resolve_session("forged-" + token) is None
 
-    auth.log_out(token)
-    assert auth.resolve_session(token) is None
+    sessions.log_out(token)
+    assert sessions.resolve_session(token) is None
     (row,) = rows(UserSession)
     assert row.revoked_at is not None
 
@@ -365,11 +365,11 @@ def test_session_expires_after_session_days(db):
     assert days == 14
 
     with clock.frozen_at(T0 + timedelta(days=days) - timedelta(minutes=1)):
-        assert auth.resolve_session(token) is not None
+        assert sessions.resolve_session(token) is not None
     with clock.frozen_at(T0 + timedelta(days=days)):
-        assert auth.resolve_session(token) is None
+        assert sessions.resolve_session(token) is None
     with clock.frozen_at(T0 + timedelta(days=days + 1)):
-        assert auth.resolve_session(token) is None
+        assert sessions.resolve_session(token) is None
 
 
 def test_disabled_customer_cannot_log_in_and_loses_sessions(db):
@@ -382,7 +382,7 @@ def test_disabled_customer_cannot_log_in_and_loses_sessions(db):
     assert result.ticket is None
     assert result.error == "error.account_disabled"
     assert count(LoginTicket) == 1  # only the one from before
-    assert auth.resolve_session(token) is None
+    assert sessions.resolve_session(token) is None
 
 
 def test_session_token_is_stored_hashed(db):
@@ -406,4 +406,4 @@ def test_each_log_in_gives_a_new_session_token(db):
     first = open_session()
     second = open_session()
     assert first != second
-    assert auth.resolve_session(first).session_id != auth.resolve_session(second).session_id
+    assert sessions.resolve_session(first).session_id != sessions.resolve_session(second).session_id

@@ -16,7 +16,8 @@ from o2portal.content.models import Announcement, FaqEntry
 from o2portal.core import clock
 from o2portal.core.db import read_session
 from o2portal.core.models import Setting
-from o2portal.demo.seed import DEMO_PASSWORD, seed_demo
+from o2portal.demo.seed import seed_demo
+from o2portal.demo.specs import DEMO_PASSWORD
 from o2portal.integrations.models import ProvisionedAccount, RegistryDomain
 from o2portal.products.models import Product
 from o2portal.support.models import Ticket, TicketMessage

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from o2portal.accounts import auth, profile, staff_accounts
+from o2portal.accounts import profile, signup, staff_accounts
 from o2portal.accounts import staff as staff_door
 from o2portal.accounts.identity import IDENTITY_FIELDS
 from o2portal.core.errors import InvalidInput
@@ -101,14 +101,14 @@ def _identity_errors(call) -> dict[str, str]:
 
 def _signup(identity: dict) -> dict[str, str]:
     email = f"signup.{uuid.uuid4().hex[:8]}@exemple.fr"
-    form = auth.SignupForm(
+    form = signup.SignupForm(
         **identity,
         email=email,
         password=PASSWORD,
         password_confirm=PASSWORD,
         accept_terms=True,
     )
-    return _identity_errors(lambda: auth.sign_up(form))
+    return _identity_errors(lambda: signup.sign_up(form))
 
 
 def _fiche(customer_id: int, identity: dict) -> dict[str, str]:
@@ -167,8 +167,8 @@ def test_a_private_person_keeps_no_company_fields_on_any_path(db):
     )
     typed = {**PERSON, "company_name": "Pas une société", "siret": "73282932000074"}
     email = f"perso.{uuid.uuid4().hex[:8]}@exemple.fr"
-    signed_up = auth.sign_up(
-        auth.SignupForm(
+    signed_up = signup.sign_up(
+        signup.SignupForm(
             **typed, email=email, password=PASSWORD, password_confirm=PASSWORD, accept_terms=True
         )
     )

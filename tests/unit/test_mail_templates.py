@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import o2portal
-from o2portal.accounts import auth
+from o2portal.accounts import signup
 from o2portal.accounts.models import Customer
 from o2portal.billing.payments import CardDetails, PaymentChoice
 from o2portal.billing.renewals import renew_product
@@ -39,7 +39,8 @@ from o2portal.mail.templating import (
 )
 from o2portal.products import reminders
 from o2portal.products.models import Product
-from o2portal.support.tickets import add_staff_reply, open_ticket
+from o2portal.support.queue import add_staff_reply
+from o2portal.support.tickets import open_ticket
 from tests.unit.helpers import actor, get_customer, outbox, signup_form, update_customer
 
 TEMPLATES = Path(o2portal.__file__).parent / "mail" / "templates"
@@ -302,7 +303,7 @@ def shop(db):
 
 def sign_up(email: str, language: str) -> Customer:
     form = signup_form(email=email, first_name="Emma", last_name="Stone")
-    return auth.sign_up(form, ip="192.0.2.10", language=language)
+    return signup.sign_up(form, ip="192.0.2.10", language=language)
 
 
 def add_hosting(customer_id: int, name: str, expires_in: int) -> int:

@@ -9,12 +9,12 @@ import pytest
 from sqlmodel import select
 
 from o2portal.billing import staff as admin_billing
-from o2portal.billing.checkout import (
+from o2portal.billing.models import Invoice, Order
+from o2portal.billing.order_forms import (
     UNPAID_ORDER_DAYS,
     cancel_order_form,
     cancel_stale_order_forms,
 )
-from o2portal.billing.models import Invoice, Order
 from o2portal.billing.orders import CartItem, search_domain
 from o2portal.billing.payments import PaymentChoice
 from o2portal.core import clock

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from o2portal.accounts.auth import CurrentUser
 from o2portal.accounts.models import Customer
+from o2portal.accounts.sessions import CurrentUser
 from o2portal.core import clock
 from o2portal.core.db import read_session, transaction
 from o2portal.core.settings import reload_settings

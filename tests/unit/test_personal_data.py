@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from o2portal.accounts import auth, personal_data, totp
+from o2portal.accounts import auth, erasure, personal_data, sessions, totp
 from o2portal.accounts.models import AuthAttempt, Customer, RecoveryCode, UserSession
 from o2portal.billing import invoices as billing
 from o2portal.billing.models import Invoice, Order, OrderLine
@@ -196,7 +196,7 @@ def test_deletion_is_refused_while_a_product_is_active(two_customers):
     alice = two_customers["alice"]
     product = add_product(alice.id, "alice-live.fr", status="active")
     with pytest.raises(InvalidInput) as refused:
-        personal_data.delete_account(alice.id, PASSWORD, True)
+        erasure.delete_account(alice.id, PASSWORD, True)
     assert refused.value.errors == {"delete": "error.delete_live_products"}
     assert get_customer(alice.id).deleted_at is None
     with transaction() as session:
@@ -204,8 +204,8 @@ def test_deletion_is_refused_while_a_product_is_active(two_customers):
         row.status = "suspended"
         session.add(row)
     with pytest.raises(InvalidInput):
-        personal_data.delete_account(alice.id, PASSWORD, True)
-    blockers = personal_data.deletion_blockers(alice.id)
+        erasure.delete_account(alice.id, PASSWORD, True)
+    blockers = erasure.deletion_blockers(alice.id)
     assert blockers.live_products == 1 and blockers.any
     assert get_customer(alice.id).email == EMAIL
     assert auth.log_in(EMAIL, PASSWORD).ok
@@ -215,7 +215,7 @@ def test_deletion_is_refused_with_an_unpaid_order_form_or_credit_left(two_custom
     alice = two_customers["alice"]
     order_id, _ = add_order(alice.id, "alice-unpaid", paid=False)
     with pytest.raises(InvalidInput) as refused:
-        personal_data.delete_account(alice.id, PASSWORD, True)
+        erasure.delete_account(alice.id, PASSWORD, True)
     assert refused.value.errors == {"delete": "error.delete_unpaid_orders"}
     with transaction() as session:
         order = session.get(Order, order_id)
@@ -225,7 +225,7 @@ def test_deletion_is_refused_with_an_unpaid_order_form_or_credit_left(two_custom
         customer.credit_balance_cents = 500
         session.add(customer)
     with pytest.raises(InvalidInput) as refused:
-        personal_data.delete_account(alice.id, PASSWORD, True)
+        erasure.delete_account(alice.id, PASSWORD, True)
     assert refused.value.errors == {"delete": "error.delete_credit_left"}
     assert get_customer(alice.id).deleted_at is None
 
@@ -233,13 +233,13 @@ def test_deletion_is_refused_with_an_unpaid_order_form_or_credit_left(two_custom
 def test_deletion_needs_the_password_and_the_confirmation(two_customers):
     alice = two_customers["alice"]
     with pytest.raises(InvalidInput) as refused:
-        personal_data.delete_account(alice.id, "", False)
+        erasure.delete_account(alice.id, "", False)
     assert refused.value.errors == {
         "delete_password": "error.required",
         "delete_confirm": "error.delete_confirm_required",
     }
     with pytest.raises(InvalidInput) as refused:
-        personal_data.delete_account(alice.id, "wrong-password-0", True)
+        erasure.delete_account(alice.id, "wrong-password-0", True)
     assert refused.value.errors == {"delete_password": "error.current_password_wrong"}
     assert get_customer(alice.id).deleted_at is None
 
@@ -251,7 +251,7 @@ def test_deletion_erases_the_person_keeps_invoices_and_ends_sessions(two_custome
     with read_session() as session:
         invoice_before = session.exec(select(Invoice).where(Invoice.customer_id == alice.id)).one()
 
-    personal_data.delete_account(alice.id, PASSWORD, True, ip="192.0.2.99")
+    erasure.delete_account(alice.id, PASSWORD, True, ip="192.0.2.99")
 
     gone = get_customer(alice.id)
     assert gone.deleted_at is not None
@@ -259,7 +259,7 @@ def test_deletion_erases_the_person_keeps_invoices_and_ends_sessions(two_custome
     for value in (gone.first_name, gone.phone, gone.address_line1, gone.postal_code, gone.city):
         assert value == ""
     assert gone.password_hash == "" and gone.totp_secret is None
-    assert auth.resolve_session(token) is None
+    assert sessions.resolve_session(token) is None
     assert not auth.log_in(EMAIL, PASSWORD).ok
     with read_session() as session:
         assert all(

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from o2portal.accounts import auth, profile
+from o2portal.accounts import auth, email_change, password_change, profile, sessions, signup
 from o2portal.accounts.models import AuthAttempt, Customer, PendingEmailChange, UserSession
 from o2portal.core import clock
 from o2portal.core.db import read_session
@@ -137,7 +137,7 @@ def test_a_belgian_customer_has_a_belgian_postal_code_and_phone(db):
 
 def test_email_change_link_old_address_in_force_until_opened(db):
     customer = make_customer()
-    new = profile.request_email_change(customer.id, " Jean.NEW@Example.com ", PASSWORD)
+    new = email_change.request_email_change(customer.id, " Jean.NEW@Example.com ", PASSWORD)
     assert new == "jean.new@example.com"
     assert get_customer(customer.id).email == EMAIL
     [link_mail] = outbox("email_change")
@@ -152,7 +152,7 @@ def test_email_change_link_old_address_in_force_until_opened(db):
     assert auth.log_in(EMAIL, PASSWORD).ok
     assert not auth.log_in(new, PASSWORD).ok
 
-    assert profile.confirm_email_change(token, ip="192.0.2.7") == "ok"
+    assert email_change.confirm_email_change(token, ip="192.0.2.7") == "ok"
     saved = get_customer(customer.id)
     assert saved.email == new and saved.email_verified_at is not None
     [told] = outbox("email_changed")
@@ -162,27 +162,27 @@ def test_email_change_link_old_address_in_force_until_opened(db):
     assert auth.log_in(new, PASSWORD).ok
     assert not auth.log_in(EMAIL, PASSWORD).ok
     # Single use.
-    assert profile.confirm_email_change(token) == "bad"
-    assert profile.pending_email_change(customer.id) is None
+    assert email_change.confirm_email_change(token) == "bad"
+    assert email_change.pending_email_change(customer.id) is None
 
 
 def test_email_change_needs_the_password_and_a_new_free_address(db):
     customer = make_customer()
     make_customer(email="taken@example.com")
     with pytest.raises(InvalidInput) as refused:
-        profile.request_email_change(customer.id, "pas une adresse", "")
+        email_change.request_email_change(customer.id, "pas une adresse", "")
     assert refused.value.errors == {
         "new_email": "error.email_invalid",
         "email_password": "error.required",
     }
     with pytest.raises(InvalidInput) as refused:
-        profile.request_email_change(customer.id, "fresh@example.com", "wrong-password-1")
+        email_change.request_email_change(customer.id, "fresh@example.com", "wrong-password-1")
     assert refused.value.errors == {"email_password": "error.current_password_wrong"}
     with pytest.raises(InvalidInput) as refused:
-        profile.request_email_change(customer.id, "TAKEN@example.com", PASSWORD)
+        email_change.request_email_change(customer.id, "TAKEN@example.com", PASSWORD)
     assert refused.value.errors == {"new_email": "error.email_taken"}
     with pytest.raises(InvalidInput) as refused:
-        profile.request_email_change(customer.id, EMAIL, PASSWORD)
+        email_change.request_email_change(customer.id, EMAIL, PASSWORD)
     assert refused.value.errors == {"new_email": "error.email_same"}
     assert rows(PendingEmailChange) == []
     assert outbox("email_change") == []
@@ -190,52 +190,52 @@ def test_email_change_needs_the_password_and_a_new_free_address(db):
 
 def test_email_change_link_expires_and_a_taken_address_is_refused_at_the_click(db):
     customer = make_customer()
-    profile.request_email_change(customer.id, "later@example.com", PASSWORD)
+    email_change.request_email_change(customer.id, "later@example.com", PASSWORD)
     token = link_token(outbox("email_change")[-1].body_text, "/confirm-email")
     with clock.frozen_at(clock.now() + timedelta(hours=49)):
-        assert profile.confirm_email_change(token) == "bad"
+        assert email_change.confirm_email_change(token) == "bad"
 
     with clock.frozen_at(clock.now() + timedelta(minutes=2)):
-        profile.resend_email_change(customer.id)
+        email_change.resend_email_change(customer.id)
     token = link_token(outbox("email_change")[-1].body_text, "/confirm-email")
     # Someone signs up with that address in the meantime.
     make_customer(email="later@example.com")
-    assert profile.confirm_email_change(token) == "taken"
+    assert email_change.confirm_email_change(token) == "taken"
     assert get_customer(customer.id).email == EMAIL
-    assert profile.confirm_email_change("forged") == "bad"
-    assert profile.confirm_email_change("") == "bad"
+    assert email_change.confirm_email_change("forged") == "bad"
+    assert email_change.confirm_email_change("") == "bad"
 
 
 def test_resend_is_rate_limited_and_only_the_newest_link_works(db):
     customer = make_customer()
-    profile.request_email_change(customer.id, "new@example.com", PASSWORD)
+    email_change.request_email_change(customer.id, "new@example.com", PASSWORD)
     first = link_token(outbox("email_change")[-1].body_text, "/confirm-email")
     with pytest.raises(InvalidInput) as refused:
-        profile.resend_email_change(customer.id)
+        email_change.resend_email_change(customer.id)
     assert refused.value.errors == {"new_email": "error.email_change_wait"}
     start = clock.now()
     for minutes in (2, 4, 6, 8):
         with clock.frozen_at(start + timedelta(minutes=minutes)):
-            assert profile.resend_email_change(customer.id) == "new@example.com"
+            assert email_change.resend_email_change(customer.id) == "new@example.com"
     with clock.frozen_at(start + timedelta(minutes=10)), pytest.raises(InvalidInput) as refused:
-        profile.resend_email_change(customer.id)
+        email_change.resend_email_change(customer.id)
     assert refused.value.errors == {"new_email": "error.email_change_throttled"}
     assert len(outbox("email_change")) == 5
     last = link_token(outbox("email_change")[-1].body_text, "/confirm-email")
-    assert profile.confirm_email_change(first) == "bad"
+    assert email_change.confirm_email_change(first) == "bad"
     with clock.frozen_at(start + timedelta(minutes=10)):
-        assert profile.confirm_email_change(last) == "ok"
+        assert email_change.confirm_email_change(last) == "ok"
 
 
 def test_a_cancelled_change_leaves_nothing_pending(db):
     customer = make_customer()
-    profile.request_email_change(customer.id, "new@example.com", PASSWORD)
+    email_change.request_email_change(customer.id, "new@example.com", PASSWORD)
     token = link_token(outbox("email_change")[-1].body_text, "/confirm-email")
-    profile.cancel_email_change(customer.id)
-    assert profile.pending_email_change(customer.id) is None
-    assert profile.confirm_email_change(token) == "bad"
+    email_change.cancel_email_change(customer.id)
+    assert email_change.pending_email_change(customer.id) is None
+    assert email_change.confirm_email_change(token) == "bad"
     with pytest.raises(InvalidInput):
-        profile.resend_email_change(customer.id)
+        email_change.resend_email_change(customer.id)
 
 
 def test_a_failing_address_can_ask_for_a_new_check_link(db):
@@ -244,15 +244,15 @@ def test_a_failing_address_can_ask_for_a_new_check_link(db):
         assert session.get(Customer, customer.id).email_verified_at is None
     update_customer(customer.id, email_verified_at=clock.now(), email_failing_at=clock.now())
     # One link per 5 minutes (the welcome mail carried one).
-    assert auth.resend_verification(customer.id) is False
+    assert signup.resend_verification(customer.id) is False
     with clock.frozen_at(clock.now() + timedelta(minutes=6)):
-        assert auth.resend_verification(customer.id) is True
+        assert signup.resend_verification(customer.id) is True
         token = link_token(outbox("verify_email")[-1].body_text, "/verify-email")
-        assert auth.verify_email(token)
+        assert signup.verify_email(token)
         assert get_customer(customer.id).email_failing_at is None
     with clock.frozen_at(clock.now() + timedelta(minutes=12)):
         # Verified and delivered: nothing to send.
-        assert auth.resend_verification(customer.id) is False
+        assert signup.resend_verification(customer.id) is False
 
 
 # ---------------------------------------------------------------- password
@@ -262,30 +262,30 @@ def test_password_change_needs_the_current_one_and_ends_the_other_sessions(db):
     customer = make_customer()
     here = open_session()
     elsewhere = open_session(ip="198.51.100.9")
-    here_id = auth.resolve_session(here).session_id
+    here_id = sessions.resolve_session(here).session_id
     with pytest.raises(InvalidInput) as refused:
-        profile.change_password(
+        password_change.change_password(
             customer.id, here_id, "wrong-password", "New-password-2026", "New-password-2026"
         )
     assert refused.value.errors == {"current_password": "error.current_password_wrong"}
     with pytest.raises(InvalidInput) as refused:
-        profile.change_password(customer.id, here_id, PASSWORD, "short", "short")
+        password_change.change_password(customer.id, here_id, PASSWORD, "short", "short")
     assert refused.value.errors == {"password": "error.password_short"}
     with pytest.raises(InvalidInput) as refused:
-        profile.change_password(
+        password_change.change_password(
             customer.id, here_id, PASSWORD, "New-password-2026", "Other-2026-xx"
         )
     assert refused.value.errors == {"password_confirm": "error.password_mismatch"}
     with pytest.raises(InvalidInput) as refused:
-        profile.change_password(customer.id, here_id, PASSWORD, PASSWORD, PASSWORD)
+        password_change.change_password(customer.id, here_id, PASSWORD, PASSWORD, PASSWORD)
     assert refused.value.errors == {"password": "error.password_same"}
-    assert auth.resolve_session(elsewhere) is not None
+    assert sessions.resolve_session(elsewhere) is not None
 
-    profile.change_password(
+    password_change.change_password(
         customer.id, here_id, PASSWORD, "New-password-2026", "New-password-2026"
     )
-    assert auth.resolve_session(here) is not None
-    assert auth.resolve_session(elsewhere) is None
+    assert sessions.resolve_session(here) is not None
+    assert sessions.resolve_session(elsewhere) is None
     assert not auth.log_in(EMAIL, PASSWORD).ok
     assert auth.log_in(EMAIL, "New-password-2026").ok
     assert outbox("password_changed")[-1].to_addr == EMAIL
@@ -296,13 +296,13 @@ def test_guessing_the_current_password_is_limited(db):
     customer = make_customer()
     for _ in range(5):
         with pytest.raises(InvalidInput) as refused:
-            profile.check_current_password(customer.id, "not-my-password")
+            password_change.check_current_password(customer.id, "not-my-password")
         assert refused.value.errors == {"current_password": "error.current_password_wrong"}
     with pytest.raises(InvalidInput) as refused:
-        profile.check_current_password(customer.id, PASSWORD)
+        password_change.check_current_password(customer.id, PASSWORD)
     assert refused.value.errors == {"current_password": "error.reauth_throttled"}
     with clock.frozen_at(clock.now() + timedelta(minutes=16)):
-        profile.check_current_password(customer.id, PASSWORD)
+        password_change.check_current_password(customer.id, PASSWORD)
 
 
 # ---------------------------------------------------------------- sessions
@@ -314,29 +314,29 @@ def test_sessions_are_listed_and_only_ones_own_can_be_ended(db):
     here = open_session()
     other = open_session(ip="198.51.100.9")
     bobs = open_session(email="bob@example.com")
-    here_id = auth.resolve_session(here).session_id
-    other_id = auth.resolve_session(other).session_id
-    bob_session = auth.resolve_session(bobs).session_id
+    here_id = sessions.resolve_session(here).session_id
+    other_id = sessions.resolve_session(other).session_id
+    bob_session = sessions.resolve_session(bobs).session_id
 
-    listed = profile.active_sessions(alice.id, here_id)
+    listed = sessions.active_sessions(alice.id, here_id)
     assert {s.id for s in listed} == {here_id, other_id}
     assert [s.current for s in listed if s.id == here_id] == [True]
     assert {s.ip for s in listed} == {"192.0.2.20", "198.51.100.9"}
 
     # Another customer's session, or one's own current one: nothing happens.
-    assert profile.revoke_session(alice.id, bob_session, here_id) is False
-    assert profile.revoke_session(alice.id, here_id, here_id) is False
-    assert auth.resolve_session(bobs) is not None
-    assert auth.resolve_session(here) is not None
+    assert sessions.revoke_session(alice.id, bob_session, here_id) is False
+    assert sessions.revoke_session(alice.id, here_id, here_id) is False
+    assert sessions.resolve_session(bobs) is not None
+    assert sessions.resolve_session(here) is not None
 
-    assert profile.revoke_session(alice.id, other_id, here_id) is True
-    assert auth.resolve_session(other) is None
+    assert sessions.revoke_session(alice.id, other_id, here_id) is True
+    assert sessions.resolve_session(other) is None
     another = open_session(ip="203.0.113.5")
-    assert profile.revoke_other_sessions(alice.id, here_id) == 1
-    assert auth.resolve_session(another) is None
-    assert auth.resolve_session(here) is not None
-    assert auth.resolve_session(bobs) is not None
-    assert [s.id for s in profile.active_sessions(alice.id, here_id)] == [here_id]
+    assert sessions.revoke_other_sessions(alice.id, here_id) == 1
+    assert sessions.resolve_session(another) is None
+    assert sessions.resolve_session(here) is not None
+    assert sessions.resolve_session(bobs) is not None
+    assert [s.id for s in sessions.active_sessions(alice.id, here_id)] == [here_id]
     assert bob.id != alice.id
 
 
@@ -349,7 +349,7 @@ def test_recent_sign_ins_show_failures_and_successes(db):
         user_agent="Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0",
     )
     open_session()
-    seen = profile.recent_sign_ins(customer.id)
+    seen = sessions.recent_sign_ins(customer.id)
     assert [(s.success, s.ip) for s in seen] == [(True, "192.0.2.20"), (False, "198.51.100.1")]
     assert seen[1].device == "Firefox · Linux"
     with read_session() as session:
@@ -379,7 +379,7 @@ def test_recent_sign_ins_show_failures_and_successes(db):
     ],
 )
 def test_devices_are_described_briefly(ua, shown):
-    assert profile.describe_device(ua) == shown
+    assert sessions.describe_device(ua) == shown
 
 
 def test_a_session_row_keeps_no_token(db):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyotp
 from sqlmodel import col, select
 
-from o2portal.accounts import auth, profile, totp
+from o2portal.accounts import email_change, password_change, profile, sessions, totp
 from o2portal.core.db import read_session
 from o2portal.core.models import AuditEvent
 from tests.unit.helpers import PASSWORD, link_token, make_customer, open_session, outbox
@@ -29,24 +29,24 @@ def test_each_change_to_the_fiche_is_audited_with_its_address(db):
     here = open_session()
     elsewhere = open_session(ip="198.51.100.9")
     third = open_session(ip="198.51.100.10")
-    here_id = auth.resolve_session(here).session_id
+    here_id = sessions.resolve_session(here).session_id
 
     profile.update_details(customer.id, GOOD, ip=IP)
-    profile.request_email_change(customer.id, "nouvelle@example.com", PASSWORD, ip=IP)
-    profile.cancel_email_change(customer.id, ip=IP)
-    profile.request_email_change(customer.id, "nouvelle@example.com", PASSWORD, ip=IP)
+    email_change.request_email_change(customer.id, "nouvelle@example.com", PASSWORD, ip=IP)
+    email_change.cancel_email_change(customer.id, ip=IP)
+    email_change.request_email_change(customer.id, "nouvelle@example.com", PASSWORD, ip=IP)
     token = link_token(outbox("email_change")[-1].body_text, "/confirm-email")
-    profile.confirm_email_change(token, ip=IP)
-    assert profile.revoke_session(
-        customer.id, auth.resolve_session(third).session_id, here_id, ip=IP
+    email_change.confirm_email_change(token, ip=IP)
+    assert sessions.revoke_session(
+        customer.id, sessions.resolve_session(third).session_id, here_id, ip=IP
     )
-    assert profile.revoke_other_sessions(customer.id, here_id, ip=IP) == 1
-    assert auth.resolve_session(elsewhere) is None
+    assert sessions.revoke_other_sessions(customer.id, here_id, ip=IP) == 1
+    assert sessions.resolve_session(elsewhere) is None
     secret = totp.begin_setup(customer.id).secret
     totp.enable(customer.id, pyotp.TOTP(secret).now(), ip=IP)
     totp.regenerate_recovery_codes(customer.id, ip=IP)
     totp.disable(customer.id, ip=IP)
-    profile.change_password(
+    password_change.change_password(
         customer.id, here_id, PASSWORD, "Nouveau-mot-2026", "Nouveau-mot-2026", ip=IP
     )
 

@@ -21,29 +21,32 @@ from o2portal.core.models import AuditEvent, Setting
 from o2portal.core.settings import get_settings
 from o2portal.mail import outbox as mailer
 from o2portal.products.models import Product
-from o2portal.support.models import Ticket, TicketAttachment, TicketMessage
-from o2portal.support.tickets import (
+from o2portal.support.attachments import (
     ATTACHMENT_MAX_BYTES,
-    BODY_MAX,
-    SUBJECT_MAX,
     NewAttachment,
-    add_customer_reply,
-    add_staff_reply,
-    assign,
     attachment_for,
     check_attachment,
     clean_filename,
-    close_by_customer,
+)
+from o2portal.support.models import Ticket, TicketAttachment, TicketMessage
+from o2portal.support.queue import (
+    add_staff_reply,
+    assign,
     close_by_staff,
+    staff_queue,
+    staff_thread,
+)
+from o2portal.support.thread import BODY_MAX, thread_version
+from o2portal.support.tickets import (
+    SUBJECT_MAX,
+    add_customer_reply,
+    close_by_customer,
     close_stale_tickets,
     customer_thread,
     customer_tickets,
     open_ticket,
     product_choices,
     reopen_by_customer,
-    staff_queue,
-    staff_thread,
-    thread_version,
 )
 from tests.smtp_server import SmtpSink
 from tests.unit.helpers import (

@@ -8,7 +8,7 @@ import pyotp
 import pytest
 from sqlmodel import select
 
-from o2portal.accounts import auth, totp
+from o2portal.accounts import auth, sessions, totp
 from o2portal.accounts.models import LoginTicket, RecoveryCode, UserSession
 from o2portal.accounts.passwords import new_token, token_hash
 from o2portal.core import clock
@@ -78,7 +78,7 @@ def test_sign_in_asks_for_the_code_before_any_use_of_the_session(db):
     new = start_sign_in()
     assert new.needs_second_factor is True
     # The password alone opens nothing.
-    assert auth.resolve_session(new.token) is None
+    assert sessions.resolve_session(new.token) is None
     pending = totp.pending_sign_in(new.token)
     assert pending is not None and pending.customer_id == customer.id
 
@@ -86,11 +86,11 @@ def test_sign_in_asks_for_the_code_before_any_use_of_the_session(db):
         wrong = "123456" if code_now(secret) != "123456" else "654321"
         refused = totp.complete_sign_in(new.token, wrong, ip="192.0.2.30")
         assert (refused.ok, refused.error) == (False, "error.second_factor_wrong")
-        assert auth.resolve_session(new.token) is None
+        assert sessions.resolve_session(new.token) is None
 
         done = totp.complete_sign_in(new.token, code_now(secret), ip="192.0.2.30")
         assert done.ok and not done.used_recovery_code
-        user = auth.resolve_session(new.token)
+        user = sessions.resolve_session(new.token)
         assert user is not None and user.customer.id == customer.id
         assert totp.pending_sign_in(new.token) is None
         with read_session() as session:
@@ -125,14 +125,14 @@ def test_a_recovery_code_works_once(db):
     first = start_sign_in()
     result = totp.complete_sign_in(first.token, codes[0].upper().replace("-", " "))
     assert result.ok and result.used_recovery_code
-    assert auth.resolve_session(first.token) is not None
+    assert sessions.resolve_session(first.token) is not None
     assert totp.recovery_codes_left(customer.id) == 9
     assert outbox("recovery_code_used")[-1].to_addr == EMAIL
 
     second = start_sign_in()
     again = totp.complete_sign_in(second.token, codes[0])
     assert not again.ok and again.error == "error.second_factor_wrong"
-    assert auth.resolve_session(second.token) is None
+    assert sessions.resolve_session(second.token) is None
     assert totp.complete_sign_in(second.token, codes[1]).ok
 
 
@@ -193,7 +193,7 @@ def test_sessions_open_before_the_second_factor_was_turned_on_stay_open(db):
     customer = make_customer()
     token = open_session()
     enable(customer.id)
-    assert auth.resolve_session(token) is not None
+    assert sessions.resolve_session(token) is not None
 
 
 def test_staff_acting_as_the_customer_is_not_asked_for_the_customers_code(db):
@@ -213,4 +213,4 @@ def test_staff_acting_as_the_customer_is_not_asked_for_the_customers_code(db):
         )
     new = auth.exchange_ticket(ticket)
     assert new.needs_second_factor is False
-    assert auth.resolve_session(new.token).impersonator_id == staff.id
+    assert sessions.resolve_session(new.token).impersonator_id == staff.id

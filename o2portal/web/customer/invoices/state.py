@@ -7,7 +7,8 @@ import asyncio
 import reflex as rx
 
 from o2portal.billing import invoices as billing
-from o2portal.billing.checkout import cancel_order_form, pay_order
+from o2portal.billing.checkout import pay_order
+from o2portal.billing.order_forms import cancel_order_form
 from o2portal.core import formatting
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate

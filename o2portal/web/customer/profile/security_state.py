@@ -8,7 +8,7 @@ import asyncio
 import reflex as rx
 
 from o2portal.accounts import profile, totp
-from o2portal.accounts.auth import CurrentUser
+from o2portal.accounts.sessions import CurrentUser
 from o2portal.core import formatting
 from o2portal.core.errors import InvalidInput
 from o2portal.core.i18n import translate

@@ -8,8 +8,8 @@ import asyncio
 import reflex as rx
 
 from o2portal.accounts import auth, profile
-from o2portal.accounts.auth import CurrentUser
 from o2portal.accounts.models import ACCOUNT_TYPES
+from o2portal.accounts.sessions import CurrentUser
 from o2portal.core import formatting
 from o2portal.core.errors import InvalidInput
 from o2portal.core.i18n import LANGUAGES, translate

@@ -7,7 +7,7 @@ import re
 
 import reflex as rx
 
-from o2portal.accounts.auth import CurrentUser
+from o2portal.accounts.sessions import CurrentUser
 from o2portal.core.errors import InvalidInput
 from o2portal.support import tickets
 from o2portal.support.models import DEPARTMENTS, PRIORITIES

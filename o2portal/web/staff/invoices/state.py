@@ -7,8 +7,8 @@ import asyncio
 import reflex as rx
 
 from o2portal.billing import staff as domain
-from o2portal.billing.checkout import cancel_order_form
 from o2portal.billing.invoices import order_reference
+from o2portal.billing.order_forms import cancel_order_form
 from o2portal.core import formatting
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate

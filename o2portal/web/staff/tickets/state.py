@@ -8,7 +8,7 @@ import re
 
 import reflex as rx
 
-from o2portal.accounts.auth import CurrentUser
+from o2portal.accounts.sessions import CurrentUser
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate
 from o2portal.support import tickets

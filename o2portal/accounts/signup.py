@@ -1,0 +1,190 @@
+"""Sign-up and the proof of the email address: a new customer account with its welcome
+mail, the verification link, and a new link on request."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from o2portal.accounts.attempts import count_attempts, use_once
+from o2portal.accounts.identity import check_identity
+from o2portal.accounts.models import AuthAttempt, Customer, EmailVerification
+from o2portal.accounts.passwords import hash_password, new_token, token_hash
+from o2portal.core import audit, clock
+from o2portal.core.db import serialize_on, transaction
+from o2portal.core.errors import InvalidInput
+from o2portal.core.settings import get_settings
+from o2portal.core.validation import clean_email, clean_new_password, collect
+from o2portal.mail import outbox as mailer
+from o2portal.mail.templating import link
+
+
+@dataclass
+class SignupForm:
+    account_type: str = "particulier"
+    first_name: str = ""
+    last_name: str = ""
+    company_name: str = ""
+    siret: str = ""
+    vat_number: str = ""
+    email: str = ""
+    phone: str = ""
+    address_line1: str = ""
+    address_line2: str = ""
+    postal_code: str = ""
+    city: str = ""
+    country: str = "FR"
+    password: str = ""
+    password_confirm: str = ""
+    accept_terms: bool = False
+
+
+def _check_signup(form: SignupForm) -> dict:
+    """The identity (one validator with Ma fiche and staff), plus the email, the password
+    and the terms; every bad field answered at once."""
+    errors: dict[str, str] = {}
+    identity: dict = {}
+    try:
+        identity = check_identity(dataclasses.asdict(form))
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    account: tuple = ()
+    try:
+        account = collect(
+            lambda: clean_email(form.email),
+            lambda: clean_new_password(form.password, form.password_confirm),
+        )
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    if not form.accept_terms:
+        errors["accept_terms"] = "error.terms_required"
+    if errors:
+        raise InvalidInput(errors)
+    email, password = account
+    return {**identity, "email": email, "password": password}
+
+
+def sign_up(form: SignupForm, *, ip: str | None = None, language: str = "fr") -> Customer:
+    """Open a customer account, queue the welcome email with its verification link.
+
+    Slow (bcrypt): call it off the event loop. Raises InvalidInput; saves nothing then.
+    """
+    clean = _check_signup(form)
+    _count_signup(ip or "")
+    password_hash = hash_password(clean.pop("password"))
+    verify_token = new_token()
+    now = clock.now()
+    try:
+        with transaction() as session:
+            if email_taken(session, clean["email"]):
+                raise InvalidInput({"email": "error.email_taken"})
+            customer = Customer(
+                **clean,
+                password_hash=password_hash,
+                role="customer",
+                language=language if language in ("fr", "en") else "fr",
+                terms_accepted_at=now,
+                created_at=now,
+            )
+            session.add(customer)
+            session.flush()
+            _add_verification(session, customer, verify_token)
+            mailer.queue_for_customer(
+                session,
+                customer,
+                "welcome",
+                email=customer.email,
+                verify_link=link("/verify-email?token=" + verify_token),
+            )
+            audit.record(session, "account.signup", actor=customer, ip=ip)
+    except IntegrityError:
+        # Two sign-ups with the same address at once: the unique index decides.
+        raise InvalidInput({"email": "error.email_taken"}) from None
+    return customer
+
+
+SIGNUPS_PER_ADDRESS_PER_HOUR = 10
+
+
+def _count_signup(ip: str) -> None:
+    """Each sign-up costs a bcrypt hash and sends a mail: a client address gets a few an hour."""
+    with transaction() as session:
+        serialize_on(session, f"signup:{ip}")
+        since = clock.now() - timedelta(hours=1)
+        if ip and count_attempts(session, "signup", since, ip=ip) >= SIGNUPS_PER_ADDRESS_PER_HOUR:
+            raise InvalidInput({"email": "error.signup_throttled"})
+        session.add(
+            AuthAttempt(kind="signup", email="", ip=ip, success=True, created_at=clock.now())
+        )
+
+
+def email_taken(session: Session, email: str, but: int | None = None) -> bool:
+    query = select(Customer.id).where(Customer.email == email)
+    if but is not None:
+        query = query.where(Customer.id != but)
+    return session.exec(query).first() is not None
+
+
+def _add_verification(session: Session, customer: Customer, token: str) -> None:
+    hours = get_settings().verify_link_hours
+    session.add(
+        EmailVerification(
+            customer_id=customer.id,
+            email=customer.email,
+            token_hash=token_hash(token),
+            created_at=clock.now(),
+            expires_at=clock.now() + timedelta(hours=hours),
+        )
+    )
+
+
+def resend_verification(customer_id: int) -> bool:
+    """Send a new verification link unless one went out in the last 5 minutes."""
+    token = new_token()
+    with transaction() as session:
+        customer = session.get(Customer, customer_id)
+        # Unverified, or verified but bouncing: a new link proves the mailbox works again.
+        if customer is None or (
+            customer.email_verified_at is not None and customer.email_failing_at is None
+        ):
+            return False
+        recent = session.exec(
+            select(EmailVerification.id).where(
+                EmailVerification.customer_id == customer_id,
+                col(EmailVerification.created_at) > clock.now() - timedelta(minutes=5),
+            )
+        ).first()
+        if recent is not None:
+            return False
+        _add_verification(session, customer, token)
+        mailer.queue_for_customer(
+            session, customer, "verify_email", verify_link=link("/verify-email?token=" + token)
+        )
+    return True
+
+
+def verify_email(token: str, *, ip: str | None = None) -> bool:
+    """Consume a verification link. True when the address is now verified."""
+    if not token or len(token) > 200:
+        return False
+    with transaction() as session:
+        row = session.exec(
+            select(EmailVerification).where(EmailVerification.token_hash == token_hash(token))
+        ).first()
+        if row is None or row.used_at is not None or row.expires_at < clock.now():
+            return False
+        customer = session.get(Customer, row.customer_id)
+        if customer is None or customer.email != row.email:
+            return False
+        if not use_once(session, EmailVerification, row.id):
+            return False
+        customer.email_verified_at = clock.now()
+        customer.email_failing_at = None
+        customer.email_failing_reason = None
+        session.add(customer)
+        audit.record(session, "account.email_verified", actor=customer, ip=ip)
+    return True

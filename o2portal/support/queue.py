@@ -1,0 +1,194 @@
+"""The staff's side of support: the queue of tickets, the whole thread (internal notes
+included), replies and notes, assignment, closing and reopening. Every function asks
+the Actor for a staff role first."""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from o2portal.accounts.models import Customer
+from o2portal.core import audit
+from o2portal.core.db import read_session, transaction
+from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.permissions import Actor
+from o2portal.mail import outbox as mailer
+from o2portal.mail.templating import Part, link
+from o2portal.support.attachments import NewAttachment, attachments_line
+from o2portal.support.models import DEPARTMENTS, TICKET_STATUSES, Ticket
+from o2portal.support.thread import (
+    OPEN_STATUSES,
+    PAGE_SIZE,
+    TicketPage,
+    TicketView,
+    add_message,
+    check_message,
+    clean_key,
+    close,
+    existing_message,
+    reopen,
+    thread_view,
+)
+
+
+def staff_queue(
+    actor: Actor,
+    *,
+    status: str = "",
+    department: str = "",
+    assigned: str = "",
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+) -> TicketPage:
+    """The queue: by status ("" = every open one, "all" = everything) and department;
+    assigned "me" or "none" narrows it. Oldest waiting first for open work."""
+    with read_session() as session:
+        actor.staff()
+        where = []
+        if status == "all":
+            pass
+        elif status in TICKET_STATUSES:
+            where.append(Ticket.status == status)
+        else:
+            where.append(col(Ticket.status).in_(OPEN_STATUSES))
+        if department in DEPARTMENTS:
+            where.append(Ticket.department == department)
+        if assigned == "me":
+            where.append(Ticket.assigned_to_id == actor.id)
+        elif assigned == "none":
+            where.append(col(Ticket.assigned_to_id).is_(None))
+        total = session.exec(select(func.count()).select_from(Ticket).where(*where)).one()
+        pages = max(1, -(-total // page_size))
+        page = min(max(1, page), pages)
+        order = (
+            (col(Ticket.updated_at).desc(),)
+            if status in ("closed", "all")
+            else (col(Ticket.status) != "open", col(Ticket.updated_at))
+        )
+        rows = list(
+            session.exec(
+                select(Ticket)
+                .where(*where)
+                .order_by(*order, col(Ticket.id))
+                .offset((page - 1) * page_size)
+                .limit(page_size)
+            ).all()
+        )
+        ids = {t.customer_id for t in rows} | {t.assigned_to_id for t in rows if t.assigned_to_id}
+        names = {
+            p.id: p.display_name
+            for p in session.exec(select(Customer).where(col(Customer.id).in_(ids or {-1})))
+        }
+    return TicketPage(rows=rows, total=total, page=page, pages=pages, names=names)
+
+
+def staff_thread(actor: Actor, ticket_id: int) -> TicketView:
+    """The whole thread, internal notes included."""
+    with read_session() as session:
+        actor.staff()
+        ticket = session.get(Ticket, ticket_id) if ticket_id else None
+        if ticket is None:
+            raise NotAllowed("ticket")
+        return thread_view(session, ticket, with_internal=True)
+
+
+def staff_members(actor: Actor) -> list[Customer]:
+    with read_session() as session:
+        actor.staff()
+        return list(
+            session.exec(
+                select(Customer)
+                .where(col(Customer.role).in_(("support", "admin")))
+                .where(col(Customer.disabled_at).is_(None))
+                .order_by(col(Customer.first_name))
+            ).all()
+        )
+
+
+def add_staff_reply(
+    actor: Actor,
+    ticket_id: int,
+    body: str | None,
+    attachments: list[NewAttachment] | None = None,
+    *,
+    internal: bool = False,
+    await_customer: bool = False,
+    submit_key: str | None = None,
+    ip: str | None = None,
+) -> int:
+    """A reply to the customer (emailed to them), or an internal note that only staff see.
+
+    A reply makes the ticket "answered", or "awaiting_customer" when staff need something
+    from the customer; a note changes nothing the customer can see."""
+    body, files, errors = check_message(body, attachments)
+    key = clean_key(submit_key)
+    with transaction() as session:
+        staff = actor.staff()
+        ticket = session.get(Ticket, ticket_id) if ticket_id else None
+        if ticket is None:
+            raise NotAllowed("ticket")
+        done = existing_message(session, key)
+        if done is not None:
+            if done.ticket_id != ticket.id:
+                raise InvalidInput({"body": "error.already_sent"})
+            return done.id
+        if errors:
+            raise InvalidInput(errors)
+        message = add_message(
+            session, ticket, staff, body, files, submit_key=key, internal=internal
+        )
+        if internal:
+            return message.id
+        ticket.status = "awaiting_customer" if await_customer else "answered"
+        ticket.closed_at = None
+        if ticket.assigned_to_id is None:
+            ticket.assigned_to_id = staff.id
+        session.add(ticket)
+        customer = session.get(Customer, ticket.customer_id)
+        if customer is not None and customer.deleted_at is None:
+            mailer.queue_for_customer(
+                session,
+                customer,
+                "ticket_reply",
+                ticket_id=ticket.id,
+                ticket_subject=ticket.subject,
+                message=body,
+                attachments=attachments_line(files),
+                awaiting=Part("ticket_awaiting") if ticket.status == "awaiting_customer" else "",
+                ticket_link=link(f"/tickets/{ticket.id}"),
+            )
+        audit.about(session, "ticket.answered", ticket, actor=staff, ip=ip)
+        return message.id
+
+
+def assign(actor: Actor, ticket_id: int, assignee_id: int | None, *, ip: str | None = None):
+    with transaction() as session:
+        staff = actor.staff()
+        ticket = session.get(Ticket, ticket_id) if ticket_id else None
+        if ticket is None:
+            raise NotAllowed("ticket")
+        if assignee_id:
+            assignee = session.get(Customer, assignee_id)
+            if assignee is None or not assignee.is_staff or assignee.disabled_at is not None:
+                raise InvalidInput({"assignee": "error.choose_one"})
+        ticket.assigned_to_id = assignee_id or None
+        session.add(ticket)
+        audit.about(session, "ticket.assigned", ticket, actor=staff, ip=ip, assignee_id=assignee_id)
+
+
+def close_by_staff(actor: Actor, ticket_id: int, *, ip: str | None = None) -> None:
+    with transaction() as session:
+        staff = actor.staff()
+        ticket = session.get(Ticket, ticket_id) if ticket_id else None
+        if ticket is None:
+            raise NotAllowed("ticket")
+        close(session, ticket, staff, ip=ip)
+
+
+def reopen_by_staff(actor: Actor, ticket_id: int, *, ip: str | None = None) -> None:
+    with transaction() as session:
+        staff = actor.staff()
+        ticket = session.get(Ticket, ticket_id) if ticket_id else None
+        if ticket is None:
+            raise NotAllowed("ticket")
+        reopen(session, ticket, staff, ip=ip)

@@ -1,0 +1,220 @@
+"""A ticket's thread: a message checked and written (with its files), the thread as
+customer or staff see it, the version a live page watches, and the status changes that
+customer and staff share (close, reopen)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from o2portal.accounts.models import Customer
+from o2portal.core import audit, clock
+from o2portal.core.db import read_session
+from o2portal.core.errors import InvalidInput
+from o2portal.products.models import Product
+from o2portal.support.attachments import NewAttachment, check_attachments, store_attachments
+from o2portal.support.models import Ticket, TicketAttachment, TicketMessage
+
+PAGE_SIZE = 20
+BODY_MAX = 20_000
+OPEN_STATUSES = ("open", "answered", "awaiting_customer")
+
+
+# ---------------------------------------------------------------- input
+
+
+def clean_body(raw: str | None, field_name: str = "body") -> str:
+    body = (raw or "").replace("\r\n", "\n").replace("\x00", "")
+    if not body.strip():
+        raise InvalidInput({field_name: "error.required"})
+    if len(body) > BODY_MAX:
+        raise InvalidInput({field_name: "error.too_long"})
+    return body.rstrip()
+
+
+def check_message(
+    body: str | None, attachments: list[NewAttachment] | None
+) -> tuple[str, list[NewAttachment], dict[str, str]]:
+    """The message's text and files, checked; every problem is reported at once."""
+    errors: dict[str, str] = {}
+    clean, files = body or "", []
+    try:
+        clean = clean_body(body)
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    try:
+        files = check_attachments(attachments)
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    return clean, files, errors
+
+
+def clean_key(submit_key: str | None) -> str | None:
+    key = (submit_key or "").strip()
+    return key[:64] if key else None
+
+
+# ---------------------------------------------------------------- views
+
+
+@dataclass
+class AttachmentView:
+    id: int
+    filename: str
+    size_bytes: int
+
+
+@dataclass
+class MessageView:
+    id: int
+    author_name: str
+    is_staff: bool
+    is_internal: bool
+    body: str
+    created_at: datetime
+    attachments: list[AttachmentView] = field(default_factory=list)
+
+
+@dataclass
+class TicketView:
+    ticket: Ticket
+    customer_name: str
+    customer_email: str
+    product_name: str | None
+    assigned_name: str | None
+    messages: list[MessageView]
+
+
+@dataclass
+class TicketPage:
+    rows: list[Ticket]
+    total: int
+    page: int
+    pages: int
+    names: dict[int, str] = field(default_factory=dict)
+
+
+def _staff_name(person: Customer) -> str:
+    return f"{person.first_name} — Support"
+
+
+def thread_view(session: Session, ticket: Ticket, *, with_internal: bool) -> TicketView:
+    query = select(TicketMessage).where(TicketMessage.ticket_id == ticket.id)
+    if not with_internal:
+        query = query.where(col(TicketMessage.is_internal).is_(False))
+    messages = list(session.exec(query.order_by(col(TicketMessage.id))).all())
+    ids = [m.id for m in messages] or [-1]
+    files: dict[int, list[AttachmentView]] = {}
+    for a in session.exec(
+        select(TicketAttachment)
+        .where(col(TicketAttachment.message_id).in_(ids))
+        .order_by(col(TicketAttachment.id))
+    ):
+        files.setdefault(a.message_id, []).append(AttachmentView(a.id, a.filename, a.size_bytes))
+    people_ids = {m.author_id for m in messages} | {ticket.customer_id}
+    if ticket.assigned_to_id:
+        people_ids.add(ticket.assigned_to_id)
+    people = {
+        p.id: p for p in session.exec(select(Customer).where(col(Customer.id).in_(people_ids)))
+    }
+    owner = people.get(ticket.customer_id)
+    product = session.get(Product, ticket.product_id) if ticket.product_id else None
+    assigned = people.get(ticket.assigned_to_id) if ticket.assigned_to_id else None
+
+    def author(m: TicketMessage) -> str:
+        person = people.get(m.author_id)
+        if person is None:
+            return ""
+        return _staff_name(person) if m.is_staff else person.display_name
+
+    return TicketView(
+        ticket=ticket,
+        customer_name=owner.display_name if owner else "",
+        customer_email=owner.email if owner else "",
+        product_name=product.name if product else None,
+        assigned_name=f"{assigned.first_name} {assigned.last_name}" if assigned else None,
+        messages=[
+            MessageView(
+                id=m.id,
+                author_name=author(m),
+                is_staff=m.is_staff,
+                is_internal=m.is_internal,
+                body=m.body,
+                created_at=m.created_at,
+                attachments=files.get(m.id, []),
+            )
+            for m in messages
+        ],
+    )
+
+
+def existing_message(session: Session, submit_key: str | None) -> TicketMessage | None:
+    if not submit_key:
+        return None
+    return session.exec(select(TicketMessage).where(TicketMessage.submit_key == submit_key)).first()
+
+
+def add_message(
+    session: Session,
+    ticket: Ticket,
+    author: Customer,
+    body: str,
+    files: list[NewAttachment],
+    *,
+    submit_key: str | None,
+    internal: bool = False,
+    now: datetime | None = None,
+) -> TicketMessage:
+    now = now or clock.now()
+    message = TicketMessage(
+        ticket_id=ticket.id,
+        author_id=author.id,
+        is_staff=author.is_staff and author.id != ticket.customer_id,
+        is_internal=internal,
+        body=body,
+        created_at=now,
+        submit_key=submit_key,
+    )
+    session.add(message)
+    try:
+        session.flush()
+    except IntegrityError as exc:  # the same key from a second tab, at the same moment
+        raise InvalidInput({"body": "error.already_sent"}) from exc
+    store_attachments(session, ticket.id, message.id, files, now)
+    if not internal:
+        ticket.updated_at = now
+    session.add(ticket)
+    return message
+
+
+def reopen(session: Session, ticket: Ticket, actor: Customer | None, *, ip: str | None) -> None:
+    if ticket.status != "closed":
+        return
+    ticket.status, ticket.closed_at, ticket.updated_at = "open", None, clock.now()
+    session.add(ticket)
+    audit.about(session, "ticket.reopened", ticket, actor=actor, ip=ip)
+
+
+def close(session: Session, ticket: Ticket, actor: Customer | None, *, ip: str | None) -> None:
+    if ticket.status == "closed":
+        return
+    now = clock.now()
+    ticket.status, ticket.closed_at, ticket.updated_at = "closed", now, now
+    session.add(ticket)
+    audit.about(session, "ticket.closed", ticket, actor=actor, ip=ip)
+
+
+def thread_version(ticket_id: int, *, with_internal: bool) -> str:
+    """Changes whenever the thread gains a message or the ticket its status: what a live
+    page compares to know it has news, with one indexed query."""
+    query = select(func.max(TicketMessage.id)).where(TicketMessage.ticket_id == ticket_id)
+    if not with_internal:
+        query = query.where(col(TicketMessage.is_internal).is_(False))
+    with read_session() as session:
+        latest = session.exec(query).one()
+        status = session.exec(select(Ticket.status).where(Ticket.id == ticket_id)).first()
+    return f"{latest or 0}:{status or ''}"
