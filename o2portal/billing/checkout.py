@@ -57,6 +57,12 @@ class PaymentOutcome:
     new_expiries: dict[int, date] | None = None
 
 
+def _paid(session: Session, order: Order, invoice) -> PaymentOutcome:
+    """What the customer is shown once the order form is paid: the invoice's number and
+    the products' new expiry dates."""
+    return PaymentOutcome("paid", order.id, invoice.number, "pay.done", expiries(session, order))
+
+
 # build(session, customer, idempotency_key) writes the order form and its lines.
 BuildOrder = Callable[[Session, Customer, str], Order]
 
@@ -253,9 +259,7 @@ def _start_payment(
             payment_id=payment.id,
         )
         invoice = complete_order(session, order, "credit", ip=ip)
-        return PaymentOutcome(
-            "paid", order.id, invoice.number, "pay.done", expiries(session, order)
-        )
+        return _paid(session, order, invoice)
     token = None
     if choice.method == "saved_card":
         card = session.get(SavedCard, choice.saved_card_id or 0)
@@ -353,7 +357,7 @@ def _card_succeeded(
             )
         )
     invoice = complete_order(session, order, "card", ip=ip)
-    return PaymentOutcome("paid", order.id, invoice.number, "pay.done", expiries(session, order))
+    return _paid(session, order, invoice)
 
 
 def _notify_order_form(session: Session, customer: Customer, order: Order) -> None:
@@ -402,9 +406,7 @@ def record_offline_payment(
             method=method,
             reference=reference[:100],
         )
-        return PaymentOutcome(
-            "paid", order.id, invoice.number, "pay.done", expiries(session, order)
-        )
+        return _paid(session, order, invoice)
 
 
 def place_order_form(*, customer_id: int, key: str, build: BuildOrder) -> tuple[Order, bool]:
