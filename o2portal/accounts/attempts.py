@@ -1,6 +1,6 @@
 """Brakes on abuse, shared by sign-up, sign-in, the second factor and the lost password:
-the attempts counted per account or per client address, and one-time links that can be
-used once only."""
+the attempts counted per account or per client address, and one-time links (found only
+while unused and in time) that can be used once only."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select, update
 
 from o2portal.accounts.models import AuthAttempt
+from o2portal.accounts.passwords import token_hash
 from o2portal.core import clock
 
 # A client address may fail this many times more than one account before it is stopped.
@@ -42,3 +43,12 @@ def use_once(session: Session, model, row_id: int) -> bool:
         .values(used_at=clock.now())
     )
     return result.rowcount == 1
+
+
+def unused_link(session: Session, model, token: str, *, column: str = "token_hash"):
+    """The row of this one-time link (or login ticket), if it exists, is not used yet and
+    has not expired; None otherwise."""
+    row = session.exec(select(model).where(getattr(model, column) == token_hash(token))).first()
+    if row is None or row.used_at is not None or row.expires_at < clock.now():
+        return None
+    return row

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import func
 from sqlmodel import Session, col, select, update
 
-from o2portal.accounts.attempts import IP_FAILURE_FACTOR, count_attempts, use_once
+from o2portal.accounts.attempts import IP_FAILURE_FACTOR, count_attempts, unused_link, use_once
 from o2portal.accounts.models import AuthAttempt, Customer, LoginTicket, UserSession
 from o2portal.accounts.password_reset import request_password_reset as request_password_reset
 from o2portal.accounts.password_reset import reset_link_is_valid as reset_link_is_valid
@@ -190,10 +190,8 @@ def exchange_ticket(ticket: str, *, ip: str = "", user_agent: str = "") -> NewSe
     settings = get_settings()
     token = new_token()
     with transaction() as session:
-        row = session.exec(
-            select(LoginTicket).where(LoginTicket.ticket_hash == token_hash(ticket))
-        ).first()
-        if row is None or row.used_at is not None or row.expires_at < clock.now():
+        row = unused_link(session, LoginTicket, ticket, column="ticket_hash")
+        if row is None:
             return None
         if not use_once(session, LoginTicket, row.id):
             return None

@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select, update
 
-from o2portal.accounts.attempts import use_once
+from o2portal.accounts.attempts import unused_link, use_once
 from o2portal.accounts.models import Customer, PendingEmailChange
 from o2portal.accounts.password_change import check_current_password
 from o2portal.accounts.passwords import new_token, token_hash
@@ -174,10 +174,8 @@ def confirm_email_change(token: str | None, *, ip: str | None = None) -> str:
         return "bad"
     try:
         with transaction() as session:
-            row = session.exec(
-                select(PendingEmailChange).where(PendingEmailChange.token_hash == token_hash(token))
-            ).first()
-            if row is None or row.used_at is not None or row.expires_at < clock.now():
+            row = unused_link(session, PendingEmailChange, token)
+            if row is None:
                 return "bad"
             customer = session.get(Customer, row.customer_id)
             if customer is None or customer.deleted_at is not None:

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlmodel import Session, col, select, update
 
-from o2portal.accounts.attempts import IP_FAILURE_FACTOR, count_attempts, use_once
+from o2portal.accounts.attempts import IP_FAILURE_FACTOR, count_attempts, unused_link, use_once
 from o2portal.accounts.models import AuthAttempt, Customer, LoginTicket, PasswordReset
 from o2portal.accounts.passwords import hash_password, new_token, token_hash
 from o2portal.accounts.sessions import revoke_sessions
@@ -33,7 +33,6 @@ def request_password_reset(email: str, *, ip: str = "") -> ResetRequestResult:
     settings = get_settings()
     email = clean_email(email)
     since = clock.now() - timedelta(minutes=settings.reset_window_minutes)
-    token = new_token()
     with transaction() as session:
         serialize_on(session, f"reset:{email}")
         per_ip = count_attempts(session, "reset", since, ip=ip) if ip else 0
@@ -57,22 +56,7 @@ def request_password_reset(email: str, *, ip: str = "") -> ResetRequestResult:
         if per_account >= settings.reset_max_requests:
             audit.record(session, "auth.reset_throttled", customer_id=customer.id, ip=ip)
             return ResetRequestResult()
-        session.add(
-            PasswordReset(
-                customer_id=customer.id,
-                token_hash=token_hash(token),
-                created_at=clock.now(),
-                expires_at=clock.now() + timedelta(minutes=settings.reset_link_minutes),
-                ip=ip,
-            )
-        )
-        mailer.queue_for_customer(
-            session,
-            customer,
-            "password_reset",
-            reset_link=link("/reset-password?token=" + token),
-            minutes=settings.reset_link_minutes,
-        )
+        mail_reset_link(session, customer, ip=ip)
         audit.record(session, "auth.reset_requested", customer_id=customer.id, ip=ip)
     return ResetRequestResult()
 
@@ -80,12 +64,7 @@ def request_password_reset(email: str, *, ip: str = "") -> ResetRequestResult:
 def _usable_reset(session: Session, token: str) -> PasswordReset | None:
     if not token or len(token) > 200:
         return None
-    row = session.exec(
-        select(PasswordReset).where(PasswordReset.token_hash == token_hash(token))
-    ).first()
-    if row is None or row.used_at is not None or row.expires_at < clock.now():
-        return None
-    return row
+    return unused_link(session, PasswordReset, token)
 
 
 def reset_link_is_valid(token: str) -> bool:
@@ -133,4 +112,27 @@ def retire_password_links(session: Session, customer_id: int) -> None:
         update(PasswordReset)
         .where(PasswordReset.customer_id == customer_id, col(PasswordReset.used_at).is_(None))
         .values(used_at=clock.now())
+    )
+
+
+def mail_reset_link(session: Session, customer: Customer, *, ip: str | None) -> None:
+    """A new reset link for the account, good for reset_link_minutes, sent to its address
+    (asked for by the customer, or sent by staff)."""
+    token = new_token()
+    minutes = get_settings().reset_link_minutes
+    session.add(
+        PasswordReset(
+            customer_id=customer.id,
+            token_hash=token_hash(token),
+            created_at=clock.now(),
+            expires_at=clock.now() + timedelta(minutes=minutes),
+            ip=ip,
+        )
+    )
+    mailer.queue_for_customer(
+        session,
+        customer,
+        "password_reset",
+        reset_link=link("/reset-password?token=" + token),
+        minutes=minutes,
     )

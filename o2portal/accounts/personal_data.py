@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from o2portal.accounts.erasure import DeletionBlockers as DeletionBlockers
 from o2portal.accounts.erasure import delete_account as delete_account
 from o2portal.accounts.erasure import deletion_blockers as deletion_blockers
+from o2portal.accounts.identity import IDENTITY_FIELDS
 from o2portal.accounts.models import (
     AuthAttempt,
     Customer,
@@ -76,18 +77,7 @@ _ACCOUNT_FIELDS = (
     "email_verified_at",
     "email_failing_at",
     "email_failing_reason",
-    "account_type",
-    "first_name",
-    "last_name",
-    "company_name",
-    "siret",
-    "vat_number",
-    "phone",
-    "address_line1",
-    "address_line2",
-    "postal_code",
-    "city",
-    "country",
+    *IDENTITY_FIELDS,
     "language",
     "credit_balance_cents",
     "terms_accepted_at",

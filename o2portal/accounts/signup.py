@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from o2portal.accounts.attempts import count_attempts, use_once
+from o2portal.accounts.attempts import count_attempts, unused_link, use_once
 from o2portal.accounts.identity import check_identity
 from o2portal.accounts.models import AuthAttempt, Customer, EmailVerification
 from o2portal.accounts.passwords import hash_password, new_token, token_hash
@@ -172,10 +172,8 @@ def verify_email(token: str, *, ip: str | None = None) -> bool:
     if not token or len(token) > 200:
         return False
     with transaction() as session:
-        row = session.exec(
-            select(EmailVerification).where(EmailVerification.token_hash == token_hash(token))
-        ).first()
-        if row is None or row.used_at is not None or row.expires_at < clock.now():
+        row = unused_link(session, EmailVerification, token)
+        if row is None:
             return False
         customer = session.get(Customer, row.customer_id)
         if customer is None or customer.email != row.email:

@@ -10,9 +10,10 @@ from datetime import timedelta
 from sqlalchemy import func, or_
 from sqlmodel import col, select
 
-from o2portal.accounts import auth
+from o2portal.accounts import sessions
 from o2portal.accounts.identity import IDENTITY_FIELDS, check_identity
-from o2portal.accounts.models import AuthAttempt, Customer, LoginTicket, PasswordReset, UserSession
+from o2portal.accounts.models import AuthAttempt, Customer, LoginTicket, UserSession
+from o2portal.accounts.password_reset import mail_reset_link
 from o2portal.accounts.passwords import new_token, token_hash
 from o2portal.billing.models import Invoice, Order
 from o2portal.core import audit, clock
@@ -20,14 +21,11 @@ from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.paging import Page, paginate
 from o2portal.core.permissions import Actor
-from o2portal.core.settings import get_settings
 from o2portal.core.validation import (
     clean_email,
     clean_text,
 )
-from o2portal.mail import outbox as mailer
 from o2portal.mail.models import OutboxEmail
-from o2portal.mail.templating import link
 from o2portal.products.models import Product
 from o2portal.support.models import Ticket
 
@@ -177,7 +175,7 @@ def set_disabled(actor: Actor, customer_id: int, disabled: bool, reason: str, *,
         session.add(customer)
         renewals_off = []
         if disabled:
-            auth.revoke_sessions(session, customer.id)
+            sessions.revoke_sessions(session, customer.id)
             renewals_off = _auto_renew_off(session, customer.id)
         audit.about(
             session,
@@ -203,29 +201,12 @@ def _auto_renew_off(session, customer_id: int) -> list[int]:
 
 
 def send_reset_link(actor: Actor, customer_id: int, *, ip=None) -> None:
-    token = new_token()
-    minutes = get_settings().reset_link_minutes
     with transaction() as session:
         staff = actor.staff()
         customer = session.get(Customer, customer_id)
         if customer is None or customer.disabled_at is not None:
             raise NotAllowed("no such active customer")
-        session.add(
-            PasswordReset(
-                customer_id=customer.id,
-                token_hash=token_hash(token),
-                created_at=clock.now(),
-                expires_at=clock.now() + timedelta(minutes=minutes),
-                ip=ip,
-            )
-        )
-        mailer.queue_for_customer(
-            session,
-            customer,
-            "password_reset",
-            reset_link=link("/reset-password?token=" + token),
-            minutes=minutes,
-        )
+        mail_reset_link(session, customer, ip=ip)
         audit.about(session, "staff.reset_link_sent", customer, actor=staff, ip=ip)
 
 
@@ -255,7 +236,7 @@ def start_acting_as(actor: Actor, customer_id: int, *, ip=None, user_agent: str 
 
 def stop_acting_as(session_token: str | None, *, ip=None) -> str | None:
     """End an acting session and hand the staff member a ticket back to their own account."""
-    current = auth.resolve_session(session_token)
+    current = sessions.resolve_session(session_token)
     if current is None or current.impersonator_id is None:
         return None
     ticket = new_token()

@@ -106,14 +106,20 @@ class TotpSetup:
     uri: str
 
 
+def _still_without_totp(session: Session, customer_id: int) -> Customer:
+    """The account, while its second factor is not on yet (setting it up, confirming it)."""
+    customer = session.get(Customer, customer_id)
+    if customer is None or customer.deleted_at is not None:
+        raise InvalidInput({"totp_code": "error.unexpected"})
+    if customer.totp_enabled_at is not None:
+        raise InvalidInput({"totp_code": "error.totp_already_on"})
+    return customer
+
+
 def begin_setup(customer_id: int) -> TotpSetup:
     """A new secret to scan. It waits on the account, unused, until a code confirms it."""
     with transaction() as session:
-        customer = session.get(Customer, customer_id)
-        if customer is None or customer.deleted_at is not None:
-            raise InvalidInput({"totp_code": "error.unexpected"})
-        if customer.totp_enabled_at is not None:
-            raise InvalidInput({"totp_code": "error.totp_already_on"})
+        customer = _still_without_totp(session, customer_id)
         customer.totp_secret = pyotp.random_base32()
         session.add(customer)
         return TotpSetup(
@@ -147,11 +153,7 @@ def enable(customer_id: int, code: str, *, ip: str | None = None) -> list[str]:
     Returns the recovery codes, in clear for the only time. Raises InvalidInput."""
     code = clean_totp_code(code)
     with transaction() as session:
-        customer = session.get(Customer, customer_id)
-        if customer is None or customer.deleted_at is not None:
-            raise InvalidInput({"totp_code": "error.unexpected"})
-        if customer.totp_enabled_at is not None:
-            raise InvalidInput({"totp_code": "error.totp_already_on"})
+        customer = _still_without_totp(session, customer_id)
         if not customer.totp_secret:
             raise InvalidInput({"totp_code": "error.totp_no_setup"})
         if matching_step(customer.totp_secret, code) is None:

@@ -16,24 +16,44 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
 
-from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from o2portal.accounts.models import Customer, SavedCard
 from o2portal.billing import invoices as billing
-from o2portal.billing.fulfilment import RENEWAL_ACTIONS, complete_order, expiries
+from o2portal.billing.fulfilment import (
+    RENEWABLE_STATUSES as RENEWABLE_STATUSES,
+)
+from o2portal.billing.fulfilment import (
+    check_still_renewable,
+    complete_order,
+    expiries,
+)
 from o2portal.billing.models import Order, OrderLine, Payment
-from o2portal.billing.order_forms import mark_cancelled
 from o2portal.billing.payments import (
     METHODS,
     OFFLINE_METHODS,
     PaymentChoice,
     processing_payment,
 )
-from o2portal.catalog.models import PromoCode
+from o2portal.billing.settlement import (
+    PaymentOutcome as PaymentOutcome,
+)
+from o2portal.billing.settlement import (
+    check_card_attempts,
+    paid_outcome,
+    payment_reference,
+)
+from o2portal.billing.settlement import (
+    locked_payment as locked_payment,
+)
+from o2portal.billing.settlement import (
+    refuse as refuse,
+)
+from o2portal.billing.settlement import (
+    settle_succeeded as settle_succeeded,
+)
 from o2portal.core import audit, clock
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
@@ -42,26 +62,6 @@ from o2portal.core.receipts import clean_key
 from o2portal.integrations.gateway import CardToken, GatewayTimeout, card_gateway
 from o2portal.mail import outbox as mailer
 from o2portal.mail.templating import Amount, Part
-from o2portal.products import provisioning
-from o2portal.products.expiry import renewal_dates
-from o2portal.products.models import Product
-
-RENEWABLE_STATUSES = ("active", "expired", "suspended")
-
-# Card testing: refused card payments allowed in the last hour, per account and per address.
-CARD_REFUSALS_PER_CUSTOMER = 5
-CARD_REFUSALS_PER_IP = 10
-REFUSALS_WINDOW = timedelta(hours=1)
-
-
-@dataclass
-class PaymentOutcome:
-    status: str  # paid | pending | declined | retry | failed | credited
-    order_id: int | None = None
-    invoice_number: str | None = None
-    message_key: str | None = None
-    new_expiries: dict[int, date] | None = None
-
 
 # build(session, customer, idempotency_key) writes the order form and its lines.
 BuildOrder = Callable[[Session, Customer, str], Order]
@@ -143,17 +143,11 @@ def pay_order(
         customer = _customer(session, customer_id)
         if _product_payment_processing(session, order):
             return PaymentOutcome("pending", order.id, message_key="error.payment_in_progress")
-        _check_still_renewable(session, order)
+        check_still_renewable(session, order)
         started = _start_payment(session, order, customer, choice, card, key, ip)
     if isinstance(started, PaymentOutcome):
         return started
     return _charge_and_finish(started, ip=ip)
-
-
-def payment_reference(key: str, order_id: int) -> str:
-    """A payment's idempotency key, which is also its reference at the gateway: one per
-    submitted form and order form, so that a replay reaches the same charge."""
-    return f"{key}:{order_id}"[:100]
 
 
 def _payment_of_key(session: Session, key: str, order_id: int) -> Payment | None:
@@ -223,25 +217,6 @@ def _tokenized(choice: PaymentChoice) -> CardToken | None:
     return found
 
 
-def _check_card_attempts(session: Session, customer_id: int, ip: str | None) -> None:
-    """Card testing: too many refused card payments in the last hour, from this account
-    or this address, and the card form is refused before any charge."""
-    since = clock.now() - REFUSALS_WINDOW
-    refused = (
-        select(func.count())
-        .select_from(Payment)
-        .where(
-            Payment.method == "card",
-            col(Payment.status).in_(("declined", "failed")),
-            col(Payment.created_at) >= since,
-        )
-    )
-    by_customer = session.exec(refused.where(Payment.customer_id == customer_id)).one()
-    by_ip = session.exec(refused.where(Payment.ip == ip)).one() if ip else 0
-    if by_customer >= CARD_REFUSALS_PER_CUSTOMER or by_ip >= CARD_REFUSALS_PER_IP:
-        raise InvalidInput({"method": "error.card_attempts"})
-
-
 def _clean_key(key: str) -> str:
     try:
         return clean_key(key)
@@ -278,25 +253,6 @@ def _product_payment_processing(session: Session, order: Order) -> bool:
     )
 
 
-def _check_still_renewable(session: Session, order: Order) -> None:
-    """An order form waits for its payment, and meanwhile a domain may be released or an
-    account terminated: refuse before any money moves, not once the card is charged."""
-    lines = session.exec(
-        select(OrderLine).where(
-            OrderLine.order_id == order.id, col(OrderLine.action).in_(RENEWAL_ACTIONS)
-        )
-    ).all()
-    for line in lines:
-        product = session.get(Product, line.product_id) if line.product_id else None
-        if product is None:
-            continue
-        if (
-            product.status not in RENEWABLE_STATUSES
-            or renewal_dates(product.kind, product.expiry_date, line.years, clock.today()) is None
-        ):
-            raise InvalidInput({"years": "error.not_renewable"})
-
-
 @dataclass
 class _Started:
     payment_id: int
@@ -323,9 +279,7 @@ def _start_payment(
     if order.total_ttc_cents == 0:
         # Nothing to pay (a 100 % promo): no card, no gateway; the invoice says 0,00 €.
         invoice = complete_order(session, order, "none", ip=ip)
-        return PaymentOutcome(
-            "paid", order.id, invoice.number, "pay.done", expiries(session, order)
-        )
+        return paid_outcome(session, order, invoice)
     if choice.method == "none":
         raise InvalidInput({"method": "error.choice_invalid"})
     if choice.method in OFFLINE_METHODS:
@@ -345,9 +299,7 @@ def _start_payment(
             payment_id=payment.id,
         )
         invoice = complete_order(session, order, "credit", ip=ip)
-        return PaymentOutcome(
-            "paid", order.id, invoice.number, "pay.done", expiries(session, order)
-        )
+        return paid_outcome(session, order, invoice)
     if choice.method == "saved_card":
         saved = session.get(SavedCard, choice.saved_card_id or 0)
         if saved is None or saved.customer_id != customer.id or saved.removed_at is not None:
@@ -355,7 +307,7 @@ def _start_payment(
         token, save = saved.gateway_token, None
     else:
         token, save = card.token, (card if choice.save_card else None)
-    _check_card_attempts(session, customer.id, ip)
+    check_card_attempts(session, customer.id, ip)
     payment = _payment(session, order, "card", key, "processing", ip)
     return _Started(
         payment.id,
@@ -418,109 +370,6 @@ def _charge_and_finish(started: _Started, *, ip: str | None) -> PaymentOutcome:
         return PaymentOutcome(result.status, order.id, message_key=result.message_key)
 
 
-def locked_payment(session: Session, payment_id: int) -> Payment:
-    """The payment row, locked and read fresh: whoever settles it first, the other sees it
-    settled."""
-    return session.exec(
-        select(Payment)
-        .where(Payment.id == payment_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
-
-
-def made_with(payment: Payment, order: Order) -> bool:
-    """The order form was written for this very payment (place_and_pay), not paid later."""
-    return payment.idempotency_key == payment_reference(order.idempotency_key or "", order.id)
-
-
-def refuse(
-    session: Session, payment: Payment, order: Order, *, status: str, reason: str, ip=None
-) -> None:
-    """Record a refusal, never delete it: the payment keeps its reason; an order form
-    written for this payment is refused and gives back its domain names and promo use,
-    while one the customer came back to pay stays unpaid."""
-    now = clock.now()
-    payment.status, payment.failure_reason, payment.completed_at = status, reason[:300], now
-    session.add(payment)
-    if made_with(payment, order) and order.status == "unpaid":
-        order.status, order.cancelled_at = "refused", now
-        session.add(order)
-        provisioning.release_holds(session, order.id)
-        if order.promo_code_id is not None:  # one conditional UPDATE, as taking it
-            session.execute(
-                update(PromoCode)
-                .where(PromoCode.id == order.promo_code_id, PromoCode.used_count > 0)
-                .values(used_count=PromoCode.used_count - 1)
-            )
-    audit.about(
-        session,
-        "payment.refused",
-        order,
-        ip=ip,
-        outcome=status,
-        reason=reason[:300],
-    )
-
-
-def settle_succeeded(
-    session: Session,
-    payment: Payment,
-    order: Order,
-    customer: Customer,
-    charge_ref: str | None,
-    last4: str | None,
-    *,
-    ip: str | None = None,
-    save: CardToken | None = None,
-) -> PaymentOutcome:
-    """The money is taken: the payment succeeded, for good. The order is applied and
-    invoiced; if it can no longer be (a domain released meanwhile, a form cancelled), the
-    amount goes to the customer's account credit instead, never lost."""
-    payment.status = "succeeded"
-    payment.gateway_ref = charge_ref
-    payment.card_last4 = last4
-    payment.completed_at = clock.now()
-    session.add(payment)
-    if save is not None:
-        session.add(
-            SavedCard(
-                customer_id=customer.id,
-                gateway_token=save.token,
-                brand=save.brand,
-                last4=save.last4,
-                exp_month=save.exp_month,
-                exp_year=save.exp_year,
-                created_at=clock.now(),
-            )
-        )
-    if order.status == "unpaid":
-        try:
-            with session.begin_nested():
-                _check_still_renewable(session, order)  # it may be long after the charge
-                invoice = complete_order(session, order, "card", ip=ip)
-        except (InvalidInput, NotAllowed) as exc:
-            reason = str(exc)[:200]
-        else:
-            return PaymentOutcome(
-                "paid", order.id, invoice.number, "pay.done", expiries(session, order)
-            )
-    else:
-        reason = f"order form {order.status}"
-    billing.change_credit(
-        session,
-        customer.id,
-        payment.amount_cents,
-        f"Paiement {billing.order_reference(order)} non appliqué",
-        payment_id=payment.id,
-    )
-    if order.status == "unpaid":
-        mark_cancelled(session, order, actor=None, ip=ip, reason="payment_not_applicable")
-        provisioning.release_holds(session, order.id)
-    audit.about(session, "payment.credited", order, ip=ip, reason=reason)
-    return PaymentOutcome("credited", order.id, message_key="pay.credited")
-
-
 def _notify_order_form(session: Session, customer: Customer, order: Order) -> None:
     reference = billing.order_reference(order)
     # Transfer unless the customer chose a cheque (the only two offline methods).
@@ -567,9 +416,7 @@ def record_offline_payment(
             method=method,
             reference=reference[:100],
         )
-        return PaymentOutcome(
-            "paid", order.id, invoice.number, "pay.done", expiries(session, order)
-        )
+        return paid_outcome(session, order, invoice)
 
 
 def place_order_form(*, customer_id: int, key: str, build: BuildOrder) -> tuple[Order, bool]:

@@ -21,6 +21,7 @@ from o2portal.products.expiry import renewal_dates
 from o2portal.products.models import Product
 
 RENEWAL_ACTIONS = ("renew",)
+RENEWABLE_STATUSES = ("active", "expired", "suspended")
 
 
 def complete_order(session: Session, order: Order, method: str, *, ip: str | None = None):
@@ -124,3 +125,22 @@ def expiries(session: Session, order: Order) -> dict[int, date]:
         return {}
     products = session.exec(select(Product).where(col(Product.id).in_(product_ids))).all()
     return {p.id: p.expiry_date for p in products}
+
+
+def check_still_renewable(session: Session, order: Order) -> None:
+    """An order form waits for its payment, and meanwhile a domain may be released or an
+    account terminated: refuse before any money moves, not once the card is charged."""
+    lines = session.exec(
+        select(OrderLine).where(
+            OrderLine.order_id == order.id, col(OrderLine.action).in_(RENEWAL_ACTIONS)
+        )
+    ).all()
+    for line in lines:
+        product = session.get(Product, line.product_id) if line.product_id else None
+        if product is None:
+            continue
+        if (
+            product.status not in RENEWABLE_STATUSES
+            or renewal_dates(product.kind, product.expiry_date, line.years, clock.today()) is None
+        ):
+            raise InvalidInput({"years": "error.not_renewable"})

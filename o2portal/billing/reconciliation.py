@@ -11,8 +11,8 @@ from datetime import date, timedelta
 from sqlmodel import col, select
 
 from o2portal.accounts.models import Customer
-from o2portal.billing.checkout import locked_payment, refuse, settle_succeeded
 from o2portal.billing.models import Order, Payment
+from o2portal.billing.settlement import locked_payment, refuse, settle_succeeded
 from o2portal.core import clock
 from o2portal.core.batches import ItemFailures
 from o2portal.core.db import read_session, transaction

@@ -13,6 +13,7 @@ from sqlmodel import col, select
 from o2portal.core import audit, clock
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.paging import paginate
 from o2portal.core.permissions import Actor
 from o2portal.mail import outbox as mailer
 from o2portal.mail.models import MAIL_STATUSES, OutboxEmail
@@ -66,11 +67,9 @@ def list_mail(actor: Actor, *, status: str = "", recipient: str = "", page: int 
         where.append(func.lower(OutboxEmail.to_addr).like(f"{text}%"))
     with read_session() as session:
         actor.admin()
-        total = session.exec(select(func.count()).select_from(OutboxEmail).where(*where)).one()
-        pages = max(1, -(-total // PAGE_SIZE))
-        page = max(1, min(page, pages))
         # Only the columns a list shows: bodies can be long.
-        found = session.exec(
+        found = paginate(
+            session,
             select(
                 OutboxEmail.id,
                 OutboxEmail.created_at,
@@ -81,11 +80,12 @@ def list_mail(actor: Actor, *, status: str = "", recipient: str = "", page: int 
                 OutboxEmail.attempts,
             )
             .where(*where)
-            .order_by(col(OutboxEmail.id).desc())
-            .offset((page - 1) * PAGE_SIZE)
-            .limit(PAGE_SIZE)
-        ).all()
-    return MailPage([MailRow(*row) for row in found], total, page, pages)
+            .order_by(col(OutboxEmail.id).desc()),
+            page,
+            size=PAGE_SIZE,
+            count=select(func.count()).select_from(OutboxEmail).where(*where),
+        )
+    return MailPage([MailRow(*row) for row in found.rows], found.total, found.page, found.pages)
 
 
 def mail_detail(actor: Actor, mail_id: int) -> MailView:

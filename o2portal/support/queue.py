@@ -5,30 +5,27 @@ the Actor for a staff role first."""
 from __future__ import annotations
 
 from sqlalchemy import func
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from o2portal.accounts.models import Customer
 from o2portal.core import audit
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.paging import paginate
 from o2portal.core.permissions import Actor
 from o2portal.mail import outbox as mailer
 from o2portal.mail.templating import Part, link
+from o2portal.support import thread
 from o2portal.support.attachments import NewAttachment, attachments_line
 from o2portal.support.models import DEPARTMENTS, TICKET_STATUSES, Ticket
-from o2portal.support.thread import (
-    OPEN_STATUSES,
-    PAGE_SIZE,
-    TicketPage,
-    TicketView,
-    add_message,
-    check_message,
-    clean_key,
-    close,
-    existing_message,
-    reopen,
-    thread_view,
-)
+
+
+def _ticket(session: Session, ticket_id: int) -> Ticket:
+    """Any ticket, for staff (the caller has asked the Actor for the role first)."""
+    ticket = session.get(Ticket, ticket_id) if ticket_id else None
+    if ticket is None:
+        raise NotAllowed("ticket")
+    return ticket
 
 
 def staff_queue(
@@ -38,8 +35,8 @@ def staff_queue(
     department: str = "",
     assigned: str = "",
     page: int = 1,
-    page_size: int = PAGE_SIZE,
-) -> TicketPage:
+    page_size: int = thread.PAGE_SIZE,
+) -> thread.TicketPage:
     """The queue: by status ("" = every open one, "all" = everything) and department;
     assigned "me" or "none" narrows it. Oldest waiting first for open work."""
     with read_session() as session:
@@ -50,46 +47,40 @@ def staff_queue(
         elif status in TICKET_STATUSES:
             where.append(Ticket.status == status)
         else:
-            where.append(col(Ticket.status).in_(OPEN_STATUSES))
+            where.append(col(Ticket.status).in_(thread.OPEN_STATUSES))
         if department in DEPARTMENTS:
             where.append(Ticket.department == department)
         if assigned == "me":
             where.append(Ticket.assigned_to_id == actor.id)
         elif assigned == "none":
             where.append(col(Ticket.assigned_to_id).is_(None))
-        total = session.exec(select(func.count()).select_from(Ticket).where(*where)).one()
-        pages = max(1, -(-total // page_size))
-        page = min(max(1, page), pages)
         order = (
             (col(Ticket.updated_at).desc(),)
             if status in ("closed", "all")
             else (col(Ticket.status) != "open", col(Ticket.updated_at))
         )
-        rows = list(
-            session.exec(
-                select(Ticket)
-                .where(*where)
-                .order_by(*order, col(Ticket.id))
-                .offset((page - 1) * page_size)
-                .limit(page_size)
-            ).all()
+        found = paginate(
+            session,
+            select(Ticket).where(*where).order_by(*order, col(Ticket.id)),
+            page,
+            size=page_size,
+            count=select(func.count()).select_from(Ticket).where(*where),
         )
+        rows = found.rows
         ids = {t.customer_id for t in rows} | {t.assigned_to_id for t in rows if t.assigned_to_id}
         names = {
             p.id: p.display_name
             for p in session.exec(select(Customer).where(col(Customer.id).in_(ids or {-1})))
         }
-    return TicketPage(rows=rows, total=total, page=page, pages=pages, names=names)
+    return thread.TicketPage(found.rows, found.total, found.page, found.pages, names)
 
 
-def staff_thread(actor: Actor, ticket_id: int) -> TicketView:
+def staff_thread(actor: Actor, ticket_id: int) -> thread.TicketView:
     """The whole thread, internal notes included."""
     with read_session() as session:
         actor.staff()
-        ticket = session.get(Ticket, ticket_id) if ticket_id else None
-        if ticket is None:
-            raise NotAllowed("ticket")
-        return thread_view(session, ticket, with_internal=True)
+        ticket = _ticket(session, ticket_id)
+        return thread.thread_view(session, ticket, with_internal=True)
 
 
 def staff_members(actor: Actor) -> list[Customer]:
@@ -120,21 +111,19 @@ def add_staff_reply(
 
     A reply makes the ticket "answered", or "awaiting_customer" when staff need something
     from the customer; a note changes nothing the customer can see."""
-    body, files, errors = check_message(body, attachments)
-    key = clean_key(submit_key)
+    body, files, errors = thread.check_message(body, attachments)
+    key = thread.clean_key(submit_key)
     with transaction() as session:
         staff = actor.staff()
-        ticket = session.get(Ticket, ticket_id) if ticket_id else None
-        if ticket is None:
-            raise NotAllowed("ticket")
-        done = existing_message(session, key)
+        ticket = _ticket(session, ticket_id)
+        done = thread.existing_message(session, key)
         if done is not None:
             if done.ticket_id != ticket.id:
                 raise InvalidInput({"body": "error.already_sent"})
             return done.id
         if errors:
             raise InvalidInput(errors)
-        message = add_message(
+        message = thread.add_message(
             session, ticket, staff, body, files, submit_key=key, internal=internal
         )
         if internal:
@@ -164,9 +153,7 @@ def add_staff_reply(
 def assign(actor: Actor, ticket_id: int, assignee_id: int | None, *, ip: str | None = None):
     with transaction() as session:
         staff = actor.staff()
-        ticket = session.get(Ticket, ticket_id) if ticket_id else None
-        if ticket is None:
-            raise NotAllowed("ticket")
+        ticket = _ticket(session, ticket_id)
         if assignee_id:
             assignee = session.get(Customer, assignee_id)
             if assignee is None or not assignee.is_staff or assignee.disabled_at is not None:
@@ -179,16 +166,12 @@ def assign(actor: Actor, ticket_id: int, assignee_id: int | None, *, ip: str | N
 def close_by_staff(actor: Actor, ticket_id: int, *, ip: str | None = None) -> None:
     with transaction() as session:
         staff = actor.staff()
-        ticket = session.get(Ticket, ticket_id) if ticket_id else None
-        if ticket is None:
-            raise NotAllowed("ticket")
-        close(session, ticket, staff, ip=ip)
+        ticket = _ticket(session, ticket_id)
+        thread.close(session, ticket, staff, ip=ip)
 
 
 def reopen_by_staff(actor: Actor, ticket_id: int, *, ip: str | None = None) -> None:
     with transaction() as session:
         staff = actor.staff()
-        ticket = session.get(Ticket, ticket_id) if ticket_id else None
-        if ticket is None:
-            raise NotAllowed("ticket")
-        reopen(session, ticket, staff, ip=ip)
+        ticket = _ticket(session, ticket_id)
+        thread.reopen(session, ticket, staff, ip=ip)

@@ -15,6 +15,7 @@ from o2portal.accounts.models import Customer
 from o2portal.core import audit, clock
 from o2portal.core.db import read_session
 from o2portal.core.errors import InvalidInput
+from o2portal.core.paging import Page
 from o2portal.products.models import Product
 from o2portal.support.attachments import NewAttachment, check_attachments, store_attachments
 from o2portal.support.models import Ticket, TicketAttachment, TicketMessage
@@ -90,11 +91,9 @@ class TicketView:
 
 
 @dataclass
-class TicketPage:
-    rows: list[Ticket]
-    total: int
-    page: int
-    pages: int
+class TicketPage(Page):
+    """A page of tickets, with the names of the people they mention (the staff's queue)."""
+
     names: dict[int, str] = field(default_factory=dict)
 
 

@@ -29,12 +29,14 @@ from o2portal.accounts.models import Customer
 from o2portal.core import audit, clock
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.paging import paginate
 from o2portal.core.settings import get_settings
 from o2portal.core.stored_settings import DEFAULT_AUTOCLOSE_DAYS as DEFAULT_AUTOCLOSE_DAYS
 from o2portal.core.stored_settings import ticket_autoclose_days
 from o2portal.mail import outbox as mailer
 from o2portal.mail.templating import link
 from o2portal.products.models import Product
+from o2portal.support import thread
 from o2portal.support.attachments import ATTACHMENT_MAX_BYTES as ATTACHMENT_MAX_BYTES
 from o2portal.support.attachments import ATTACHMENTS_PER_MESSAGE as ATTACHMENTS_PER_MESSAGE
 from o2portal.support.attachments import NewAttachment, attachments_line
@@ -53,19 +55,7 @@ from o2portal.support.queue import staff_members as staff_members
 from o2portal.support.queue import staff_queue as staff_queue
 from o2portal.support.queue import staff_thread as staff_thread
 from o2portal.support.thread import BODY_MAX as BODY_MAX
-from o2portal.support.thread import (
-    OPEN_STATUSES,
-    PAGE_SIZE,
-    TicketPage,
-    TicketView,
-    add_message,
-    check_message,
-    clean_key,
-    close,
-    existing_message,
-    reopen,
-    thread_view,
-)
+from o2portal.support.thread import TicketView as TicketView
 from o2portal.support.thread import thread_version as thread_version
 
 SUBJECT_MAX = 200
@@ -80,32 +70,29 @@ def _own_ticket(session: Session, customer_id: int, ticket_id: int) -> Ticket:
 
 
 def customer_tickets(
-    customer_id: int, *, closed: bool = False, page: int = 1, page_size: int = PAGE_SIZE
-) -> TicketPage:
+    customer_id: int, *, closed: bool = False, page: int = 1, page_size: int = thread.PAGE_SIZE
+) -> thread.TicketPage:
     """One page of the customer's open tickets (or of the closed ones), newest news first."""
-    wanted = ("closed",) if closed else OPEN_STATUSES
+    wanted = ("closed",) if closed else thread.OPEN_STATUSES
     where = (Ticket.customer_id == customer_id, col(Ticket.status).in_(wanted))
     with read_session() as session:
-        total = session.exec(select(func.count()).select_from(Ticket).where(*where)).one()
-        pages = max(1, -(-total // page_size))
-        page = min(max(1, page), pages)
-        rows = list(
-            session.exec(
-                select(Ticket)
-                .where(*where)
-                .order_by(col(Ticket.updated_at).desc(), col(Ticket.id).desc())
-                .offset((page - 1) * page_size)
-                .limit(page_size)
-            ).all()
+        found = paginate(
+            session,
+            select(Ticket)
+            .where(*where)
+            .order_by(col(Ticket.updated_at).desc(), col(Ticket.id).desc()),
+            page,
+            size=page_size,
+            count=select(func.count()).select_from(Ticket).where(*where),
         )
-    return TicketPage(rows=rows, total=total, page=page, pages=pages)
+    return thread.TicketPage(found.rows, found.total, found.page, found.pages)
 
 
-def customer_thread(customer_id: int, ticket_id: int) -> TicketView:
+def customer_thread(customer_id: int, ticket_id: int) -> thread.TicketView:
     """The ticket and its messages as the customer sees them (no internal note)."""
     with read_session() as session:
         ticket = _own_ticket(session, customer_id, ticket_id)
-        return thread_view(session, ticket, with_internal=False)
+        return thread.thread_view(session, ticket, with_internal=False)
 
 
 def product_choices(customer_id: int) -> list[Product]:
@@ -147,9 +134,9 @@ def open_ticket(
     priority = priority or "normale"
     if priority not in PRIORITIES:
         errors["priority"] = "error.choose_one"
-    body, files, message_errors = check_message(body, attachments)
+    body, files, message_errors = thread.check_message(body, attachments)
     errors.update(message_errors)
-    key = clean_key(submit_key)
+    key = thread.clean_key(submit_key)
     with transaction() as session:
         customer = session.get(Customer, customer_id)
         if customer is None or customer.deleted_at is not None:
@@ -160,7 +147,7 @@ def open_ticket(
                 errors["product_id"] = "error.not_your_product"
         if errors:
             raise InvalidInput(errors)
-        done = existing_message(session, key)
+        done = thread.existing_message(session, key)
         if done is not None:
             _own_ticket(session, customer_id, done.ticket_id)
             return done.ticket_id
@@ -177,7 +164,7 @@ def open_ticket(
         )
         session.add(ticket)
         session.flush()
-        add_message(session, ticket, customer, body, files, submit_key=key, now=now)
+        thread.add_message(session, ticket, customer, body, files, submit_key=key, now=now)
         audit.about(session, "ticket.opened", ticket, actor=customer, ip=ip)
         # To the support address: staff read French.
         mailer.queue_rendered(
@@ -209,11 +196,11 @@ def add_customer_reply(
     """The customer writes in their ticket; it is open again for staff. Returns the message id.
 
     A closed ticket must be reopened first (the reply form is not shown on it)."""
-    body, files, errors = check_message(body, attachments)
-    key = clean_key(submit_key)
+    body, files, errors = thread.check_message(body, attachments)
+    key = thread.clean_key(submit_key)
     with transaction() as session:
         ticket = _own_ticket(session, customer_id, ticket_id)
-        done = existing_message(session, key)
+        done = thread.existing_message(session, key)
         if done is not None:
             if done.ticket_id != ticket.id:
                 raise NotAllowed("ticket")
@@ -223,7 +210,7 @@ def add_customer_reply(
         if ticket.status == "closed":
             raise InvalidInput({"body": "error.ticket_closed"})
         customer = session.get(Customer, customer_id)
-        message = add_message(session, ticket, customer, body, files, submit_key=key)
+        message = thread.add_message(session, ticket, customer, body, files, submit_key=key)
         ticket.status = "open"
         session.add(ticket)
         return message.id
@@ -232,13 +219,13 @@ def add_customer_reply(
 def close_by_customer(customer_id: int, ticket_id: int, *, ip: str | None = None) -> None:
     with transaction() as session:
         ticket = _own_ticket(session, customer_id, ticket_id)
-        close(session, ticket, session.get(Customer, customer_id), ip=ip)
+        thread.close(session, ticket, session.get(Customer, customer_id), ip=ip)
 
 
 def reopen_by_customer(customer_id: int, ticket_id: int, *, ip: str | None = None) -> None:
     with transaction() as session:
         ticket = _own_ticket(session, customer_id, ticket_id)
-        reopen(session, ticket, session.get(Customer, customer_id), ip=ip)
+        thread.reopen(session, ticket, session.get(Customer, customer_id), ip=ip)
 
 
 def autoclose_days(session: Session) -> int:
