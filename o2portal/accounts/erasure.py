@@ -24,19 +24,18 @@ from o2portal.accounts.models import (
 )
 from o2portal.accounts.password_change import check_current_password
 from o2portal.accounts.sessions import live_customer, revoke_sessions
-from o2portal.billing.models import Order
+from o2portal.billing.models import Order, OrderStatus
 from o2portal.core import audit, clock
 from o2portal.core.db import read_session, serialize_on, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.models import AuditEvent
 from o2portal.core.settings import get_settings
 from o2portal.mail import outbox as mailer
-from o2portal.mail.models import OutboxEmail
-from o2portal.products.models import Product
+from o2portal.mail.models import MailStatus, OutboxEmail
+from o2portal.products.models import Product, ProductStatus
 from o2portal.support.models import Ticket, TicketAttachment, TicketMessage
 
 # A product in one of these states is still being provided: the account must stay.
-LIVE_PRODUCT_STATUSES = ("pending", "active", "suspended")
 ERASED = "[supprimé]"
 
 
@@ -62,19 +61,25 @@ class DeletionBlockers:
         return keys
 
 
+# SPEC: deleting an account is refused while a product is active or suspended (SPEC also
+# names "pending", a status no product has). An expired domain does not block: it is
+# released by itself after its grace period. Not LIVE_STATUSES, on purpose.
+BLOCKING_DELETION = (ProductStatus.ACTIVE, ProductStatus.SUSPENDED)
+
+
 def _blockers(session: Session, customer: Customer) -> DeletionBlockers:
     live = session.exec(
         select(func.count())
         .select_from(Product)
         .where(
             Product.customer_id == customer.id,
-            col(Product.status).in_(LIVE_PRODUCT_STATUSES),
+            col(Product.status).in_(BLOCKING_DELETION),
         )
     ).one()
     unpaid = session.exec(
         select(func.count())
         .select_from(Order)
-        .where(Order.customer_id == customer.id, Order.status == "unpaid")
+        .where(Order.customer_id == customer.id, Order.status == OrderStatus.UNPAID)
     ).one()
     return DeletionBlockers(
         live_products=live, unpaid_orders=unpaid, credit_cents=customer.credit_balance_cents
@@ -180,7 +185,7 @@ def _erase(session: Session, customer: Customer) -> None:
     # Mail already sent or waiting: no address, no text.
     session.exec(
         update(OutboxEmail)
-        .where(OutboxEmail.customer_id == cid, OutboxEmail.status == "pending")
+        .where(OutboxEmail.customer_id == cid, OutboxEmail.status == MailStatus.PENDING)
         .values(status="failed", last_error="account deleted")
     )
     session.exec(

@@ -15,7 +15,7 @@ from o2portal.accounts.identity import IDENTITY_FIELDS, check_identity
 from o2portal.accounts.models import AuthAttempt, Customer, LoginTicket, UserSession
 from o2portal.accounts.password_reset import mail_reset_link
 from o2portal.accounts.passwords import new_token, token_hash
-from o2portal.billing.models import Invoice, Order
+from o2portal.billing.models import Invoice, Order, OrderStatus
 from o2portal.core import audit, clock
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
@@ -93,7 +93,7 @@ def customer_file(actor: Actor, customer_id: int) -> CustomerFile:
             unpaid=latest(
                 Order,
                 Order.customer_id == customer_id,
-                Order.status == "unpaid",
+                Order.status == OrderStatus.UNPAID,
                 order=col(Order.created_at).desc(),
             ),
             tickets=latest(

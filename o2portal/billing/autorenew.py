@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from o2portal.accounts.models import Customer, SavedCard
 from o2portal.billing import invoices as billing
 from o2portal.billing.checkout import pay_order, place_order_form
-from o2portal.billing.models import Order
+from o2portal.billing.models import Order, OrderStatus
 from o2portal.billing.payments import PaymentChoice
 from o2portal.billing.renewals import renewal_builder
 from o2portal.core import audit, clock
@@ -22,7 +22,7 @@ from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.mail import outbox as mailer
 from o2portal.mail.templating import Amount, Part, link, render_part
-from o2portal.products.models import Product
+from o2portal.products.models import Product, ProductStatus
 
 ORDER_DAYS_BEFORE = 15
 CHARGE_DAYS_BEFORE = 7
@@ -47,7 +47,7 @@ def _due(today: date, days_before: int, window: int) -> Iterator[Product]:
                 select(Product)
                 .join(Customer, Customer.id == Product.customer_id)
                 .where(
-                    Product.status == "active",
+                    Product.status == ProductStatus.ACTIVE,
                     Product.expiry_date >= max(oldest, today),
                     Product.expiry_date <= newest,
                     col(Product.auto_renew).is_(True),
@@ -100,9 +100,9 @@ def _choice(customer: Customer, order: Order) -> PaymentChoice | None:
 def charge(product: Product) -> str:
     """Pay the product's auto-renewal form: 'paid', 'already', 'pending' or 'failed'."""
     order, _created = ensure_order_form(product)
-    if order.status == "paid":
+    if order.status == OrderStatus.PAID:
         return "already"
-    if order.status != "unpaid":
+    if order.status != OrderStatus.UNPAID:
         return "failed"
     with read_session() as session:
         customer = session.get(Customer, product.customer_id)

@@ -23,14 +23,11 @@ from sqlmodel import Session, col, select
 from o2portal.accounts.models import Customer, SavedCard
 from o2portal.billing import invoices as billing
 from o2portal.billing.fulfilment import (
-    RENEWABLE_STATUSES as RENEWABLE_STATUSES,
-)
-from o2portal.billing.fulfilment import (
     check_still_renewable,
     complete_order,
     expiries,
 )
-from o2portal.billing.models import Order, OrderLine, Payment
+from o2portal.billing.models import Order, OrderLine, OrderStatus, Payment, PaymentStatus
 from o2portal.billing.payments import (
     METHODS,
     OFFLINE_METHODS,
@@ -134,9 +131,9 @@ def pay_order(
         if order is None or order.customer_id != customer_id:
             raise NotAllowed("order of another customer")
         earlier = _payment_of_key(session, key, order.id)
-        if earlier is not None and earlier.status != "succeeded":
+        if earlier is not None and earlier.status != PaymentStatus.SUCCEEDED:
             return _payment_outcome(session, earlier, order)
-        if order.status != "unpaid":
+        if order.status != OrderStatus.UNPAID:
             return outcome_of(session, order)
         if expected_ttc_cents is not None and expected_ttc_cents != order.total_ttc_cents:
             raise InvalidInput({"method": "error.form_stale"})
@@ -158,9 +155,9 @@ def _payment_of_key(session: Session, key: str, order_id: int) -> Payment | None
 
 def _payment_outcome(session: Session, payment: Payment, order: Order) -> PaymentOutcome:
     """What the payment made with a key answers when that key comes again."""
-    if payment.status == "failed":
+    if payment.status == PaymentStatus.FAILED:
         return PaymentOutcome("failed", order.id, message_key="error.payment_lost")
-    if payment.status == "declined":
+    if payment.status == PaymentStatus.DECLINED:
         # The gateway's word, as it was first answered: declined, or retry (temporary).
         if payment.failure_reason == "retry":
             return PaymentOutcome("retry", order.id, message_key="error.card_retry")
@@ -170,16 +167,19 @@ def _payment_outcome(session: Session, payment: Payment, order: Order) -> Paymen
 
 def outcome_of(session: Session, order: Order) -> PaymentOutcome:
     """What a replayed request answers: the order form as it stands."""
-    if order.status in ("refused", "cancelled"):
+    if order.status in (OrderStatus.REFUSED, OrderStatus.CANCELLED):
         refused = session.exec(
             select(Payment)
-            .where(Payment.order_id == order.id, col(Payment.status).in_(("declined", "failed")))
+            .where(
+                Payment.order_id == order.id,
+                col(Payment.status).in_((PaymentStatus.DECLINED, PaymentStatus.FAILED)),
+            )
             .order_by(col(Payment.id).desc())
         ).first()
         if refused is not None:
             return _payment_outcome(session, refused, order)
         return PaymentOutcome("failed", order.id, message_key="error.form_stale")
-    if order.status == "paid":
+    if order.status == OrderStatus.PAID:
         invoice = billing.invoice_of_order(session, order.id)
         return PaymentOutcome(
             "paid",
@@ -247,7 +247,10 @@ def _product_payment_processing(session: Session, order: Order) -> bool:
         session.exec(
             select(Payment.id)
             .join(OrderLine, col(OrderLine.order_id) == col(Payment.order_id))
-            .where(Payment.status == "processing", col(OrderLine.product_id).in_(product_ids))
+            .where(
+                Payment.status == PaymentStatus.PROCESSING,
+                col(OrderLine.product_id).in_(product_ids),
+            )
         ).first()
         is not None
     )
@@ -290,7 +293,7 @@ def _start_payment(
     if choice.method == "credit":
         if customer.credit_balance_cents < order.total_ttc_cents:
             raise InvalidInput({"method": "error.credit_insufficient"})
-        payment = _payment(session, order, "credit", key, "succeeded", ip)
+        payment = _payment(session, order, "credit", key, PaymentStatus.SUCCEEDED, ip)
         billing.change_credit(
             session,
             customer.id,
@@ -308,7 +311,7 @@ def _start_payment(
     else:
         token, save = card.token, (card if choice.save_card else None)
     check_card_attempts(session, customer.id, ip)
-    payment = _payment(session, order, "card", key, "processing", ip)
+    payment = _payment(session, order, "card", key, PaymentStatus.PROCESSING, ip)
     return _Started(
         payment.id,
         order.id,
@@ -332,7 +335,7 @@ def _payment(
         idempotency_key=payment_reference(key, order.id),
         ip=(ip or "")[:64] or None,
         created_at=clock.now(),
-        completed_at=clock.now() if status == "succeeded" else None,
+        completed_at=clock.now() if status == PaymentStatus.SUCCEEDED else None,
     )
     session.add(payment)
     session.flush()
@@ -351,7 +354,7 @@ def _charge_and_finish(started: _Started, *, ip: str | None) -> PaymentOutcome:
     with transaction() as session:
         payment = locked_payment(session, started.payment_id)
         order = session.get(Order, started.order_id)
-        if payment.status != "processing":  # reconciliation settled it first
+        if payment.status != PaymentStatus.PROCESSING:  # reconciliation settled it first
             return _payment_outcome(session, payment, order)
         customer = session.get(Customer, started.customer_id)
         if result.status == "succeeded":
@@ -366,7 +369,7 @@ def _charge_and_finish(started: _Started, *, ip: str | None) -> PaymentOutcome:
                 save=started.save,
             )
         payment.card_last4 = result.last4
-        refuse(session, payment, order, status="declined", reason=result.status, ip=ip)
+        refuse(session, payment, order, status=PaymentStatus.DECLINED, reason=result.status, ip=ip)
         return PaymentOutcome(result.status, order.id, message_key=result.message_key)
 
 
@@ -396,12 +399,12 @@ def record_offline_payment(
         order = session.exec(select(Order).where(Order.id == order_id).with_for_update()).first()
         if order is None:
             raise NotAllowed("no such order")
-        if order.status != "unpaid":
+        if order.status != OrderStatus.UNPAID:
             return outcome_of(session, order)
         if processing_payment(session, order.id) is not None:
             return PaymentOutcome("pending", order.id, message_key="error.payment_in_progress")
         payment = _payment(
-            session, order, method, f"offline-{order.id}-{reference}"[:60], "succeeded"
+            session, order, method, f"offline-{order.id}-{reference}"[:60], PaymentStatus.SUCCEEDED
         )
         payment.recorded_by_id = staff.id
         payment.gateway_ref = reference[:100] or None

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from o2portal.accounts.models import Customer
 from o2portal.billing import invoices as billing
-from o2portal.billing.models import Order, OrderLine
+from o2portal.billing.models import Order, OrderLine, OrderStatus
 from o2portal.billing.payments import processing_payment
 from o2portal.core import audit, clock
 from o2portal.core.errors import InvalidInput
@@ -18,16 +18,15 @@ from o2portal.mail import outbox as mailer
 from o2portal.mail.templating import Amount, Part
 from o2portal.products import provisioning
 from o2portal.products.expiry import renewal_dates
-from o2portal.products.models import Product
+from o2portal.products.models import LIVE_STATUSES, Product, ProductStatus
 
 RENEWAL_ACTIONS = ("renew",)
-RENEWABLE_STATUSES = ("active", "expired", "suspended")
 
 
 def complete_order(session: Session, order: Order, method: str, *, ip: str | None = None):
     """The order form is paid: issue the invoice (next number) and apply every line."""
     now = clock.now()
-    order.status = "paid"
+    order.status = OrderStatus.PAID
     order.paid_at = now
     order.payment_method = method
     session.add(order)
@@ -73,8 +72,8 @@ def _extend(session: Session, line: OrderLine, order: Order) -> None:
         raise InvalidInput({"years": "error.not_renewable"})
     before = product.expiry_date
     product.expiry_date = dates.new_expiry
-    if product.status in ("expired", "suspended"):
-        product.status = "active"
+    if product.status in (ProductStatus.EXPIRED, ProductStatus.SUSPENDED):
+        product.status = ProductStatus.ACTIVE
         product.suspended_at = None
         product.status_reason = None
     session.add(product)
@@ -97,7 +96,7 @@ def _cancel_duplicate_forms(session: Session, product_id: int, paid_order_id: in
         .join(OrderLine, col(OrderLine.order_id) == col(Order.id))
         .where(
             OrderLine.product_id == product_id,
-            Order.status == "unpaid",
+            Order.status == OrderStatus.UNPAID,
             Order.id != paid_order_id,
         )
         .distinct()
@@ -108,7 +107,7 @@ def _cancel_duplicate_forms(session: Session, product_id: int, paid_order_id: in
             for line in session.exec(select(OrderLine).where(OrderLine.order_id == other.id))
         }
         if products == {product_id} and processing_payment(session, other.id) is None:
-            other.status = "cancelled"
+            other.status = OrderStatus.CANCELLED
             other.cancelled_at = clock.now()
             session.add(other)
             audit.about(session, "order.cancelled", other, reason="renewed by another order")
@@ -140,7 +139,7 @@ def check_still_renewable(session: Session, order: Order) -> None:
         if product is None:
             continue
         if (
-            product.status not in RENEWABLE_STATUSES
+            product.status not in LIVE_STATUSES
             or renewal_dates(product.kind, product.expiry_date, line.years, clock.today()) is None
         ):
             raise InvalidInput({"years": "error.not_renewable"})

@@ -20,6 +20,7 @@ from o2portal.billing.models import (
     NumberSequence,
     Order,
     OrderLine,
+    OrderStatus,
 )
 from o2portal.core import audit, clock
 from o2portal.core.db import read_session
@@ -302,7 +303,7 @@ def customer_unpaid_orders(customer_id: int, limit: int = LIST_LIMIT) -> list[Or
         return list(
             session.exec(
                 select(Order)
-                .where(Order.customer_id == customer_id, Order.status == "unpaid")
+                .where(Order.customer_id == customer_id, Order.status == OrderStatus.UNPAID)
                 .order_by(col(Order.created_at).desc())
                 .limit(limit)
             ).all()
@@ -348,6 +349,6 @@ def unpaid_order_of(customer_id: int, order_id: int) -> Order | None:
     """The customer's own unpaid order form, or None (someone else's looks the same)."""
     with read_session() as session:
         order = session.get(Order, order_id)
-        if order is None or order.customer_id != customer_id or order.status != "unpaid":
+        if order is None or order.customer_id != customer_id or order.status != OrderStatus.UNPAID:
             return None
         return order

@@ -3,14 +3,31 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 from o2portal.core.types import created_at_field, utc_field
 
-ORDER_STATUSES = ("unpaid", "paid", "cancelled", "refused")
 PAYMENT_METHODS = ("card", "credit", "transfer", "cheque")
+
+
+class OrderStatus(StrEnum):
+    UNPAID = "unpaid"
+    PAID = "paid"
+    CANCELLED = "cancelled"
+    REFUSED = "refused"  # made for a card payment that was refused
+
+
+ORDER_STATUSES = tuple(OrderStatus)
+
+
+class PaymentStatus(StrEnum):
+    PROCESSING = "processing"  # the gateway's answer awaited
+    SUCCEEDED = "succeeded"
+    DECLINED = "declined"  # the card was refused: failure_reason says how
+    FAILED = "failed"  # no charge happened: voided
 
 
 class Order(SQLModel, table=True):
@@ -22,7 +39,7 @@ class Order(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     customer_id: int = Field(foreign_key="customer.id", index=True)
     kind: str = Field(max_length=12)  # order | renewal
-    status: str = Field(default="unpaid", max_length=12, index=True)
+    status: str = Field(default=OrderStatus.UNPAID, max_length=12, index=True)
     # Makes a second click, a replay or a second tab land on the same order.
     idempotency_key: str = Field(max_length=100, unique=True)
     payment_method: str | None = Field(default=None, max_length=12)

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from o2portal.accounts.models import Customer
 from o2portal.billing.invoices import customer_snapshot, order_reference
-from o2portal.billing.models import Order, OrderLine
+from o2portal.billing.models import Order, OrderLine, OrderStatus
 from o2portal.billing.payments import processing_payment
 from o2portal.catalog.models import PromoCode
 from o2portal.catalog.pricing import PricedLine
@@ -45,7 +45,7 @@ def write_order_form(
     order = Order(
         customer_id=customer.id,
         kind=kind,
-        status="unpaid",
+        status=OrderStatus.UNPAID,
         idempotency_key=key,
         promo_code_id=promo.id if promo else None,
         discount_cents=-sum(line.total_ht_cents for line in lines if line.action == "discount"),
@@ -94,7 +94,7 @@ def cancel_order_form(
         order = session.exec(select(Order).where(Order.id == order_id).with_for_update()).first()
         if order is None or (order.customer_id != actor.id and actor.role != Role.ADMIN):
             raise NotAllowed("order")
-        if order.status != "unpaid" or processing_payment(session, order.id) is not None:
+        if order.status != OrderStatus.UNPAID or processing_payment(session, order.id) is not None:
             return False
         mark_cancelled(session, order, actor=actor, ip=ip, reason=reason[:300] or "asked")
         provisioning.release_holds(session, order.id)
@@ -102,7 +102,7 @@ def cancel_order_form(
 
 
 def mark_cancelled(session: Session, order: Order, *, actor, ip, reason: str) -> None:
-    order.status, order.cancelled_at = "cancelled", clock.now()
+    order.status, order.cancelled_at = OrderStatus.CANCELLED, clock.now()
     session.add(order)
     audit.about(session, "order.cancelled", order, actor=actor, ip=ip, reason=reason)
 
@@ -116,7 +116,11 @@ def cancel_stale_order_forms(now=None, batch: int = 200) -> int:
     with transaction() as session:
         stale = session.exec(
             select(Order)
-            .where(Order.status == "unpaid", Order.kind == "order", col(Order.created_at) <= cutoff)
+            .where(
+                Order.status == OrderStatus.UNPAID,
+                Order.kind == "order",
+                col(Order.created_at) <= cutoff,
+            )
             .order_by(col(Order.id))
             .limit(batch)
         ).all()

@@ -29,7 +29,7 @@ from o2portal.core.db import read_session
 from o2portal.core.errors import InvalidInput
 from o2portal.integrations.registrar import DomainNotRegistered, DomainTaken, registrar
 from o2portal.products.domain_names import check_domain_name, supported_tlds
-from o2portal.products.models import Product
+from o2portal.products.models import Product, ProductStatus
 
 MAX_ITEMS = 20
 MAX_DOMAIN_YEARS = 10
@@ -127,7 +127,7 @@ def _price_item(session: Session, customer: Customer, item: CartItem) -> list[Pr
                     Product.customer_id == customer.id,
                     Product.kind == "domain",
                     Product.name == name.ascii,
-                    col(Product.status).in_(("active", "expired")),
+                    col(Product.status).in_((ProductStatus.ACTIVE, ProductStatus.EXPIRED)),
                 )
             ).first()
             if owned is None:
@@ -266,7 +266,9 @@ def _hold(session: Session, line: PricedLine, order_id: int) -> None:
         line.action == "transfer"
         and session.exec(
             select(Product.id).where(
-                Product.kind == "domain", Product.name == name, col(Product.status) != "released"
+                Product.kind == "domain",
+                Product.name == name,
+                col(Product.status) != ProductStatus.RELEASED,
             )
         ).first()
     ):

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from stdnum import luhn
 
 from o2portal.accounts.models import SavedCard
-from o2portal.billing.models import Payment
+from o2portal.billing.models import Payment, PaymentStatus
 from o2portal.core import clock
 from o2portal.core.db import read_session
 from o2portal.core.errors import InvalidInput
@@ -102,5 +102,7 @@ def processing_payment(session: Session, order_id: int) -> Payment | None:
     """The payment of this order form still waiting for the gateway's answer, if any: while
     there is one, the form is neither paid again nor cancelled."""
     return session.exec(
-        select(Payment).where(Payment.order_id == order_id, Payment.status == "processing")
+        select(Payment).where(
+            Payment.order_id == order_id, Payment.status == PaymentStatus.PROCESSING
+        )
     ).first()

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from sqlmodel import col, select
 
 from o2portal.accounts.models import Customer
-from o2portal.billing.models import Order, Payment
+from o2portal.billing.models import Order, Payment, PaymentStatus
 from o2portal.billing.settlement import locked_payment, refuse, settle_succeeded
 from o2portal.core import clock
 from o2portal.core.batches import ItemFailures
@@ -30,7 +30,7 @@ def stale_payments(now=None) -> list[int]:
             session.exec(
                 select(Payment.id)
                 .where(
-                    Payment.status == "processing",
+                    Payment.status == PaymentStatus.PROCESSING,
                     Payment.method == "card",
                     col(Payment.created_at) <= cutoff,
                 )
@@ -50,15 +50,21 @@ def reconcile_payment(payment_id: int) -> str:
         return "unreachable"  # the next run asks again
     with transaction() as session:
         payment = locked_payment(session, payment_id)
-        if payment.status != "processing":
+        if payment.status != PaymentStatus.PROCESSING:
             return "already"
         order = session.get(Order, payment.order_id)
         if result is None:
             # The gateway never received the charge: nothing was taken.
-            refuse(session, payment, order, status="failed", reason="no charge at the gateway")
+            refuse(
+                session,
+                payment,
+                order,
+                status=PaymentStatus.FAILED,
+                reason="no charge at the gateway",
+            )
             return "voided"
         if result.status != "succeeded":
-            refuse(session, payment, order, status="declined", reason=result.status)
+            refuse(session, payment, order, status=PaymentStatus.DECLINED, reason=result.status)
             return "refused"
         customer = session.get(Customer, payment.customer_id)
         outcome = settle_succeeded(

@@ -9,8 +9,8 @@ from sqlmodel import Session, select
 
 from o2portal.accounts.models import Customer
 from o2portal.billing import invoices as billing
-from o2portal.billing.checkout import RENEWABLE_STATUSES, PaymentOutcome, place_and_pay
-from o2portal.billing.models import Order, OrderLine, Payment
+from o2portal.billing.checkout import PaymentOutcome, place_and_pay
+from o2portal.billing.models import Order, OrderLine, Payment, PaymentStatus
 from o2portal.billing.order_forms import write_order_form
 from o2portal.billing.payments import PaymentChoice
 from o2portal.catalog.pricing import PriceBook, PricedLine
@@ -18,7 +18,7 @@ from o2portal.core import clock, money
 from o2portal.core.db import read_session
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.products.expiry import MAX_RENEWAL_YEARS, renewal_dates
-from o2portal.products.models import Product
+from o2portal.products.models import LIVE_STATUSES, Product
 
 
 @dataclass
@@ -49,7 +49,7 @@ def _owned_product(session: Session, customer_id: int, product_id: int, *, lock=
 def build_quote(session: Session, customer: Customer, product: Product, years: int) -> RenewalQuote:
     if not isinstance(years, int) or not 1 <= years <= MAX_RENEWAL_YEARS:
         raise InvalidInput({"years": "error.years_invalid"})
-    if product.status not in RENEWABLE_STATUSES:
+    if product.status not in LIVE_STATUSES:
         raise InvalidInput({"years": "error.not_renewable"})
     dates = renewal_dates(product.kind, product.expiry_date, years, clock.today())
     if dates is None:
@@ -126,7 +126,7 @@ def _renewal_in_flight(session: Session, product_id: int) -> bool:
         session.exec(
             select(Payment.id)
             .join(OrderLine, OrderLine.order_id == Payment.order_id)
-            .where(OrderLine.product_id == product_id, Payment.status == "processing")
+            .where(OrderLine.product_id == product_id, Payment.status == PaymentStatus.PROCESSING)
         ).first()
         is not None
     )

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from o2portal.accounts.models import Customer, SavedCard
 from o2portal.billing import invoices as billing
 from o2portal.billing.fulfilment import check_still_renewable, complete_order, expiries
-from o2portal.billing.models import Order, Payment
+from o2portal.billing.models import Order, OrderStatus, Payment, PaymentStatus
 from o2portal.billing.order_forms import mark_cancelled
 from o2portal.catalog.models import PromoCode
 from o2portal.core import audit, clock
@@ -58,7 +58,7 @@ def check_card_attempts(session: Session, customer_id: int, ip: str | None) -> N
         .select_from(Payment)
         .where(
             Payment.method == "card",
-            col(Payment.status).in_(("declined", "failed")),
+            col(Payment.status).in_((PaymentStatus.DECLINED, PaymentStatus.FAILED)),
             col(Payment.created_at) >= since,
         )
     )
@@ -93,8 +93,8 @@ def refuse(
     now = clock.now()
     payment.status, payment.failure_reason, payment.completed_at = status, reason[:300], now
     session.add(payment)
-    if made_with(payment, order) and order.status == "unpaid":
-        order.status, order.cancelled_at = "refused", now
+    if made_with(payment, order) and order.status == OrderStatus.UNPAID:
+        order.status, order.cancelled_at = OrderStatus.REFUSED, now
         session.add(order)
         provisioning.release_holds(session, order.id)
         if order.promo_code_id is not None:  # one conditional UPDATE, as taking it
@@ -127,7 +127,7 @@ def settle_succeeded(
     """The money is taken: the payment succeeded, for good. The order is applied and
     invoiced; if it can no longer be (a domain released meanwhile, a form cancelled), the
     amount goes to the customer's account credit instead, never lost."""
-    payment.status = "succeeded"
+    payment.status = PaymentStatus.SUCCEEDED
     payment.gateway_ref = charge_ref
     payment.card_last4 = last4
     payment.completed_at = clock.now()
@@ -144,7 +144,7 @@ def settle_succeeded(
                 created_at=clock.now(),
             )
         )
-    if order.status == "unpaid":
+    if order.status == OrderStatus.UNPAID:
         try:
             with session.begin_nested():
                 check_still_renewable(session, order)  # it may be long after the charge
@@ -162,7 +162,7 @@ def settle_succeeded(
         f"Paiement {billing.order_reference(order)} non appliqué",
         payment_id=payment.id,
     )
-    if order.status == "unpaid":
+    if order.status == OrderStatus.UNPAID:
         mark_cancelled(session, order, actor=None, ip=ip, reason="payment_not_applicable")
         provisioning.release_holds(session, order.id)
     audit.about(session, "payment.credited", order, ip=ip, reason=reason)

@@ -9,7 +9,7 @@ from sqlmodel import col, select
 from o2portal.accounts.models import Customer
 from o2portal.billing import invoices as billing
 from o2portal.billing.checkout import PaymentOutcome, record_offline_payment
-from o2portal.billing.models import CreditNote, Invoice, Order
+from o2portal.billing.models import ORDER_STATUSES, CreditNote, Invoice, Order
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.money import parse_euros
@@ -24,7 +24,7 @@ def list_order_forms(
     actor: Actor, *, status: str = "unpaid", method: str = "", query: str = "", page: int = 1
 ) -> Page:
     where = []
-    if status in ("unpaid", "paid", "cancelled"):
+    if status in ORDER_STATUSES:
         where.append(Order.status == status)
     if method in ("card", "credit", "transfer", "cheque"):
         where.append(Order.payment_method == method)

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from o2portal.core.types import created_at_field, utc_field
 
-MAIL_STATUSES = ("pending", "sent", "failed")
+
+class MailStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+MAIL_STATUSES = tuple(MailStatus)
 
 
 class OutboxEmail(SQLModel, table=True):
@@ -22,7 +30,7 @@ class OutboxEmail(SQLModel, table=True):
     to_addr: str = Field(max_length=254)
     subject: str = Field(max_length=300)
     body_text: str
-    status: str = Field(default="pending", max_length=10, index=True)
+    status: str = Field(default=MailStatus.PENDING, max_length=10, index=True)
     attempts: int = Field(default=0)
     next_attempt_at: datetime | None = utc_field(index=True)
     last_error: str | None = Field(default=None, max_length=1000)

@@ -18,7 +18,7 @@ from o2portal.core.batches import ItemFailures
 from o2portal.core.db import transaction
 from o2portal.core.settings import get_settings
 from o2portal.mail import templating
-from o2portal.mail.models import OutboxEmail
+from o2portal.mail.models import MailStatus, OutboxEmail
 
 # Recipient refusals that mean the address itself is dead (a bounce), not a policy or
 # a problem of ours: 550 mailbox unavailable, 551 user not local, 553 name not allowed.
@@ -140,7 +140,7 @@ def deliver_pending(limit: int = 50, failures: ItemFailures | None = None) -> in
         due = session.exec(
             select(OutboxEmail)
             .where(
-                OutboxEmail.status == "pending",
+                OutboxEmail.status == MailStatus.PENDING,
                 col(OutboxEmail.next_attempt_at) <= clock.now(),
             )
             .order_by(OutboxEmail.id)
@@ -164,20 +164,20 @@ def deliver_pending(limit: int = 50, failures: ItemFailures | None = None) -> in
 def _deliver_one(mail_id: int) -> int:
     with transaction() as session:
         mail = session.get(OutboxEmail, mail_id)
-        if mail is None or mail.status != "pending":
+        if mail is None or mail.status != MailStatus.PENDING:
             return 0
     error, permanent, address_dead = _attempt(mail)
     with transaction() as session:
         mail = session.get(OutboxEmail, mail_id)
         mail.attempts += 1
         if error is None:
-            mail.status = "sent"
+            mail.status = MailStatus.SENT
             mail.sent_at = clock.now()
             mail.last_error = None
             if mail.kind in SECRET_LINK_KINDS:
                 mail.body_text = without_link_tokens(mail.body_text)
         elif permanent:
-            mail.status = "failed"
+            mail.status = MailStatus.FAILED
             mail.last_error = error[:1000]
             if address_dead and mail.customer_id:
                 _mark_address_failing(session, mail, error)

@@ -16,7 +16,7 @@ from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.paging import paginate
 from o2portal.core.permissions import Actor
 from o2portal.mail import outbox as mailer
-from o2portal.mail.models import MAIL_STATUSES, OutboxEmail
+from o2portal.mail.models import MAIL_STATUSES, MailStatus, OutboxEmail
 
 PAGE_SIZE = 50
 HIDDEN_LINK = "[lien masqué]"
@@ -119,9 +119,9 @@ def retry_mail(actor: Actor, mail_id: int, *, ip=None) -> None:
         mail = session.get(OutboxEmail, mail_id)
         if mail is None:
             raise NotAllowed("no such mail")
-        if mail.status != "failed":
+        if mail.status != MailStatus.FAILED:
             raise InvalidInput({"mail": "mail.error_not_failed"})
-        mail.status = "pending"
+        mail.status = MailStatus.PENDING
         mail.next_attempt_at = clock.now()
         session.add(mail)
         audit.about(

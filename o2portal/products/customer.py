@@ -16,7 +16,7 @@ from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.paging import Page, paginate
 from o2portal.products.expiry import EXPIRING_SOON_DAYS
-from o2portal.products.models import Product
+from o2portal.products.models import Product, ProductStatus
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 50
@@ -28,9 +28,12 @@ MIN_NAMESERVERS, MAX_NAMESERVERS = 2, 4
 
 def display_status(product: Product, today) -> str:
     """What the customer reads: an active product near its end is 'expiring'."""
-    if product.status == "active" and product.expiry_date < today:
+    if product.status == ProductStatus.ACTIVE and product.expiry_date < today:
         return "expired"
-    if product.status == "active" and (product.expiry_date - today).days <= EXPIRING_SOON_DAYS:
+    if (
+        product.status == ProductStatus.ACTIVE
+        and (product.expiry_date - today).days <= EXPIRING_SOON_DAYS
+    ):
         return "expiring"
     return product.status
 
@@ -52,17 +55,17 @@ def list_customer_products(
         where.append(Product.kind == kind)
     soon = today + timedelta(days=EXPIRING_SOON_DAYS)
     if status == "active":
-        where += [Product.status == "active", Product.expiry_date > soon]
+        where += [Product.status == ProductStatus.ACTIVE, Product.expiry_date > soon]
     elif status == "expiring":
         where += [
-            Product.status == "active",
+            Product.status == ProductStatus.ACTIVE,
             Product.expiry_date >= today,
             Product.expiry_date <= soon,
         ]
     elif status == "expired":
         where.append(
-            (Product.status == "expired")
-            | ((Product.status == "active") & (Product.expiry_date < today))
+            (Product.status == ProductStatus.EXPIRED)
+            | ((Product.status == ProductStatus.ACTIVE) & (Product.expiry_date < today))
         )
     elif status in ("suspended", "terminated"):
         where.append(Product.status == status)
@@ -136,7 +139,7 @@ def _domain(session: Session, customer_id: int, product_id: int) -> Product:
     product = _owned(session, customer_id, product_id)
     if product.kind != "domain":
         raise InvalidInput({"product": "error.not_a_domain"})
-    if product.status in ("terminated", "released"):
+    if product.status in (ProductStatus.TERMINATED, ProductStatus.RELEASED):
         raise InvalidInput({"product": "error.not_renewable"})
     return product
 
@@ -197,7 +200,7 @@ def set_registrar_lock(customer_id: int, product_id: int, locked: bool, *, ip=No
 def set_auto_renew(customer_id: int, product_id: int, enabled: bool, *, ip=None) -> bool:
     with transaction() as session:
         product = _owned(session, customer_id, product_id)
-        if product.status in ("terminated", "released"):
+        if product.status in (ProductStatus.TERMINATED, ProductStatus.RELEASED):
             raise InvalidInput({"product": "error.not_renewable"})
         product.auto_renew = bool(enabled)
         session.add(product)

@@ -15,17 +15,22 @@ from o2portal.core.db import transaction
 from o2portal.integrations.models import ProvisionedAccount, RegistryDomain
 from o2portal.mail import outbox as mailer
 from o2portal.products.expiry import DOMAIN_RESTORE_DAYS
-from o2portal.products.models import Product
+from o2portal.products.models import Product, ProductStatus
 
 TERMINATE_AFTER_DAYS = 30
 BATCH = 500
 
 # (kinds, status now, days after expiry, new status)
 TRANSITIONS = (
-    (("hosting", "server"), "active", 0, "suspended"),
-    (("hosting", "server"), "suspended", TERMINATE_AFTER_DAYS, "terminated"),
-    (("domain",), "active", 0, "expired"),
-    (("domain",), "expired", DOMAIN_RESTORE_DAYS, "released"),
+    (("hosting", "server"), ProductStatus.ACTIVE, 0, ProductStatus.SUSPENDED),
+    (
+        ("hosting", "server"),
+        ProductStatus.SUSPENDED,
+        TERMINATE_AFTER_DAYS,
+        ProductStatus.TERMINATED,
+    ),
+    (("domain",), ProductStatus.ACTIVE, 0, ProductStatus.EXPIRED),
+    (("domain",), ProductStatus.EXPIRED, DOMAIN_RESTORE_DAYS, ProductStatus.RELEASED),
 )
 
 
@@ -74,14 +79,14 @@ def _change(session, product: Product, new_status: str) -> None:
     before = product.status
     product.status = new_status
     now = clock.now()
-    if new_status == "suspended":
+    if new_status == ProductStatus.SUSPENDED:
         product.suspended_at = now
         product.status_reason = "expired"
-    elif new_status in ("terminated", "released"):
+    elif new_status in (ProductStatus.TERMINATED, ProductStatus.RELEASED):
         product.terminated_at = now
         product.auto_renew = False
     session.add(product)
-    if new_status == "terminated" and product.hosting_username:
+    if new_status == ProductStatus.TERMINATED and product.hosting_username:
         account = session.exec(
             select(ProvisionedAccount).where(
                 ProvisionedAccount.username == product.hosting_username
@@ -90,7 +95,7 @@ def _change(session, product: Product, new_status: str) -> None:
         if account is not None:
             account.status = "terminated"
             session.add(account)
-    if new_status == "released":
+    if new_status == ProductStatus.RELEASED:
         record = session.exec(
             select(RegistryDomain).where(RegistryDomain.name == product.name)
         ).first()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -10,14 +11,21 @@ from sqlmodel import Field, SQLModel
 from o2portal.core.types import created_at_field, utc_field
 
 PRODUCT_KINDS = ("hosting", "domain", "server")
-PRODUCT_STATUSES = (
-    "pending",
-    "active",
-    "suspended",
-    "expired",
-    "terminated",
-    "released",
-)
+
+
+class ProductStatus(StrEnum):
+    ACTIVE = "active"
+    EXPIRED = "expired"  # a domain past its date, still renewable
+    SUSPENDED = "suspended"  # a hosting account or server past its date
+    TERMINATED = "terminated"
+    RELEASED = "released"  # a domain given back to the registry
+
+
+PRODUCT_STATUSES = tuple(ProductStatus)
+# Still the customer's: it can be renewed, it is reminded, it shows among what expires on
+# the dashboard (three names of one set before: renewable, live, reminded). What blocks
+# deleting an account is another set, SPEC's: accounts/erasure.py.
+LIVE_STATUSES = (ProductStatus.ACTIVE, ProductStatus.EXPIRED, ProductStatus.SUSPENDED)
 
 
 class Product(SQLModel, table=True):
@@ -31,7 +39,7 @@ class Product(SQLModel, table=True):
     # Domain name for a domain; main domain for a hosting account; hostname for a server.
     name: str = Field(max_length=253, index=True)
     offer_code: str = Field(max_length=32)  # hosting tier, TLD, or server model code
-    status: str = Field(default="active", max_length=12, index=True)
+    status: str = Field(default=ProductStatus.ACTIVE, max_length=12, index=True)
     status_reason: str | None = Field(default=None, max_length=500)
     start_date: date
     expiry_date: date = Field(index=True)

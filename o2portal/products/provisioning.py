@@ -23,7 +23,7 @@ from o2portal.core import clock
 from o2portal.integrations.models import ProvisionedAccount
 from o2portal.integrations.registrar import registrar
 from o2portal.products.expiry import add_years
-from o2portal.products.models import Product
+from o2portal.products.models import Product, ProductStatus
 
 DEFAULT_NAMESERVERS = ["ns1.o2portal.example", "ns2.o2portal.example"]
 HOSTING_SERVERS = ("web11.o2portal.example", "web12.o2portal.example", "web13.o2portal.example")
@@ -62,7 +62,7 @@ class LocalProvisioner:
             username=username,
             server=HOSTING_SERVERS[count % len(HOSTING_SERVERS)],
             main_domain=main_domain,
-            status="active",
+            status=ProductStatus.ACTIVE,
             created_at=clock.now(),
         )
         session.add(account)

@@ -25,9 +25,8 @@ from o2portal.core.money import totals_for
 from o2portal.core.stored_settings import reminder_schedule
 from o2portal.mail import outbox as mailer
 from o2portal.mail.templating import Amount, Part, link
-from o2portal.products.models import Product, ReminderSent
+from o2portal.products.models import LIVE_STATUSES, Product, ReminderSent
 
-REMINDED_STATUSES = ("active", "expired", "suspended")
 BATCH = 500
 
 
@@ -54,7 +53,7 @@ def _candidate_filter(schedule, today: date, window: int):
         newest = today - timedelta(days=offset)
         oldest = newest - timedelta(days=window - 1)
         ranges.append(and_(Product.expiry_date >= oldest, Product.expiry_date <= newest))
-    return and_(col(Product.status).in_(REMINDED_STATUSES), or_(*ranges))
+    return and_(col(Product.status).in_(LIVE_STATUSES), or_(*ranges))
 
 
 def find_due(today: date | None = None, window: int = 1) -> list[DueReminder]:

@@ -17,11 +17,11 @@ from o2portal.core.permissions import Actor
 from o2portal.core.validation import clean_text
 from o2portal.mail import outbox as mailer
 from o2portal.products.expiry import renewal_dates
-from o2portal.products.models import Product
+from o2portal.products.models import PRODUCT_STATUSES, Product, ProductStatus
 
 PAGE_SIZE = 25
 WINDOWS = {"": None, "7": 7, "30": 30, "60": 60, "90": 90, "expired": -1}
-STATUSES = ("", "active", "suspended", "expired", "terminated", "released")
+STATUSES = ("", *PRODUCT_STATUSES)
 
 
 def list_products(
@@ -56,9 +56,17 @@ def list_products(
 
 ACTIONS = {
     # action: (allowed from, new status, mail change or None)
-    "suspend": (("active", "expired"), "suspended", "suspended"),
-    "unsuspend": (("suspended",), "active", None),
-    "terminate": (("active", "suspended", "expired"), "terminated", "terminated"),
+    "suspend": (
+        (ProductStatus.ACTIVE, ProductStatus.EXPIRED),
+        ProductStatus.SUSPENDED,
+        "suspended",
+    ),
+    "unsuspend": ((ProductStatus.SUSPENDED,), ProductStatus.ACTIVE, None),
+    "terminate": (
+        (ProductStatus.ACTIVE, ProductStatus.SUSPENDED, ProductStatus.EXPIRED),
+        ProductStatus.TERMINATED,
+        "terminated",
+    ),
 }
 
 
@@ -89,9 +97,9 @@ def change_status(
         before = product.status
         product.status = new_status
         product.status_reason = reason
-        if new_status == "suspended":
+        if new_status == ProductStatus.SUSPENDED:
             product.suspended_at = clock.now()
-        elif new_status == "active":
+        elif new_status == ProductStatus.ACTIVE:
             product.suspended_at = None
         else:
             product.terminated_at = clock.now()
@@ -153,12 +161,12 @@ def renew_by_hand(
                 return date.fromisoformat(done["after"])
             raise InvalidInput({"years": "error.renewal_changed"})
         dates = renewal_dates(product.kind, product.expiry_date, years, clock.today())
-        if product.status in ("terminated", "released") or dates is None:
+        if product.status in (ProductStatus.TERMINATED, ProductStatus.RELEASED) or dates is None:
             raise InvalidInput({"years": "error.not_renewable"})
         before = product.expiry_date
         product.expiry_date = dates.new_expiry
-        if product.status in ("expired", "suspended"):
-            product.status, product.suspended_at = "active", None
+        if product.status in (ProductStatus.EXPIRED, ProductStatus.SUSPENDED):
+            product.status, product.suspended_at = ProductStatus.ACTIVE, None
         session.add(product)
         receipts.record_receipt(
             session,

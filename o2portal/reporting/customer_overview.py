@@ -9,16 +9,14 @@ from sqlalchemy import func, or_
 from sqlmodel import col, select
 
 from o2portal.accounts.models import Customer
-from o2portal.billing.models import Order
+from o2portal.billing.models import Order, OrderStatus
 from o2portal.content.models import Announcement
 from o2portal.core import clock
 from o2portal.core.db import read_session
 from o2portal.mail.models import OutboxEmail
 from o2portal.products.expiry import EXPIRING_SOON_DAYS
-from o2portal.products.models import Product
-from o2portal.support.models import Ticket
-
-LIVE_STATUSES = ("active", "expired", "suspended")
+from o2portal.products.models import LIVE_STATUSES, Product, ProductStatus
+from o2portal.support.models import Ticket, TicketStatus
 
 
 @dataclass
@@ -45,13 +43,13 @@ def customer_overview(customer_id: int, limit: int = 10) -> CustomerOverview:
         ).all()
         unpaid = session.exec(
             select(Order)
-            .where(Order.customer_id == customer_id, Order.status == "unpaid")
+            .where(Order.customer_id == customer_id, Order.status == OrderStatus.UNPAID)
             .order_by(col(Order.created_at).desc())
             .limit(limit)
         ).all()
         tickets = session.exec(
             select(Ticket)
-            .where(Ticket.customer_id == customer_id, Ticket.status != "closed")
+            .where(Ticket.customer_id == customer_id, Ticket.status != TicketStatus.CLOSED)
             .order_by(col(Ticket.updated_at).desc())
             .limit(limit)
         ).all()
@@ -86,9 +84,9 @@ def staff_overview(mail_limit: int = 20) -> StaffOverview:
 
         return StaffOverview(
             customers=count(Customer, Customer.role == "customer"),
-            active_products=count(Product, Product.status == "active"),
-            unpaid_orders=count(Order, Order.status == "unpaid"),
-            open_tickets=count(Ticket, Ticket.status != "closed"),
+            active_products=count(Product, Product.status == ProductStatus.ACTIVE),
+            unpaid_orders=count(Order, Order.status == OrderStatus.UNPAID),
+            open_tickets=count(Ticket, Ticket.status != TicketStatus.CLOSED),
             recent_mail=list(
                 session.exec(
                     select(OutboxEmail).order_by(col(OutboxEmail.id).desc()).limit(mail_limit)

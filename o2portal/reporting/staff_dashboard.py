@@ -12,8 +12,8 @@ from o2portal.accounts.models import Customer
 from o2portal.billing.models import Invoice
 from o2portal.core import clock
 from o2portal.core.db import read_session
-from o2portal.products.models import Product
-from o2portal.support.models import Ticket
+from o2portal.products.models import Product, ProductStatus
+from o2portal.support.models import Ticket, TicketStatus
 
 MONTHS_FR = [
     "janv.",
@@ -86,7 +86,7 @@ def expiries_by_week(days: int = 90) -> list[dict]:
     with read_session() as session:
         rows = session.exec(
             select(Product.expiry_date).where(
-                Product.status == "active",
+                Product.status == ProductStatus.ACTIVE,
                 Product.expiry_date >= today,
                 Product.expiry_date < today + timedelta(days=days),
             )
@@ -103,7 +103,7 @@ def open_tickets_by_department() -> list[dict]:
     with read_session() as session:
         rows = session.exec(
             select(Ticket.department, func.count())
-            .where(Ticket.status != "closed")
+            .where(Ticket.status != TicketStatus.CLOSED)
             .group_by(Ticket.department)
         ).all()
     found = dict(rows)

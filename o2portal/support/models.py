@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
@@ -11,7 +12,16 @@ from o2portal.core.types import created_at_field, utc_field
 
 DEPARTMENTS = ("technique", "facturation", "commercial")
 PRIORITIES = ("basse", "normale", "haute", "urgente")
-TICKET_STATUSES = ("open", "answered", "awaiting_customer", "closed")
+
+
+class TicketStatus(StrEnum):
+    OPEN = "open"
+    ANSWERED = "answered"
+    AWAITING_CUSTOMER = "awaiting_customer"
+    CLOSED = "closed"
+
+
+TICKET_STATUSES = tuple(TicketStatus)
 
 
 class Ticket(SQLModel, table=True):
@@ -22,7 +32,7 @@ class Ticket(SQLModel, table=True):
     subject: str = Field(max_length=200)
     department: str = Field(max_length=16, index=True)
     priority: str = Field(default="normale", max_length=10)
-    status: str = Field(default="open", max_length=20, index=True)
+    status: str = Field(default=TicketStatus.OPEN, max_length=20, index=True)
     product_id: int | None = Field(default=None, foreign_key="product.id", index=True)
     assigned_to_id: int | None = Field(default=None, foreign_key="customer.id", index=True)
     created_at: datetime = created_at_field()

@@ -17,7 +17,7 @@ from o2portal.mail import outbox as mailer
 from o2portal.mail.templating import Part, link
 from o2portal.support import thread
 from o2portal.support.attachments import NewAttachment, attachments_line
-from o2portal.support.models import DEPARTMENTS, TICKET_STATUSES, Ticket
+from o2portal.support.models import DEPARTMENTS, TICKET_STATUSES, Ticket, TicketStatus
 
 
 def _ticket(session: Session, ticket_id: int) -> Ticket:
@@ -56,8 +56,8 @@ def staff_queue(
             where.append(col(Ticket.assigned_to_id).is_(None))
         order = (
             (col(Ticket.updated_at).desc(),)
-            if status in ("closed", "all")
-            else (col(Ticket.status) != "open", col(Ticket.updated_at))
+            if status in (TicketStatus.CLOSED, "all")
+            else (col(Ticket.status) != TicketStatus.OPEN, col(Ticket.updated_at))
         )
         found = paginate(
             session,
@@ -128,7 +128,7 @@ def add_staff_reply(
         )
         if internal:
             return message.id
-        ticket.status = "awaiting_customer" if await_customer else "answered"
+        ticket.status = TicketStatus.AWAITING_CUSTOMER if await_customer else TicketStatus.ANSWERED
         ticket.closed_at = None
         if ticket.assigned_to_id is None:
             ticket.assigned_to_id = staff.id
@@ -143,7 +143,9 @@ def add_staff_reply(
                 ticket_subject=ticket.subject,
                 message=body,
                 attachments=attachments_line(files),
-                awaiting=Part("ticket_awaiting") if ticket.status == "awaiting_customer" else "",
+                awaiting=Part("ticket_awaiting")
+                if ticket.status == TicketStatus.AWAITING_CUSTOMER
+                else "",
                 ticket_link=link(f"/tickets/{ticket.id}"),
             )
         audit.about(session, "ticket.answered", ticket, actor=staff, ip=ip)

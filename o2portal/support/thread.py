@@ -18,11 +18,11 @@ from o2portal.core.errors import InvalidInput
 from o2portal.core.paging import Page
 from o2portal.products.models import Product
 from o2portal.support.attachments import NewAttachment, check_attachments, store_attachments
-from o2portal.support.models import Ticket, TicketAttachment, TicketMessage
+from o2portal.support.models import Ticket, TicketAttachment, TicketMessage, TicketStatus
 
 PAGE_SIZE = 20
 BODY_MAX = 20_000
-OPEN_STATUSES = ("open", "answered", "awaiting_customer")
+OPEN_STATUSES = (TicketStatus.OPEN, TicketStatus.ANSWERED, TicketStatus.AWAITING_CUSTOMER)
 
 
 # ---------------------------------------------------------------- input
@@ -191,18 +191,18 @@ def add_message(
 
 
 def reopen(session: Session, ticket: Ticket, actor: Customer | None, *, ip: str | None) -> None:
-    if ticket.status != "closed":
+    if ticket.status != TicketStatus.CLOSED:
         return
-    ticket.status, ticket.closed_at, ticket.updated_at = "open", None, clock.now()
+    ticket.status, ticket.closed_at, ticket.updated_at = TicketStatus.OPEN, None, clock.now()
     session.add(ticket)
     audit.about(session, "ticket.reopened", ticket, actor=actor, ip=ip)
 
 
 def close(session: Session, ticket: Ticket, actor: Customer | None, *, ip: str | None) -> None:
-    if ticket.status == "closed":
+    if ticket.status == TicketStatus.CLOSED:
         return
     now = clock.now()
-    ticket.status, ticket.closed_at, ticket.updated_at = "closed", now, now
+    ticket.status, ticket.closed_at, ticket.updated_at = TicketStatus.CLOSED, now, now
     session.add(ticket)
     audit.about(session, "ticket.closed", ticket, actor=actor, ip=ip)
 

@@ -46,7 +46,7 @@ from o2portal.support.attachments import discard_staged as discard_staged
 from o2portal.support.attachments import purge_stale_staging as purge_stale_staging
 from o2portal.support.attachments import stage_attachment as stage_attachment
 from o2portal.support.attachments import staged_attachments as staged_attachments
-from o2portal.support.models import DEPARTMENTS, PRIORITIES, Ticket
+from o2portal.support.models import DEPARTMENTS, PRIORITIES, Ticket, TicketStatus
 from o2portal.support.queue import add_staff_reply as add_staff_reply
 from o2portal.support.queue import assign as assign
 from o2portal.support.queue import close_by_staff as close_by_staff
@@ -73,7 +73,7 @@ def customer_tickets(
     customer_id: int, *, closed: bool = False, page: int = 1, page_size: int = thread.PAGE_SIZE
 ) -> thread.TicketPage:
     """One page of the customer's open tickets (or of the closed ones), newest news first."""
-    wanted = ("closed",) if closed else thread.OPEN_STATUSES
+    wanted = (TicketStatus.CLOSED,) if closed else thread.OPEN_STATUSES
     where = (Ticket.customer_id == customer_id, col(Ticket.status).in_(wanted))
     with read_session() as session:
         found = paginate(
@@ -158,7 +158,7 @@ def open_ticket(
             department=department,
             priority=priority,
             product_id=product_id or None,
-            status="open",
+            status=TicketStatus.OPEN,
             created_at=now,
             updated_at=now,
         )
@@ -207,11 +207,11 @@ def add_customer_reply(
             return done.id
         if errors:
             raise InvalidInput(errors)
-        if ticket.status == "closed":
+        if ticket.status == TicketStatus.CLOSED:
             raise InvalidInput({"body": "error.ticket_closed"})
         customer = session.get(Customer, customer_id)
         message = thread.add_message(session, ticket, customer, body, files, submit_key=key)
-        ticket.status = "open"
+        ticket.status = TicketStatus.OPEN
         session.add(ticket)
         return message.id
 
@@ -242,12 +242,14 @@ def close_stale_tickets(now: datetime | None = None, batch: int = 500) -> int:
         cutoff = now - timedelta(days=autoclose_days(session))
         stale = session.exec(
             select(Ticket)
-            .where(Ticket.status == "awaiting_customer", col(Ticket.updated_at) <= cutoff)
+            .where(
+                Ticket.status == TicketStatus.AWAITING_CUSTOMER, col(Ticket.updated_at) <= cutoff
+            )
             .order_by(col(Ticket.updated_at))
             .limit(batch)
         ).all()
         for ticket in stale:
-            ticket.status, ticket.closed_at, ticket.updated_at = "closed", now, now
+            ticket.status, ticket.closed_at, ticket.updated_at = TicketStatus.CLOSED, now, now
             session.add(ticket)
             audit.about(session, "ticket.closed", ticket, reason="awaiting_customer_timeout")
             customer = session.get(Customer, ticket.customer_id)
