@@ -77,7 +77,7 @@ def _extend(session: Session, line: OrderLine, order: Order) -> None:
         product.suspended_at = None
         product.status_reason = None
     session.add(product)
-    _cancel_duplicate_forms(session, product.id, order.id)
+    void_renewal_forms(session, product.id, paid_order_id=order.id)
     audit.about(
         session,
         "product.renewed",
@@ -88,16 +88,23 @@ def _extend(session: Session, line: OrderLine, order: Order) -> None:
     )
 
 
-def _cancel_duplicate_forms(session: Session, product_id: int, paid_order_id: int) -> None:
-    """An unpaid renewal form for only this product is void once it is renewed otherwise,
-    so that a late transfer does not pay twice for the same period."""
+def void_renewal_forms(
+    session: Session,
+    product_id: int,
+    *,
+    paid_order_id: int | None = None,
+    reason: str = "renewed by another order",
+) -> None:
+    """An unpaid renewal form for only this product is void once it is renewed otherwise
+    (another form paid, or staff renewing by hand), so that a late transfer or a card does
+    not pay twice for the same period."""
     candidates = session.exec(
         select(Order)
         .join(OrderLine, col(OrderLine.order_id) == col(Order.id))
         .where(
             OrderLine.product_id == product_id,
             Order.status == OrderStatus.UNPAID,
-            Order.id != paid_order_id,
+            Order.id != (paid_order_id or 0),
         )
         .distinct()
     ).all()
@@ -110,7 +117,7 @@ def _cancel_duplicate_forms(session: Session, product_id: int, paid_order_id: in
             other.status = OrderStatus.CANCELLED
             other.cancelled_at = clock.now()
             session.add(other)
-            audit.about(session, "order.cancelled", other, reason="renewed by another order")
+            audit.about(session, "order.cancelled", other, reason=reason)
 
 
 def expiries(session: Session, order: Order) -> dict[int, date]:

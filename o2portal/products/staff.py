@@ -9,6 +9,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from o2portal.accounts.models import Customer
+from o2portal.billing.fulfilment import void_renewal_forms
 from o2portal.core import audit, clock, receipts
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
@@ -168,6 +169,7 @@ def renew_by_hand(
         if product.status in (ProductStatus.EXPIRED, ProductStatus.SUSPENDED):
             product.status, product.suspended_at = ProductStatus.ACTIVE, None
         session.add(product)
+        void_renewal_forms(session, product.id, reason="renewed by hand by staff")
         receipts.record_receipt(
             session,
             key,
