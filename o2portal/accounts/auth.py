@@ -42,6 +42,8 @@ from o2portal.core.validation import MAX_PASSWORD_BYTES, clean_email, without_co
 LOGIN_TICKET_SECONDS = 60
 # A session waiting for the second factor is good for nothing else, and not for long.
 SECOND_FACTOR_MINUTES = 10
+# Staff acting as a customer: the session ends by itself after this long.
+ACTING_MINUTES = 30
 
 
 @dataclass
@@ -204,6 +206,8 @@ def exchange_ticket(ticket: str, *, ip: str = "", user_agent: str = "") -> NewSe
         )
         if needs_second_factor:
             expires = clock.now() + timedelta(minutes=SECOND_FACTOR_MINUTES)
+        elif row.impersonator_id is not None:
+            expires = clock.now() + timedelta(minutes=ACTING_MINUTES)
         else:
             expires = clock.now() + timedelta(days=settings.session_days)
         session.add(
@@ -222,6 +226,10 @@ def exchange_ticket(ticket: str, *, ip: str = "", user_agent: str = "") -> NewSe
     return NewSession(
         token=token,
         next_path=row.next_path,
-        max_age_seconds=settings.session_days * 86400,
+        max_age_seconds=(
+            ACTING_MINUTES * 60
+            if row.impersonator_id is not None
+            else settings.session_days * 86400
+        ),
         needs_second_factor=needs_second_factor,
     )

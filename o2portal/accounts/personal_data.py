@@ -39,6 +39,7 @@ from o2portal.core import audit, clock
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import NotAllowed
 from o2portal.core.models import AuditEvent
+from o2portal.core.permissions import Actor
 from o2portal.mail import outbox as mailer
 from o2portal.mail.models import OutboxEmail
 from o2portal.products.models import Product
@@ -207,9 +208,12 @@ def export_personal_data(customer_id: int) -> dict:
     return data
 
 
-def export_json(customer_id: int) -> bytes:
+def export_json(actor: Actor) -> bytes:
+    """The export, for the customer themselves only: never for staff acting as them."""
+    if actor.on_behalf_of is not None:
+        raise NotAllowed("no personal-data export while acting as the customer")
     return json.dumps(
-        export_personal_data(customer_id), ensure_ascii=False, indent=2, default=str
+        export_personal_data(actor.id), ensure_ascii=False, indent=2, default=str
     ).encode("utf-8")
 
 

@@ -62,6 +62,8 @@ def resolve_session(token: str | None) -> CurrentUser | None:
         customer = session.get(Customer, row.customer_id)
         if customer is None or customer.disabled_at is not None or customer.deleted_at is not None:
             return None
+        if row.impersonator_id is not None and not _may_still_act(session, row):
+            return None
         stale = (
             row.last_seen_at is None
             or (now - row.last_seen_at).total_seconds() > SESSION_TOUCH_SECONDS
@@ -72,6 +74,15 @@ def resolve_session(token: str | None) -> CurrentUser | None:
                 update(UserSession).where(UserSession.id == row.id).values(last_seen_at=now)
             )
     return CurrentUser(customer=customer, session_id=row.id, impersonator_id=row.impersonator_id)
+
+
+def _may_still_act(session: Session, row: UserSession) -> bool:
+    """An acting session lives only while the staff member behind it is an enabled admin
+    who has not logged out since it began."""
+    staff = session.get(Customer, row.impersonator_id)
+    if staff is None or staff.role != "admin" or staff.disabled_at is not None:
+        return False
+    return staff.deleted_at is None
 
 
 def log_out(token: str | None, *, ip: str | None = None) -> None:
@@ -85,8 +96,20 @@ def log_out(token: str | None, *, ip: str | None = None) -> None:
             return
         row.revoked_at = clock.now()
         session.add(row)
+        if row.impersonator_id is None:
+            # A staff member who logs out ends the sessions they opened as customers too.
+            end_acting_sessions(session, row.customer_id)
         customer = session.get(Customer, row.customer_id)
         audit.record(session, "auth.logout", actor=customer, ip=ip)
+
+
+def end_acting_sessions(session: Session, staff_id: int) -> int:
+    result = session.exec(
+        update(UserSession)
+        .where(UserSession.impersonator_id == staff_id, col(UserSession.revoked_at).is_(None))
+        .values(revoked_at=clock.now())
+    )
+    return result.rowcount
 
 
 def revoke_sessions(

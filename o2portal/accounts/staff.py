@@ -176,6 +176,7 @@ def set_disabled(actor: Actor, customer_id: int, disabled: bool, reason: str, *,
         renewals_off = []
         if disabled:
             sessions.revoke_sessions(session, customer.id)
+            sessions.end_acting_sessions(session, customer.id)
             renewals_off = _auto_renew_off(session, customer.id)
         audit.about(
             session,

@@ -138,7 +138,10 @@ async def personal_data_file(request: Request) -> Response:
     user = await run_in_threadpool(_who, request)
     if user is None:
         return Response(status_code=401)
-    content = await run_in_threadpool(personal_data.export_json, user.customer.id)
+    try:
+        content = await run_in_threadpool(personal_data.export_json, user.actor)
+    except NotAllowed:
+        return Response(status_code=403)  # staff acting as the customer
     await run_in_threadpool(personal_data.record_export, user.customer.id, ip=client_ip(request))
     stamp = clock.today().isoformat()
     return _no_store(

@@ -21,7 +21,15 @@ from o2portal.core.models import AuditEvent
 from o2portal.mail.models import OutboxEmail
 from o2portal.products.models import Product
 from o2portal.support.models import Ticket, TicketMessage
-from tests.unit.helpers import EMAIL, PASSWORD, get_customer, make_customer, open_session, outbox
+from tests.unit.helpers import (
+    EMAIL,
+    PASSWORD,
+    actor,
+    get_customer,
+    make_customer,
+    open_session,
+    outbox,
+)
 
 BOB = "bob.martin@example.com"
 
@@ -183,7 +191,7 @@ def test_export_holds_the_customers_data_and_nothing_of_anyone_else(two_customer
     # The welcome mail's verification link is a live secret: not in a file.
     assert "verify-email?token=" in outbox("welcome")[0].body_text
     assert re.search(r"\?token=[\w\-]{20,}", text) is None
-    assert json.loads(personal_data.export_json(alice.id))["account"]["email"] == EMAIL
+    assert json.loads(personal_data.export_json(actor(alice)))["account"]["email"] == EMAIL
 
 
 def _code(secret: str) -> str:
