@@ -83,6 +83,13 @@ def test_admin_acts_as_a_customer_and_comes_back(page: Page):
     page.locator("#act-as").click()
     expect(page.locator("#acting-banner")).to_be_visible()
     expect(page.locator("#who")).to_have_text("Paul Bernard")
+    # No personal-data export while acting: the link is replaced by why, and the route
+    # refuses it anyway.
+    page.goto("/profile")
+    page.locator("#tab-data").click()
+    expect(page.locator("#export-link")).to_have_count(0)
+    expect(page.get_by_text("réservé au client lui-même")).to_be_visible()
+    assert page.request.get("/files/my-data.json").status == 403
     page.goto("/admin")
     expect(page.locator("#access-denied")).to_be_visible()  # a customer's session
     page.locator("#stop-acting").click()

@@ -105,6 +105,7 @@ FR: dict[str, str] = {
         "de votre compte (RGPD, droit d'accès et de portabilité)."
     ),
     "profile.export_button": "Télécharger (JSON)",
+    "profile.export_not_acting": "L'export des données personnelles est réservé au client lui-même : il n'est pas proposé au support qui agit pour lui.",
     "profile.delete_title": "Supprimer mon compte",
     "profile.delete_text": (
         "Vos données personnelles seront effacées et vous ne pourrez plus vous connecter. "
@@ -272,6 +273,7 @@ EN: dict[str, str] = {
         "(GDPR right of access and portability)."
     ),
     "profile.export_button": "Download (JSON)",
+    "profile.export_not_acting": "The personal-data export is for the customer themselves: it is not offered to staff acting for them.",
     "profile.delete_title": "Delete my account",
     "profile.delete_text": (
         "Your personal data will be erased and you will no longer be able to sign in. Your "

@@ -14,6 +14,7 @@ from o2portal.web.components.forms import (
 from o2portal.web.components.i18n import t
 from o2portal.web.components.tables import download_link, section
 from o2portal.web.customer.profile.personal_data_state import EXPORT_PATH, PrivacyState
+from o2portal.web.session import SessionState
 
 
 def personal_data_tab() -> rx.Component:
@@ -22,10 +23,17 @@ def personal_data_tab() -> rx.Component:
         section(
             "profile.export_title",
             rx.text(t("profile.export_text"), size="2"),
-            rx.button(
-                download_link("download", "profile.export_button", EXPORT_PATH, id="export-link"),
-                as_child=True,
-                variant="soft",
+            rx.cond(
+                SessionState.impersonating,
+                # The server refuses it too (web/routes.py): this only says why.
+                rx.text(t("profile.export_not_acting"), size="2", color_scheme="gray"),
+                rx.button(
+                    download_link(
+                        "download", "profile.export_button", EXPORT_PATH, id="export-link"
+                    ),
+                    as_child=True,
+                    variant="soft",
+                ),
             ),
         ),
         section(
