@@ -27,6 +27,7 @@ from o2portal.billing.fulfilment import (
     complete_order,
     expiries,
 )
+from o2portal.billing.invoices import REVERSE_CHARGE_MENTION
 from o2portal.billing.models import Order, OrderLine, OrderStatus, Payment, PaymentStatus
 from o2portal.billing.payments import (
     METHODS,
@@ -57,6 +58,7 @@ from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.permissions import Actor
 from o2portal.core.receipts import clean_key
 from o2portal.integrations.gateway import CardToken, GatewayTimeout, card_gateway
+from o2portal.integrations.vat import INVALID, VatCheck, vat_checker
 from o2portal.mail import outbox as mailer
 from o2portal.mail.templating import Amount, Part
 
@@ -78,6 +80,7 @@ def place_and_pay(
         return replay
     _check_choice(choice)
     card = _tokenized(choice)
+    vat = _vat_checked(customer_id)
     try:
         with transaction() as session:
             existing = session.exec(select(Order).where(Order.idempotency_key == key)).first()
@@ -85,6 +88,7 @@ def place_and_pay(
                 return _replay(session, existing, customer_id)
             customer = _customer(session, customer_id)
             order = build(session, customer, key)
+            _record_vat_check(session, order, vat)
             audit.about(session, "order.created", order, actor=customer, ip=ip)
             started = _start_payment(session, order, customer, choice, card, key, ip)
     except (IntegrityError, InvalidInput):
@@ -97,6 +101,28 @@ def place_and_pay(
     if isinstance(started, PaymentOutcome):
         return started
     return _charge_and_finish(started, ip=ip)
+
+
+def _vat_checked(customer_id: int) -> VatCheck | None:
+    """The check of the customer's VAT number when their orders would be reverse-charged,
+    asked before any transaction (VIES is a network call); None when no reverse charge."""
+    with read_session() as session:
+        customer = session.get(Customer, customer_id)
+        if customer is None or billing.vat_rule(customer).mention != REVERSE_CHARGE_MENTION:
+            return None
+        number = customer.vat_number or ""
+    return vat_checker().check(number)
+
+
+def _record_vat_check(session: Session, order: Order, vat: VatCheck | None) -> None:
+    """A reverse-charged order keeps the check it was granted on; a number the check
+    refuses gets no reverse charge, and no order (the customer corrects it in Ma fiche)."""
+    if vat is None or order.vat_mention != REVERSE_CHARGE_MENTION:
+        return
+    if vat.result == INVALID:
+        raise InvalidInput({"method": "error.vat_not_confirmed"})
+    order.vat_check, order.vat_checked_at = vat.result, vat.checked_at
+    session.add(order)
 
 
 def replayed_outcome(customer_id: int, key: str) -> PaymentOutcome | None:
@@ -426,6 +452,7 @@ def place_order_form(*, customer_id: int, key: str, build: BuildOrder) -> tuple[
     """Write an unpaid order form (no payment yet): (the form, whether it is new). The key
     makes it once only: a second call returns the form the first one wrote."""
     key = _clean_key(key)
+    vat = _vat_checked(customer_id)
     with transaction() as session:
         existing = session.exec(select(Order).where(Order.idempotency_key == key)).first()
         if existing is not None:
@@ -434,6 +461,7 @@ def place_order_form(*, customer_id: int, key: str, build: BuildOrder) -> tuple[
             return existing, False
         customer = _customer(session, customer_id)
         order = build(session, customer, key)
+        _record_vat_check(session, order, vat)
         audit.record(
             session,
             "order.created",

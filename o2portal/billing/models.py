@@ -52,6 +52,10 @@ class Order(SQLModel, table=True):
     vat_mention: str | None = Field(default=None, max_length=300)
     # Billing identity as it was when ordering.
     billing_snapshot_json: str = Field(default="{}")
+    # The check of the VAT number the reverse charge was granted on (integrations/vat.py):
+    # valid | invalid | unavailable, and when; empty when no reverse charge.
+    vat_check: str = Field(default="", max_length=16, sa_column_kwargs={"server_default": ""})
+    vat_checked_at: datetime | None = utc_field()
     withdrawal_waived_at: datetime | None = utc_field()
     terms_accepted_at: datetime | None = utc_field()
     created_at: datetime = created_at_field()

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     mail_from: str = "o2portal <no-reply@o2portal.example>"
     support_email: str = "support@o2portal.example"
+    # How a VAT number is checked before the reverse charge: "offline" (format and check
+    # digits) or "vies" (the EU's service; needs the zeep package). integrations/vat.py.
+    vat_check: str = "offline"
 
     # Seller identity printed on invoices (French mandatory mentions).
     seller_name: str = "O2Portal SAS"
