@@ -10,7 +10,9 @@ than silently charged 20 %). A private person has no company name, SIRET or VAT 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from o2portal.accounts.models import ACCOUNT_TYPES
 from o2portal.core.errors import InvalidInput
@@ -38,6 +40,25 @@ IDENTITY_FIELDS = (
     "city",
     "country",
 )
+
+
+@dataclass
+class IdentityForm:
+    """The identity fields as typed (every key of IDENTITY_FIELDS): sign-up's form and Ma
+    fiche's add their own fields to these."""
+
+    account_type: str = "particulier"
+    first_name: str = ""
+    last_name: str = ""
+    company_name: str = ""
+    siret: str = ""
+    vat_number: str = ""
+    phone: str = ""
+    address_line1: str = ""
+    address_line2: str = ""
+    postal_code: str = ""
+    city: str = ""
+    country: str = "FR"
 
 
 def vat_country(vat_number: str) -> str:
@@ -117,3 +138,13 @@ def check_identity(form: Mapping[str, object]) -> dict:
         "city": city,
         "country": country,
     }
+
+
+def identity_of(form: IdentityForm, errors: dict[str, str]) -> dict:
+    """check_identity of a longer form's identity fields, its bad fields added to `errors`
+    (so that the form answers every bad field at once); {} then."""
+    try:
+        return check_identity(dataclasses.asdict(form))
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+        return {}

@@ -3,7 +3,6 @@ mail, the verification link, and a new link on request."""
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -11,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from o2portal.accounts.attempts import count_attempts, unused_link, use_once
-from o2portal.accounts.identity import check_identity
+from o2portal.accounts.identity import IdentityForm, identity_of
 from o2portal.accounts.models import AuthAttempt, Customer, EmailVerification
 from o2portal.accounts.passwords import hash_password, new_token, token_hash
 from o2portal.core import audit, clock
@@ -24,20 +23,8 @@ from o2portal.mail.templating import link
 
 
 @dataclass
-class SignupForm:
-    account_type: str = "particulier"
-    first_name: str = ""
-    last_name: str = ""
-    company_name: str = ""
-    siret: str = ""
-    vat_number: str = ""
+class SignupForm(IdentityForm):
     email: str = ""
-    phone: str = ""
-    address_line1: str = ""
-    address_line2: str = ""
-    postal_code: str = ""
-    city: str = ""
-    country: str = "FR"
     password: str = ""
     password_confirm: str = ""
     accept_terms: bool = False
@@ -47,11 +34,7 @@ def _check_signup(form: SignupForm) -> dict:
     """The identity (one validator with Ma fiche and staff), plus the email, the password
     and the terms; every bad field answered at once."""
     errors: dict[str, str] = {}
-    identity: dict = {}
-    try:
-        identity = check_identity(dataclasses.asdict(form))
-    except InvalidInput as exc:
-        errors.update(exc.errors)
+    identity = identity_of(form, errors)
     account: tuple = ()
     try:
         account = collect(
