@@ -17,7 +17,6 @@ from o2portal.web.lists import Paged
 from o2portal.web.payment import (
     PaymentFields,
     submitted_int,
-    submitted_key,
 )
 from o2portal.web.session import language_of, show_user
 
@@ -164,14 +163,8 @@ class InvoicesState(PaymentFields, Paged, rx.State):
         self.paying = True
         yield
         try:
-            outcome = await asyncio.to_thread(
-                pay_order,
-                customer_id=user.customer.id,
-                order_id=order_id,
-                choice=choice,
-                key=submitted_key(form),
-                expected_ttc_cents=expected_ttc,
-                ip=client_ip(self),
+            outcome = await self._pay(
+                pay_order, user, form, choice, order_id=order_id, expected_ttc_cents=expected_ttc
             )
         except (InvalidInput, NotAllowed) as exc:
             errors = getattr(exc, "errors", None) or {"method": "error.unexpected"}

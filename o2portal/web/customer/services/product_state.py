@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 
 import reflex as rx
@@ -19,7 +18,6 @@ from o2portal.web.payment import (
     PaymentFields,
     submitted_date,
     submitted_int,
-    submitted_key,
 )
 from o2portal.web.session import language_of, show_user
 
@@ -157,16 +155,15 @@ class ProductState(PaymentFields, rx.State):
         self.paying = True
         yield
         try:
-            outcome = await asyncio.to_thread(
+            outcome = await self._pay(
                 renew_product,
-                customer_id=user.customer.id,
+                user,
+                form,
+                choice,
                 product_id=self.product_id,
                 years=years,
                 expected_expiry=expected_expiry,
                 expected_ttc_cents=expected_ttc,
-                choice=choice,
-                key=submitted_key(form),
-                ip=client_ip(self),
             )
         except (InvalidInput, NotAllowed) as exc:
             errors = getattr(exc, "errors", None) or {"years": "error.unexpected"}
