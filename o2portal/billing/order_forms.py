@@ -125,15 +125,13 @@ def cancel_stale_order_forms(now=None, batch: int = 200) -> int:
                 continue
             mark_cancelled(session, order, actor=None, ip=None, reason="unpaid_timeout")
             provisioning.release_holds(session, order.id)
-            customer = session.get(Customer, order.customer_id)
-            if customer is not None and customer.deleted_at is None:
-                mailer.queue_for_customer(
-                    session,
-                    customer,
-                    "order_cancelled",
-                    reference=order_reference(order),
-                    total=Amount(order.total_ttc_cents),
-                    days=UNPAID_ORDER_DAYS,
-                )
+            mailer.queue_for_account(
+                session,
+                order.customer_id,
+                "order_cancelled",
+                reference=order_reference(order),
+                total=Amount(order.total_ttc_cents),
+                days=UNPAID_ORDER_DAYS,
+            )
             cancelled += 1
     return cancelled

@@ -92,6 +92,17 @@ def queue_for_customer(
     )
 
 
+def queue_for_account(
+    session: Session, customer_id: int, kind: str, /, **values
+) -> OutboxEmail | None:
+    """queue_for_customer to the customer of that id, unless the account is gone (erased
+    or never there): None then."""
+    customer = session.get(Customer, customer_id)
+    if customer is None or customer.deleted_at is not None:
+        return None
+    return queue_for_customer(session, customer, kind, **values)
+
+
 def queue_rendered(
     session: Session,
     /,

@@ -250,15 +250,13 @@ def close_stale_tickets(now: datetime | None = None, batch: int = 500) -> int:
             ticket.status, ticket.closed_at, ticket.updated_at = "closed", now, now
             session.add(ticket)
             audit.about(session, "ticket.closed", ticket, reason="awaiting_customer_timeout")
-            customer = session.get(Customer, ticket.customer_id)
-            if customer is not None and customer.deleted_at is None:
-                mailer.queue_for_customer(
-                    session,
-                    customer,
-                    "ticket_closed",
-                    ticket_id=ticket.id,
-                    ticket_subject=ticket.subject,
-                    ticket_link=link(f"/tickets/{ticket.id}"),
-                )
+            mailer.queue_for_account(
+                session,
+                ticket.customer_id,
+                "ticket_closed",
+                ticket_id=ticket.id,
+                ticket_subject=ticket.subject,
+                ticket_link=link(f"/tickets/{ticket.id}"),
+            )
             closed += 1
     return closed
