@@ -24,6 +24,7 @@ from o2portal.core.validation import (
     clean_text,
     clean_vat_number,
     collect,
+    gathered,
 )
 
 IDENTITY_FIELDS = (
@@ -80,11 +81,7 @@ def check_identity(form: Mapping[str, object]) -> dict:
     if account_type not in ACCOUNT_TYPES:
         errors["account_type"] = "error.choice_invalid"
     is_company = account_type in ("entreprise", "association")
-    country = "FR"
-    try:
-        country = clean_country(text("country"))
-    except InvalidInput as exc:
-        errors.update(exc.errors)
+    country = gathered(errors, lambda: clean_country(text("country")), "FR")
     company_checks = (
         [
             lambda: clean_text("company_name", text("company_name"), required=True, max_length=200),
@@ -97,15 +94,12 @@ def check_identity(form: Mapping[str, object]) -> dict:
     )
     vat = None
     if is_company:
-        try:
-            vat = clean_vat_number(text("vat_number"))
-        except InvalidInput as exc:
-            errors.update(exc.errors)
+        vat = gathered(errors, lambda: clean_vat_number(text("vat_number")))
         if vat and "country" not in errors and vat_country(vat) != country:
             errors["vat_number"] = "error.vat_country"
-    values = None
-    try:
-        values = collect(
+    values = gathered(
+        errors,
+        lambda: collect(
             lambda: clean_text("first_name", text("first_name"), required=True, max_length=100),
             lambda: clean_text("last_name", text("last_name"), required=True, max_length=100),
             *company_checks,
@@ -118,9 +112,8 @@ def check_identity(form: Mapping[str, object]) -> dict:
             ),
             lambda: clean_postal_code(text("postal_code"), country),
             lambda: clean_text("city", text("city"), required=True, max_length=100),
-        )
-    except InvalidInput as exc:
-        errors.update(exc.errors)
+        ),
+    )
     if errors:
         raise InvalidInput(errors)
     first, last, company, siret, phone, addr1, addr2, postal, city = values
@@ -143,8 +136,4 @@ def check_identity(form: Mapping[str, object]) -> dict:
 def identity_of(form: IdentityForm, errors: dict[str, str]) -> dict:
     """check_identity of a longer form's identity fields, its bad fields added to `errors`
     (so that the form answers every bad field at once); {} then."""
-    try:
-        return check_identity(dataclasses.asdict(form))
-    except InvalidInput as exc:
-        errors.update(exc.errors)
-        return {}
+    return gathered(errors, lambda: check_identity(dataclasses.asdict(form)), {})

@@ -17,7 +17,7 @@ from o2portal.core import audit, clock
 from o2portal.core.db import serialize_on, transaction
 from o2portal.core.errors import InvalidInput
 from o2portal.core.settings import get_settings
-from o2portal.core.validation import clean_email, clean_new_password, collect
+from o2portal.core.validation import clean_email, clean_new_password, collect, gathered
 from o2portal.mail import outbox as mailer
 from o2portal.mail.templating import link
 
@@ -35,14 +35,14 @@ def _check_signup(form: SignupForm) -> dict:
     and the terms; every bad field answered at once."""
     errors: dict[str, str] = {}
     identity = identity_of(form, errors)
-    account: tuple = ()
-    try:
-        account = collect(
+    account = gathered(
+        errors,
+        lambda: collect(
             lambda: clean_email(form.email),
             lambda: clean_new_password(form.password, form.password_confirm),
-        )
-    except InvalidInput as exc:
-        errors.update(exc.errors)
+        ),
+        (),
+    )
     if not form.accept_terms:
         errors["accept_terms"] = "error.terms_required"
     if errors:
