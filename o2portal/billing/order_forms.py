@@ -62,22 +62,34 @@ def write_order_form(
     session.add(order)
     session.flush()
     for line in lines:
-        session.add(
-            OrderLine(
-                order_id=order.id,
-                action=line.action,
-                product_id=product_id,
-                description=line.description,
-                item_code=line.item_code,
-                years=line.years,
-                quantity=1,
-                unit_price_ht_cents=line.total_ht_cents,
-                total_ht_cents=line.total_ht_cents,
-                vat_rate_bp=vat_rate_bp,
-                details_json=json.dumps(line.details),
-            )
-        )
+        row = order_line(line, vat_rate_bp, product_id=product_id)
+        row.order_id = order.id
+        session.add(row)
     return order
+
+
+def order_line(
+    line: PricedLine,
+    vat_rate_bp: int,
+    *,
+    product_id: int | None,
+    action: str | None = None,
+    years: int | None = None,
+) -> OrderLine:
+    """An order form's line for one priced line (one unit of it), about `product_id`;
+    `action` and `years` default to the line's."""
+    return OrderLine(
+        action=action or line.action,
+        product_id=product_id,
+        description=line.description,
+        item_code=line.item_code,
+        years=line.years if years is None else years,
+        quantity=1,
+        unit_price_ht_cents=line.total_ht_cents,
+        total_ht_cents=line.total_ht_cents,
+        vat_rate_bp=vat_rate_bp,
+        details_json=json.dumps(line.details),
+    )
 
 
 # An unpaid order form for new products holds its domain names; left unpaid this long, it
