@@ -13,7 +13,7 @@ from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate
 from o2portal.products import customer as products
 from o2portal.web.guards import client_ip, require_customer
-from o2portal.web.helpers import translated
+from o2portal.web.helpers import document_row, translated
 from o2portal.web.payment import (
     PaymentFields,
     submitted_date,
@@ -74,13 +74,7 @@ class ProductState(PaymentFields, rx.State):
         self.nameservers = (products.nameservers_of(product) + ["", "", "", ""])[:4]
         self.details = _details(product, lang)
         self.invoices = [
-            {
-                "id": str(i.id),
-                "number": i.number,
-                "date": formatting.day(i.issued_at, lang),
-                "amount": formatting.money(i.total_ttc_cents, lang),
-            }
-            for i in billing.product_invoices(user.customer.id, product.id)
+            document_row(i, lang) for i in billing.product_invoices(user.customer.id, product.id)
         ]
         self._show_means(user, lang)
         await self._requote()
