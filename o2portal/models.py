@@ -1,77 +1,28 @@
-"""Every table, imported here so that Alembic's metadata is complete. Code imports a
-table from its subject's models module, never from here."""
+"""Every table, imported here so that Alembic's metadata is complete: importing a
+subject's models module registers its tables. Code imports a table from its subject's
+models module, never from here."""
 
-from o2portal.accounts.models import (
-    AuthAttempt,
-    Customer,
-    EmailVerification,
-    LoginTicket,
-    PasswordReset,
-    PendingEmailChange,
-    RecoveryCode,
-    SavedCard,
-    UserSession,
-)
-from o2portal.billing.models import (
-    CreditLedgerEntry,
-    CreditNote,
-    Invoice,
-    InvoiceLine,
-    NumberSequence,
-    Order,
-    OrderLine,
-    Payment,
-)
-from o2portal.catalog.models import HostingOffer, PromoCode, ServerModel, TldPrice
-from o2portal.content.models import Announcement, FaqEntry
-from o2portal.core.models import ActionReceipt, AuditEvent, Setting
-from o2portal.integrations.models import (
-    GatewayCard,
-    GatewayCharge,
-    ProvisionedAccount,
-    RegistryDomain,
-)
-from o2portal.jobs.models import JobLease
-from o2portal.mail.models import OutboxEmail
-from o2portal.products.models import Product, ReminderSent
-from o2portal.support.models import Ticket, TicketAttachment, TicketMessage
+from o2portal.accounts import models as accounts
+from o2portal.billing import models as billing
+from o2portal.catalog import models as catalog
+from o2portal.content import models as content
+from o2portal.core import models as core
+from o2portal.integrations import models as integrations
+from o2portal.jobs import models as jobs
+from o2portal.mail import models as mail
+from o2portal.products import models as products
+from o2portal.support import models as support
 
+# The subjects whose tables these are.
 __all__ = [
-    "ActionReceipt",
-    "Announcement",
-    "AuditEvent",
-    "AuthAttempt",
-    "CreditLedgerEntry",
-    "CreditNote",
-    "Customer",
-    "EmailVerification",
-    "FaqEntry",
-    "GatewayCard",
-    "GatewayCharge",
-    "HostingOffer",
-    "Invoice",
-    "InvoiceLine",
-    "JobLease",
-    "LoginTicket",
-    "NumberSequence",
-    "Order",
-    "OrderLine",
-    "OutboxEmail",
-    "PasswordReset",
-    "Payment",
-    "PendingEmailChange",
-    "Product",
-    "PromoCode",
-    "ProvisionedAccount",
-    "RecoveryCode",
-    "RegistryDomain",
-    "ReminderSent",
-    "SavedCard",
-    "ServerModel",
-    "Setting",
-    "Ticket",
-    "TicketAttachment",
-    "TicketMessage",
-    "TldPrice",
-    "UserSession",
+    "accounts",
+    "billing",
+    "catalog",
+    "content",
+    "core",
+    "integrations",
+    "jobs",
+    "mail",
+    "products",
+    "support",
 ]

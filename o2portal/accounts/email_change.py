@@ -19,7 +19,7 @@ from o2portal.core import audit, clock
 from o2portal.core.db import read_session, serialize_on, transaction
 from o2portal.core.errors import InvalidInput
 from o2portal.core.settings import get_settings
-from o2portal.core.validation import clean_email
+from o2portal.core.validation import clean_email, gathered
 from o2portal.mail import outbox as mailer
 from o2portal.mail.templating import link
 
@@ -83,13 +83,11 @@ def _send_change_link(session: Session, customer: Customer, new_email: str) -> N
         )
     )
     # To the new address, which is not (yet) the one on the fiche.
-    mailer.queue_rendered(
+    mailer.queue_for_customer(
         session,
+        customer,
+        "email_change",
         to=new_email,
-        language=customer.language,
-        kind="email_change",
-        customer_id=customer.id,
-        first_name=customer.first_name,
         new_email=new_email,
         confirm_link=link("/confirm-email?token=" + token),
         hours=hours,
@@ -104,11 +102,7 @@ def request_email_change(
 
     Slow (bcrypt): call it off the event loop. Raises InvalidInput."""
     errors: dict[str, str] = {}
-    new = None
-    try:
-        new = clean_email(new_email, field="new_email")
-    except InvalidInput as exc:
-        errors.update(exc.errors)
+    new = gathered(errors, lambda: clean_email(new_email, field="new_email"))
     if not password:
         errors["email_password"] = "error.required"
     if errors:
@@ -195,14 +189,8 @@ def confirm_email_change(token: str | None, *, ip: str | None = None) -> str:
             session.add(customer)
             session.flush()
             _retire_pending(session, customer.id)
-            mailer.queue_rendered(
-                session,
-                to=old,
-                language=customer.language,
-                kind="email_changed",
-                customer_id=customer.id,
-                first_name=customer.first_name,
-                new_email=row.new_email,
+            mailer.queue_for_customer(
+                session, customer, "email_changed", to=old, new_email=row.new_email
             )
             audit.record(
                 session,

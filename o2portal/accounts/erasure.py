@@ -132,27 +132,35 @@ def delete_account(
         )
 
 
+# What an erased account keeps of the fields that say who it was and how to sign in to it:
+# nothing (None where the column may be empty).
+EMPTIED_ON_ERASURE = {
+    "email_verified_at": None,
+    "email_failing_at": None,
+    "email_failing_reason": None,
+    "password_hash": "",
+    "first_name": "",
+    "company_name": None,
+    "siret": None,
+    "vat_number": None,
+    "phone": "",
+    "address_line1": "",
+    "address_line2": None,
+    "postal_code": "",
+    "city": "",
+    "totp_secret": None,
+    "totp_enabled_at": None,
+}
+
+
 def _erase(session: Session, customer: Customer) -> None:
     now = clock.now()
     cid = customer.id
     old_email = customer.email
+    for name, empty in EMPTIED_ON_ERASURE.items():
+        setattr(customer, name, empty)
     customer.email = f"supprime-{cid}@deleted.invalid"
-    customer.email_verified_at = None
-    customer.email_failing_at = None
-    customer.email_failing_reason = None
-    customer.password_hash = ""
-    customer.first_name = ""
     customer.last_name = f"Compte supprimé n° {cid}"
-    customer.company_name = None
-    customer.siret = None
-    customer.vat_number = None
-    customer.phone = ""
-    customer.address_line1 = ""
-    customer.address_line2 = None
-    customer.postal_code = ""
-    customer.city = ""
-    customer.totp_secret = None
-    customer.totp_enabled_at = None
     customer.deleted_at = now
     session.add(customer)
 

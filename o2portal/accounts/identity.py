@@ -10,7 +10,9 @@ than silently charged 20 %). A private person has no company name, SIRET or VAT 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from o2portal.accounts.models import ACCOUNT_TYPES
 from o2portal.core.errors import InvalidInput
@@ -22,6 +24,7 @@ from o2portal.core.validation import (
     clean_text,
     clean_vat_number,
     collect,
+    gathered,
 )
 
 IDENTITY_FIELDS = (
@@ -38,6 +41,25 @@ IDENTITY_FIELDS = (
     "city",
     "country",
 )
+
+
+@dataclass
+class IdentityForm:
+    """The identity fields as typed (every key of IDENTITY_FIELDS): sign-up's form and Ma
+    fiche's add their own fields to these."""
+
+    account_type: str = "particulier"
+    first_name: str = ""
+    last_name: str = ""
+    company_name: str = ""
+    siret: str = ""
+    vat_number: str = ""
+    phone: str = ""
+    address_line1: str = ""
+    address_line2: str = ""
+    postal_code: str = ""
+    city: str = ""
+    country: str = "FR"
 
 
 def vat_country(vat_number: str) -> str:
@@ -59,11 +81,7 @@ def check_identity(form: Mapping[str, object]) -> dict:
     if account_type not in ACCOUNT_TYPES:
         errors["account_type"] = "error.choice_invalid"
     is_company = account_type in ("entreprise", "association")
-    country = "FR"
-    try:
-        country = clean_country(text("country"))
-    except InvalidInput as exc:
-        errors.update(exc.errors)
+    country = gathered(errors, lambda: clean_country(text("country")), "FR")
     company_checks = (
         [
             lambda: clean_text("company_name", text("company_name"), required=True, max_length=200),
@@ -76,15 +94,12 @@ def check_identity(form: Mapping[str, object]) -> dict:
     )
     vat = None
     if is_company:
-        try:
-            vat = clean_vat_number(text("vat_number"))
-        except InvalidInput as exc:
-            errors.update(exc.errors)
+        vat = gathered(errors, lambda: clean_vat_number(text("vat_number")))
         if vat and "country" not in errors and vat_country(vat) != country:
             errors["vat_number"] = "error.vat_country"
-    values = None
-    try:
-        values = collect(
+    values = gathered(
+        errors,
+        lambda: collect(
             lambda: clean_text("first_name", text("first_name"), required=True, max_length=100),
             lambda: clean_text("last_name", text("last_name"), required=True, max_length=100),
             *company_checks,
@@ -97,9 +112,8 @@ def check_identity(form: Mapping[str, object]) -> dict:
             ),
             lambda: clean_postal_code(text("postal_code"), country),
             lambda: clean_text("city", text("city"), required=True, max_length=100),
-        )
-    except InvalidInput as exc:
-        errors.update(exc.errors)
+        ),
+    )
     if errors:
         raise InvalidInput(errors)
     first, last, company, siret, phone, addr1, addr2, postal, city = values
@@ -117,3 +131,9 @@ def check_identity(form: Mapping[str, object]) -> dict:
         "city": city,
         "country": country,
     }
+
+
+def identity_of(form: IdentityForm, errors: dict[str, str]) -> dict:
+    """check_identity of a longer form's identity fields, its bad fields added to `errors`
+    (so that the form answers every bad field at once); {} then."""
+    return gathered(errors, lambda: check_identity(dataclasses.asdict(form)), {})

@@ -16,7 +16,7 @@ from o2portal.core import audit, clock
 from o2portal.core.db import serialize_on, transaction
 from o2portal.core.errors import InvalidInput
 from o2portal.core.settings import get_settings
-from o2portal.core.validation import MAX_PASSWORD_BYTES, clean_new_password
+from o2portal.core.validation import MAX_PASSWORD_BYTES, clean_new_password, gathered
 from o2portal.mail import outbox as mailer
 
 REAUTH_KIND = "reauth"
@@ -95,10 +95,7 @@ def change_password(
 
     Slow (bcrypt): call it off the event loop. Raises InvalidInput."""
     errors: dict[str, str] = {}
-    try:
-        password = clean_new_password(password, confirm)
-    except InvalidInput as exc:
-        errors.update(exc.errors)
+    password = gathered(errors, lambda: clean_new_password(password, confirm))
     if not current:
         errors["current_password"] = "error.required"
     if errors:

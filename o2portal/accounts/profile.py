@@ -8,7 +8,6 @@ them from where they live."""
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 import phonenumbers
@@ -19,7 +18,7 @@ from o2portal.accounts.email_change import confirm_email_change as confirm_email
 from o2portal.accounts.email_change import pending_email_change as pending_email_change
 from o2portal.accounts.email_change import request_email_change as request_email_change
 from o2portal.accounts.email_change import resend_email_change as resend_email_change
-from o2portal.accounts.identity import check_identity
+from o2portal.accounts.identity import IdentityForm, identity_of
 from o2portal.accounts.models import Customer
 from o2portal.accounts.password_change import change_password as change_password
 from o2portal.accounts.password_change import check_current_password as check_current_password
@@ -55,19 +54,7 @@ def get_customer(customer_id: int) -> Customer:
 
 
 @dataclass
-class DetailsForm:
-    account_type: str = "particulier"
-    first_name: str = ""
-    last_name: str = ""
-    company_name: str = ""
-    siret: str = ""
-    vat_number: str = ""
-    phone: str = ""
-    address_line1: str = ""
-    address_line2: str = ""
-    postal_code: str = ""
-    city: str = ""
-    country: str = "FR"
+class DetailsForm(IdentityForm):
     language: str = "fr"
 
 
@@ -75,11 +62,7 @@ def check_details(form: DetailsForm) -> dict:
     """The fiche's new values, clean, or InvalidInput with a message for every bad field:
     the identity (one validator with sign-up and staff) and the language."""
     errors: dict[str, str] = {}
-    identity: dict = {}
-    try:
-        identity = check_identity(dataclasses.asdict(form))
-    except InvalidInput as exc:
-        errors.update(exc.errors)
+    identity = identity_of(form, errors)
     if form.language not in LANGUAGES:
         errors["language"] = "error.choice_invalid"
     if errors:

@@ -3,7 +3,6 @@ mail, the verification link, and a new link on request."""
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -11,33 +10,21 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from o2portal.accounts.attempts import count_attempts, unused_link, use_once
-from o2portal.accounts.identity import check_identity
+from o2portal.accounts.identity import IdentityForm, identity_of
 from o2portal.accounts.models import AuthAttempt, Customer, EmailVerification
 from o2portal.accounts.passwords import hash_password, new_token, token_hash
 from o2portal.core import audit, clock
 from o2portal.core.db import serialize_on, transaction
 from o2portal.core.errors import InvalidInput
 from o2portal.core.settings import get_settings
-from o2portal.core.validation import clean_email, clean_new_password, collect
+from o2portal.core.validation import clean_email, clean_new_password, collect, gathered
 from o2portal.mail import outbox as mailer
 from o2portal.mail.templating import link
 
 
 @dataclass
-class SignupForm:
-    account_type: str = "particulier"
-    first_name: str = ""
-    last_name: str = ""
-    company_name: str = ""
-    siret: str = ""
-    vat_number: str = ""
+class SignupForm(IdentityForm):
     email: str = ""
-    phone: str = ""
-    address_line1: str = ""
-    address_line2: str = ""
-    postal_code: str = ""
-    city: str = ""
-    country: str = "FR"
     password: str = ""
     password_confirm: str = ""
     accept_terms: bool = False
@@ -47,19 +34,15 @@ def _check_signup(form: SignupForm) -> dict:
     """The identity (one validator with Ma fiche and staff), plus the email, the password
     and the terms; every bad field answered at once."""
     errors: dict[str, str] = {}
-    identity: dict = {}
-    try:
-        identity = check_identity(dataclasses.asdict(form))
-    except InvalidInput as exc:
-        errors.update(exc.errors)
-    account: tuple = ()
-    try:
-        account = collect(
+    identity = identity_of(form, errors)
+    account = gathered(
+        errors,
+        lambda: collect(
             lambda: clean_email(form.email),
             lambda: clean_new_password(form.password, form.password_confirm),
-        )
-    except InvalidInput as exc:
-        errors.update(exc.errors)
+        ),
+        (),
+    )
     if not form.accept_terms:
         errors["accept_terms"] = "error.terms_required"
     if errors:

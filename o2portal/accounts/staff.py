@@ -17,13 +17,14 @@ from o2portal.accounts.password_reset import mail_reset_link
 from o2portal.accounts.passwords import new_token, token_hash
 from o2portal.billing.models import Invoice, Order, OrderStatus
 from o2portal.core import audit, clock
-from o2portal.core.db import read_session, transaction
+from o2portal.core.db import existing, read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.paging import Page, paginate
 from o2portal.core.permissions import Actor
 from o2portal.core.validation import (
     clean_email,
     clean_text,
+    gathered,
 )
 from o2portal.mail.models import OutboxEmail
 from o2portal.products.models import Product
@@ -75,9 +76,7 @@ class CustomerFile:
 def customer_file(actor: Actor, customer_id: int) -> CustomerFile:
     with read_session() as session:
         actor.staff()
-        customer = session.get(Customer, customer_id)
-        if customer is None:
-            raise NotAllowed("no such customer")
+        customer = existing(session, Customer, customer_id, "no such customer")
 
         def latest(model, *where, order):
             return list(
@@ -124,16 +123,8 @@ def update_customer(actor: Actor, customer_id: int, form: dict[str, str], *, ip=
         current = session.get(Customer, customer_id)
         current_type = current.account_type if current is not None else None
     errors: dict[str, str] = {}
-    identity: dict = {}
-    try:
-        identity = check_identity({"account_type": current_type, **form})
-    except InvalidInput as exc:
-        errors.update(exc.errors)
-    email = None
-    try:
-        email = clean_email(form.get("email"))
-    except InvalidInput as exc:
-        errors.update(exc.errors)
+    identity = gathered(errors, lambda: check_identity({"account_type": current_type, **form}), {})
+    email = gathered(errors, lambda: clean_email(form.get("email")))
     if errors:
         raise InvalidInput(errors)
     changes = {**identity, "email": email}

@@ -127,17 +127,31 @@ def next_number(session: Session, kind: str, year: int) -> tuple[int, str]:
     return sequence.last_number, f"{kind}{year}-{sequence.last_number:06d}"
 
 
+# What an invoice line takes from its order line, as ordered.
+INVOICED_LINE_FIELDS = (
+    "description",
+    "quantity",
+    "unit_price_ht_cents",
+    "vat_rate_bp",
+    "total_ht_cents",
+)
+
+
+def _numbered(session: Session, kind: str, moment: datetime) -> dict:
+    """The number, year and sequence of a document issued at `moment`: the next number of
+    its kind for the year of that moment in Paris."""
+    year = moment.astimezone(clock.PARIS).year
+    sequence, number = next_number(session, kind, year)
+    return {"number": number, "year": year, "sequence": sequence}
+
+
 def issue_invoice(session: Session, order: Order, *, method: str, paid_at: datetime) -> Invoice:
     """Turn a paid order form into an invoice with the next number of the year."""
     existing = session.exec(select(Invoice).where(Invoice.order_id == order.id)).first()
     if existing is not None:
         return existing
-    year = paid_at.astimezone(clock.PARIS).year
-    seq, number = next_number(session, "F", year)
     invoice = Invoice(
-        number=number,
-        year=year,
-        sequence=seq,
+        **_numbered(session, "F", paid_at),
         order_id=order.id,
         customer_id=order.customer_id,
         issued_at=paid_at,
@@ -157,24 +171,9 @@ def issue_invoice(session: Session, order: Order, *, method: str, paid_at: datet
         select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.id)
     ).all()
     for line in lines:
-        session.add(
-            InvoiceLine(
-                invoice_id=invoice.id,
-                description=line.description,
-                quantity=line.quantity,
-                unit_price_ht_cents=line.unit_price_ht_cents,
-                vat_rate_bp=line.vat_rate_bp,
-                total_ht_cents=line.total_ht_cents,
-            )
-        )
-    audit.record(
-        session,
-        "invoice.issued",
-        customer_id=order.customer_id,
-        target_type="invoice",
-        target_id=invoice.id,
-        number=number,
-    )
+        copied = {name: getattr(line, name) for name in INVOICED_LINE_FIELDS}
+        session.add(InvoiceLine(invoice_id=invoice.id, **copied))
+    audit.about(session, "invoice.issued", invoice, number=invoice.number)
     return invoice
 
 
@@ -204,12 +203,8 @@ def issue_credit_note(
     )
     totals = Totals(amount_ht_cents, vat, amount_ht_cents + vat)
     now = clock.now()
-    year = now.astimezone(clock.PARIS).year
-    seq, number = next_number(session, "A", year)
     note = CreditNote(
-        number=number,
-        year=year,
-        sequence=seq,
+        **_numbered(session, "A", now),
         invoice_id=invoice.id,
         customer_id=invoice.customer_id,
         issued_at=now,
@@ -237,16 +232,14 @@ def issue_credit_note(
     session.flush()
     if refund_method == "credit":
         change_credit(
-            session, invoice.customer_id, totals.ttc, f"Avoir {number}", credit_note_id=note.id
+            session, invoice.customer_id, totals.ttc, f"Avoir {note.number}", credit_note_id=note.id
         )
-    audit.record(
+    audit.about(
         session,
         "credit_note.issued",
+        note,
         actor=issued_by,
-        customer_id=invoice.customer_id,
-        target_type="credit_note",
-        target_id=note.id,
-        number=number,
+        number=note.number,
         invoice=invoice.number,
     )
     return note

@@ -62,22 +62,34 @@ def write_order_form(
     session.add(order)
     session.flush()
     for line in lines:
-        session.add(
-            OrderLine(
-                order_id=order.id,
-                action=line.action,
-                product_id=product_id,
-                description=line.description,
-                item_code=line.item_code,
-                years=line.years,
-                quantity=1,
-                unit_price_ht_cents=line.total_ht_cents,
-                total_ht_cents=line.total_ht_cents,
-                vat_rate_bp=vat_rate_bp,
-                details_json=json.dumps(line.details),
-            )
-        )
+        row = order_line(line, vat_rate_bp, product_id=product_id)
+        row.order_id = order.id
+        session.add(row)
     return order
+
+
+def order_line(
+    line: PricedLine,
+    vat_rate_bp: int,
+    *,
+    product_id: int | None,
+    action: str | None = None,
+    years: int | None = None,
+) -> OrderLine:
+    """An order form's line for one priced line (one unit of it), about `product_id`;
+    `action` and `years` default to the line's."""
+    return OrderLine(
+        action=action or line.action,
+        product_id=product_id,
+        description=line.description,
+        item_code=line.item_code,
+        years=line.years if years is None else years,
+        quantity=1,
+        unit_price_ht_cents=line.total_ht_cents,
+        total_ht_cents=line.total_ht_cents,
+        vat_rate_bp=vat_rate_bp,
+        details_json=json.dumps(line.details),
+    )
 
 
 # An unpaid order form for new products holds its domain names; left unpaid this long, it
@@ -129,15 +141,13 @@ def cancel_stale_order_forms(now=None, batch: int = 200) -> int:
                 continue
             mark_cancelled(session, order, actor=None, ip=None, reason="unpaid_timeout")
             provisioning.release_holds(session, order.id)
-            customer = session.get(Customer, order.customer_id)
-            if customer is not None and customer.deleted_at is None:
-                mailer.queue_for_customer(
-                    session,
-                    customer,
-                    "order_cancelled",
-                    reference=order_reference(order),
-                    total=Amount(order.total_ttc_cents),
-                    days=UNPAID_ORDER_DAYS,
-                )
+            mailer.queue_for_account(
+                session,
+                order.customer_id,
+                "order_cancelled",
+                reference=order_reference(order),
+                total=Amount(order.total_ttc_cents),
+                days=UNPAID_ORDER_DAYS,
+            )
             cancelled += 1
     return cancelled

@@ -15,7 +15,7 @@ import io
 import json
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from xml.sax.saxutils import escape
 
@@ -117,15 +117,9 @@ def render_invoice_pdf(invoice: Invoice, lines: list[InvoiceLine]) -> bytes:
             issued_at=invoice.issued_at,
             seller=_snapshot(invoice.seller_snapshot_json),
             customer=_snapshot(invoice.customer_snapshot_json),
+            # An invoice line is printed as it stands.
             lines=[
-                _Line(
-                    description=line.description,
-                    quantity=line.quantity,
-                    unit_price_ht_cents=line.unit_price_ht_cents,
-                    vat_rate_bp=line.vat_rate_bp,
-                    total_ht_cents=line.total_ht_cents,
-                )
-                for line in lines
+                _Line(**{f.name: getattr(line, f.name) for f in fields(_Line)}) for line in lines
             ],
             total_ht_cents=invoice.total_ht_cents,
             total_vat_cents=invoice.total_vat_cents,

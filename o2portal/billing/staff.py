@@ -10,8 +10,8 @@ from o2portal.accounts.models import Customer
 from o2portal.billing import invoices as billing
 from o2portal.billing.checkout import PaymentOutcome, record_offline_payment
 from o2portal.billing.models import ORDER_STATUSES, CreditNote, Invoice, Order
-from o2portal.core.db import read_session, transaction
-from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.db import existing, read_session, transaction
+from o2portal.core.errors import InvalidInput
 from o2portal.core.money import parse_euros
 from o2portal.core.paging import Page, paginate
 from o2portal.core.permissions import Actor
@@ -103,9 +103,7 @@ def credit_invoice(
         raise InvalidInput({"refund_method": "error.choice_invalid"})
     with transaction() as session:
         staff = actor.admin()
-        invoice = session.get(Invoice, invoice_id)
-        if invoice is None:
-            raise NotAllowed("no such invoice")
+        invoice = existing(session, Invoice, invoice_id, "no such invoice")
         try:
             return billing.issue_credit_note(
                 session,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from o2portal.catalog.models import HostingOffer, ServerModel, TldPrice
 from o2portal.core.db import read_session
@@ -17,26 +17,17 @@ class Catalogue:
     servers: list[ServerModel]
 
 
+def _on_sale(session: Session, model, order) -> list:
+    """The rows of a catalogue table that are on sale, in the order given."""
+    return list(
+        session.exec(select(model).where(col(model.active).is_(True)).order_by(order)).all()
+    )
+
+
 def active_catalogue() -> Catalogue:
     with read_session() as session:
         return Catalogue(
-            hosting=list(
-                session.exec(
-                    select(HostingOffer)
-                    .where(col(HostingOffer.active).is_(True))
-                    .order_by(HostingOffer.sort_order)
-                ).all()
-            ),
-            tlds=list(
-                session.exec(
-                    select(TldPrice).where(col(TldPrice.active).is_(True)).order_by(TldPrice.tld)
-                ).all()
-            ),
-            servers=list(
-                session.exec(
-                    select(ServerModel)
-                    .where(col(ServerModel.active).is_(True))
-                    .order_by(ServerModel.sort_order)
-                ).all()
-            ),
+            hosting=_on_sale(session, HostingOffer, HostingOffer.sort_order),
+            tlds=_on_sale(session, TldPrice, TldPrice.tld),
+            servers=_on_sale(session, ServerModel, ServerModel.sort_order),
         )

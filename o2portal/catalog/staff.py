@@ -15,8 +15,8 @@ from sqlmodel import Session, col, select
 
 from o2portal.catalog.models import HostingOffer, PromoCode, ServerModel, TldPrice
 from o2portal.core import audit, clock
-from o2portal.core.db import read_session, transaction
-from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.db import existing, read_session, transaction
+from o2portal.core.errors import InvalidInput
 from o2portal.core.money import parse_euros
 from o2portal.core.paging import Page, paginate
 from o2portal.core.permissions import Actor
@@ -203,9 +203,7 @@ def _update(
     log, old and new, with the row's `label` attribute (its code or extension)."""
     with transaction() as session:
         staff = actor.admin()
-        row = session.get(model, row_id)
-        if row is None:
-            raise NotAllowed(missing)
+        row = existing(session, model, row_id, missing)
         old, new = _apply(row, values)
         if new:
             session.add(row)
@@ -353,9 +351,7 @@ def deactivate_promo_code(actor: Actor, promo_id: int, *, ip: str | None = None)
     """The code stops working for new carts; the row stays (orders refer to it)."""
     with transaction() as session:
         staff = actor.admin()
-        promo = session.get(PromoCode, promo_id)
-        if promo is None:
-            raise NotAllowed("no such promo code")
+        promo = existing(session, PromoCode, promo_id, "no such promo code")
         if promo.active:
             promo.active = False
             session.add(promo)

@@ -10,8 +10,8 @@ from sqlmodel import Session, col, select
 
 from o2portal.content.models import Announcement, FaqEntry
 from o2portal.core import audit, clock
-from o2portal.core.db import read_session, transaction
-from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.db import existing, read_session, transaction
+from o2portal.core.errors import InvalidInput
 from o2portal.core.paging import Page, paginate
 from o2portal.core.permissions import Actor
 from o2portal.core.validation import clean_text, collect
@@ -91,9 +91,7 @@ def _one(actor: Actor, model, row_id: int, missing: str):
     """One row, for any staff member to read."""
     with read_session() as session:
         actor.staff()
-        row = session.get(model, row_id)
-        if row is None:
-            raise NotAllowed(missing)
+        row = existing(session, model, row_id, missing)
         return row
 
 
@@ -131,9 +129,7 @@ def _save(
                 published=row.published,
             )
             return row.id
-        row = session.get(model, row_id)
-        if row is None:
-            raise NotAllowed(missing)
+        row = existing(session, model, row_id, missing)
         before = {k: getattr(row, k) for k in changes}
         for key, value in changes.items():
             setattr(row, key, value)
@@ -276,9 +272,7 @@ def set_announcement_published(
 ) -> None:
     with transaction() as session:
         staff = actor.admin()
-        item = session.get(Announcement, announcement_id)
-        if item is None:
-            raise NotAllowed("no such announcement")
+        item = existing(session, Announcement, announcement_id, "no such announcement")
         if item.published == published:
             return
         item.published = published

@@ -11,6 +11,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+from o2portal.core.errors import NotAllowed
 from o2portal.core.settings import get_settings
 
 
@@ -92,3 +93,12 @@ def read_session() -> Iterator[Session]:
     """A session for reading; nothing it does is committed."""
     with Session(get_engine(), expire_on_commit=False) as session:
         yield session
+
+
+def existing(session: Session, model, row_id, missing: str):
+    """The row of that id, or NotAllowed(missing) when there is none (a stale page, an id
+    made up)."""
+    row = session.get(model, row_id)
+    if row is None:
+        raise NotAllowed(missing)
+    return row

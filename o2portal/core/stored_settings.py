@@ -49,24 +49,28 @@ def read_setting(session: Session, key: str, default):
         return default
 
 
-def _change_setting(
-    session: Session, staff, key: str, before: object, value: object, *, ip: str | None
-) -> None:
-    """Store a setting staff changed; one audit event with the old and the new value."""
-    row = session.get(Setting, key) or Setting(key=key)
-    row.value_json = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    row.updated_at = clock.now()
-    session.add(row)
-    audit.record(
-        session,
-        "staff.settings_changed",
-        actor=staff,
-        target_type="setting",
-        ip=ip,
-        setting=key,
-        old=before,
-        new=value,
-    )
+def _change_setting(actor: Actor, key: str, clean, current, *, ip: str | None):
+    """An admin changes a setting: the new value is clean() (checked after the admin),
+    the old one current(session); one audit event with both. Returns the new value."""
+    with transaction() as session:
+        staff = actor.admin()
+        value = clean()
+        before = current(session)
+        row = session.get(Setting, key) or Setting(key=key)
+        row.value_json = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        row.updated_at = clock.now()
+        session.add(row)
+        audit.record(
+            session,
+            "staff.settings_changed",
+            actor=staff,
+            target_type="setting",
+            ip=ip,
+            setting=key,
+            old=before,
+            new=value,
+        )
+    return value
 
 
 # ---------------------------------------------------------------- reminder schedule
@@ -124,12 +128,13 @@ def parse_schedule(text: str | None) -> list[str]:
 
 
 def save_reminder_schedule(actor: Actor, text: str | None, *, ip: str | None = None) -> list[str]:
-    with transaction() as session:
-        staff = actor.admin()
-        stages = parse_schedule(text)
-        before = [name for name, _ in reminder_schedule(session)]
-        _change_setting(session, staff, "reminder_schedule", before, stages, ip=ip)
-    return stages
+    return _change_setting(
+        actor,
+        "reminder_schedule",
+        lambda: parse_schedule(text),
+        lambda session: [name for name, _ in reminder_schedule(session)],
+        ip=ip,
+    )
 
 
 # ---------------------------------------------------------------- seller identity
@@ -208,12 +213,9 @@ def clean_seller_identity(form: dict) -> dict[str, str]:
 
 def save_seller_identity(actor: Actor, form: dict, *, ip: str | None = None) -> dict[str, str]:
     """New invoices print this identity; issued ones keep the snapshot frozen in them."""
-    with transaction() as session:
-        staff = actor.admin()
-        identity = clean_seller_identity(form)
-        before = seller_identity(session)
-        _change_setting(session, staff, "seller_identity", before, identity, ip=ip)
-    return identity
+    return _change_setting(
+        actor, "seller_identity", lambda: clean_seller_identity(form), seller_identity, ip=ip
+    )
 
 
 # ---------------------------------------------------------------- ticket auto-close
@@ -237,12 +239,13 @@ def parse_autoclose_days(value) -> int:
 
 
 def save_ticket_autoclose_days(actor: Actor, value, *, ip: str | None = None) -> int:
-    with transaction() as session:
-        staff = actor.admin()
-        days = parse_autoclose_days(value)
-        before = ticket_autoclose_days(session)
-        _change_setting(session, staff, "ticket_autoclose_days", before, days, ip=ip)
-    return days
+    return _change_setting(
+        actor,
+        "ticket_autoclose_days",
+        lambda: parse_autoclose_days(value),
+        ticket_autoclose_days,
+        ip=ip,
+    )
 
 
 # ---------------------------------------------------------------- the staff page

@@ -151,16 +151,20 @@ def clean_new_password(password: str | None, confirm: str | None) -> str:
     return password
 
 
+def gathered(errors: dict[str, str], check, default=None):
+    """check() (a zero-argument callable); or `default`, with its field errors added to
+    `errors`: a form checked in several steps answers every bad field at once."""
+    try:
+        return check()
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+        return default
+
+
 def collect(*checks) -> dict:
     """Run every check (a zero-argument callable) and gather all field errors at once."""
     errors: dict[str, str] = {}
-    results = []
-    for check in checks:
-        try:
-            results.append(check())
-        except InvalidInput as exc:
-            errors.update(exc.errors)
-            results.append(None)
+    results = [gathered(errors, check) for check in checks]
     if errors:
         raise InvalidInput(errors)
     return results

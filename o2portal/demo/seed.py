@@ -20,6 +20,7 @@ from o2portal.accounts.models import Customer, SavedCard
 from o2portal.accounts.passwords import hash_password
 from o2portal.billing.invoices import customer_snapshot, issue_invoice, vat_rule
 from o2portal.billing.models import Order, OrderLine, Payment
+from o2portal.billing.order_forms import order_line
 from o2portal.catalog import pricing
 from o2portal.catalog.defaults import ensure_catalogue
 from o2portal.catalog.models import HostingOffer, ServerModel
@@ -253,18 +254,7 @@ class _Totals:
 
 def _priced_line(session: Session, spec: LineSpec, product: Product, rate_bp: int) -> OrderLine:
     line = _describe(PriceBook(session), spec, product)
-    return OrderLine(
-        action=spec.action,
-        product_id=product.id,
-        description=line.description,
-        item_code=line.item_code,
-        years=spec.years,
-        quantity=1,
-        unit_price_ht_cents=line.total_ht_cents,
-        total_ht_cents=line.total_ht_cents,
-        vat_rate_bp=rate_bp,
-        details_json=json.dumps(line.details),
-    )
+    return order_line(line, rate_bp, product_id=product.id, action=spec.action, years=spec.years)
 
 
 def _describe(book: PriceBook, spec: LineSpec, product: Product) -> PricedLine:

@@ -74,21 +74,47 @@ def queue_email(
 
 
 def queue_for_customer(
-    session: Session, customer: Customer, kind: str, /, *, template: str | None = None, **values
+    session: Session,
+    customer: Customer,
+    kind: str,
+    /,
+    *,
+    template: str | None = None,
+    to: str | None = None,
+    **values,
 ) -> OutboxEmail:
-    """Queue the mail `kind` to the address on the customer's fiche, written in the
-    customer's language. `template` names the text when one outbox kind has several
-    (templating.KINDS); first_name defaults to the customer's."""
+    """Queue the mail `kind` to the address on the customer's fiche (or to `to`: an
+    address being changed), written in the customer's language. `template` names the text
+    when one outbox kind has several (templating.KINDS); first_name defaults to the
+    customer's."""
     if "first_name" in templating.KINDS.get(template or kind, ()):
         values.setdefault("first_name", customer.first_name)
     return queue_rendered(
         session,
-        to=customer.email,
+        to=to or customer.email,
         language=customer.language,
         kind=kind,
         template=template,
         customer_id=customer.id,
         **values,
+    )
+
+
+def queue_for_account(
+    session: Session, customer_id: int, kind: str, /, **values
+) -> OutboxEmail | None:
+    """queue_for_customer to the customer of that id, unless the account is gone (erased
+    or never there): None then."""
+    customer = session.get(Customer, customer_id)
+    if customer is None or customer.deleted_at is not None:
+        return None
+    return queue_for_customer(session, customer, kind, **values)
+
+
+def queue_for_staff(session: Session, kind: str, /, **values) -> OutboxEmail:
+    """Queue the mail `kind` to the support address, in French (staff read French)."""
+    return queue_rendered(
+        session, to=get_settings().support_email, language="fr", kind=kind, **values
     )
 
 

@@ -11,8 +11,8 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from o2portal.core import audit, clock
-from o2portal.core.db import read_session, transaction
-from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.db import existing, read_session, transaction
+from o2portal.core.errors import InvalidInput
 from o2portal.core.paging import paginate
 from o2portal.core.permissions import Actor
 from o2portal.mail import outbox as mailer
@@ -91,9 +91,7 @@ def list_mail(actor: Actor, *, status: str = "", recipient: str = "", page: int 
 def mail_detail(actor: Actor, mail_id: int) -> MailView:
     with read_session() as session:
         actor.admin()
-        mail = session.get(OutboxEmail, mail_id)
-        if mail is None:
-            raise NotAllowed("no such mail")
+        mail = existing(session, OutboxEmail, mail_id, "no such mail")
         return MailView(
             id=mail.id,
             customer_id=mail.customer_id,
@@ -116,9 +114,7 @@ def retry_mail(actor: Actor, mail_id: int, *, ip=None) -> None:
     The last error stays for the record until a delivery succeeds."""
     with transaction() as session:
         staff = actor.admin()
-        mail = session.get(OutboxEmail, mail_id)
-        if mail is None:
-            raise NotAllowed("no such mail")
+        mail = existing(session, OutboxEmail, mail_id, "no such mail")
         if mail.status != MailStatus.FAILED:
             raise InvalidInput({"mail": "mail.error_not_failed"})
         mail.status = MailStatus.PENDING

@@ -135,6 +135,13 @@ def clean_nameservers(values: list[str]) -> list[str]:
     return clean
 
 
+def _by_owner(session: Session, action: str, product: Product, customer_id: int, ip, **details):
+    """The audit of a change the owner made to their product, from their address."""
+    audit.about(
+        session, action, product, actor=session.get(Customer, customer_id), ip=ip, **details
+    )
+
+
 def _domain(session: Session, customer_id: int, product_id: int) -> Product:
     product = _owned(session, customer_id, product_id)
     if product.kind != "domain":
@@ -153,12 +160,12 @@ def update_nameservers(
         before = nameservers_of(product)
         product.nameservers_json = json.dumps(clean)
         session.add(product)
-        audit.about(
+        _by_owner(
             session,
             "domain.nameservers_changed",
             product,
-            actor=session.get(Customer, customer_id),
-            ip=ip,
+            customer_id,
+            ip,
             before=before,
             after=clean,
         )
@@ -172,13 +179,7 @@ def reveal_auth_code(customer_id: int, product_id: int, *, ip=None) -> str:
         if not product.auth_code:
             product.auth_code = secrets.token_urlsafe(12)
             session.add(product)
-        audit.about(
-            session,
-            "domain.auth_code_shown",
-            product,
-            actor=session.get(Customer, customer_id),
-            ip=ip,
-        )
+        _by_owner(session, "domain.auth_code_shown", product, customer_id, ip)
         return product.auth_code
 
 
@@ -187,12 +188,8 @@ def set_registrar_lock(customer_id: int, product_id: int, locked: bool, *, ip=No
         product = _domain(session, customer_id, product_id)
         product.registrar_lock = bool(locked)
         session.add(product)
-        audit.about(
-            session,
-            "domain.lock_on" if locked else "domain.lock_off",
-            product,
-            actor=session.get(Customer, customer_id),
-            ip=ip,
+        _by_owner(
+            session, "domain.lock_on" if locked else "domain.lock_off", product, customer_id, ip
         )
         return product.registrar_lock
 
@@ -204,12 +201,12 @@ def set_auto_renew(customer_id: int, product_id: int, enabled: bool, *, ip=None)
             raise InvalidInput({"product": "error.not_renewable"})
         product.auto_renew = bool(enabled)
         session.add(product)
-        audit.about(
+        _by_owner(
             session,
             "product.auto_renew_on" if enabled else "product.auto_renew_off",
             product,
-            actor=session.get(Customer, customer_id),
-            ip=ip,
+            customer_id,
+            ip,
         )
         return product.auto_renew
 

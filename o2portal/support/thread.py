@@ -16,6 +16,7 @@ from o2portal.core import audit, clock
 from o2portal.core.db import read_session
 from o2portal.core.errors import InvalidInput
 from o2portal.core.paging import Page
+from o2portal.core.validation import gathered
 from o2portal.products.models import Product
 from o2portal.support.attachments import NewAttachment, check_attachments, store_attachments
 from o2portal.support.models import Ticket, TicketAttachment, TicketMessage, TicketStatus
@@ -42,15 +43,8 @@ def check_message(
 ) -> tuple[str, list[NewAttachment], dict[str, str]]:
     """The message's text and files, checked; every problem is reported at once."""
     errors: dict[str, str] = {}
-    clean, files = body or "", []
-    try:
-        clean = clean_body(body)
-    except InvalidInput as exc:
-        errors.update(exc.errors)
-    try:
-        files = check_attachments(attachments)
-    except InvalidInput as exc:
-        errors.update(exc.errors)
+    clean = gathered(errors, lambda: clean_body(body), body or "")
+    files = gathered(errors, lambda: check_attachments(attachments), [])
     return clean, files, errors
 
 

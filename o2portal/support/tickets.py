@@ -30,7 +30,6 @@ from o2portal.core import audit, clock
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.paging import paginate
-from o2portal.core.settings import get_settings
 from o2portal.core.stored_settings import DEFAULT_AUTOCLOSE_DAYS as DEFAULT_AUTOCLOSE_DAYS
 from o2portal.core.stored_settings import ticket_autoclose_days
 from o2portal.mail import outbox as mailer
@@ -166,12 +165,9 @@ def open_ticket(
         session.flush()
         thread.add_message(session, ticket, customer, body, files, submit_key=key, now=now)
         audit.about(session, "ticket.opened", ticket, actor=customer, ip=ip)
-        # To the support address: staff read French.
-        mailer.queue_rendered(
+        mailer.queue_for_staff(
             session,
-            to=get_settings().support_email,
-            language="fr",
-            kind="ticket_new",
+            "ticket_new",
             ticket_id=ticket.id,
             ticket_subject=ticket.subject,
             department=ticket.department,
@@ -252,15 +248,13 @@ def close_stale_tickets(now: datetime | None = None, batch: int = 500) -> int:
             ticket.status, ticket.closed_at, ticket.updated_at = TicketStatus.CLOSED, now, now
             session.add(ticket)
             audit.about(session, "ticket.closed", ticket, reason="awaiting_customer_timeout")
-            customer = session.get(Customer, ticket.customer_id)
-            if customer is not None and customer.deleted_at is None:
-                mailer.queue_for_customer(
-                    session,
-                    customer,
-                    "ticket_closed",
-                    ticket_id=ticket.id,
-                    ticket_subject=ticket.subject,
-                    ticket_link=link(f"/tickets/{ticket.id}"),
-                )
+            mailer.queue_for_account(
+                session,
+                ticket.customer_id,
+                "ticket_closed",
+                ticket_id=ticket.id,
+                ticket_subject=ticket.subject,
+                ticket_link=link(f"/tickets/{ticket.id}"),
+            )
             closed += 1
     return closed

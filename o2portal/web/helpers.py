@@ -7,6 +7,7 @@ import asyncio
 
 import reflex as rx
 
+from o2portal.core import formatting
 from o2portal.core.i18n import translate
 from o2portal.mail import outbox as mailer
 from o2portal.web.session import language_of
@@ -25,6 +26,29 @@ def form_checked(form: dict, name: str) -> bool:
 def send_mail_soon() -> None:
     """Deliver the outbox in a worker thread without making the person wait."""
     asyncio.get_running_loop().run_in_executor(None, mailer.deliver_pending)
+
+
+def start_busy(state: rx.State, **cleared) -> bool:
+    """Start a slow action: False while one is already running (a second click); else the
+    state is busy, with the `cleared` fields set to their empty values."""
+    if state.busy:
+        return False
+    for name, value in cleared.items():
+        setattr(state, name, value)
+    state.busy = True
+    return True
+
+
+def document_row(doc, lang: str, **more: str) -> dict[str, str]:
+    """An invoice or a credit note as a row: its id, number, issue date and amount TTC,
+    then `more`."""
+    return {
+        "id": str(doc.id),
+        "number": doc.number,
+        "date": formatting.day(doc.issued_at, lang),
+        "amount": formatting.money(doc.total_ttc_cents, lang),
+        **more,
+    }
 
 
 async def translated(state: rx.State, errors: dict[str, str]) -> dict[str, str]:

@@ -3,6 +3,7 @@ the page rendered into the submitted form (its idempotency key, what the custome
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import date
 
@@ -14,6 +15,7 @@ from o2portal.billing.payments import PaymentChoice, choice_from_form, saved_car
 from o2portal.core import formatting
 from o2portal.core.errors import InvalidInput
 from o2portal.core.i18n import translate
+from o2portal.web.guards import client_ip
 from o2portal.web.helpers import send_mail_soon, translated
 
 # Outcomes after which the form has done its work (the button stays disabled).
@@ -130,6 +132,20 @@ class PaymentFields(rx.State, mixin=True):
             self.pay_errors = await translated(self, exc.errors)
             return None
         return seen, choice
+
+    async def _pay(
+        self, door, user: CurrentUser, form: dict, choice: PaymentChoice, **what
+    ) -> PaymentOutcome:
+        """Call a paying door off the event loop: as the customer, with the means chosen,
+        the submitted form's idempotency key and the client's address."""
+        return await asyncio.to_thread(
+            door,
+            customer_id=user.customer.id,
+            choice=choice,
+            key=submitted_key(form),
+            ip=client_ip(self),
+            **what,
+        )
 
     def _paid(self, outcome: PaymentOutcome, lang: str) -> None:
         """Show the outcome; once the payment went through, the button stays disabled."""

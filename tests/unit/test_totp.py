@@ -15,7 +15,15 @@ from o2portal.core import clock
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput
 from o2portal.core.models import AuditEvent
-from tests.unit.helpers import EMAIL, PASSWORD, get_customer, make_customer, open_session, outbox
+from tests.unit.helpers import (
+    EMAIL,
+    PASSWORD,
+    get_customer,
+    make_customer,
+    open_session,
+    outbox,
+    update_customer,
+)
 
 
 def code_now(secret: str, offset_steps: int = 0) -> str:
@@ -199,6 +207,7 @@ def test_sessions_open_before_the_second_factor_was_turned_on_stay_open(db):
 def test_staff_acting_as_the_customer_is_not_asked_for_the_customers_code(db):
     customer = make_customer()
     staff = make_customer(email="staff@example.com")
+    update_customer(staff.id, role="admin")  # only an admin may act as a customer
     enable(customer.id)
     ticket = new_token()
     with transaction() as session:

@@ -75,6 +75,32 @@ def labelled(
     return rx.box(label(element_id, key), control, *error, **props)
 
 
+def form_select(
+    element_id: str, key: str, name: str, options: list[rx.Component], errors=None
+) -> rx.Component:
+    """A labelled native select whose value goes with its form as `name` (not kept in the
+    state); with `errors`, its error below it."""
+    return labelled(
+        element_id,
+        key,
+        native_select(element_id, *options, name=name),
+        errors=errors,
+        name=name,
+    )
+
+
+def reason_field(element_id: str, errors: rx.Var) -> rx.Component:
+    """The reason staff give for a change, sent with its form as `reason`."""
+    return labelled(
+        element_id,
+        "admin.reason",
+        rx.input(name="reason", id=element_id, max_length=300, width="100%"),
+        errors=errors,
+        name="reason",
+        width="100%",
+    )
+
+
 def select_field(
     name: str,
     key: str,
@@ -118,6 +144,11 @@ def checkbox_field(name: str, key: str, errors: rx.Var) -> rx.Component:
         field_error(errors, name),
         class_name="o2-field",
     )
+
+
+def icon_button(icon: str, key: str, *, icon_size: int = 16, **props) -> rx.Component:
+    """A button whose text (an i18n key) follows an icon; `props` go to the button."""
+    return rx.button(rx.icon(icon, size=icon_size), t(key), **props)
 
 
 def submit_button(key: str, busy: rx.Var | bool = False) -> rx.Component:

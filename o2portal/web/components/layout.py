@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from o2portal.web.components.forms import icon_button
 from o2portal.web.components.i18n import t
 from o2portal.web.customer.auth.state import VerifyEmailState
 from o2portal.web.session import SessionState
@@ -87,9 +88,10 @@ def _sidebar() -> rx.Component:
 def _mobile_menu() -> rx.Component:
     return rx.menu.root(
         rx.menu.trigger(
-            rx.button(
-                rx.icon("menu", size=18),
-                t("nav.menu"),
+            icon_button(
+                "menu",
+                "nav.menu",
+                icon_size=18,
                 variant="soft",
                 id="mobile-menu",
                 class_name="o2-mobile-only",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from o2portal.support import tickets as rules
-from o2portal.web.components.forms import field_error
+from o2portal.web.components.forms import field_error, icon_button
 from o2portal.web.components.i18n import t
 from o2portal.web.components.markdown import safe_markdown, write_and_preview
 from o2portal.web.components.tables import coloured_badge
@@ -104,12 +104,7 @@ def composer(S, upload_id: str) -> rx.Component:
         field_error(S.compose_errors, "body"),
         rx.upload.root(
             rx.hstack(
-                rx.button(
-                    rx.icon("paperclip", size=16),
-                    t("tickets.attach"),
-                    type="button",
-                    variant="soft",
-                ),
+                icon_button("paperclip", "tickets.attach", type="button", variant="soft"),
                 rx.text(t("tickets.attach_hint"), size="1", color_scheme="gray"),
                 align="center",
                 wrap="wrap",

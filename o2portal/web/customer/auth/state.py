@@ -19,7 +19,7 @@ from o2portal.web.guards import (
     session_token,
     user_agent,
 )
-from o2portal.web.helpers import form_checked, form_text, send_mail_soon, translated
+from o2portal.web.helpers import form_checked, form_text, send_mail_soon, start_busy, translated
 from o2portal.web.session import LEAVE_SCRIPT, go_with_ticket, language_of
 
 
@@ -48,10 +48,8 @@ class LoginState(rx.State):
 
     @rx.event
     async def submit(self, form: dict):
-        if self.busy:
+        if not start_busy(self, error=""):
             return
-        self.busy = True
-        self.error = ""
         yield
         try:
             result = await asyncio.to_thread(
@@ -231,10 +229,8 @@ class SecondFactorState(rx.State):
 
     @rx.event
     async def submit(self, form: dict):
-        if self.busy:
+        if not start_busy(self, error=""):
             return
-        self.busy = True
-        self.error = ""
         yield
         try:
             result = totp.complete_sign_in(

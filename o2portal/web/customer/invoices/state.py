@@ -13,11 +13,11 @@ from o2portal.core import formatting
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate
 from o2portal.web.guards import client_ip, require_customer
+from o2portal.web.helpers import document_row
 from o2portal.web.lists import Paged
 from o2portal.web.payment import (
     PaymentFields,
     submitted_int,
-    submitted_key,
 )
 from o2portal.web.session import language_of, show_user
 
@@ -50,13 +50,9 @@ class InvoicesState(PaymentFields, Paged, rx.State):
         found = billing.customer_invoices(customer_id, page or self.page)
         self.page, self.pages, self.total = found.page, found.pages, found.total
         self.invoices = [
-            {
-                "id": str(i.id),
-                "number": i.number,
-                "date": formatting.day(i.issued_at, lang),
-                "amount": formatting.money(i.total_ttc_cents, lang),
-                "method": translate(METHOD_KEYS.get(i.payment_method, "pay.card"), lang),
-            }
+            document_row(
+                i, lang, method=translate(METHOD_KEYS.get(i.payment_method, "pay.card"), lang)
+            )
             for i in found.rows
         ]
         self.unpaid = [
@@ -72,15 +68,7 @@ class InvoicesState(PaymentFields, Paged, rx.State):
         ]
         notes = billing.customer_credit_notes(customer_id, cn_page or self.cn_page)
         self.cn_page, self.cn_pages = notes.page, notes.pages
-        self.credit_notes = [
-            {
-                "id": str(n.id),
-                "number": n.number,
-                "date": formatting.day(n.issued_at, lang),
-                "amount": formatting.money(n.total_ttc_cents, lang),
-            }
-            for n in notes.rows
-        ]
+        self.credit_notes = [document_row(n, lang) for n in notes.rows]
         self._show_means(user, lang)
 
     @rx.event
@@ -164,14 +152,8 @@ class InvoicesState(PaymentFields, Paged, rx.State):
         self.paying = True
         yield
         try:
-            outcome = await asyncio.to_thread(
-                pay_order,
-                customer_id=user.customer.id,
-                order_id=order_id,
-                choice=choice,
-                key=submitted_key(form),
-                expected_ttc_cents=expected_ttc,
-                ip=client_ip(self),
+            outcome = await self._pay(
+                pay_order, user, form, choice, order_id=order_id, expected_ttc_cents=expected_ttc
             )
         except (InvalidInput, NotAllowed) as exc:
             errors = getattr(exc, "errors", None) or {"method": "error.unexpected"}

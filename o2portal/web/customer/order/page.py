@@ -24,6 +24,23 @@ def _error(text, element_id: str) -> rx.Component:
     )
 
 
+def _words(*parts, **props) -> rx.Component:
+    """A line of text: the parts (translations, values, a bold name) with a space between."""
+    return rx.text(*[piece for part in parts for piece in (" ", part)][1:], **props)
+
+
+def _domain_input(element_id: str, value, on_change) -> rx.Component:
+    return rx.input(
+        id=element_id,
+        value=value,
+        on_change=on_change,
+        placeholder="mon-site.fr",
+        max_length=300,
+        size="3",
+        width="100%",
+    )
+
+
 def _tier_card(o) -> rx.Component:
     chosen = S.tier == o["code"]
     return rx.card(
@@ -39,16 +56,7 @@ def _tier_card(o) -> rx.Component:
                 t("order.ht"),
                 weight="bold",
             ),
-            rx.text(
-                t("order.then"),
-                " ",
-                o["renew_1y"],
-                " ",
-                t("order.ht"),
-                " ",
-                t("order.per_year"),
-                size="2",
-            ),
+            _words(t("order.then"), o["renew_1y"], t("order.ht"), t("order.per_year"), size="2"),
             rx.text(
                 "2 ans : ",
                 o["renew_2y"],
@@ -106,15 +114,7 @@ def _hosting_tab() -> rx.Component:
             S.hosting_mode == "register",
             rx.box(
                 label("hosting-domain", "order.domain_name"),
-                rx.input(
-                    id="hosting-domain",
-                    value=S.hosting_domain,
-                    on_change=S.set_hosting_domain,
-                    placeholder="mon-site.fr",
-                    max_length=300,
-                    size="3",
-                    width="100%",
-                ),
+                _domain_input("hosting-domain", S.hosting_domain, S.set_hosting_domain),
                 width="100%",
             ),
             rx.box(
@@ -137,20 +137,20 @@ def _hosting_tab() -> rx.Component:
     )
 
 
+def _found(verdict_key: str, element_id: str, price_key: str, price, *after) -> list:
+    """The name searched for with its verdict, then the price of what can be done with it."""
+    return [
+        _words(rx.text.strong(S.found["display"]), t(verdict_key), id=element_id),
+        _words(t(price_key), price, t("order.ht"), *after),
+    ]
+
+
 def _domain_tab() -> rx.Component:
     return rx.vstack(
         rx.box(
             label("domain-search", "order.search"),
             rx.hstack(
-                rx.input(
-                    id="domain-search",
-                    value=S.query,
-                    on_change=S.set_query,
-                    placeholder="mon-site.fr",
-                    max_length=300,
-                    size="3",
-                    width="100%",
-                ),
+                _domain_input("domain-search", S.query, S.set_query),
                 rx.button(t("order.search_button"), on_click=S.search, id="domain-check", size="3"),
                 width="100%",
             ),
@@ -163,19 +163,11 @@ def _domain_tab() -> rx.Component:
                 S.found["available"] != "",
                 rx.card(
                     rx.vstack(
-                        rx.text(
-                            rx.text.strong(S.found["display"]),
-                            " ",
-                            t("order.available"),
-                            id="domain-available",
-                        ),
-                        rx.text(
-                            t("order.register_price"),
-                            " ",
+                        *_found(
+                            "order.available",
+                            "domain-available",
+                            "order.register_price",
                             S.found["register"],
-                            " ",
-                            t("order.ht"),
-                            " ",
                             t("order.per_year"),
                         ),
                         _select(
@@ -193,18 +185,11 @@ def _domain_tab() -> rx.Component:
                 rx.card(
                     rx.form(
                         rx.vstack(
-                            rx.text(
-                                rx.text.strong(S.found["display"]),
-                                " ",
-                                t("order.taken"),
-                                id="domain-taken",
-                            ),
-                            rx.text(
-                                t("order.transfer_price"),
-                                " ",
+                            *_found(
+                                "order.taken",
+                                "domain-taken",
+                                "order.transfer_price",
                                 S.found["transfer"],
-                                " ",
-                                t("order.ht"),
                             ),
                             rx.box(
                                 label("auth_code", "order.auth_code"),

@@ -5,7 +5,6 @@ from the catalogue each time, and the checkout computes it once more."""
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 
 import reflex as rx
@@ -27,7 +26,7 @@ from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.formatting import money
 from o2portal.core.i18n import translate
 from o2portal.products.models import Product
-from o2portal.web.guards import client_ip, require_customer
+from o2portal.web.guards import require_customer
 from o2portal.web.helpers import send_mail_soon
 from o2portal.web.payment import (
     SETTLED,
@@ -35,7 +34,6 @@ from o2portal.web.payment import (
     form_strings,
     outcome_message,
     submitted_int,
-    submitted_key,
 )
 from o2portal.web.session import language_of, show_user
 
@@ -357,17 +355,16 @@ class OrderState(PaymentFields, rx.State):
         self.paying = True
         yield
         try:
-            outcome = await asyncio.to_thread(
+            outcome = await self._pay(
                 checkout,
-                customer_id=user.customer.id,
+                user,
+                form,
+                choice,
                 items=[CartItem(**item) for item in self._cart],
                 promo_code=self._promo_code,
-                choice=choice,
-                key=submitted_key(form),
                 terms_accepted=data.get("terms") in ("on", "true"),
                 withdrawal_waived=data.get("withdrawal") in ("on", "true"),
                 expected_ttc_cents=expected_ttc,
-                ip=client_ip(self),
             )
         except InvalidInput as exc:
             errors = {k: message(v, lang) for k, v in exc.errors.items()}

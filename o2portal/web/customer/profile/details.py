@@ -12,6 +12,7 @@ from o2portal.web.components.forms import (
     checked_form,
     country_field,
     current_password_field,
+    icon_button,
     inline,
     notice,
     select_field,
@@ -38,9 +39,7 @@ def _details_view() -> rx.Component:
             orientation=rx.breakpoints(initial="vertical", sm="horizontal"),
             id="details-list",
         ),
-        rx.button(
-            rx.icon("pencil", size=16), t("profile.edit"), on_click=S.edit, id="details-edit"
-        ),
+        icon_button("pencil", "profile.edit", on_click=S.edit, id="details-edit"),
         spacing="4",
         width="100%",
     )
@@ -160,9 +159,9 @@ def _email_card() -> rx.Component:
         ),
         rx.cond(
             (S.email_state == "unverified") | (S.email_state == "failing"),
-            rx.button(
-                rx.icon("mail-check", size=16),
-                t("profile.send_check_link"),
+            icon_button(
+                "mail-check",
+                "profile.send_check_link",
                 on_click=S.send_check_link,
                 variant="soft",
                 id="send-check-link",

@@ -13,7 +13,7 @@ from o2portal.core import formatting
 from o2portal.core.errors import InvalidInput
 from o2portal.core.i18n import translate
 from o2portal.web.guards import client_ip, require_account_owner
-from o2portal.web.helpers import form_checked, form_text, send_mail_soon, translated
+from o2portal.web.helpers import form_checked, form_text, send_mail_soon, start_busy, translated
 from o2portal.web.session import LEAVE_SCRIPT, language_of
 
 EXPORT_PATH = "/files/my-data.json"
@@ -47,10 +47,8 @@ class PrivacyState(rx.State):
     @rx.event
     async def delete_account(self, form: dict):
         user = require_account_owner(self)
-        if self.busy:
+        if not start_busy(self, errors={}):
             return
-        self.errors = {}
-        self.busy = True
         yield
         try:
             await asyncio.to_thread(

@@ -10,6 +10,7 @@ from o2portal.web.components.forms import (
     checked_form,
     current_password_field,
     field_error,
+    icon_button,
     inline,
     new_password_fields,
     notice,
@@ -146,12 +147,7 @@ def _two_factor_off() -> rx.Component:
     return rx.vstack(
         rx.badge(t("profile.totp_status_off"), color_scheme="gray", id="totp-status"),
         field_error(T.errors, "totp_code"),
-        rx.button(
-            rx.icon("shield-check", size=16),
-            t("profile.totp_start"),
-            on_click=T.start_setup,
-            id="totp-start",
-        ),
+        icon_button("shield-check", "profile.totp_start", on_click=T.start_setup, id="totp-start"),
         spacing="3",
     )
 
@@ -229,9 +225,9 @@ def _sessions_card() -> rx.Component:
         "profile.sessions_title",
         notice(S.message, "sessions-message"),
         rx.vstack(rx.foreach(S.sessions, _session_item), spacing="2", width="100%", id="sessions"),
-        rx.button(
-            rx.icon("log-out", size=16),
-            t("profile.end_others"),
+        icon_button(
+            "log-out",
+            "profile.end_others",
             on_click=S.end_other_sessions,
             variant="soft",
             color_scheme="red",

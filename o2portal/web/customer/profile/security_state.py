@@ -13,7 +13,7 @@ from o2portal.core import formatting
 from o2portal.core.errors import InvalidInput
 from o2portal.core.i18n import translate
 from o2portal.web.guards import client_ip, require_account_owner, require_customer
-from o2portal.web.helpers import form_text, send_mail_soon, translated
+from o2portal.web.helpers import form_text, send_mail_soon, start_busy, translated
 from o2portal.web.session import language_of
 
 
@@ -28,10 +28,8 @@ class PasswordChangeState(rx.State):
     @rx.event
     async def submit(self, form: dict):
         user = require_account_owner(self)
-        if self.busy:
+        if not start_busy(self, errors={}, message=""):
             return
-        self.errors, self.message = {}, ""
-        self.busy = True
         yield
         try:
             await asyncio.to_thread(
@@ -216,10 +214,8 @@ class TwoFactorState(rx.State):
     async def new_codes(self, form: dict):
         """New recovery codes (the old ones stop working); needs the current password."""
         user = require_account_owner(self)
-        if self.busy:
+        if not start_busy(self, errors={}, message=""):
             return
-        self.errors, self.message = {}, ""
-        self.busy = True
         yield
         done, codes = await self._after_password(
             user, form, "codes_password", totp.regenerate_recovery_codes
@@ -232,10 +228,8 @@ class TwoFactorState(rx.State):
     @rx.event
     async def disable(self, form: dict):
         user = require_account_owner(self)
-        if self.busy:
+        if not start_busy(self, errors={}, message=""):
             return
-        self.errors, self.message = {}, ""
-        self.busy = True
         yield
         done, _ = await self._after_password(user, form, "disable_password", totp.disable)
         if not done:

@@ -8,6 +8,7 @@ import asyncio
 import reflex as rx
 
 from o2portal.accounts import auth, profile
+from o2portal.accounts.identity import IDENTITY_FIELDS
 from o2portal.accounts.models import ACCOUNT_TYPES
 from o2portal.accounts.sessions import CurrentUser
 from o2portal.core import formatting
@@ -25,19 +26,9 @@ from o2portal.web.helpers import form_text, send_mail_soon, translated
 from o2portal.web.session import SessionState, language_of, show_user
 
 TABS = ("details", "security", "data")
-# The fields of the edit form, in the fiche's own words.
-DETAIL_FIELDS = (
-    "first_name",
-    "last_name",
-    "company_name",
-    "siret",
-    "vat_number",
-    "phone",
-    "address_line1",
-    "address_line2",
-    "postal_code",
-    "city",
-)
+# The text fields of the edit form, in the fiche's own words: the identity but for the
+# account type and the country (chosen from lists).
+DETAIL_FIELDS = tuple(name for name in IDENTITY_FIELDS if name not in ("account_type", "country"))
 
 
 class ProfileState(rx.State):

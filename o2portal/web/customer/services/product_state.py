@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 
 import reflex as rx
@@ -14,12 +13,11 @@ from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate
 from o2portal.products import customer as products
 from o2portal.web.guards import client_ip, require_customer
-from o2portal.web.helpers import translated
+from o2portal.web.helpers import document_row, translated
 from o2portal.web.payment import (
     PaymentFields,
     submitted_date,
     submitted_int,
-    submitted_key,
 )
 from o2portal.web.session import language_of, show_user
 
@@ -76,13 +74,7 @@ class ProductState(PaymentFields, rx.State):
         self.nameservers = (products.nameservers_of(product) + ["", "", "", ""])[:4]
         self.details = _details(product, lang)
         self.invoices = [
-            {
-                "id": str(i.id),
-                "number": i.number,
-                "date": formatting.day(i.issued_at, lang),
-                "amount": formatting.money(i.total_ttc_cents, lang),
-            }
-            for i in billing.product_invoices(user.customer.id, product.id)
+            document_row(i, lang) for i in billing.product_invoices(user.customer.id, product.id)
         ]
         self._show_means(user, lang)
         await self._requote()
@@ -157,16 +149,15 @@ class ProductState(PaymentFields, rx.State):
         self.paying = True
         yield
         try:
-            outcome = await asyncio.to_thread(
+            outcome = await self._pay(
                 renew_product,
-                customer_id=user.customer.id,
+                user,
+                form,
+                choice,
                 product_id=self.product_id,
                 years=years,
                 expected_expiry=expected_expiry,
                 expected_ttc_cents=expected_ttc,
-                choice=choice,
-                key=submitted_key(form),
-                ip=client_ip(self),
             )
         except (InvalidInput, NotAllowed) as exc:
             errors = getattr(exc, "errors", None) or {"years": "error.unexpected"}

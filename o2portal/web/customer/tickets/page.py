@@ -71,6 +71,18 @@ def tickets_page() -> rx.Component:
     )
 
 
+def _choice(S, name: str, options_key: str, codes) -> rx.Component:
+    """A select of the new ticket's form (tickets.<name>), its value and setter in S."""
+    return select_field(
+        name,
+        f"tickets.{name}",
+        S.errors,
+        [(code, t(f"{options_key}.{code}")) for code in codes],
+        value=getattr(S, name),
+        on_change=getattr(S, f"set_{name}"),
+    )
+
+
 @customer_page(
     "/tickets/new",
     on_load=NewTicketState.load,
@@ -92,22 +104,8 @@ def new_ticket_page() -> rx.Component:
                 rx.vstack(
                     text_field("subject", "tickets.subject", S.errors, max_length=200),
                     rx.grid(
-                        select_field(
-                            "department",
-                            "tickets.department",
-                            S.errors,
-                            [(d, t(f"tickets.dept.{d}")) for d in DEPARTMENTS],
-                            value=S.department,
-                            on_change=S.set_department,
-                        ),
-                        select_field(
-                            "priority",
-                            "tickets.priority",
-                            S.errors,
-                            [(p, t(f"tickets.priority.{p}")) for p in PRIORITIES],
-                            value=S.priority,
-                            on_change=S.set_priority,
-                        ),
+                        _choice(S, "department", "tickets.dept", DEPARTMENTS),
+                        _choice(S, "priority", "tickets.priority", PRIORITIES),
                         columns=rx.breakpoints(initial="1", sm="2"),
                         spacing="3",
                         width="100%",

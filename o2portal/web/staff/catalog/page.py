@@ -8,6 +8,7 @@ from o2portal.web.components.filters import translated_options
 from o2portal.web.components.forms import (
     close_button,
     field_error,
+    icon_button,
     label,
     labelled,
     native_select,
@@ -37,9 +38,7 @@ def _edit_button(element_id, on_click) -> rx.Component:
 
 
 def _new_button(key: str, on_click, element_id: str) -> rx.Component:
-    return rx.button(
-        rx.icon("plus", size=16), t(key), variant="outline", on_click=on_click, id=element_id
-    )
+    return icon_button("plus", key, variant="outline", on_click=on_click, id=element_id)
 
 
 def _pager(page, pages, previous, following) -> rx.Component:
@@ -127,6 +126,17 @@ def _edit_form(form: str, title_key: str, on_submit, *fields, between=" — ") -
     return rx.cond(C.form == form, _form_card(title, on_submit, *fields, _active_box()))
 
 
+def _catalogue_row(head, r, prices: tuple[str, ...], edit: rx.Component) -> rx.Component:
+    """A row of a catalogue table: its name, its prices, whether it is on sale, its edit
+    button."""
+    return rx.table.row(
+        rx.table.row_header_cell(head),
+        *text_cells(r, *prices),
+        rx.table.cell(_on_sale(r["active"])),
+        rx.table.cell(edit),
+    )
+
+
 def _row(*children) -> rx.Component:
     return rx.grid(
         *children,
@@ -154,11 +164,11 @@ def _hosting() -> rx.Component:
                 "col.actions",
             ),
             C.hosting,
-            lambda o: rx.table.row(
-                rx.table.row_header_cell(o["name"]),
-                *text_cells(o, "first_year", "renew_1y", "renew_2y", "renew_3y"),
-                rx.table.cell(_on_sale(o["active"])),
-                rx.table.cell(_edit_button("edit-hosting-" + o["code"], C.edit_hosting(o["id"]))),
+            lambda o: _catalogue_row(
+                o["name"],
+                o,
+                ("first_year", "renew_1y", "renew_2y", "renew_3y"),
+                _edit_button("edit-hosting-" + o["code"], C.edit_hosting(o["id"])),
             ),
         ),
         _edit_form(
@@ -199,11 +209,11 @@ def _domains() -> rx.Component:
                 "col.actions",
             ),
             C.tlds,
-            lambda r: rx.table.row(
-                rx.table.row_header_cell(rx.code("." + r["tld"])),
-                *text_cells(r, "register", "renew", "transfer", "restore"),
-                rx.table.cell(_on_sale(r["active"])),
-                rx.table.cell(_edit_button("edit-tld-" + r["slug"], C.edit_tld(r["id"]))),
+            lambda r: _catalogue_row(
+                rx.code("." + r["tld"]),
+                r,
+                ("register", "renew", "transfer", "restore"),
+                _edit_button("edit-tld-" + r["slug"], C.edit_tld(r["id"])),
             ),
         ),
         _pager(C.tld_page, C.tld_pages, C.tld_previous_page, C.tld_next_page),
@@ -230,11 +240,11 @@ def _servers() -> rx.Component:
             "catalog-servers",
             ("catalog.model", "catalog.monthly", "catalog.yearly", "col.status", "col.actions"),
             C.servers,
-            lambda s: rx.table.row(
-                rx.table.row_header_cell(s["name"]),
-                *text_cells(s, "monthly", "yearly"),
-                rx.table.cell(_on_sale(s["active"])),
-                rx.table.cell(_edit_button("edit-server-" + s["code"], C.edit_server(s["id"]))),
+            lambda s: _catalogue_row(
+                s["name"],
+                s,
+                ("monthly", "yearly"),
+                _edit_button("edit-server-" + s["code"], C.edit_server(s["id"])),
             ),
         ),
         _edit_form(

@@ -167,62 +167,35 @@ class AdminCatalogState(rx.State):
 
     # ------------------------------------------------------------ opening a form
 
+    def _open_row(self, form: str, row, name: str, prices: tuple[str, ...], lang: str) -> None:
+        """The edit form of a catalogue row: its name, its prices (`<price>_cents`, in
+        euros as typed) and whether it is on sale."""
+        values = {price: euros(getattr(row, f"{price}_cents"), lang) for price in prices}
+        self._open(form, row.id, {"name": name, **values, "active": "1" if row.active else ""})
+
     @rx.event
     async def edit_hosting(self, offer_id: str):
         user = require_staff(self, roles=ADMIN)
         lang = await language_of(self)
         offer = domain.hosting_offer(user.actor, _number(offer_id))
-        if offer is None:
-            return
-        self._open(
-            "hosting",
-            offer.id,
-            {
-                "name": offer.name,
-                "first_year": euros(offer.first_year_cents, lang),
-                "renew_1y": euros(offer.renew_1y_cents, lang),
-                "renew_2y": euros(offer.renew_2y_cents, lang),
-                "renew_3y": euros(offer.renew_3y_cents, lang),
-                "active": "1" if offer.active else "",
-            },
-        )
+        if offer is not None:
+            self._open_row("hosting", offer, offer.name, domain.HOSTING_PRICES, lang)
 
     @rx.event
     async def edit_tld(self, tld_id: str):
         user = require_staff(self, roles=ADMIN)
         lang = await language_of(self)
         row = domain.tld_price(user.actor, _number(tld_id))
-        if row is None:
-            return
-        self._open(
-            "tld",
-            row.id,
-            {
-                "name": "." + row.tld,
-                "register": euros(row.register_cents, lang),
-                "renew": euros(row.renew_cents, lang),
-                "transfer": euros(row.transfer_cents, lang),
-                "restore": euros(row.restore_cents, lang),
-                "active": "1" if row.active else "",
-            },
-        )
+        if row is not None:
+            self._open_row("tld", row, "." + row.tld, domain.TLD_PRICES, lang)
 
     @rx.event
     async def edit_server(self, server_id: str):
         user = require_staff(self, roles=ADMIN)
         lang = await language_of(self)
         server = domain.server_model(user.actor, _number(server_id))
-        if server is None:
-            return
-        self._open(
-            "server",
-            server.id,
-            {
-                "name": server.name,
-                "monthly": euros(server.monthly_cents, lang),
-                "active": "1" if server.active else "",
-            },
-        )
+        if server is not None:
+            self._open_row("server", server, server.name, ("monthly",), lang)
 
     @rx.event
     def open_new_tld(self):
@@ -251,31 +224,28 @@ class AdminCatalogState(rx.State):
             return
         await self._done(done, **{shown: getattr(row, shown)})
 
-    @rx.event
-    async def save_hosting(self, form: dict):
-        user = require_staff(self, roles=ADMIN)
-        if self.form == "hosting":
+    async def _save_opened(self, user, opened: str, change, form: dict, shown: str) -> None:
+        """Save the row of the form `opened`, if that form is the one open: the row is the
+        one known on the server."""
+        if self.form == opened:
             await self._save(
-                domain.update_hosting_offer,
+                change,
                 user.actor,
                 self._row_id,
                 _strings(form),
-                done="catalog.saved_hosting",
-                shown="name",
+                done=f"catalog.saved_{opened}",
+                shown=shown,
             )
+
+    @rx.event
+    async def save_hosting(self, form: dict):
+        user = require_staff(self, roles=ADMIN)
+        await self._save_opened(user, "hosting", domain.update_hosting_offer, form, "name")
 
     @rx.event
     async def save_tld(self, form: dict):
         user = require_staff(self, roles=ADMIN)
-        if self.form == "tld":
-            await self._save(
-                domain.update_tld_price,
-                user.actor,
-                self._row_id,
-                _strings(form),
-                done="catalog.saved_tld",
-                shown="tld",
-            )
+        await self._save_opened(user, "tld", domain.update_tld_price, form, "tld")
 
     @rx.event
     async def add_tld(self, form: dict):
@@ -287,15 +257,7 @@ class AdminCatalogState(rx.State):
     @rx.event
     async def save_server(self, form: dict):
         user = require_staff(self, roles=ADMIN)
-        if self.form == "server":
-            await self._save(
-                domain.update_server_model,
-                user.actor,
-                self._row_id,
-                _strings(form),
-                done="catalog.saved_server",
-                shown="name",
-            )
+        await self._save_opened(user, "server", domain.update_server_model, form, "name")
 
     @rx.event
     async def create_promo(self, form: dict):

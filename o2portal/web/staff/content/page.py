@@ -9,6 +9,7 @@ from o2portal.web.components.filters import translated_options
 from o2portal.web.components.forms import (
     card_form,
     close_button,
+    icon_button,
     labelled,
     native_select,
     option_list,
@@ -166,9 +167,7 @@ def _content_list(
             rx.spacer(),
             rx.cond(
                 S.can_edit,
-                rx.button(
-                    rx.icon("plus", size=16), t(new_key), on_click=on_new, id=f"{prefix}-new"
-                ),
+                icon_button("plus", new_key, on_click=on_new, id=f"{prefix}-new"),
             ),
             width="100%",
             align="center",

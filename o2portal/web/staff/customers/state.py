@@ -14,7 +14,7 @@ from o2portal.core.i18n import translate
 from o2portal.core.validation import format_phone_national
 from o2portal.products.customer import display_status
 from o2portal.web.guards import client_ip, require_staff, user_agent
-from o2portal.web.helpers import send_mail_soon, translated
+from o2portal.web.helpers import document_row, send_mail_soon, translated
 from o2portal.web.lists import Searched, StaffQuery
 from o2portal.web.rows import mail_row, ticket_row
 from o2portal.web.session import language_of, show_user
@@ -106,15 +106,7 @@ class AdminCustomerState(rx.State):
             }
             for p in file.products
         ]
-        self.invoices = [
-            {
-                "id": str(i.id),
-                "number": i.number,
-                "date": formatting.day(i.issued_at, lang),
-                "amount": formatting.money(i.total_ttc_cents, lang),
-            }
-            for i in file.invoices
-        ] + [
+        self.invoices = [document_row(i, lang) for i in file.invoices] + [
             {
                 "id": "",
                 "number": f"BC-{o.id:06d}",

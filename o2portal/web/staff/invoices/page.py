@@ -14,9 +14,10 @@ from o2portal.web.components.filters import (
 )
 from o2portal.web.components.forms import (
     card_form,
+    form_select,
     labelled,
-    native_select,
     option_list,
+    reason_field,
     small_button,
 )
 from o2portal.web.components.i18n import t
@@ -36,25 +37,15 @@ def _credit_form() -> rx.Component:
             errors=I.errors,
             name="amount",
         ),
-        labelled(
-            "credit-reason",
-            "admin.reason",
-            rx.input(name="reason", id="credit-reason", max_length=300, width="100%"),
-            errors=I.errors,
-            name="reason",
-            width="100%",
-        ),
-        labelled(
+        reason_field("credit-reason", I.errors),
+        form_select(
             "credit-refund",
             "admin.refund_method",
-            native_select(
-                "credit-refund",
-                *option_list(
-                    translated_options(
-                        ("credit", "pay.credit"), ("card", "pay.card"), ("transfer", "pay.transfer")
-                    )
-                ),
-                name="refund_method",
+            "refund_method",
+            option_list(
+                translated_options(
+                    ("credit", "pay.credit"), ("card", "pay.card"), ("transfer", "pay.transfer")
+                )
             ),
         ),
         rx.button(t("admin.issue_credit"), type="submit", id="credit-submit"),

@@ -13,9 +13,9 @@ from o2portal.web.components.filters import (
 )
 from o2portal.web.components.forms import (
     card_form,
-    labelled,
-    native_select,
+    form_select,
     option_list,
+    reason_field,
     small_button,
 )
 from o2portal.web.components.i18n import t
@@ -29,43 +29,28 @@ def _change_form() -> rx.Component:
     return card_form(
         P.apply,
         rx.heading(t("admin.change_product"), " ", P.selected_name, size="3"),
-        labelled(
+        form_select(
             "product-action",
             "admin.action",
-            native_select(
-                "product-action",
-                *option_list(
-                    translated_options(
-                        ("renew", "admin.action_renew"),
-                        ("suspend", "admin.action_suspend"),
-                        ("unsuspend", "admin.action_unsuspend"),
-                        ("terminate", "admin.action_terminate"),
-                    )
-                ),
-                name="action",
+            "action",
+            option_list(
+                translated_options(
+                    ("renew", "admin.action_renew"),
+                    ("suspend", "admin.action_suspend"),
+                    ("unsuspend", "admin.action_unsuspend"),
+                    ("terminate", "admin.action_terminate"),
+                )
             ),
-            errors=P.errors,
-            name="action",
+            P.errors,
         ),
-        labelled(
+        form_select(
             "product-years",
             "renew.years",
-            native_select(
-                "product-years",
-                *[rx.el.option(str(n), value=str(n)) for n in (1, 2, 3)],
-                name="years",
-            ),
-            errors=P.errors,
-            name="years",
+            "years",
+            [rx.el.option(str(n), value=str(n)) for n in (1, 2, 3)],
+            P.errors,
         ),
-        labelled(
-            "product-reason",
-            "admin.reason",
-            rx.input(name="reason", id="product-reason", max_length=300, width="100%"),
-            errors=P.errors,
-            name="reason",
-            width="100%",
-        ),
+        reason_field("product-reason", P.errors),
         rx.button(
             rx.cond(P.change_done, t("admin.done_button"), t("admin.apply")),
             type="submit",

@@ -14,6 +14,12 @@ from o2portal.web.helpers import form_text, translated
 from o2portal.web.session import language_of, show_user
 
 ADMIN = ("admin",)
+# The settings typed as one text: (field, its length limit, the domain's saver, the
+# variable that shows it), by the topic of its handler and message.
+TEXT_SETTINGS = {
+    "schedule": ("reminder_schedule", 500, "save_reminder_schedule", "schedule"),
+    "autoclose": ("ticket_autoclose_days", 10, "save_ticket_autoclose_days", "autoclose_days"),
+}
 
 
 class AdminSettingsState(rx.State):
@@ -47,20 +53,26 @@ class AdminSettingsState(rx.State):
         self._clear()
         await self._fill(user.actor)
 
-    @rx.event
-    async def save_schedule(self, form: dict):
-        user = require_staff(self, roles=ADMIN)
+    async def _save_text(self, user, form: dict, topic: str) -> None:
+        """Save the text setting of `topic` (TEXT_SETTINGS): on an error, what was typed
+        stays with the errors; else the settings as saved, and the topic's message."""
+        name, limit, save, shown = TEXT_SETTINGS[topic]
         lang = await language_of(self)
         self._clear()
-        text = form_text(form, "reminder_schedule", 500)
+        value = form_text(form, name, limit)
         try:
-            domain.save_reminder_schedule(user.actor, text, ip=client_ip(self))
+            getattr(domain, save)(user.actor, value, ip=client_ip(self))
         except InvalidInput as exc:
-            self.schedule = text
+            setattr(self, shown, value)
             self.errors = await translated(self, exc.errors)
             return
         await self._fill(user.actor)
-        self.schedule_message = translate("settings.schedule_saved", lang)
+        setattr(self, f"{topic}_message", translate(f"settings.{topic}_saved", lang))
+
+    @rx.event
+    async def save_schedule(self, form: dict):
+        user = require_staff(self, roles=ADMIN)
+        await self._save_text(user, form, "schedule")
 
     @rx.event
     async def save_seller(self, form: dict):
@@ -81,14 +93,4 @@ class AdminSettingsState(rx.State):
     @rx.event
     async def save_autoclose(self, form: dict):
         user = require_staff(self, roles=ADMIN)
-        lang = await language_of(self)
-        self._clear()
-        value = form_text(form, "ticket_autoclose_days", 10)
-        try:
-            domain.save_ticket_autoclose_days(user.actor, value, ip=client_ip(self))
-        except InvalidInput as exc:
-            self.autoclose_days = value
-            self.errors = await translated(self, exc.errors)
-            return
-        await self._fill(user.actor)
-        self.autoclose_message = translate("settings.autoclose_saved", lang)
+        await self._save_text(user, form, "autoclose")
