@@ -20,7 +20,6 @@ from sqlmodel import col, select
 
 from o2portal.core import clock
 from o2portal.core.db import read_session, transaction
-from o2portal.core.settings import get_settings
 from o2portal.jobs.models import JobLease, JobRunRecord
 from o2portal.jobs.registry import JOBS
 from o2portal.mail import outbox as mailer
@@ -116,11 +115,9 @@ def _finish(name: str, holder: str, record_id: int, outcome: str, summary: dict,
 def _alert(session, lease: JobLease, error: str) -> None:
     """One mail to the support address (staff read French), in the run's own transaction:
     the streak is marked told exactly when the mail is queued."""
-    mailer.queue_rendered(
+    mailer.queue_for_staff(
         session,
-        to=get_settings().support_email,
-        language="fr",
-        kind="job_failing",
+        "job_failing",
         job=lease.name,
         failures=lease.failures_in_a_row,
         since=lease.streak_started_at.astimezone(clock.PARIS).strftime("%d/%m/%Y %H:%M"),

@@ -17,6 +17,7 @@ from o2portal.jobs import runner
 from o2portal.jobs.models import JobRunRecord
 from o2portal.mail.models import OutboxEmail
 from o2portal.products.models import Product
+from tests.unit.helpers import actor
 from tests.unit.test_jobs import START, add_product, at, jobs_customer
 
 
@@ -66,15 +67,15 @@ def test_a_failing_job_stops_no_other_job_and_the_outbox_is_delivered(
 
 
 def test_a_disabled_customer_with_auto_renew_stops_nothing_and_gets_no_order_form(customer):
-    admin = _admin()
+    admin = _person("admin@example.fr", role="admin")
     product_id = add_product(
         customer, "domain", "auto.fr", START + timedelta(days=15), auto_renew=True
     )
-    other = _other_customer()
+    other = _person("autre@example.fr")
     other_product = add_product(
         other, "domain", "autre.fr", START + timedelta(days=15), auto_renew=True
     )
-    accounts_staff.set_disabled(runner_actor(admin), customer.id, True, "Fraude à la carte")
+    accounts_staff.set_disabled(actor(admin), customer.id, True, "Fraude à la carte")
 
     with read_session() as session:
         assert session.get(Product, product_id).auto_renew is False  # turned off on disabling
@@ -162,28 +163,10 @@ def test_a_skipped_run_is_not_a_failure(db):
     assert run.outcome == "skipped" and not run.ran
 
 
-def _admin() -> Customer:
+def _person(email: str, **fields) -> Customer:
     with transaction() as session:
-        admin = Customer(
-            email="admin@example.fr",
-            password_hash="x" * 60,
-            role="admin",
-            first_name="Ad",
-            last_name="Min",
-            phone="+33612345678",
-            address_line1="1 rue",
-            postal_code="75001",
-            city="Paris",
-        )
-        session.add(admin)
-        session.flush()
-        return admin
-
-
-def _other_customer() -> Customer:
-    with transaction() as session:
-        other = Customer(
-            email="autre@example.fr",
+        person = Customer(
+            email=email,
             password_hash="x" * 60,
             first_name="Au",
             last_name="Tre",
@@ -191,13 +174,8 @@ def _other_customer() -> Customer:
             address_line1="2 rue",
             postal_code="75002",
             city="Paris",
+            **fields,
         )
-        session.add(other)
+        session.add(person)
         session.flush()
-        return other
-
-
-def runner_actor(person):
-    from o2portal.core.permissions import Actor
-
-    return Actor.of(person)
+        return person
