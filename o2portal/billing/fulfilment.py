@@ -18,7 +18,7 @@ from o2portal.mail import outbox as mailer
 from o2portal.mail.templating import Amount, Part
 from o2portal.products import provisioning
 from o2portal.products.expiry import renewal_dates
-from o2portal.products.models import LIVE_STATUSES, Product, ProductStatus
+from o2portal.products.models import LIVE_STATUSES, Product
 
 RENEWAL_ACTIONS = ("renew",)
 
@@ -71,12 +71,7 @@ def _extend(session: Session, line: OrderLine, order: Order) -> None:
     if dates is None:
         raise InvalidInput({"years": "error.not_renewable"})
     before = product.expiry_date
-    product.expiry_date = dates.new_expiry
-    if product.status in (ProductStatus.EXPIRED, ProductStatus.SUSPENDED):
-        product.status = ProductStatus.ACTIVE
-        product.suspended_at = None
-        product.status_reason = None
-    session.add(product)
+    provisioning.extend(session, product, dates.new_expiry, line.years, f"renew-line-{line.id}")
     void_renewal_forms(session, product.id, paid_order_id=order.id)
     audit.about(
         session,

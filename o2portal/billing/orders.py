@@ -27,7 +27,9 @@ from o2portal.catalog.pricing import PricedLine
 from o2portal.core import clock, money
 from o2portal.core.db import read_session
 from o2portal.core.errors import InvalidInput
-from o2portal.integrations.registrar import DomainNotRegistered, DomainTaken, registrar
+from o2portal.integrations.providers import ProviderDown
+from o2portal.integrations.registrar import DomainNotRegistered, DomainTaken
+from o2portal.products import domain_holds
 from o2portal.products.domain_names import check_domain_name, supported_tlds
 from o2portal.products.models import Product, ProductStatus
 
@@ -77,7 +79,10 @@ def search_domain(raw: str) -> DomainSearch:
     with read_session() as session:
         name = check_domain_name(raw, supported_tlds(session))
         price = session.exec(select(TldPrice).where(TldPrice.tld == name.tld)).one()
-        available = registrar().is_available(session, name.ascii)
+        try:
+            available = domain_holds.is_available(session, name.ascii)
+        except ProviderDown:
+            raise InvalidInput({"domain": "error.registrar_unavailable"}) from None
     return DomainSearch(
         name.ascii, name.unicode, available, price.register_cents, price.transfer_cents
     )
@@ -145,7 +150,7 @@ def _price_item(session: Session, customer: Customer, item: CartItem) -> list[Pr
         if item.action == "transfer":
             if not re.fullmatch(r"\S{6,64}", item.auth_code or ""):
                 raise InvalidInput({"auth_code": "error.auth_code_invalid"})
-            return [pricing.transfer_line(tld, name.unicode, name.ascii)]
+            return [pricing.transfer_line(tld, name.unicode, name.ascii, item.auth_code)]
         raise InvalidInput({"cart": "error.cart_item_invalid"})
     if item.kind == "server":
         model = session.exec(
@@ -275,14 +280,13 @@ def _hold(session: Session, line: PricedLine, order_id: int) -> None:
         # Already managed here: that is a change of holder, which support handles.
         raise InvalidInput({"cart": f"error.transfer_already_here|{name}"})
     try:
-        if line.action == "register":
-            registrar().hold(session, name, order_id)
-        else:
-            registrar().hold_transfer(session, name, order_id)
+        domain_holds.hold(session, name, order_id, transfer=line.action == "transfer")
     except DomainTaken:
         raise InvalidInput({"cart": f"error.domain_taken|{name}"}) from None
     except DomainNotRegistered:
         raise InvalidInput({"cart": f"error.transfer_not_registered|{name}"}) from None
+    except ProviderDown:
+        raise InvalidInput({"cart": "error.registrar_unavailable"}) from None
 
 
 def customer_orders(customer_id: int, limit: int = 50) -> list[Order]:

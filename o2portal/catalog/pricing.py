@@ -85,14 +85,17 @@ def registration_line(tld: TldPrice, domain_display: str, domain_ascii: str, yea
     )
 
 
-def transfer_line(tld: TldPrice, domain_display: str, domain_ascii: str) -> PricedLine:
+def transfer_line(
+    tld: TldPrice, domain_display: str, domain_ascii: str, auth_code: str = ""
+) -> PricedLine:
+    """A transfer in; the line keeps the auth code until the registrar has it."""
     return PricedLine(
         "transfer",
         f"Transfert du nom de domaine {domain_display} (+1 an)",
         domain_ascii,
         1,
         tld.transfer_cents,
-        {"tld": tld.tld},
+        {"tld": tld.tld, "auth_code": auth_code} if auth_code else {"tld": tld.tld},
     )
 
 

@@ -43,3 +43,11 @@ MAX_CATCH_UP_DAYS = 60
 def catch_up_days(last_run: date) -> int:
     """How many past days a run must cover: 1 normally, more after downtime (bounded)."""
     return max(1, min((today() - last_run).days, MAX_CATCH_UP_DAYS))
+
+
+def add_years(day: date, years: int) -> date:
+    """The same day `years` later; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -13,6 +14,8 @@ from sqlmodel import Session, create_engine
 
 from o2portal.core.errors import NotAllowed
 from o2portal.core.settings import get_settings
+
+log = logging.getLogger("o2portal.db")
 
 
 def _make_engine(url: str) -> Engine:
@@ -75,9 +78,27 @@ def transaction() -> Iterator[Session]:
     engine = get_engine()
     with engine.connect() as conn:
         conn = conn.execution_options(o2_write=True)
-        with Session(bind=conn, expire_on_commit=False) as session, conn.begin():
-            yield session
-            session.flush()
+        with Session(bind=conn, expire_on_commit=False) as session:
+            with conn.begin():
+                yield session
+                session.flush()
+            callbacks = session.info.pop(_AFTER_COMMIT, [])
+    # Committed, and the connection given back: what was promised to the outside world.
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:  # noqa: BLE001 - what is durable is retried by its own job
+            log.exception("after-commit step failed")
+
+
+_AFTER_COMMIT = "o2_after_commit"
+
+
+def after_commit(session: Session, callback: Callable[[], object]) -> None:
+    """Run `callback` once the transaction of `session` has committed (never if it rolls
+    back), outside it. For side effects that are also written down durably in the same
+    transaction, so that a failure here is only a delay."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(callback)
 
 
 def serialize_on(session: Session, name: str) -> None:

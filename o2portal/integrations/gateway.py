@@ -40,6 +40,7 @@ from sqlmodel import Session, col, select
 from o2portal.core import clock
 from o2portal.core.db import transaction
 from o2portal.integrations.models import GatewayCard, GatewayCharge
+from o2portal.integrations.providers import ProviderDown
 
 TEST_CARDS = {
     "4242424242424242": "succeeds",
@@ -50,7 +51,7 @@ TEST_CARDS = {
 SUCCEEDED, DECLINED, RETRY = "succeeded", "declined", "retry"
 
 
-class GatewayTimeout(Exception):
+class GatewayTimeout(ProviderDown):
     """The provider did not answer in time; the outcome of a charge is unknown."""
 
 

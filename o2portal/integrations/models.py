@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from o2portal.core.types import created_at_field, utc_field
@@ -22,8 +23,23 @@ class RegistryDomain(SQLModel, table=True):
     registered_at: datetime = created_at_field()
     expires_on: date | None = None
     released_at: datetime | None = utc_field()
-    # Held for an order form being paid: nobody else can take the name meanwhile.
-    pending_order_id: int | None = Field(default=None, foreign_key="order_form.id", index=True)
+    locked: bool = Field(default=True, sa_column_kwargs={"server_default": "1"})
+    auth_code: str | None = Field(default=None, max_length=64)
+    nameservers_json: str | None = Field(default=None, max_length=2000)
+
+
+class ProviderRequest(SQLModel, table=True):
+    """The built-in providers' answers by request id: the same request id gets the first
+    answer back, never a second registration, renewal or account."""
+
+    __tablename__ = "provider_request"
+    __table_args__ = (UniqueConstraint("provider", "request_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    provider: str = Field(max_length=20)
+    request_id: str = Field(max_length=120)
+    answer_json: str = Field(max_length=4000)
+    created_at: datetime = created_at_field()
 
 
 class ProvisionedAccount(SQLModel, table=True):

@@ -1,20 +1,42 @@
-"""The registrar: asking if a name is free, holding it for an order form, registering it.
+"""The registrar, shaped like a real one (EPP), and the built-in one.
 
-`Registrar` is the interface a real registrar (EPP) plugs in behind; `LocalRegistrar` is the
-built-in one, which keeps its own book (registry_domain): a name registered through
-o2portal, reserved, or held for an order form being paid is taken.
+A real registrar plugs in by implementing Registrar; nothing here takes the portal's
+database session, and every call may raise ProviderDown (the registrar did not answer):
+
+    is_available(name)                      -> bool   nobody holds the name at the registry
+    register(name, holder_ref=, years=, nameservers=, request_id=) -> DomainRecord
+    transfer(name, auth_code=, holder_ref=, request_id=)           -> DomainRecord
+                                               (a transfer adds one year)
+    renew(name, years=, request_id=)        -> DomainRecord
+    set_nameservers(name, nameservers)      -> None
+    set_lock(name, locked)                  -> None   the transfer lock
+    auth_code(name)                         -> str    the code a transfer out needs
+    change_holder(name, holder_ref, request_id=) -> None
+    release(name)                           -> None   given back to the registry
+
+`request_id` makes a call idempotent: the same id gets the first answer back, so a call
+whose answer was lost can be sent again without registering or renewing twice.
+
+The built-in LocalRegistrar keeps its own book (registry_domain) in its own transactions:
+a name registered through o2portal or reserved (registered elsewhere) is taken. Holding a
+name while an order form is paid is the portal's business, not the registry's
+(products.domain_holds).
 """
 
 from __future__ import annotations
 
+import json
+import secrets
+from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from o2portal.core import clock
+from o2portal.core.db import read_session, transaction
 from o2portal.integrations.models import RegistryDomain
+from o2portal.integrations.providers import Reachable, replay
 
 
 class DomainTaken(Exception):
@@ -26,89 +48,197 @@ class DomainTaken(Exception):
 
 
 class DomainNotRegistered(Exception):
-    """A transfer was asked for a name that nobody holds."""
+    """A transfer or a change was asked for a name that nobody holds here."""
+
+
+@dataclass(frozen=True)
+class DomainRecord:
+    name: str
+    expires_on: date
+    auth_code: str
+    locked: bool
+    nameservers: tuple[str, ...]
 
 
 class Registrar(Protocol):
-    def is_available(self, session: Session, name: str) -> bool: ...
-
-    def hold(self, session: Session, name: str, order_id: int) -> None: ...
-
-    def hold_transfer(self, session: Session, name: str, order_id: int) -> None: ...
-
-    def drop_hold(self, session: Session, name: str, order_id: int) -> None: ...
+    def is_available(self, name: str) -> bool: ...
 
     def register(
-        self, session: Session, name: str, order_id: int, holder_ref: str, expires_on: date
-    ) -> None: ...
+        self,
+        name: str,
+        *,
+        holder_ref: str,
+        years: int,
+        nameservers: list[str],
+        request_id: str,
+    ) -> DomainRecord: ...
+
+    def transfer(
+        self, name: str, *, auth_code: str, holder_ref: str, request_id: str
+    ) -> DomainRecord: ...
+
+    def renew(self, name: str, *, years: int, request_id: str) -> DomainRecord: ...
+
+    def set_nameservers(self, name: str, nameservers: list[str]) -> None: ...
+
+    def set_lock(self, name: str, locked: bool) -> None: ...
+
+    def auth_code(self, name: str) -> str: ...
+
+    def change_holder(self, name: str, holder_ref: str, *, request_id: str) -> None: ...
+
+    def release(self, name: str) -> None: ...
 
 
-class LocalRegistrar:
-    def _row(self, session: Session, name: str) -> RegistryDomain | None:
+def _free(row: RegistryDomain | None) -> bool:
+    return row is None or (row.released_at is not None and not row.reserved)
+
+
+def _record(row: RegistryDomain) -> dict:
+    return {
+        "name": row.name,
+        "expires_on": row.expires_on.isoformat() if row.expires_on else None,
+        "auth_code": row.auth_code or "",
+        "locked": row.locked,
+        "nameservers": json.loads(row.nameservers_json or "[]"),
+    }
+
+
+def _answer(data: dict) -> DomainRecord:
+    return DomainRecord(
+        name=data["name"],
+        expires_on=date.fromisoformat(data["expires_on"]),
+        auth_code=data["auth_code"],
+        locked=data["locked"],
+        nameservers=tuple(data["nameservers"]),
+    )
+
+
+class LocalRegistrar(Reachable):
+    label = "the registrar"
+
+    @staticmethod
+    def _row(session: Session, name: str) -> RegistryDomain | None:
         return session.exec(
             select(RegistryDomain).where(RegistryDomain.name == name).with_for_update()
         ).first()
 
-    def is_available(self, session: Session, name: str) -> bool:
+    def _held(self, session: Session, name: str) -> RegistryDomain:
         row = self._row(session, name)
-        return row is None or (
-            row.released_at is not None and not row.reserved and row.pending_order_id is None
-        )
-
-    def hold(self, session: Session, name: str, order_id: int) -> None:
-        """Take the name for an order form: the unique name decides between two buyers."""
-        row = self._row(session, name)
-        if row is None:
-            row = RegistryDomain(name=name, registered_at=clock.now())
-        elif not self.is_available(session, name):
-            raise DomainTaken(name)
-        row.pending_order_id = order_id
-        row.released_at = None
-        row.reserved = False
-        row.holder_ref = None
-        row.expires_on = None
-        try:
-            # A second buyer's insert of the same name fails here (on PostgreSQL it waits
-            # for the first buyer's commit): the name is taken, said as such.
-            with session.begin_nested():
-                session.add(row)
-                session.flush()
-        except IntegrityError:
-            raise DomainTaken(name) from None
-
-    def hold_transfer(self, session: Session, name: str, order_id: int) -> None:
-        """Hold a name registered elsewhere for its transfer in (one transfer at a time)."""
-        row = self._row(session, name)
-        if row is None or self.is_available(session, name):
+        if _free(row):
             raise DomainNotRegistered(name)
-        if row.pending_order_id is not None:
-            raise DomainTaken(name)
-        row.pending_order_id = order_id
-        session.add(row)
-        session.flush()
+        return row
 
-    def drop_hold(self, session: Session, name: str, order_id: int) -> None:
-        row = self._row(session, name)
-        if row is None or row.pending_order_id != order_id:
-            return
-        if row.reserved or row.holder_ref is not None:
-            row.pending_order_id = None  # a transfer hold on a name that stays where it is
-            session.add(row)
-        else:
-            session.delete(row)  # the row existed only for this hold
+    def is_available(self, name: str) -> bool:
+        self._reachable()
+        # A read of its own: the portal may be asking from inside its order transaction.
+        with read_session() as session:
+            row = session.exec(select(RegistryDomain).where(RegistryDomain.name == name)).first()
+            return _free(row)
 
     def register(
-        self, session: Session, name: str, order_id: int, holder_ref: str, expires_on: date
-    ) -> None:
-        row = self._row(session, name)
-        if row is None or row.pending_order_id != order_id:
-            raise DomainTaken(name)
-        row.pending_order_id = None
-        row.reserved = False
-        row.holder_ref = holder_ref
-        row.registered_at = clock.now()
-        row.expires_on = expires_on
-        session.add(row)
+        self,
+        name: str,
+        *,
+        holder_ref: str,
+        years: int,
+        nameservers: list[str],
+        request_id: str,
+    ) -> DomainRecord:
+        self._reachable()
+
+        def create() -> dict:
+            row = self._row(session, name)
+            if not _free(row):
+                raise DomainTaken(name)
+            row = row or RegistryDomain(name=name)
+            row.reserved, row.released_at, row.locked = False, None, True
+            row.holder_ref = holder_ref
+            row.registered_at = clock.now()
+            row.expires_on = clock.add_years(clock.today(), max(1, years))
+            row.auth_code = secrets.token_urlsafe(12)
+            row.nameservers_json = json.dumps(list(nameservers))
+            session.add(row)
+            return _record(row)
+
+        with transaction() as session:
+            return _answer(replay(session, "registrar", request_id, create))
+
+    def transfer(
+        self, name: str, *, auth_code: str, holder_ref: str, request_id: str
+    ) -> DomainRecord:
+        self._reachable()
+
+        def move() -> dict:
+            row = self._held(session, name)
+            if row.auth_code and row.auth_code != auth_code:
+                raise DomainTaken(name)  # the losing holder's code is wrong: refused
+            row.reserved = False
+            row.holder_ref = holder_ref
+            base = max(row.expires_on or clock.today(), clock.today())
+            row.expires_on = clock.add_years(base, 1)
+            row.auth_code = secrets.token_urlsafe(12)
+            session.add(row)
+            return _record(row)
+
+        with transaction() as session:
+            return _answer(replay(session, "registrar", request_id, move))
+
+    def renew(self, name: str, *, years: int, request_id: str) -> DomainRecord:
+        self._reachable()
+
+        def extend() -> dict:
+            row = self._held(session, name)
+            row.expires_on = clock.add_years(row.expires_on or clock.today(), max(1, years))
+            session.add(row)
+            return _record(row)
+
+        with transaction() as session:
+            return _answer(replay(session, "registrar", request_id, extend))
+
+    def _change(self, name: str, **values) -> RegistryDomain:
+        self._reachable()
+        with transaction() as session:
+            row = self._held(session, name)
+            for key, value in values.items():
+                setattr(row, key, value)
+            session.add(row)
+            return row
+
+    def set_nameservers(self, name: str, nameservers: list[str]) -> None:
+        self._change(name, nameservers_json=json.dumps(list(nameservers)))
+
+    def set_lock(self, name: str, locked: bool) -> None:
+        self._change(name, locked=bool(locked))
+
+    def auth_code(self, name: str) -> str:
+        self._reachable()
+        with transaction() as session:
+            row = self._held(session, name)
+            if not row.auth_code:
+                row.auth_code = secrets.token_urlsafe(12)
+                session.add(row)
+            return row.auth_code
+
+    def change_holder(self, name: str, holder_ref: str, *, request_id: str) -> None:
+        self._reachable()
+
+        def change() -> dict:
+            row = self._held(session, name)
+            row.holder_ref = holder_ref
+            session.add(row)
+            return _record(row)
+
+        with transaction() as session:
+            replay(session, "registrar", request_id, change)
+
+    def release(self, name: str) -> None:
+        self._reachable()
+        with transaction() as session:
+            row = self._row(session, name)
+            if row is not None and row.released_at is None:
+                row.released_at = clock.now()
+                session.add(row)
 
 
 _registrar: Registrar = LocalRegistrar()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import secrets
 from datetime import timedelta
 
 import idna
@@ -15,8 +14,11 @@ from o2portal.core import audit, clock
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.paging import Page, paginate
+from o2portal.integrations.providers import ProviderDown
+from o2portal.integrations.registrar import DomainNotRegistered, registrar
 from o2portal.products.expiry import EXPIRING_SOON_DAYS
 from o2portal.products.models import Product, ProductStatus
+from o2portal.products.tasks import TaskAction, enqueue
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 50
@@ -160,6 +162,7 @@ def update_nameservers(
         before = nameservers_of(product)
         product.nameservers_json = json.dumps(clean)
         session.add(product)
+        enqueue(session, product, TaskAction.SET_NAMESERVERS, nameservers=clean)
         _by_owner(
             session,
             "domain.nameservers_changed",
@@ -173,21 +176,34 @@ def update_nameservers(
 
 
 def reveal_auth_code(customer_id: int, product_id: int, *, ip=None) -> str:
-    """The transfer (auth) code, on request only; every showing is logged."""
+    """The transfer (auth) code, on request only; every showing is logged. The registrar
+    gives it at registration; when it has not yet (or lost it), it is asked now, outside
+    any transaction; raises InvalidInput {"auth_code": …} while it does not answer."""
+    with read_session() as session:
+        product = _domain(session, customer_id, product_id)
+        name, known = product.name, product.auth_code
+    code = known
+    if not code:
+        try:
+            code = registrar().auth_code(name)
+        except (ProviderDown, DomainNotRegistered):
+            raise InvalidInput({"auth_code": "error.registrar_unavailable"}) from None
     with transaction() as session:
         product = _domain(session, customer_id, product_id)
-        if not product.auth_code:
-            product.auth_code = secrets.token_urlsafe(12)
+        if product.auth_code != code:
+            product.auth_code = code
             session.add(product)
         _by_owner(session, "domain.auth_code_shown", product, customer_id, ip)
-        return product.auth_code
+    return code
 
 
 def set_registrar_lock(customer_id: int, product_id: int, locked: bool, *, ip=None) -> bool:
     with transaction() as session:
         product = _domain(session, customer_id, product_id)
-        product.registrar_lock = bool(locked)
-        session.add(product)
+        if product.registrar_lock != bool(locked):
+            product.registrar_lock = bool(locked)
+            session.add(product)
+            enqueue(session, product, TaskAction.SET_LOCK, locked=bool(locked))
         _by_owner(
             session, "domain.lock_on" if locked else "domain.lock_off", product, customer_id, ip
         )

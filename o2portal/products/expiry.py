@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from o2portal.core.clock import add_years
+
 # "Expiring soon", everywhere (dashboard list, /services badge and filter): the last month,
 # from the D-30 reminder of the default schedule on. The dashboard said 60 days and the
 # badge 30; 30 keeps the badge meaningful (a sixth of a yearly cycle would be orange at
@@ -20,14 +22,6 @@ EXPIRING_SOON_DAYS = 30
 DOMAIN_GRACE_DAYS = 30
 DOMAIN_RESTORE_DAYS = 50
 MAX_RENEWAL_YEARS = 3
-
-
-def add_years(day: date, years: int) -> date:
-    """The same day `years` later; 29 February becomes 28 February in a common year."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def domain_phase(expiry: date, today: date) -> str:

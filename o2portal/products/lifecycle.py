@@ -1,6 +1,7 @@
 """What happens after expiry: hosting and servers are suspended the day after their expiry
 date and terminated 30 days later; a domain expires, may be renewed for 30 days, restored
-up to 50, then it is released at the registry. Every change is audited and emailed."""
+up to 50, then it is released at the registry. Every change is audited and emailed; the
+panel and the registrar are told by tasks after the commit (products.tasks)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from o2portal.accounts.models import Customer
 from o2portal.core import audit, clock
 from o2portal.core.batches import ItemFailures
 from o2portal.core.db import transaction
-from o2portal.integrations.models import ProvisionedAccount, RegistryDomain
 from o2portal.mail import outbox as mailer
+from o2portal.products import provisioning
 from o2portal.products.expiry import DOMAIN_RESTORE_DAYS
 from o2portal.products.models import Product, ProductStatus
 
@@ -86,22 +87,7 @@ def _change(session, product: Product, new_status: str) -> None:
         product.terminated_at = now
         product.auto_renew = False
     session.add(product)
-    if new_status == ProductStatus.TERMINATED and product.hosting_username:
-        account = session.exec(
-            select(ProvisionedAccount).where(
-                ProvisionedAccount.username == product.hosting_username
-            )
-        ).first()
-        if account is not None:
-            account.status = "terminated"
-            session.add(account)
-    if new_status == ProductStatus.RELEASED:
-        record = session.exec(
-            select(RegistryDomain).where(RegistryDomain.name == product.name)
-        ).first()
-        if record is not None:
-            record.released_at = now
-            session.add(record)
+    provisioning.status_changed(session, product, new_status, "expired")
     customer = session.get(Customer, product.customer_id)
     mailer.queue_for_customer(session, customer, f"product_{new_status}", product_name=product.name)
     audit.about(

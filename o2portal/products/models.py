@@ -74,3 +74,43 @@ class ReminderSent(SQLModel, table=True):
     stage: str = Field(max_length=8)  # D-60 … D+7
     outbox_id: int | None = Field(default=None, foreign_key="outbox_email.id", index=True)
     created_at: datetime = created_at_field()
+
+
+class DomainHold(SQLModel, table=True):
+    """A domain name held for an order form while it is paid and until the registrar has
+    registered it: the unique name decides between two buyers."""
+
+    __tablename__ = "domain_hold"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=253, unique=True)
+    order_id: int = Field(foreign_key="order_form.id", index=True)
+    transfer: bool = Field(default=False)
+    created_at: datetime = created_at_field()
+
+
+class TaskStatus(StrEnum):
+    PENDING = "pending"  # to be sent to the provider (again, after a failure)
+    DONE = "done"
+    CANCELLED = "cancelled"  # by staff, who did it by hand or decided against it
+
+
+class ProductTask(SQLModel, table=True):
+    """A call to the registrar or the hosting panel, written in the transaction that
+    decided it and sent after its commit, then retried with backoff until it is done.
+    `key` is also the request id the provider sees: a retry never acts twice."""
+
+    __tablename__ = "product_task"
+    __table_args__ = (Index("ix_product_task_due", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    product_id: int = Field(foreign_key="product.id", index=True)
+    action: str = Field(max_length=24)
+    key: str = Field(max_length=120, unique=True)
+    payload_json: str = Field(default="{}", max_length=4000)
+    status: str = Field(default=TaskStatus.PENDING, max_length=12)
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = utc_field(nullable=False)
+    last_error: str | None = Field(default=None, max_length=500)
+    created_at: datetime = created_at_field()
+    done_at: datetime | None = utc_field()

@@ -1,17 +1,15 @@
 """Creating what was ordered, once it is paid: hosting accounts on the control panel,
-domain registrations, managed servers.
+domain registrations and transfers, managed servers.
 
-`Provisioner` is the interface a real control panel (cPanel/WHM) plugs in behind;
-`LocalProvisioner` keeps its own book of accounts (provisioned_account).
+The product is written in the payment's transaction; what the registrar and the panel
+must do is written beside it as a task (products.tasks), sent after the commit and
+retried until it is done. Managed servers are set up by the technicians from the staff
+area: the portal gives them their hostname and address here.
 """
 
 from __future__ import annotations
 
 import json
-import re
-import secrets
-import unicodedata
-from typing import Protocol
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -20,61 +18,13 @@ from o2portal.accounts.models import Customer
 from o2portal.billing.models import OrderLine
 from o2portal.catalog.models import HostingOffer, ServerModel
 from o2portal.core import clock
-from o2portal.integrations.models import ProvisionedAccount
-from o2portal.integrations.registrar import registrar
+from o2portal.products import domain_holds
 from o2portal.products.expiry import add_years
 from o2portal.products.models import Product, ProductStatus
+from o2portal.products.tasks import TaskAction, enqueue
 
 DEFAULT_NAMESERVERS = ["ns1.o2portal.example", "ns2.o2portal.example"]
-HOSTING_SERVERS = ("web11.o2portal.example", "web12.o2portal.example", "web13.o2portal.example")
 NEW_PRODUCT_ACTIONS = ("hosting", "register", "transfer", "server")
-
-
-class Provisioner(Protocol):
-    def create_hosting_account(
-        self, session: Session, customer: Customer, main_domain: str, offer: HostingOffer
-    ) -> ProvisionedAccount: ...
-
-
-def _username_base(customer: Customer, domain: str) -> str:
-    text = unicodedata.normalize("NFKD", domain.split(".")[0] or customer.last_name)
-    base = re.sub(r"[^a-z0-9]", "", text.encode("ascii", "ignore").decode().lower())
-    if not base or not base[0].isalpha():
-        base = "u" + base
-    return base[:8]
-
-
-class LocalProvisioner:
-    def create_hosting_account(
-        self, session: Session, customer: Customer, main_domain: str, offer: HostingOffer
-    ) -> ProvisionedAccount:
-        base = _username_base(customer, main_domain)
-        username = base
-        for n in range(1, 1000):
-            taken = session.exec(
-                select(ProvisionedAccount.id).where(ProvisionedAccount.username == username)
-            ).first()
-            if taken is None:
-                break
-            username = f"{base}{n}"
-        count = session.exec(select(func.count()).select_from(ProvisionedAccount)).one()
-        account = ProvisionedAccount(
-            username=username,
-            server=HOSTING_SERVERS[count % len(HOSTING_SERVERS)],
-            main_domain=main_domain,
-            status=ProductStatus.ACTIVE,
-            created_at=clock.now(),
-        )
-        session.add(account)
-        session.flush()
-        return account
-
-
-_provisioner: Provisioner = LocalProvisioner()
-
-
-def provisioner() -> Provisioner:
-    return _provisioner
 
 
 def create_products(session: Session, order, line: OrderLine) -> Product:
@@ -86,7 +36,6 @@ def create_products(session: Session, order, line: OrderLine) -> Product:
     if line.action == "hosting":
         offer = session.exec(select(HostingOffer).where(HostingOffer.code == line.item_code)).one()
         main_domain = details["domain"]
-        account = provisioner().create_hosting_account(session, customer, main_domain, offer)
         product = Product(
             customer_id=customer.id,
             kind="hosting",
@@ -94,15 +43,12 @@ def create_products(session: Session, order, line: OrderLine) -> Product:
             offer_code=offer.code,
             start_date=today,
             expiry_date=expiry,
-            hosting_username=account.username,
-            hosting_server=account.server,
             quota_disk_mb=offer.disk_gb * 1024,
             quota_email_accounts=1000,
             quota_databases=1000,
         )
     elif line.action in ("register", "transfer"):
         name = line.item_code
-        registrar().register(session, name, order.id, f"customer:{customer.id}", expiry)
         product = Product(
             customer_id=customer.id,
             kind="domain",
@@ -111,7 +57,6 @@ def create_products(session: Session, order, line: OrderLine) -> Product:
             start_date=today,
             expiry_date=expiry,
             registrar_lock=True,
-            auth_code=secrets.token_urlsafe(12),
             nameservers_json=json.dumps(DEFAULT_NAMESERVERS),
         )
     else:
@@ -138,7 +83,42 @@ def create_products(session: Session, order, line: OrderLine) -> Product:
     session.flush()
     line.product_id = product.id
     session.add(line)
+    _ask_providers(product, line, details, f"customer:{customer.id}", session)
     return product
+
+
+def _ask_providers(product: Product, line: OrderLine, details: dict, owner: str, session):
+    """The registrar's and the panel's part, after the payment's commit."""
+    key = f"line-{line.id}"
+    if line.action == "hosting":
+        enqueue(
+            session,
+            product,
+            TaskAction.CREATE_HOSTING,
+            key,
+            plan=product.offer_code,
+            disk_mb=product.quota_disk_mb,
+            owner_ref=owner,
+        )
+    elif line.action == "register":
+        enqueue(
+            session,
+            product,
+            TaskAction.REGISTER_DOMAIN,
+            key,
+            holder_ref=owner,
+            years=max(1, line.years),
+            nameservers=DEFAULT_NAMESERVERS,
+        )
+    elif line.action == "transfer":
+        enqueue(
+            session,
+            product,
+            TaskAction.TRANSFER_DOMAIN,
+            key,
+            holder_ref=owner,
+            auth_code=details.get("auth_code", ""),
+        )
 
 
 def _next_ip(session: Session) -> str:
@@ -149,12 +129,41 @@ def _next_ip(session: Session) -> str:
     return f"203.0.113.{10 + servers % 240}"
 
 
+def extend(session: Session, product: Product, new_expiry, years: int, key: str) -> None:
+    """A product renewed (paid, or by staff): its new date, back in service if it was
+    suspended or expired, and the registrar or the panel told after the commit. `key`
+    names this renewal: the registrar renews once for it, however often it is sent."""
+    product.expiry_date = new_expiry
+    if product.kind == "hosting" and product.status == ProductStatus.SUSPENDED:
+        enqueue(session, product, TaskAction.UNSUSPEND_HOSTING)
+    if product.status in (ProductStatus.EXPIRED, ProductStatus.SUSPENDED):
+        product.status = ProductStatus.ACTIVE
+        product.suspended_at = None
+        product.status_reason = None
+    session.add(product)
+    if product.kind == "domain":
+        enqueue(session, product, TaskAction.RENEW_DOMAIN, key, years=years)
+
+
+_PANEL = {
+    ProductStatus.SUSPENDED: TaskAction.SUSPEND_HOSTING,
+    ProductStatus.ACTIVE: TaskAction.UNSUSPEND_HOSTING,
+    ProductStatus.TERMINATED: TaskAction.TERMINATE_HOSTING,
+}
+
+
+def status_changed(session: Session, product: Product, new_status: str, reason: str) -> None:
+    """A hosting account suspended, back in service or terminated, a domain released (by
+    the expiry job or by staff): the panel or the registrar is told after the commit."""
+    if product.kind == "hosting" and new_status in _PANEL:
+        enqueue(session, product, _PANEL[new_status], reason=reason)
+    elif product.kind == "domain" and new_status == ProductStatus.RELEASED:
+        enqueue(session, product, TaskAction.RELEASE_DOMAIN)
+
+
 def release_holds(session: Session, order_id: int) -> None:
     """An order form that will not be paid gives its domain names back."""
-    lines = session.exec(select(OrderLine).where(OrderLine.order_id == order_id)).all()
-    for line in lines:
-        if line.action in ("register", "transfer"):
-            registrar().drop_hold(session, line.item_code, order_id)
+    domain_holds.release_holds(session, order_id)
 
 
 def _unique_hostname(session: Session, hostname: str) -> str:

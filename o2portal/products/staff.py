@@ -17,8 +17,16 @@ from o2portal.core.paging import Page, paginate
 from o2portal.core.permissions import Actor
 from o2portal.core.validation import clean_text
 from o2portal.mail import outbox as mailer
+from o2portal.products import provisioning
 from o2portal.products.expiry import renewal_dates
-from o2portal.products.models import PRODUCT_STATUSES, Product, ProductStatus
+from o2portal.products.models import (
+    PRODUCT_STATUSES,
+    Product,
+    ProductStatus,
+    ProductTask,
+    TaskStatus,
+)
+from o2portal.products.tasks import run_task
 
 PAGE_SIZE = 25
 WINDOWS = {"": None, "7": 7, "30": 30, "60": 60, "90": 90, "expired": -1}
@@ -106,6 +114,7 @@ def change_status(
             product.terminated_at = clock.now()
             product.auto_renew = False
         session.add(product)
+        provisioning.status_changed(session, product, new_status, reason)
         if key is not None:
             receipts.record_receipt(
                 session, key, staff.id, f"staff.product_{action}", {"status": new_status}
@@ -165,10 +174,7 @@ def renew_by_hand(
         if product.status in (ProductStatus.TERMINATED, ProductStatus.RELEASED) or dates is None:
             raise InvalidInput({"years": "error.not_renewable"})
         before = product.expiry_date
-        product.expiry_date = dates.new_expiry
-        if product.status in (ProductStatus.EXPIRED, ProductStatus.SUSPENDED):
-            product.status, product.suspended_at = ProductStatus.ACTIVE, None
-        session.add(product)
+        provisioning.extend(session, product, dates.new_expiry, years, f"staff-renew-{key}")
         void_renewal_forms(session, product.id, reason="renewed by hand by staff")
         receipts.record_receipt(
             session,
@@ -189,3 +195,60 @@ def renew_by_hand(
             after=product.expiry_date.isoformat(),
         )
         return product.expiry_date
+
+
+TASK_FILTERS = ("pending", "all")
+
+
+def provider_tasks(actor: Actor, *, show: str = "pending", limit: int = 200):
+    """The calls to the registrar and the panel, waiting ones first (oldest first), with
+    their product: (task, product) pairs. Support and admins read them."""
+    actor.staff()
+    with read_session() as session:
+        query = select(ProductTask, Product).join(
+            Product, col(Product.id) == col(ProductTask.product_id)
+        )
+        if show != "all":
+            query = query.where(ProductTask.status == TaskStatus.PENDING)
+        query = query.order_by(
+            col(ProductTask.status) != TaskStatus.PENDING, col(ProductTask.id).desc()
+        )
+        return list(session.exec(query.limit(limit)).all())
+
+
+def retry_task(actor: Actor, task_id: int, *, ip=None) -> str:
+    """Send a waiting task now rather than at its next attempt; returns what became of it
+    (done, retry, skipped)."""
+    with transaction() as session:
+        staff = actor.staff()
+        task = session.exec(
+            select(ProductTask).where(ProductTask.id == task_id).with_for_update()
+        ).first()
+        if task is None:
+            raise NotAllowed("no such task")
+        if task.status != TaskStatus.PENDING:
+            raise InvalidInput({"task": "error.task_not_pending"})
+        task.next_attempt_at = clock.now()
+        session.add(task)
+        audit.about(session, "staff.task_retried", task, actor=staff, ip=ip)
+    return run_task(task_id)
+
+
+def cancel_task(actor: Actor, task_id: int, reason: str, *, ip=None) -> None:
+    """An admin closes a task that will not be sent (done by hand at the provider, or no
+    longer wanted), with the reason."""
+    reason = clean_text("reason", reason, required=True, max_length=300)
+    with transaction() as session:
+        staff = actor.admin()
+        task = session.exec(
+            select(ProductTask).where(ProductTask.id == task_id).with_for_update()
+        ).first()
+        if task is None:
+            raise NotAllowed("no such task")
+        if task.status != TaskStatus.PENDING:
+            raise InvalidInput({"task": "error.task_not_pending"})
+        task.status = TaskStatus.CANCELLED
+        task.done_at = clock.now()
+        task.last_error = f"closed by hand: {reason}"[:500]
+        session.add(task)
+        audit.about(session, "staff.task_cancelled", task, actor=staff, ip=ip, reason=reason)

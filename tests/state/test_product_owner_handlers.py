@@ -17,6 +17,8 @@ from o2portal.core import clock
 from o2portal.core.db import read_session, transaction
 from o2portal.core.i18n import translate
 from o2portal.core.models import AuditEvent
+from o2portal.integrations.models import RegistryDomain
+from o2portal.integrations.registrar import registrar
 from o2portal.products.models import Product
 from o2portal.support.models import Ticket
 from o2portal.web.customer.dashboard.state import DashboardState
@@ -41,8 +43,22 @@ def _add_product(owner_id: int, name: str, days_left: int, **kw) -> int:
     with transaction() as session:
         product = Product(**values)
         session.add(product)
+        if product.kind == "domain":  # registered at the registry, as in life
+            session.add(
+                RegistryDomain(
+                    name=name,
+                    holder_ref=f"customer:{owner_id}",
+                    expires_on=values["expiry_date"],
+                    nameservers_json=values["nameservers_json"],
+                )
+            )
         session.flush()
         return product.id
+
+
+def _registry(name: str) -> RegistryDomain:
+    with read_session() as session:
+        return session.exec(select(RegistryDomain).where(RegistryDomain.name == name)).one()
 
 
 def _product(product_id: int) -> Product:
@@ -105,6 +121,8 @@ def test_valid_name_servers_are_saved_and_audited(page, alice_domain, people):
     assert event.ip == "192.0.2.10"
     details = json.loads(event.details_json)
     assert details == {"before": OLD_NS, "after": expected}
+    # And the registry has them, sent after the commit.
+    assert json.loads(_registry("alice-site.fr").nameservers_json) == expected
 
 
 @pytest.mark.parametrize(
@@ -183,6 +201,22 @@ def test_an_existing_transfer_code_is_shown_as_is(people):
     assert len(_audit("domain.auth_code_shown", product_id)) == 1
 
 
+def test_the_transfer_code_comes_from_the_registrar_and_waits_while_it_is_down(
+    page, alice_domain, monkeypatch
+):
+    monkeypatch.setattr(registrar(), "down", True)
+    run(page, "show_auth_code")
+    assert page.auth_code == ""
+    assert page.auth_error == translate("error.registrar_unavailable", "fr")
+    assert _product(alice_domain).auth_code is None
+    assert _audit("domain.auth_code_shown", alice_domain) == []
+    monkeypatch.setattr(registrar(), "down", False)
+    run(page, "show_auth_code")
+    assert page.auth_error == ""
+    # The registry's code, kept on the product from then on.
+    assert page.auth_code == _registry(_product(alice_domain).name).auth_code != ""
+
+
 def test_loading_the_page_again_hides_the_code(page):
     run(page, "show_auth_code")
     assert page.auth_code
@@ -198,10 +232,12 @@ def test_registrar_lock_off_then_on_is_saved_and_audited(page, alice_domain):
     run(page, "set_lock", False)
     assert page.registrar_lock is False
     assert _product(alice_domain).registrar_lock is False
+    assert _registry("alice-site.fr").locked is False
     assert len(_audit("domain.lock_off", alice_domain)) == 1
     run(page, "set_lock", True)
     assert page.registrar_lock is True
     assert _product(alice_domain).registrar_lock is True
+    assert _registry("alice-site.fr").locked is True
     assert len(_audit("domain.lock_on", alice_domain)) == 1
     # A fresh load reads the saved value.
     run(page, "set_lock", False)

@@ -25,7 +25,7 @@ from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.integrations.models import GatewayCharge, ProvisionedAccount, RegistryDomain
 from o2portal.products import provisioning
 from o2portal.products.expiry import add_years
-from o2portal.products.models import Product
+from o2portal.products.models import DomainHold, Product
 from tests.unit.helpers import actor
 
 GOOD = CardDetails("4242424242424242", 12, 2031, "123", "Test")
@@ -117,14 +117,16 @@ def test_an_order_paid_offline_holds_the_name_until_staff_marks_it_paid(db, meth
     with read_session() as session:
         form = session.get(Order, outcome.order_id)
         hold = session.exec(
-            select(RegistryDomain).where(RegistryDomain.name == "attente-virement.fr")
+            select(DomainHold).where(DomainHold.name == "attente-virement.fr")
         ).one()
     assert (form.status, form.payment_method, form.paid_at) == ("unpaid", method, None)
     assert (
         form.total_ht_cents
         == HOSTING["grow"]["first_year_cents"] + HOSTING["grow"]["renew_1y_cents"]
     )
-    assert hold.pending_order_id == form.id
+    assert hold.order_id == form.id and hold.transfer is False
+    # The registry knows nothing yet: the hold is the portal's own.
+    assert count(RegistryDomain) == 0
     # Nothing is provisioned, invoiced or paid yet, and no invoice number is used.
     assert products_of(buyer) == []
     assert count(ProvisionedAccount) == 0 and count(Invoice) == 0
@@ -178,7 +180,8 @@ def test_an_order_paid_offline_holds_the_name_until_staff_marks_it_paid(db, meth
     ]
     assert products[0].hosting_username and products[0].hosting_server
     assert count(ProvisionedAccount) == 1
-    assert registry.pending_order_id is None
+    # Registered after the payment's commit: the hold is gone, the registry holds it.
+    assert count(DomainHold) == 0
     assert registry.holder_ref == f"customer:{buyer}"
     assert registry.expires_on == add_years(paid_day, 1)
     assert paid.new_expiries == {p.id: p.expiry_date for p in products}
@@ -201,7 +204,7 @@ def test_a_released_hold_frees_the_name_for_anyone(db):
     assert search_domain("relache.fr").available is False
     with transaction() as session:
         provisioning.release_holds(session, outcome.order_id)
-    assert count(RegistryDomain, RegistryDomain.name == "relache.fr") == 0
+    assert count(DomainHold) == 0 and count(RegistryDomain) == 0
     assert search_domain("relache.fr").available is True
     won = order(rival, [CartItem("domain", domain="relache.fr", action="register")], "k-hold-0002")
     assert won.status == "paid"
@@ -229,7 +232,7 @@ def test_a_released_transfer_hold_leaves_the_name_registered_elsewhere(db):
             select(RegistryDomain).where(RegistryDomain.name == "ailleurs-lent.com")
         ).one()
     # Still held by the other registrar (not free to register), but transferable again.
-    assert row.reserved is True and row.pending_order_id is None
+    assert row.reserved is True and count(DomainHold) == 0
     assert search_domain("ailleurs-lent.com").available is False
     assert order(rival, [transfer], "k-thold-003").status == "paid"
 
@@ -458,9 +461,7 @@ def test_an_empty_or_malformed_auth_code_is_refused(db, auth_code):
     assert refused(price_cart, buyer, items) == {"auth_code": "error.auth_code_invalid"}
     assert refused(order, buyer, items, "k-badcode-01") == {"auth_code": "error.auth_code_invalid"}
     assert count(Order) == 0 and count(GatewayCharge) == 0
-    with read_session() as session:
-        row = session.exec(select(RegistryDomain)).one()
-    assert row.pending_order_id is None
+    assert count(DomainHold) == 0
 
 
 def test_a_transfer_needs_a_name_registered_elsewhere(db):

@@ -28,8 +28,8 @@ from o2portal.core.errors import InvalidInput
 from o2portal.integrations import gateway as gateway_module
 from o2portal.integrations.gateway import CardDetails
 from o2portal.integrations.models import GatewayCharge
-from o2portal.integrations.registrar import registrar
 from o2portal.jobs import runner
+from o2portal.products import domain_holds
 from o2portal.products.models import Product
 from tests.unit import test_renewals
 from tests.unit.test_orders import order, person
@@ -57,7 +57,7 @@ def rows(model, *where) -> list:
 
 def _available(name: str) -> bool:
     with read_session() as session:
-        return registrar().is_available(session, name)
+        return domain_holds.is_available(session, name)
 
 
 @pytest.fixture

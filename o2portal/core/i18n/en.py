@@ -269,5 +269,6 @@ MESSAGES: dict[str, str] = {
     "error.nameservers_too_many": "Four name servers at most.",
     "error.not_renewable_online": "This product can no longer be renewed online: write to support.",
     "error.nameservers_count": "Give at least two name servers.",
+    "error.registrar_unavailable": "The registry is not answering right now: try again in a few minutes.",
     "error.not_a_domain": "This only applies to domain names.",
 }

@@ -280,5 +280,6 @@ MESSAGES: dict[str, str] = {
     "error.nameservers_too_many": "Quatre serveurs DNS au plus.",
     "error.not_renewable_online": "Ce produit ne se renouvelle plus en ligne : écrivez au support.",
     "error.nameservers_count": "Indiquez au moins deux serveurs DNS.",
+    "error.registrar_unavailable": "Le registre ne répond pas pour l'instant : réessayez dans quelques minutes.",
     "error.not_a_domain": "Cette action ne concerne que les noms de domaine.",
 }

@@ -19,6 +19,7 @@ ADMIN_NAV = [
     ("admin.nav_content", "/admin/content"),
     ("admin.nav_emails", "/admin/emails"),
     ("admin.nav_jobs", "/admin/jobs"),
+    ("admin.nav_tasks", "/admin/tasks"),
     ("admin.nav_audit", "/admin/audit"),
     ("admin.nav_settings", "/admin/settings"),
 ]

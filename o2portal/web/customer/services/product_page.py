@@ -113,6 +113,10 @@ def _domain_tools() -> rx.Component:
                         id="show-auth-code",
                     ),
                 ),
+                rx.cond(
+                    S.auth_error != "",
+                    rx.text(S.auth_error, color_scheme="red", size="2", id="auth-code-error"),
+                ),
                 rx.text(t("product.auth_code_hint"), size="1", color_scheme="gray"),
                 rx.divider(),
                 rx.hstack(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import reflex as rx
@@ -40,6 +41,7 @@ class ProductState(PaymentFields, rx.State):
     ns_errors: dict[str, str] = {}
     ns_message: str = ""
     auth_code: str = ""
+    auth_error: str = ""
     invoices: list[dict[str, str]] = []
     years: str = "1"
     renewable: bool = False
@@ -108,6 +110,7 @@ class ProductState(PaymentFields, rx.State):
     async def load(self):
         self.product_id = self._product_id_from_path()
         self.years, self.auth_code, self.ns_message, self.ns_errors = "1", "", "", {}
+        self.auth_error = ""
         self.pay_message, self.pay_errors, self.pay_ok, self.paying = "", {}, False, False
         self._arm()
         await self._fill()
@@ -188,11 +191,16 @@ class ProductState(PaymentFields, rx.State):
         self.ns_message = translate("product.ns_saved", lang)
 
     @rx.event
-    def show_auth_code(self):
+    async def show_auth_code(self):
         user = require_customer(self)
-        self.auth_code = products.reveal_auth_code(
-            user.customer.id, self.product_id, ip=client_ip(self)
-        )
+        self.auth_error = ""
+        try:
+            # It may ask the registrar: off the event loop.
+            self.auth_code = await asyncio.to_thread(
+                products.reveal_auth_code, user.customer.id, self.product_id, ip=client_ip(self)
+            )
+        except InvalidInput as exc:
+            self.auth_error = (await translated(self, exc.errors)).get("auth_code", "")
 
     @rx.event
     def set_lock(self, value: bool):

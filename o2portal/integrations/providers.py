@@ -1,0 +1,52 @@
+"""What every outside provider shares: one that does not answer raises ProviderDown, and a
+request's id makes a call idempotent (the same id gets the first answer back, as real
+registrars and panels do with their client transaction ids)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from sqlmodel import Session, select
+
+from o2portal.core import clock
+from o2portal.integrations.models import ProviderRequest
+
+
+class ProviderDown(Exception):
+    """The provider did not answer in time: the call may be tried again later."""
+
+
+class Reachable:
+    """A built-in provider that the tests can take down: `down = True` makes every call
+    time out, as an unreachable provider does."""
+
+    down = False
+    label = "the provider"
+
+    def _reachable(self) -> None:
+        if self.down:
+            raise ProviderDown(f"{self.label} did not answer")
+
+
+def replay(session: Session, provider: str, request_id: str, answer: Callable[[], dict]) -> dict:
+    """The first answer to `request_id`, or `answer()` recorded as it."""
+    request_id = request_id[:120]
+    row = session.exec(
+        select(ProviderRequest).where(
+            ProviderRequest.provider == provider, ProviderRequest.request_id == request_id
+        )
+    ).first()
+    if row is not None:
+        return json.loads(row.answer_json)
+    result = answer()
+    session.add(
+        ProviderRequest(
+            provider=provider,
+            request_id=request_id,
+            answer_json=json.dumps(result, default=str),
+            created_at=clock.now(),
+        )
+    )
+    session.flush()
+    return result
