@@ -16,7 +16,7 @@ from o2portal.billing.models import Order, OrderStatus
 from o2portal.billing.payments import PaymentChoice
 from o2portal.billing.renewals import renewal_builder
 from o2portal.core import audit, clock
-from o2portal.core.batches import ItemFailures
+from o2portal.core.batches import JOB_BATCH, ItemFailures
 from o2portal.core.clock import catch_up_days
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
@@ -32,7 +32,7 @@ def order_key(product: Product) -> str:
     return f"auto:{product.id}:{product.expiry_date.isoformat()}"
 
 
-BATCH = 100
+BATCH = JOB_BATCH
 
 
 def _due(today: date, days_before: int, window: int) -> Iterator[Product]:

@@ -16,6 +16,7 @@ from o2portal.billing.payments import processing_payment
 from o2portal.catalog.models import PromoCode
 from o2portal.catalog.pricing import PricedLine
 from o2portal.core import audit, clock
+from o2portal.core.batches import JOB_BATCH
 from o2portal.core.db import transaction
 from o2portal.core.errors import NotAllowed
 from o2portal.core.money import Totals
@@ -119,7 +120,7 @@ def mark_cancelled(session: Session, order: Order, *, actor, ip, reason: str) ->
     audit.about(session, "order.cancelled", order, actor=actor, ip=ip, reason=reason)
 
 
-def cancel_stale_order_forms(now=None, batch: int = 200) -> int:
+def cancel_stale_order_forms(now=None, batch: int = JOB_BATCH) -> int:
     """New-product order forms unpaid for UNPAID_ORDER_DAYS: cancelled, names released,
     the customer told. Reads only unpaid forms (indexed status)."""
     now = now or clock.now()

@@ -4,68 +4,35 @@ The portal handles a card only as the gateway's token."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
-from stdnum import luhn
 
 from o2portal.accounts.models import SavedCard
 from o2portal.billing.models import Payment, PaymentStatus
-from o2portal.core import clock
 from o2portal.core.db import read_session
 from o2portal.core.errors import InvalidInput
-from o2portal.integrations.gateway import CardDetails
+from o2portal.integrations.gateway import CARD_FIELDS, CardDetails
 
 # "none": an order form with nothing to pay (a 100 % promo code); refused for any other.
 METHODS = ("card", "saved_card", "credit", "transfer", "cheque", "none")
 OFFLINE_METHODS = ("transfer", "cheque")
 _TOKEN = re.compile(r"tok_[A-Za-z0-9_]{1,96}")
+_MESSAGE_KEY = re.compile(r"error\.[a-z_]{1,40}")
 
 
 @dataclass
 class PaymentChoice:
     method: str
-    # A card typed in the portal's own form: tokenized by the gateway before anything.
+    # A card given as such (the demo data and the tests): tokenized by the gateway before
+    # anything. The portal's pages never send one: the browser gives it to the gateway.
     card: CardDetails | None = None
     saved_card_id: int | None = None
     save_card: bool = False
     # A card the browser gave to the gateway's endpoint: only its token reaches us.
     token: str | None = None
-
-
-def clean_card(form: dict[str, str]) -> CardDetails:
-    """Check the card fields by field name (card_number, card_expiry 'MM/AA', card_cvc,
-    card_holder); raises InvalidInput."""
-    errors: dict[str, str] = {}
-    number = re.sub(r"[\s-]", "", form.get("card_number", ""))[:30]
-    if not number:
-        errors["card_number"] = "error.required"
-    elif not number.isdigit() or not 12 <= len(number) <= 19 or not luhn.is_valid(number):
-        errors["card_number"] = "error.card_number"
-    month = year = 0
-    match = re.fullmatch(r"\s*(\d{1,2})\s*/\s*(\d{2}|\d{4})\s*", form.get("card_expiry", "")[:10])
-    if not match:
-        errors["card_expiry"] = "error.card_expiry"
-    else:
-        month, year = int(match.group(1)), int(match.group(2))
-        year = year + 2000 if year < 100 else year
-        today = clock.today()
-        if (
-            not 1 <= month <= 12
-            or (year, month) < (today.year, today.month)
-            or year > today.year + 20
-        ):
-            errors["card_expiry"] = "error.card_expiry"
-    cvc = form.get("card_cvc", "").strip()[:10]
-    if not re.fullmatch(r"\d{3,4}", cvc):
-        errors["card_cvc"] = "error.card_cvc"
-    holder = form.get("card_holder", "").strip()[:100]
-    if not holder:
-        errors["card_holder"] = "error.required"
-    if errors:
-        raise InvalidInput(errors)
-    return CardDetails(number, month, year, cvc, holder)
 
 
 def choice_from_form(method: str, form: dict[str, str], saved_card_id: str = "") -> PaymentChoice:
@@ -74,17 +41,38 @@ def choice_from_form(method: str, form: dict[str, str], saved_card_id: str = "")
         raise InvalidInput({"method": "error.choice_invalid"})
     if method == "card":
         save = form.get("save_card") in ("on", "true", "1")
-        token = form.get("card_token", "")
-        if token:  # the browser gave the card to the gateway: only its token came here
-            if not _TOKEN.fullmatch(token):
-                raise InvalidInput({"card_number": "error.card_unknown"})
-            return PaymentChoice("card", token=token, save_card=save)
-        return PaymentChoice("card", card=clean_card(form), save_card=save)
+        # The browser gave the card to the gateway's own endpoint: only its token, or
+        # what the gateway found wrong with the fields, comes here. Never the number.
+        if form.get("card_errors"):
+            raise InvalidInput(_card_errors(form["card_errors"]))
+        token = str(form.get("card_token", ""))
+        if not token:
+            raise InvalidInput({"card_number": "error.card_not_tokenized"})
+        if not _TOKEN.fullmatch(token):
+            raise InvalidInput({"card_number": "error.card_unknown"})
+        return PaymentChoice("card", token=token, save_card=save)
     if method == "saved_card":
         if not saved_card_id.isdigit():
             raise InvalidInput({"method": "error.card_unknown"})
         return PaymentChoice("saved_card", saved_card_id=int(saved_card_id))
     return PaymentChoice(method)
+
+
+def _card_errors(text) -> dict[str, str]:
+    """The gateway's complaints about the card fields, as the browser relayed them: only
+    known fields and message keys, anything else read as a refused number."""
+    try:
+        found = json.loads(text) if isinstance(text, str) else text
+    except ValueError:
+        found = None
+    errors = {}
+    if isinstance(found, dict):
+        errors = {
+            field: key
+            for field, key in found.items()
+            if field in CARD_FIELDS and isinstance(key, str) and _MESSAGE_KEY.fullmatch(key)
+        }
+    return errors or {"card_number": "error.card_number"}
 
 
 def saved_cards(customer_id: int) -> list[SavedCard]:

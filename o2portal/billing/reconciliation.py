@@ -14,13 +14,13 @@ from o2portal.accounts.models import Customer
 from o2portal.billing.models import Order, Payment, PaymentStatus
 from o2portal.billing.settlement import locked_payment, refuse, settle_succeeded
 from o2portal.core import clock
-from o2portal.core.batches import ItemFailures
+from o2portal.core.batches import JOB_BATCH, ItemFailures
 from o2portal.core.db import read_session, transaction
 from o2portal.integrations.gateway import GatewayTimeout, card_gateway
 
 # A charge answers in seconds; a payment processing longer than this lost its answer.
 STALE_AFTER = timedelta(minutes=5)
-BATCH = 200
+BATCH = JOB_BATCH
 
 
 def stale_payments(now=None) -> list[int]:

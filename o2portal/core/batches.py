@@ -9,6 +9,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 log = logging.getLogger("o2portal.jobs")
+# The most rows a job changes in one transaction: short transactions, so that customers
+# who need to write are never held behind a job (on SQLite, its single write lock).
+JOB_BATCH = 100
 # How many errors a run keeps to show staff (all are in the log).
 KEPT_ERRORS = 5
 

@@ -2,7 +2,7 @@
 retention job purges by them, and the README's table says the same.
 
 A rule names a table, the moment a row becomes old (a column, or the later of two), how
-long it is kept after that moment and why. Purging deletes in batches of 1,000 rows, each
+long it is kept after that moment and why. Purging deletes in batches of 100 rows, each
 batch its own short transaction, so it never holds a lock for long."""
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete
 from sqlmodel import col, select
 
+from o2portal.core.batches import JOB_BATCH
 from o2portal.core.db import transaction
 
-BATCH = 1000
+BATCH = JOB_BATCH
 
 
 @dataclass(frozen=True)

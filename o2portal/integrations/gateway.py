@@ -13,6 +13,10 @@ A real provider (Stripe, Adyen, PayPlug, Mollie…) plugs in by implementing Car
     status(reference)                     -> ChargeResult | None  what became of a charge
                                              whose answer was lost (None: never received)
 
+The built-in gateway's endpoint is POST /gateway/v1/tokens on the portal's own server
+(o2portal/web/routes.py), taking the card fields as JSON and answering the token; a real
+provider's lives on its own domain, and its script in the pay form posts there instead.
+
 Any call may raise GatewayTimeout: the provider did not answer, and a charge's outcome is
 unknown until status() says it. Nothing here takes the portal's database session: the
 built-in gateway keeps its own tables in its own transactions, as an outside provider would.
@@ -31,17 +35,22 @@ Test cards of the built-in gateway (any future expiry date, any 3-digit CVC):
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from typing import Protocol
 
 from sqlmodel import Session, col, select
+from stdnum import luhn
 
 from o2portal.core import clock
 from o2portal.core.db import transaction
+from o2portal.core.errors import InvalidInput
 from o2portal.integrations.models import GatewayCard, GatewayCharge
 from o2portal.integrations.providers import ProviderDown
 
+# The fields of a card as the browser posts them to the gateway's endpoint.
+CARD_FIELDS = ("card_number", "card_expiry", "card_cvc", "card_holder")
 TEST_CARDS = {
     "4242424242424242": "succeeds",
     "4000000000000002": "declined",
@@ -92,6 +101,46 @@ class CardGateway(Protocol):
     def charge(self, *, reference: str, amount_cents: int, token: str) -> ChargeResult: ...
 
     def status(self, reference: str) -> ChargeResult | None: ...
+
+
+def clean_card(form: dict[str, str]) -> CardDetails:
+    """Check the card fields by field name (card_number, card_expiry 'MM/AA', card_cvc,
+    card_holder); raises InvalidInput."""
+    errors: dict[str, str] = {}
+    number = re.sub(r"[\s-]", "", form.get("card_number", ""))[:30]
+    if not number:
+        errors["card_number"] = "error.required"
+    elif not number.isdigit() or not 12 <= len(number) <= 19 or not luhn.is_valid(number):
+        errors["card_number"] = "error.card_number"
+    month = year = 0
+    match = re.fullmatch(r"\s*(\d{1,2})\s*/\s*(\d{2}|\d{4})\s*", form.get("card_expiry", "")[:10])
+    if not match:
+        errors["card_expiry"] = "error.card_expiry"
+    else:
+        month, year = int(match.group(1)), int(match.group(2))
+        year = year + 2000 if year < 100 else year
+        today = clock.today()
+        if (
+            not 1 <= month <= 12
+            or (year, month) < (today.year, today.month)
+            or year > today.year + 20
+        ):
+            errors["card_expiry"] = "error.card_expiry"
+    cvc = form.get("card_cvc", "").strip()[:10]
+    if not re.fullmatch(r"\d{3,4}", cvc):
+        errors["card_cvc"] = "error.card_cvc"
+    holder = form.get("card_holder", "").strip()[:100]
+    if not holder:
+        errors["card_holder"] = "error.required"
+    if errors:
+        raise InvalidInput(errors)
+    return CardDetails(number, month, year, cvc, holder)
+
+
+def tokenize_fields(fields: dict[str, str]) -> CardToken:
+    """What the gateway's own endpoint does with the fields the browser posts: check them
+    (InvalidInput by field), then tokenize; may raise GatewayTimeout."""
+    return card_gateway().tokenize(clean_card(fields))
 
 
 def brand_of(number: str) -> str:

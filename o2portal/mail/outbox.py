@@ -249,7 +249,7 @@ def _mark_address_failing(session: Session, mail: OutboxEmail, error: str) -> No
 
 
 def deliver_all_due(
-    batch: int = 200, max_batches: int = 50, failures: ItemFailures | None = None
+    batch: int = 100, max_batches: int = 100, failures: ItemFailures | None = None
 ) -> int:
     """Deliver the outbox batch after batch until nothing is due (bounded per run)."""
     total = 0

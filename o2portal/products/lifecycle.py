@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from o2portal.accounts.models import Customer
 from o2portal.core import audit, clock
-from o2portal.core.batches import ItemFailures
+from o2portal.core.batches import JOB_BATCH, ItemFailures
 from o2portal.core.db import transaction
 from o2portal.mail import outbox as mailer
 from o2portal.products import provisioning
@@ -19,7 +19,7 @@ from o2portal.products.expiry import DOMAIN_RESTORE_DAYS
 from o2portal.products.models import Product, ProductStatus
 
 TERMINATE_AFTER_DAYS = 30
-BATCH = 500
+BATCH = JOB_BATCH
 
 # (kinds, status now, days after expiry, new status)
 TRANSITIONS = (

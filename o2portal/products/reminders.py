@@ -18,7 +18,7 @@ from o2portal.accounts.models import Customer
 from o2portal.billing import invoices as billing
 from o2portal.catalog.pricing import PriceBook
 from o2portal.core import clock
-from o2portal.core.batches import ItemFailures
+from o2portal.core.batches import JOB_BATCH, ItemFailures
 from o2portal.core.clock import catch_up_days
 from o2portal.core.db import read_session, transaction
 from o2portal.core.money import totals_for
@@ -27,7 +27,7 @@ from o2portal.mail import outbox as mailer
 from o2portal.mail.templating import Amount, Part, link
 from o2portal.products.models import LIVE_STATUSES, Product, ReminderSent
 
-BATCH = 500
+BATCH = JOB_BATCH
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from o2portal.core import clock
-from o2portal.core.batches import ItemFailures
+from o2portal.core.batches import JOB_BATCH, ItemFailures
 from o2portal.core.db import after_commit, transaction
 from o2portal.integrations.panel import AccountUnknown, panel
 from o2portal.integrations.registrar import registrar
@@ -38,7 +38,7 @@ log = logging.getLogger("o2portal.tasks")
 CLAIM = timedelta(minutes=5)
 FIRST_DELAY = timedelta(minutes=1)
 LONGEST_DELAY = timedelta(hours=6)
-BATCH = 100
+BATCH = JOB_BATCH
 
 
 class TaskAction(StrEnum):

@@ -27,6 +27,7 @@ from sqlmodel import Session, col, select
 
 from o2portal.accounts.models import Customer
 from o2portal.core import audit, clock
+from o2portal.core.batches import JOB_BATCH
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.paging import paginate
@@ -229,7 +230,7 @@ def autoclose_days(session: Session) -> int:
     return ticket_autoclose_days(session)
 
 
-def close_stale_tickets(now: datetime | None = None, batch: int = 500) -> int:
+def close_stale_tickets(now: datetime | None = None, batch: int = JOB_BATCH) -> int:
     """Close the tickets that have been awaiting the customer for the set number of days,
     telling each customer. Reads only those through the (status, updated_at) index."""
     now = now or clock.now()

@@ -1,23 +1,25 @@
 """Plain HTTP routes beside the Reflex app: those that set or clear the HttpOnly session
-cookie (a websocket event cannot), and the private files (invoice PDFs, the customer's
-personal data export)."""
+cookie (a websocket event cannot), the private files (invoice PDFs, the customer's
+personal data export), and the built-in card gateway's tokenization endpoint."""
 
 from __future__ import annotations
 
+import json
 from urllib.parse import quote, urlsplit
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from o2portal.accounts import auth, personal_data
 from o2portal.billing.documents import DocumentNotFound, credit_note_pdf, invoice_pdf
 from o2portal.core import clock
-from o2portal.core.errors import NotAllowed
+from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.settings import get_settings
+from o2portal.integrations.gateway import CARD_FIELDS, GatewayTimeout, tokenize_fields
 from o2portal.support import tickets
 from o2portal.web.guards import SESSION_COOKIE
 
@@ -187,6 +189,38 @@ async def attachment_file(request: Request) -> Response:
     )
 
 
+# The card fields as JSON: a few hundred bytes.
+MAX_CARD_BODY = 2048
+
+
+async def card_token(request: Request) -> Response:
+    """The built-in card gateway's own endpoint, where the pay forms' script posts the card
+    fields (as a real provider's script posts to the provider): the card is checked and
+    tokenized here, and only the token goes on to the portal's handlers, never the
+    number. Our pages only; an answer is never cached."""
+    if not from_this_site(request):
+        return _no_store(Response(status_code=403))
+    length = request.headers.get("content-length", "")
+    if not length.isdigit() or int(length) > MAX_CARD_BODY:
+        return _no_store(Response(status_code=413))
+    try:
+        body = json.loads(await request.body())
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        return _no_store(JSONResponse({"errors": {"card_number": "error.card_number"}}, 400))
+    fields = {name: str(body.get(name) or "")[:100] for name in CARD_FIELDS}
+    try:
+        token = await run_in_threadpool(tokenize_fields, fields)
+    except InvalidInput as exc:
+        return _no_store(JSONResponse({"errors": exc.errors}, 422))
+    except GatewayTimeout:
+        return _no_store(JSONResponse({"errors": {"card_number": "error.gateway_down"}}, 503))
+    return _no_store(
+        JSONResponse({"token": token.token, "brand": token.brand, "last4": token.last4})
+    )
+
+
 # Reflex's /_upload reads the whole request before a handler sees it: a ticket message
 # takes three files of 1 MB at most, so anything far larger is refused at the door.
 MAX_UPLOAD_BYTES = 4 * 1024 * 1024
@@ -221,5 +255,6 @@ def build_routes() -> Starlette:
             Route("/files/credit-notes/{note_id:int}.pdf", credit_note_file, methods=["GET"]),
             Route("/files/my-data.json", personal_data_file, methods=["GET"]),
             Route("/files/attachments/{attachment_id:int}", attachment_file, methods=["GET"]),
+            Route("/gateway/v1/tokens", card_token, methods=["POST"]),
         ]
     )

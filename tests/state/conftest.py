@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import json
 from datetime import timedelta
 
 import pytest
@@ -16,6 +17,8 @@ from o2portal.accounts.models import Customer, UserSession
 from o2portal.accounts.passwords import hash_password, new_token, token_hash
 from o2portal.core import clock
 from o2portal.core.db import transaction
+from o2portal.core.errors import InvalidInput
+from o2portal.integrations.gateway import CARD_FIELDS, tokenize_fields
 from o2portal.web.guards import SESSION_COOKIE
 
 PASSWORD = "State-tests-password-1"
@@ -115,4 +118,18 @@ def as_page_sends(state: rx.State, typed: dict, **overrides) -> dict:
         form[field] = getattr(state, var)
     form.update(typed)
     form.update(overrides)
+    return the_browser_tokenizes(form)
+
+
+def the_browser_tokenizes(form: dict) -> dict:
+    """What the pay form's script does before the form goes to the handler: the card
+    fields go to the gateway's endpoint (its same function here), and only its token, or
+    what it found wrong, goes on with the rest. The card fields never go on."""
+    card = {name: form.pop(name) for name in CARD_FIELDS if name in form}
+    if form.get("method", "card") != "card" or not card:
+        return form
+    try:
+        form["card_token"] = tokenize_fields(card).token
+    except InvalidInput as exc:
+        form["card_errors"] = json.dumps(exc.errors)
     return form

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from o2portal.accounts.models import Customer, SavedCard
 from o2portal.billing.models import Payment
-from o2portal.billing.payments import CardDetails, PaymentChoice, clean_card
+from o2portal.billing.payments import CardDetails, PaymentChoice
 from o2portal.billing.renewals import renew_product
 from o2portal.catalog.defaults import ensure_catalogue
 from o2portal.core import clock
@@ -22,6 +22,7 @@ from o2portal.integrations.gateway import (
     TEST_CARDS,
     LocalTestGateway,
     card_gateway,
+    clean_card,
     vault_test_card,
 )
 from o2portal.integrations.models import GatewayCard, GatewayCharge

@@ -30,12 +30,15 @@ def text_field(
     hint: str | None = None,
     autocomplete: str | None = None,
     max_length: int = 200,
+    sent: bool = True,
     **props,
 ) -> rx.Component:
+    """A labelled input with its error; `sent=False`: a field the form never submits
+    (the card fields, which only the gateway's endpoint receives)."""
     return rx.box(
         label(name, label_key),
         rx.input(
-            name=name,
+            **({"name": name} if sent else {}),
             id=name,
             type=type,
             auto_complete=autocomplete,

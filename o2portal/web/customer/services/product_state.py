@@ -181,8 +181,13 @@ class ProductState(PaymentFields, rx.State):
         # Every nsN sent, not only the four fields shown: a fifth is refused, not dropped.
         values = [str(form.get(f"ns{i}", ""))[:300] for i in range(1, 17)]
         try:
-            saved = products.update_nameservers(
-                user.customer.id, self.product_id, values, ip=client_ip(self)
+            # The registrar is told right after the commit: off the event loop.
+            saved = await asyncio.to_thread(
+                products.update_nameservers,
+                user.customer.id,
+                self.product_id,
+                values,
+                ip=client_ip(self),
             )
         except InvalidInput as exc:
             self.ns_errors = await translated(self, exc.errors)
@@ -203,10 +208,14 @@ class ProductState(PaymentFields, rx.State):
             self.auth_error = (await translated(self, exc.errors)).get("auth_code", "")
 
     @rx.event
-    def set_lock(self, value: bool):
+    async def set_lock(self, value: bool):
         user = require_customer(self)
-        self.registrar_lock = products.set_registrar_lock(
-            user.customer.id, self.product_id, bool(value), ip=client_ip(self)
+        self.registrar_lock = await asyncio.to_thread(
+            products.set_registrar_lock,
+            user.customer.id,
+            self.product_id,
+            bool(value),
+            ip=client_ip(self),
         )
 
     @rx.event
