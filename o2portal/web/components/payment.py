@@ -15,6 +15,19 @@ from o2portal.web.components.forms import (
 from o2portal.web.components.i18n import t
 
 
+def total_cells(totals: rx.Var, id_prefix: str, rate_key: str = "rate") -> list[rx.Component]:
+    """A price's totals as the cells of a two-column grid: before tax, the VAT at its rate,
+    then with tax (in bold); the amounts carry the ids `id_prefix`-ht, -vat and -ttc."""
+    return [
+        rx.text(t("total.ht")),
+        rx.text(totals["ht"], align="right", id=f"{id_prefix}-ht"),
+        rx.text(t("total.vat"), " (", totals[rate_key], ")"),
+        rx.text(totals["vat"], align="right", id=f"{id_prefix}-vat"),
+        rx.text(t("total.ttc"), weight="bold"),
+        rx.text(totals["ttc"], align="right", weight="bold", id=f"{id_prefix}-ttc"),
+    ]
+
+
 def _method_select(S) -> rx.Component:
     return labelled(
         "method",
