@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from o2portal.support import tickets as rules
+from o2portal.web.components.blocks import stacked_card
 from o2portal.web.components.forms import field_error, icon_button
 from o2portal.web.components.i18n import t
 from o2portal.web.components.markdown import safe_markdown, write_and_preview
@@ -20,44 +21,40 @@ def ticket_status_badge(status: rx.Var, label_text: rx.Var) -> rx.Component:
 
 
 def message_card(m: MessageRow, file_prefix: str) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.text(m.author, weight="bold"),
-                rx.cond(m.staff, rx.badge(t("tickets.staff"), color_scheme="green")),
-                rx.cond(m.internal, rx.badge(t("tickets.internal"), color_scheme="amber")),
-                rx.spacer(),
-                rx.text(m.when, size="1", color_scheme="gray"),
-                width="100%",
-                align="center",
-                wrap="wrap",
-            ),
-            rx.box(safe_markdown(m.body), class_name="o2-message-body", width="100%"),
-            rx.cond(
-                m.files.length() > 0,
-                rx.hstack(
-                    rx.foreach(
-                        m.files,
-                        lambda f: rx.link(
-                            rx.hstack(
-                                rx.icon("paperclip", size=14),
-                                rx.text(f.name, " (", f.size, ")"),
-                                spacing="1",
-                                align="center",
-                            ),
-                            href=file_prefix + f.id,
-                            is_external=True,
-                            class_name="o2-attachment",
-                        ),
-                    ),
-                    wrap="wrap",
-                    spacing="3",
-                ),
-            ),
-            spacing="2",
+    return stacked_card(
+        rx.hstack(
+            rx.text(m.author, weight="bold"),
+            rx.cond(m.staff, rx.badge(t("tickets.staff"), color_scheme="green")),
+            rx.cond(m.internal, rx.badge(t("tickets.internal"), color_scheme="amber")),
+            rx.spacer(),
+            rx.text(m.when, size="1", color_scheme="gray"),
             width="100%",
+            align="center",
+            wrap="wrap",
         ),
-        width="100%",
+        rx.box(safe_markdown(m.body), class_name="o2-message-body", width="100%"),
+        rx.cond(
+            m.files.length() > 0,
+            rx.hstack(
+                rx.foreach(
+                    m.files,
+                    lambda f: rx.link(
+                        rx.hstack(
+                            rx.icon("paperclip", size=14),
+                            rx.text(f.name, " (", f.size, ")"),
+                            spacing="1",
+                            align="center",
+                        ),
+                        href=file_prefix + f.id,
+                        is_external=True,
+                        class_name="o2-attachment",
+                    ),
+                ),
+                wrap="wrap",
+                spacing="3",
+            ),
+        ),
+        spacing="2",
         class_name=rx.cond(
             m.internal,
             "o2-message o2-internal",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from o2portal.accounts.models import ACCOUNT_TYPES
+from o2portal.web.components.blocks import columns
 from o2portal.web.components.forms import (
     checkbox_field,
     country_field,
@@ -125,12 +126,10 @@ def _signup_form() -> rx.Component:
             value=SignupState.account_type,
             on_change=SignupState.set_account_type,
         ),
-        rx.grid(
+        columns(
             text_field("first_name", "field.first_name", errors, autocomplete="given-name"),
             text_field("last_name", "field.last_name", errors, autocomplete="family-name"),
-            columns=rx.breakpoints(initial="1", sm="2"),
-            spacing="3",
-            width="100%",
+            at="sm",
         ),
         _company_fields(),
         text_field(
@@ -145,7 +144,7 @@ def _signup_form() -> rx.Component:
         text_field("phone", "field.phone", errors, type="tel", autocomplete="tel", max_length=30),
         text_field("address_line1", "field.address_line1", errors, autocomplete="address-line1"),
         text_field("address_line2", "field.address_line2", errors, autocomplete="address-line2"),
-        rx.grid(
+        columns(
             text_field(
                 "postal_code",
                 "field.postal_code",
@@ -154,9 +153,7 @@ def _signup_form() -> rx.Component:
                 max_length=16,
             ),
             text_field("city", "field.city", errors, autocomplete="address-level2", max_length=100),
-            columns=rx.breakpoints(initial="1", sm="2"),
-            spacing="3",
-            width="100%",
+            at="sm",
         ),
         *new_password_fields(errors, "field.password"),
         checkbox_field("accept_terms", "field.accept_terms", errors),

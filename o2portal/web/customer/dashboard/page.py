@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from o2portal.web.components.blocks import columns
 from o2portal.web.components.i18n import t
 from o2portal.web.components.markdown import safe_markdown
 from o2portal.web.components.tables import (
@@ -54,7 +55,7 @@ def dashboard_page() -> rx.Component:
                 empty_key="dash.none_expiring",
             ),
         ),
-        rx.grid(
+        columns(
             table_section(
                 "dash.unpaid",
                 DashboardState.unpaid,
@@ -75,8 +76,6 @@ def dashboard_page() -> rx.Component:
                 table_id="tickets-table",
                 link_prefix="/tickets/",
             ),
-            columns=rx.breakpoints(initial="1", md="2"),
             spacing="4",
-            width="100%",
         ),
     )

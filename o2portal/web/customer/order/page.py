@@ -382,7 +382,7 @@ def _history() -> rx.Component:
 def order_page() -> rx.Component:
     return rx.fragment(
         page_title("nav.order"),
-        rx.grid(
+        columns(
             rx.tabs.root(
                 rx.tabs.list(
                     rx.tabs.trigger(t("order.tab_hosting"), value="hosting", id="tab-hosting"),
@@ -397,9 +397,8 @@ def order_page() -> rx.Component:
                 width="100%",
             ),
             _cart(),
-            columns=rx.breakpoints(initial="1", lg="2"),
+            at="lg",
             spacing="4",
-            width="100%",
             class_name="o2-order-grid",
         ),
         _history(),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from o2portal.accounts.models import ACCOUNT_TYPES
+from o2portal.web.components.blocks import columns
 from o2portal.web.components.forms import (
     FORM_PROPS,
     cancel_button,
@@ -46,7 +47,7 @@ def _details_view() -> rx.Component:
 
 
 def _pair(*fields) -> rx.Component:
-    return rx.grid(*fields, columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%")
+    return columns(*fields, at="sm")
 
 
 def _details_form() -> rx.Component:

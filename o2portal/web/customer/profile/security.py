@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from o2portal.web.components.blocks import columns
 from o2portal.web.components.forms import (
     cancel_button,
     checked_form,
@@ -88,7 +89,7 @@ def _two_factor_on() -> rx.Component:
             rx.text(t("profile.since"), " ", T.since, size="2", color_scheme="gray"),
         ),
         rx.text(t("profile.codes_left"), " ", rx.text(T.codes_left, as_="span", id="codes-left")),
-        rx.grid(
+        columns(
             rx.box(
                 rx.text(t("profile.codes_new_text"), size="2", margin_bottom="0.5em"),
                 _password_confirm_form("codes_password", "profile.codes_new", T.new_codes, "blue"),
@@ -99,9 +100,7 @@ def _two_factor_on() -> rx.Component:
                     "disable_password", "profile.totp_disable", T.disable, "red"
                 ),
             ),
-            columns=rx.breakpoints(initial="1", md="2"),
             spacing="4",
-            width="100%",
         ),
         spacing="3",
         width="100%",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from o2portal.support.models import DEPARTMENTS, PRIORITIES
+from o2portal.web.components.blocks import columns
 from o2portal.web.components.forms import (
     close_button,
     label,
@@ -103,12 +104,10 @@ def new_ticket_page() -> rx.Component:
             rx.form(
                 rx.vstack(
                     text_field("subject", "tickets.subject", S.errors, max_length=200),
-                    rx.grid(
+                    columns(
                         _choice(S, "department", "tickets.dept", DEPARTMENTS),
                         _choice(S, "priority", "tickets.priority", PRIORITIES),
-                        columns=rx.breakpoints(initial="1", sm="2"),
-                        spacing="3",
-                        width="100%",
+                        at="sm",
                     ),
                     labelled(
                         "product_id",
