@@ -1,4 +1,5 @@
-"""Layout blocks shared by the pages: columns that fold on a phone, full-width cards."""
+"""Layout blocks shared by the pages: full-width stacks and cards, columns that fold on a
+phone."""
 
 from __future__ import annotations
 
@@ -19,9 +20,12 @@ def columns(
     )
 
 
+def stack(*children: rx.Component, spacing: str = "3", **props) -> rx.Component:
+    """Pieces one under the other, across the width; `props` go to the stack."""
+    return rx.vstack(*children, spacing=spacing, width="100%", **props)
+
+
 def stacked_card(*children: rx.Component, spacing: str = "3", **props) -> rx.Component:
     """A full-width card whose pieces stand one under the other across its width;
     `props` go to the card."""
-    return rx.card(
-        rx.vstack(*children, spacing=spacing, width="100%"), **({"width": "100%"} | props)
-    )
+    return rx.card(stack(*children, spacing=spacing), **({"width": "100%"} | props))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from o2portal.web.components.blocks import stack
 from o2portal.web.components.forms import icon_button
 from o2portal.web.components.i18n import t
 from o2portal.web.customer.auth.state import VerifyEmailState
@@ -190,12 +191,11 @@ def customer_layout(*content: rx.Component) -> rx.Component:
         rx.hstack(
             rx.box(_sidebar(), class_name="o2-desktop-only"),
             rx.el.main(
-                rx.vstack(
+                stack(
                     _impersonation_banner(),
                     _email_banner(),
                     *content,
                     spacing="4",
-                    width="100%",
                 ),
                 class_name="o2-main",
             ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from o2portal.web.components.blocks import stack
 from o2portal.web.components.forms import (
     checkbox_field,
     label,
@@ -50,7 +51,7 @@ def _method_select(S) -> rx.Component:
 
 def _card_fields(S) -> rx.Component:
     errors = S.pay_errors
-    return rx.vstack(
+    return stack(
         text_field(
             "card_number",
             "pay.card_number",
@@ -85,8 +86,6 @@ def _card_fields(S) -> rx.Component:
         ),
         checkbox_field("save_card", "pay.save_card", None),
         rx.text(t("pay.test_cards"), size="1", color_scheme="gray"),
-        spacing="3",
-        width="100%",
     )
 
 
@@ -123,7 +122,7 @@ def payment_panel(
     return rx.form(
         hidden("pay_key", S.pay_key),
         *[hidden(name, value) for name, value in (seen or [])],
-        rx.vstack(
+        stack(
             _method_select(S),
             rx.match(
                 S.method,
@@ -153,8 +152,6 @@ def payment_panel(
                     width="100%",
                 ),
             ),
-            spacing="3",
-            width="100%",
         ),
         on_submit=on_submit,
         reset_on_submit=False,

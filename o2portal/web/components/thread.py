@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from o2portal.support import tickets as rules
-from o2portal.web.components.blocks import stacked_card
+from o2portal.web.components.blocks import stack, stacked_card
 from o2portal.web.components.forms import field_error, icon_button
 from o2portal.web.components.i18n import t
 from o2portal.web.components.markdown import safe_markdown, write_and_preview
@@ -75,7 +75,7 @@ def thread(messages: rx.Var, file_prefix: str) -> rx.Component:
 
 def composer(S, upload_id: str) -> rx.Component:
     """Markdown text with Write / Preview tabs, and text files staged as they are chosen."""
-    return rx.vstack(
+    return stack(
         write_and_preview(
             # The form sends the text itself; a new key empties the field after sending.
             rx.el.textarea(
@@ -133,7 +133,6 @@ def composer(S, upload_id: str) -> rx.Component:
         ),
         field_error(S.compose_errors, "attachments"),
         spacing="2",
-        width="100%",
     )
 
 
@@ -144,7 +143,7 @@ def thread_page(S, back_key: str, back_href: str, heading_as: str, *body) -> rx.
         rx.link(t(back_key), href=back_href, size="2"),
         rx.cond(
             S.found,
-            rx.vstack(
+            stack(
                 rx.hstack(
                     rx.heading(
                         S.ref, " ", S.subject, size="6", as_=heading_as, id="ticket-subject"
@@ -155,7 +154,6 @@ def thread_page(S, back_key: str, back_href: str, heading_as: str, *body) -> rx.
                 ),
                 *body,
                 spacing="4",
-                width="100%",
             ),
             rx.callout(t("tickets.not_found"), icon="triangle_alert", color_scheme="red"),
         ),
@@ -175,12 +173,10 @@ def reply_card(S, heading, upload_id: str, *controls: rx.Component) -> rx.Compon
     (its send button among them)."""
     return rx.card(
         rx.form(
-            rx.vstack(
+            stack(
                 rx.heading(heading, size="4", as_="h2"),
                 composer(S, upload_id),
                 *controls,
-                spacing="3",
-                width="100%",
             ),
             on_submit=S.reply,
             reset_on_submit=False,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from o2portal.accounts.models import ACCOUNT_TYPES
-from o2portal.web.components.blocks import columns
+from o2portal.web.components.blocks import columns, stack
 from o2portal.web.components.forms import (
     checkbox_field,
     country_field,
@@ -103,12 +103,10 @@ def _company_fields() -> rx.Component:
     errors = SignupState.errors
     return rx.cond(
         SignupState.account_type != "particulier",
-        rx.vstack(
+        stack(
             text_field("company_name", "field.company_name", errors, hint="hint.company"),
             text_field("siret", "field.siret", errors, hint="hint.siret", max_length=20),
             text_field("vat_number", "field.vat_number", errors, max_length=20),
-            spacing="3",
-            width="100%",
         ),
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from o2portal.web.components.blocks import columns, stacked_card
+from o2portal.web.components.blocks import columns, stack, stacked_card
 from o2portal.web.components.filters import filter_select
 from o2portal.web.components.forms import (
     checkbox_field,
@@ -89,7 +89,7 @@ def _tier_card(o) -> rx.Component:
 
 
 def _hosting_tab() -> rx.Component:
-    return rx.vstack(
+    return stack(
         columns(rx.foreach(S.hosting, _tier_card), n="3"),
         columns(
             _select(
@@ -133,8 +133,6 @@ def _hosting_tab() -> rx.Component:
         ),
         _error(S.hosting_error, "hosting-error"),
         rx.button(t("order.add"), on_click=S.add_hosting, id="add-hosting", size="3"),
-        spacing="3",
-        width="100%",
     )
 
 
@@ -154,7 +152,7 @@ def _found(verdict_key: str, element_id: str, price_key: str, price, *after) -> 
 
 
 def _domain_tab() -> rx.Component:
-    return rx.vstack(
+    return stack(
         _with_button(
             "domain-search",
             "order.search",
@@ -219,8 +217,6 @@ def _domain_tab() -> rx.Component:
                 ),
             ),
         ),
-        spacing="3",
-        width="100%",
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from o2portal.web.components.blocks import columns, stacked_card
+from o2portal.web.components.blocks import columns, stack, stacked_card
 from o2portal.web.components.forms import (
     field_error,
     label,
@@ -67,7 +67,7 @@ def _domain_tools() -> rx.Component:
             section(
                 "product.nameservers",
                 rx.form(
-                    rx.vstack(
+                    stack(
                         *[
                             rx.box(
                                 label(f"ns{i}", "product.ns"),
@@ -90,7 +90,6 @@ def _domain_tools() -> rx.Component:
                             rx.text(S.ns_message, color_scheme="green", id="ns-message"),
                         ),
                         spacing="2",
-                        width="100%",
                     ),
                     on_submit=S.save_nameservers,
                     reset_on_submit=False,
@@ -125,7 +124,7 @@ def _domain_tools() -> rx.Component:
 
 
 def _quote() -> rx.Component:
-    return rx.vstack(
+    return stack(
         rx.text(S.quote["lines"], size="2"),
         rx.grid(
             *total_cells(S.quote, "quote", rate_key="vat_rate"),
@@ -139,7 +138,6 @@ def _quote() -> rx.Component:
         rx.cond(S.quote["mention"] != "", rx.text(S.quote["mention"], size="1")),
         rx.cond(S.quote["restore"] != "", rx.callout(t("renew.restore"), color_scheme="orange")),
         spacing="2",
-        width="100%",
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from o2portal.content.staff import ANSWER_MAX, BODY_MAX, QUESTION_MAX, TITLE_MAX, TOPIC_MAX
-from o2portal.web.components.blocks import columns
+from o2portal.web.components.blocks import columns, stack
 from o2portal.web.components.filters import translated_options
 from o2portal.web.components.forms import (
     card_form,
@@ -162,7 +162,7 @@ def _content_list(
     opened, the count, one page of rows and the pager. `words`: the i18n keys of the
     heading and of the new button, the new button's handler, the count's key."""
     title_key, new_key, on_new, count_key = words
-    return rx.vstack(
+    return stack(
         rx.hstack(
             rx.heading(t(title_key), size="5", as_="h2"),
             rx.spacer(),
@@ -182,8 +182,6 @@ def _content_list(
         rx.text(S.total, " ", t(count_key), size="2", color_scheme="gray"),
         rows_table(f"{prefix}-table", headers, S.rows, lambda r: rx.table.row(*cells(r))),
         pager(S),
-        spacing="3",
-        width="100%",
     )
 
 
