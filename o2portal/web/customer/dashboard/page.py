@@ -8,11 +8,10 @@ from o2portal.web.components.blocks import columns
 from o2portal.web.components.i18n import t
 from o2portal.web.components.markdown import safe_markdown
 from o2portal.web.components.tables import (
+    product_row,
     rows_table,
     section,
-    status_badge,
     table_section,
-    text_cells,
 )
 from o2portal.web.customer.dashboard.state import DashboardState
 from o2portal.web.pages import customer_page
@@ -44,10 +43,9 @@ def dashboard_page() -> rx.Component:
                     "col.actions",
                 ],
                 DashboardState.expiring,
-                lambda p: rx.table.row(
-                    rx.table.row_header_cell(rx.link(p["name"], href="/services/" + p["id"])),
-                    *text_cells(p, "kind", "expiry", "days_left"),
-                    rx.table.cell(status_badge(p["status"], p["status_label"])),
+                lambda p: product_row(
+                    p,
+                    ("kind", "expiry", "days_left"),
                     rx.table.cell(
                         rx.link(rx.button(t("dash.renew"), size="1"), href="/services/" + p["id"])
                     ),
