@@ -22,7 +22,7 @@ from o2portal.web.customer.profile.security_state import (
     TwoFactorState,
 )
 from o2portal.web.guards import client_ip, require_customer
-from o2portal.web.helpers import form_text, send_mail_soon, translated
+from o2portal.web.helpers import form_text, said, send_mail_soon, translated
 from o2portal.web.session import SessionState, email_state, language_of, show_user
 
 TABS = ("details", "security", "data")
@@ -181,8 +181,7 @@ class ProfileState(rx.State):
         finally:
             self.email_busy = False
         send_mail_soon()
-        lang = await language_of(self)
-        self.email_message = translate("profile.email_link_sent", lang, email=new)
+        self.email_message = await said(self, "profile.email_link_sent", email=new)
         await self._fill(user)
         yield rx.call_script("document.getElementById('email-form')?.reset()")
 
@@ -196,8 +195,7 @@ class ProfileState(rx.State):
             self.email_errors = await translated(self, exc.errors)
             return
         send_mail_soon()
-        lang = await language_of(self)
-        self.email_message = translate("profile.email_link_sent", lang, email=new)
+        self.email_message = await said(self, "profile.email_link_sent", email=new)
         await self._fill(user)
 
     @rx.event
@@ -205,8 +203,7 @@ class ProfileState(rx.State):
         user = require_customer(self)
         profile.cancel_email_change(user.customer.id, ip=client_ip(self))
         self.email_errors = {}
-        lang = await language_of(self)
-        self.email_message = translate("profile.email_change_cancelled", lang)
+        self.email_message = await said(self, "profile.email_change_cancelled")
         await self._fill(user)
 
     @rx.event
