@@ -13,6 +13,7 @@ from o2portal.web.components.forms import (
     field_error,
     form_card,
     new_password_fields,
+    notice,
     select_field,
     submit_button,
     text_field,
@@ -36,7 +37,7 @@ NO_ERRORS = None  # the login form answers with one message, never per field
 def _visitor_form(on_submit, *children, reset_on_submit=False, **props) -> rx.Component:
     """A visitor's form: its fields one under the other, checked on the server only."""
     return rx.form(
-        rx.vstack(*children, spacing="3", width="100%"),
+        stack(*children),
         on_submit=on_submit,
         reset_on_submit=reset_on_submit,
         no_validate=True,
@@ -45,19 +46,16 @@ def _visitor_form(on_submit, *children, reset_on_submit=False, **props) -> rx.Co
     )
 
 
+def _email_field(errors, autocomplete: str = "email") -> rx.Component:
+    """The visitor's email address (the login's user name)."""
+    return text_field(
+        "email", "field.email", errors, type="email", autocomplete=autocomplete, max_length=254
+    )
+
+
 def _error(message: rx.Var, element_id: str) -> rx.Component:
     """The one message a sign-in step answers with."""
-    return rx.cond(
-        message != "",
-        rx.callout(
-            message,
-            icon="triangle-alert",
-            color_scheme="red",
-            width="100%",
-            id=element_id,
-            role="alert",
-        ),
-    )
+    return notice(message, element_id, "red", icon="triangle-alert", role="alert")
 
 
 @public_page("/login", on_load=LoginState.load)
@@ -70,14 +68,7 @@ def login_page() -> rx.Component:
         ),
         _visitor_form(
             LoginState.submit,
-            text_field(
-                "email",
-                "field.email",
-                NO_ERRORS,
-                type="email",
-                autocomplete="username",
-                max_length=254,
-            ),
+            _email_field(NO_ERRORS, autocomplete="username"),
             text_field(
                 "password",
                 "field.password",
@@ -130,14 +121,7 @@ def _signup_form() -> rx.Component:
             at="sm",
         ),
         _company_fields(),
-        text_field(
-            "email",
-            "field.email",
-            errors,
-            type="email",
-            autocomplete="email",
-            max_length=254,
-        ),
+        _email_field(errors),
         country_field(errors, SignupState.country, SignupState.set_country),
         text_field("phone", "field.phone", errors, type="tel", autocomplete="tel", max_length=30),
         text_field("address_line1", "field.address_line1", errors, autocomplete="address-line1"),
@@ -202,14 +186,7 @@ def forgot_password_page() -> rx.Component:
                 rx.text(t("forgot.text")),
                 _visitor_form(
                     ForgotPasswordState.submit,
-                    text_field(
-                        "email",
-                        "field.email",
-                        ForgotPasswordState.errors,
-                        type="email",
-                        autocomplete="email",
-                        max_length=254,
-                    ),
+                    _email_field(ForgotPasswordState.errors),
                     submit_button("forgot.submit"),
                 ),
             ),
