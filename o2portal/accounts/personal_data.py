@@ -10,6 +10,7 @@ someone else (staff names, staff addresses, internal notes).
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlmodel import Session, col, select
@@ -153,8 +154,8 @@ def export_personal_data(customer_id: int) -> dict:
                 )
                 for r in _mine(session, Product, customer_id)
             ],
-            "order_forms": _orders(session, customer_id),
-            "invoices": _invoices(session, customer_id),
+            "order_forms": _documents(session, customer_id, _ORDERS),
+            "invoices": _documents(session, customer_id, _INVOICES),
             "credit_notes": [
                 _row(
                     r,
@@ -231,92 +232,112 @@ def _mine(session: Session, model, customer_id: int) -> list:
     )
 
 
-def _orders(session: Session, customer_id: int) -> list[dict]:
-    orders = _mine(session, Order, customer_id)
-    lines = session.exec(
-        select(OrderLine)
-        .where(col(OrderLine.order_id).in_([o.id for o in orders] or [-1]))
-        .order_by(col(OrderLine.id))
+def _grouped_rows(
+    session: Session, model, parent: str, parents: list, fields: tuple[str, ...]
+) -> dict[int, list[dict]]:
+    """The rows of `model` (order or invoice lines, attachments) that belong to `parents`
+    through their column `parent`, as `fields`, grouped by the parent's id."""
+    column = getattr(model, parent)
+    found = session.exec(
+        select(model)
+        .where(col(column).in_([p.id for p in parents] or [-1]))
+        .order_by(col(model.id))
     ).all()
-    by_order: dict[int, list] = {}
-    for line in lines:
-        by_order.setdefault(line.order_id, []).append(
-            _row(
-                line,
-                (
-                    "action",
-                    "description",
-                    "item_code",
-                    "years",
-                    "quantity",
-                    "unit_price_ht_cents",
-                    "total_ht_cents",
-                    "vat_rate_bp",
-                ),
-            )
-        )
-    return [
-        _row(
-            o,
-            (
-                "id",
-                "kind",
-                "status",
-                "payment_method",
-                "discount_cents",
-                "total_ht_cents",
-                "total_vat_cents",
-                "total_ttc_cents",
-                "vat_rate_bp",
-                "vat_mention",
-                "withdrawal_waived_at",
-                "terms_accepted_at",
-                "created_at",
-                "paid_at",
-                "cancelled_at",
-            ),
-            billing_identity=_json_or_text(o.billing_snapshot_json),
-            lines=by_order.get(o.id, []),
-        )
-        for o in orders
-    ]
+    grouped: dict[int, list] = {}
+    for row in found:
+        grouped.setdefault(getattr(row, parent), []).append(_row(row, fields))
+    return grouped
 
 
-def _invoices(session: Session, customer_id: int) -> list[dict]:
-    invoices = _mine(session, Invoice, customer_id)
-    lines = session.exec(
-        select(InvoiceLine)
-        .where(col(InvoiceLine.invoice_id).in_([i.id for i in invoices] or [-1]))
-        .order_by(col(InvoiceLine.id))
-    ).all()
-    by_invoice: dict[int, list] = {}
-    for line in lines:
-        by_invoice.setdefault(line.invoice_id, []).append(
-            _row(
-                line,
-                ("description", "quantity", "unit_price_ht_cents", "vat_rate_bp", "total_ht_cents"),
-            )
-        )
+# A document's totals, as an order and its invoice both carry them.
+_TOTALS = ("total_ht_cents", "total_vat_cents", "total_ttc_cents", "vat_rate_bp", "vat_mention")
+_ORDER_LINE_FIELDS = (
+    "action",
+    "description",
+    "item_code",
+    "years",
+    "quantity",
+    "unit_price_ht_cents",
+    "total_ht_cents",
+    "vat_rate_bp",
+)
+_ORDER_FIELDS = (
+    "id",
+    "kind",
+    "status",
+    "payment_method",
+    "discount_cents",
+    *_TOTALS,
+    "withdrawal_waived_at",
+    "terms_accepted_at",
+    "created_at",
+    "paid_at",
+    "cancelled_at",
+)
+_INVOICE_LINE_FIELDS = (
+    "description",
+    "quantity",
+    "unit_price_ht_cents",
+    "vat_rate_bp",
+    "total_ht_cents",
+)
+_INVOICE_FIELDS = (
+    "id",
+    "number",
+    "order_id",
+    "issued_at",
+    "paid_at",
+    "payment_method",
+    *_TOTALS,
+)
+
+
+@dataclass(frozen=True)
+class _Documents:
+    """Billing documents of one kind (order forms, invoices) as the export shows them:
+    `fields` of each, the JSON snapshot kept at the time (`column`) under `snapshot`, and
+    its lines (`line_model`, pointing to it by `parent`) as `line_fields`."""
+
+    model: type
+    fields: tuple[str, ...]
+    snapshot: str
+    column: str
+    line_model: type
+    parent: str
+    line_fields: tuple[str, ...]
+
+
+_ORDERS = _Documents(
+    Order,
+    _ORDER_FIELDS,
+    snapshot="billing_identity",
+    column="billing_snapshot_json",
+    line_model=OrderLine,
+    parent="order_id",
+    line_fields=_ORDER_LINE_FIELDS,
+)
+_INVOICES = _Documents(
+    Invoice,
+    _INVOICE_FIELDS,
+    snapshot="customer",
+    column="customer_snapshot_json",
+    line_model=InvoiceLine,
+    parent="invoice_id",
+    line_fields=_INVOICE_LINE_FIELDS,
+)
+
+
+def _documents(session: Session, customer_id: int, kind: _Documents) -> list[dict]:
+    documents = _mine(session, kind.model, customer_id)
+    lines = _grouped_rows(session, kind.line_model, kind.parent, documents, kind.line_fields)
     return [
         _row(
-            i,
-            (
-                "id",
-                "number",
-                "order_id",
-                "issued_at",
-                "paid_at",
-                "payment_method",
-                "total_ht_cents",
-                "total_vat_cents",
-                "total_ttc_cents",
-                "vat_rate_bp",
-                "vat_mention",
-            ),
-            customer=_json_or_text(i.customer_snapshot_json),
-            lines=by_invoice.get(i.id, []),
+            d,
+            kind.fields,
+            **{kind.snapshot: _json_or_text(getattr(d, kind.column))},
+            lines=lines.get(d.id, []),
         )
-        for i in invoices
+        for d in documents
     ]
 
 
@@ -329,16 +350,13 @@ def _tickets(session: Session, customer_id: int) -> list[dict]:
         .where(col(TicketMessage.ticket_id).in_(ids), col(TicketMessage.is_internal).is_(False))
         .order_by(col(TicketMessage.id))
     ).all()
-    attachments = session.exec(
-        select(TicketAttachment)
-        .where(col(TicketAttachment.message_id).in_([m.id for m in messages] or [-1]))
-        .order_by(col(TicketAttachment.id))
-    ).all()
-    files: dict[int, list] = {}
-    for a in attachments:
-        files.setdefault(a.message_id, []).append(
-            _row(a, ("filename", "content_type", "size_bytes", "sha256", "created_at"))
-        )
+    files = _grouped_rows(
+        session,
+        TicketAttachment,
+        "message_id",
+        messages,
+        ("filename", "content_type", "size_bytes", "sha256", "created_at"),
+    )
     thread: dict[int, list] = {}
     for m in messages:
         thread.setdefault(m.ticket_id, []).append(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -196,11 +197,26 @@ def _prices(form: dict, fields: tuple[str, ...]) -> dict[str, int]:
     return {f"{f}_cents": c for f, c in zip(fields, cents, strict=True)}
 
 
-def _update(
-    actor: Actor, model, row_id: int, values: dict, *, action: str, label: str, missing: str, ip
-):
+class _Editable(NamedTuple):
+    """How an edit of a catalogue row is audited: its `action`, the attribute that names
+    the row in the log (`label`: its code or extension), and the error for an unknown id."""
+
+    action: str
+    label: str
+    missing: str
+
+
+_EDITABLE = {
+    HostingOffer: _Editable("catalogue.hosting_updated", "code", "no such hosting offer"),
+    TldPrice: _Editable("catalogue.tld_updated", "tld", "no such extension"),
+    ServerModel: _Editable("catalogue.server_updated", "code", "no such server model"),
+}
+
+
+def _update(actor: Actor, model, row_id: int, values: dict, *, ip):
     """Set these values on one catalogue row (admins only). What changed goes to the audit
-    log, old and new, with the row's `label` attribute (its code or extension)."""
+    log, old and new, with the attribute that names the row."""
+    action, label, missing = _EDITABLE[model]
     with transaction() as session:
         staff = actor.admin()
         row = existing(session, model, row_id, missing)
@@ -212,24 +228,25 @@ def _update(
         return row
 
 
-def _create(
-    actor: Actor, row, new: dict, *, taken, field: str, error: str, action: str, label: str, ip
-):
-    """Add a new catalogue row (admins only) unless `taken` (a query) finds one with the
-    same `field`, then one audit event with its values. A row added by someone else at the
-    same moment is refused the same way, by the unique index."""
+def _create(actor: Actor, row, new: dict, *, unique: str, error: str, action: str, ip):
+    """Add a new catalogue row (admins only) unless one has the same `unique` attribute
+    (its extension or code: the `error` goes to that field), then one audit event naming
+    it by that attribute, with its values `new`. A row added by someone else at the same
+    moment is refused the same way, by the unique index."""
+    model = type(row)
+    taken = select(model.id).where(getattr(model, unique) == getattr(row, unique))
     try:
         with transaction() as session:
             staff = actor.admin()
             if session.exec(taken).first() is not None:
-                raise InvalidInput({field: error})
+                raise InvalidInput({unique: error})
             session.add(row)
             session.flush()
-            details = {label: getattr(row, label), "old": None, "new": new}
+            details = {unique: getattr(row, unique), "old": None, "new": new}
             audit.about(session, action, row, actor=staff, ip=ip, **details)
             return row
     except IntegrityError:
-        raise InvalidInput({field: error}) from None
+        raise InvalidInput({unique: error}) from None
 
 
 def update_hosting_offer(
@@ -237,31 +254,13 @@ def update_hosting_offer(
 ) -> HostingOffer:
     """First-year and renewal prices (euros HT) and the active flag of one tier."""
     values = {**_prices(form, HOSTING_PRICES), "active": flag(form, "active")}
-    return _update(
-        actor,
-        HostingOffer,
-        offer_id,
-        values,
-        action="catalogue.hosting_updated",
-        label="code",
-        missing="no such hosting offer",
-        ip=ip,
-    )
+    return _update(actor, HostingOffer, offer_id, values, ip=ip)
 
 
 def update_tld_price(actor: Actor, tld_id: int, form: dict, *, ip: str | None = None) -> TldPrice:
     """Registration, renewal, transfer and restoration prices (euros HT a year), active."""
     values = {**_prices(form, TLD_PRICES), "active": flag(form, "active")}
-    return _update(
-        actor,
-        TldPrice,
-        tld_id,
-        values,
-        action="catalogue.tld_updated",
-        label="tld",
-        missing="no such extension",
-        ip=ip,
-    )
+    return _update(actor, TldPrice, tld_id, values, ip=ip)
 
 
 def add_tld(actor: Actor, form: dict, *, ip: str | None = None) -> TldPrice:
@@ -272,11 +271,9 @@ def add_tld(actor: Actor, form: dict, *, ip: str | None = None) -> TldPrice:
         actor,
         row,
         {**values, "active": row.active},
-        taken=select(TldPrice.id).where(TldPrice.tld == tld),
-        field="tld",
+        unique="tld",
         error="catalog.tld_exists",
         action="catalogue.tld_added",
-        label="tld",
         ip=ip,
     )
 
@@ -286,16 +283,7 @@ def update_server_model(
 ) -> ServerModel:
     """The monthly price (euros HT, billed yearly) and the active flag of one model."""
     values = {"monthly_cents": price(form, "monthly"), "active": flag(form, "active")}
-    return _update(
-        actor,
-        ServerModel,
-        server_id,
-        values,
-        action="catalogue.server_updated",
-        label="code",
-        missing="no such server model",
-        ip=ip,
-    )
+    return _update(actor, ServerModel, server_id, values, ip=ip)
 
 
 def _start_of(day: date) -> datetime:
@@ -338,11 +326,9 @@ def create_promo_code(actor: Actor, form: dict, *, ip: str | None = None) -> Pro
             "valid_until": promo.valid_until,
             "max_uses": max_uses,
         },
-        taken=select(PromoCode.id).where(PromoCode.code == code),
-        field="code",
+        unique="code",
         error="catalog.code_taken",
         action="catalogue.promo_created",
-        label="code",
         ip=ip,
     )
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import func
@@ -14,7 +15,7 @@ from o2portal.core.db import existing, read_session, transaction
 from o2portal.core.errors import InvalidInput
 from o2portal.core.paging import Page, paginate
 from o2portal.core.permissions import Actor
-from o2portal.core.validation import clean_text, collect
+from o2portal.core.validation import clean_text, collect, required_text
 
 PAGE_SIZE = 25
 FAQ_LANGUAGES = ("fr", "en")
@@ -35,12 +36,7 @@ def _page_of(session: Session, model, order, page: int) -> Page:
 
 def _markdown(field: str, value: str | None, max_length: int) -> str:
     """Markdown text: several lines allowed, NUL bytes dropped, required, bounded."""
-    text = (value or "").replace("\r\n", "\n").replace("\x00", "").strip()
-    if not text:
-        raise InvalidInput({field: "error.required"})
-    if len(text) > max_length:
-        raise InvalidInput({field: "error.too_long"})
-    return text
+    return required_text((value or "").replace("\r\n", "\n").replace("\x00", ""), field, max_length)
 
 
 def _choice(field: str, value, allowed: tuple[str, ...]) -> str:
@@ -87,36 +83,44 @@ def _when(field: str, value) -> datetime | None:
     return moment.astimezone(UTC)
 
 
-def _one(actor: Actor, model, row_id: int, missing: str):
+@dataclass(frozen=True)
+class _Kind:
+    """A kind of content staff edit: its model; `action`, the start of its audit actions;
+    `label`, the field named when one is created; `long_text`, its markdown field (only
+    marked "…" in the log of an edit); `missing`, the error for an unknown id; `stamp`,
+    set to now on creation, and on every edit too with `restamp`."""
+
+    model: type[FaqEntry] | type[Announcement]
+    action: str
+    label: str
+    long_text: str
+    missing: str
+    stamp: str
+    restamp: bool
+
+
+_FAQ = _Kind(FaqEntry, "staff.faq", "question", "answer", "no such FAQ entry", "updated_at", True)
+_ANNOUNCEMENT = _Kind(
+    Announcement, "staff.announcement", "title", "body", "no such announcement", "created_at", False
+)
+
+
+def _one(actor: Actor, kind: _Kind, row_id: int):
     """One row, for any staff member to read."""
     with read_session() as session:
         actor.staff()
-        row = existing(session, model, row_id, missing)
-        return row
+        return existing(session, kind.model, row_id, kind.missing)
 
 
-def _save(
-    actor: Actor,
-    model,
-    row_id: int | None,
-    changes: dict,
-    *,
-    action: str,
-    label: str,
-    long_text: str,
-    missing: str,
-    stamp: str,
-    restamp: bool,
-    ip,
-) -> int:
-    """Create (row_id None) or edit one row (admins only); returns its id. Audited as
-    "<action>_created" with its `label` and published flag, or "<action>_edited" with the
-    before and after of each changed field (the markdown `long_text` only marked "…").
-    `stamp` is set to now on creation, and on every edit too with `restamp`."""
+def _save(actor: Actor, kind: _Kind, row_id: int | None, changes: dict, *, ip) -> int:
+    """Create (row_id None) or edit one row of that kind (admins only); returns its id.
+    Audited as "<action>_created" with its label and published flag, or "<action>_edited"
+    with the before and after of each changed field."""
+    action, label, stamp = kind.action, kind.label, kind.stamp
     with transaction() as session:
         staff = actor.admin()
         if row_id is None:
-            row = model(**changes, **{stamp: clock.now()})
+            row = kind.model(**changes, **{stamp: clock.now()})
             session.add(row)
             session.flush()
             audit.about(
@@ -129,11 +133,11 @@ def _save(
                 published=row.published,
             )
             return row.id
-        row = existing(session, model, row_id, missing)
+        row = existing(session, kind.model, row_id, kind.missing)
         before = {k: getattr(row, k) for k in changes}
         for key, value in changes.items():
             setattr(row, key, value)
-        if restamp:
+        if kind.restamp:
             setattr(row, stamp, clock.now())
         session.add(row)
         audit.about(
@@ -143,7 +147,7 @@ def _save(
             actor=staff,
             ip=ip,
             changed={
-                k: ([before[k], v] if k != long_text else "…")
+                k: ([before[k], v] if k != kind.long_text else "…")
                 for k, v in changes.items()
                 if before[k] != v
             },
@@ -167,7 +171,7 @@ def list_faq(actor: Actor, page: int = 1) -> Page:
 
 
 def faq_entry(actor: Actor, entry_id: int) -> FaqEntry:
-    return _one(actor, FaqEntry, entry_id, "no such FAQ entry")
+    return _one(actor, _FAQ, entry_id)
 
 
 FAQ_FIELDS = ("topic", "question", "answer", "language", "sort_order", "published")
@@ -189,19 +193,7 @@ def _clean_faq(form: dict) -> dict:
 
 def save_faq(actor: Actor, entry_id: int | None, form: dict, *, ip=None) -> int:
     """Create (entry_id None) or edit an entry; returns its id. Nothing saved on an error."""
-    return _save(
-        actor,
-        FaqEntry,
-        entry_id,
-        _clean_faq(form),
-        action="staff.faq",
-        label="question",
-        long_text="answer",
-        missing="no such FAQ entry",
-        stamp="updated_at",
-        restamp=True,
-        ip=ip,
-    )
+    return _save(actor, _FAQ, entry_id, _clean_faq(form), ip=ip)
 
 
 # --- Announcements ------------------------------------------------------------------
@@ -216,7 +208,7 @@ def list_announcements(actor: Actor, page: int = 1) -> Page:
 
 
 def announcement(actor: Actor, announcement_id: int) -> Announcement:
-    return _one(actor, Announcement, announcement_id, "no such announcement")
+    return _one(actor, _ANNOUNCEMENT, announcement_id)
 
 
 def visibility(item: Announcement, now: datetime | None = None) -> str:
@@ -252,19 +244,7 @@ def _clean_announcement(form: dict) -> dict:
 
 def save_announcement(actor: Actor, announcement_id: int | None, form: dict, *, ip=None) -> int:
     """Create (announcement_id None) or edit one; returns its id. Nothing saved on an error."""
-    return _save(
-        actor,
-        Announcement,
-        announcement_id,
-        _clean_announcement(form),
-        action="staff.announcement",
-        label="title",
-        long_text="body",
-        missing="no such announcement",
-        stamp="created_at",
-        restamp=False,
-        ip=ip,
-    )
+    return _save(actor, _ANNOUNCEMENT, announcement_id, _clean_announcement(form), ip=ip)
 
 
 def set_announcement_published(
@@ -272,7 +252,7 @@ def set_announcement_published(
 ) -> None:
     with transaction() as session:
         staff = actor.admin()
-        item = existing(session, Announcement, announcement_id, "no such announcement")
+        item = existing(session, Announcement, announcement_id, _ANNOUNCEMENT.missing)
         if item.published == published:
             return
         item.published = published

@@ -49,25 +49,27 @@ def without_controls(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch) not in _REFUSED_CATEGORIES)
 
 
-def clean_text(field: str, value: str | None, *, required: bool, max_length: int) -> str | None:
+def required_text(value: str | None, field: str, max_length: int) -> str:
+    """The value without its surrounding spaces; refused when empty or too long."""
     text = (value or "").strip()
     if not text:
-        if required:
-            raise InvalidInput({field: "error.required"})
-        return None
+        raise InvalidInput({field: "error.required"})
     if len(text) > max_length:
         raise InvalidInput({field: "error.too_long"})
+    return text
+
+
+def clean_text(field: str, value: str | None, *, required: bool, max_length: int) -> str | None:
+    if not required and not (value or "").strip():
+        return None
+    text = required_text(value, field, max_length)
     if any(unicodedata.category(ch) in _REFUSED_CATEGORIES for ch in text):
         raise InvalidInput({field: "error.bad_characters"})
     return text
 
 
 def clean_email(value: str | None, field: str = "email") -> str:
-    text = (value or "").strip()
-    if not text:
-        raise InvalidInput({field: "error.required"})
-    if len(text) > 254:
-        raise InvalidInput({field: "error.too_long"})
+    text = required_text(value, field, 254)
     try:
         # No DNS look-up: it would make sign-up depend on the network.
         info = validate_email(text, check_deliverability=False)
@@ -77,11 +79,7 @@ def clean_email(value: str | None, field: str = "email") -> str:
 
 
 def clean_phone(value: str | None, country: str, field: str = "phone") -> str:
-    text = (value or "").strip()
-    if not text:
-        raise InvalidInput({field: "error.required"})
-    if len(text) > 30:
-        raise InvalidInput({field: "error.too_long"})
+    text = required_text(value, field, 30)
     try:
         number = phonenumbers.parse(text, country or "FR")
     except phonenumbers.NumberParseException:

@@ -55,17 +55,16 @@ def queue_email(
     body: str,
     kind: str,
     customer_id: int | None = None,
-    dedupe_key: str | None = None,
 ) -> OutboxEmail:
+    """Write one mail, due now, to the outbox in the caller's transaction."""
     mail = OutboxEmail(
         customer_id=customer_id,
         kind=kind,
         to_addr=to,
         subject=subject,
         body_text=body,
-        status="pending",
+        status=MailStatus.PENDING,
         next_attempt_at=clock.now(),
-        dedupe_key=dedupe_key,
         created_at=clock.now(),
     )
     session.add(mail)

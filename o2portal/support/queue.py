@@ -14,7 +14,7 @@ from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.paging import paginate
 from o2portal.core.permissions import Actor
 from o2portal.mail import outbox as mailer
-from o2portal.mail.templating import Part, link
+from o2portal.mail.templating import Part
 from o2portal.support import thread
 from o2portal.support.attachments import NewAttachment, attachments_line
 from o2portal.support.models import DEPARTMENTS, TICKET_STATUSES, Ticket, TicketStatus
@@ -139,14 +139,12 @@ def add_staff_reply(
                 session,
                 customer,
                 "ticket_reply",
-                ticket_id=ticket.id,
-                ticket_subject=ticket.subject,
                 message=body,
                 attachments=attachments_line(files),
                 awaiting=Part("ticket_awaiting")
                 if ticket.status == TicketStatus.AWAITING_CUSTOMER
                 else "",
-                ticket_link=link(f"/tickets/{ticket.id}"),
+                **thread.mail_values(ticket),
             )
         audit.about(session, "ticket.answered", ticket, actor=staff, ip=ip)
         return message.id

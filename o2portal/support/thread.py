@@ -17,6 +17,7 @@ from o2portal.core.db import read_session
 from o2portal.core.errors import InvalidInput
 from o2portal.core.paging import Page
 from o2portal.core.validation import gathered
+from o2portal.mail.templating import link
 from o2portal.products.models import Product
 from o2portal.support.attachments import NewAttachment, check_attachments, store_attachments
 from o2portal.support.models import Ticket, TicketAttachment, TicketMessage, TicketStatus
@@ -143,6 +144,22 @@ def thread_view(session: Session, ticket: Ticket, *, with_internal: bool) -> Tic
             for m in messages
         ],
     )
+
+
+def mail_values(ticket: Ticket, *, staff: bool = False) -> dict[str, object]:
+    """What every mail about a ticket says of it: its number, its subject and the link to
+    it (to the staff page with `staff`)."""
+    if staff:
+        return {
+            "ticket_id": ticket.id,
+            "ticket_subject": ticket.subject,
+            "admin_link": link(f"/admin/tickets/{ticket.id}"),
+        }
+    return {
+        "ticket_id": ticket.id,
+        "ticket_subject": ticket.subject,
+        "ticket_link": link(f"/tickets/{ticket.id}"),
+    }
 
 
 def existing_message(session: Session, submit_key: str | None) -> TicketMessage | None:

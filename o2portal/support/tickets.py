@@ -34,7 +34,6 @@ from o2portal.core.paging import paginate
 from o2portal.core.stored_settings import DEFAULT_AUTOCLOSE_DAYS as DEFAULT_AUTOCLOSE_DAYS
 from o2portal.core.stored_settings import ticket_autoclose_days
 from o2portal.mail import outbox as mailer
-from o2portal.mail.templating import link
 from o2portal.products.models import Product
 from o2portal.support import thread
 from o2portal.support.attachments import ATTACHMENT_MAX_BYTES as ATTACHMENT_MAX_BYTES
@@ -169,15 +168,13 @@ def open_ticket(
         mailer.queue_for_staff(
             session,
             "ticket_new",
-            ticket_id=ticket.id,
-            ticket_subject=ticket.subject,
             department=ticket.department,
             priority=ticket.priority,
             customer_name=customer.display_name,
             customer_email=customer.email,
             message=body,
             attachments=attachments_line(files),
-            admin_link=link(f"/admin/tickets/{ticket.id}"),
+            **thread.mail_values(ticket, staff=True),
         )
         return ticket.id
 
@@ -253,9 +250,7 @@ def close_stale_tickets(now: datetime | None = None, batch: int = JOB_BATCH) -> 
                 session,
                 ticket.customer_id,
                 "ticket_closed",
-                ticket_id=ticket.id,
-                ticket_subject=ticket.subject,
-                ticket_link=link(f"/tickets/{ticket.id}"),
+                **thread.mail_values(ticket),
             )
             closed += 1
     return closed

@@ -55,3 +55,8 @@ async def translated(state: rx.State, errors: dict[str, str]) -> dict[str, str]:
     """Field errors (i18n keys) in the visitor's language."""
     lang = await language_of(state)
     return {field: translate(key, lang) for field, key in errors.items()}
+
+
+async def said(state: rx.State, key: str, **values) -> str:
+    """The message `key` (with its `values`) in the visitor's language."""
+    return translate(key, await language_of(state), **values)

@@ -8,10 +8,11 @@ import reflex as rx
 from reflex_base.event import EventSpec
 
 from o2portal.accounts import auth
+from o2portal.accounts.models import Customer
 from o2portal.accounts.sessions import CurrentUser
 from o2portal.accounts.staff import stop_acting_as
 from o2portal.core.i18n import LANGUAGES
-from o2portal.web.guards import client_ip, current_user, session_token
+from o2portal.web.guards import client_ip, current_user, require_customer, session_token
 
 # Revoke the cookie's own session and drop it (POST, from this page), forget the tab's
 # Reflex state (a new client token), then reload on the login page.
@@ -28,6 +29,16 @@ def go_with_ticket(ticket: str) -> EventSpec:
     previous person lingers."""
     url = json.dumps("/auth/session?ticket=" + ticket)
     return rx.call_script(f"window.sessionStorage.clear(); window.location.replace({url});")
+
+
+def email_state(customer: Customer) -> str:
+    """How the address on the customer's fiche stands: failing (mail to it bounced),
+    unverified (its link not clicked yet) or verified."""
+    if customer.email_failing_at is not None:
+        return "failing"
+    if customer.email_verified_at is None:
+        return "unverified"
+    return "verified"
 
 
 class SessionState(rx.State):
@@ -52,12 +63,8 @@ class SessionState(rx.State):
         self.display_name = customer.display_name
         self.is_staff = customer.is_staff
         self.impersonating = user.impersonator_id is not None
-        if customer.email_failing_at is not None:
-            self.email_status = "failing"
-        elif customer.email_verified_at is None:
-            self.email_status = "unverified"
-        else:
-            self.email_status = ""
+        state = email_state(customer)
+        self.email_status = "" if state == "verified" else state
 
     @rx.event
     def refresh(self):
@@ -92,6 +99,14 @@ async def show_user(state: rx.State, user: CurrentUser) -> None:
     """Fill the shell from a page handler that has already resolved the user."""
     shell = await state.get_state(SessionState)
     shell._show(user)
+
+
+async def load_customer(state: rx.State) -> tuple[CurrentUser, str]:
+    """The start of a customer page's load: the signed-in customer (anyone else is
+    refused), shown in the shell, and the language to write the page in."""
+    user = require_customer(state)
+    await show_user(state, user)
+    return user, await language_of(state)
 
 
 async def language_of(state: rx.State) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from o2portal.web.components.blocks import stack
 from o2portal.web.components.forms import titled_callout
 from o2portal.web.components.i18n import t
 from o2portal.web.components.layout import customer_layout, page_title
@@ -54,12 +55,11 @@ def admin_layout(title_key: str, *content: rx.Component) -> rx.Component:
     return customer_layout(
         rx.cond(
             SessionState.is_staff,
-            rx.vstack(
+            stack(
                 admin_nav(),
                 page_title(title_key),
                 *content,
                 spacing="4",
-                width="100%",
             ),
             denied(),
         )

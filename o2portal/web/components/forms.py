@@ -171,11 +171,13 @@ def form_card(title_key: str, *children, max_width: str = "28em") -> rx.Componen
 FORM_PROPS = {"reset_on_submit": False, "no_validate": True, "width": "100%"}
 
 
-def notice(message: rx.Var, element_id: str, color: str = "green") -> rx.Component:
-    """A message of the server's, shown while it is not empty."""
+def notice(
+    message: rx.Var, element_id: str, color: str = "green", icon: str = "info", **props
+) -> rx.Component:
+    """A message of the server's, shown while it is not empty; `props` go to the callout."""
     return rx.cond(
         message != "",
-        rx.callout(message, icon="info", color_scheme=color, width="100%", id=element_id),
+        rx.callout(message, icon=icon, color_scheme=color, width="100%", id=element_id, **props),
     )
 
 

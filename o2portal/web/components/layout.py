@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from o2portal.web.components.blocks import stack
 from o2portal.web.components.forms import icon_button
 from o2portal.web.components.i18n import t
 from o2portal.web.customer.auth.state import VerifyEmailState
@@ -20,49 +21,46 @@ CUSTOMER_NAV = [
 ]
 
 
-def _brand() -> rx.Component:
+def _icon_link(icon: rx.Component, *texts: rx.Component, href: str, **props) -> rx.Component:
+    """A link without underline: an icon and its text side by side."""
     return rx.link(
-        rx.hstack(
-            rx.icon("cloud", size=26, color=rx.color("accent", 9)),
-            rx.text("o2portal", size="5", weight="bold"),
-            rx.text(t("app.tagline"), size="2", color_scheme="gray", class_name="o2-tagline"),
-            align="center",
-            spacing="2",
-        ),
+        rx.hstack(icon, *texts, align="center", spacing="2"), href=href, underline="none", **props
+    )
+
+
+def _brand() -> rx.Component:
+    return _icon_link(
+        rx.icon("cloud", size=26, color=rx.color("accent", 9)),
+        rx.text("o2portal", size="5", weight="bold"),
+        rx.text(t("app.tagline"), size="2", color_scheme="gray", class_name="o2-tagline"),
         href="/",
-        underline="none",
         color="inherit",
     )
 
 
+def _ghost_button(icon: str, key: str, on_click, element_id: str, **props) -> rx.Component:
+    """A quiet button of the header or the side bar: an icon, then its text."""
+    return icon_button(icon, key, variant="ghost", on_click=on_click, id=element_id, **props)
+
+
 def language_switch() -> rx.Component:
-    return rx.button(
-        rx.icon("languages", size=16),
-        t("lang.switch"),
-        variant="ghost",
-        size="2",
-        on_click=SessionState.toggle_language,
-        id="lang-switch",
+    return _ghost_button(
+        "languages", "lang.switch", SessionState.toggle_language, "lang-switch", size="2"
     )
 
 
 def _nav_link(key: str, href: str, icon: str) -> rx.Component:
-    return rx.link(
-        rx.hstack(rx.icon(icon, size=18), rx.text(t(key)), align="center", spacing="2"),
-        href=href,
-        underline="none",
-        class_name="o2-nav-link",
-    )
+    return _icon_link(rx.icon(icon, size=18), rx.text(t(key)), href=href, class_name="o2-nav-link")
 
 
 def _logout_button() -> rx.Component:
-    return rx.button(
-        rx.icon("log-out", size=18),
-        t("nav.logout"),
-        variant="ghost",
+    return _ghost_button(
+        "log-out",
+        "nav.logout",
+        SessionState.log_out,
+        "logout",
+        icon_size=18,
         color_scheme="gray",
-        on_click=SessionState.log_out,
-        id="logout",
         class_name="o2-nav-link",
     )
 
@@ -190,12 +188,11 @@ def customer_layout(*content: rx.Component) -> rx.Component:
         rx.hstack(
             rx.box(_sidebar(), class_name="o2-desktop-only"),
             rx.el.main(
-                rx.vstack(
+                stack(
                     _impersonation_banner(),
                     _email_banner(),
                     *content,
                     spacing="4",
-                    width="100%",
                 ),
                 class_name="o2-main",
             ),

@@ -12,6 +12,7 @@ import json
 
 import reflex as rx
 
+from o2portal.web.components.blocks import stack
 from o2portal.web.components.forms import (
     checkbox_field,
     label,
@@ -20,6 +21,19 @@ from o2portal.web.components.forms import (
     text_field,
 )
 from o2portal.web.components.i18n import t
+
+
+def total_cells(totals: rx.Var, id_prefix: str, rate_key: str = "rate") -> list[rx.Component]:
+    """A price's totals as the cells of a two-column grid: before tax, the VAT at its rate,
+    then with tax (in bold); the amounts carry the ids `id_prefix`-ht, -vat and -ttc."""
+    return [
+        rx.text(t("total.ht")),
+        rx.text(totals["ht"], align="right", id=f"{id_prefix}-ht"),
+        rx.text(t("total.vat"), " (", totals[rate_key], ")"),
+        rx.text(totals["vat"], align="right", id=f"{id_prefix}-vat"),
+        rx.text(t("total.ttc"), weight="bold"),
+        rx.text(totals["ttc"], align="right", weight="bold", id=f"{id_prefix}-ttc"),
+    ]
 
 
 def _method_select(S) -> rx.Component:
@@ -44,7 +58,7 @@ def _method_select(S) -> rx.Component:
 
 def _card_fields(S) -> rx.Component:
     errors = S.pay_errors
-    return rx.vstack(
+    return stack(
         text_field(
             "card_number",
             "pay.card_number",
@@ -87,8 +101,6 @@ def _card_fields(S) -> rx.Component:
         ),
         checkbox_field("save_card", "pay.save_card", None),
         rx.text(t("pay.test_cards"), size="1", color_scheme="gray"),
-        spacing="3",
-        width="100%",
     )
 
 
@@ -162,7 +174,7 @@ def payment_panel(
     return rx.form(
         hidden("pay_key", S.pay_key),
         *[hidden(name, value) for name, value in (seen or [])],
-        rx.vstack(
+        stack(
             _method_select(S),
             rx.match(
                 S.method,
@@ -192,8 +204,6 @@ def payment_panel(
                     width="100%",
                 ),
             ),
-            spacing="3",
-            width="100%",
         ),
         on_submit=tokenize_then(on_submit, form_id),
         reset_on_submit=False,

@@ -88,6 +88,18 @@ def status_badge(status: rx.Var, label: rx.Var) -> rx.Component:
     return coloured_badge(status, label, _PRODUCT_COLOURS)
 
 
+def product_row(p, middle: tuple[str, ...], *after: rx.Component, **props) -> rx.Component:
+    """A table row of one of the customer's products: its name (a link to its page), the
+    `middle` values as they are, its status badge, then the cells `after`."""
+    return rx.table.row(
+        rx.table.row_header_cell(rx.link(p["name"], href="/services/" + p["id"])),
+        *text_cells(p, *middle),
+        rx.table.cell(status_badge(p["status"], p["status_label"])),
+        *after,
+        **props,
+    )
+
+
 def section(title_key: str, *children) -> rx.Component:
     return rx.card(
         rx.vstack(rx.heading(t(title_key), size="4", as_="h2"), *children, spacing="3"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from o2portal.support import tickets as rules
+from o2portal.web.components.blocks import stack, stacked_card
 from o2portal.web.components.forms import field_error, icon_button
 from o2portal.web.components.i18n import t
 from o2portal.web.components.markdown import safe_markdown, write_and_preview
@@ -20,44 +21,40 @@ def ticket_status_badge(status: rx.Var, label_text: rx.Var) -> rx.Component:
 
 
 def message_card(m: MessageRow, file_prefix: str) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.text(m.author, weight="bold"),
-                rx.cond(m.staff, rx.badge(t("tickets.staff"), color_scheme="green")),
-                rx.cond(m.internal, rx.badge(t("tickets.internal"), color_scheme="amber")),
-                rx.spacer(),
-                rx.text(m.when, size="1", color_scheme="gray"),
-                width="100%",
-                align="center",
-                wrap="wrap",
-            ),
-            rx.box(safe_markdown(m.body), class_name="o2-message-body", width="100%"),
-            rx.cond(
-                m.files.length() > 0,
-                rx.hstack(
-                    rx.foreach(
-                        m.files,
-                        lambda f: rx.link(
-                            rx.hstack(
-                                rx.icon("paperclip", size=14),
-                                rx.text(f.name, " (", f.size, ")"),
-                                spacing="1",
-                                align="center",
-                            ),
-                            href=file_prefix + f.id,
-                            is_external=True,
-                            class_name="o2-attachment",
-                        ),
-                    ),
-                    wrap="wrap",
-                    spacing="3",
-                ),
-            ),
-            spacing="2",
+    return stacked_card(
+        rx.hstack(
+            rx.text(m.author, weight="bold"),
+            rx.cond(m.staff, rx.badge(t("tickets.staff"), color_scheme="green")),
+            rx.cond(m.internal, rx.badge(t("tickets.internal"), color_scheme="amber")),
+            rx.spacer(),
+            rx.text(m.when, size="1", color_scheme="gray"),
             width="100%",
+            align="center",
+            wrap="wrap",
         ),
-        width="100%",
+        rx.box(safe_markdown(m.body), class_name="o2-message-body", width="100%"),
+        rx.cond(
+            m.files.length() > 0,
+            rx.hstack(
+                rx.foreach(
+                    m.files,
+                    lambda f: rx.link(
+                        rx.hstack(
+                            rx.icon("paperclip", size=14),
+                            rx.text(f.name, " (", f.size, ")"),
+                            spacing="1",
+                            align="center",
+                        ),
+                        href=file_prefix + f.id,
+                        is_external=True,
+                        class_name="o2-attachment",
+                    ),
+                ),
+                wrap="wrap",
+                spacing="3",
+            ),
+        ),
+        spacing="2",
         class_name=rx.cond(
             m.internal,
             "o2-message o2-internal",
@@ -78,7 +75,7 @@ def thread(messages: rx.Var, file_prefix: str) -> rx.Component:
 
 def composer(S, upload_id: str) -> rx.Component:
     """Markdown text with Write / Preview tabs, and text files staged as they are chosen."""
-    return rx.vstack(
+    return stack(
         write_and_preview(
             # The form sends the text itself; a new key empties the field after sending.
             rx.el.textarea(
@@ -136,7 +133,6 @@ def composer(S, upload_id: str) -> rx.Component:
         ),
         field_error(S.compose_errors, "attachments"),
         spacing="2",
-        width="100%",
     )
 
 
@@ -147,7 +143,7 @@ def thread_page(S, back_key: str, back_href: str, heading_as: str, *body) -> rx.
         rx.link(t(back_key), href=back_href, size="2"),
         rx.cond(
             S.found,
-            rx.vstack(
+            stack(
                 rx.hstack(
                     rx.heading(
                         S.ref, " ", S.subject, size="6", as_=heading_as, id="ticket-subject"
@@ -158,7 +154,6 @@ def thread_page(S, back_key: str, back_href: str, heading_as: str, *body) -> rx.
                 ),
                 *body,
                 spacing="4",
-                width="100%",
             ),
             rx.callout(t("tickets.not_found"), icon="triangle_alert", color_scheme="red"),
         ),
@@ -178,12 +173,10 @@ def reply_card(S, heading, upload_id: str, *controls: rx.Component) -> rx.Compon
     (its send button among them)."""
     return rx.card(
         rx.form(
-            rx.vstack(
+            stack(
                 rx.heading(heading, size="4", as_="h2"),
                 composer(S, upload_id),
                 *controls,
-                spacing="3",
-                width="100%",
             ),
             on_submit=S.reply,
             reset_on_submit=False,

@@ -6,12 +6,14 @@ from __future__ import annotations
 import reflex as rx
 
 from o2portal.accounts.models import ACCOUNT_TYPES
+from o2portal.web.components.blocks import columns, stack
 from o2portal.web.components.forms import (
     checkbox_field,
     country_field,
     field_error,
     form_card,
     new_password_fields,
+    notice,
     select_field,
     submit_button,
     text_field,
@@ -35,7 +37,7 @@ NO_ERRORS = None  # the login form answers with one message, never per field
 def _visitor_form(on_submit, *children, reset_on_submit=False, **props) -> rx.Component:
     """A visitor's form: its fields one under the other, checked on the server only."""
     return rx.form(
-        rx.vstack(*children, spacing="3", width="100%"),
+        stack(*children),
         on_submit=on_submit,
         reset_on_submit=reset_on_submit,
         no_validate=True,
@@ -44,19 +46,16 @@ def _visitor_form(on_submit, *children, reset_on_submit=False, **props) -> rx.Co
     )
 
 
+def _email_field(errors, autocomplete: str = "email") -> rx.Component:
+    """The visitor's email address (the login's user name)."""
+    return text_field(
+        "email", "field.email", errors, type="email", autocomplete=autocomplete, max_length=254
+    )
+
+
 def _error(message: rx.Var, element_id: str) -> rx.Component:
     """The one message a sign-in step answers with."""
-    return rx.cond(
-        message != "",
-        rx.callout(
-            message,
-            icon="triangle-alert",
-            color_scheme="red",
-            width="100%",
-            id=element_id,
-            role="alert",
-        ),
-    )
+    return notice(message, element_id, "red", icon="triangle-alert", role="alert")
 
 
 @public_page("/login", on_load=LoginState.load)
@@ -69,14 +68,7 @@ def login_page() -> rx.Component:
         ),
         _visitor_form(
             LoginState.submit,
-            text_field(
-                "email",
-                "field.email",
-                NO_ERRORS,
-                type="email",
-                autocomplete="username",
-                max_length=254,
-            ),
+            _email_field(NO_ERRORS, autocomplete="username"),
             text_field(
                 "password",
                 "field.password",
@@ -102,12 +94,10 @@ def _company_fields() -> rx.Component:
     errors = SignupState.errors
     return rx.cond(
         SignupState.account_type != "particulier",
-        rx.vstack(
+        stack(
             text_field("company_name", "field.company_name", errors, hint="hint.company"),
             text_field("siret", "field.siret", errors, hint="hint.siret", max_length=20),
             text_field("vat_number", "field.vat_number", errors, max_length=20),
-            spacing="3",
-            width="100%",
         ),
     )
 
@@ -125,27 +115,18 @@ def _signup_form() -> rx.Component:
             value=SignupState.account_type,
             on_change=SignupState.set_account_type,
         ),
-        rx.grid(
+        columns(
             text_field("first_name", "field.first_name", errors, autocomplete="given-name"),
             text_field("last_name", "field.last_name", errors, autocomplete="family-name"),
-            columns=rx.breakpoints(initial="1", sm="2"),
-            spacing="3",
-            width="100%",
+            at="sm",
         ),
         _company_fields(),
-        text_field(
-            "email",
-            "field.email",
-            errors,
-            type="email",
-            autocomplete="email",
-            max_length=254,
-        ),
+        _email_field(errors),
         country_field(errors, SignupState.country, SignupState.set_country),
         text_field("phone", "field.phone", errors, type="tel", autocomplete="tel", max_length=30),
         text_field("address_line1", "field.address_line1", errors, autocomplete="address-line1"),
         text_field("address_line2", "field.address_line2", errors, autocomplete="address-line2"),
-        rx.grid(
+        columns(
             text_field(
                 "postal_code",
                 "field.postal_code",
@@ -154,9 +135,7 @@ def _signup_form() -> rx.Component:
                 max_length=16,
             ),
             text_field("city", "field.city", errors, autocomplete="address-level2", max_length=100),
-            columns=rx.breakpoints(initial="1", sm="2"),
-            spacing="3",
-            width="100%",
+            at="sm",
         ),
         *new_password_fields(errors, "field.password"),
         checkbox_field("accept_terms", "field.accept_terms", errors),
@@ -207,14 +186,7 @@ def forgot_password_page() -> rx.Component:
                 rx.text(t("forgot.text")),
                 _visitor_form(
                     ForgotPasswordState.submit,
-                    text_field(
-                        "email",
-                        "field.email",
-                        ForgotPasswordState.errors,
-                        type="email",
-                        autocomplete="email",
-                        max_length=254,
-                    ),
+                    _email_field(ForgotPasswordState.errors),
                     submit_button("forgot.submit"),
                 ),
             ),

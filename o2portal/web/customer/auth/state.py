@@ -19,7 +19,14 @@ from o2portal.web.guards import (
     session_token,
     user_agent,
 )
-from o2portal.web.helpers import form_checked, form_text, send_mail_soon, start_busy, translated
+from o2portal.web.helpers import (
+    form_checked,
+    form_text,
+    said,
+    send_mail_soon,
+    start_busy,
+    translated,
+)
 from o2portal.web.session import LEAVE_SCRIPT, go_with_ticket, language_of
 
 
@@ -65,8 +72,7 @@ class LoginState(rx.State):
         if result.ok:
             yield go_with_ticket(result.ticket)
             return
-        lang = await language_of(self)
-        self.error = translate(result.error, lang, minutes=result.retry_minutes)
+        self.error = await said(self, result.error, minutes=result.retry_minutes)
 
 
 class SignupState(rx.State):
@@ -207,8 +213,7 @@ class VerifyEmailState(rx.State):
     async def resend(self):
         user = require_customer(self)
         sent = auth.resend_verification(user.customer.id)
-        lang = await language_of(self)
-        self.resend_message = translate("verify.resent" if sent else "verify.resend_wait", lang)
+        self.resend_message = await said(self, "verify.resent" if sent else "verify.resend_wait")
         if sent:
             send_mail_soon()
 
@@ -250,8 +255,7 @@ class SecondFactorState(rx.State):
         if result.expired:
             yield rx.redirect("/login?msg=expired")
             return
-        lang = await language_of(self)
-        self.error = translate(result.error, lang, minutes=result.retry_minutes)
+        self.error = await said(self, result.error, minutes=result.retry_minutes)
 
     @rx.event
     def give_up(self):

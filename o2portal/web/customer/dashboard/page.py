@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import reflex as rx
 
+from o2portal.web.components.blocks import columns
 from o2portal.web.components.i18n import t
 from o2portal.web.components.markdown import safe_markdown
 from o2portal.web.components.tables import (
+    product_row,
     rows_table,
     section,
-    status_badge,
     table_section,
-    text_cells,
 )
 from o2portal.web.customer.dashboard.state import DashboardState
 from o2portal.web.pages import customer_page
@@ -43,10 +43,9 @@ def dashboard_page() -> rx.Component:
                     "col.actions",
                 ],
                 DashboardState.expiring,
-                lambda p: rx.table.row(
-                    rx.table.row_header_cell(rx.link(p["name"], href="/services/" + p["id"])),
-                    *text_cells(p, "kind", "expiry", "days_left"),
-                    rx.table.cell(status_badge(p["status"], p["status_label"])),
+                lambda p: product_row(
+                    p,
+                    ("kind", "expiry", "days_left"),
                     rx.table.cell(
                         rx.link(rx.button(t("dash.renew"), size="1"), href="/services/" + p["id"])
                     ),
@@ -54,7 +53,7 @@ def dashboard_page() -> rx.Component:
                 empty_key="dash.none_expiring",
             ),
         ),
-        rx.grid(
+        columns(
             table_section(
                 "dash.unpaid",
                 DashboardState.unpaid,
@@ -75,8 +74,6 @@ def dashboard_page() -> rx.Component:
                 table_id="tickets-table",
                 link_prefix="/tickets/",
             ),
-            columns=rx.breakpoints(initial="1", md="2"),
             spacing="4",
-            width="100%",
         ),
     )

@@ -8,9 +8,8 @@ from o2portal.core import clock, formatting
 from o2portal.core.i18n import translate
 from o2portal.products.customer import display_status
 from o2portal.reporting import customer_overview as overview
-from o2portal.web.guards import require_customer
 from o2portal.web.rows import ticket_row
-from o2portal.web.session import language_of, show_user
+from o2portal.web.session import load_customer
 
 
 class DashboardState(rx.State):
@@ -22,9 +21,7 @@ class DashboardState(rx.State):
 
     @rx.event
     async def load(self):
-        user = require_customer(self)
-        await show_user(self, user)
-        lang = await language_of(self)
+        user, lang = await load_customer(self)
         data = overview.customer_overview(user.customer.id)
         today = clock.today()
         self.first_name = user.customer.first_name

@@ -19,7 +19,7 @@ from o2portal.web.payment import (
     PaymentFields,
     submitted_int,
 )
-from o2portal.web.session import language_of, show_user
+from o2portal.web.session import language_of, load_customer
 
 METHOD_KEYS = {
     "card": "pay.card",
@@ -43,9 +43,7 @@ class InvoicesState(PaymentFields, Paged, rx.State):
     seen_ttc: str = ""  # its amount, rendered into the payment form
 
     async def _fill(self, page: int | None = None, cn_page: int | None = None) -> None:
-        user = require_customer(self)
-        await show_user(self, user)
-        lang = await language_of(self)
+        user, lang = await load_customer(self)
         customer_id = user.customer.id
         found = billing.customer_invoices(customer_id, page or self.page)
         self.page, self.pages, self.total = found.page, found.pages, found.total

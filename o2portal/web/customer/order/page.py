@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import reflex as rx
 
+from o2portal.web.components.blocks import columns, stack, stacked_card
 from o2portal.web.components.filters import filter_select
-from o2portal.web.components.forms import checkbox_field, field_error, label, renewal_years
+from o2portal.web.components.forms import (
+    checkbox_field,
+    field_error,
+    label,
+    labelled,
+    native_select,
+    renewal_years,
+)
 from o2portal.web.components.i18n import t
 from o2portal.web.components.layout import page_title
-from o2portal.web.components.payment import payment_panel
+from o2portal.web.components.payment import payment_panel, total_cells
 from o2portal.web.components.tables import table_section
 from o2portal.web.customer.order.state import OrderState as S
 from o2portal.web.pages import customer_page
@@ -81,14 +89,9 @@ def _tier_card(o) -> rx.Component:
 
 
 def _hosting_tab() -> rx.Component:
-    return rx.vstack(
-        rx.grid(
-            rx.foreach(S.hosting, _tier_card),
-            columns=rx.breakpoints(initial="1", md="3"),
-            spacing="3",
-            width="100%",
-        ),
-        rx.grid(
+    return stack(
+        columns(rx.foreach(S.hosting, _tier_card), n="3"),
+        columns(
             _select(
                 "hosting-years",
                 "order.years",
@@ -106,34 +109,37 @@ def _hosting_tab() -> rx.Component:
                     ("existing", t("order.free_domain_existing")),
                 ],
             ),
-            columns=rx.breakpoints(initial="1", md="2"),
-            spacing="3",
-            width="100%",
         ),
         rx.cond(
             S.hosting_mode == "register",
-            rx.box(
-                label("hosting-domain", "order.domain_name"),
+            labelled(
+                "hosting-domain",
+                "order.domain_name",
                 _domain_input("hosting-domain", S.hosting_domain, S.set_hosting_domain),
                 width="100%",
             ),
-            rx.box(
-                label("hosting-existing", "order.my_domains"),
-                rx.el.select(
+            labelled(
+                "hosting-existing",
+                "order.my_domains",
+                native_select(
+                    "hosting-existing",
                     rx.el.option("—", value=""),
                     rx.foreach(S.my_domains, lambda d: rx.el.option(d, value=d)),
-                    id="hosting-existing",
                     value=S.hosting_domain,
                     on_change=S.set_hosting_domain,
-                    class_name="o2-select",
                 ),
                 width="100%",
             ),
         ),
         _error(S.hosting_error, "hosting-error"),
         rx.button(t("order.add"), on_click=S.add_hosting, id="add-hosting", size="3"),
-        spacing="3",
-        width="100%",
+    )
+
+
+def _with_button(element_id: str, key: str, field, button, error) -> rx.Component:
+    """A labelled text box with its button beside it, and its error below."""
+    return rx.box(
+        label(element_id, key), rx.hstack(field, button, width="100%"), error, width="100%"
     )
 
 
@@ -146,16 +152,13 @@ def _found(verdict_key: str, element_id: str, price_key: str, price, *after) -> 
 
 
 def _domain_tab() -> rx.Component:
-    return rx.vstack(
-        rx.box(
-            label("domain-search", "order.search"),
-            rx.hstack(
-                _domain_input("domain-search", S.query, S.set_query),
-                rx.button(t("order.search_button"), on_click=S.search, id="domain-check", size="3"),
-                width="100%",
-            ),
+    return stack(
+        _with_button(
+            "domain-search",
+            "order.search",
+            _domain_input("domain-search", S.query, S.set_query),
+            rx.button(t("order.search_button"), on_click=S.search, id="domain-check", size="3"),
             _error(S.domain_error, "domain-error"),
-            width="100%",
         ),
         rx.cond(
             S.found.contains("name"),
@@ -214,13 +217,11 @@ def _domain_tab() -> rx.Component:
                 ),
             ),
         ),
-        spacing="3",
-        width="100%",
     )
 
 
 def _server_tab() -> rx.Component:
-    return rx.grid(
+    return columns(
         rx.foreach(
             S.servers,
             lambda s: rx.card(
@@ -248,122 +249,97 @@ def _server_tab() -> rx.Component:
                 )
             ),
         ),
-        columns=rx.breakpoints(initial="1", md="3"),
-        spacing="3",
+        n="3",
+    )
+
+
+def _cart_line(r) -> rx.Component:
+    """A line of the cart: what it is, its price, and (when it can go) a button to remove it."""
+    return rx.hstack(
+        rx.text(r["description"], size="2", flex="1"),
+        rx.text(r["ht"], size="2", white_space="nowrap"),
+        rx.cond(
+            r["index"] != "",
+            rx.icon_button(
+                rx.icon("x", size=14),
+                size="1",
+                variant="ghost",
+                on_click=S.remove_item(r["index"]),
+                aria_label="Retirer",
+            ),
+        ),
         width="100%",
+        align="center",
+    )
+
+
+def _totals() -> rx.Component:
+    """The cart's totals before tax, of the VAT and with it, once they are known."""
+    return rx.cond(
+        S.totals.contains("ttc"),
+        rx.grid(
+            *total_cells(S.totals, "cart"),
+            columns="2",
+            width="100%",
+            spacing="1",
+        ),
     )
 
 
 def _cart() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading(t("order.cart"), size="5", as_="h2"),
-            rx.cond(
-                S.cart_rows.length() > 0,
-                rx.vstack(
-                    rx.foreach(
-                        S.cart_rows,
-                        lambda r: rx.hstack(
-                            rx.text(r["description"], size="2", flex="1"),
-                            rx.text(r["ht"], size="2", white_space="nowrap"),
-                            rx.cond(
-                                r["index"] != "",
-                                rx.icon_button(
-                                    rx.icon("x", size=14),
-                                    size="1",
-                                    variant="ghost",
-                                    on_click=S.remove_item(r["index"]),
-                                    aria_label="Retirer",
-                                ),
-                            ),
-                            width="100%",
-                            align="center",
-                        ),
-                    ),
-                    id="cart-lines",
-                    width="100%",
-                    spacing="2",
-                ),
-                rx.text(t("order.cart_empty"), color_scheme="gray", id="cart-empty"),
+    return stacked_card(
+        rx.heading(t("order.cart"), size="5", as_="h2"),
+        rx.cond(
+            S.cart_rows.length() > 0,
+            rx.vstack(
+                rx.foreach(S.cart_rows, _cart_line), id="cart-lines", width="100%", spacing="2"
             ),
-            _error(S.cart_error, "cart-error"),
-            rx.cond(
-                S.totals.contains("ttc"),
-                rx.grid(
-                    rx.text(t("total.ht")),
-                    rx.text(S.totals["ht"], align="right", id="cart-ht"),
-                    rx.text(t("total.vat"), " (", S.totals["rate"], ")"),
-                    rx.text(S.totals["vat"], align="right", id="cart-vat"),
-                    rx.text(t("total.ttc"), weight="bold"),
-                    rx.text(S.totals["ttc"], align="right", weight="bold", id="cart-ttc"),
-                    columns="2",
-                    width="100%",
-                    spacing="1",
-                ),
-            ),
-            rx.cond(
-                S.totals.contains("mention") & (S.totals["mention"] != ""),
-                rx.text(S.totals["mention"], size="1"),
-            ),
-            rx.box(
-                label("promo", "order.promo"),
-                rx.hstack(
-                    rx.input(
-                        id="promo",
-                        value=S.promo,
-                        on_change=S.set_promo,
-                        max_length=40,
-                        width="100%",
-                    ),
-                    rx.button(
-                        t("order.promo_apply"),
-                        on_click=S.apply_promo,
-                        variant="soft",
-                        id="promo-apply",
-                    ),
-                    width="100%",
-                ),
-                rx.cond(
-                    S.promo_error != "",
-                    rx.text(
-                        S.promo_error, color_scheme="red", size="2", id="promo-error", role="alert"
-                    ),
-                ),
-                width="100%",
-            ),
-            rx.cond(
-                S.cart_rows.length() > 0,
-                payment_panel(
-                    S,
-                    S.pay,
-                    "order.pay",
-                    "order-form",
-                    seen=[("seen_ttc", S.seen_ttc)],
-                    extra=[
-                        rx.cond(
-                            S.consumer,
-                            checkbox_field("withdrawal", "order.withdrawal", S.checkout_errors),
-                        ),
-                        checkbox_field("terms", "order.terms", S.checkout_errors),
-                        field_error(S.checkout_errors, "cart"),
-                    ],
-                ),
-            ),
-            rx.cond(
-                S.done_message != "",
-                rx.callout.root(
-                    rx.callout.icon(rx.icon("circle-check")),
-                    rx.callout.text(
-                        S.done_message, " ", rx.link(t("order.see_services"), href="/services")
-                    ),
-                    color_scheme="green",
-                    id="order-done",
-                ),
-            ),
-            spacing="3",
-            width="100%",
+            rx.text(t("order.cart_empty"), color_scheme="gray", id="cart-empty"),
         ),
-        width="100%",
+        _error(S.cart_error, "cart-error"),
+        _totals(),
+        rx.cond(
+            S.totals.contains("mention") & (S.totals["mention"] != ""),
+            rx.text(S.totals["mention"], size="1"),
+        ),
+        _with_button(
+            "promo",
+            "order.promo",
+            rx.input(id="promo", value=S.promo, on_change=S.set_promo, max_length=40, width="100%"),
+            rx.button(
+                t("order.promo_apply"), on_click=S.apply_promo, variant="soft", id="promo-apply"
+            ),
+            _error(S.promo_error, "promo-error"),
+        ),
+        rx.cond(
+            S.cart_rows.length() > 0,
+            payment_panel(
+                S,
+                S.pay,
+                "order.pay",
+                "order-form",
+                seen=[("seen_ttc", S.seen_ttc)],
+                extra=[
+                    rx.cond(
+                        S.consumer,
+                        checkbox_field("withdrawal", "order.withdrawal", S.checkout_errors),
+                    ),
+                    checkbox_field("terms", "order.terms", S.checkout_errors),
+                    field_error(S.checkout_errors, "cart"),
+                ],
+            ),
+        ),
+        rx.cond(
+            S.done_message != "",
+            rx.callout.root(
+                rx.callout.icon(rx.icon("circle-check")),
+                rx.callout.text(
+                    S.done_message, " ", rx.link(t("order.see_services"), href="/services")
+                ),
+                color_scheme="green",
+                id="order-done",
+            ),
+        ),
     )
 
 
@@ -402,7 +378,7 @@ def _history() -> rx.Component:
 def order_page() -> rx.Component:
     return rx.fragment(
         page_title("nav.order"),
-        rx.grid(
+        columns(
             rx.tabs.root(
                 rx.tabs.list(
                     rx.tabs.trigger(t("order.tab_hosting"), value="hosting", id="tab-hosting"),
@@ -417,9 +393,8 @@ def order_page() -> rx.Component:
                 width="100%",
             ),
             _cart(),
-            columns=rx.breakpoints(initial="1", lg="2"),
+            at="lg",
             spacing="4",
-            width="100%",
             class_name="o2-order-grid",
         ),
         _history(),

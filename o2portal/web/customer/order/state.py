@@ -35,7 +35,7 @@ from o2portal.web.payment import (
     outcome_message,
     submitted_int,
 )
-from o2portal.web.session import language_of, show_user
+from o2portal.web.session import language_of, load_customer
 
 
 def message(key: str, lang: str) -> str:
@@ -76,9 +76,7 @@ class OrderState(PaymentFields, rx.State):
 
     @rx.event
     async def load(self):
-        user = require_customer(self)
-        await show_user(self, user)
-        lang = await language_of(self)
+        user, lang = await load_customer(self)
         catalogue = active_catalogue()
         self.hosting = [
             {

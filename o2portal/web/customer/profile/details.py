@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from o2portal.accounts.models import ACCOUNT_TYPES
+from o2portal.web.components.blocks import columns, stack
 from o2portal.web.components.forms import (
     FORM_PROPS,
     cancel_button,
@@ -27,7 +28,7 @@ from o2portal.web.customer.profile.state import ProfileState
 
 def _details_view() -> rx.Component:
     S = ProfileState
-    return rx.vstack(
+    return stack(
         rx.data_list.root(
             rx.foreach(
                 S.details,
@@ -41,12 +42,11 @@ def _details_view() -> rx.Component:
         ),
         icon_button("pencil", "profile.edit", on_click=S.edit, id="details-edit"),
         spacing="4",
-        width="100%",
     )
 
 
 def _pair(*fields) -> rx.Component:
-    return rx.grid(*fields, columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%")
+    return columns(*fields, at="sm")
 
 
 def _details_form() -> rx.Component:
@@ -59,7 +59,7 @@ def _details_form() -> rx.Component:
     types = [(code, t(f"field.account_type.{code}")) for code in ACCOUNT_TYPES]
     languages = [("fr", t("profile.language.fr")), ("en", t("profile.language.en"))]
     return rx.form(
-        rx.vstack(
+        stack(
             select_field(
                 "account_type",
                 "field.account_type",
@@ -74,7 +74,7 @@ def _details_form() -> rx.Component:
             ),
             rx.cond(
                 S.account_type != "particulier",
-                rx.vstack(
+                stack(
                     field("company_name", "field.company_name", autocomplete="organization"),
                     _pair(
                         field("siret", "field.siret", hint="hint.siret", max_length=20),
@@ -85,8 +85,6 @@ def _details_form() -> rx.Component:
                             max_length=20,
                         ),
                     ),
-                    spacing="3",
-                    width="100%",
                 ),
             ),
             field(
@@ -120,8 +118,6 @@ def _details_form() -> rx.Component:
                 rx.button(t("profile.save"), type="submit", size="3", id="details-save"),
                 cancel_button(S.cancel_edit, "details-cancel"),
             ),
-            spacing="3",
-            width="100%",
         ),
         on_submit=S.save,
         id="details-form",
@@ -220,7 +216,7 @@ def _email_card() -> rx.Component:
 
 def details_tab() -> rx.Component:
     S = ProfileState
-    return rx.vstack(
+    return stack(
         section(
             "profile.details_title",
             notice(S.message, "details-message"),
@@ -228,5 +224,4 @@ def details_tab() -> rx.Component:
         ),
         _email_card(),
         spacing="4",
-        width="100%",
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from o2portal.web.components.blocks import stack
 from o2portal.web.components.forms import (
     checkbox_field,
     checked_form,
@@ -19,7 +20,7 @@ from o2portal.web.session import SessionState
 
 def personal_data_tab() -> rx.Component:
     P = PrivacyState
-    return rx.vstack(
+    return stack(
         section(
             "profile.export_title",
             rx.text(t("profile.export_text"), size="2"),
@@ -72,5 +73,4 @@ def personal_data_tab() -> rx.Component:
             ),
         ),
         spacing="4",
-        width="100%",
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from o2portal.web.components.blocks import columns, stack
 from o2portal.web.components.forms import (
     cancel_button,
     checked_form,
@@ -82,13 +83,13 @@ def _password_confirm_form(name: str, button_key: str, handler, color: str) -> r
 
 def _two_factor_on() -> rx.Component:
     T = TwoFactorState
-    return rx.vstack(
+    return stack(
         inline(
             rx.badge(t("profile.totp_status_on"), color_scheme="green", id="totp-status"),
             rx.text(t("profile.since"), " ", T.since, size="2", color_scheme="gray"),
         ),
         rx.text(t("profile.codes_left"), " ", rx.text(T.codes_left, as_="span", id="codes-left")),
-        rx.grid(
+        columns(
             rx.box(
                 rx.text(t("profile.codes_new_text"), size="2", margin_bottom="0.5em"),
                 _password_confirm_form("codes_password", "profile.codes_new", T.new_codes, "blue"),
@@ -99,18 +100,14 @@ def _two_factor_on() -> rx.Component:
                     "disable_password", "profile.totp_disable", T.disable, "red"
                 ),
             ),
-            columns=rx.breakpoints(initial="1", md="2"),
             spacing="4",
-            width="100%",
         ),
-        spacing="3",
-        width="100%",
     )
 
 
 def _two_factor_setup() -> rx.Component:
     T = TwoFactorState
-    return rx.vstack(
+    return stack(
         rx.text(t("profile.totp_scan")),
         rx.image(
             src=T.setup_qr,
@@ -137,8 +134,6 @@ def _two_factor_setup() -> rx.Component:
             ),
             max_width="22em",
         ),
-        spacing="3",
-        width="100%",
     )
 
 
@@ -254,11 +249,10 @@ def _sign_ins_card() -> rx.Component:
 
 
 def security_tab() -> rx.Component:
-    return rx.vstack(
+    return stack(
         _password_card(),
         _two_factor_card(),
         _sessions_card(),
         _sign_ins_card(),
         spacing="4",
-        width="100%",
     )

@@ -13,7 +13,7 @@ from o2portal.core import formatting
 from o2portal.core.errors import InvalidInput
 from o2portal.core.i18n import translate
 from o2portal.web.guards import client_ip, require_account_owner, require_customer
-from o2portal.web.helpers import form_text, send_mail_soon, start_busy, translated
+from o2portal.web.helpers import form_text, said, send_mail_soon, start_busy, translated
 from o2portal.web.session import language_of
 
 
@@ -47,8 +47,7 @@ class PasswordChangeState(rx.State):
         finally:
             self.busy = False
         send_mail_soon()
-        lang = await language_of(self)
-        self.message = translate("profile.password_changed", lang)
+        self.message = await said(self, "profile.password_changed")
         sessions = await self.get_state(SessionsState)
         await sessions._fill(user)
         # Empty the three fields: the form is remounted.
@@ -103,9 +102,8 @@ class SessionsState(rx.State):
         ended = profile.revoke_session(
             user.customer.id, wanted, user.session_id, ip=client_ip(self)
         )
-        lang = await language_of(self)
-        self.message = translate(
-            "profile.session_ended" if ended else "profile.nothing_ended", lang
+        self.message = await said(
+            self, "profile.session_ended" if ended else "profile.nothing_ended"
         )
         await self._fill(user)
 
@@ -113,8 +111,7 @@ class SessionsState(rx.State):
     async def end_other_sessions(self):
         user = require_account_owner(self)
         count = profile.revoke_other_sessions(user.customer.id, user.session_id, ip=client_ip(self))
-        lang = await language_of(self)
-        self.message = translate("profile.other_sessions_ended", lang, count=count)
+        self.message = await said(self, "profile.other_sessions_ended", count=count)
         await self._fill(user)
 
 
@@ -183,8 +180,7 @@ class TwoFactorState(rx.State):
         send_mail_soon()
         self._forget_secrets()
         self.new_recovery_codes = codes
-        lang = await language_of(self)
-        self.message = translate("profile.totp_on", lang)
+        self.message = await said(self, "profile.totp_on")
         await self._fill(user)
 
     @rx.event
@@ -236,6 +232,5 @@ class TwoFactorState(rx.State):
             return
         send_mail_soon()
         self._forget_secrets()
-        lang = await language_of(self)
-        self.message = translate("profile.totp_off", lang)
+        self.message = await said(self, "profile.totp_off")
         await self._fill(user)

@@ -22,8 +22,8 @@ from o2portal.web.customer.profile.security_state import (
     TwoFactorState,
 )
 from o2portal.web.guards import client_ip, require_customer
-from o2portal.web.helpers import form_text, send_mail_soon, translated
-from o2portal.web.session import SessionState, language_of, show_user
+from o2portal.web.helpers import form_text, said, send_mail_soon, translated
+from o2portal.web.session import SessionState, email_state, language_of, show_user
 
 TABS = ("details", "security", "data")
 # The text fields of the edit form, in the fiche's own words: the identity but for the
@@ -82,12 +82,7 @@ class ProfileState(rx.State):
         self.account_type, self.country = c.account_type, c.country
         self.language = c.language if c.language in LANGUAGES else "fr"
         self.email = c.email
-        if c.email_failing_at is not None:
-            self.email_state = "failing"
-        elif c.email_verified_at is None:
-            self.email_state = "unverified"
-        else:
-            self.email_state = "verified"
+        self.email_state = email_state(c)
         self.email_failing_since = formatting.day(c.email_failing_at, lang)
         pending = profile.pending_email_change(c.id)
         self.pending_email = pending.new_email if pending else ""
@@ -186,8 +181,7 @@ class ProfileState(rx.State):
         finally:
             self.email_busy = False
         send_mail_soon()
-        lang = await language_of(self)
-        self.email_message = translate("profile.email_link_sent", lang, email=new)
+        self.email_message = await said(self, "profile.email_link_sent", email=new)
         await self._fill(user)
         yield rx.call_script("document.getElementById('email-form')?.reset()")
 
@@ -201,8 +195,7 @@ class ProfileState(rx.State):
             self.email_errors = await translated(self, exc.errors)
             return
         send_mail_soon()
-        lang = await language_of(self)
-        self.email_message = translate("profile.email_link_sent", lang, email=new)
+        self.email_message = await said(self, "profile.email_link_sent", email=new)
         await self._fill(user)
 
     @rx.event
@@ -210,8 +203,7 @@ class ProfileState(rx.State):
         user = require_customer(self)
         profile.cancel_email_change(user.customer.id, ip=client_ip(self))
         self.email_errors = {}
-        lang = await language_of(self)
-        self.email_message = translate("profile.email_change_cancelled", lang)
+        self.email_message = await said(self, "profile.email_change_cancelled")
         await self._fill(user)
 
     @rx.event

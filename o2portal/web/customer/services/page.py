@@ -7,7 +7,7 @@ import reflex as rx
 from o2portal.web.components.filters import filter_bar, filter_select, translated_options
 from o2portal.web.components.i18n import t
 from o2portal.web.components.layout import page_title
-from o2portal.web.components.tables import pager, rows_table, status_badge, text_cells
+from o2portal.web.components.tables import pager, product_row, rows_table, text_cells
 from o2portal.web.customer.services.state import ServicesState
 from o2portal.web.pages import customer_page
 
@@ -72,10 +72,9 @@ def services_page() -> rx.Component:
                 "col.auto_renew",
             ],
             S.rows,
-            lambda p: rx.table.row(
-                rx.table.row_header_cell(rx.link(p["name"], href="/services/" + p["id"])),
-                *text_cells(p, "kind", "offer"),
-                rx.table.cell(status_badge(p["status"], p["status_label"])),
+            lambda p: product_row(
+                p,
+                ("kind", "offer"),
                 *text_cells(p, "expiry", "days_left", "auto_renew"),
                 class_name=rx.cond(p["soon"] != "", "o2-soon", ""),
             ),

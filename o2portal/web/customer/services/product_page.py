@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from o2portal.web.components.blocks import columns, stack, stacked_card
 from o2portal.web.components.forms import (
     field_error,
     label,
@@ -13,65 +14,60 @@ from o2portal.web.components.forms import (
     renewal_years,
 )
 from o2portal.web.components.i18n import t
-from o2portal.web.components.payment import payment_panel
+from o2portal.web.components.payment import payment_panel, total_cells
 from o2portal.web.components.tables import pdf_link, section, status_badge
 from o2portal.web.customer.services.product_state import ProductState as S
 from o2portal.web.pages import customer_page
 
 
 def _summary() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.heading(S.name, size="6", as_="h1", id="product-name"),
-                status_badge(S.status, S.status_label),
-                align="center",
-                wrap="wrap",
-                spacing="3",
-            ),
-            rx.hstack(
-                rx.text(t("product.expiry"), ":", weight="bold"),
-                rx.text(S.expiry, id="product-expiry"),
-                rx.text("(", S.days_left, " ", t("product.days_left"), ")", color_scheme="gray"),
-                wrap="wrap",
-                spacing="2",
-            ),
-            rx.data_list.root(
-                rx.foreach(
-                    S.details,
-                    lambda d: rx.data_list.item(
-                        rx.data_list.label(d["label"]), rx.data_list.value(d["value"])
-                    ),
-                ),
-                orientation=rx.breakpoints(initial="vertical", sm="horizontal"),
-            ),
-            rx.hstack(
-                rx.switch(
-                    checked=S.auto_renew,
-                    on_change=S.set_auto_renew,
-                    id="auto-renew",
-                    aria_label="auto-renew",
-                ),
-                rx.el.label(t("product.auto_renew"), html_for="auto-renew"),
-                align="center",
-                spacing="2",
-            ),
-            rx.text(t("product.auto_renew_hint"), size="1", color_scheme="gray"),
+    return stacked_card(
+        rx.hstack(
+            rx.heading(S.name, size="6", as_="h1", id="product-name"),
+            status_badge(S.status, S.status_label),
+            align="center",
+            wrap="wrap",
             spacing="3",
-            width="100%",
         ),
-        width="100%",
+        rx.hstack(
+            rx.text(t("product.expiry"), ":", weight="bold"),
+            rx.text(S.expiry, id="product-expiry"),
+            rx.text("(", S.days_left, " ", t("product.days_left"), ")", color_scheme="gray"),
+            wrap="wrap",
+            spacing="2",
+        ),
+        rx.data_list.root(
+            rx.foreach(
+                S.details,
+                lambda d: rx.data_list.item(
+                    rx.data_list.label(d["label"]), rx.data_list.value(d["value"])
+                ),
+            ),
+            orientation=rx.breakpoints(initial="vertical", sm="horizontal"),
+        ),
+        rx.hstack(
+            rx.switch(
+                checked=S.auto_renew,
+                on_change=S.set_auto_renew,
+                id="auto-renew",
+                aria_label="auto-renew",
+            ),
+            rx.el.label(t("product.auto_renew"), html_for="auto-renew"),
+            align="center",
+            spacing="2",
+        ),
+        rx.text(t("product.auto_renew_hint"), size="1", color_scheme="gray"),
     )
 
 
 def _domain_tools() -> rx.Component:
     return rx.cond(
         S.kind == "domain",
-        rx.grid(
+        columns(
             section(
                 "product.nameservers",
                 rx.form(
-                    rx.vstack(
+                    stack(
                         *[
                             rx.box(
                                 label(f"ns{i}", "product.ns"),
@@ -94,7 +90,6 @@ def _domain_tools() -> rx.Component:
                             rx.text(S.ns_message, color_scheme="green", id="ns-message"),
                         ),
                         spacing="2",
-                        width="100%",
                     ),
                     on_submit=S.save_nameservers,
                     reset_on_submit=False,
@@ -127,23 +122,16 @@ def _domain_tools() -> rx.Component:
                 ),
                 rx.text(t("product.lock_hint"), size="1", color_scheme="gray"),
             ),
-            columns=rx.breakpoints(initial="1", md="2"),
             spacing="4",
-            width="100%",
         ),
     )
 
 
 def _quote() -> rx.Component:
-    return rx.vstack(
+    return stack(
         rx.text(S.quote["lines"], size="2"),
         rx.grid(
-            rx.text(t("total.ht")),
-            rx.text(S.quote["ht"], id="quote-ht", align="right"),
-            rx.text(t("total.vat"), " (", S.quote["vat_rate"], ")"),
-            rx.text(S.quote["vat"], id="quote-vat", align="right"),
-            rx.text(t("total.ttc"), weight="bold"),
-            rx.text(S.quote["ttc"], id="quote-ttc", weight="bold", align="right"),
+            *total_cells(S.quote, "quote", rate_key="vat_rate"),
             rx.text(t("renew.new_expiry"), weight="bold"),
             rx.text(S.quote["new_expiry"], id="quote-new-expiry", weight="bold", align="right"),
             columns="2",
@@ -154,55 +142,49 @@ def _quote() -> rx.Component:
         rx.cond(S.quote["mention"] != "", rx.text(S.quote["mention"], size="1")),
         rx.cond(S.quote["restore"] != "", rx.callout(t("renew.restore"), color_scheme="orange")),
         spacing="2",
-        width="100%",
     )
 
 
 def _renewal() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading(t("renew.title"), size="4", as_="h2", id="renew"),
-            rx.text(t("renew.early"), size="2", color_scheme="gray"),
-            rx.cond(
-                S.quote_error != "",
-                rx.callout(S.quote_error, color_scheme="red", icon="triangle-alert"),
-            ),
-            labelled(
-                "years",
-                "renew.years",
-                native_select(
-                    "years", *option_list(renewal_years()), value=S.years, on_change=S.set_years
-                ),
-                width="100%",
-                max_width="20em",
-            ),
-            rx.cond(S.renewable, _quote()),
-            rx.cond(
-                S.renewable,
-                payment_panel(
-                    S,
-                    S.renew,
-                    "renew.confirm",
-                    "renew-form",
-                    seen=[
-                        ("seen_years", S.years),
-                        ("seen_expiry", S.seen_expiry),
-                        ("seen_ttc", S.seen_ttc),
-                    ],
-                ),
-            ),
-            rx.cond(
-                S.pay_done,
-                rx.button(t("pay.again"), variant="soft", on_click=S.again, id="renew-again"),
-            ),
-            rx.cond(
-                ~S.renewable & (S.pay_message != ""),
-                rx.callout(S.pay_message, color_scheme=rx.cond(S.pay_ok, "green", "red")),
-            ),
-            spacing="3",
-            width="100%",
+    return stacked_card(
+        rx.heading(t("renew.title"), size="4", as_="h2", id="renew"),
+        rx.text(t("renew.early"), size="2", color_scheme="gray"),
+        rx.cond(
+            S.quote_error != "",
+            rx.callout(S.quote_error, color_scheme="red", icon="triangle-alert"),
         ),
-        width="100%",
+        labelled(
+            "years",
+            "renew.years",
+            native_select(
+                "years", *option_list(renewal_years()), value=S.years, on_change=S.set_years
+            ),
+            width="100%",
+            max_width="20em",
+        ),
+        rx.cond(S.renewable, _quote()),
+        rx.cond(
+            S.renewable,
+            payment_panel(
+                S,
+                S.renew,
+                "renew.confirm",
+                "renew-form",
+                seen=[
+                    ("seen_years", S.years),
+                    ("seen_expiry", S.seen_expiry),
+                    ("seen_ttc", S.seen_ttc),
+                ],
+            ),
+        ),
+        rx.cond(
+            S.pay_done,
+            rx.button(t("pay.again"), variant="soft", on_click=S.again, id="renew-again"),
+        ),
+        rx.cond(
+            ~S.renewable & (S.pay_message != ""),
+            rx.callout(S.pay_message, color_scheme=rx.cond(S.pay_ok, "green", "red")),
+        ),
     )
 
 

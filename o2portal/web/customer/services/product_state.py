@@ -20,7 +20,7 @@ from o2portal.web.payment import (
     submitted_date,
     submitted_int,
 )
-from o2portal.web.session import language_of, show_user
+from o2portal.web.session import language_of, load_customer
 
 _PATH_ID = re.compile(r"/services/(\d{1,12})/?$")
 
@@ -56,9 +56,7 @@ class ProductState(PaymentFields, rx.State):
         return int(match.group(1)) if match else 0
 
     async def _fill(self) -> None:
-        user = require_customer(self)
-        await show_user(self, user)
-        lang = await language_of(self)
+        user, lang = await load_customer(self)
         try:
             product = products.get_product(user.customer.id, self.product_id)
         except NotAllowed:

@@ -13,9 +13,8 @@ from o2portal.products.customer import (
     display_status,
     list_customer_products,
 )
-from o2portal.web.guards import require_customer
 from o2portal.web.lists import Paged
-from o2portal.web.session import language_of, show_user
+from o2portal.web.session import load_customer
 
 
 class ServicesState(Paged, rx.State):
@@ -25,9 +24,7 @@ class ServicesState(Paged, rx.State):
     sort: str = "expiry_asc"
 
     async def _fill(self, page: int) -> None:
-        user = require_customer(self)
-        await show_user(self, user)
-        lang = await language_of(self)
+        user, lang = await load_customer(self)
         result = list_customer_products(
             user.customer.id, page, kind=self.kind, status=self.status, sort=self.sort
         )

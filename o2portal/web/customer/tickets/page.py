@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from o2portal.support.models import DEPARTMENTS, PRIORITIES
+from o2portal.web.components.blocks import columns, stack
 from o2portal.web.components.forms import (
     close_button,
     label,
@@ -101,14 +102,12 @@ def new_ticket_page() -> rx.Component:
         page_title("tickets.new_title"),
         rx.card(
             rx.form(
-                rx.vstack(
+                stack(
                     text_field("subject", "tickets.subject", S.errors, max_length=200),
-                    rx.grid(
+                    columns(
                         _choice(S, "department", "tickets.dept", DEPARTMENTS),
                         _choice(S, "priority", "tickets.priority", PRIORITIES),
-                        columns=rx.breakpoints(initial="1", sm="2"),
-                        spacing="3",
-                        width="100%",
+                        at="sm",
                     ),
                     labelled(
                         "product_id",
@@ -133,7 +132,6 @@ def new_ticket_page() -> rx.Component:
                         t("tickets.create"), type="submit", size="3", loading=S.sending, id="send"
                     ),
                     spacing="4",
-                    width="100%",
                 ),
                 on_submit=S.submit,
                 reset_on_submit=False,

@@ -14,7 +14,7 @@ from o2portal.support.models import DEPARTMENTS, PRIORITIES
 from o2portal.web.guards import client_ip, require_customer
 from o2portal.web.helpers import send_mail_soon, translated
 from o2portal.web.lists import Paged
-from o2portal.web.session import language_of, show_user
+from o2portal.web.session import load_customer, show_user
 from o2portal.web.thread import MessageComposer, ThreadFields, follow_thread, ticket_row
 
 _PATH_ID = re.compile(r"/tickets/(\d{1,12})/?$")
@@ -27,9 +27,7 @@ class TicketsState(Paged, rx.State):
     rows: list[dict[str, str]] = []
 
     async def _fill(self, page: int) -> None:
-        user = require_customer(self)
-        await show_user(self, user)
-        lang = await language_of(self)
+        user, lang = await load_customer(self)
         found = tickets.customer_tickets(user.customer.id, closed=self.tab == "closed", page=page)
         self.page, self.pages, self.total = found.page, found.pages, found.total
         self.rows = [ticket_row(tk, lang) for tk in found.rows]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from o2portal.web.components.blocks import stack
 from o2portal.web.components.filters import translated_options
 from o2portal.web.components.forms import (
     close_button,
@@ -94,7 +95,7 @@ def _form_card(
 ) -> rx.Component:
     return rx.card(
         rx.form(
-            rx.vstack(
+            stack(
                 rx.heading(title, size="4", as_="h3"),
                 rx.text(t(hint), size="1", color_scheme="gray"),
                 *fields,
@@ -106,8 +107,6 @@ def _form_card(
                     rx.button(t(submit_key), type="submit", id="catalog-save"),
                     close_button(t("catalog.cancel"), C.close_form, "catalog-cancel"),
                 ),
-                spacing="3",
-                width="100%",
             ),
             on_submit=on_submit,
             no_validate=True,
@@ -342,7 +341,7 @@ def catalog_page() -> rx.Component:
     return rx.fragment(
         rx.cond(
             C.loaded,
-            rx.vstack(
+            stack(
                 rx.text(t("catalog.intro"), color_scheme="gray", size="2"),
                 rx.cond(
                     C.message != "",
@@ -353,7 +352,6 @@ def catalog_page() -> rx.Component:
                 _servers(),
                 _promos(),
                 spacing="5",
-                width="100%",
             ),
         ),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from o2portal.content.staff import ANSWER_MAX, BODY_MAX, QUESTION_MAX, TITLE_MAX, TOPIC_MAX
+from o2portal.web.components.blocks import columns, stack
 from o2portal.web.components.filters import translated_options
 from o2portal.web.components.forms import (
     card_form,
@@ -161,7 +162,7 @@ def _content_list(
     opened, the count, one page of rows and the pager. `words`: the i18n keys of the
     heading and of the new button, the new button's handler, the count's key."""
     title_key, new_key, on_new, count_key = words
-    return rx.vstack(
+    return stack(
         rx.hstack(
             rx.heading(t(title_key), size="5", as_="h2"),
             rx.spacer(),
@@ -181,8 +182,6 @@ def _content_list(
         rx.text(S.total, " ", t(count_key), size="2", color_scheme="gray"),
         rows_table(f"{prefix}-table", headers, S.rows, lambda r: rx.table.row(*cells(r))),
         pager(S),
-        spacing="3",
-        width="100%",
     )
 
 
@@ -190,7 +189,7 @@ def _faq_section() -> rx.Component:
     editor = _editor_card(
         F,
         "faq",
-        rx.grid(
+        columns(
             _input(F, "faq", "topic", "content.topic", TOPIC_MAX),
             _select(
                 F,
@@ -200,9 +199,7 @@ def _faq_section() -> rx.Component:
                 [("fr", "content.lang_fr"), ("en", "content.lang_en")],
             ),
             _input(F, "faq", "sort_order", "content.sort_order", 5, type="number"),
-            columns=rx.breakpoints(initial="1", md="3"),
-            spacing="3",
-            width="100%",
+            n="3",
         ),
         _input(F, "faq", "question", "content.question", QUESTION_MAX),
         _markdown_editor(F, "faq", "answer", "content.answer", F.set_answer, ANSWER_MAX),
@@ -238,7 +235,7 @@ def _announcements_section() -> rx.Component:
         "ann",
         _input(A, "ann", "title", "content.title", TITLE_MAX),
         _markdown_editor(A, "ann", "body", "content.body", A.set_body, BODY_MAX),
-        rx.grid(
+        columns(
             _select(
                 A,
                 "ann",
@@ -248,9 +245,7 @@ def _announcements_section() -> rx.Component:
             ),
             _input(A, "ann", "starts_at", "content.starts_at", 20, type="datetime-local"),
             _input(A, "ann", "ends_at", "content.ends_at", 20, type="datetime-local"),
-            columns=rx.breakpoints(initial="1", md="3"),
-            spacing="3",
-            width="100%",
+            n="3",
         ),
         _published(A, "ann"),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from o2portal.web.components.blocks import columns, stack
 from o2portal.web.components.forms import field_error, text_field
 from o2portal.web.components.i18n import t
 from o2portal.web.components.tables import pager, rows_table, section, text_cells
@@ -85,7 +86,7 @@ def _fiche_form() -> rx.Component:
         ("country", "field.country"),
     ]
     return rx.form(
-        rx.grid(
+        columns(
             *[
                 text_field(
                     name,
@@ -97,9 +98,6 @@ def _fiche_form() -> rx.Component:
                 )
                 for name, key in fields
             ],
-            columns=rx.breakpoints(initial="1", md="2"),
-            spacing="3",
-            width="100%",
         ),
         rx.cond(
             S.is_admin,
@@ -166,7 +164,7 @@ def customer_page() -> rx.Component:
     return rx.fragment(
         rx.cond(
             S.found,
-            rx.vstack(
+            stack(
                 rx.hstack(
                     rx.heading(S.name, size="5", id="customer-name"),
                     rx.cond(S.disabled, rx.badge(t("admin.disabled"), color_scheme="red")),
@@ -241,7 +239,6 @@ def customer_page() -> rx.Component:
                     ),
                 ),
                 spacing="4",
-                width="100%",
             ),
             rx.callout(t("admin.customer_not_found"), color_scheme="red"),
         ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from o2portal.web.components.admin import kpi
+from o2portal.web.components.blocks import columns
 from o2portal.web.components.i18n import t
 from o2portal.web.components.tables import rows_table, section, text_cells
 from o2portal.web.pages import SUPPORT_AND_ADMIN, staff_page
@@ -43,7 +44,7 @@ def admin_dashboard_page() -> rx.Component:
             spacing="3",
             width="100%",
         ),
-        rx.grid(
+        columns(
             _chart(
                 "admin.chart_revenue", S.revenue, "month", "revenue", "#12a594", "chart-revenue"
             ),
@@ -66,9 +67,8 @@ def admin_dashboard_page() -> rx.Component:
                 "#f76b15",
                 "chart-tickets",
             ),
-            columns=rx.breakpoints(initial="1", lg="2"),
+            at="lg",
             spacing="4",
-            width="100%",
         ),
         section(
             "admin.failing",

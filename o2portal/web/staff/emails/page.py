@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from o2portal.web.components.blocks import stacked_card
 from o2portal.web.components.filters import (
     filter_bar,
     filter_select,
@@ -62,67 +63,62 @@ def _detail() -> rx.Component:
     m = E.mail
     return rx.cond(
         m.contains("id"),
-        rx.card(
-            rx.vstack(
-                rx.hstack(
-                    rx.heading(m["subject"], size="4", as_="h2", id="mail-subject"),
-                    rx.spacer(),
-                    _badge(m["status"], m["status_label"]),
-                    width="100%",
-                    align="center",
-                ),
-                _line("mail.to", m["to"]),
-                _line("mail.kind", m["kind"]),
-                _line("mail.created", m["created"]),
-                rx.cond(m["sent"] != "", _line("mail.sent_at", m["sent"])),
-                rx.cond(m["next"] != "", _line("mail.next_attempt", m["next"])),
-                _line("mail.attempts", m["attempts"], "mail-attempts"),
-                rx.cond(
-                    m["error"] != "",
-                    rx.callout.root(
-                        rx.callout.icon(rx.icon("triangle-alert")),
-                        rx.callout.text(
-                            rx.text(t("mail.last_error"), weight="bold"), rx.code(m["error"])
-                        ),
-                        color_scheme="red",
-                        id="mail-error",
-                        width="100%",
-                    ),
-                ),
-                rx.text(t("mail.body"), weight="medium", color_scheme="gray"),
-                # Plain text, as sent: never rendered as HTML or Markdown.
-                rx.el.pre(m["body"], id="mail-body", class_name="o2-mail-body"),
-                rx.text(t("mail.links_hidden"), size="1", color_scheme="gray"),
-                rx.cond(
-                    E.message != "",
-                    rx.callout.root(
-                        rx.callout.text(E.message), color_scheme="green", id="mail-message"
-                    ),
-                ),
-                rx.cond(
-                    E.error != "",
-                    rx.callout.root(
-                        rx.callout.text(E.error), color_scheme="red", id="mail-retry-error"
-                    ),
-                ),
-                rx.hstack(
-                    rx.cond(
-                        m["status"] == "failed",
-                        rx.button(
-                            rx.icon("rotate-cw", size=16),
-                            t("mail.retry"),
-                            on_click=E.retry,
-                            id="mail-retry",
-                        ),
-                    ),
-                    rx.button(
-                        t("mail.close"), variant="soft", color_scheme="gray", on_click=E.close_mail
-                    ),
-                ),
-                spacing="3",
+        stacked_card(
+            rx.hstack(
+                rx.heading(m["subject"], size="4", as_="h2", id="mail-subject"),
+                rx.spacer(),
+                _badge(m["status"], m["status_label"]),
                 width="100%",
+                align="center",
             ),
-            width="100%",
+            _line("mail.to", m["to"]),
+            _line("mail.kind", m["kind"]),
+            _line("mail.created", m["created"]),
+            rx.cond(m["sent"] != "", _line("mail.sent_at", m["sent"])),
+            rx.cond(m["next"] != "", _line("mail.next_attempt", m["next"])),
+            _line("mail.attempts", m["attempts"], "mail-attempts"),
+            rx.cond(
+                m["error"] != "",
+                rx.callout.root(
+                    rx.callout.icon(rx.icon("triangle-alert")),
+                    rx.callout.text(
+                        rx.text(t("mail.last_error"), weight="bold"), rx.code(m["error"])
+                    ),
+                    color_scheme="red",
+                    id="mail-error",
+                    width="100%",
+                ),
+            ),
+            rx.text(t("mail.body"), weight="medium", color_scheme="gray"),
+            # Plain text, as sent: never rendered as HTML or Markdown.
+            rx.el.pre(m["body"], id="mail-body", class_name="o2-mail-body"),
+            rx.text(t("mail.links_hidden"), size="1", color_scheme="gray"),
+            rx.cond(
+                E.message != "",
+                rx.callout.root(
+                    rx.callout.text(E.message), color_scheme="green", id="mail-message"
+                ),
+            ),
+            rx.cond(
+                E.error != "",
+                rx.callout.root(
+                    rx.callout.text(E.error), color_scheme="red", id="mail-retry-error"
+                ),
+            ),
+            rx.hstack(
+                rx.cond(
+                    m["status"] == "failed",
+                    rx.button(
+                        rx.icon("rotate-cw", size=16),
+                        t("mail.retry"),
+                        on_click=E.retry,
+                        id="mail-retry",
+                    ),
+                ),
+                rx.button(
+                    t("mail.close"), variant="soft", color_scheme="gray", on_click=E.close_mail
+                ),
+            ),
             id="mail-detail",
         ),
     )

@@ -55,6 +55,27 @@ def _credit_form() -> rx.Component:
 
 # The first columns of the three tables: a document, whose, when, how much.
 PARTS = ["col.number", "admin.customer", "col.date", "col.amount"]
+_METHOD = ("invoices.method", "method")
+
+
+def _documents(title_key: str, table_id: str, rows, keys, action, *after) -> rx.Component:
+    """A titled table of billing documents: their number (the row key `keys[0]`),
+    customer, date and amount, a last column (`keys[1]`: its header and row key), and
+    `action(row)` in a cell of its own; `after` below the table."""
+    number, (header, last) = keys
+    return section(
+        title_key,
+        rows_table(
+            table_id,
+            [*PARTS, header, "col.actions"],
+            rows,
+            lambda r: rx.table.row(
+                *text_cells(r, number, "customer", "date", "amount", last),
+                rx.table.cell(action(r)),
+            ),
+        ),
+        *after,
+    )
 
 
 def _order_actions(o) -> rx.Component:
@@ -111,53 +132,34 @@ def invoices_page() -> rx.Component:
         ),
         admin_message(I.message),
         rx.cond(I.errors.contains("order"), rx.callout(I.errors["order"], color_scheme="red")),
-        section(
+        _documents(
             "invoices.order_forms",
-            rows_table(
-                "admin-orders",
-                [*PARTS, "invoices.method", "col.actions"],
-                I.orders,
-                lambda o: rx.table.row(
-                    *text_cells(o, "reference", "customer", "date", "amount", "method"),
-                    rx.table.cell(
-                        rx.cond(
-                            o["status"] == "unpaid",
-                            _order_actions(o),
-                            rx.text(o["done"], size="2", color_scheme="green"),
-                        )
-                    ),
-                ),
+            "admin-orders",
+            I.orders,
+            ("reference", _METHOD),
+            lambda o: rx.cond(
+                o["status"] == "unpaid",
+                _order_actions(o),
+                rx.text(o["done"], size="2", color_scheme="green"),
             ),
         ),
         rx.cond(I.credit_for != "", _credit_form()),
-        section(
+        _documents(
             "nav.invoices",
-            rows_table(
-                "admin-invoices",
-                [*PARTS, "invoices.method", "col.actions"],
-                I.invoices,
-                lambda i: rx.table.row(
-                    *text_cells(i, "number", "customer", "date", "amount", "method"),
-                    rx.table.cell(
-                        rx.hstack(
-                            pdf_link("/files/invoices/" + i["id"] + ".pdf"),
-                            small_button(t("admin.credit_note"), I.open_credit(i["id"])),
-                        )
-                    ),
-                ),
+            "admin-invoices",
+            I.invoices,
+            ("number", _METHOD),
+            lambda i: rx.hstack(
+                pdf_link("/files/invoices/" + i["id"] + ".pdf"),
+                small_button(t("admin.credit_note"), I.open_credit(i["id"])),
             ),
             pager(I),
         ),
-        section(
+        _documents(
             "invoices.credit_notes",
-            rows_table(
-                "admin-credit-notes",
-                [*PARTS, "admin.reason", "col.actions"],
-                I.notes,
-                lambda n: rx.table.row(
-                    *text_cells(n, "number", "customer", "date", "amount", "reason"),
-                    rx.table.cell(pdf_link("/files/credit-notes/" + n["id"] + ".pdf")),
-                ),
-            ),
+            "admin-credit-notes",
+            I.notes,
+            ("number", ("admin.reason", "reason")),
+            lambda n: pdf_link("/files/credit-notes/" + n["id"] + ".pdf"),
         ),
     )

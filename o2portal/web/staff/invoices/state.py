@@ -6,6 +6,7 @@ import asyncio
 
 import reflex as rx
 
+from o2portal.accounts.sessions import CurrentUser
 from o2portal.billing import staff as domain
 from o2portal.billing.invoices import order_reference
 from o2portal.billing.order_forms import cancel_order_form
@@ -76,6 +77,14 @@ class AdminInvoicesState(StaffQuery, Searched, rx.State):
             for n, c in notes.rows
         ]
 
+    async def _admin_action(self) -> tuple[CurrentUser, str]:
+        """The start of an admin's action: the admin (anyone else is refused) and the
+        language, the previous action's message and errors cleared."""
+        user = require_staff(self, roles=("admin",))
+        lang = await language_of(self)
+        self.errors, self.message = {}, ""
+        return user, lang
+
     @rx.event
     async def load(self):
         self.message, self.errors, self.credit_for = "", {}, ""
@@ -90,9 +99,7 @@ class AdminInvoicesState(StaffQuery, Searched, rx.State):
     async def mark_paid(self, order_id: str, method: str):
         """Record a transfer or a cheque. The order form is paid once: a second click (or
         a replayed event) reads the invoice the first one issued."""
-        user = require_staff(self, roles=("admin",))
-        lang = await language_of(self)
-        self.errors, self.message = {}, ""
+        user, lang = await self._admin_action()
         order_id = order_id if isinstance(order_id, str) and order_id.isdigit() else "0"
         self.working = order_id
         yield
@@ -128,9 +135,7 @@ class AdminInvoicesState(StaffQuery, Searched, rx.State):
     @rx.event
     async def cancel_order(self, order_id: str):
         """Cancel an unpaid order form (the customer gave up): it can no longer be paid."""
-        user = require_staff(self, roles=("admin",))
-        lang = await language_of(self)
-        self.errors, self.message = {}, ""
+        user, lang = await self._admin_action()
         try:
             done = cancel_order_form(
                 user.actor,
@@ -154,9 +159,7 @@ class AdminInvoicesState(StaffQuery, Searched, rx.State):
 
     @rx.event
     async def credit(self, form: dict):
-        user = require_staff(self, roles=("admin",))
-        lang = await language_of(self)
-        self.errors, self.message = {}, ""
+        user, lang = await self._admin_action()
         try:
             note = domain.credit_invoice(
                 user.actor,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from o2portal.web.components.blocks import stack
 from o2portal.web.components.forms import field_error, label, text_field
 from o2portal.web.components.i18n import t
 from o2portal.web.pages import ADMINS_ONLY, staff_page
@@ -152,13 +153,12 @@ def settings_page() -> rx.Component:
     return rx.fragment(
         rx.cond(
             S.loaded,
-            rx.vstack(
+            stack(
                 rx.text(t("settings.intro"), size="2", color_scheme="gray"),
                 _schedule_form(),
                 _seller_form(),
                 _tickets_form(),
                 spacing="4",
-                width="100%",
             ),
             rx.fragment(),  # a support agent gets the refusal from load()
         ),
