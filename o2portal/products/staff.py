@@ -216,18 +216,24 @@ def provider_tasks(actor: Actor, *, show: str = "pending", limit: int = 200):
         return list(session.exec(query.limit(limit)).all())
 
 
+def _pending_task(session, task_id: int) -> ProductTask:
+    """The task, locked, if it still waits; NotAllowed when there is no such task."""
+    task = session.exec(
+        select(ProductTask).where(ProductTask.id == task_id).with_for_update()
+    ).first()
+    if task is None:
+        raise NotAllowed("no such task")
+    if task.status != TaskStatus.PENDING:
+        raise InvalidInput({"task": "error.task_not_pending"})
+    return task
+
+
 def retry_task(actor: Actor, task_id: int, *, ip=None) -> str:
     """Send a waiting task now rather than at its next attempt; returns what became of it
     (done, retry, skipped)."""
     with transaction() as session:
         staff = actor.staff()
-        task = session.exec(
-            select(ProductTask).where(ProductTask.id == task_id).with_for_update()
-        ).first()
-        if task is None:
-            raise NotAllowed("no such task")
-        if task.status != TaskStatus.PENDING:
-            raise InvalidInput({"task": "error.task_not_pending"})
+        task = _pending_task(session, task_id)
         task.next_attempt_at = clock.now()
         session.add(task)
         audit.about(session, "staff.task_retried", task, actor=staff, ip=ip)
@@ -240,13 +246,7 @@ def cancel_task(actor: Actor, task_id: int, reason: str, *, ip=None) -> None:
     reason = clean_text("reason", reason, required=True, max_length=300)
     with transaction() as session:
         staff = actor.admin()
-        task = session.exec(
-            select(ProductTask).where(ProductTask.id == task_id).with_for_update()
-        ).first()
-        if task is None:
-            raise NotAllowed("no such task")
-        if task.status != TaskStatus.PENDING:
-            raise InvalidInput({"task": "error.task_not_pending"})
+        task = _pending_task(session, task_id)
         task.status = TaskStatus.CANCELLED
         task.done_at = clock.now()
         task.last_error = f"closed by hand: {reason}"[:500]
