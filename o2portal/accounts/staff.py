@@ -41,14 +41,17 @@ def search_customers(actor: Actor, query: str = "", page: int = 1) -> Page:
         actor.staff()
         where = [Customer.role == "customer"]
         if text:
-            like = f"{text}%"
-            owners = select(Product.customer_id).where(col(Product.name).like(like))
+            # A prefix, with % and _ taken as themselves (autoescape).
+            def starts(column):
+                return column.startswith(text, autoescape=True)
+
+            owners = select(Product.customer_id).where(starts(col(Product.name)))
             where.append(
                 or_(
-                    col(Customer.email).like(like),
-                    func.lower(Customer.last_name).like(like),
-                    func.lower(Customer.first_name).like(like),
-                    func.lower(Customer.company_name).like(like),
+                    starts(col(Customer.email)),
+                    starts(func.lower(Customer.last_name)),
+                    starts(func.lower(Customer.first_name)),
+                    starts(func.lower(Customer.company_name)),
                     col(Customer.id).in_(owners),
                 )
             )

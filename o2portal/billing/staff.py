@@ -32,7 +32,7 @@ def list_order_forms(
     if text.upper().startswith("BC-") and text[3:].isdigit():
         where.append(Order.id == int(text[3:]))
     elif text:
-        where.append(col(Customer.email).like(f"{text}%"))
+        where.append(col(Customer.email).startswith(text, autoescape=True))
     with read_session() as session:
         actor.staff()
         base = select(Order, Customer).join(Customer, col(Customer.id) == col(Order.customer_id))
@@ -51,9 +51,9 @@ def list_invoices(actor: Actor, *, query: str = "", page: int = 1) -> Page:
     where = []
     text = (query or "").strip()[:100]
     if text.upper().startswith("F"):
-        where.append(col(Invoice.number).like(f"{text.upper()}%"))
+        where.append(col(Invoice.number).startswith(text.upper(), autoescape=True))
     elif text:
-        where.append(col(Customer.email).like(f"{text.lower()}%"))
+        where.append(col(Customer.email).startswith(text.lower(), autoescape=True))
     with read_session() as session:
         actor.staff()
         base = select(Invoice, Customer).join(

@@ -11,6 +11,7 @@ from sqlmodel import col, select
 from o2portal.accounts import retention as accounts
 from o2portal.accounts.models import SavedCard
 from o2portal.core import clock
+from o2portal.core.migrate import analyze
 from o2portal.core.retention import Rule, purge
 from o2portal.integrations.models import GatewayCard, GatewayCharge
 from o2portal.jobs.models import JobRunRecord
@@ -61,7 +62,9 @@ def purge_old_records(last_run: date) -> dict:
     if last_run >= clock.today():
         return {"skipped": "already purged today"}
     now = clock.now()
-    return {rule.model.__tablename__: purge(rule, now) for rule in RULES}
+    purged = {rule.model.__tablename__: purge(rule, now) for rule in RULES}
+    analyze()  # the planner's statistics follow the tables' growth
+    return purged
 
 
 RETENTION = ("retention", purge_old_records)

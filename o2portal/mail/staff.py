@@ -64,7 +64,7 @@ def list_mail(actor: Actor, *, status: str = "", recipient: str = "", page: int 
         where.append(OutboxEmail.status == status)
     text = (recipient or "").strip().lower()[:254]
     if text:
-        where.append(func.lower(OutboxEmail.to_addr).like(f"{text}%"))
+        where.append(func.lower(OutboxEmail.to_addr).startswith(text, autoescape=True))
     with read_session() as session:
         actor.admin()
         # Only the columns a list shows: bodies can be long.

@@ -30,8 +30,16 @@ LIVE_STATUSES = (ProductStatus.ACTIVE, ProductStatus.EXPIRED, ProductStatus.SUSP
 
 class Product(SQLModel, table=True):
     __tablename__ = "product"
-    # Jobs pick what is due by status and expiry date: one range scan, whatever the size.
-    __table_args__ = (Index("ix_product_status_expiry", "status", "expiry_date"),)
+    __table_args__ = (
+        # Jobs pick what is due by status and expiry date: one range scan, whatever the size.
+        Index("ix_product_status_expiry", "status", "expiry_date"),
+        # A customer's list, by each filter and sort it offers: only their rows are read,
+        # already in order (tests/unit/test_query_plans.py checks the plans).
+        Index("ix_product_customer_status_expiry", "customer_id", "status", "expiry_date"),
+        Index("ix_product_customer_kind_expiry", "customer_id", "kind", "expiry_date"),
+        Index("ix_product_customer_expiry", "customer_id", "expiry_date"),
+        Index("ix_product_customer_name", "customer_id", "name"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     customer_id: int = Field(foreign_key="customer.id", index=True)

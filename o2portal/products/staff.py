@@ -47,7 +47,7 @@ def list_products(
         where.append(Product.status == status)
     text = (query or "").strip().lower()[:100]
     if text:
-        where.append(col(Product.name).like(f"{text}%"))
+        where.append(col(Product.name).startswith(text, autoescape=True))
     with read_session() as session:
         actor.staff()
         found = paginate(

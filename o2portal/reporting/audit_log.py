@@ -31,13 +31,15 @@ def list_events(
     email prefix and the customer's number."""
     where = []
     if action.strip():
-        where.append(col(AuditEvent.action).like(f"{action.strip()[:64]}%"))
+        where.append(col(AuditEvent.action).startswith(action.strip()[:64], autoescape=True))
     if customer_id.strip().isdigit():
         where.append(AuditEvent.customer_id == int(customer_id))
     staff.admin()
     with read_session() as session:
         if actor.strip():
-            ids = select(Customer.id).where(col(Customer.email).like(f"{actor.strip().lower()}%"))
+            ids = select(Customer.id).where(
+                col(Customer.email).startswith(actor.strip().lower(), autoescape=True)
+            )
             where.append(col(AuditEvent.actor_id).in_(ids))
         found = paginate(
             session,

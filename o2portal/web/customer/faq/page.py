@@ -18,10 +18,12 @@ def faq_page() -> rx.Component:
         page_title("faq.title"),
         rx.box(
             rx.el.label(t("faq.search"), html_for="faq-search", class_name="o2-label"),
+            # One debounce: an input bound to `value` would add Reflex's own 300 ms one
+            # in front of this; the field keeps what is typed, the state follows.
             rx.input(
                 id="faq-search",
-                value=FaqState.query,
-                on_change=FaqState.set_query.debounce(250),
+                default_value=FaqState.query,
+                on_change=FaqState.set_query.debounce(150),
                 max_length=200,
                 size="3",
                 width="100%",

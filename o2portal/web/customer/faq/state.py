@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
 from o2portal.content.faq import search_faq
@@ -15,9 +17,10 @@ class FaqState(rx.State):
 
     async def _search(self):
         lang = await language_of(self)
+        found = await asyncio.to_thread(search_faq, self.query, lang)
         self.entries = [
             {"id": str(e.id), "topic": e.topic, "question": e.question, "answer": e.answer}
-            for e in search_faq(self.query, lang)
+            for e in found
         ]
 
     @rx.event
