@@ -75,12 +75,15 @@ def staff_queue(
     return thread.TicketPage(found.rows, found.total, found.page, found.pages, names)
 
 
-def staff_thread(actor: Actor, ticket_id: int) -> thread.TicketView:
-    """The whole thread, internal notes included."""
+def staff_thread(
+    actor: Actor, ticket_id: int, window: thread.Window = thread.LATEST
+) -> thread.TicketView:
+    """The thread, internal notes included: the messages of `window` (by default the
+    latest page)."""
     with read_session() as session:
         actor.staff()
         ticket = _ticket(session, ticket_id)
-        return thread.thread_view(session, ticket, with_internal=True)
+        return thread.thread_view(session, ticket, with_internal=True, window=window)
 
 
 def staff_members(actor: Actor) -> list[Customer]:

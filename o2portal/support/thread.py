@@ -83,6 +83,24 @@ class TicketView:
     product_name: str | None
     assigned_name: str | None
     messages: list[MessageView]
+    # Older messages exist before the first one given (a long thread comes by pages).
+    has_earlier: bool = False
+
+
+# A thread opens on its latest messages; older ones come a page at a time on request.
+THREAD_PAGE = 30
+
+
+@dataclass(frozen=True)
+class Window:
+    """Which messages of a thread: from `since_id` on (what a page already shows, and what
+    came since), or the last THREAD_PAGE before `before_id` (or the latest ones)."""
+
+    since_id: int | None = None
+    before_id: int | None = None
+
+
+LATEST = Window()
 
 
 @dataclass
@@ -96,11 +114,25 @@ def _staff_name(person: Customer) -> str:
     return f"{person.first_name} — Support"
 
 
-def thread_view(session: Session, ticket: Ticket, *, with_internal: bool) -> TicketView:
+def thread_view(
+    session: Session, ticket: Ticket, *, with_internal: bool, window: Window = LATEST
+) -> TicketView:
     query = select(TicketMessage).where(TicketMessage.ticket_id == ticket.id)
     if not with_internal:
         query = query.where(col(TicketMessage.is_internal).is_(False))
-    messages = list(session.exec(query.order_by(col(TicketMessage.id))).all())
+    if window.since_id is not None:
+        page = query.where(col(TicketMessage.id) >= window.since_id)
+        messages = list(session.exec(page.order_by(col(TicketMessage.id))).all())
+    else:
+        page = query
+        if window.before_id is not None:
+            page = page.where(col(TicketMessage.id) < window.before_id)
+        latest = page.order_by(col(TicketMessage.id).desc()).limit(THREAD_PAGE)
+        messages = list(reversed(session.exec(latest).all()))
+    first = messages[0].id if messages else window.before_id or window.since_id
+    has_earlier = first is not None and (
+        session.exec(query.where(col(TicketMessage.id) < first).limit(1)).first() is not None
+    )
     ids = [m.id for m in messages] or [-1]
     files: dict[int, list[AttachmentView]] = {}
     for a in session.exec(
@@ -143,6 +175,7 @@ def thread_view(session: Session, ticket: Ticket, *, with_internal: bool) -> Tic
             )
             for m in messages
         ],
+        has_earlier=has_earlier,
     )
 
 

@@ -55,6 +55,7 @@ from o2portal.support.queue import staff_queue as staff_queue
 from o2portal.support.queue import staff_thread as staff_thread
 from o2portal.support.thread import BODY_MAX as BODY_MAX
 from o2portal.support.thread import TicketView as TicketView
+from o2portal.support.thread import Window as Window
 from o2portal.support.thread import thread_version as thread_version
 
 SUBJECT_MAX = 200
@@ -87,11 +88,14 @@ def customer_tickets(
     return thread.TicketPage(found.rows, found.total, found.page, found.pages)
 
 
-def customer_thread(customer_id: int, ticket_id: int) -> thread.TicketView:
-    """The ticket and its messages as the customer sees them (no internal note)."""
+def customer_thread(
+    customer_id: int, ticket_id: int, window: thread.Window = thread.LATEST
+) -> thread.TicketView:
+    """The ticket and its messages as the customer sees them (no internal note), the
+    messages of `window` (by default the latest page)."""
     with read_session() as session:
         ticket = _own_ticket(session, customer_id, ticket_id)
-        return thread.thread_view(session, ticket, with_internal=False)
+        return thread.thread_view(session, ticket, with_internal=False, window=window)
 
 
 def product_choices(customer_id: int) -> list[Product]:

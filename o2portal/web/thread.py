@@ -217,7 +217,14 @@ class ThreadFields(rx.State, mixin=True):
     department: str = ""
     priority: str = ""
     product: str = ""
+    # The thread as two lists: `earlier`, the older pages the reader asked for, and
+    # `messages`, from the first message shown on opening to the latest. A reply or a new
+    # message changes `messages` only, so what goes to the browser does not grow with the
+    # thread's length.
     messages: list[MessageRow] = []
+    earlier: list[MessageRow] = []
+    has_earlier: bool = False
+    _window_start: int = 0
     _version: str = ""
     _watch: int = 0
 
@@ -231,10 +238,15 @@ class ThreadFields(rx.State, mixin=True):
         self.priority = translate(f"tickets.priority.{ticket.priority}", lang)
         self.product = view.product_name or ""
         self.messages = message_rows(view, lang)
+        if view.messages and not self._window_start:
+            self._window_start = view.messages[0].id
+        if not self.earlier:
+            self.has_earlier = view.has_earlier
         self._version = tickets.thread_version(ticket.id, with_internal=with_internal)
 
-    def _thread(self, user: CurrentUser) -> tickets.TicketView:
-        """The ticket as the caller may see it (NotAllowed if not at all)."""
+    def _thread(self, user: CurrentUser, window: tickets.Window) -> tickets.TicketView:
+        """The ticket as the caller may see it, the messages of `window` (NotAllowed if
+        not at all)."""
         raise NotImplementedError
 
     def _with_internal(self) -> bool:
@@ -248,8 +260,9 @@ class ThreadFields(rx.State, mixin=True):
         user = self._composer_user()
         await show_user(self, user)
         lang = await language_of(self)
+        window = tickets.Window(since_id=self._window_start or None)
         try:
-            view = self._thread(user)
+            view = await asyncio.to_thread(self._thread, user, window)
         except NotAllowed:
             self._not_found()
             return
@@ -257,13 +270,30 @@ class ThreadFields(rx.State, mixin=True):
         self._show_more(view, user)
 
     def _not_found(self) -> None:
-        self.found, self.messages = False, []
+        self.found, self.messages, self.earlier = False, [], []
+
+    @rx.event
+    async def show_earlier(self):
+        """The page of messages before the oldest one shown."""
+        user = self._composer_user()
+        lang = await language_of(self)
+        oldest = int(self.earlier[0].id) if self.earlier else self._window_start
+        if not oldest:
+            return
+        try:
+            view = await asyncio.to_thread(self._thread, user, tickets.Window(before_id=oldest))
+        except NotAllowed:
+            self._not_found()
+            return
+        self.earlier = message_rows(view, lang) + self.earlier
+        self.has_earlier = view.has_earlier
 
     async def _open(self, path_id: re.Pattern) -> bool:
         """Show the ticket whose id ends the page's path; whether the caller may see it
         (then the page watches it live)."""
         match = path_id.search(self.router.url.path or "")
         self.ticket_id = int(match.group(1)) if match else 0
+        self.earlier, self.has_earlier, self._window_start = [], False, 0
         self._reset_composer()
         await self._fill()
         if self.found:

@@ -167,3 +167,47 @@ def test_internal_note_stays_with_staff_and_close_reopen(new_context):
     expect(customer.locator("#body")).to_be_visible()
     customer.goto("/tickets")
     expect(customer.locator("#tickets-table")).to_contain_text("Question de facturation")
+
+
+def test_a_long_thread_opens_on_its_latest_messages_and_pages_back(page: Page):
+    from datetime import timedelta
+
+    from sqlalchemy import insert
+
+    from o2portal.core import clock
+    from o2portal.core.db import transaction
+    from o2portal.support.thread import THREAD_PAGE
+
+    email = fresh_customer("fil-long")
+    log_in(page, email, FRESH_PASSWORD)
+    wait_signed_in(page)
+    ticket_id = open_ticket(page, "Un très long échange", "message 0")
+    with read_session() as session:
+        author = session.exec(select(Ticket).where(Ticket.id == ticket_id)).one().customer_id
+    start = clock.now()
+    with transaction() as session:
+        session.execute(
+            insert(TicketMessage),
+            [
+                {
+                    "ticket_id": ticket_id,
+                    "author_id": author,
+                    "is_staff": False,
+                    "is_internal": False,
+                    "body": f"message {n}",
+                    "created_at": start + timedelta(seconds=n),
+                }
+                for n in range(1, 2 * THREAD_PAGE + 5)
+            ],
+        )
+    page.reload()
+    thread = page.locator("#thread")
+    expect(thread.locator(".o2-message")).to_have_count(THREAD_PAGE)
+    expect(thread).to_contain_text(f"message {2 * THREAD_PAGE + 4}")
+    expect(thread).not_to_contain_text("message 0")
+    page.locator("#show-earlier").click()
+    expect(thread.locator(".o2-message")).to_have_count(2 * THREAD_PAGE)
+    page.locator("#show-earlier").click()
+    expect(thread.locator(".o2-message")).to_have_count(2 * THREAD_PAGE + 5)
+    expect(page.locator("#show-earlier")).to_have_count(0)
+    expect(thread.locator(".o2-message").first).to_contain_text("message 0")

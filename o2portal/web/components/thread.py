@@ -64,9 +64,22 @@ def message_card(m: MessageRow, file_prefix: str) -> rx.Component:
     )
 
 
-def thread(messages: rx.Var, file_prefix: str) -> rx.Component:
+def thread(S, file_prefix: str) -> rx.Component:
+    """The thread of a ticket page's state: a button for the older pages, the older
+    messages asked for, then the rest."""
     return rx.vstack(
-        rx.foreach(messages, lambda m: message_card(m, file_prefix)),
+        rx.cond(
+            S.has_earlier,
+            rx.button(
+                t("tickets.earlier"),
+                on_click=S.show_earlier,
+                variant="soft",
+                size="1",
+                id="show-earlier",
+            ),
+        ),
+        rx.foreach(S.earlier, lambda m: message_card(m, file_prefix)),
+        rx.foreach(S.messages, lambda m: message_card(m, file_prefix)),
         spacing="3",
         width="100%",
         id="thread",

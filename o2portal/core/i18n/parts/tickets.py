@@ -1,6 +1,7 @@
 """Support tickets: the customer's pages and the staff's queue and thread."""
 
 FR: dict[str, str] = {
+    "tickets.earlier": "Messages précédents",
     "tickets.title": "Support",
     "tickets.new": "Nouveau ticket",
     "tickets.tab_open": "En cours",
@@ -83,6 +84,7 @@ FR: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    "tickets.earlier": "Earlier messages",
     "tickets.title": "Support",
     "tickets.new": "New ticket",
     "tickets.tab_open": "Open",

@@ -198,6 +198,6 @@ def ticket_page() -> rx.Component:
             color_scheme="gray",
         ),
         rx.text(t("tickets.live"), size="1", color_scheme="gray"),
-        thread(S.messages, "/files/attachments/"),
+        thread(S, "/files/attachments/"),
         _reply_box(),
     )

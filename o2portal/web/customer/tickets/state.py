@@ -122,8 +122,8 @@ class TicketState(ThreadFields, MessageComposer, rx.State):
     def _composer_user(self) -> CurrentUser:
         return require_customer(self)
 
-    def _thread(self, user: CurrentUser) -> tickets.TicketView:
-        return tickets.customer_thread(user.customer.id, self.ticket_id)
+    def _thread(self, user: CurrentUser, window: tickets.Window) -> tickets.TicketView:
+        return tickets.customer_thread(user.customer.id, self.ticket_id, window)
 
     def _with_internal(self) -> bool:
         return False

@@ -174,6 +174,6 @@ def ticket_page() -> rx.Component:
             align="end",
             wrap="wrap",
         ),
-        thread(T.messages, "/files/attachments/"),
+        thread(T, "/files/attachments/"),
         _reply_box(),
     )

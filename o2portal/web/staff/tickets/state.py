@@ -82,8 +82,8 @@ class AdminTicketState(ThreadFields, MessageComposer, rx.State):
     def _composer_user(self) -> CurrentUser:
         return require_staff(self)
 
-    def _thread(self, user: CurrentUser) -> tickets.TicketView:
-        return tickets.staff_thread(user.actor, self.ticket_id)
+    def _thread(self, user: CurrentUser, window: tickets.Window) -> tickets.TicketView:
+        return tickets.staff_thread(user.actor, self.ticket_id, window)
 
     def _with_internal(self) -> bool:
         return True

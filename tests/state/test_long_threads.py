@@ -1,0 +1,91 @@
+"""A long thread comes by pages: the page opens on the latest messages, older ones come
+a page at a time on request, and a reply adds to the latest part only, so that what goes
+to the browser does not grow with the thread."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from sqlalchemy import insert
+
+from o2portal.core import clock
+from o2portal.core.db import transaction
+from o2portal.support import tickets
+from o2portal.support.models import TicketMessage
+from o2portal.support.thread import THREAD_PAGE
+from o2portal.web.customer.tickets.state import TicketState
+from o2portal.web.staff.tickets.state import AdminTicketState
+from tests.state.conftest import make_state, run
+
+LENGTH = 240
+
+
+def _long_ticket(people) -> int:
+    alice, sam = people["customer"]["alice"], people["customer"]["sam"]
+    ticket_id = tickets.open_ticket(
+        alice.id,
+        subject="Un long échange",
+        department="technique",
+        priority="normale",
+        product_id=None,
+        body="message 0",
+    )
+    start = clock.now() - timedelta(days=30)
+    rows = [
+        {
+            "ticket_id": ticket_id,
+            "author_id": sam.id if n % 2 else alice.id,
+            "is_staff": bool(n % 2),
+            "is_internal": n % 10 == 5,  # a few staff notes the customer never sees
+            "body": f"message {n}",
+            "created_at": start + timedelta(minutes=n),
+        }
+        for n in range(1, LENGTH)
+    ]
+    with transaction() as session:
+        session.execute(insert(TicketMessage), rows)
+    return ticket_id
+
+
+def _bodies(rows) -> list[str]:
+    return [m.body for m in rows]
+
+
+def test_the_customer_pages_back_through_a_long_thread_and_a_reply_adds_one(people):
+    ticket_id = _long_ticket(people)
+    page = make_state(TicketState, token=people["token"]["alice"], path=f"/tickets/{ticket_id}")
+    run(page, "load")
+    visible = [f"message {n}" for n in range(LENGTH) if n % 10 != 5]
+    assert _bodies(page.messages) == visible[-THREAD_PAGE:]
+    assert page.earlier == [] and page.has_earlier is True
+
+    run(page, "reply", {"body": "Toujours en panne"})
+    # The reply joins the latest part; nothing older is sent again.
+    assert _bodies(page.messages) == visible[-THREAD_PAGE:] + ["Toujours en panne"]
+    assert page.earlier == []
+    size = len(json.dumps([m.body for m in page.messages]))
+    assert size < 2_000
+
+    pages = 0
+    while page.has_earlier:
+        run(page, "show_earlier")
+        pages += 1
+    assert pages == -(-(len(visible) - THREAD_PAGE) // THREAD_PAGE)
+    assert _bodies(page.earlier) + _bodies(page.messages) == visible + ["Toujours en panne"]
+    # The notes of staff never came, on any page.
+    assert not any(m.internal for m in page.earlier + page.messages)
+
+
+def test_staff_see_the_notes_on_every_page(people):
+    ticket_id = _long_ticket(people)
+    page = make_state(
+        AdminTicketState, token=people["token"]["sam"], path=f"/admin/tickets/{ticket_id}"
+    )
+    run(page, "load")
+    assert _bodies(page.messages) == [f"message {n}" for n in range(LENGTH - THREAD_PAGE, LENGTH)]
+    while page.has_earlier:
+        run(page, "show_earlier")
+    everything = page.earlier + page.messages
+    assert _bodies(everything) == [f"message {n}" for n in range(LENGTH)]
+    assert sum(m.internal for m in everything) == LENGTH // 10
