@@ -52,15 +52,18 @@ def resolve_session(token: str | None) -> CurrentUser | None:
         return None
     now = clock.now()
     with read_session() as session:
-        row = session.exec(
-            select(UserSession).where(UserSession.token_hash == token_hash(token))
+        # One indexed query (the token's unique hash) for the session and its person.
+        found = session.exec(
+            select(UserSession, Customer)
+            .join(Customer, col(Customer.id) == col(UserSession.customer_id))
+            .where(UserSession.token_hash == token_hash(token))
         ).first()
-        if row is None or row.revoked_at is not None or row.expires_at <= now:
+        if found is None:
             return None
-        if not row.second_factor_ok:
+        row, customer = found
+        if row.revoked_at is not None or row.expires_at <= now or not row.second_factor_ok:
             return None
-        customer = session.get(Customer, row.customer_id)
-        if customer is None or customer.disabled_at is not None or customer.deleted_at is not None:
+        if customer.disabled_at is not None or customer.deleted_at is not None:
             return None
         if row.impersonator_id is not None and not _may_still_act(session, row):
             return None

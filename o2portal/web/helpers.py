@@ -4,6 +4,8 @@ visitor's language, mail sent without making anyone wait."""
 from __future__ import annotations
 
 import asyncio
+import functools
+from concurrent.futures import ThreadPoolExecutor
 
 import reflex as rx
 
@@ -21,6 +23,20 @@ def form_text(form: dict, name: str, limit: int = 1000) -> str:
 
 def form_checked(form: dict, name: str) -> bool:
     return form.get(name) in ("on", "true", True, "1")
+
+
+# bcrypt at cost 12 takes a quarter of a second of a core, on purpose. Work that checks or
+# sets a password runs in this pool of its own, one at a time: a burst of sign-ins waits
+# among itself and never takes the threads (nor the cores) the other handlers need.
+PASSWORD_WORKERS = 1
+_PASSWORD_POOL = ThreadPoolExecutor(PASSWORD_WORKERS, thread_name_prefix="o2-passwords")
+
+
+async def with_password(fn, *args, **kwargs):
+    """fn(*args, **kwargs), which checks or hashes a password, off the event loop in the
+    passwords' own pool."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_PASSWORD_POOL, functools.partial(fn, *args, **kwargs))
 
 
 def send_mail_soon() -> None:

@@ -54,3 +54,24 @@ def test_the_right_password_still_works_after_bad_tries(people):
     run(state, "submit", {"email": "alice@example.fr", "password": PASSWORD})
     assert state.error == ""
     assert _tickets() == before + 1
+
+
+def test_the_password_is_checked_in_the_passwords_own_pool(people, monkeypatch):
+    """bcrypt runs one at a time in a pool of its own, never in the threads the other
+    handlers share: a burst of sign-ins cannot starve them."""
+    import threading
+
+    from o2portal.accounts import auth
+
+    threads: list[str] = []
+    real = auth.check_password
+
+    def recording(password, password_hash):
+        threads.append(threading.current_thread().name)
+        return real(password, password_hash)
+
+    monkeypatch.setattr(auth, "check_password", recording)
+    state = make_state(LoginState, path="/login")
+    run(state, "submit", {"email": "alice@example.fr", "password": PASSWORD})
+    assert state.error == ""
+    assert threads and all(name.startswith("o2-passwords") for name in threads)

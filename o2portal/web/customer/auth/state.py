@@ -26,6 +26,7 @@ from o2portal.web.helpers import (
     send_mail_soon,
     start_busy,
     translated,
+    with_password,
 )
 from o2portal.web.session import LEAVE_SCRIPT, go_with_ticket, language_of
 
@@ -59,7 +60,7 @@ class LoginState(rx.State):
             return
         yield
         try:
-            result = await asyncio.to_thread(
+            result = await with_password(
                 auth.log_in,
                 form_text(form, "email", 300),
                 form_text(form, "password", 200),
@@ -125,7 +126,7 @@ class SignupState(rx.State):
         )
         lang = await language_of(self)
         try:
-            await asyncio.to_thread(auth.sign_up, data, ip=client_ip(self), language=lang)
+            await with_password(auth.sign_up, data, ip=client_ip(self), language=lang)
         except InvalidInput as exc:
             self.errors = await translated(self, exc.errors)
             return
@@ -180,7 +181,7 @@ class ResetPasswordState(rx.State):
     async def submit(self, form: dict):
         self.errors = {}
         try:
-            await asyncio.to_thread(
+            await with_password(
                 auth.reset_password,
                 self._token,
                 form_text(form, "password", 200),

@@ -3,8 +3,6 @@ the deletion of the account."""
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
 
 from o2portal.accounts import personal_data
@@ -13,7 +11,14 @@ from o2portal.core import formatting
 from o2portal.core.errors import InvalidInput
 from o2portal.core.i18n import translate
 from o2portal.web.guards import client_ip, require_account_owner
-from o2portal.web.helpers import form_checked, form_text, send_mail_soon, start_busy, translated
+from o2portal.web.helpers import (
+    form_checked,
+    form_text,
+    send_mail_soon,
+    start_busy,
+    translated,
+    with_password,
+)
 from o2portal.web.session import LEAVE_SCRIPT, language_of
 
 EXPORT_PATH = "/files/my-data.json"
@@ -51,7 +56,7 @@ class PrivacyState(rx.State):
             return
         yield
         try:
-            await asyncio.to_thread(
+            await with_password(
                 personal_data.delete_account,
                 user.customer.id,
                 form_text(form, "delete_password", 200),

@@ -3,8 +3,6 @@ second factor (TOTP) set-up. Every handler resolves the customer from the cookie
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
 
 from o2portal.accounts import profile, totp
@@ -13,7 +11,14 @@ from o2portal.core import formatting
 from o2portal.core.errors import InvalidInput
 from o2portal.core.i18n import translate
 from o2portal.web.guards import client_ip, require_account_owner, require_customer
-from o2portal.web.helpers import form_text, said, send_mail_soon, start_busy, translated
+from o2portal.web.helpers import (
+    form_text,
+    said,
+    send_mail_soon,
+    start_busy,
+    translated,
+    with_password,
+)
 from o2portal.web.session import language_of
 
 
@@ -32,7 +37,7 @@ class PasswordChangeState(rx.State):
             return
         yield
         try:
-            await asyncio.to_thread(
+            await with_password(
                 profile.change_password,
                 user.customer.id,
                 user.session_id,
@@ -192,7 +197,7 @@ class TwoFactorState(rx.State):
         """Run action(customer_id, ip=…) once the current password typed in `field` is
         checked: (True, its result), or (False, None) with the errors shown."""
         try:
-            await asyncio.to_thread(
+            await with_password(
                 profile.check_current_password,
                 user.customer.id,
                 form_text(form, field, 200),
