@@ -13,7 +13,7 @@ export REFLEX_TELEMETRY_ENABLED := false
 export REFLEX_CHECK_LATEST_VERSION := false
 export PYTHONUNBUFFERED := 1
 
-.PHONY: install chromium services run test test-unit test-e2e lint clean
+.PHONY: install chromium services run run-scaled test test-unit test-e2e lint clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,13 +38,25 @@ run: install
 	@echo "o2portal: http://localhost:3000  (first start builds the frontend: a minute or two)"
 	$(BIN)/reflex run --env prod
 
+# As in production: PostgreSQL, Redis and WORKERS workers (README, "Running at scale").
+WORKERS ?= 2
+SCALED_DATABASE ?= postgresql+psycopg://postgres@127.0.0.1:5432/o2portal
+SCALED_REDIS ?= redis://127.0.0.1:6379/0
+run-scaled: install services
+	$(BIN)/python scripts/pg_database.py $(SCALED_DATABASE)
+	O2PORTAL_DATABASE_URL=$(SCALED_DATABASE) $(BIN)/o2portal seed-demo
+	@echo "o2portal: http://localhost:3000 with $(WORKERS) workers, PostgreSQL and Redis"
+	O2PORTAL_DATABASE_URL=$(SCALED_DATABASE) O2PORTAL_REDIS_URL=$(SCALED_REDIS) \
+	  GRANIAN_WORKERS=$(WORKERS) $(BIN)/python -m o2portal.web.run_scaled run --env prod
+
 # The unit, state and security tests, on SQLite and then on PostgreSQL.
 test-unit: install services
 	$(BIN)/pytest tests/unit tests/state tests/security -q -p no:cacheprovider -n auto
 	O2PORTAL_TEST_DB=postgresql $(BIN)/pytest tests/unit tests/state tests/security -q -p no:cacheprovider -n auto
 
-test-e2e: install chromium
-	$(BIN)/pytest tests/e2e -q -p no:cacheprovider
+test-e2e: install chromium services
+	$(BIN)/pytest tests/e2e -q -p no:cacheprovider --ignore=tests/e2e/scaled
+	$(BIN)/pytest tests/e2e/scaled -q -p no:cacheprovider
 
 # Two pytest runs: the browser tests keep an event loop of their own.
 test: test-unit test-e2e

@@ -7,6 +7,18 @@ settings = get_settings()
 if settings.secure_cookies and settings.uses_demo_secret:
     raise SystemExit("O2PORTAL_SECRET_KEY must be set to a secret value when serving over https.")
 
+# With Redis, the pages' state is shared by every worker (`make run-scaled`); a tab's state
+# expires once the tab has been gone for state_expiry_seconds.
+scaled = (
+    {
+        "redis_url": settings.redis_url,
+        "state_manager_mode": "redis",
+        "redis_token_expiration": settings.state_expiry_seconds,
+    }
+    if settings.redis_url
+    else {}
+)
+
 config = rx.Config(
     app_name="o2portal",
     telemetry_enabled=False,
@@ -16,4 +28,5 @@ config = rx.Config(
     trusted_proxy_hops=settings.trusted_proxy_hops,
     plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="teal", radius="medium"))],
     disable_plugins=[SitemapPlugin],
+    **scaled,
 )

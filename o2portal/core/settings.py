@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     seller_legal_form: str = "SAS au capital de 100 000 €"
     seller_rcs: str = "RCS Clermont-Ferrand 510 961 139"
 
+    # Several workers: the pages' state lives in Redis (redis://127.0.0.1:6379/0, say)
+    # instead of one process's memory and disk; empty: one worker, as `make run` does.
+    redis_url: str = ""
+    # How long the state of a tab nobody uses any more is kept (Redis), in seconds.
+    state_expiry_seconds: int = Field(default=30 * 60, ge=60, le=24 * 3600)
+
     # Reverse proxies in front of the portal whose X-Forwarded-For is trusted (0: none).
     trusted_proxy_hops: int = Field(default=0, ge=0, le=5)
     bcrypt_rounds: int = Field(default=12, ge=12, le=16)

@@ -107,9 +107,10 @@ def base_url(app_env):
     port = app_env["port"]
     log = app_env["work"] / "app.log"
     with log.open("w") as out:
+        launcher = app_env.get("launcher") or [str(Path(sys.executable).parent / "reflex")]
         proc = subprocess.Popen(
             [
-                str(Path(sys.executable).parent / "reflex"),
+                *launcher,
                 "run",
                 "--env",
                 "prod",
