@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from o2portal.accounts.models import Customer
-from o2portal.core import audit, clock
+from o2portal.core import audit, clock, events
 from o2portal.core.db import read_session
 from o2portal.core.errors import InvalidInput
 from o2portal.core.paging import Page
@@ -231,7 +231,18 @@ def add_message(
     if not internal:
         ticket.updated_at = now
     session.add(ticket)
+    announce(session, ticket.id)
     return message
+
+
+def topic(ticket_id: int) -> str:
+    """What the open pages of a ticket listen to (core/events.py)."""
+    return f"ticket:{ticket_id}"
+
+
+def announce(session: Session, ticket_id: int) -> None:
+    """The ticket's open pages learn of a change once it is committed."""
+    events.publish_after_commit(session, topic(ticket_id))
 
 
 def reopen(session: Session, ticket: Ticket, actor: Customer | None, *, ip: str | None) -> None:
@@ -239,6 +250,7 @@ def reopen(session: Session, ticket: Ticket, actor: Customer | None, *, ip: str 
         return
     ticket.status, ticket.closed_at, ticket.updated_at = TicketStatus.OPEN, None, clock.now()
     session.add(ticket)
+    announce(session, ticket.id)
     audit.about(session, "ticket.reopened", ticket, actor=actor, ip=ip)
 
 
@@ -248,6 +260,7 @@ def close(session: Session, ticket: Ticket, actor: Customer | None, *, ip: str |
     now = clock.now()
     ticket.status, ticket.closed_at, ticket.updated_at = TicketStatus.CLOSED, now, now
     session.add(ticket)
+    announce(session, ticket.id)
     audit.about(session, "ticket.closed", ticket, actor=actor, ip=ip)
 
 

@@ -57,6 +57,7 @@ from o2portal.support.thread import BODY_MAX as BODY_MAX
 from o2portal.support.thread import TicketView as TicketView
 from o2portal.support.thread import Window as Window
 from o2portal.support.thread import thread_version as thread_version
+from o2portal.support.thread import topic as topic
 
 SUBJECT_MAX = 200
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -249,6 +250,7 @@ def close_stale_tickets(now: datetime | None = None, batch: int = JOB_BATCH) -> 
         for ticket in stale:
             ticket.status, ticket.closed_at, ticket.updated_at = TicketStatus.CLOSED, now, now
             session.add(ticket)
+            thread.announce(session, ticket.id)
             audit.about(session, "ticket.closed", ticket, reason="awaiting_customer_timeout")
             mailer.queue_for_account(
                 session,

@@ -5,6 +5,7 @@ fields of a thread, and the loop that keeps an open thread up to date."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import hashlib
 import re
@@ -18,12 +19,14 @@ from o2portal.core import formatting
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate
 from o2portal.support import tickets
+from o2portal.web import live
 from o2portal.web.guards import AuthRequired, Forbidden, client_ip
 from o2portal.web.helpers import translated
 from o2portal.web.session import language_of, show_user
 
-# A live page asks the database for news this often, for at most this long.
-POLL_SECONDS = 2.0
+# A live page is told of news (web/live.py); it looks for itself this often in case a
+# notice was missed, and watches for at most WATCH_SECONDS.
+CHECK_SECONDS = 60.0
 WATCH_SECONDS = 2 * 3600
 # The same text sent again from the same form within this delay is the same message.
 REPEAT_SECONDS = 120
@@ -83,9 +86,11 @@ async def follow_thread(state, *, with_internal: bool) -> None:
     """The loop behind a live ticket page (a plain function: not callable by name), run by
     the page's `watch` background handler.
 
-    Asks the database for the thread's version every POLL_SECONDS and reloads the page's
-    vars when it changes. It lives as long as its page and no longer, through Reflex's
-    public event API, without asking which tabs are connected:
+    Waits for the ticket's news (web/live.py: published after each commit that changes the
+    thread, through Redis across workers) and reloads the page's vars when the thread's
+    version has changed; without news it looks again every CHECK_SECONDS only, in case a
+    notice was missed (Redis restarted). It lives as long as its page and no longer,
+    through Reflex's public event API, without asking which tabs are connected:
     - the page's `load` returns `watch`, so the loop belongs to the page's load chain,
       which Reflex cancels when the tab goes to another page, reloads or reconnects, and
       when its websocket disconnects (the tab is closed); the cancellation reaches the
@@ -100,21 +105,25 @@ async def follow_thread(state, *, with_internal: bool) -> None:
         generation, ticket_id, version = state._watch, state.ticket_id, state._version
     if not ticket_id:
         return
-    for _ in range(int(WATCH_SECONDS / POLL_SECONDS)):
-        await asyncio.sleep(POLL_SECONDS)
-        latest = await asyncio.to_thread(
-            tickets.thread_version, ticket_id, with_internal=with_internal
-        )
-        if latest == version:
-            continue
-        async with state:
-            if state._watch != generation or state.ticket_id != ticket_id:
-                return
-            try:
-                await state._fill()
-            except (AuthRequired, Forbidden):
-                return
-            version = state._version
+    deadline = time.monotonic() + WATCH_SECONDS
+    with live.news(tickets.topic(ticket_id)) as news:
+        while time.monotonic() < deadline:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(news.wait(), timeout=CHECK_SECONDS)
+            news.clear()
+            latest = await asyncio.to_thread(
+                tickets.thread_version, ticket_id, with_internal=with_internal
+            )
+            if latest == version:
+                continue
+            async with state:
+                if state._watch != generation or state.ticket_id != ticket_id:
+                    return
+                try:
+                    await state._fill()
+                except (AuthRequired, Forbidden):
+                    return
+                version = state._version
 
 
 class MessageComposer(rx.State, mixin=True):

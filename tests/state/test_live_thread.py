@@ -5,6 +5,7 @@ its websocket disconnects (the tab is closed), and a tab never runs two of them.
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 
 import pytest
@@ -35,9 +36,9 @@ class LoopSpy:
     def __getattr__(self, name):
         return getattr(asyncio, name)
 
-    async def sleep(self, seconds):
+    async def wait_for(self, awaitable, timeout):
         self.ticking.add(asyncio.current_task())
-        await asyncio.sleep(seconds)
+        return await asyncio.wait_for(awaitable, timeout)
 
     async def loops(self) -> set[asyncio.Task]:
         """The loops that tick now."""
@@ -50,7 +51,7 @@ class LoopSpy:
 def spy(monkeypatch) -> LoopSpy:
     spy = LoopSpy()
     monkeypatch.setattr(thread, "asyncio", spy)
-    monkeypatch.setattr(thread, "POLL_SECONDS", TICK)
+    monkeypatch.setattr(thread, "CHECK_SECONDS", TICK)
     return spy
 
 
@@ -162,5 +163,90 @@ def test_no_loop_for_a_ticket_the_caller_may_not_see(people, spy):
     async def scenario(processor, tab):
         await _open(processor, tab, f"/tickets/{bobs}", people["token"]["alice"])
         assert await spy.loops() == set()
+
+    asyncio.run(_tab(scenario))
+
+
+def _staff_reply(people, ticket_id: int, body: str) -> None:
+    from o2portal.support import queue
+    from tests.unit.helpers import actor
+
+    queue.add_staff_reply(actor(people["customer"]["sam"]), ticket_id, body)
+
+
+@pytest.mark.parametrize("through", ["this worker", "redis"])
+def test_a_reply_wakes_the_open_page_by_news_not_by_looking(people, monkeypatch, through):
+    """The page's own check is an hour away: the reply's news, published after its commit
+    in this worker or through Redis (as from another worker), wakes the page's loop, which
+    reads the thread again at once."""
+    from o2portal.core.settings import reload_settings
+    from o2portal.web import live
+
+    if through == "redis":
+        import redis
+
+        url = "redis://127.0.0.1:6379/6"
+        redis.Redis.from_url(url).ping()
+        monkeypatch.setenv("O2PORTAL_REDIS_URL", url)
+        reload_settings()
+    monkeypatch.setattr(thread, "CHECK_SECONDS", 3600)
+    looked: list[float] = []
+    real_version = tickets.thread_version
+
+    def version(*args, **kwargs):
+        looked.append(time.monotonic())
+        return real_version(*args, **kwargs)
+
+    monkeypatch.setattr(thread.tickets, "thread_version", version)
+    ticket_id = open_ticket(people)
+    path = f"/tickets/{ticket_id}"
+    cookie = people["token"]["alice"]
+
+    async def scenario(processor, tab):
+        try:
+            await _open(processor, tab, path, cookie)
+            for _ in range(100):  # the loop waits for news
+                if live.watched() == 1:
+                    break
+                await asyncio.sleep(0.02)
+            assert live.watched() == 1
+            if through == "redis":
+                await asyncio.sleep(0.3)  # the worker's subscription is up
+            before = len(looked)
+            sent = time.monotonic()
+            await asyncio.to_thread(_staff_reply, people, ticket_id, "Réglé de notre côté.")
+            while len(looked) == before and time.monotonic() - sent < 5:
+                await asyncio.sleep(0.02)
+            assert len(looked) > before, "the news did not wake the page"
+            assert looked[before] - sent < 1.0
+        finally:
+            processor._on_disconnect(tab)
+            await asyncio.sleep(0.1)
+
+    try:
+        asyncio.run(_tab(scenario))
+    finally:
+        reload_settings()
+
+
+def test_four_hundred_watch_events_keep_one_watcher(people, spy):
+    from o2portal.web import live
+
+    ticket_id = open_ticket(people)
+    cookie = people["token"]["alice"]
+    watch = format_event_handler(TicketState.event_handlers["watch"])
+    path = f"/tickets/{ticket_id}"
+
+    async def scenario(processor, tab):
+        await _open(processor, tab, path, cookie)
+        for _ in range(400):
+            await processor.enqueue(
+                tab, Event(name=watch, payload={}, router_data=_router(path, cookie))
+            )
+        assert len(await spy.loops()) == 1
+        assert live.watched() == 1
+        processor._on_disconnect(tab)
+        await spy.loops()
+        assert live.watched() == 0
 
     asyncio.run(_tab(scenario))
