@@ -254,3 +254,32 @@ def fresh_customer(name: str) -> str:
         )
     )
     return email
+
+
+def customer_with_domain(name: str, days_left: int) -> tuple[str, int, int]:
+    """A fresh customer owning one domain `<name>-<their id>.fr` that expires in
+    `days_left` days (known to the portal only, not at the registry): their email, their
+    id and the product's id."""
+    from datetime import timedelta
+
+    from sqlmodel import select
+
+    from o2portal.accounts.models import Customer
+    from o2portal.core import clock
+    from o2portal.core.db import transaction
+    from o2portal.products.models import Product
+
+    email = fresh_customer(name)
+    with transaction() as session:
+        customer = session.exec(select(Customer).where(Customer.email == email)).one()
+        product = Product(
+            customer_id=customer.id,
+            kind="domain",
+            name=f"{name}-{customer.id}.fr",
+            offer_code="fr",
+            start_date=clock.today() - timedelta(days=300),
+            expiry_date=clock.today() + timedelta(days=days_left),
+        )
+        session.add(product)
+        session.flush()
+        return email, customer.id, product.id

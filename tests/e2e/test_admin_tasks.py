@@ -3,36 +3,19 @@ again, an admin closes it with a reason."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
-from o2portal.accounts.models import Customer
-from o2portal.core import clock
-from o2portal.core.db import read_session, transaction
+from o2portal.core.db import read_session
 from o2portal.products import customer as products
-from o2portal.products.models import Product, ProductTask
-from tests.e2e.conftest import fresh_customer, log_in
+from o2portal.products.models import ProductTask
+from tests.e2e.conftest import customer_with_domain, log_in
 
 
 def _failing_call() -> int:
     """A domain the registry has never heard of: its name servers cannot be changed there,
     in this process or in the app's (whose job retries it)."""
-    email = fresh_customer("taches")
-    with transaction() as session:
-        customer = session.exec(select(Customer).where(Customer.email == email)).one()
-        product = Product(
-            customer_id=customer.id,
-            kind="domain",
-            name=f"inconnu-{customer.id}.fr",
-            offer_code="fr",
-            start_date=clock.today(),
-            expiry_date=clock.today() + timedelta(days=200),
-        )
-        session.add(product)
-        session.flush()
-        customer_id, product_id = customer.id, product.id
+    _email, customer_id, product_id = customer_with_domain("inconnu", 200)
     products.update_nameservers(customer_id, product_id, ["ns1.ailleurs.fr", "ns2.ailleurs.fr"])
     with read_session() as session:
         task = session.exec(select(ProductTask).where(ProductTask.product_id == product_id)).one()

@@ -4,36 +4,16 @@ gateway's complaint about a field, shown under that field."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from playwright.sync_api import Page, expect
-from sqlmodel import select
 
-from o2portal.accounts.models import Customer
-from o2portal.core import clock
-from o2portal.core.db import transaction
-from o2portal.products.models import Product
-from tests.e2e.conftest import FRESH_PASSWORD, fresh_customer, log_in, wait_signed_in
+from tests.e2e.conftest import FRESH_PASSWORD, customer_with_domain, log_in, wait_signed_in
 from tests.e2e.test_renewals import fill_card
 
 GOOD, BAD = "4242 4242 4242 4242", "4242 4242 4242 4241"
 
 
 def test_only_the_token_goes_to_the_portal(page: Page):
-    email = fresh_customer("carte")
-    with transaction() as session:
-        customer = session.exec(select(Customer).where(Customer.email == email)).one()
-        product = Product(
-            customer_id=customer.id,
-            kind="domain",
-            name=f"carte-{customer.id}.fr",
-            offer_code="fr",
-            start_date=clock.today() - timedelta(days=300),
-            expiry_date=clock.today() + timedelta(days=65),
-        )
-        session.add(product)
-        session.flush()
-        product_id = product.id
+    email, _customer_id, product_id = customer_with_domain("carte", 65)
 
     sent: list[str] = []
     page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(str(frame))))
