@@ -23,8 +23,12 @@ config = rx.Config(
     app_name="o2portal",
     telemetry_enabled=False,
     show_built_with_reflex=False,
-    # Only the portal's own pages may open the event websocket.
+    # Only the portal's own pages may open the event websocket, and they open it at the
+    # portal's public address (through the reverse proxy when there is one), never at a
+    # worker's own port, where X-Forwarded-For would be the visitor's to write.
     cors_allowed_origins=[settings.base_url.rstrip("/")],
+    api_url=settings.base_url.rstrip("/"),
+    deploy_url=settings.base_url.rstrip("/"),
     trusted_proxy_hops=settings.trusted_proxy_hops,
     plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="teal", radius="medium"))],
     disable_plugins=[SitemapPlugin],

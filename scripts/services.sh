@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# PostgreSQL and Redis for the tests, at 127.0.0.1 (the ports o2portal's tests and
+# PostgreSQL and Redis for the tests, at 127.0.0.1, and nginx (the ports o2portal's tests and
 # `make run-scaled` use). Where they already answer (as on the project's CI machines)
 # this does nothing; on a fresh Debian machine it installs and starts them.
 set -euo pipefail
@@ -42,4 +42,11 @@ if ! (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
   $SUDO redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
   for _ in $(seq 30); do (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null && break; sleep 1; done
 fi
-echo "services: PostgreSQL and Redis answer at 127.0.0.1"
+# nginx, for the browser tests that run deploy/nginx.conf in front of two workers.
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  echo "services: installing nginx"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nginx-light >/dev/null \
+    || DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nginx >/dev/null
+fi
+echo "services: PostgreSQL and Redis answer at 127.0.0.1; nginx is installed"

@@ -5,8 +5,13 @@ since a session starts one app."""
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import sys
+import time
+import urllib.request
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -28,7 +33,7 @@ def app_env(tmp_path_factory, smtp):
     from scripts.pg_database import main as create_database
 
     work = tmp_path_factory.mktemp("o2portal-scaled")
-    port = _free_port()
+    port, proxy_port = _free_port(), _free_port()
     database = PG_SERVER.rsplit("/", 1)[0] + f"/o2portal_scaled_{uuid.uuid4().hex[:8]}"
     create_database(database)
     redis.Redis.from_url(REDIS).flushdb()
@@ -37,11 +42,55 @@ def app_env(tmp_path_factory, smtp):
         "O2PORTAL_REDIS_URL": REDIS,
         "GRANIAN_WORKERS": str(WORKERS),
         "O2PORTAL_DATA_DIR": str(work / "data"),
-        "O2PORTAL_BASE_URL": f"http://localhost:{port}",
+        # The browser comes through the reverse proxy, as in production.
+        "O2PORTAL_BASE_URL": f"http://localhost:{proxy_port}",
+        "O2PORTAL_TRUSTED_PROXY_HOPS": "1",
         "O2PORTAL_SMTP_HOST": smtp.host,
         "O2PORTAL_SMTP_PORT": str(smtp.port),
         "O2PORTAL_SECRET_KEY": "e2e-secret-key-not-for-production-0123456789",
     }
     # As `make run-scaled` starts it: Reflex's run, with dead workers started again.
     launcher = [sys.executable, "-m", "o2portal.web.run_scaled"]
-    return {"env": env, "port": port, "work": work, "launcher": launcher}
+    return {
+        "env": env,
+        "port": port,
+        "proxy_port": proxy_port,
+        "work": work,
+        "launcher": launcher,
+    }
+
+
+NGINX_CONF = Path(__file__).resolve().parents[3] / "deploy" / "nginx.conf"
+
+
+@pytest.fixture(scope="session")
+def base_url(base_url, app_env):
+    """The app's address through nginx, run with deploy/nginx.conf as it is in the repo
+    but for its ports and its files' places."""
+    work = app_env["work"] / "nginx"
+    work.mkdir(exist_ok=True)
+    conf = NGINX_CONF.read_text()
+    port = app_env["proxy_port"]
+    conf = conf.replace("listen 8080;", f"listen 127.0.0.1:{port};\n        listen [::1]:{port};")
+    conf = conf.replace("server 127.0.0.1:3000;", f"server 127.0.0.1:{app_env['port']};")
+    conf = conf.replace("/tmp/o2portal-nginx", str(work / "nginx"))
+    (work / "nginx.conf").write_text(conf)
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    proc = subprocess.Popen(
+        [nginx, "-c", str(work / "nginx.conf"), "-p", str(work), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=(work / "error.log").open("w"),
+    )
+    url = f"http://localhost:{app_env['proxy_port']}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url + "/ping", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        proc.kill()
+        raise RuntimeError((work / "error.log").read_text())
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
