@@ -19,6 +19,10 @@ scaled = (
     else {}
 )
 
+# Behind a reverse proxy, the workers answer the proxy only: X-Forwarded-For is believed,
+# so nobody else may reach them and write it.
+behind_proxy = {"backend_host": "127.0.0.1"} if settings.trusted_proxy_hops else {}
+
 config = rx.Config(
     app_name="o2portal",
     telemetry_enabled=False,
@@ -33,4 +37,5 @@ config = rx.Config(
     plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="teal", radius="medium"))],
     disable_plugins=[SitemapPlugin],
     **scaled,
+    **behind_proxy,
 )

@@ -120,5 +120,7 @@ class ProductTask(SQLModel, table=True):
     attempts: int = Field(default=0)
     next_attempt_at: datetime = utc_field(nullable=False)
     last_error: str | None = Field(default=None, max_length=500)
+    # While a runner sends it: nobody else sends it, retries it or closes it meanwhile.
+    claimed_until: datetime | None = utc_field()
     created_at: datetime = created_at_field()
     done_at: datetime | None = utc_field()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlmodel import col, select
 
 from o2portal.accounts.models import Customer
@@ -21,12 +21,13 @@ from o2portal.products import provisioning
 from o2portal.products.expiry import renewal_dates
 from o2portal.products.models import (
     PRODUCT_STATUSES,
+    DomainHold,
     Product,
     ProductStatus,
     ProductTask,
     TaskStatus,
 )
-from o2portal.products.tasks import run_task
+from o2portal.products.tasks import TaskAction, forget_secrets, is_running, run_task
 
 PAGE_SIZE = 25
 WINDOWS = {"": None, "7": 7, "30": 30, "60": 60, "90": 90, "expired": -1}
@@ -210,8 +211,12 @@ def provider_tasks(actor: Actor, *, show: str = "pending", limit: int = 200):
         )
         if show != "all":
             query = query.where(ProductTask.status == TaskStatus.PENDING)
+        # The waiting ones oldest first (an old one holds up its product's later calls),
+        # then the finished ones, latest first.
         query = query.order_by(
-            col(ProductTask.status) != TaskStatus.PENDING, col(ProductTask.id).desc()
+            col(ProductTask.status) != TaskStatus.PENDING,
+            case((col(ProductTask.status) == TaskStatus.PENDING, col(ProductTask.id)), else_=0),
+            col(ProductTask.id).desc(),
         )
         return list(session.exec(query.limit(limit)).all())
 
@@ -225,6 +230,8 @@ def _pending_task(session, task_id: int) -> ProductTask:
         raise NotAllowed("no such task")
     if task.status != TaskStatus.PENDING:
         raise InvalidInput({"task": "error.task_not_pending"})
+    if is_running(task):
+        raise InvalidInput({"task": "error.task_running"})
     return task
 
 
@@ -250,5 +257,11 @@ def cancel_task(actor: Actor, task_id: int, reason: str, *, ip=None) -> None:
         task.status = TaskStatus.CANCELLED
         task.done_at = clock.now()
         task.last_error = f"closed by hand: {reason}"[:500]
+        forget_secrets(task)
         session.add(task)
+        if task.action in (TaskAction.REGISTER_DOMAIN, TaskAction.TRANSFER_DOMAIN):
+            # Not registered through us after all: the name is nobody's hold any more.
+            product = session.get(Product, task.product_id)
+            for hold in session.exec(select(DomainHold).where(DomainHold.name == product.name)):
+                session.delete(hold)
         audit.about(session, "staff.task_cancelled", task, actor=staff, ip=ip, reason=reason)

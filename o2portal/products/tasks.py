@@ -13,6 +13,7 @@ suspended).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import uuid
@@ -27,6 +28,7 @@ from sqlmodel import Session, col, select
 from o2portal.core import clock
 from o2portal.core.batches import JOB_BATCH, ItemFailures
 from o2portal.core.db import after_commit, transaction
+from o2portal.core.settings import get_settings
 from o2portal.integrations.panel import AccountUnknown, panel
 from o2portal.integrations.registrar import registrar
 from o2portal.products.models import DomainHold, Product, ProductTask, TaskStatus
@@ -60,7 +62,7 @@ def enqueue(
     """Write the task in the caller's transaction; it is sent right after the commit (and
     by the job when that first try fails). The same key twice is one task; calls that
     set a state (suspend, nameservers…) need none, those that add (register, renew) do."""
-    key = key or f"{action}:{product.id}:{uuid.uuid4().hex}"
+    key = request_id(key or f"{action}:{product.id}:{uuid.uuid4().hex}")
     existing = session.exec(select(ProductTask).where(ProductTask.key == key[:120])).first()
     if existing is not None:
         return existing
@@ -77,6 +79,14 @@ def enqueue(
     task_id = task.id
     after_commit(session, lambda: run_task(task_id))
     return task
+
+
+def request_id(key: str) -> str:
+    """The id the provider sees: the key, marked with this installation (from its secret),
+    so that a restored backup or a staging copy that reuses row ids never gets another
+    installation's answers back from the provider."""
+    tag = hashlib.sha256(get_settings().secret_key.encode()).hexdigest()[:10]
+    return f"{tag}:{key}"[:120]
 
 
 def delay_after(attempts: int) -> timedelta:
@@ -117,7 +127,11 @@ def _claim(task_id: int) -> _Call | None:
                 ProductTask.status == TaskStatus.PENDING,
                 col(ProductTask.next_attempt_at) <= now,
             )
-            .values(attempts=ProductTask.attempts + 1, next_attempt_at=now + CLAIM)
+            .values(
+                attempts=ProductTask.attempts + 1,
+                next_attempt_at=now + CLAIM,
+                claimed_until=now + CLAIM,
+            )
         )
         if taken.rowcount != 1:
             return None
@@ -204,8 +218,10 @@ def run_task(task_id: int) -> str:
             task = session.exec(
                 select(ProductTask).where(ProductTask.id == task_id).with_for_update()
             ).one()
-            task.last_error = f"{type(exc).__name__}: {exc}"[:500]
-            task.next_attempt_at = clock.now() + delay_after(task.attempts)
+            task.claimed_until = None
+            if task.status == TaskStatus.PENDING:
+                task.last_error = f"{type(exc).__name__}: {exc}"[:500]
+                task.next_attempt_at = clock.now() + delay_after(task.attempts)
             session.add(task)
         return "retry"
     with transaction() as session:
@@ -215,12 +231,27 @@ def run_task(task_id: int) -> str:
         product = session.exec(
             select(Product).where(Product.id == task.product_id).with_for_update()
         ).one()
+        # Done at the provider: what it answered is true, whatever happened here meanwhile.
         _apply(session, product, task.action, answer)
         task.status = TaskStatus.DONE
         task.done_at = clock.now()
         task.last_error = None
+        task.claimed_until = None
+        forget_secrets(task)
         session.add(task)
     return "done"
+
+
+def forget_secrets(task: ProductTask) -> None:
+    """A finished task keeps no transfer code."""
+    payload = json.loads(task.payload_json or "{}")
+    if payload.pop("auth_code", None) is not None:
+        task.payload_json = json.dumps(payload)
+
+
+def is_running(task: ProductTask) -> bool:
+    """A runner is sending it now (its claim has not lapsed)."""
+    return task.claimed_until is not None and task.claimed_until > clock.now()
 
 
 def run_due_tasks(_last_run: date | None = None, *, send: Callable = run_task) -> dict:

@@ -200,6 +200,9 @@ async def card_token(request: Request) -> Response:
     number. Our pages only; an answer is never cached."""
     if not from_this_site(request):
         return _no_store(Response(status_code=403))
+    # Only a signed-in customer pays: nobody else gets a card checked or stored.
+    if await run_in_threadpool(_who, request) is None:
+        return _no_store(Response(status_code=401))
     length = request.headers.get("content-length", "")
     if not length.isdigit() or int(length) > MAX_CARD_BODY:
         return _no_store(Response(status_code=413))

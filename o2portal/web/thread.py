@@ -237,7 +237,7 @@ class ThreadFields(rx.State, mixin=True):
     _version: str = ""
     _watch: int = 0
 
-    def _show_ticket(self, view: tickets.TicketView, lang: str, *, with_internal: bool) -> None:
+    def _show_ticket(self, view: tickets.TicketView, lang: str) -> None:
         ticket = view.ticket
         self.found = True
         self.ref, self.subject = f"#{ticket.id}", ticket.subject
@@ -251,7 +251,6 @@ class ThreadFields(rx.State, mixin=True):
             self._window_start = view.messages[0].id
         if not self.earlier:
             self.has_earlier = view.has_earlier
-        self._version = tickets.thread_version(ticket.id, with_internal=with_internal)
 
     def _thread(self, user: CurrentUser, window: tickets.Window) -> tickets.TicketView:
         """The ticket as the caller may see it, the messages of `window` (NotAllowed if
@@ -270,12 +269,19 @@ class ThreadFields(rx.State, mixin=True):
         await show_user(self, user)
         lang = await language_of(self)
         window = tickets.Window(since_id=self._window_start or None)
+        # The version first, then the thread: a message committed between the two reads
+        # makes the version older than what is shown, and the page looks again; read the
+        # other way round, the page would miss that message for good.
+        version = await asyncio.to_thread(
+            tickets.thread_version, self.ticket_id, with_internal=self._with_internal()
+        )
         try:
             view = await asyncio.to_thread(self._thread, user, window)
         except NotAllowed:
             self._not_found()
             return
-        self._show_ticket(view, lang, with_internal=self._with_internal())
+        self._show_ticket(view, lang)
+        self._version = version
         self._show_more(view, user)
 
     def _not_found(self) -> None:
@@ -335,7 +341,7 @@ class ThreadFields(rx.State, mixin=True):
         """Close or reopen the ticket by a rule of support.tickets, then show it again."""
         user = self._composer_user()
         try:
-            rule(user.customer.id, self.ticket_id, ip=client_ip(self))
+            await asyncio.to_thread(rule, user.customer.id, self.ticket_id, ip=client_ip(self))
         except NotAllowed:
             self._not_found()
             return

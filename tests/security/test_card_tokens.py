@@ -15,6 +15,7 @@ from o2portal.core.db import read_session
 from o2portal.core.errors import InvalidInput
 from o2portal.integrations.gateway import card_gateway
 from o2portal.integrations.models import GatewayCard
+from o2portal.web.guards import SESSION_COOKIE
 from o2portal.web.routes import MAX_CARD_BODY, build_routes
 
 with warnings.catch_warnings():
@@ -31,10 +32,13 @@ OURS = {"Sec-Fetch-Site": "same-origin"}
 
 
 @pytest.fixture
-def client(db):
+def client(people):
+    """A signed-in customer's browser (Alice's session cookie)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        yield TestClient(build_routes(), base_url="http://localhost:3000")
+        client = TestClient(build_routes(), base_url="http://localhost:3000")
+        client.cookies.set(SESSION_COOKIE, people["token"]["alice"])
+        yield client
 
 
 def refused(form: dict) -> dict:
@@ -82,8 +86,18 @@ def test_the_endpoint_says_what_is_wrong_by_field(client):
     }
 
 
-def test_the_endpoint_refuses_other_sites_big_bodies_and_garbage(client, monkeypatch):
+def test_the_endpoint_refuses_other_sites_strangers_big_bodies_and_garbage(
+    client, people, monkeypatch
+):
     post = client.post
+    client.cookies.clear()  # nobody signed in: no card is checked nor stored
+    assert post("/gateway/v1/tokens", json=CARD, headers=OURS).status_code == 401
+    client.cookies.set(SESSION_COOKIE, "not-a-session")
+    assert post("/gateway/v1/tokens", json=CARD, headers=OURS).status_code == 401
+    with read_session() as session:
+        assert session.exec(select(GatewayCard)).all() == []
+    client.cookies.clear()
+    client.cookies.set(SESSION_COOKIE, people["token"]["alice"])
     assert (
         post("/gateway/v1/tokens", json=CARD, headers={"Sec-Fetch-Site": "cross-site"}).status_code
         == 403

@@ -13,7 +13,7 @@ from o2portal.billing.models import Invoice, Order, Payment
 from o2portal.billing.orders import CartItem, search_domain
 from o2portal.billing.renewals import renew_product
 from o2portal.core import clock
-from o2portal.core.db import read_session
+from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.integrations.models import ProviderRequest, ProvisionedAccount, RegistryDomain
 from o2portal.integrations.panel import panel
@@ -309,3 +309,43 @@ def test_expiry_steps_reach_the_panel_and_the_registry(db):
     }
     assert all(t.status == "done" for t in tasks())
     assert json.loads(tasks()[0].payload_json)["plan"] == "grow"
+
+
+def test_a_call_being_sent_is_neither_retried_nor_closed_and_a_closed_one_frees_its_name(
+    db, registrar_down
+):
+    buyer = person("en-vol@example.fr")
+    support = person("support-vol@example.fr", role="support")
+    admin = person("admin-vol@example.fr", role="admin")
+    with clock.frozen_at(T0):
+        order(buyer, [CartItem("domain", domain="en-vol.fr", action="register")], "k-flight-1")
+    (task,) = tasks()
+    # A runner takes it (its claim is live): staff can neither send it again nor close it.
+    with transaction() as session:
+        row = session.get(ProductTask, task.id)
+        row.claimed_until = T0 + timedelta(minutes=5)
+        session.add(row)
+    with clock.frozen_at(T0 + timedelta(minutes=1)):
+        for door, args in (
+            (products_staff.retry_task, (actor(support), task.id)),
+            (products_staff.cancel_task, (actor(admin), task.id, "Fait à la main")),
+        ):
+            with pytest.raises(InvalidInput) as caught:
+                door(*args)
+            assert caught.value.errors == {"task": "error.task_running"}
+    # The claim lapsed (the runner died): an admin closes it, and the name is free again.
+    assert count(DomainHold) == 1
+    with clock.frozen_at(T0 + timedelta(minutes=6)):
+        products_staff.cancel_task(actor(admin), task.id, "Abandonné, remboursé")
+    assert count(DomainHold) == 0
+
+
+def test_a_transfer_code_is_forgotten_once_the_transfer_is_done(db):
+    buyer = person("code-oublie@example.fr")
+    with transaction() as session:
+        session.add(RegistryDomain(name="oublie.com", reserved=True))
+    item = CartItem("domain", domain="oublie.com", action="transfer", auth_code="EPP-SECRET-1")
+    assert order(buyer, [item], "k-forget-1").status == "paid"
+    (task,) = tasks()
+    assert task.status == "done" and "EPP-SECRET-1" not in task.payload_json
+    assert task.key.endswith(":line-1") and len(task.key.split(":")[0]) == 10

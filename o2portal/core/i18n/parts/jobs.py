@@ -57,6 +57,7 @@ FR = {
     "tasks.action_set_lock": "Verrou de transfert",
     "tasks.action_release_domain": "Libération du domaine",
     "error.task_not_pending": "Cet appel n'est plus en attente.",
+    "error.task_running": "Cet appel est en cours d'envoi : attendez sa réponse.",
 }
 
 EN = {
@@ -116,4 +117,5 @@ EN = {
     "tasks.action_set_lock": "Transfer lock",
     "tasks.action_release_domain": "Domain release",
     "error.task_not_pending": "This call is no longer waiting.",
+    "error.task_running": "This call is being sent: wait for its answer.",
 }

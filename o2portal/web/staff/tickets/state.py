@@ -3,6 +3,7 @@ internal notes, assignment and closing; the thread page is live like the custome
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import re
 
@@ -147,7 +148,8 @@ class AdminTicketState(ThreadFields, MessageComposer, rx.State):
     async def assign(self, value: str):
         user = require_staff(self)
         with contextlib.suppress(InvalidInput, NotAllowed):
-            tickets.assign(
+            await asyncio.to_thread(
+                tickets.assign,
                 user.actor,
                 self.ticket_id,
                 int(value) if value.isdigit() else None,
