@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import reflex as rx
@@ -104,7 +105,8 @@ async def show_user(state: rx.State, user: CurrentUser) -> None:
 async def load_customer(state: rx.State) -> tuple[CurrentUser, str]:
     """The start of a customer page's load: the signed-in customer (anyone else is
     refused), shown in the shell, and the language to write the page in."""
-    user = require_customer(state)
+    # The session's query runs off the event loop, as every door's database work should.
+    user = await asyncio.to_thread(require_customer, state)
     await show_user(state, user)
     return user, await language_of(state)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
 from o2portal.core import clock, formatting
@@ -22,7 +24,7 @@ class DashboardState(rx.State):
     @rx.event
     async def load(self):
         user, lang = await load_customer(self)
-        data = overview.customer_overview(user.customer.id)
+        data = await asyncio.to_thread(overview.customer_overview, user.customer.id)
         today = clock.today()
         self.first_name = user.customer.first_name
         self.expiring = [

@@ -58,7 +58,9 @@ class ProductState(PaymentFields, rx.State):
     async def _fill(self) -> None:
         user, lang = await load_customer(self)
         try:
-            product = products.get_product(user.customer.id, self.product_id)
+            product = await asyncio.to_thread(
+                products.get_product, user.customer.id, self.product_id
+            )
         except NotAllowed:
             self.found = False
             return
@@ -73,9 +75,8 @@ class ProductState(PaymentFields, rx.State):
         self.registrar_lock = product.registrar_lock
         self.nameservers = (products.nameservers_of(product) + ["", "", "", ""])[:4]
         self.details = _details(product, lang)
-        self.invoices = [
-            document_row(i, lang) for i in billing.product_invoices(user.customer.id, product.id)
-        ]
+        found = await asyncio.to_thread(billing.product_invoices, user.customer.id, product.id)
+        self.invoices = [document_row(i, lang) for i in found]
         self._show_means(user, lang)
         await self._requote()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
 from o2portal.core import clock, formatting
@@ -25,8 +27,13 @@ class ServicesState(Paged, rx.State):
 
     async def _fill(self, page: int) -> None:
         user, lang = await load_customer(self)
-        result = list_customer_products(
-            user.customer.id, page, kind=self.kind, status=self.status, sort=self.sort
+        result = await asyncio.to_thread(
+            list_customer_products,
+            user.customer.id,
+            page,
+            kind=self.kind,
+            status=self.status,
+            sort=self.sort,
         )
         today = clock.today()
         self.page, self.pages, self.total = result.page, result.pages, result.total

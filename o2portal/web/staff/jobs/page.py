@@ -17,6 +17,11 @@ def _badge(outcome, label) -> rx.Component:
     return rx.badge(label, color_scheme=rx.match(outcome, *_COLOURS, "gray"))
 
 
+def _summary(text) -> rx.Component:
+    """A run's figures, or nothing at all (not an empty grey box) when it has none."""
+    return rx.cond(text != "", rx.code(text, size="1"))
+
+
 def _jobs() -> rx.Component:
     return rows_table(
         "jobs-table",
@@ -42,7 +47,7 @@ def _jobs() -> rx.Component:
                     weight=rx.cond(r["failures"] != "0", "bold", "regular"),
                 )
             ),
-            rx.table.cell(rx.code(r["summary"], size="1")),
+            rx.table.cell(_summary(r["summary"])),
             id="job-" + r["name"],
         ),
         empty_key="jobs.none",
@@ -74,7 +79,7 @@ def _runs() -> rx.Component:
                     *text_cells(r, "started", "name"),
                     rx.table.cell(_badge(r["outcome"], r["outcome_label"])),
                     *text_cells(r, "seconds"),
-                    rx.table.cell(rx.code(r["summary"], size="1")),
+                    rx.table.cell(_summary(r["summary"])),
                 ),
                 rx.cond(
                     r["error"] != "",
