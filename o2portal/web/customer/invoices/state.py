@@ -45,7 +45,7 @@ class InvoicesState(PaymentFields, Paged, rx.State):
     async def _fill(self, page: int | None = None, cn_page: int | None = None) -> None:
         user, lang = await load_customer(self)
         customer_id = user.customer.id
-        found = billing.customer_invoices(customer_id, page or self.page)
+        found = await asyncio.to_thread(billing.customer_invoices, customer_id, page or self.page)
         self.page, self.pages, self.total = found.page, found.pages, found.total
         self.invoices = [
             document_row(
@@ -62,9 +62,11 @@ class InvoicesState(PaymentFields, Paged, rx.State):
                 "method": translate(METHOD_KEYS.get(o.payment_method or "", "pay.transfer"), lang),
                 "paid": "",
             }
-            for o in billing.customer_unpaid_orders(customer_id)
+            for o in await asyncio.to_thread(billing.customer_unpaid_orders, customer_id)
         ]
-        notes = billing.customer_credit_notes(customer_id, cn_page or self.cn_page)
+        notes = await asyncio.to_thread(
+            billing.customer_credit_notes, customer_id, cn_page or self.cn_page
+        )
         self.cn_page, self.cn_pages = notes.page, notes.pages
         self.credit_notes = [document_row(n, lang) for n in notes.rows]
         self._show_means(user, lang)

@@ -28,7 +28,9 @@ class TicketsState(Paged, rx.State):
 
     async def _fill(self, page: int) -> None:
         user, lang = await load_customer(self)
-        found = tickets.customer_tickets(user.customer.id, closed=self.tab == "closed", page=page)
+        found = await asyncio.to_thread(
+            tickets.customer_tickets, user.customer.id, closed=self.tab == "closed", page=page
+        )
         self.page, self.pages, self.total = found.page, found.pages, found.total
         self.rows = [ticket_row(tk, lang) for tk in found.rows]
 
