@@ -122,6 +122,18 @@ def test_the_registrar_fails_after_payment_the_task_retries_until_it_answers(
     assert [m["To"] for m in smtp_sink.messages] == ["registre-en-panne@example.fr"]
 
 
+def renew_by_card(buyer: int, domain, years: int, key: str):
+    """The owner renews the domain by card, as the page sends it."""
+    return renew_product(
+        customer_id=buyer,
+        product_id=domain.id,
+        years=years,
+        expected_expiry=domain.expiry_date,
+        choice=card(),
+        key=key,
+    )
+
+
 def rows_status(model) -> list[str]:
     with read_session() as session:
         return [row.status for row in session.exec(select(model))]
@@ -152,14 +164,7 @@ def test_an_answer_lost_on_the_way_back_is_asked_again_and_acts_once(db, monkeyp
     (domain,) = products_of(buyer)
     monkeypatch.setattr(registrar(), "renew", lost(real_renew))
     with clock.frozen_at(T0 + timedelta(days=1)):
-        renewed = renew_product(
-            customer_id=buyer,
-            product_id=domain.id,
-            years=2,
-            expected_expiry=domain.expiry_date,
-            choice=card(),
-            key="k-lost-renew",
-        )
+        renewed = renew_by_card(buyer, domain, 2, "k-lost-renew")
     assert renewed.status == "paid"
     monkeypatch.setattr(registrar(), "renew", real_renew)
     with clock.frozen_at(T0 + timedelta(days=1, minutes=2)):
@@ -220,7 +225,9 @@ def test_a_failing_provider_makes_the_jobs_run_partial_and_every_other_job_runs(
     assert all(run.outcome == "ok" for name, run in runs.items() if name != "provider_tasks")
 
 
-def test_staff_see_the_tasks_support_retries_and_only_an_admin_closes_one(db, registrar_down):
+def test_staff_see_the_tasks_support_retries_and_only_an_admin_closes_one(
+    db, registrar_down, monkeypatch
+):
     buyer = person("vu-du-staff@example.fr")
     support = person("support-taches@example.fr", role="support")
     admin = person("admin-taches@example.fr", role="admin")
@@ -246,16 +253,9 @@ def test_staff_see_the_tasks_support_retries_and_only_an_admin_closes_one(db, re
 
     # A renewal the registrar refuses for good: an admin closes it with a reason.
     (domain,) = products_of(buyer)
-    registrar().down = True
+    monkeypatch.setattr(registrar(), "down", True)
     with clock.frozen_at(T0 + timedelta(minutes=1)):
-        renewed = renew_product(
-            customer_id=buyer,
-            product_id=domain.id,
-            years=1,
-            expected_expiry=domain.expiry_date,
-            choice=card(),
-            key="k-st-renew",
-        )
+        renewed = renew_by_card(buyer, domain, 1, "k-st-renew")
     assert renewed.status == "paid"
     pending = [t for t, _ in products_staff.provider_tasks(actor(support))]
     assert [t.action for t in pending] == ["renew_domain"]
@@ -266,7 +266,7 @@ def test_staff_see_the_tasks_support_retries_and_only_an_admin_closes_one(db, re
     products_staff.cancel_task(actor(admin), pending[0].id, "Renouvelé à la main chez le registre")
     closed = tasks()[-1]
     assert closed.status == "cancelled" and "Renouvelé à la main" in closed.last_error
-    registrar().down = False
+    monkeypatch.setattr(registrar(), "down", False)
     assert run_due_tasks() == {"done": 0, "retry": 0}
 
 
