@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, or_
+from sqlalchemy import func, union
 from sqlmodel import col, select
 
 from o2portal.accounts import sessions
@@ -21,6 +21,7 @@ from o2portal.core.db import existing, read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.paging import Page, paginate
 from o2portal.core.permissions import Actor
+from o2portal.core.search import lower_starts_with, starts_with
 from o2portal.core.validation import (
     clean_email,
     clean_text,
@@ -41,20 +42,19 @@ def search_customers(actor: Actor, query: str = "", page: int = 1) -> Page:
         actor.staff()
         where = [Customer.role == "customer"]
         if text:
-            # A prefix, with % and _ taken as themselves (autoescape).
-            def starts(column):
-                return column.startswith(text, autoescape=True)
+            # A prefix, each read from its own index (core/search.py): a union of ids,
+            # where an OR with a subquery would make PostgreSQL read the whole table.
+            def ids(condition):
+                return select(Customer.id).where(condition)
 
-            owners = select(Product.customer_id).where(starts(col(Product.name)))
-            where.append(
-                or_(
-                    starts(col(Customer.email)),
-                    starts(func.lower(Customer.last_name)),
-                    starts(func.lower(Customer.first_name)),
-                    starts(func.lower(Customer.company_name)),
-                    col(Customer.id).in_(owners),
-                )
+            matches = union(
+                ids(starts_with(col(Customer.email), text)),
+                ids(lower_starts_with(Customer.last_name, text)),
+                ids(lower_starts_with(Customer.first_name, text)),
+                ids(lower_starts_with(Customer.company_name, text)),
+                select(Product.customer_id).where(starts_with(col(Product.name), text)),
             )
+            where.append(col(Customer.id).in_(matches))
         found = paginate(
             session,
             select(Customer).where(*where).order_by(Customer.last_name, Customer.id),

@@ -15,6 +15,7 @@ from o2portal.core.errors import InvalidInput
 from o2portal.core.money import parse_euros
 from o2portal.core.paging import Page, paginate
 from o2portal.core.permissions import Actor
+from o2portal.core.search import starts_with
 from o2portal.core.validation import clean_text
 
 PAGE_SIZE = 25
@@ -32,7 +33,7 @@ def list_order_forms(
     if text.upper().startswith("BC-") and text[3:].isdigit():
         where.append(Order.id == int(text[3:]))
     elif text:
-        where.append(col(Customer.email).startswith(text, autoescape=True))
+        where.append(starts_with(col(Customer.email), text))
     with read_session() as session:
         actor.staff()
         base = select(Order, Customer).join(Customer, col(Customer.id) == col(Order.customer_id))
@@ -51,9 +52,9 @@ def list_invoices(actor: Actor, *, query: str = "", page: int = 1) -> Page:
     where = []
     text = (query or "").strip()[:100]
     if text.upper().startswith("F"):
-        where.append(col(Invoice.number).startswith(text.upper(), autoescape=True))
+        where.append(starts_with(col(Invoice.number), text.upper()))
     elif text:
-        where.append(col(Customer.email).startswith(text.lower(), autoescape=True))
+        where.append(starts_with(col(Customer.email), text.lower()))
     with read_session() as session:
         actor.staff()
         base = select(Invoice, Customer).join(

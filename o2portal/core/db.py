@@ -18,6 +18,10 @@ from o2portal.core.settings import get_settings
 log = logging.getLogger("o2portal.db")
 
 
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
 def _make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
@@ -34,6 +38,9 @@ def _make_engine(url: str) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
+            # lower() as PostgreSQL's and Python's, not ASCII only: "Élise" is found by
+            # "élise" (staff searches, through the index on lower(last_name)).
+            dbapi_conn.create_function("lower", 1, _lower, deterministic=True)
 
         @event.listens_for(engine, "begin")
         def _sqlite_on_begin(conn):  # pragma: no cover - driver hook

@@ -15,6 +15,7 @@ from o2portal.core.db import existing, read_session, transaction
 from o2portal.core.errors import InvalidInput
 from o2portal.core.paging import paginate
 from o2portal.core.permissions import Actor
+from o2portal.core.search import lower_starts_with
 from o2portal.mail import outbox as mailer
 from o2portal.mail.models import MAIL_STATUSES, MailStatus, OutboxEmail
 
@@ -64,7 +65,7 @@ def list_mail(actor: Actor, *, status: str = "", recipient: str = "", page: int 
         where.append(OutboxEmail.status == status)
     text = (recipient or "").strip().lower()[:254]
     if text:
-        where.append(func.lower(OutboxEmail.to_addr).startswith(text, autoescape=True))
+        where.append(lower_starts_with(OutboxEmail.to_addr, text))
     with read_session() as session:
         actor.admin()
         # Only the columns a list shows: bodies can be long.

@@ -15,6 +15,7 @@ from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.paging import Page, paginate
 from o2portal.core.permissions import Actor
+from o2portal.core.search import starts_with
 from o2portal.core.validation import clean_text
 from o2portal.mail import outbox as mailer
 from o2portal.products import provisioning
@@ -48,7 +49,7 @@ def list_products(
         where.append(Product.status == status)
     text = (query or "").strip().lower()[:100]
     if text:
-        where.append(col(Product.name).startswith(text, autoescape=True))
+        where.append(starts_with(col(Product.name), text))
     with read_session() as session:
         actor.staff()
         found = paginate(

@@ -12,6 +12,7 @@ from o2portal.core.db import read_session
 from o2portal.core.models import AuditEvent
 from o2portal.core.paging import paginate
 from o2portal.core.permissions import Actor
+from o2portal.core.search import starts_with
 
 PAGE_SIZE = 50
 
@@ -31,15 +32,13 @@ def list_events(
     email prefix and the customer's number."""
     where = []
     if action.strip():
-        where.append(col(AuditEvent.action).startswith(action.strip()[:64], autoescape=True))
+        where.append(starts_with(col(AuditEvent.action), action.strip()[:64]))
     if customer_id.strip().isdigit():
         where.append(AuditEvent.customer_id == int(customer_id))
     staff.admin()
     with read_session() as session:
         if actor.strip():
-            ids = select(Customer.id).where(
-                col(Customer.email).startswith(actor.strip().lower(), autoescape=True)
-            )
+            ids = select(Customer.id).where(starts_with(col(Customer.email), actor.strip().lower()))
             where.append(col(AuditEvent.actor_id).in_(ids))
         found = paginate(
             session,
