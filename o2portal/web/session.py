@@ -13,7 +13,15 @@ from o2portal.accounts.models import Customer
 from o2portal.accounts.sessions import CurrentUser
 from o2portal.accounts.staff import stop_acting_as
 from o2portal.core.i18n import LANGUAGES
-from o2portal.web.guards import client_ip, current_user, require_customer, session_token
+from o2portal.web.guards import (
+    STAFF_ROLES,
+    client_ip,
+    current_user,
+    require_account_owner,
+    require_customer,
+    require_staff,
+    session_token,
+)
 
 # Revoke the cookie's own session and drop it (POST, from this page), forget the tab's
 # Reflex state (a new client token), then reload on the login page.
@@ -109,6 +117,31 @@ async def load_customer(state: rx.State) -> tuple[CurrentUser, str]:
     user = await asyncio.to_thread(require_customer, state)
     await show_user(state, user)
     return user, await language_of(state)
+
+
+async def load_staff(
+    state: rx.State, roles: tuple[str, ...] = STAFF_ROLES
+) -> tuple[CurrentUser, str]:
+    """The start of a staff page's load: the staff member (anyone else is refused and the
+    refusal audited, off the loop too), shown in the shell, and the page's language."""
+    user = await staff_of(state, roles)
+    await show_user(state, user)
+    return user, await language_of(state)
+
+
+async def customer_of(state: rx.State) -> CurrentUser:
+    """require_customer, with its session query in a worker thread."""
+    return await asyncio.to_thread(require_customer, state)
+
+
+async def owner_of(state: rx.State) -> CurrentUser:
+    """require_account_owner, with its session query in a worker thread."""
+    return await asyncio.to_thread(require_account_owner, state)
+
+
+async def staff_of(state: rx.State, roles: tuple[str, ...] = STAFF_ROLES) -> CurrentUser:
+    """require_staff, with its session query (and a refusal's audit row) in a thread."""
+    return await asyncio.to_thread(require_staff, state, roles)
 
 
 async def language_of(state: rx.State) -> str:
