@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
 from o2portal.core import formatting
 from o2portal.reporting.audit_log import list_events
 from o2portal.web.guards import require_staff
 from o2portal.web.lists import Searched
-from o2portal.web.session import language_of, show_user
+from o2portal.web.session import load_staff
 
 
 class AdminAuditState(Searched, rx.State):
@@ -18,10 +20,9 @@ class AdminAuditState(Searched, rx.State):
     rows: list[dict[str, str]] = []
 
     async def _fill(self, page: int) -> None:
-        user = require_staff(self, roles=("admin",))
-        await show_user(self, user)
-        lang = await language_of(self)
-        result = list_events(
+        user, lang = await load_staff(self, ("admin",))
+        result = await asyncio.to_thread(
+            list_events,
             user.actor,
             action=self.action,
             actor=self.actor,

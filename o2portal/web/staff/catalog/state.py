@@ -5,6 +5,8 @@ One edit form is open at a time (`form`); the row being edited is known on the s
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
 from o2portal.catalog import staff as domain
@@ -13,7 +15,7 @@ from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate
 from o2portal.web.guards import client_ip, require_staff
 from o2portal.web.helpers import translated
-from o2portal.web.session import language_of, show_user
+from o2portal.web.session import language_of, load_staff, staff_of
 
 ADMIN = ("admin",)
 FORMS = ("hosting", "tld", "new_tld", "server", "new_promo")
@@ -46,11 +48,9 @@ class AdminCatalogState(rx.State):
     _row_id: int = 0
 
     async def _fill(self) -> None:
-        user = require_staff(self, roles=ADMIN)
-        await show_user(self, user)
-        lang = await language_of(self)
+        user, lang = await load_staff(self, ADMIN)
         staff = user.actor
-        catalogue = domain.staff_catalogue(staff, tld_page=self.tld_page)
+        catalogue = await asyncio.to_thread(domain.staff_catalogue, staff, tld_page=self.tld_page)
 
         def money(cents: int) -> str:
             return formatting.money(cents, lang)
@@ -96,7 +96,7 @@ class AdminCatalogState(rx.State):
             }
             for s in catalogue.servers
         ]
-        promos = domain.list_promo_codes(staff, page=self.promo_page)
+        promos = await asyncio.to_thread(domain.list_promo_codes, staff, page=self.promo_page)
         self.promo_page, self.promo_pages = promos.page, promos.pages
         self.promos = [
             {
@@ -136,32 +136,32 @@ class AdminCatalogState(rx.State):
 
     @rx.event
     async def load(self):
-        require_staff(self, roles=ADMIN)
+        await staff_of(self, ADMIN)
         self.form, self._row_id, self.edit, self.errors, self.message = "", 0, {}, {}, ""
         self.tld_page = self.promo_page = 1
         await self._fill()
 
     @rx.event
     async def tld_next_page(self):
-        require_staff(self, roles=ADMIN)
+        await staff_of(self, ADMIN)
         self.tld_page += 1
         await self._fill()
 
     @rx.event
     async def tld_previous_page(self):
-        require_staff(self, roles=ADMIN)
+        await staff_of(self, ADMIN)
         self.tld_page = max(1, self.tld_page - 1)
         await self._fill()
 
     @rx.event
     async def promo_next_page(self):
-        require_staff(self, roles=ADMIN)
+        await staff_of(self, ADMIN)
         self.promo_page += 1
         await self._fill()
 
     @rx.event
     async def promo_previous_page(self):
-        require_staff(self, roles=ADMIN)
+        await staff_of(self, ADMIN)
         self.promo_page = max(1, self.promo_page - 1)
         await self._fill()
 
@@ -175,25 +175,25 @@ class AdminCatalogState(rx.State):
 
     @rx.event
     async def edit_hosting(self, offer_id: str):
-        user = require_staff(self, roles=ADMIN)
+        user = await staff_of(self, ADMIN)
         lang = await language_of(self)
-        offer = domain.hosting_offer(user.actor, _number(offer_id))
+        offer = await asyncio.to_thread(domain.hosting_offer, user.actor, _number(offer_id))
         if offer is not None:
             self._open_row("hosting", offer, offer.name, domain.HOSTING_PRICES, lang)
 
     @rx.event
     async def edit_tld(self, tld_id: str):
-        user = require_staff(self, roles=ADMIN)
+        user = await staff_of(self, ADMIN)
         lang = await language_of(self)
-        row = domain.tld_price(user.actor, _number(tld_id))
+        row = await asyncio.to_thread(domain.tld_price, user.actor, _number(tld_id))
         if row is not None:
             self._open_row("tld", row, "." + row.tld, domain.TLD_PRICES, lang)
 
     @rx.event
     async def edit_server(self, server_id: str):
-        user = require_staff(self, roles=ADMIN)
+        user = await staff_of(self, ADMIN)
         lang = await language_of(self)
-        server = domain.server_model(user.actor, _number(server_id))
+        server = await asyncio.to_thread(domain.server_model, user.actor, _number(server_id))
         if server is not None:
             self._open_row("server", server, server.name, ("monthly",), lang)
 
@@ -218,7 +218,7 @@ class AdminCatalogState(rx.State):
         """Run one change of the catalogue; a refusal shows on the form, a success closes
         it and says which row changed (`shown`: the attribute that names it)."""
         try:
-            row = change(*args, ip=client_ip(self))
+            row = await asyncio.to_thread(change, *args, ip=client_ip(self))
         except (InvalidInput, NotAllowed) as exc:
             await self._refused(exc)
             return
@@ -239,29 +239,29 @@ class AdminCatalogState(rx.State):
 
     @rx.event
     async def save_hosting(self, form: dict):
-        user = require_staff(self, roles=ADMIN)
+        user = await staff_of(self, ADMIN)
         await self._save_opened(user, "hosting", domain.update_hosting_offer, form, "name")
 
     @rx.event
     async def save_tld(self, form: dict):
-        user = require_staff(self, roles=ADMIN)
+        user = await staff_of(self, ADMIN)
         await self._save_opened(user, "tld", domain.update_tld_price, form, "tld")
 
     @rx.event
     async def add_tld(self, form: dict):
-        user = require_staff(self, roles=ADMIN)
+        user = await staff_of(self, ADMIN)
         await self._save(
             domain.add_tld, user.actor, _strings(form), done="catalog.added_tld", shown="tld"
         )
 
     @rx.event
     async def save_server(self, form: dict):
-        user = require_staff(self, roles=ADMIN)
+        user = await staff_of(self, ADMIN)
         await self._save_opened(user, "server", domain.update_server_model, form, "name")
 
     @rx.event
     async def create_promo(self, form: dict):
-        user = require_staff(self, roles=ADMIN)
+        user = await staff_of(self, ADMIN)
         await self._save(
             domain.create_promo_code,
             user.actor,
@@ -272,7 +272,7 @@ class AdminCatalogState(rx.State):
 
     @rx.event
     async def deactivate_promo(self, promo_id: str):
-        user = require_staff(self, roles=ADMIN)
+        user = await staff_of(self, ADMIN)
         await self._save(
             domain.deactivate_promo_code,
             user.actor,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 
 import reflex as rx
@@ -14,7 +15,7 @@ from o2portal.core.permissions import Actor
 from o2portal.web.guards import client_ip, require_staff
 from o2portal.web.helpers import translated
 from o2portal.web.lists import Paged
-from o2portal.web.session import language_of, show_user
+from o2portal.web.session import language_of, load_staff, staff_of
 
 ADMIN = ("admin",)
 
@@ -71,11 +72,9 @@ class ContentList(Paged, mixin=True):
         raise NotImplementedError
 
     async def _fill(self, page: int) -> None:
-        user = require_staff(self)
-        await show_user(self, user)
-        lang = await language_of(self)
+        user, lang = await load_staff(self)
         self.can_edit = user.customer.role == "admin"
-        found = self._list(user.actor, page)
+        found = await asyncio.to_thread(self._list, user.actor, page)
         self.page, self.pages, self.total = found.page, found.pages, found.total
         self.rows = self._rows(found.rows, lang)
 
@@ -116,10 +115,12 @@ class ContentList(Paged, mixin=True):
 
     @rx.event
     async def save(self, form: dict):
-        user = require_staff(self, roles=ADMIN)
+        user = await staff_of(self, ADMIN)
         data = _form_text(form, self._text_max() + 1)
         try:
-            saved = self._store(user.actor, self.row_id or None, data, client_ip(self))
+            saved = await asyncio.to_thread(
+                self._store, user.actor, self.row_id or None, data, client_ip(self)
+            )
         except InvalidInput as exc:
             self.errors = await translated(self, exc.errors)
             return
@@ -235,10 +236,14 @@ class AdminAnnouncementsState(ContentList, rx.State):
         self._set_text(value)
 
     async def _set_published(self, item_id: str, published: bool) -> None:
-        user = require_staff(self, roles=ADMIN)
+        user = await staff_of(self, ADMIN)
         with contextlib.suppress(NotAllowed):
-            domain.set_announcement_published(
-                user.actor, _id(item_id), published, ip=client_ip(self)
+            await asyncio.to_thread(
+                domain.set_announcement_published,
+                user.actor,
+                _id(item_id),
+                published,
+                ip=client_ip(self),
             )
         if self.editing and self.row_id == _id(item_id):
             self.fields = {**self.fields, "published": "on" if published else ""}

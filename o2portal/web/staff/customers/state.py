@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 
@@ -17,7 +18,7 @@ from o2portal.web.guards import client_ip, require_staff, user_agent
 from o2portal.web.helpers import document_row, send_mail_soon, translated
 from o2portal.web.lists import Searched, StaffQuery
 from o2portal.web.rows import mail_row, ticket_row
-from o2portal.web.session import language_of, show_user
+from o2portal.web.session import language_of, load_staff, staff_of
 
 _PATH_ID = re.compile(r"/admin/customers/(\d{1,12})/?$")
 
@@ -26,9 +27,8 @@ class AdminCustomersState(StaffQuery, Searched, rx.State):
     rows: list[dict[str, str]] = []
 
     async def _fill(self, page: int) -> None:
-        user = require_staff(self)
-        await show_user(self, user)
-        result = domain.search_customers(user.actor, self.query, page)
+        user, _ = await load_staff(self)
+        result = await asyncio.to_thread(domain.search_customers, user.actor, self.query, page)
         self.page, self.pages, self.total = result.page, result.pages, result.total
         self.rows = [
             {
@@ -62,14 +62,12 @@ class AdminCustomerState(rx.State):
     message: str = ""
 
     async def _fill(self) -> None:
-        user = require_staff(self)
-        await show_user(self, user)
-        lang = await language_of(self)
+        user, lang = await load_staff(self)
         self.is_admin = user.customer.role == "admin"
         match = _PATH_ID.search(self.router.url.path or "")
         self.customer_id = int(match.group(1)) if match else 0
         try:
-            file = domain.customer_file(user.actor, self.customer_id)
+            file = await asyncio.to_thread(domain.customer_file, user.actor, self.customer_id)
         except NotAllowed:
             self.found = False
             return
@@ -133,12 +131,14 @@ class AdminCustomerState(rx.State):
 
     @rx.event
     async def save(self, form: dict):
-        user = require_staff(self, roles=("admin",))
+        user = await staff_of(self, ("admin",))
         lang = await language_of(self)
         self.errors, self.message = {}, ""
         data = {k: (v if isinstance(v, str) else "")[:300] for k, v in form.items()}
         try:
-            domain.update_customer(user.actor, self.customer_id, data, ip=client_ip(self))
+            await asyncio.to_thread(
+                domain.update_customer, user.actor, self.customer_id, data, ip=client_ip(self)
+            )
         except InvalidInput as exc:
             self.errors = await translated(self, exc.errors)
             return
@@ -147,10 +147,11 @@ class AdminCustomerState(rx.State):
 
     @rx.event
     async def toggle_disabled(self, form: dict):
-        user = require_staff(self, roles=("admin",))
+        user = await staff_of(self, ("admin",))
         self.errors = {}
         try:
-            domain.set_disabled(
+            await asyncio.to_thread(
+                domain.set_disabled,
                 user.actor,
                 self.customer_id,
                 not self.disabled,
@@ -164,9 +165,11 @@ class AdminCustomerState(rx.State):
 
     @rx.event
     async def send_reset(self):
-        user = require_staff(self)
+        user = await staff_of(self)
         lang = await language_of(self)
-        domain.send_reset_link(user.actor, self.customer_id, ip=client_ip(self))
+        await asyncio.to_thread(
+            domain.send_reset_link, user.actor, self.customer_id, ip=client_ip(self)
+        )
         self.message = translate("admin.reset_sent", lang)
         send_mail_soon()
 

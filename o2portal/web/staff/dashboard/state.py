@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
 from o2portal.core import formatting
 from o2portal.reporting import customer_overview as overview
 from o2portal.reporting import staff_dashboard as admin_stats
-from o2portal.web.guards import require_staff
 from o2portal.web.rows import mail_row
-from o2portal.web.session import language_of, show_user
+from o2portal.web.session import load_staff
+
+
+def _read():
+    """The dashboard's figures and its four charts (in a worker thread)."""
+    data = overview.staff_overview()
+    return data, (
+        admin_stats.revenue_by_month(),
+        admin_stats.expiries_by_week(),
+        admin_stats.new_customers_by_month(),
+        admin_stats.open_tickets_by_department(),
+    )
 
 
 class AdminDashboardState(rx.State):
@@ -26,10 +38,8 @@ class AdminDashboardState(rx.State):
 
     @rx.event
     async def load(self):
-        user = require_staff(self)
-        await show_user(self, user)
-        lang = await language_of(self)
-        data = overview.staff_overview()
+        _, lang = await load_staff(self)
+        data, charts = await asyncio.to_thread(_read)
         self.customers = data.customers
         self.active_products = data.active_products
         self.unpaid_orders = data.unpaid_orders
@@ -47,7 +57,4 @@ class AdminDashboardState(rx.State):
             }
             for c in data.failing_addresses
         ]
-        self.revenue = admin_stats.revenue_by_month()
-        self.expiries = admin_stats.expiries_by_week()
-        self.new_customers = admin_stats.new_customers_by_month()
-        self.tickets_by_department = admin_stats.open_tickets_by_department()
+        self.revenue, self.expiries, self.new_customers, self.tickets_by_department = charts

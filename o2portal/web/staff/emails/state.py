@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
 from o2portal.core import formatting
@@ -12,7 +14,7 @@ from o2portal.mail.models import MAIL_STATUSES
 from o2portal.web.guards import client_ip, require_staff
 from o2portal.web.helpers import send_mail_soon
 from o2portal.web.lists import Searched
-from o2portal.web.session import language_of, show_user
+from o2portal.web.session import language_of, load_staff, staff_of
 
 ADMIN = ("admin",)
 
@@ -26,11 +28,9 @@ class AdminEmailsState(Searched, rx.State):
     error: str = ""
 
     async def _fill(self, page: int) -> None:
-        user = require_staff(self, roles=ADMIN)
-        await show_user(self, user)
-        lang = await language_of(self)
-        found = domain.list_mail(
-            user.actor, status=self.status, recipient=self.recipient, page=page
+        user, lang = await load_staff(self, ADMIN)
+        found = await asyncio.to_thread(
+            domain.list_mail, user.actor, status=self.status, recipient=self.recipient, page=page
         )
         self.page, self.pages, self.total = found.page, found.pages, found.total
         self.rows = [
@@ -48,10 +48,10 @@ class AdminEmailsState(Searched, rx.State):
         ]
 
     async def _show(self, mail_id: int) -> None:
-        user = require_staff(self, roles=ADMIN)
+        user = await staff_of(self, ADMIN)
         lang = await language_of(self)
         try:
-            view = domain.mail_detail(user.actor, mail_id)
+            view = await asyncio.to_thread(domain.mail_detail, user.actor, mail_id)
         except NotAllowed:
             self.mail = {}
             return
@@ -79,7 +79,7 @@ class AdminEmailsState(Searched, rx.State):
 
     @rx.event
     async def set_status(self, value: str):
-        require_staff(self, roles=ADMIN)
+        await staff_of(self, ADMIN)
         self.status = value if value in MAIL_STATUSES else ""
         await self._fill(1)
 
@@ -90,7 +90,7 @@ class AdminEmailsState(Searched, rx.State):
 
     @rx.event
     async def open_mail(self, mail_id: str):
-        require_staff(self, roles=ADMIN)
+        await staff_of(self, ADMIN)
         text = str(mail_id or "")
         self.message, self.error = "", ""
         await self._show(int(text) if text.isdigit() and len(text) <= 12 else 0)
@@ -101,12 +101,12 @@ class AdminEmailsState(Searched, rx.State):
 
     @rx.event
     async def retry(self):
-        user = require_staff(self, roles=ADMIN)
+        user = await staff_of(self, ADMIN)
         lang = await language_of(self)
         mail_id = int(self.mail.get("id", "0") or 0)
         self.message, self.error = "", ""
         try:
-            domain.retry_mail(user.actor, mail_id, ip=client_ip(self))
+            await asyncio.to_thread(domain.retry_mail, user.actor, mail_id, ip=client_ip(self))
         except InvalidInput as exc:
             self.error = translate(next(iter(exc.errors.values())), lang)
         except NotAllowed:

@@ -16,7 +16,7 @@ from o2portal.core.i18n import translate
 from o2portal.web.guards import client_ip, require_staff
 from o2portal.web.helpers import send_mail_soon, translated
 from o2portal.web.lists import Searched, StaffQuery
-from o2portal.web.session import language_of, show_user
+from o2portal.web.session import language_of, load_staff, staff_of
 
 
 class AdminInvoicesState(StaffQuery, Searched, rx.State):
@@ -32,11 +32,11 @@ class AdminInvoicesState(StaffQuery, Searched, rx.State):
     async def _fill(self, page: int = 1, *, keep_orders: bool = False) -> None:
         """Load the three lists; `keep_orders` leaves the order forms' rows as they are
         (a row just paid stays in its place, marked paid)."""
-        user = require_staff(self)
-        await show_user(self, user)
-        lang = await language_of(self)
+        user, lang = await load_staff(self)
         if not keep_orders:
-            orders = domain.list_order_forms(user.actor, status=self.status, query=self.query)
+            orders = await asyncio.to_thread(
+                domain.list_order_forms, user.actor, status=self.status, query=self.query
+            )
             self.orders = [
                 {
                     "id": str(o.id),
@@ -50,7 +50,9 @@ class AdminInvoicesState(StaffQuery, Searched, rx.State):
                 }
                 for o, c in orders.rows
             ]
-        invoices = domain.list_invoices(user.actor, query=self.query, page=page)
+        invoices = await asyncio.to_thread(
+            domain.list_invoices, user.actor, query=self.query, page=page
+        )
         self.page, self.pages = invoices.page, invoices.pages
         self.invoices = [
             {
@@ -64,7 +66,7 @@ class AdminInvoicesState(StaffQuery, Searched, rx.State):
             }
             for i, c in invoices.rows
         ]
-        notes = domain.list_credit_notes(user.actor)
+        notes = await asyncio.to_thread(domain.list_credit_notes, user.actor)
         self.notes = [
             {
                 "id": str(n.id),
@@ -80,7 +82,7 @@ class AdminInvoicesState(StaffQuery, Searched, rx.State):
     async def _admin_action(self) -> tuple[CurrentUser, str]:
         """The start of an admin's action: the admin (anyone else is refused) and the
         language, the previous action's message and errors cleared."""
-        user = require_staff(self, roles=("admin",))
+        user = await staff_of(self, ("admin",))
         lang = await language_of(self)
         self.errors, self.message = {}, ""
         return user, lang
@@ -137,7 +139,8 @@ class AdminInvoicesState(StaffQuery, Searched, rx.State):
         """Cancel an unpaid order form (the customer gave up): it can no longer be paid."""
         user, lang = await self._admin_action()
         try:
-            done = cancel_order_form(
+            done = await asyncio.to_thread(
+                cancel_order_form,
                 user.actor,
                 int(order_id) if order_id.isdigit() else 0,
                 ip=client_ip(self),
@@ -161,7 +164,8 @@ class AdminInvoicesState(StaffQuery, Searched, rx.State):
     async def credit(self, form: dict):
         user, lang = await self._admin_action()
         try:
-            note = domain.credit_invoice(
+            note = await asyncio.to_thread(
+                domain.credit_invoice,
                 user.actor,
                 int(self.credit_for) if self.credit_for.isdigit() else 0,
                 str(form.get("amount", ""))[:20],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import reflex as rx
@@ -9,8 +10,7 @@ import reflex as rx
 from o2portal.core import formatting
 from o2portal.core.i18n import translate
 from o2portal.jobs import staff as domain
-from o2portal.web.guards import require_staff
-from o2portal.web.session import language_of, show_user
+from o2portal.web.session import load_staff, staff_of
 
 
 def _summary(text: str) -> str:
@@ -30,10 +30,8 @@ class AdminJobsState(rx.State):
     job: str = ""  # the job whose runs are shown ("" for all)
 
     async def _fill(self) -> None:
-        user = require_staff(self)
-        await show_user(self, user)
-        lang = await language_of(self)
-        found = domain.overview(user.actor, name=self.job)
+        user, lang = await load_staff(self)
+        found = await asyncio.to_thread(domain.overview, user.actor, name=self.job)
         self.jobs = [
             {
                 "name": lease.name,
@@ -71,6 +69,6 @@ class AdminJobsState(rx.State):
     @rx.event
     async def show_job(self, name: str):
         """The runs of one job ("" for all); any other name shows none."""
-        require_staff(self)
+        await staff_of(self)
         self.job = str(name)[:64]
         await self._fill()

@@ -14,7 +14,7 @@ from o2portal.products.customer import display_status
 from o2portal.web.guards import client_ip, require_staff
 from o2portal.web.lists import Searched, StaffQuery
 from o2portal.web.payment import new_key, submitted_date, submitted_int, submitted_key
-from o2portal.web.session import language_of, show_user
+from o2portal.web.session import language_of, load_staff, staff_of
 
 
 class AdminProductsState(StaffQuery, Searched, rx.State):
@@ -32,11 +32,14 @@ class AdminProductsState(StaffQuery, Searched, rx.State):
     errors: dict[str, str] = {}
 
     async def _fill(self, page: int) -> None:
-        user = require_staff(self)
-        await show_user(self, user)
-        lang = await language_of(self)
-        result = domain.list_products(
-            user.actor, window=self.window, status=self.status, query=self.query, page=page
+        user, lang = await load_staff(self)
+        result = await asyncio.to_thread(
+            domain.list_products,
+            user.actor,
+            window=self.window,
+            status=self.status,
+            query=self.query,
+            page=page,
         )
         today = clock.today()
         self.page, self.pages, self.total = result.page, result.pages, result.total
@@ -87,7 +90,7 @@ class AdminProductsState(StaffQuery, Searched, rx.State):
     async def apply(self, form: dict):
         """One form for every change: the action, its reason, the years for a renewal.
         The product, the expiry seen and the key are those of the submitted form."""
-        user = require_staff(self, roles=("admin",))
+        user = await staff_of(self, ("admin",))
         lang = await language_of(self)
         if self.applying:
             return

@@ -4,14 +4,16 @@ again and validates."""
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
 from o2portal.core import stored_settings as domain
 from o2portal.core.errors import InvalidInput
 from o2portal.core.i18n import translate
-from o2portal.web.guards import client_ip, require_staff
+from o2portal.web.guards import client_ip
 from o2portal.web.helpers import form_text, translated
-from o2portal.web.session import language_of, show_user
+from o2portal.web.session import language_of, load_staff, staff_of
 
 ADMIN = ("admin",)
 # The settings typed as one text: (field, its length limit, the domain's saver, the
@@ -34,7 +36,7 @@ class AdminSettingsState(rx.State):
     autoclose_message: str = ""
 
     async def _fill(self, staff) -> None:
-        current = domain.settings_for_staff(staff)
+        current = await asyncio.to_thread(domain.settings_for_staff, staff)
         self.schedule = ", ".join(current.reminder_schedule)
         # Page field names: seller_name, seller_siret, … (the domain's keys, prefixed).
         self.seller = {f"seller_{k}": v for k, v in current.seller.items()}
@@ -48,8 +50,7 @@ class AdminSettingsState(rx.State):
 
     @rx.event
     async def load(self):
-        user = require_staff(self, roles=ADMIN)
-        await show_user(self, user)
+        user, _ = await load_staff(self, ADMIN)
         self._clear()
         await self._fill(user.actor)
 
@@ -61,7 +62,7 @@ class AdminSettingsState(rx.State):
         self._clear()
         value = form_text(form, name, limit)
         try:
-            getattr(domain, save)(user.actor, value, ip=client_ip(self))
+            await asyncio.to_thread(getattr(domain, save), user.actor, value, ip=client_ip(self))
         except InvalidInput as exc:
             setattr(self, shown, value)
             self.errors = await translated(self, exc.errors)
@@ -71,17 +72,19 @@ class AdminSettingsState(rx.State):
 
     @rx.event
     async def save_schedule(self, form: dict):
-        user = require_staff(self, roles=ADMIN)
+        user = await staff_of(self, ADMIN)
         await self._save_text(user, form, "schedule")
 
     @rx.event
     async def save_seller(self, form: dict):
-        user = require_staff(self, roles=ADMIN)
+        user = await staff_of(self, ADMIN)
         lang = await language_of(self)
         self._clear()
         data = {k: form_text(form, f"seller_{k}", 1000) for k in domain.SELLER_FIELDS}
         try:
-            domain.save_seller_identity(user.actor, data, ip=client_ip(self))
+            await asyncio.to_thread(
+                domain.save_seller_identity, user.actor, data, ip=client_ip(self)
+            )
         except InvalidInput as exc:
             # Keep what was typed, so the admin corrects one field and not all of them.
             self.seller = {f"seller_{k}": v for k, v in data.items()}
@@ -92,5 +95,5 @@ class AdminSettingsState(rx.State):
 
     @rx.event
     async def save_autoclose(self, form: dict):
-        user = require_staff(self, roles=ADMIN)
+        user = await staff_of(self, ADMIN)
         await self._save_text(user, form, "autoclose")

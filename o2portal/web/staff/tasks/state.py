@@ -13,7 +13,7 @@ from o2portal.core.i18n import translate
 from o2portal.products import staff as domain
 from o2portal.web.guards import client_ip, require_staff
 from o2portal.web.helpers import translated
-from o2portal.web.session import language_of, show_user
+from o2portal.web.session import language_of, load_staff, staff_of
 
 
 class AdminTasksState(rx.State):
@@ -26,9 +26,7 @@ class AdminTasksState(rx.State):
     can_close: bool = False  # an admin: shows the closing buttons (the door checks again)
 
     async def _fill(self) -> None:
-        user = require_staff(self)
-        await show_user(self, user)
-        lang = await language_of(self)
+        user, lang = await load_staff(self)
         found = await asyncio.to_thread(domain.provider_tasks, user.actor, show=self.show)
         self.can_close = user.actor.role == "admin"
         self.rows = [
@@ -64,7 +62,7 @@ class AdminTasksState(rx.State):
     @rx.event
     async def retry(self, task_id: str):
         """Send the task now; what became of it is said above the table."""
-        user = require_staff(self)
+        user = await staff_of(self)
         lang = await language_of(self)
         if self.busy:
             return
@@ -93,7 +91,7 @@ class AdminTasksState(rx.State):
 
     @rx.event
     async def close_task(self, form: dict):
-        user = require_staff(self, roles=("admin",))
+        user = await staff_of(self, ("admin",))
         lang = await language_of(self)
         self.errors, self.message = {}, ""
         try:

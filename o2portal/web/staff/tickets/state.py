@@ -17,7 +17,7 @@ from o2portal.support.models import DEPARTMENTS, TICKET_STATUSES
 from o2portal.web.guards import client_ip, require_staff
 from o2portal.web.helpers import send_mail_soon
 from o2portal.web.lists import Paged
-from o2portal.web.session import language_of, show_user
+from o2portal.web.session import load_staff, staff_of
 from o2portal.web.thread import MessageComposer, ThreadFields, follow_thread, ticket_row
 
 _PATH_ID = re.compile(r"/admin/tickets/(\d{1,12})/?$")
@@ -30,10 +30,9 @@ class AdminTicketsState(Paged, rx.State):
     rows: list[dict[str, str]] = []
 
     async def _fill(self, page: int) -> None:
-        user = require_staff(self)
-        await show_user(self, user)
-        lang = await language_of(self)
-        found = tickets.staff_queue(
+        user, lang = await load_staff(self)
+        found = await asyncio.to_thread(
+            tickets.staff_queue,
             user.actor,
             status=self.status,
             department=self.department,
@@ -109,7 +108,7 @@ class AdminTicketState(ThreadFields, MessageComposer, rx.State):
     @rx.event(background=True, supersedes=True)
     async def watch(self):
         """New customer messages appear on the staff page without reload too."""
-        require_staff(self)  # called by name like any handler: nobody else may start one
+        await staff_of(self)  # called by name like any handler: nobody else may start one
         await follow_thread(self, with_internal=True)
 
     @rx.event
@@ -146,7 +145,7 @@ class AdminTicketState(ThreadFields, MessageComposer, rx.State):
 
     @rx.event
     async def assign(self, value: str):
-        user = require_staff(self)
+        user = await staff_of(self)
         with contextlib.suppress(InvalidInput, NotAllowed):
             await asyncio.to_thread(
                 tickets.assign,
