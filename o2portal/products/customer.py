@@ -86,6 +86,22 @@ def list_customer_products(
     return found
 
 
+def domain_names_of(customer_id: int) -> list[str]:
+    """The customer's own domains that a new hosting account may use (the order page)."""
+    with read_session() as session:
+        return list(
+            session.exec(
+                select(Product.name)
+                .where(
+                    Product.customer_id == customer_id,
+                    Product.kind == "domain",
+                    col(Product.status).in_(("active", "expired")),
+                )
+                .order_by(Product.name)
+            ).all()
+        )
+
+
 def _owned(session: Session, customer_id: int, product_id: int) -> Product:
     product = session.get(Product, product_id)
     if product is None or product.customer_id != customer_id:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 from concurrent.futures import ThreadPoolExecutor
 
 import reflex as rx
@@ -29,6 +30,7 @@ def form_checked(form: dict, name: str) -> bool:
 # sets a password runs in this pool of its own, one at a time: a burst of sign-ins waits
 # among itself and never takes the threads (nor the cores) the other handlers need.
 PASSWORD_WORKERS = 1
+log = logging.getLogger("o2portal.web")
 _PASSWORD_POOL = ThreadPoolExecutor(PASSWORD_WORKERS, thread_name_prefix="o2-passwords")
 
 
@@ -39,9 +41,19 @@ async def with_password(fn, *args, **kwargs):
     return await loop.run_in_executor(_PASSWORD_POOL, functools.partial(fn, *args, **kwargs))
 
 
+# One delivery at a time, whoever asks (an async handler on the loop, or a plain one in
+# its worker thread: web/doors.py).
+_MAIL_POOL = ThreadPoolExecutor(1, thread_name_prefix="o2-mail")
+
+
 def send_mail_soon() -> None:
     """Deliver the outbox in a worker thread without making the person wait."""
-    asyncio.get_running_loop().run_in_executor(None, mailer.deliver_pending)
+    _MAIL_POOL.submit(mailer.deliver_pending).add_done_callback(_log_failure)
+
+
+def _log_failure(done) -> None:
+    if done.exception() is not None:
+        log.error("mail delivery failed", exc_info=done.exception())
 
 
 def start_busy(state: rx.State, **cleared) -> bool:

@@ -110,9 +110,9 @@ class PaymentFields(rx.State, mixin=True):
     def set_saved_card_id(self, value: str):
         self.saved_card_id = value[:12]
 
-    def _show_means(self, user: CurrentUser, lang: str) -> None:
+    async def _show_means(self, user: CurrentUser, lang: str) -> None:
         """The customer's saved cards (the first one chosen) and credit balance."""
-        self.cards = card_options(user.customer.id)
+        self.cards = await asyncio.to_thread(card_options, user.customer.id)
         if self.cards and not self.saved_card_id:
             self.saved_card_id = self.cards[0]["id"]
         self.credit = formatting.money(user.customer.credit_balance_cents, lang)

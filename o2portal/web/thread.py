@@ -146,6 +146,10 @@ class MessageComposer(rx.State, mixin=True):
         """Who may write here (the customer guard, or the staff guard)."""
         raise NotImplementedError
 
+    async def _who(self) -> CurrentUser:
+        """_composer_user, with its session query in a worker thread."""
+        return await asyncio.to_thread(self._composer_user)
+
     def _reset_composer(self) -> None:
         self.body, self.compose_tab, self.compose_errors = "", "write", {}
         self.staged, self.sending = [], False
@@ -162,7 +166,7 @@ class MessageComposer(rx.State, mixin=True):
 
     @rx.event
     async def stage_files(self, files: list[rx.UploadFile]):
-        user = self._composer_user()
+        user = await self._who()
         errors: dict[str, str] = {}
         for upload in files or []:
             if len(self.staged) >= tickets.ATTACHMENTS_PER_MESSAGE:
@@ -264,8 +268,8 @@ class ThreadFields(rx.State, mixin=True):
     def _show_more(self, view: tickets.TicketView, user: CurrentUser) -> None:
         """What the page shows beside the thread."""
 
-    async def _fill(self) -> None:
-        user = self._composer_user()
+    async def _fill(self, user: CurrentUser | None = None) -> None:
+        user = user or await self._who()
         await show_user(self, user)
         lang = await language_of(self)
         window = tickets.Window(since_id=self._window_start or None)
@@ -282,7 +286,7 @@ class ThreadFields(rx.State, mixin=True):
             return
         self._show_ticket(view, lang)
         self._version = version
-        self._show_more(view, user)
+        await asyncio.to_thread(self._show_more, view, user)
 
     def _not_found(self) -> None:
         self.found, self.messages, self.earlier = False, [], []
@@ -290,7 +294,7 @@ class ThreadFields(rx.State, mixin=True):
     @rx.event
     async def show_earlier(self):
         """The page of messages before the oldest one shown."""
-        user = self._composer_user()
+        user = await self._who()
         lang = await language_of(self)
         oldest = int(self.earlier[0].id) if self.earlier else self._window_start
         if not oldest:
@@ -318,14 +322,19 @@ class ThreadFields(rx.State, mixin=True):
     async def _post(self, form: dict | None, post) -> bool:
         """Post the composed message once, however often the form is sent:
         post(user, body, files, key) writes it (in a worker thread)."""
-        user = self._composer_user()
+        user = await self._who()
         if self.sending:
             return False
         self.sending = True
         body = self._take_body(form)
         key = self._key_for(body)
+
+        def write() -> None:
+            post(user, body, self._staged_files(user), key)
+            self._sent(user, key)
+
         try:
-            await asyncio.to_thread(post, user, body, self._staged_files(user), key)
+            await asyncio.to_thread(write)
         except InvalidInput as exc:
             self.compose_errors = await translated(self, exc.errors)
             return False
@@ -334,15 +343,14 @@ class ThreadFields(rx.State, mixin=True):
             return False
         finally:
             self.sending = False
-        self._sent(user, key)
         return True
 
     async def _change(self, rule) -> None:
         """Close or reopen the ticket by a rule of support.tickets, then show it again."""
-        user = self._composer_user()
+        user = await self._who()
         try:
             await asyncio.to_thread(rule, user.customer.id, self.ticket_id, ip=client_ip(self))
         except NotAllowed:
             self._not_found()
             return
-        await self._fill()
+        await self._fill(user)

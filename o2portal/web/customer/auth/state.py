@@ -15,7 +15,6 @@ from o2portal.core.i18n import translate
 from o2portal.web.guards import (
     client_ip,
     current_user,
-    require_customer,
     session_token,
     user_agent,
 )
@@ -28,7 +27,7 @@ from o2portal.web.helpers import (
     translated,
     with_password,
 )
-from o2portal.web.session import LEAVE_SCRIPT, go_with_ticket, language_of
+from o2portal.web.session import LEAVE_SCRIPT, customer_of, go_with_ticket, language_of
 
 
 class LoginState(rx.State):
@@ -51,7 +50,7 @@ class LoginState(rx.State):
         }
         key = notice.get(params.get("msg", ""))
         self.notice = translate(key, lang) if key else ""
-        if current_user(self) is not None:
+        if await asyncio.to_thread(current_user, self) is not None:
             return rx.redirect(self.next_path)
 
     @rx.event
@@ -212,8 +211,8 @@ class VerifyEmailState(rx.State):
 
     @rx.event
     async def resend(self):
-        user = require_customer(self)
-        sent = auth.resend_verification(user.customer.id)
+        user = await customer_of(self)
+        sent = await asyncio.to_thread(auth.resend_verification, user.customer.id)
         self.resend_message = await said(self, "verify.resent" if sent else "verify.resend_wait")
         if sent:
             send_mail_soon()
@@ -239,7 +238,8 @@ class SecondFactorState(rx.State):
             return
         yield
         try:
-            result = totp.complete_sign_in(
+            result = await asyncio.to_thread(
+                totp.complete_sign_in,
                 session_token(self),
                 form_text(form, "code", 64),
                 ip=client_ip(self),

@@ -26,7 +26,7 @@ class FaqState(rx.State):
     @rx.event
     async def load(self):
         shell = await self.get_state(SessionState)
-        shell._show(current_user(self))
+        shell._show(await asyncio.to_thread(current_user, self))
         await self._search()
 
     @rx.event

@@ -12,14 +12,14 @@ from o2portal.billing.order_forms import cancel_order_form
 from o2portal.core import formatting
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate
-from o2portal.web.guards import client_ip, require_customer
+from o2portal.web.guards import client_ip
 from o2portal.web.helpers import document_row
 from o2portal.web.lists import Paged
 from o2portal.web.payment import (
     PaymentFields,
     submitted_int,
 )
-from o2portal.web.session import language_of, load_customer
+from o2portal.web.session import customer_of, language_of, load_customer
 
 METHOD_KEYS = {
     "card": "pay.card",
@@ -69,7 +69,7 @@ class InvoicesState(PaymentFields, Paged, rx.State):
         )
         self.cn_page, self.cn_pages = notes.page, notes.pages
         self.credit_notes = [document_row(n, lang) for n in notes.rows]
-        self._show_means(user, lang)
+        await self._show_means(user, lang)
 
     @rx.event
     async def next_credit_notes(self):
@@ -90,10 +90,10 @@ class InvoicesState(PaymentFields, Paged, rx.State):
             await self._choose(wanted)
 
     async def _choose(self, order_id: str) -> None:
-        user = require_customer(self)
+        user = await customer_of(self)
         lang = await language_of(self)
-        order = billing.unpaid_order_of(
-            user.customer.id, int(order_id) if order_id.isdigit() else 0
+        order = await asyncio.to_thread(
+            billing.unpaid_order_of, user.customer.id, int(order_id) if order_id.isdigit() else 0
         )
         if order is None:
             self.selected = ""
@@ -119,7 +119,7 @@ class InvoicesState(PaymentFields, Paged, rx.State):
     @rx.event
     async def cancel_order(self, order_id: str):
         """Cancel one of the customer's own unpaid order forms (its names are released)."""
-        user = require_customer(self)
+        user = await customer_of(self)
         lang = await language_of(self)
         try:
             done = await asyncio.to_thread(
@@ -139,7 +139,7 @@ class InvoicesState(PaymentFields, Paged, rx.State):
     async def pay(self, form: dict):
         """Pay the order form named by the submitted form, for the amount it showed, with
         its key: the same form sent twice pays once and reads the first outcome."""
-        user = require_customer(self)
+        user = await customer_of(self)
         if self.paying:
             return
         started = await self._start_payment(

@@ -5,11 +5,12 @@ from the catalogue each time, and the checkout computes it once more."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 
 import reflex as rx
-from sqlmodel import col, select
 
+from o2portal.accounts.sessions import CurrentUser
 from o2portal.billing import invoices as billing
 from o2portal.billing.orders import (
     CartItem,
@@ -21,12 +22,10 @@ from o2portal.billing.orders import (
 )
 from o2portal.catalog.offers import active_catalogue
 from o2portal.core import formatting
-from o2portal.core.db import read_session
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.formatting import money
 from o2portal.core.i18n import translate
-from o2portal.products.models import Product
-from o2portal.web.guards import require_customer
+from o2portal.products.customer import domain_names_of
 from o2portal.web.helpers import send_mail_soon
 from o2portal.web.payment import (
     SETTLED,
@@ -35,7 +34,7 @@ from o2portal.web.payment import (
     outcome_message,
     submitted_int,
 )
-from o2portal.web.session import language_of, load_customer
+from o2portal.web.session import customer_of, language_of, load_customer
 
 
 def message(key: str, lang: str) -> str:
@@ -77,7 +76,7 @@ class OrderState(PaymentFields, rx.State):
     @rx.event
     async def load(self):
         user, lang = await load_customer(self)
-        catalogue = active_catalogue()
+        catalogue = await asyncio.to_thread(active_catalogue)
         self.hosting = [
             {
                 "code": o.code,
@@ -101,32 +100,19 @@ class OrderState(PaymentFields, rx.State):
             }
             for s in catalogue.servers
         ]
-        with read_session() as session:
-            self.my_domains = list(
-                session.exec(
-                    select(Product.name)
-                    .where(
-                        Product.customer_id == user.customer.id,
-                        Product.kind == "domain",
-                        col(Product.status).in_(("active", "expired")),
-                    )
-                    .order_by(Product.name)
-                ).all()
-            )
+        self.my_domains = await asyncio.to_thread(domain_names_of, user.customer.id)
         self.consumer = user.customer.account_type == "particulier"
-        self._show_means(user, lang)
+        await self._show_means(user, lang)
         if not self.pay_key or self.pay_done:
             self._arm()
         self.pay_message, self.pay_errors, self.paying = "", {}, False
         self.done_message = ""
-        await self._refresh_cart()
-        await self._refresh_history()
+        await self._refresh_cart(user)
+        await self._refresh_history(user)
 
-    async def _refresh_history(self) -> None:
-        user = require_customer(self)
+    async def _refresh_history(self, user: CurrentUser) -> None:
         lang = await language_of(self)
-        orders = customer_orders(user.customer.id)
-        kinds = order_kinds([o.id for o in orders if o.kind == "order"])
+        orders, kinds = await asyncio.to_thread(_orders_and_kinds, user.customer.id)
         self.history = [
             {
                 "reference": billing.order_reference(o),
@@ -138,8 +124,7 @@ class OrderState(PaymentFields, rx.State):
             for o in orders
         ]
 
-    async def _refresh_cart(self) -> None:
-        user = require_customer(self)
+    async def _refresh_cart(self, user: CurrentUser) -> None:
         lang = await language_of(self)
         self.cart_error, self.seen_ttc = "", ""
         if not self._cart:
@@ -147,12 +132,12 @@ class OrderState(PaymentFields, rx.State):
             return
         items = [CartItem(**item) for item in self._cart]
         try:
-            quote = price_cart(user.customer.id, items, self._promo_code)
+            quote = await asyncio.to_thread(price_cart, user.customer.id, items, self._promo_code)
         except InvalidInput as exc:
             key = next(iter(exc.errors.values()))
             if "promo" in exc.errors:
                 self._promo_code, self.promo_error = "", message(key, lang)
-                quote = price_cart(user.customer.id, items, "")
+                quote = await asyncio.to_thread(price_cart, user.customer.id, items, "")
             else:
                 self.cart_error = message(key, lang)
                 self.cart_rows = [
@@ -197,11 +182,11 @@ class OrderState(PaymentFields, rx.State):
 
     async def _add(self, item: CartItem, error_field: str) -> bool:
         """Add an item if it prices (the check of names and offers happens there)."""
-        user = require_customer(self)
+        user = await customer_of(self)
         lang = await language_of(self)
         candidate = [CartItem(**i) for i in self._cart] + [item]
         try:
-            price_cart(user.customer.id, candidate, "")
+            await asyncio.to_thread(price_cart, user.customer.id, candidate, "")
         except InvalidInput as exc:
             setattr(self, error_field, message(next(iter(exc.errors.values())), lang))
             return False
@@ -209,7 +194,7 @@ class OrderState(PaymentFields, rx.State):
         self.done_message = ""
         if self.pay_done:
             self._arm()  # a new order begins
-        await self._refresh_cart()
+        await self._refresh_cart(user)
         return True
 
     # ------------------------------------------------------------ choices
@@ -256,11 +241,11 @@ class OrderState(PaymentFields, rx.State):
 
     @rx.event
     async def search(self):
-        require_customer(self)
+        await customer_of(self)
         lang = await language_of(self)
         self.domain_error, self.auth_error, self.found = "", "", {}
         try:
-            result = search_domain(self.query)
+            result = await asyncio.to_thread(search_domain, self.query)
         except InvalidInput as exc:
             self.domain_error = message(next(iter(exc.errors.values())), lang)
             return
@@ -278,7 +263,7 @@ class OrderState(PaymentFields, rx.State):
 
     @rx.event
     async def add_domain(self):
-        require_customer(self)
+        await customer_of(self)
         if not self.found.get("available"):
             return
         item = CartItem(
@@ -290,7 +275,7 @@ class OrderState(PaymentFields, rx.State):
 
     @rx.event
     async def add_transfer(self, form: dict):
-        require_customer(self)
+        await customer_of(self)
         if not self.found or self.found.get("available"):
             return
         self.auth_error = ""
@@ -306,10 +291,10 @@ class OrderState(PaymentFields, rx.State):
 
     @rx.event
     async def remove_item(self, index: str):
-        require_customer(self)
+        user = await customer_of(self)
         if index.isdigit() and int(index) < len(self._cart):
             self._cart = [item for i, item in enumerate(self._cart) if i != int(index)]
-        await self._refresh_cart()
+        await self._refresh_cart(user)
 
     @rx.event
     def set_promo(self, value: str):
@@ -317,22 +302,23 @@ class OrderState(PaymentFields, rx.State):
 
     @rx.event
     async def apply_promo(self):
-        user = require_customer(self)
+        user = await customer_of(self)
         lang = await language_of(self)
         self.promo_error = ""
         items = [CartItem(**item) for item in self._cart]
         try:
-            price_cart(user.customer.id, items, self.promo)
+            await asyncio.to_thread(price_cart, user.customer.id, items, self.promo)
         except InvalidInput as exc:
             self.promo_error = message(next(iter(exc.errors.values())), lang)
             return
         self._promo_code = self.promo.strip().upper()
-        await self._refresh_cart()
+        await self._refresh_cart(user)
 
     @rx.event
     async def remove_promo(self):
+        user = await customer_of(self)
         self._promo_code, self.promo = "", ""
-        await self._refresh_cart()
+        await self._refresh_cart(user)
 
     # ------------------------------------------------------------ checkout
 
@@ -340,7 +326,7 @@ class OrderState(PaymentFields, rx.State):
     async def pay(self, form: dict):
         """Order and pay the cart, with the key and the total of the submitted form: the
         same form sent twice makes one order and reads the first outcome."""
-        user = require_customer(self)
+        user = await customer_of(self)
         if self.paying:
             return
         self.checkout_errors = {}
@@ -369,7 +355,7 @@ class OrderState(PaymentFields, rx.State):
             self.checkout_errors = errors
             self.pay_message = next(iter(errors.values()))
             if "cart" in exc.errors:
-                await self._refresh_cart()  # show the cart as it is now
+                await self._refresh_cart(user)  # show the cart as it is now
             return
         except NotAllowed:
             self.pay_message = translate("error.unexpected", lang)
@@ -386,10 +372,15 @@ class OrderState(PaymentFields, rx.State):
             self.pay_done = True
             self._cart, self._promo_code, self.promo = [], "", ""
             send_mail_soon()
-            await self._refresh_cart()
+            await self._refresh_cart(user)
         else:
             self._arm()  # a refusal is that key's answer: trying again is a new payment
-        await self._refresh_history()
+        await self._refresh_history(user)
+
+
+def _orders_and_kinds(customer_id: int):
+    orders = customer_orders(customer_id)
+    return orders, order_kinds([o.id for o in orders if o.kind == "order"])
 
 
 _KIND_LABELS = {

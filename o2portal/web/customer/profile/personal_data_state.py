@@ -3,6 +3,8 @@ the deletion of the account."""
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
 from o2portal.accounts import personal_data
@@ -10,7 +12,7 @@ from o2portal.accounts.sessions import CurrentUser
 from o2portal.core import formatting
 from o2portal.core.errors import InvalidInput
 from o2portal.core.i18n import translate
-from o2portal.web.guards import client_ip, require_account_owner
+from o2portal.web.guards import client_ip
 from o2portal.web.helpers import (
     form_checked,
     form_text,
@@ -19,7 +21,7 @@ from o2portal.web.helpers import (
     translated,
     with_password,
 )
-from o2portal.web.session import LEAVE_SCRIPT, language_of
+from o2portal.web.session import LEAVE_SCRIPT, language_of, owner_of
 
 EXPORT_PATH = "/files/my-data.json"
 
@@ -32,7 +34,7 @@ class PrivacyState(rx.State):
 
     async def _fill(self, customer_id: int) -> None:
         lang = await language_of(self)
-        found = personal_data.deletion_blockers(customer_id)
+        found = await asyncio.to_thread(personal_data.deletion_blockers, customer_id)
         credit = formatting.money(found.credit_cents, lang)
         self.blockers = [
             translate(
@@ -51,7 +53,7 @@ class PrivacyState(rx.State):
 
     @rx.event
     async def delete_account(self, form: dict):
-        user = require_account_owner(self)
+        user = await owner_of(self)
         if not start_busy(self, errors={}):
             return
         yield
@@ -67,7 +69,9 @@ class PrivacyState(rx.State):
             errors = await translated(self, exc.errors)
             if "delete" in exc.errors:
                 lang = await language_of(self)
-                blockers = personal_data.deletion_blockers(user.customer.id)
+                blockers = await asyncio.to_thread(
+                    personal_data.deletion_blockers, user.customer.id
+                )
                 credit = formatting.money(blockers.credit_cents, lang)
                 errors["delete"] = translate(
                     exc.errors["delete"],

@@ -3,6 +3,8 @@ second factor (TOTP) set-up. Every handler resolves the customer from the cookie
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
 from o2portal.accounts import profile, totp
@@ -10,7 +12,7 @@ from o2portal.accounts.sessions import CurrentUser
 from o2portal.core import formatting
 from o2portal.core.errors import InvalidInput
 from o2portal.core.i18n import translate
-from o2portal.web.guards import client_ip, require_account_owner, require_customer
+from o2portal.web.guards import client_ip, require_customer
 from o2portal.web.helpers import (
     form_text,
     said,
@@ -19,7 +21,7 @@ from o2portal.web.helpers import (
     translated,
     with_password,
 )
-from o2portal.web.session import language_of
+from o2portal.web.session import language_of, owner_of
 
 
 class PasswordChangeState(rx.State):
@@ -32,7 +34,7 @@ class PasswordChangeState(rx.State):
 
     @rx.event
     async def submit(self, form: dict):
-        user = require_account_owner(self)
+        user = await owner_of(self)
         if not start_busy(self, errors={}, message=""):
             return
         yield
@@ -66,6 +68,12 @@ class SessionsState(rx.State):
 
     async def _fill(self, user: CurrentUser) -> None:
         lang = await language_of(self)
+        sessions, sign_ins = await asyncio.to_thread(
+            lambda: (
+                profile.active_sessions(user.customer.id, user.session_id),
+                profile.recent_sign_ins(user.customer.id),
+            )
+        )
         self.sessions = [
             {
                 "id": str(s.id),
@@ -76,7 +84,7 @@ class SessionsState(rx.State):
                 "current": "1" if s.current else "",
                 "staff": "1" if s.staff else "",
             }
-            for s in profile.active_sessions(user.customer.id, user.session_id)
+            for s in sessions
         ]
         self.sign_ins = [
             {
@@ -89,7 +97,7 @@ class SessionsState(rx.State):
                 ),
                 "ok": "1" if a.success else "",
             }
-            for a in profile.recent_sign_ins(user.customer.id)
+            for a in sign_ins
         ]
 
     async def _start(self, user: CurrentUser) -> None:
@@ -99,13 +107,13 @@ class SessionsState(rx.State):
     @rx.event
     async def end_session(self, session_id: str):
         """End one other session: only one of the caller's own, whatever id is sent."""
-        user = require_account_owner(self)
+        user = await owner_of(self)
         try:
             wanted = int(str(session_id)[:12])
         except ValueError:
             return
-        ended = profile.revoke_session(
-            user.customer.id, wanted, user.session_id, ip=client_ip(self)
+        ended = await asyncio.to_thread(
+            profile.revoke_session, user.customer.id, wanted, user.session_id, ip=client_ip(self)
         )
         self.message = await said(
             self, "profile.session_ended" if ended else "profile.nothing_ended"
@@ -114,10 +122,19 @@ class SessionsState(rx.State):
 
     @rx.event
     async def end_other_sessions(self):
-        user = require_account_owner(self)
-        count = profile.revoke_other_sessions(user.customer.id, user.session_id, ip=client_ip(self))
+        user = await owner_of(self)
+        count = await asyncio.to_thread(
+            profile.revoke_other_sessions, user.customer.id, user.session_id, ip=client_ip(self)
+        )
         self.message = await said(self, "profile.other_sessions_ended", count=count)
         await self._fill(user)
+
+
+def _second_factor_of(customer_id: int):
+    """The customer, and their recovery codes left when the second factor is on."""
+    customer = profile.get_customer(customer_id)
+    on = customer.totp_enabled_at is not None
+    return customer, totp.recovery_codes_left(customer_id) if on else 0
 
 
 class TwoFactorState(rx.State):
@@ -137,10 +154,10 @@ class TwoFactorState(rx.State):
 
     async def _fill(self, user: CurrentUser) -> None:
         lang = await language_of(self)
-        customer = profile.get_customer(user.customer.id)
+        customer, codes_left = await asyncio.to_thread(_second_factor_of, user.customer.id)
         self.enabled = customer.totp_enabled_at is not None
         self.since = formatting.day(customer.totp_enabled_at, lang)
-        self.codes_left = totp.recovery_codes_left(customer.id) if self.enabled else 0
+        self.codes_left = codes_left
 
     def _forget_secrets(self) -> None:
         self.setup_qr, self.setup_secret, self.new_recovery_codes = "", "", []
@@ -152,10 +169,10 @@ class TwoFactorState(rx.State):
 
     @rx.event
     async def start_setup(self):
-        user = require_account_owner(self)
+        user = await owner_of(self)
         self.errors, self.message = {}, ""
         try:
-            setup = totp.begin_setup(user.customer.id)
+            setup = await asyncio.to_thread(totp.begin_setup, user.customer.id)
         except InvalidInput as exc:
             self.errors = await translated(self, exc.errors)
             await self._fill(user)
@@ -165,19 +182,19 @@ class TwoFactorState(rx.State):
 
     @rx.event
     async def cancel_setup(self):
-        user = require_account_owner(self)
-        totp.cancel_setup(user.customer.id)
+        user = await owner_of(self)
+        await asyncio.to_thread(totp.cancel_setup, user.customer.id)
         self._forget_secrets()
         self.errors = {}
         await self._fill(user)
 
     @rx.event
     async def confirm_setup(self, form: dict):
-        user = require_account_owner(self)
+        user = await owner_of(self)
         self.errors, self.message = {}, ""
         try:
-            codes = totp.enable(
-                user.customer.id, form_text(form, "totp_code", 20), ip=client_ip(self)
+            codes = await asyncio.to_thread(
+                totp.enable, user.customer.id, form_text(form, "totp_code", 20), ip=client_ip(self)
             )
         except InvalidInput as exc:
             self.errors = await translated(self, exc.errors)
@@ -204,7 +221,7 @@ class TwoFactorState(rx.State):
                 ip=client_ip(self),
                 field=field,
             )
-            return True, action(user.customer.id, ip=client_ip(self))
+            return True, await asyncio.to_thread(action, user.customer.id, ip=client_ip(self))
         except InvalidInput as exc:
             self.errors = await translated(self, exc.errors)
             return False, None
@@ -214,7 +231,7 @@ class TwoFactorState(rx.State):
     @rx.event
     async def new_codes(self, form: dict):
         """New recovery codes (the old ones stop working); needs the current password."""
-        user = require_account_owner(self)
+        user = await owner_of(self)
         if not start_busy(self, errors={}, message=""):
             return
         yield
@@ -228,7 +245,7 @@ class TwoFactorState(rx.State):
 
     @rx.event
     async def disable(self, form: dict):
-        user = require_account_owner(self)
+        user = await owner_of(self)
         if not start_busy(self, errors={}, message=""):
             return
         yield

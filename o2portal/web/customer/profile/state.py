@@ -21,9 +21,9 @@ from o2portal.web.customer.profile.security_state import (
     SessionsState,
     TwoFactorState,
 )
-from o2portal.web.guards import client_ip, require_customer
+from o2portal.web.guards import client_ip
 from o2portal.web.helpers import form_text, said, send_mail_soon, translated
-from o2portal.web.session import SessionState, email_state, language_of, show_user
+from o2portal.web.session import SessionState, customer_of, email_state, language_of, show_user
 
 TABS = ("details", "security", "data")
 # The text fields of the edit form, in the fiche's own words: the identity but for the
@@ -55,7 +55,7 @@ class ProfileState(rx.State):
     async def _fill(self, user: CurrentUser) -> None:
         await show_user(self, user)
         lang = await language_of(self)
-        c = profile.get_customer(user.customer.id)
+        c, pending = await asyncio.to_thread(_customer_and_pending, user.customer.id)
         pairs = [
             ("field.account_type", translate(f"field.account_type.{c.account_type}", lang)),
             ("field.first_name", c.first_name),
@@ -84,13 +84,12 @@ class ProfileState(rx.State):
         self.email = c.email
         self.email_state = email_state(c)
         self.email_failing_since = formatting.day(c.email_failing_at, lang)
-        pending = profile.pending_email_change(c.id)
         self.pending_email = pending.new_email if pending else ""
         self.pending_until = formatting.moment(pending.expires_at, lang) if pending else ""
 
     @rx.event
     async def load(self):
-        user = require_customer(self)
+        user = await customer_of(self)
         tab = self.router.url.query_parameters.get("tab", "")
         self.tab = tab if tab in TABS else "details"
         self.editing, self.email_busy = False, False
@@ -107,13 +106,13 @@ class ProfileState(rx.State):
 
     @rx.event
     async def edit(self):
-        user = require_customer(self)
+        user = await customer_of(self)
         await self._fill(user)
         self.errors, self.message, self.editing = {}, "", True
 
     @rx.event
     async def cancel_edit(self):
-        user = require_customer(self)
+        user = await customer_of(self)
         await self._fill(user)
         self.errors, self.editing = {}, False
 
@@ -132,7 +131,7 @@ class ProfileState(rx.State):
     @rx.event
     async def save(self, form: dict):
         """Save the fiche for whoever the cookie says is here, never for an id sent."""
-        user = require_customer(self)
+        user = await customer_of(self)
         self.errors, self.message = {}, ""
         data = profile.DetailsForm(
             account_type=self.account_type,
@@ -157,11 +156,11 @@ class ProfileState(rx.State):
         lang = await language_of(self)
         self.editing = False
         self.message = translate("profile.saved" if changed else "profile.unchanged", lang)
-        await self._fill(require_customer(self))
+        await self._fill(await customer_of(self))
 
     @rx.event
     async def change_email(self, form: dict):
-        user = require_customer(self)
+        user = await customer_of(self)
         if self.email_busy:
             return
         self.email_errors, self.email_message = {}, ""
@@ -187,10 +186,12 @@ class ProfileState(rx.State):
 
     @rx.event
     async def resend_email_link(self):
-        user = require_customer(self)
+        user = await customer_of(self)
         self.email_errors, self.email_message = {}, ""
         try:
-            new = profile.resend_email_change(user.customer.id, ip=client_ip(self))
+            new = await asyncio.to_thread(
+                profile.resend_email_change, user.customer.id, ip=client_ip(self)
+            )
         except InvalidInput as exc:
             self.email_errors = await translated(self, exc.errors)
             return
@@ -200,8 +201,8 @@ class ProfileState(rx.State):
 
     @rx.event
     async def cancel_email_change(self):
-        user = require_customer(self)
-        profile.cancel_email_change(user.customer.id, ip=client_ip(self))
+        user = await customer_of(self)
+        await asyncio.to_thread(profile.cancel_email_change, user.customer.id, ip=client_ip(self))
         self.email_errors = {}
         self.email_message = await said(self, "profile.email_change_cancelled")
         await self._fill(user)
@@ -209,13 +210,17 @@ class ProfileState(rx.State):
     @rx.event
     async def send_check_link(self):
         """A link to the address on the fiche, to confirm it (or show it works again)."""
-        user = require_customer(self)
-        sent = auth.resend_verification(user.customer.id)
+        user = await customer_of(self)
+        sent = await asyncio.to_thread(auth.resend_verification, user.customer.id)
         if sent:
             send_mail_soon()
         lang = await language_of(self)
         self.email_errors = {}
         self.email_message = translate("verify.resent" if sent else "verify.resend_wait", lang)
+
+
+def _customer_and_pending(customer_id: int):
+    return profile.get_customer(customer_id), profile.pending_email_change(customer_id)
 
 
 class ConfirmEmailState(rx.State):

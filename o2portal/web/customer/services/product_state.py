@@ -7,6 +7,7 @@ import re
 
 import reflex as rx
 
+from o2portal.accounts.sessions import CurrentUser
 from o2portal.billing import invoices as billing
 from o2portal.billing.renewals import quote_renewal, renew_product
 from o2portal.core import clock, formatting
@@ -20,7 +21,7 @@ from o2portal.web.payment import (
     submitted_date,
     submitted_int,
 )
-from o2portal.web.session import language_of, load_customer
+from o2portal.web.session import customer_of, language_of, load_customer
 
 _PATH_ID = re.compile(r"/services/(\d{1,12})/?$")
 
@@ -77,17 +78,18 @@ class ProductState(PaymentFields, rx.State):
         self.details = _details(product, lang)
         found = await asyncio.to_thread(billing.product_invoices, user.customer.id, product.id)
         self.invoices = [document_row(i, lang) for i in found]
-        self._show_means(user, lang)
-        await self._requote()
+        await self._show_means(user, lang)
+        await self._requote(user)
 
-    async def _requote(self) -> None:
+    async def _requote(self, user: CurrentUser) -> None:
         if self.pay_done:
             return  # the panel keeps showing what was just paid, under a disabled button
-        user = require_customer(self)
         lang = await language_of(self)
         self.quote, self.quote_error, self.renewable = {}, "", False
         try:
-            quote = quote_renewal(user.customer.id, self.product_id, int(self.years))
+            quote = await asyncio.to_thread(
+                quote_renewal, user.customer.id, self.product_id, int(self.years)
+            )
         except InvalidInput as exc:
             self.quote_error = translate(next(iter(exc.errors.values())), lang)
             return
@@ -116,24 +118,25 @@ class ProductState(PaymentFields, rx.State):
 
     @rx.event
     async def set_years(self, value: str):
+        user = await customer_of(self)
         self.years = value if value in ("1", "2", "3") else "1"
         self.pay_message, self.pay_ok = "", False
         self._arm()
-        await self._requote()
+        await self._requote(user)
 
     @rx.event
     async def again(self):
         """After a renewal went through: another one, with a fresh quote and key."""
-        require_customer(self)
+        user = await customer_of(self)
         self.pay_message, self.pay_ok = "", False
         self._arm()
-        await self._requote()
+        await self._requote(user)
 
     @rx.event
     async def renew(self, form: dict):
         """Confirm the renewal: order form, payment, invoice, new expiry. The key, the
         years, the expiry date and the amount are those of the submitted form."""
-        user = require_customer(self)
+        user = await customer_of(self)
         if self.paying:
             return
         started = await self._start_payment(
@@ -174,7 +177,7 @@ class ProductState(PaymentFields, rx.State):
 
     @rx.event
     async def save_nameservers(self, form: dict):
-        user = require_customer(self)
+        user = await customer_of(self)
         lang = await language_of(self)
         self.ns_errors, self.ns_message = {}, ""
         # Every nsN sent, not only the four fields shown: a fifth is refused, not dropped.
@@ -196,7 +199,7 @@ class ProductState(PaymentFields, rx.State):
 
     @rx.event
     async def show_auth_code(self):
-        user = require_customer(self)
+        user = await customer_of(self)
         self.auth_error = ""
         try:
             # It may ask the registrar: off the event loop.
@@ -208,7 +211,7 @@ class ProductState(PaymentFields, rx.State):
 
     @rx.event
     async def set_lock(self, value: bool):
-        user = require_customer(self)
+        user = await customer_of(self)
         self.registrar_lock = await asyncio.to_thread(
             products.set_registrar_lock,
             user.customer.id,

@@ -14,7 +14,7 @@ from o2portal.support.models import DEPARTMENTS, PRIORITIES
 from o2portal.web.guards import client_ip, require_customer
 from o2portal.web.helpers import send_mail_soon, translated
 from o2portal.web.lists import Paged
-from o2portal.web.session import load_customer, show_user
+from o2portal.web.session import customer_of, load_customer, show_user
 from o2portal.web.thread import MessageComposer, ThreadFields, follow_thread, ticket_row
 
 _PATH_ID = re.compile(r"/tickets/(\d{1,12})/?$")
@@ -58,14 +58,14 @@ class NewTicketState(MessageComposer, rx.State):
 
     @rx.event
     async def load(self):
-        user = require_customer(self)
+        user = await customer_of(self)
         await show_user(self, user)
         self._reset_composer()
         self.errors, self.department, self.priority = {}, "technique", "normale"
         wanted = str(self.router.url.query_parameters.get("product", ""))[:12]
         self.products = [
             {"id": str(p.id), "label": f"{p.name} ({p.kind})"}
-            for p in tickets.product_choices(user.customer.id)
+            for p in await asyncio.to_thread(tickets.product_choices, user.customer.id)
         ]
         self.product_id = wanted if any(p["id"] == wanted for p in self.products) else ""
 
@@ -83,25 +83,33 @@ class NewTicketState(MessageComposer, rx.State):
 
     @rx.event
     async def submit(self, form: dict):
-        user = require_customer(self)
+        user = await customer_of(self)
         if self.sending:
             return
         self.sending = True
         body = self._take_body(form)
         key = self._key_for(body)
-        try:
-            ticket_id = await asyncio.to_thread(
-                tickets.open_ticket,
+        subject = str(form.get("subject", ""))[:1000]
+        product_id = int(self.product_id) if self.product_id else None
+        ip = client_ip(self)
+
+        def write() -> int:
+            ticket_id = tickets.open_ticket(
                 user.customer.id,
-                subject=str(form.get("subject", ""))[:1000],
+                subject=subject,
                 department=self.department,
                 priority=self.priority,
-                product_id=int(self.product_id) if self.product_id else None,
+                product_id=product_id,
                 body=body,
                 attachments=self._staged_files(user),
                 submit_key=key,
-                ip=client_ip(self),
+                ip=ip,
             )
+            self._sent(user, key)
+            return ticket_id
+
+        try:
+            ticket_id = await asyncio.to_thread(write)
         except InvalidInput as exc:
             self.errors = await translated(self, exc.errors)
             self.compose_errors = {
@@ -110,7 +118,6 @@ class NewTicketState(MessageComposer, rx.State):
             return
         finally:
             self.sending = False
-        self._sent(user, key)
         send_mail_soon()
         return rx.redirect(f"/tickets/{ticket_id}")
 

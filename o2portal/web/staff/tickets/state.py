@@ -108,7 +108,7 @@ class AdminTicketState(ThreadFields, MessageComposer, rx.State):
     @rx.event(background=True, supersedes=True)
     async def watch(self):
         """New customer messages appear on the staff page without reload too."""
-        await staff_of(self)  # called by name like any handler: nobody else may start one
+        require_staff(self)  # called by name like any handler: nobody else may start one
         await follow_thread(self, with_internal=True)
 
     @rx.event
