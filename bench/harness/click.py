@@ -90,6 +90,16 @@ def text_starts(selector: str, expected: str) -> str:
     )
 
 
+def pick(values: list[str], rep: int, result, current) -> str:
+    """The first of `values` from position `rep` on whose result(value) differs from
+    `current` (the last one if none does)."""
+    turn = [values[(rep + i) % len(values)] for i in range(len(values))]
+    for value in turn:
+        if result(value) != current:
+            return value
+    return turn[-1]
+
+
 def shown(total: int, first: str | None) -> str:
     """The /services list shows `total` products, the first one named `first`."""
     count = text_starts("#services-total", f"{total} ")
@@ -159,6 +169,7 @@ def run_click(
     ticket.locator("#o2-hydrated").wait_for(state="attached")
     words = [w for w in FAQ_WORDS if expect.faq(w)[0] > 0]
     sort = "expiry_asc"
+    current = expect.services("", "", sort, 1)
     for rep in range(reps + 1):  # the first round warms up and is not kept
         keep = rep > 0
         got: list[tuple[str, float | None]] = []
@@ -186,7 +197,8 @@ def run_click(
                 ),
             )
         )
-        word = f"item-0{(rep * 7) % 50:02d}"
+        # The last key changes the result: item-0101 after item-010.
+        word = f"item-0{10 + rep % 40}{1 + rep % 9}"
         n, first = expect.floor_search(word)
         box = floor.locator("#search")
         box.click()
@@ -205,8 +217,10 @@ def run_click(
         # ---- portal /services
         services.bring_to_front()
         t = Timing(services)
-        status = SELECT_STATUSES[rep % len(SELECT_STATUSES)]
-        total, first = expect.services("", status, sort, 1)
+        # Each select takes a value that changes what the list shows (the wait would
+        # otherwise end before the event): the next one in turn that does.
+        status = pick(SELECT_STATUSES, rep, lambda v, s=sort: expect.services("", v, s, 1), current)
+        total, first = current = expect.services("", status, sort, 1)
         got.append(
             (
                 "/services filter by status",
@@ -217,8 +231,10 @@ def run_click(
                 ),
             )
         )
-        kind = SELECT_KINDS[rep % len(SELECT_KINDS)]
-        total, first = expect.services(kind, status, sort, 1)
+        kind = pick(
+            SELECT_KINDS, rep, lambda v, st=status, s=sort: expect.services(v, st, s, 1), current
+        )
+        total, first = current = expect.services(kind, status, sort, 1)
         got.append(
             (
                 "/services filter by kind",
@@ -229,8 +245,10 @@ def run_click(
                 ),
             )
         )
-        sort = SELECT_SORTS[rep % len(SELECT_SORTS)]
-        total, first = expect.services(kind, status, sort, 1)
+        sort = pick(
+            SELECT_SORTS, rep, lambda v, k=kind, st=status: expect.services(k, st, v, 1), current
+        )
+        total, first = current = expect.services(kind, status, sort, 1)
         got.append(
             (
                 "/services sort",
@@ -242,7 +260,7 @@ def run_click(
         # back to the whole list (not timed), then the next page
         services.select_option("#filter-kind", "")
         services.select_option("#filter-status", "")
-        total, first = expect.services("", "", sort, 1)
+        total, first = current = expect.services("", "", sort, 1)
         services.wait_for_function(f"() => {{{shown(total, first)}}}")
         total, first = expect.services("", "", sort, 2)
         got.append(
