@@ -50,7 +50,7 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--memory-tabs", type=int, default=200)
     parser.add_argument("--login-rate", type=float, default=2.0)
     parser.add_argument("--login-users", type=int, default=50)
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379/0", help="for the scaled phase")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/5", help="for the scaled phase")
     return parser.parse_args()
 
 
