@@ -10,7 +10,8 @@ Phases (README, "Benchmarks"):
 - users: N socket.io clients, each with its own session, paging without pause;
 - logins: 2 logins/s (password checked by the server) while 50 users page;
 - memory: the backend's RSS with 200 connected tabs, and after they close;
-- scaled (not in the default set): users again on two portal workers with Redis.
+- scaled (not in the default set, written but not yet run): users again on one, then
+  two portal workers with Redis.
 """
 
 from __future__ import annotations
