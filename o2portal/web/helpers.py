@@ -46,6 +46,16 @@ async def with_password(fn, *args, **kwargs):
 _MAIL_POOL = ThreadPoolExecutor(1, thread_name_prefix="o2-mail")
 
 
+def given_id(value: object) -> int:
+    """An id (or a small whole number) as a page sent it: ASCII digits, twelve at most;
+    anything else is 0, which names no row. Not str.isdigit() alone: it takes "²" (that
+    int() refuses) and twenty digits (that the database driver refuses)."""
+    text = value if isinstance(value, str) else str(value) if isinstance(value, int) else ""
+    if isinstance(value, bool) or not (text.isascii() and text.isdigit() and len(text) <= 12):
+        return 0
+    return int(text)
+
+
 def send_mail_soon() -> None:
     """Deliver the outbox in a worker thread without making the person wait."""
     _MAIL_POOL.submit(mailer.deliver_pending).add_done_callback(_log_failure)

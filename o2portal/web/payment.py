@@ -42,7 +42,7 @@ def outcome_message(outcome: PaymentOutcome, lang: str) -> str:
 def submitted_int(form: dict, name: str) -> int:
     """A whole number the page rendered into the form (an amount in cents, years)."""
     value = form.get(name)
-    if isinstance(value, str) and value.isdigit() and len(value) <= 12:
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 12:
         return int(value)
     raise InvalidInput({"method": "error.form_stale"})
 

@@ -111,16 +111,28 @@ def _pdf(content: bytes, filename: str) -> Response:
     )
 
 
+# The largest id a row can have (a signed 64-bit integer on both databases).
+MAX_ROW_ID = 2**63 - 1
+
+
+def _row_id(request: Request, name: str) -> int | None:
+    """The path's id, or None when no row can have it (0, or past MAX_ROW_ID): the
+    same 404 as a missing one, not the database driver's OverflowError."""
+    value = request.path_params[name]
+    return value if 0 < value <= MAX_ROW_ID else None
+
+
 async def _document(request: Request, make_pdf, id_param: str) -> Response:
     """A PDF of the portal's (invoice, credit note): only for its owner and staff; anyone
     else gets the same 404."""
     user = await run_in_threadpool(_who, request)
     if user is None:
         return Response(status_code=401)
+    row_id = _row_id(request, id_param)
+    if row_id is None:
+        return Response(status_code=404)
     try:
-        number, content = await run_in_threadpool(
-            make_pdf, user.customer, request.path_params[id_param]
-        )
+        number, content = await run_in_threadpool(make_pdf, user.customer, row_id)
     except DocumentNotFound:
         return Response(status_code=404)
     return _pdf(content, f"{number}.pdf")
@@ -165,10 +177,11 @@ async def attachment_file(request: Request) -> Response:
     user = await run_in_threadpool(_who, request)
     if user is None:
         return Response(status_code=401)
+    row_id = _row_id(request, "attachment_id")
+    if row_id is None:
+        return Response(status_code=404)
     try:
-        path, filename = await run_in_threadpool(
-            tickets.attachment_for, user.customer.id, request.path_params["attachment_id"]
-        )
+        path, filename = await run_in_threadpool(tickets.attachment_for, user.customer.id, row_id)
     except NotAllowed:
         return Response(status_code=404)
     content = await run_in_threadpool(path.read_bytes)
@@ -204,7 +217,7 @@ async def card_token(request: Request) -> Response:
     if await run_in_threadpool(_who, request) is None:
         return _no_store(Response(status_code=401))
     length = request.headers.get("content-length", "")
-    if not length.isdigit() or int(length) > MAX_CARD_BODY:
+    if not (length.isascii() and length.isdigit()) or int(length) > MAX_CARD_BODY:
         return _no_store(Response(status_code=413))
     try:
         body = json.loads(await request.body())

@@ -152,3 +152,18 @@ def test_non_numeric_ids_do_not_reach_the_documents(client, people, documents):
     token = people["token"]["alice"]
     for path in ("/files/invoices/abc.pdf", "/files/invoices/-1.pdf", "/files/credit-notes/x.pdf"):
         assert get(client, path, token).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/files/invoices/99999999999999999999.pdf",
+        "/files/credit-notes/99999999999999999999.pdf",
+        "/files/attachments/99999999999999999999",
+        "/files/invoices/9223372036854775808.pdf",  # one past the largest id a row can have
+        "/files/invoices/0.pdf",
+    ],
+)
+def test_ids_out_of_range_are_not_found(client, people, path):
+    """An id no row can have gets the 404 of a missing one, not a server error."""
+    assert get(client, path, people["token"]["alice"]).status_code == 404

@@ -13,7 +13,7 @@ from o2portal.core import formatting
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate
 from o2portal.web.guards import client_ip
-from o2portal.web.helpers import document_row
+from o2portal.web.helpers import document_row, given_id
 from o2portal.web.lists import Paged
 from o2portal.web.payment import (
     PaymentFields,
@@ -93,7 +93,7 @@ class InvoicesState(PaymentFields, Paged, rx.State):
         user = await customer_of(self)
         lang = await language_of(self)
         order = await asyncio.to_thread(
-            billing.unpaid_order_of, user.customer.id, int(order_id) if order_id.isdigit() else 0
+            billing.unpaid_order_of, user.customer.id, given_id(order_id)
         )
         if order is None:
             self.selected = ""
@@ -125,7 +125,7 @@ class InvoicesState(PaymentFields, Paged, rx.State):
             done = await asyncio.to_thread(
                 cancel_order_form,
                 user.actor,
-                int(order_id) if order_id.isdigit() else 0,
+                given_id(order_id),
                 ip=client_ip(self),
             )
         except NotAllowed:

@@ -26,7 +26,7 @@ from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.formatting import money
 from o2portal.core.i18n import translate
 from o2portal.products.customer import domain_names_of
-from o2portal.web.helpers import send_mail_soon
+from o2portal.web.helpers import given_id, send_mail_soon
 from o2portal.web.payment import (
     SETTLED,
     PaymentFields,
@@ -259,7 +259,7 @@ class OrderState(PaymentFields, rx.State):
 
     @rx.event
     def set_domain_years(self, value: str):
-        self.domain_years = value if value.isdigit() and 1 <= int(value) <= 10 else "1"
+        self.domain_years = value if 1 <= given_id(value) <= 10 else "1"
 
     @rx.event
     async def add_domain(self):
@@ -292,8 +292,9 @@ class OrderState(PaymentFields, rx.State):
     @rx.event
     async def remove_item(self, index: str):
         user = await customer_of(self)
-        if index.isdigit() and int(index) < len(self._cart):
-            self._cart = [item for i, item in enumerate(self._cart) if i != int(index)]
+        position = given_id(index)  # 0 for anything but digits: "0" itself is the first
+        if (position or index == "0") and position < len(self._cart):
+            self._cart = [item for i, item in enumerate(self._cart) if i != position]
         await self._refresh_cart(user)
 
     @rx.event

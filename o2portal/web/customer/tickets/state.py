@@ -12,7 +12,7 @@ from o2portal.core.errors import InvalidInput
 from o2portal.support import tickets
 from o2portal.support.models import DEPARTMENTS, PRIORITIES
 from o2portal.web.guards import client_ip, require_customer
-from o2portal.web.helpers import send_mail_soon, translated
+from o2portal.web.helpers import given_id, send_mail_soon, translated
 from o2portal.web.lists import Paged
 from o2portal.web.session import customer_of, load_customer, show_user
 from o2portal.web.thread import MessageComposer, ThreadFields, follow_thread, ticket_row
@@ -79,7 +79,7 @@ class NewTicketState(MessageComposer, rx.State):
 
     @rx.event
     def set_product_id(self, value: str):
-        self.product_id = value[:12] if value.isdigit() else ""
+        self.product_id = str(given_id(value) or "")
 
     @rx.event
     async def submit(self, form: dict):

@@ -14,7 +14,7 @@ from o2portal.core import formatting
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate
 from o2portal.web.guards import client_ip, require_staff
-from o2portal.web.helpers import translated
+from o2portal.web.helpers import given_id, translated
 from o2portal.web.session import language_of, load_staff, staff_of
 
 ADMIN = ("admin",)
@@ -27,7 +27,7 @@ def euros(cents: int, lang: str) -> str:
 
 
 def _number(text: str) -> int:
-    return int(text) if text.isdigit() and len(text) < 12 else 0
+    return given_id(text)
 
 
 class AdminCatalogState(rx.State):

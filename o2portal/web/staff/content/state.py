@@ -13,7 +13,7 @@ from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate
 from o2portal.core.permissions import Actor
 from o2portal.web.guards import client_ip, require_staff
-from o2portal.web.helpers import translated
+from o2portal.web.helpers import given_id, translated
 from o2portal.web.lists import Paged
 from o2portal.web.session import language_of, load_staff, staff_of
 
@@ -31,7 +31,7 @@ def _form_text(form: dict, limit: int) -> dict[str, str]:
 
 def _id(value: str) -> int:
     text = str(value or "")
-    return int(text) if text.isdigit() and len(text) <= 12 else 0
+    return given_id(text)
 
 
 class ContentList(Paged, mixin=True):

@@ -12,7 +12,7 @@ from o2portal.core.i18n import translate
 from o2portal.mail import staff as domain
 from o2portal.mail.models import MAIL_STATUSES
 from o2portal.web.guards import client_ip, require_staff
-from o2portal.web.helpers import send_mail_soon
+from o2portal.web.helpers import given_id, send_mail_soon
 from o2portal.web.lists import Searched
 from o2portal.web.session import language_of, load_staff, staff_of
 
@@ -91,9 +91,8 @@ class AdminEmailsState(Searched, rx.State):
     @rx.event
     async def open_mail(self, mail_id: str):
         await staff_of(self, ADMIN)
-        text = str(mail_id or "")
         self.message, self.error = "", ""
-        await self._show(int(text) if text.isdigit() and len(text) <= 12 else 0)
+        await self._show(given_id(mail_id))
 
     @rx.event
     def close_mail(self):

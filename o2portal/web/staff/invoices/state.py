@@ -14,7 +14,7 @@ from o2portal.core import formatting
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate
 from o2portal.web.guards import client_ip, require_staff
-from o2portal.web.helpers import send_mail_soon, translated
+from o2portal.web.helpers import given_id, send_mail_soon, translated
 from o2portal.web.lists import Searched, StaffQuery
 from o2portal.web.session import language_of, load_staff, staff_of
 
@@ -102,14 +102,14 @@ class AdminInvoicesState(StaffQuery, Searched, rx.State):
         """Record a transfer or a cheque. The order form is paid once: a second click (or
         a replayed event) reads the invoice the first one issued."""
         user, lang = await self._admin_action()
-        order_id = order_id if isinstance(order_id, str) and order_id.isdigit() else "0"
+        order_id = str(given_id(order_id))
         self.working = order_id
         yield
         try:
             outcome = await asyncio.to_thread(
                 domain.mark_paid,
                 user.actor,
-                int(order_id[:12]),
+                int(order_id),
                 method if isinstance(method, str) else "",
                 "",
                 ip=client_ip(self),
@@ -142,7 +142,7 @@ class AdminInvoicesState(StaffQuery, Searched, rx.State):
             done = await asyncio.to_thread(
                 cancel_order_form,
                 user.actor,
-                int(order_id) if order_id.isdigit() else 0,
+                given_id(order_id),
                 ip=client_ip(self),
                 reason="staff",
             )
@@ -157,7 +157,7 @@ class AdminInvoicesState(StaffQuery, Searched, rx.State):
     @rx.event
     def open_credit(self, invoice_id: str):
         require_staff(self, roles=("admin",))
-        self.credit_for = invoice_id if invoice_id.isdigit() else ""
+        self.credit_for = str(given_id(invoice_id) or "")
         self.errors = {}
 
     @rx.event
@@ -167,7 +167,7 @@ class AdminInvoicesState(StaffQuery, Searched, rx.State):
             note = await asyncio.to_thread(
                 domain.credit_invoice,
                 user.actor,
-                int(self.credit_for) if self.credit_for.isdigit() else 0,
+                given_id(self.credit_for),
                 str(form.get("amount", ""))[:20],
                 str(form.get("reason", ""))[:300],
                 str(form.get("refund_method", "credit"))[:12],

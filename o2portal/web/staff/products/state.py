@@ -12,6 +12,7 @@ from o2portal.core.i18n import translate
 from o2portal.products import staff as domain
 from o2portal.products.customer import display_status
 from o2portal.web.guards import client_ip, require_staff
+from o2portal.web.helpers import given_id
 from o2portal.web.lists import Searched, StaffQuery
 from o2portal.web.payment import new_key, submitted_date, submitted_int, submitted_key
 from o2portal.web.session import language_of, load_staff, staff_of
@@ -114,7 +115,7 @@ class AdminProductsState(StaffQuery, Searched, rx.State):
                     domain.renew_by_hand,
                     user.actor,
                     product_id,
-                    int(years) if years.isdigit() else 0,
+                    given_id(years),
                     reason,
                     key=key,
                     expected_expiry=expected,

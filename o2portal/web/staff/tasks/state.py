@@ -12,7 +12,7 @@ from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate
 from o2portal.products import staff as domain
 from o2portal.web.guards import client_ip, require_staff
-from o2portal.web.helpers import translated
+from o2portal.web.helpers import given_id, translated
 from o2portal.web.session import language_of, load_staff, staff_of
 
 
@@ -115,7 +115,7 @@ class AdminTasksState(rx.State):
 
 def _task_id(text: str) -> int:
     """A task id as the page sent it; anything else names no task."""
-    text = str(text)[:12]
-    if not text.isdigit():
+    task_id = given_id(text)
+    if not task_id:
         raise NotAllowed("no such task")
-    return int(text)
+    return task_id

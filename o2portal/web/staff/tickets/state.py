@@ -15,7 +15,7 @@ from o2portal.core.i18n import translate
 from o2portal.support import tickets
 from o2portal.support.models import DEPARTMENTS, TICKET_STATUSES
 from o2portal.web.guards import client_ip, require_staff
-from o2portal.web.helpers import send_mail_soon
+from o2portal.web.helpers import given_id, send_mail_soon
 from o2portal.web.lists import Paged
 from o2portal.web.session import load_staff, staff_of
 from o2portal.web.thread import MessageComposer, ThreadFields, follow_thread, ticket_row
@@ -151,7 +151,7 @@ class AdminTicketState(ThreadFields, MessageComposer, rx.State):
                 tickets.assign,
                 user.actor,
                 self.ticket_id,
-                int(value) if value.isdigit() else None,
+                given_id(value) or None,
                 ip=client_ip(self),
             )
         await self._fill()
