@@ -43,6 +43,16 @@ COUNTRIES = {
 _REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs"})
 
 
+# Bidi embeddings, overrides and isolates: they reorder what follows them, so that
+# "rapport<U+202E>fdp.php" shows as "rapportphp.pdf". Taken out of every message body (the
+# other invisible characters stay there: a zero-width joiner binds an emoji sequence).
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def without_bidi_controls(text: str) -> str:
+    return _BIDI_CONTROLS.sub("", text)
+
+
 def without_controls(text: str) -> str:
     """`text` without control, format and separator characters (NUL, bidi overrides,
     zero-width marks): for what is only looked up, never shown or kept as typed."""

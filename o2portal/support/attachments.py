@@ -19,6 +19,7 @@ from o2portal.core import clock
 from o2portal.core.db import read_session
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.settings import get_settings
+from o2portal.core.validation import without_controls
 from o2portal.mail.templating import Part
 from o2portal.support.models import Ticket, TicketAttachment, TicketMessage
 
@@ -31,7 +32,6 @@ _EXTENSIONS = """
     .sql .php .py .js .ts .css .html .htm .sh .rb .pl .err .out .diff .patch
 """
 TEXT_EXTENSIONS = frozenset(_EXTENSIONS.split())
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class NewAttachment:
 def clean_filename(raw: str | None) -> str:
     """The file's own name, without any folder, control character or odd Unicode form."""
     name = unicodedata.normalize("NFC", raw or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = _CONTROL.sub("", name).strip().strip(".")
+    name = without_controls(name).strip().strip(".")
     if len(name) > ATTACHMENT_NAME_MAX:
         stem, dot, ext = name.rpartition(".")
         name = (stem[: ATTACHMENT_NAME_MAX - len(ext) - 1] + dot + ext) if dot else name

@@ -16,7 +16,7 @@ from o2portal.core import audit, clock, events
 from o2portal.core.db import read_session
 from o2portal.core.errors import InvalidInput
 from o2portal.core.paging import Page
-from o2portal.core.validation import gathered
+from o2portal.core.validation import gathered, without_bidi_controls
 from o2portal.mail.templating import link
 from o2portal.products.models import Product
 from o2portal.support.attachments import NewAttachment, check_attachments, store_attachments
@@ -31,7 +31,7 @@ OPEN_STATUSES = (TicketStatus.OPEN, TicketStatus.ANSWERED, TicketStatus.AWAITING
 
 
 def clean_body(raw: str | None, field_name: str = "body") -> str:
-    body = (raw or "").replace("\r\n", "\n").replace("\x00", "")
+    body = without_bidi_controls((raw or "").replace("\r\n", "\n").replace("\x00", ""))
     if not body.strip():
         raise InvalidInput({field_name: "error.required"})
     if len(body) > BODY_MAX:

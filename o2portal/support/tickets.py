@@ -33,6 +33,7 @@ from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.paging import paginate
 from o2portal.core.stored_settings import DEFAULT_AUTOCLOSE_DAYS as DEFAULT_AUTOCLOSE_DAYS
 from o2portal.core.stored_settings import ticket_autoclose_days
+from o2portal.core.validation import without_controls
 from o2portal.mail import outbox as mailer
 from o2portal.products.models import Product
 from o2portal.support import thread
@@ -128,7 +129,7 @@ def open_ticket(
 
     The same submit_key twice gives the first ticket back instead of a second one."""
     errors: dict[str, str] = {}
-    subject = _CONTROL.sub(" ", subject or "").strip()
+    subject = without_controls(_CONTROL.sub(" ", subject or "")).strip()
     if not subject:
         errors["subject"] = "error.required"
     elif len(subject) > SUBJECT_MAX:
