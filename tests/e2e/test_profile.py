@@ -130,6 +130,11 @@ def enable_two_factor(page: Page) -> tuple[str, list[str]]:
     expect(page.locator("#totp_code-error")).to_be_visible()
     page.locator("#totp_code").fill(pyotp.TOTP(secret).now())
     page.locator("#totp-confirm").click()
+    # The code alone is not enough: the current password is asked for.
+    expect(page.locator("#setup_password-error")).to_be_visible()
+    page.locator("#setup_password").fill(PASSWORD)
+    page.locator("#totp_code").fill(pyotp.TOTP(secret).now())
+    page.locator("#totp-confirm").click()
     expect(page.locator("#recovery-codes code")).to_have_count(10)
     codes = page.locator("#recovery-codes code").all_inner_texts()
     page.locator("#codes-saved").click()

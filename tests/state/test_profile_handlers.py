@@ -180,13 +180,23 @@ def test_two_factor_set_up_through_the_handlers(people):
     run(state, "start_setup")
     assert state.setup_qr.startswith("data:image/svg+xml")
     secret = state.setup_secret.replace(" ", "")
+    wrong = "000000" if pyotp.TOTP(secret).now() != "000000" else "111111"
+    run(state, "confirm_setup", {"totp_code": wrong, "setup_password": PASSWORD})
+    assert "pas le bon" in state.errors["totp_code"]
+    # A good code alone does not do: someone at an unattended session, or with a stolen
+    # cookie, would bind their own authenticator and lock the owner out.
+    for password in ("", "Not-the-password-1"):
+        code = pyotp.TOTP(secret).now()
+        run(state, "confirm_setup", {"totp_code": code, "setup_password": password})
+        assert state.errors.get("setup_password"), password
+        assert (
+            not state.enabled and customer(people["customer"]["alice"].id).totp_enabled_at is None
+        )
     run(
         state,
         "confirm_setup",
-        {"totp_code": "000000" if pyotp.TOTP(secret).now() != "000000" else "111111"},
+        {"totp_code": pyotp.TOTP(secret).now(), "setup_password": PASSWORD},
     )
-    assert "pas le bon" in state.errors["totp_code"]
-    run(state, "confirm_setup", {"totp_code": pyotp.TOTP(secret).now()})
     assert state.enabled and state.codes_left == 10
     assert len(state.new_recovery_codes) == 10
     # The secret is no longer in the state; the codes go once they are noted.

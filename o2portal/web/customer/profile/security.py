@@ -121,6 +121,7 @@ def _two_factor_setup() -> rx.Component:
         checked_form(
             "totp-form",
             T.confirm_setup,
+            current_password_field("setup_password", T.errors),
             text_field(
                 "totp_code",
                 "profile.totp_code",
@@ -129,7 +130,7 @@ def _two_factor_setup() -> rx.Component:
                 max_length=10,
             ),
             inline(
-                rx.button(t("profile.totp_confirm"), type="submit", size="3", id="totp-confirm"),
+                submit("profile.totp_confirm", T.busy, "totp-confirm"),
                 cancel_button(T.cancel_setup, "totp-cancel"),
             ),
             max_width="22em",

@@ -190,14 +190,21 @@ class TwoFactorState(rx.State):
 
     @rx.event
     async def confirm_setup(self, form: dict):
+        """Turn the second factor on with a code of the new authenticator, once the
+        current password is checked: a session left open, or a stolen cookie, must not
+        be enough to bind someone else's authenticator and lock the owner out."""
         user = await owner_of(self)
-        self.errors, self.message = {}, ""
-        try:
-            codes = await asyncio.to_thread(
-                totp.enable, user.customer.id, form_text(form, "totp_code", 20), ip=client_ip(self)
-            )
-        except InvalidInput as exc:
-            self.errors = await translated(self, exc.errors)
+        if not start_busy(self, errors={}, message=""):
+            return
+        yield
+        code = form_text(form, "totp_code", 20)
+        done, codes = await self._after_password(
+            user,
+            form,
+            "setup_password",
+            lambda customer_id, ip: totp.enable(customer_id, code, ip=ip),
+        )
+        if not done:
             return
         send_mail_soon()
         self._forget_secrets()
