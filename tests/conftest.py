@@ -127,6 +127,16 @@ def db(tmp_path, monkeypatch, migrated_template):
 
 
 @pytest.fixture(autouse=True)
+def refusals_counted_afresh():
+    """The audit log's limit on refusals counts per minute in memory: each test starts
+    from nothing, as if a minute had passed."""
+    from o2portal.web.guards import forget_refusals
+
+    forget_refusals()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def clock_left_running():
     """A test that leaves the clock frozen would make every later test travel in time."""
     yield

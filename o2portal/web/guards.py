@@ -6,13 +6,14 @@ These are plain functions, not state methods, so the browser cannot call them by
 
 from __future__ import annotations
 
+import threading
 from urllib.parse import quote
 
 import reflex as rx
 from starlette.requests import cookie_parser
 
 from o2portal.accounts.sessions import CurrentUser, resolve_session
-from o2portal.core import audit
+from o2portal.core import audit, clock
 from o2portal.core.db import transaction
 
 SESSION_COOKIE = "o2p_session"
@@ -63,22 +64,61 @@ def require_customer(state: rx.State) -> CurrentUser:
     return user
 
 
+# Refusals written per (address, person) and minute: that many rows, then one saying that
+# more came, then none until the next minute. A socket sending refused staff events by
+# the hundred must not fill the audit log. Counted in each worker's memory: with N
+# workers, at most N times as many rows.
+REFUSALS_PER_MINUTE = 5
+_REFUSALS_KEPT = 10_000
+_refusals: dict[tuple[str, int | None], tuple[int, int]] = {}
+_refusals_lock = threading.Lock()
+
+
+def _refusal_number(ip: str, person_id: int | None) -> int:
+    """How many refusals this address and person have had this minute, this one included."""
+    minute = int(clock.now().timestamp() // 60)
+    with _refusals_lock:
+        if len(_refusals) >= _REFUSALS_KEPT:
+            for key in [k for k, (m, _) in _refusals.items() if m != minute]:
+                del _refusals[key]
+        seen, count = _refusals.get((ip, person_id), (minute, 0))
+        number = count + 1 if seen == minute else 1
+        # Past the last row written, the count stops: nothing more to decide.
+        _refusals[(ip, person_id)] = (minute, min(number, REFUSALS_PER_MINUTE + 2))
+    return number
+
+
+def forget_refusals() -> None:
+    """Start counting afresh (tests)."""
+    with _refusals_lock:
+        _refusals.clear()
+
+
+def _audit_refusal(state: rx.State, user: CurrentUser | None) -> None:
+    """Write a refused staff call to the audit log, within the limits above. The row
+    names the state the event was for, as the server knows it; the path in the event's
+    router data is the client's to write, and is left out."""
+    ip = client_ip(state)
+    number = _refusal_number(ip, user.customer.id if user else None)
+    if number > REFUSALS_PER_MINUTE + 1:
+        return
+    details: dict[str, object] = {"state": type(state).__name__}
+    if number == REFUSALS_PER_MINUTE + 1:
+        details["more_this_minute"] = True
+    with transaction() as session:
+        audit.record(
+            session, "admin.refused", actor=user.customer if user else None, ip=ip, **details
+        )
+
+
 def require_staff(state: rx.State, roles: tuple[str, ...] = STAFF_ROLES) -> CurrentUser:
-    """Staff only; a refusal is written to the audit log."""
+    """Staff only; a refusal is written to the audit log (a few a minute per address)."""
     user = current_user(state)
     if user is None:
-        with transaction() as session:
-            audit.record(session, "admin.refused", ip=client_ip(state), path=_here(state))
+        _audit_refusal(state, None)
         raise AuthRequired(_here(state))
     if user.customer.role not in roles:
-        with transaction() as session:
-            audit.record(
-                session,
-                "admin.refused",
-                actor=user.customer,
-                ip=client_ip(state),
-                path=_here(state),
-            )
+        _audit_refusal(state, user)
         raise Forbidden(f"role {user.customer.role} may not use a staff handler")
     return user
 
