@@ -125,13 +125,14 @@ def enable_two_factor(page: Page) -> tuple[str, list[str]]:
     page.locator("#totp-start").click()
     secret = page.locator("#totp-secret").inner_text().replace(" ", "")
     expect(page.locator("#totp-qr")).to_be_visible()
+    # A good code alone is not enough: the current password is asked for.
+    page.locator("#totp_code").fill(pyotp.TOTP(secret).now())
+    page.locator("#totp-confirm").click()
+    expect(page.locator("#setup_password-error")).to_be_visible()
+    page.locator("#setup_password").fill(PASSWORD)
     page.locator("#totp_code").fill("000000" if pyotp.TOTP(secret).now() != "000000" else "111111")
     page.locator("#totp-confirm").click()
     expect(page.locator("#totp_code-error")).to_be_visible()
-    page.locator("#totp_code").fill(pyotp.TOTP(secret).now())
-    page.locator("#totp-confirm").click()
-    # The code alone is not enough: the current password is asked for.
-    expect(page.locator("#setup_password-error")).to_be_visible()
     page.locator("#setup_password").fill(PASSWORD)
     page.locator("#totp_code").fill(pyotp.TOTP(secret).now())
     page.locator("#totp-confirm").click()
