@@ -19,6 +19,7 @@ from o2portal.core.errors import InvalidInput
 from o2portal.core.settings import get_settings
 from o2portal.core.validation import clean_email, clean_new_password, collect, gathered
 from o2portal.mail import outbox as mailer
+from o2portal.mail.models import OutboxEmail
 from o2portal.mail.templating import link
 
 
@@ -51,10 +52,16 @@ def _check_signup(form: SignupForm) -> dict:
     return {**identity, "email": email, "password": password}
 
 
-def sign_up(form: SignupForm, *, ip: str | None = None, language: str = "fr") -> Customer:
+def sign_up(form: SignupForm, *, ip: str | None = None, language: str = "fr") -> Customer | None:
     """Open a customer account, queue the welcome email with its verification link.
 
-    Slow (bcrypt): call it off the event loop. Raises InvalidInput; saves nothing then.
+    An address that already has an account gets the same answer as a new one (None
+    here, and the page shows the same "check your mailbox"): sign-up must not tell a
+    stranger who is a customer, any more than the lost-password form does. Nothing is
+    created; the owner is mailed that someone tried, with the way to a new password.
+
+    Slow (bcrypt, whichever the case): call it off the event loop. Raises InvalidInput
+    for a bad form; saves nothing then.
     """
     clean = _check_signup(form)
     _count_signup(ip or "")
@@ -63,8 +70,10 @@ def sign_up(form: SignupForm, *, ip: str | None = None, language: str = "fr") ->
     now = clock.now()
     try:
         with transaction() as session:
-            if email_taken(session, clean["email"]):
-                raise InvalidInput({"email": "error.email_taken"})
+            owner = session.exec(select(Customer).where(Customer.email == clean["email"])).first()
+            if owner is not None:
+                _tell_the_owner(session, owner, ip)
+                return None
             customer = Customer(
                 **clean,
                 password_hash=password_hash,
@@ -85,9 +94,25 @@ def sign_up(form: SignupForm, *, ip: str | None = None, language: str = "fr") ->
             )
             audit.record(session, "account.signup", actor=customer, ip=ip)
     except IntegrityError:
-        # Two sign-ups with the same address at once: the unique index decides.
-        raise InvalidInput({"email": "error.email_taken"}) from None
+        # Two sign-ups with the same address at once: the unique index decides, and the
+        # second one gets the answer every taken address gets.
+        return None
     return customer
+
+
+def _tell_the_owner(session: Session, owner: Customer, ip: str | None) -> None:
+    """Mail the owner of an address that someone tried to sign up with it (once an hour
+    at most: the sign-up limit per client address bounds the rest)."""
+    audit.record(session, "account.signup_existing", customer_id=owner.id, ip=ip)
+    recent = session.exec(
+        select(OutboxEmail.id).where(
+            OutboxEmail.customer_id == owner.id,
+            OutboxEmail.kind == "signup_existing",
+            OutboxEmail.created_at > clock.now() - timedelta(hours=1),
+        )
+    ).first()
+    if recent is None:
+        mailer.queue_for_customer(session, owner, "signup_existing")
 
 
 SIGNUPS_PER_ADDRESS_PER_HOUR = 10

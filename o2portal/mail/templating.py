@@ -72,6 +72,7 @@ _PRODUCT_CHANGE = ("first_name", "product_name")
 KINDS: dict[str, tuple[str, ...]] = {
     # accounts
     "welcome": ("first_name", "email", "verify_link"),
+    "signup_existing": ("first_name",),  # a sign-up tried with an address that has an account
     "verify_email": ("first_name", "verify_link"),
     "password_reset": ("first_name", "reset_link", "minutes"),
     "password_changed": ("first_name",),  # after a reset link

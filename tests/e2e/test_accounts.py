@@ -96,6 +96,27 @@ def test_signup_verify_logout_login(page: Page, smtp):
     expect(page.locator("#services-total")).to_have_text("0 produit(s)")
 
 
+def test_signing_up_with_a_taken_address_looks_the_same_and_tells_the_owner(page: Page, smtp):
+    """Sign-up does not reveal who is a customer: a taken address gets the page a new one
+    gets, no second account, and its owner a mail saying someone tried."""
+    email = f"deja.{uuid.uuid4().hex[:8]}@exemple.fr"
+    answers = []
+    for first_name in ("Léa", "Intrus"):
+        page.goto("/signup")
+        ready(page)
+        fill_signup(page, **{**good_signup(email), "first_name": first_name})
+        page.locator("#accept_terms").check()
+        page.get_by_role("button", name="Créer mon compte").click()
+        expect(page.locator("#signup-done")).to_be_visible()
+        expect(page.locator("#email-error")).to_have_count(0)
+        answers.append(page.locator("#signup-done").inner_text())
+    assert answers[0] == answers[1]
+    assert customers_with(email) == 1
+    warning = smtp.wait_for(lambda m: m["To"] == email and "inscription" in m["Subject"])
+    assert "/forgot-password" in warning.get_content()
+    assert "Intrus" not in warning.get_content()
+
+
 def test_wrong_password_is_refused(page: Page):
     log_in(page, "client@o2portal.example", "not-the-password")
     expect(page.locator("#login-error")).to_have_text("Adresse email ou mot de passe incorrect.")

@@ -118,15 +118,21 @@ def test_sign_up_company_keeps_siret_and_vat(db):
     assert saved.vat_number == "FR44732829320"
 
 
-def test_duplicate_email_refused_and_nothing_saved(db):
+def test_a_taken_address_gets_the_same_answer_and_its_owner_is_told(db):
+    """Sign-up does not say whether an address has an account (the lost-password form
+    does not either): it answers as for a new one, creates nothing, and mails the
+    owner that someone tried, with the way to a new password."""
     first = make_customer()
-    with pytest.raises(InvalidInput) as exc:
-        signup.sign_up(signup_form(email="  JEAN.Dupont@example.com", first_name="Autre"))
-    assert exc.value.errors == {"email": "error.email_taken"}
+    outcome = signup.sign_up(signup_form(email="  JEAN.Dupont@example.com", first_name="Autre"))
+    assert outcome is None
     assert count(Customer) == 1
-    assert count(OutboxEmail) == 1
     assert count(EmailVerification) == 1
     assert get_customer(first.id).first_name == "Jean"
+    mails = rows(OutboxEmail)
+    assert [m.kind for m in mails] == ["welcome", "signup_existing"]
+    assert mails[1].to_addr == first.email and mails[1].customer_id == first.id
+    assert "/forgot-password" in mails[1].body_text
+    assert "Autre" not in mails[1].body_text  # nothing the stranger typed reaches the owner
 
 
 @pytest.mark.parametrize(

@@ -49,10 +49,12 @@ MESSAGES: dict[str, str] = {
     "signup.title": "Create your customer account",
     "signup.submit": "Create my account",
     "signup.have_account": "Already a customer?",
-    "signup.done_title": "Your account is ready",
+    "signup.done_title": "Check your mailbox",
     "signup.done_text": (
-        "We have just sent you the email “Votre compte client o2portal” with your login and a "
-        "link to confirm your address. You can log in right now."
+        "We have just written to the address you gave. For a new account, the email “Your "
+        "o2portal customer account” gives your login and a link to confirm your address, and "
+        "you can log in right now. If that address already has an account, the email says "
+        "how to get into it."
     ),
     "forgot.title": "Forgot your password",
     "forgot.text": "Enter your account's email address: we will send you a link to set a new one.",

@@ -49,11 +49,12 @@ MESSAGES: dict[str, str] = {
     "signup.title": "Créer votre compte client",
     "signup.submit": "Créer mon compte",
     "signup.have_account": "Déjà client ?",
-    "signup.done_title": "Votre compte est créé",
+    "signup.done_title": "Regardez votre boîte mail",
     "signup.done_text": (
-        "Nous venons de vous envoyer l'email « Votre compte client o2portal » avec votre "
-        "identifiant et un lien pour confirmer votre adresse. Vous pouvez vous connecter dès "
-        "maintenant."
+        "Nous venons d'écrire à l'adresse indiquée. Pour un nouveau compte, l'email « Votre "
+        "compte client o2portal » donne votre identifiant et un lien pour confirmer votre "
+        "adresse, et vous pouvez vous connecter dès maintenant. Si cette adresse a déjà un "
+        "compte, l'email explique comment y accéder."
     ),
     "forgot.title": "Mot de passe perdu",
     "forgot.text": (
