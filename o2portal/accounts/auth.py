@@ -8,6 +8,7 @@ it imports them from where they live."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -54,25 +55,55 @@ class LoginResult:
     retry_minutes: int = 0
 
 
-def _login_throttled(session: Session, email: str, ip: str) -> bool:
+# How long a client address stays known to an account after signing in to it from there:
+# guesses spread over many addresses do not stop the owner at a known one.
+KNOWN_ADDRESS_DAYS = 90
+# The longest an address waits between two tries on one account.
+LONGEST_WAIT = timedelta(days=1)
+
+
+def _last_login(session: Session, success: bool, email: str, ip: str | None = None):
+    query = select(func.max(AuthAttempt.created_at)).where(
+        AuthAttempt.kind == "login",
+        AuthAttempt.email == email,
+        col(AuthAttempt.success).is_(success),
+    )
+    if ip is not None:
+        query = query.where(AuthAttempt.ip == ip)
+    return session.exec(query).one()
+
+
+def _login_wait(session: Session, email: str, ip: str) -> timedelta:
+    """How long this client address must wait before trying this account (zero: it may
+    try now). Failures are counted per account AND address, so that an attacker's
+    guesses never lock the owner out from elsewhere; and progressively: past
+    login_max_failures since the address's last success (within a day), each further
+    try waits the window, doubled every login_max_failures failures more, from the
+    last failure. Besides, an address failing on many accounts waits the window, and an
+    account failing from many addresses makes the addresses it never signed in from
+    wait the window (known ones go on)."""
     settings = get_settings()
-    since = clock.now() - timedelta(minutes=settings.login_window_minutes)
+    now = clock.now()
+    window = timedelta(minutes=settings.login_window_minutes)
     limit = settings.login_max_failures
-    # A successful sign-in wipes the account's slate (not the address's).
-    last_success = session.exec(
-        select(func.max(AuthAttempt.created_at)).where(
-            AuthAttempt.kind == "login",
-            AuthAttempt.email == email,
-            col(AuthAttempt.success).is_(True),
-        )
-    ).one()
-    account_since = max(since, last_success) if last_success is not None else since
-    if count_attempts(session, "login", account_since, email=email, failures_only=True) >= limit:
-        return True
-    if not ip:
-        return False
-    failures = count_attempts(session, "login", since, ip=ip, failures_only=True)
-    return failures >= limit * IP_FAILURE_FACTOR
+    waits = [timedelta(0)]
+    if ip:
+        last_ok = _last_login(session, True, email, ip)
+        since = max(now - timedelta(days=1), last_ok) if last_ok else now - timedelta(days=1)
+        failures = count_attempts(session, "login", since, email=email, ip=ip, failures_only=True)
+        if failures >= limit:
+            wait = min(window * 2 ** (failures // limit - 1), LONGEST_WAIT)
+            waits.append(_last_login(session, False, email, ip) + wait - now)
+        if count_attempts(session, "login", now - window, ip=ip, failures_only=True) >= (
+            limit * IP_FAILURE_FACTOR
+        ):
+            waits.append(window)
+    spread = count_attempts(session, "login", now - window, email=email, failures_only=True)
+    if spread >= limit * IP_FAILURE_FACTOR:
+        last_ok = _last_login(session, True, email, ip or "")
+        if not (ip and last_ok and last_ok > now - timedelta(days=KNOWN_ADDRESS_DAYS)):
+            waits.append(window)
+    return max(waits)
 
 
 def safe_next_path(path: str | None) -> str:
@@ -108,17 +139,17 @@ def log_in(
     """
     email = _login_email(email)
     password = password or ""
-    settings = get_settings()
     # The attempt is written as a failure, in the same write transaction as the limit
     # check and before bcrypt runs, so that attempts sent at once cannot all slip
     # under the limit; it is turned into a success afterwards if the password is right.
     with transaction() as session:
         serialize_on(session, f"login:{email}")
-        if _login_throttled(session, email, ip):
+        wait = _login_wait(session, email, ip)
+        if wait > timedelta(0):
             return LoginResult(
                 ok=False,
                 error="error.login_throttled",
-                retry_minutes=settings.login_window_minutes,
+                retry_minutes=max(1, math.ceil(wait.total_seconds() / 60)),
             )
         customer = session.exec(select(Customer).where(Customer.email == email)).first()
         attempt = AuthAttempt(

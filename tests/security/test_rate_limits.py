@@ -17,36 +17,67 @@ T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 WRONG = "Wrong-Horse-42"
 
 
-def test_login_throttled_per_account_even_with_the_right_password(db):
+def test_an_attacker_is_slowed_more_and_more_and_the_owner_still_gets_in(db):
+    """Failures count per account AND client address: fifty wrong passwords from one
+    address lock that address out of the account for longer and longer, never the
+    owner signing in from another address."""
     settings = get_settings()
     assert settings.login_max_failures == 5
     assert settings.login_window_minutes == 15
+    attacker, owner = "203.0.113.66", "192.0.2.7"
+    now = T0
+    with clock.frozen_at(now):
+        make_customer()
+        for i in range(settings.login_max_failures):
+            assert auth.log_in(EMAIL, f"{WRONG}{i}", ip=attacker).error == "error.login_invalid"
+        # Even the right password is turned away from that address now, before bcrypt.
+        blocked = auth.log_in(EMAIL, PASSWORD, ip=attacker)
+        assert blocked.error == "error.login_throttled" and blocked.ticket is None
+        assert blocked.retry_minutes == 15
+        assert count(LoginTicket) == 0
+    # Fifty tries: each one as soon as the address may try again; the waits grow.
+    waits, tried = [], settings.login_max_failures
+    while tried < 50:
+        result = None
+        with clock.frozen_at(now):
+            result = auth.log_in(EMAIL, f"{WRONG}{tried}", ip=attacker)
+        if result.error == "error.login_throttled":
+            waits.append(result.retry_minutes)
+            now += timedelta(minutes=result.retry_minutes)
+            continue
+        assert result.error == "error.login_invalid"
+        tried += 1
+        # The owner, from home, is never stopped by any of it.
+        with clock.frozen_at(now):
+            ok = auth.log_in(EMAIL, PASSWORD, ip=owner)
+            assert ok.ok is True, tried
+    # The waits double every five failures (failures older than a day no longer count):
+    # fifty guesses took the attacker days, where the old lock let 5 through every 15
+    # minutes (fifty in under three hours).
+    assert waits[:5] == [15] * 5 and max(waits) >= 8 * 15, waits
+    assert now - T0 > timedelta(days=2)
+
+
+def test_many_addresses_on_one_account_stop_only_addresses_it_never_used(db):
+    """Guesses spread over many addresses (a botnet): past login_max_failures ×
+    IP_FAILURE_FACTOR failures on the account in the window, an address that never
+    signed in to it waits; one it signed in from before does not."""
+    settings = get_settings()
+    spread = settings.login_max_failures * attempts.IP_FAILURE_FACTOR
     with clock.frozen_at(T0):
         make_customer()
-        # Every failure from a different address: the limit is the account's.
-        for i in range(settings.login_max_failures):
-            result = auth.log_in(EMAIL, WRONG, ip=f"198.51.100.{i + 1}")
+        assert auth.log_in(EMAIL, PASSWORD, ip="192.0.2.7").ok is True
+    with clock.frozen_at(T0 + timedelta(days=3)):
+        for i in range(spread):
+            result = auth.log_in(EMAIL, WRONG, ip=f"198.51.{i // 250}.{i % 250 + 1}")
             assert result.error == "error.login_invalid", i
-
-        throttled = auth.log_in(EMAIL, PASSWORD, ip="198.51.100.99")
-        assert throttled.ok is False
-        assert throttled.ticket is None
-        assert throttled.error == "error.login_throttled"
-        assert throttled.retry_minutes > 0
-        assert count(LoginTicket) == 0
-
-    with clock.frozen_at(T0 + timedelta(minutes=14)):
-        assert auth.log_in(EMAIL, PASSWORD, ip="198.51.100.99").error == "error.login_throttled"
-
-    with clock.frozen_at(T0 + timedelta(minutes=16)):
-        result = auth.log_in(EMAIL, PASSWORD, ip="198.51.100.99")
-        assert result.ok is True
-        assert result.ticket
-        assert auth.exchange_ticket(result.ticket) is not None
+        stranger = auth.log_in(EMAIL, PASSWORD, ip="198.51.100.250")
+        assert stranger.error == "error.login_throttled"
+        assert auth.log_in(EMAIL, PASSWORD, ip="192.0.2.7").ok is True
 
 
 def test_login_limit_holds_under_concurrent_attempts(db):
-    """Guesses sent at the same moment must not slip past the per-account limit."""
+    """Guesses sent at the same moment from one address must not slip past its limit."""
     settings = get_settings()
     tries = 2 * settings.login_max_failures
     make_customer()
@@ -54,7 +85,7 @@ def test_login_limit_holds_under_concurrent_attempts(db):
 
     def guess(i: int) -> str | None:
         start.wait(timeout=30)
-        return auth.log_in(EMAIL, f"{WRONG}-{i}", ip=f"198.51.100.{i + 1}").error
+        return auth.log_in(EMAIL, f"{WRONG}-{i}", ip="198.51.100.1").error
 
     with ThreadPoolExecutor(max_workers=tries) as pool:
         errors = list(pool.map(guess, range(tries)))
