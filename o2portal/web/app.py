@@ -12,12 +12,25 @@ from o2portal.core.i18n import translate
 from o2portal.jobs.runner import run_all
 from o2portal.web import customer, staff
 from o2portal.web.components.i18n import t
+from o2portal.web.doors import BadEvent
 from o2portal.web.guards import AuthRequired, Forbidden, login_url
 from o2portal.web.pages import import_pages, registered_pages
-from o2portal.web.routes import build_routes, limit_uploads
+from o2portal.web.routes import build_routes, limit_uploads, security_headers
 
 log = logging.getLogger("o2portal")
 JOBS_INTERVAL_SECONDS = 60
+
+
+def _crafted(exception: Exception) -> bool:
+    """Refused at the door (web/doors.py), or Reflex's own `setvar` called for a var that
+    has no setter: the pages never send it (they call handlers by name)."""
+    if isinstance(exception, BadEvent):
+        return True
+    frames = traceback.extract_tb(exception.__traceback__)
+    return isinstance(exception, AttributeError) and any(
+        f.name == "setvar" and f.filename.endswith(("reflex/state.py", "reflex\\state.py"))
+        for f in frames
+    )
 
 
 def handle_backend_error(exception: Exception) -> EventSpec | None:
@@ -26,6 +39,10 @@ def handle_backend_error(exception: Exception) -> EventSpec | None:
         return rx.redirect(login_url(exception.next_path))
     if isinstance(exception, Forbidden):
         return rx.toast.error(translate("denied.title"), id="forbidden")
+    if _crafted(exception):
+        # A frame no page sends: one line, no traceback.
+        log.warning("event refused: %s", str(exception)[:300])
+        return None
     log.error("handler failed:\n%s", "".join(traceback.format_exception(exception)))
     return rx.toast.error(translate("error.unexpected"), id="backend-error")
 
@@ -43,7 +60,7 @@ async def run_jobs_periodically():
 
 app = rx.App(
     stylesheets=["/o2portal.css"],
-    api_transformer=[build_routes(), limit_uploads],
+    api_transformer=[build_routes(), limit_uploads, security_headers],
     backend_exception_handler=handle_backend_error,
     html_lang="fr",
 )

@@ -44,7 +44,7 @@ from reflex_components_core.base.fragment import Fragment
 
 from o2portal.web.components.admin import admin_layout
 from o2portal.web.components.layout import customer_layout, public_layout
-from o2portal.web.doors import off_the_loop
+from o2portal.web.doors import at_the_door
 from o2portal.web.session import SessionState
 
 PUBLIC = "public"
@@ -124,8 +124,8 @@ class Page:
 
 
 _PAGES: dict[str, Page] = {}
-# The shell's state is on every page; its plain handlers run off the loop too.
-off_the_loop(SessionState, keep=("toggle_language", "set_language"))
+# The shell's state is on every page; its handlers are behind the door too.
+at_the_door(SessionState, keep_on_loop=("toggle_language", "set_language"))
 
 
 def handler_keys(state: type[rx.State]) -> list[str]:
@@ -171,7 +171,7 @@ def _register(
 
     for state in page_states:
         ui = [key.split(".", 1) for key, level in levels.items() if level == UI]
-        off_the_loop(state, keep=[name for owner, name in ui if owner == state.__name__])
+        at_the_door(state, keep_on_loop=[name for owner, name in ui if owner == state.__name__])
 
     def decorate(content: Content) -> Content:
         @functools.wraps(content)

@@ -262,6 +262,58 @@ def limit_uploads(app: ASGIApp) -> ASGIApp:
     return guarded
 
 
+def _security_headers() -> list[tuple[bytes, bytes]]:
+    """What every HTTP response says about itself, pages included. Reflex's pages need
+    inline scripts (the router's hydration data), eval (rx.call_script, which the sign-in
+    uses to reach /auth/session) and inline styles (Radix), so those are allowed; nothing
+    foreign is, and no other site may frame a page (clickjacking). The websocket goes to
+    the portal's own address (rxconfig api_url)."""
+    base = get_settings().base_url.rstrip("/")
+    socket = "ws" + base.removeprefix("http")
+    policy = "; ".join(
+        (
+            "default-src 'self'",
+            "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data: blob:",
+            "font-src 'self' data:",
+            f"connect-src 'self' {base} {socket}",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        )
+    )
+    return [
+        (b"content-security-policy", policy.encode()),
+        (b"x-frame-options", b"DENY"),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"same-origin"),
+        (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=()"),
+    ]
+
+
+def security_headers(app: ASGIApp) -> ASGIApp:
+    """ASGI wrapper: the headers above on every HTTP response that does not set them."""
+    headers = _security_headers()
+
+    async def with_headers(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+
+        async def send_with_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(n, v) for n, v in headers if n not in present]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await app(scope, receive, send_with_headers)
+
+    return with_headers
+
+
 def build_routes() -> Starlette:
     return Starlette(
         routes=[

@@ -379,10 +379,11 @@ def staff_handlers() -> list[tuple[type, str]]:
 
 
 def args_for(cls: type, handler: str) -> list:
-    params = list(inspect.signature(cls.event_handlers[handler].fn).parameters)[1:]
+    params = list(inspect.signature(cls.event_handlers[handler].fn).parameters.values())[1:]
     values = {"form": {"body": "Alice se fait passer pour le support"}, "files": []}
-    values |= {"staged_id": "0" * 32, "value": "1"}
-    return [values[name] for name in params]
+    values |= {"staged_id": "0" * 32}
+    # The type the handler declares (the door refuses any other before the guard runs).
+    return [values.get(p.name, True if p.annotation in (bool, "bool") else "1") for p in params]
 
 
 def refusals_of(customer_id: int) -> int:
