@@ -119,6 +119,10 @@ async def follow_thread(state, *, with_internal: bool) -> None:
             async with state:
                 if state._watch != generation or state.ticket_id != ticket_id:
                     return
+                if state._version == latest:
+                    # The page shows it already (its own reply): nothing to send again.
+                    version = latest
+                    continue
                 try:
                     await state._fill()
                 except (AuthRequired, Forbidden):
@@ -230,14 +234,16 @@ class ThreadFields(rx.State, mixin=True):
     department: str = ""
     priority: str = ""
     product: str = ""
-    # The thread as two lists: `earlier`, the older pages the reader asked for, and
-    # `messages`, from the first message shown on opening to the latest. A reply or a new
-    # message changes `messages` only, so what goes to the browser does not grow with the
-    # thread's length.
+    # The thread as three lists: `earlier`, the older pages the reader asked for;
+    # `messages`, those shown on opening; `recent`, those that came since. A reply or a new
+    # message changes `recent` only, so what goes to the browser is the news, whatever
+    # the thread's length (a list var is sent whole when it changes).
     messages: list[MessageRow] = []
+    recent: list[MessageRow] = []
     earlier: list[MessageRow] = []
     has_earlier: bool = False
     _window_start: int = 0
+    _opened_through: int = 0
     _version: str = ""
     _watch: int = 0
 
@@ -250,9 +256,17 @@ class ThreadFields(rx.State, mixin=True):
         self.department = translate(f"tickets.dept.{ticket.department}", lang)
         self.priority = translate(f"tickets.priority.{ticket.priority}", lang)
         self.product = view.product_name or ""
-        self.messages = message_rows(view, lang)
+        rows = message_rows(view, lang)
         if view.messages and not self._window_start:
             self._window_start = view.messages[0].id
+            self._opened_through = view.messages[-1].id
+        opened = [r for r in rows if int(r.id) <= self._opened_through]
+        since = [r for r in rows if int(r.id) > self._opened_through]
+        # Only a list that changed goes to the browser again.
+        if opened != list(self.messages):
+            self.messages = opened
+        if since != list(self.recent):
+            self.recent = since
         if not self.earlier:
             self.has_earlier = view.has_earlier
 
@@ -289,7 +303,7 @@ class ThreadFields(rx.State, mixin=True):
         await asyncio.to_thread(self._show_more, view, user)
 
     def _not_found(self) -> None:
-        self.found, self.messages, self.earlier = False, [], []
+        self.found, self.messages, self.earlier, self.recent = False, [], [], []
 
     @rx.event
     async def show_earlier(self):
@@ -313,6 +327,7 @@ class ThreadFields(rx.State, mixin=True):
         match = path_id.search(self.router.url.path or "")
         self.ticket_id = int(match.group(1)) if match else 0
         self.earlier, self.has_earlier, self._window_start = [], False, 0
+        self.recent, self._opened_through = [], 0
         self._reset_composer()
         await self._fill()
         if self.found:

@@ -80,6 +80,7 @@ def thread(S, file_prefix: str) -> rx.Component:
         ),
         rx.foreach(S.earlier, lambda m: message_card(m, file_prefix)),
         rx.foreach(S.messages, lambda m: message_card(m, file_prefix)),
+        rx.foreach(S.recent, lambda m: message_card(m, file_prefix)),
         spacing="3",
         width="100%",
         id="thread",
