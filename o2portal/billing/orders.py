@@ -72,19 +72,35 @@ class DomainSearch:
     available: bool
     register_cents: int
     transfer_cents: int
+    # "" (not here), "yours" (in the searcher's account) or "other" (another customer's):
+    # a name managed here is never offered for transfer.
+    managed_here: str = ""
 
 
-def search_domain(raw: str) -> DomainSearch:
+def _holder_here(session: Session, ascii_name: str) -> int | None:
+    """The customer whose account manages this domain name here, if any."""
+    return session.exec(
+        select(Product.customer_id).where(
+            Product.kind == "domain",
+            Product.name == ascii_name,
+            col(Product.status) != ProductStatus.RELEASED,
+        )
+    ).first()
+
+
+def search_domain(raw: str, customer_id: int | None = None) -> DomainSearch:
     """Check the name and ask the registrar; raises InvalidInput {"domain": …}."""
     with read_session() as session:
         name = check_domain_name(raw, supported_tlds(session))
         price = session.exec(select(TldPrice).where(TldPrice.tld == name.tld)).one()
+        holder = _holder_here(session, name.ascii)
         try:
-            available = domain_holds.is_available(session, name.ascii)
+            available = holder is None and domain_holds.is_available(session, name.ascii)
         except ProviderDown:
             raise InvalidInput({"domain": "error.registrar_unavailable"}) from None
+    managed = "" if holder is None else "yours" if holder == customer_id else "other"
     return DomainSearch(
-        name.ascii, name.unicode, available, price.register_cents, price.transfer_cents
+        name.ascii, name.unicode, available, price.register_cents, price.transfer_cents, managed
     )
 
 
@@ -148,6 +164,9 @@ def _price_item(session: Session, customer: Customer, item: CartItem) -> list[Pr
                 raise InvalidInput({"cart": "error.cart_item_invalid"})
             return [pricing.registration_line(tld, name.unicode, name.ascii, item.years)]
         if item.action == "transfer":
+            if _holder_here(session, name.ascii) is not None:
+                # Already managed here: that is a change of holder, not a transfer in.
+                raise InvalidInput({"cart": f"error.transfer_already_here|{name.ascii}"})
             if not re.fullmatch(r"\S{6,64}", item.auth_code or ""):
                 raise InvalidInput({"auth_code": "error.auth_code_invalid"})
             return [pricing.transfer_line(tld, name.unicode, name.ascii, item.auth_code)]
@@ -267,17 +286,8 @@ def _use_promo(session: Session, promo: PromoCode) -> None:
 
 def _hold(session: Session, line: PricedLine, order_id: int) -> None:
     name = line.item_code
-    if (
-        line.action == "transfer"
-        and session.exec(
-            select(Product.id).where(
-                Product.kind == "domain",
-                Product.name == name,
-                col(Product.status) != ProductStatus.RELEASED,
-            )
-        ).first()
-    ):
-        # Already managed here: that is a change of holder, which support handles.
+    if line.action == "transfer" and _holder_here(session, name) is not None:
+        # Already managed here (since the cart was priced): a change of holder instead.
         raise InvalidInput({"cart": f"error.transfer_already_here|{name}"})
     try:
         domain_holds.hold(session, name, order_id, transfer=line.action == "transfer")

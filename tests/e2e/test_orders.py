@@ -107,6 +107,16 @@ def test_domain_search_offers_transfer_for_a_taken_name_and_explains_bad_names(p
     expect(page.locator("#domain-taken")).to_contain_text("déjà enregistré")
     expect(page.locator("#add-transfer")).to_be_visible()
     expect(page.locator("#add-domain")).to_have_count(0)
+    # A name managed here is never offered for transfer, and the page says why.
+    for name, text in (
+        ("atelier-lumiere.com", "par un autre client"),  # another demo customer's
+        ("marie-dupont.com", "déjà dans votre compte"),  # this customer's own
+    ):
+        search.fill(name)
+        page.locator("#domain-check").click()
+        expect(page.locator("#domain-managed")).to_contain_text(text)
+        expect(page.locator("#add-transfer")).to_have_count(0)
+        expect(page.locator("#add-domain")).to_have_count(0)
     for bad, text in (
         ("mon site.fr", "espace"),
         ("a" * 64 + ".fr", "63 caractères"),

@@ -675,3 +675,17 @@ def test_french_consumer_totals_in_euros(db):
     assert [line.total_ht_cents for line in quote.lines] == [2112, 0, 2100]
     assert (quote.totals.ht, quote.totals.vat, quote.totals.ttc) == (4212, 842, 5054)
     assert isinstance(quote.totals.ttc, int)
+
+
+def test_the_search_says_a_name_is_managed_here_and_the_cart_refuses_its_transfer(db):
+    """A name managed here is never offered for transfer: the search says so (to its
+    holder: it is yours; to anyone else: a change of holder), and the cart refuses the
+    transfer when it is added, before any card is typed."""
+    holder = person("tient-le-nom@example.fr")
+    order(holder, [CartItem("domain", domain="gere-ici.fr", action="register")], "k-here-0")
+    other = person("voudrait-le-nom@example.fr")
+    assert search_domain("gere-ici.fr", customer_id=holder).managed_here == "yours"
+    assert search_domain("GERE-ICI.fr", customer_id=other).managed_here == "other"
+    assert search_domain("google.fr", customer_id=other).managed_here == ""
+    here = CartItem("domain", domain="gere-ici.fr", action="transfer", auth_code="ABC-DEF")
+    assert refused(price_cart, other, [here]) == {"cart": "error.transfer_already_here|gere-ici.fr"}

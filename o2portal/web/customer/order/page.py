@@ -185,38 +185,60 @@ def _domain_tab() -> rx.Component:
                     ),
                     width="100%",
                 ),
-                rx.card(
-                    rx.form(
-                        rx.vstack(
-                            *_found(
-                                "order.taken",
-                                "domain-taken",
-                                "order.transfer_price",
-                                S.found["transfer"],
+                rx.cond(
+                    S.found["managed"] != "",
+                    rx.callout(
+                        _words(
+                            rx.text.strong(S.found["display"]),
+                            rx.cond(
+                                S.found["managed"] == "yours",
+                                t("order.managed_yours"),
+                                t("order.managed_other"),
                             ),
-                            rx.box(
-                                label("auth_code", "order.auth_code"),
-                                rx.input(
-                                    name="auth_code",
-                                    id="auth_code",
-                                    max_length=100,
-                                    auto_complete="off",
-                                    width="100%",
-                                ),
-                                _error(S.auth_error, "auth-error"),
-                                width="100%",
-                            ),
-                            rx.button(t("order.transfer"), type="submit", id="add-transfer"),
-                            spacing="2",
                         ),
-                        on_submit=S.add_transfer,
-                        reset_on_submit=True,
-                        no_validate=True,
+                        icon="info",
+                        color_scheme="amber",
+                        id="domain-managed",
+                        width="100%",
                     ),
-                    width="100%",
+                    _transfer_card(),
                 ),
             ),
         ),
+    )
+
+
+def _transfer_card() -> rx.Component:
+    """A name registered elsewhere: its transfer in, with its code."""
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                *_found(
+                    "order.taken",
+                    "domain-taken",
+                    "order.transfer_price",
+                    S.found["transfer"],
+                ),
+                rx.box(
+                    label("auth_code", "order.auth_code"),
+                    rx.input(
+                        name="auth_code",
+                        id="auth_code",
+                        max_length=100,
+                        auto_complete="off",
+                        width="100%",
+                    ),
+                    _error(S.auth_error, "auth-error"),
+                    width="100%",
+                ),
+                rx.button(t("order.transfer"), type="submit", id="add-transfer"),
+                spacing="2",
+            ),
+            on_submit=S.add_transfer,
+            reset_on_submit=True,
+            no_validate=True,
+        ),
+        width="100%",
     )
 
 

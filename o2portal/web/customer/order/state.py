@@ -241,11 +241,11 @@ class OrderState(PaymentFields, rx.State):
 
     @rx.event
     async def search(self):
-        await customer_of(self)
+        user = await customer_of(self)
         lang = await language_of(self)
         self.domain_error, self.auth_error, self.found = "", "", {}
         try:
-            result = await asyncio.to_thread(search_domain, self.query)
+            result = await asyncio.to_thread(search_domain, self.query, user.customer.id)
         except InvalidInput as exc:
             self.domain_error = message(next(iter(exc.errors.values())), lang)
             return
@@ -255,6 +255,8 @@ class OrderState(PaymentFields, rx.State):
             "available": "1" if result.available else "",
             "register": money(result.register_cents, lang),
             "transfer": money(result.transfer_cents, lang),
+            # Managed here: never offered for transfer (yours, or a change of holder).
+            "managed": result.managed_here,
         }
 
     @rx.event
@@ -276,7 +278,7 @@ class OrderState(PaymentFields, rx.State):
     @rx.event
     async def add_transfer(self, form: dict):
         await customer_of(self)
-        if not self.found or self.found.get("available"):
+        if not self.found or self.found.get("available") or self.found.get("managed"):
             return
         self.auth_error = ""
         code = str(form.get("auth_code", ""))[:100].strip()
