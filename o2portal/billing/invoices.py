@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 from stdnum.eu import vat as eu_vat
 
 from o2portal.accounts.models import Customer
@@ -279,15 +279,79 @@ def change_credit(
 # ---------------------------------------------------------------- reading
 
 
-def customer_invoices(customer_id: int, page: int = 1) -> Page:
-    """One page of the customer's invoices, newest first: every one of them, page by page."""
+@dataclass
+class InvoiceListRow:
+    invoice: Invoice
+    description: str  # what was bought, from its lines
+    credited_ttc_cents: int  # by credit notes since
+
+    @property
+    def status(self) -> str:
+        """paid | partly_credited | credited."""
+        if self.credited_ttc_cents <= 0:
+            return "paid"
+        if self.credited_ttc_cents < self.invoice.total_ttc_cents:
+            return "partly_credited"
+        return "credited"
+
+
+DESCRIPTION_MAX = 120
+
+
+def customer_invoices(customer_id: int, page: int = 1, *, year: int | None = None) -> Page:
+    """One page of the customer's invoices (of one year, if given), newest first, each with
+    what it was for and what credit notes took back since: three queries a page."""
+    where = [Invoice.customer_id == customer_id]
+    if year is not None:
+        where.append(Invoice.year == year)
     with read_session() as session:
-        return paginate(
+        found = paginate(
             session,
             select(Invoice)
-            .where(Invoice.customer_id == customer_id)
+            .where(*where)
             .order_by(col(Invoice.issued_at).desc(), col(Invoice.id).desc()),
             page,
+        )
+        ids = [invoice.id for invoice in found.rows]
+        lines: dict[int, list[str]] = {}
+        for invoice_id, text in session.exec(
+            select(InvoiceLine.invoice_id, InvoiceLine.description)
+            .where(col(InvoiceLine.invoice_id).in_(ids))
+            .order_by(InvoiceLine.id)
+        ):
+            lines.setdefault(invoice_id, []).append(text)
+        credited = dict(
+            session.exec(
+                select(CreditNote.invoice_id, func.sum(CreditNote.total_ttc_cents))
+                .where(col(CreditNote.invoice_id).in_(ids))
+                .group_by(CreditNote.invoice_id)
+            ).all()
+        )
+    found.rows = [
+        InvoiceListRow(
+            invoice,
+            _shortened(" ; ".join(lines.get(invoice.id, []))),
+            int(credited.get(invoice.id) or 0),
+        )
+        for invoice in found.rows
+    ]
+    return found
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= DESCRIPTION_MAX else text[: DESCRIPTION_MAX - 1] + "…"
+
+
+def customer_invoice_years(customer_id: int) -> list[int]:
+    """The years the customer has invoices in, latest first (the list's year filter)."""
+    with read_session() as session:
+        return list(
+            session.exec(
+                select(Invoice.year)
+                .where(Invoice.customer_id == customer_id)
+                .distinct()
+                .order_by(col(Invoice.year).desc())
+            ).all()
         )
 
 

@@ -81,6 +81,11 @@ def test_new_customer_orders_hosting_cloud_with_a_free_fr_domain(page: Page, smt
     page.goto("/invoices")
     row = page.locator("#invoices-table tr", has_text=number)
     expect(row).to_contain_text(formatting.money(2534))
+    # What it was for, HT and TTC, its state and how it was paid.
+    expect(row).to_contain_text(domain)
+    expect(row).to_contain_text(formatting.money(2112))
+    expect(row).to_contain_text("Payée")
+    expect(page.locator("#invoices-table thead")).to_contain_text("Désignation")
     with read_session() as session:
         invoice = session.exec(select(Invoice).where(Invoice.number == number)).one()
         products = session.exec(select(Product).where(Product.name == domain)).all()

@@ -94,3 +94,35 @@ def test_a_customer_with_120_invoices_sees_all_of_them_by_page(people):
     assert len(set(notes)) == 30
     run(state, "next_credit_notes")  # past the end: stays on the last page
     assert state.cn_page == 2
+
+
+def test_the_list_says_what_each_invoice_was_for_and_filters_by_year(people):
+    from datetime import UTC, datetime
+
+    from o2portal.billing.orders import CartItem
+    from o2portal.catalog.defaults import ensure_catalogue
+    from tests.unit.test_orders_rules import order
+
+    with transaction() as session:
+        ensure_catalogue(session)
+    alice = people["customer"]["alice"].id
+    with clock.frozen_at(datetime(2025, 3, 3, 10, 0, tzinfo=UTC)):
+        old = order(
+            alice, [CartItem("domain", domain="alice-2025.fr", action="register")], "k-year-0001"
+        )
+    new = order(
+        alice, [CartItem("domain", domain="alice-neuf.fr", action="register")], "k-year-0002"
+    )
+    state = make_state(InvoicesState, token=people["token"]["alice"], path="/invoices")
+    run(state, "load")
+    assert state.years == [str(clock.today().year), "2025"]
+    first = state.invoices[0]
+    assert first["number"] == new.invoice_number
+    assert "alice-neuf.fr" in first["description"]
+    assert first["status"] == "Payée" and first["ht"].endswith("€") and first["method"]
+    run(state, "set_year", "2025")
+    assert [r["number"] for r in state.invoices] == [old.invoice_number]
+    run(state, "set_year", "")
+    assert len(state.invoices) == 2
+    run(state, "set_year", "pas une année")  # anything else: every year
+    assert len(state.invoices) == 2

@@ -14,6 +14,14 @@ FR = {
     "error.card_not_tokenized": "Votre navigateur n'a pas pu confier la carte au service de paiement : rechargez la page et réessayez.",
     "pay.pending_gateway": "Votre paiement est en cours de vérification auprès de la banque. Le résultat s'affichera ici et vous sera envoyé par email d'ici quelques minutes ; ne payez pas une seconde fois.",
     "pay.credited": "Votre carte a été débitée, mais la commande ne pouvait plus être appliquée : le montant a été versé sur votre crédit de compte.",
+    "col.description": "Désignation",
+    "col.ht": "Montant HT",
+    "invoices.status_col": "État",
+    "invoices.status.paid": "Payée",
+    "invoices.status.partly_credited": "Avoir partiel",
+    "invoices.status.credited": "Remboursée par avoir",
+    "invoices.year": "Année",
+    "invoices.all_years": "Toutes les années",
 }
 
 EN = {
@@ -30,4 +38,12 @@ EN = {
     "error.card_not_tokenized": "Your browser could not hand the card to the payment service: reload the page and try again.",
     "pay.pending_gateway": "Your payment is being checked with the bank. The result will show here and be emailed to you within a few minutes; do not pay a second time.",
     "pay.credited": "Your card was charged, but the order could no longer be applied: the amount was added to your account credit.",
+    "col.description": "Description",
+    "col.ht": "Total excl. VAT",
+    "invoices.status_col": "Status",
+    "invoices.status.paid": "Paid",
+    "invoices.status.partly_credited": "Partly credited",
+    "invoices.status.credited": "Refunded by credit note",
+    "invoices.year": "Year",
+    "invoices.all_years": "All years",
 }

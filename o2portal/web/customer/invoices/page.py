@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from o2portal.web.components.forms import labelled, native_select
 from o2portal.web.components.i18n import t
 from o2portal.web.components.layout import page_title
 from o2portal.web.components.payment import payment_panel
@@ -91,6 +92,22 @@ def _document_table(
     )
 
 
+def _year_filter() -> rx.Component:
+    """The invoices of one year, or of all."""
+    return labelled(
+        "invoices-year",
+        "invoices.year",
+        native_select(
+            "invoices-year",
+            rx.el.option(t("invoices.all_years"), value=""),
+            rx.foreach(InvoicesState.years, lambda year: rx.el.option(year, value=year)),
+            value=InvoicesState.year,
+            on_change=InvoicesState.set_year,
+        ),
+        max_width="14em",
+    )
+
+
 @customer_page(
     "/invoices",
     on_load=InvoicesState.load,
@@ -149,12 +166,16 @@ def invoices_page() -> rx.Component:
         ),
         section(
             "nav.invoices",
+            rx.cond(S.years.length() > 1, _year_filter()),
             _document_table(
                 S.invoices,
                 [
                     ("col.number", "number"),
                     ("col.date", "date"),
+                    ("col.description", "description"),
+                    ("col.ht", "ht"),
                     ("col.amount", "amount"),
+                    ("invoices.status_col", "status"),
                     ("invoices.method", "method"),
                 ],
                 "/files/invoices/",

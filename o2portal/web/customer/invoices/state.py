@@ -38,6 +38,8 @@ class InvoicesState(PaymentFields, Paged, rx.State):
     credit_notes: list[dict[str, str]] = []
     cn_page: int = 1
     cn_pages: int = 1
+    year: str = ""  # the invoices' year filter ("": all)
+    years: list[str] = []
     selected: str = ""  # the order form being paid
     selected_label: str = ""
     seen_ttc: str = ""  # its amount, rendered into the payment form
@@ -45,13 +47,25 @@ class InvoicesState(PaymentFields, Paged, rx.State):
     async def _fill(self, page: int | None = None, cn_page: int | None = None) -> None:
         user, lang = await load_customer(self)
         customer_id = user.customer.id
-        found = await asyncio.to_thread(billing.customer_invoices, customer_id, page or self.page)
+        year = given_id(self.year) or None
+        found, years = await asyncio.to_thread(
+            lambda: (
+                billing.customer_invoices(customer_id, page or self.page, year=year),
+                billing.customer_invoice_years(customer_id),
+            )
+        )
         self.page, self.pages, self.total = found.page, found.pages, found.total
+        self.years = [str(y) for y in years]
         self.invoices = [
             document_row(
-                i, lang, method=translate(METHOD_KEYS.get(i.payment_method, "pay.card"), lang)
+                r.invoice,
+                lang,
+                description=r.description,
+                ht=formatting.money(r.invoice.total_ht_cents, lang),
+                status=translate(f"invoices.status.{r.status}", lang),
+                method=translate(METHOD_KEYS.get(r.invoice.payment_method, "pay.card"), lang),
             )
-            for i in found.rows
+            for r in found.rows
         ]
         self.unpaid = [
             {
@@ -70,6 +84,12 @@ class InvoicesState(PaymentFields, Paged, rx.State):
         self.cn_page, self.cn_pages = notes.page, notes.pages
         self.credit_notes = [document_row(n, lang) for n in notes.rows]
         await self._show_means(user, lang)
+
+    @rx.event
+    async def set_year(self, value: str):
+        """Only the invoices of one year ("" or "all": every year)."""
+        self.year = str(given_id(value) or "")
+        await self._fill(page=1)
 
     @rx.event
     async def next_credit_notes(self):
