@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import literal, union_all
 from sqlmodel import Session, col, select
 
 from o2portal.catalog.models import HostingOffer, ServerModel, TldPrice
@@ -31,3 +32,21 @@ def active_catalogue() -> Catalogue:
             tlds=_on_sale(session, TldPrice, TldPrice.tld),
             servers=_on_sale(session, ServerModel, ServerModel.sort_order),
         )
+
+
+def offer_names() -> dict[str, str]:
+    """The name of every hosting offer and server model, on sale or not, keyed
+    'kind:code' (one query); give it to `offer_name`."""
+    hosting = select(literal("hosting"), HostingOffer.code, HostingOffer.name)
+    servers = select(literal("server"), ServerModel.code, ServerModel.name)
+    with read_session() as session:
+        rows = session.exec(union_all(hosting, servers)).all()
+    return {f"{kind}:{code}": name for kind, code, name in rows}
+
+
+def offer_name(names: dict[str, str], kind: str, code: str) -> str:
+    """A product's offer as the customer reads it: the catalogue's name, or a domain's
+    extension ('.fr'); the code itself when the catalogue no longer knows it."""
+    if kind == "domain":
+        return f".{code}"
+    return names.get(f"{kind}:{code}", code)

@@ -9,6 +9,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_percent
 
 from o2portal.core.clock import PARIS
+from o2portal.core.i18n import translate
 
 _LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 
@@ -41,3 +42,12 @@ def moment(value: datetime | None, lang: str = "fr") -> str:
     return format_datetime(
         value.astimezone(PARIS), format="short", tzinfo=PARIS, locale=_LOCALES.get(lang, "fr_FR")
     )
+
+
+def days_left(days: int, lang: str = "fr") -> str:
+    """The signed distance to an expiry in words: 'dans 12 jours', 'aujourd'hui',
+    'expiré depuis 10 jours' (never '-10')."""
+    if days == 0:
+        return translate("days.today", lang)
+    key = "days.in" if days > 0 else "days.ago"
+    return translate(key + ("_one" if abs(days) == 1 else ""), lang, n=abs(days))

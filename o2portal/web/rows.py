@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
+from o2portal.catalog.offers import offer_name
 from o2portal.core import formatting
 from o2portal.core.i18n import translate
+from o2portal.products.customer import display_status
 
 
 def ticket_row(ticket, lang: str) -> dict[str, str]:
@@ -24,3 +28,30 @@ def mail_row(mail, lang: str) -> dict[str, str]:
         "created": formatting.moment(mail.created_at, lang),
         "error": mail.last_error or "",
     }
+
+
+def product_rows(products, lang: str, today, offers: dict[str, str]) -> list[dict[str, str]]:
+    """The customer's products in a list (/services, the dashboard), in words: the offer's
+    name, the time left, and the kind beside the name when another row has the same name
+    (a hosting account and its domain)."""
+    names = Counter(p.name for p in products)
+    rows = []
+    for p in products:
+        status = display_status(p, today)
+        kind = translate(f"kind.{p.kind}", lang)
+        rows.append(
+            {
+                "id": str(p.id),
+                "name": p.name,
+                "twin": kind if names[p.name] > 1 else "",
+                "kind": kind,
+                "offer": offer_name(offers, p.kind, p.offer_code),
+                "status": status,
+                "status_label": translate(f"status.{status}", lang),
+                "expiry": formatting.day(p.expiry_date, lang),
+                "days_left": formatting.days_left((p.expiry_date - today).days, lang),
+                "auto_renew": translate("yes" if p.auto_renew else "no", lang),
+                "soon": "1" if status in ("expiring", "expired") else "",
+            }
+        )
+    return rows

@@ -270,6 +270,8 @@ def test_auto_renew_works_on_a_hosting_account_too(people):
     )
     state = make_state(ProductState, token=people["token"]["alice"], path=f"/services/{product_id}")
     run(state, "load")
+    assert state.days_left == "dans 100 jours"
+    assert {d["label"]: d["value"] for d in state.details}["Offre"] == "Hébergement Grow"
     run(state, "set_auto_renew", True)
     assert _product(product_id).auto_renew is True
 
@@ -307,13 +309,32 @@ def test_services_rows_sorted_by_expiry_with_status_and_days_left(services):
     ]
     assert "bob.fr" not in rows
     assert {n: (r["status"], r["days_left"]) for n, r in rows.items()} == {
-        "hier.fr": ("expired", "-1"),
-        "j0.fr": ("expiring", "0"),
-        "j30.fr": ("expiring", "30"),
-        "j31.fr": ("active", "31"),
-        "suspendu.fr": ("suspended", "100"),
-        "loin.fr": ("active", "200"),
+        "hier.fr": ("expired", "expiré depuis 1 jour"),
+        "j0.fr": ("expiring", "aujourd'hui"),
+        "j30.fr": ("expiring", "dans 30 jours"),
+        "j31.fr": ("active", "dans 31 jours"),
+        "suspendu.fr": ("suspended", "dans 100 jours"),
+        "loin.fr": ("active", "dans 200 jours"),
     }
+
+
+def test_services_rows_name_the_offer_and_tell_a_hosting_account_from_its_domain(people):
+    """The offer by its catalogue name (a domain's by its extension), the time left in
+    words, and the kind beside the name of a hosting account and its domain."""
+    alice = people["customer"]["alice"].id
+    _add_product(alice, "jumeau.fr", -10)
+    _add_product(alice, "jumeau.fr", 40, kind="hosting", offer_code="grow", nameservers_json=None)
+    _add_product(alice, "seul.fr", 50)
+    state = make_state(ServicesState, token=people["token"]["alice"], path="/services")
+    run(state, "load")
+    rows = [(r["name"], r["twin"], r["offer"], r["days_left"]) for r in state.rows]
+    assert rows == [
+        ("jumeau.fr", "Nom de domaine", ".fr", "expiré depuis 10 jours"),
+        ("jumeau.fr", "Hébergement", "Hébergement Grow", "dans 40 jours"),
+        ("seul.fr", "", ".fr", "dans 50 jours"),
+    ]
+    run(state, "set_sort", "name")  # the names are kept from the page's opening
+    assert [r["offer"] for r in state.rows if r["twin"] == "Hébergement"] == ["Hébergement Grow"]
 
 
 def test_products_expiring_within_30_days_stand_out(services):
@@ -386,7 +407,8 @@ def test_dashboard_load_lists_the_customers_things_only(people):
     state = make_state(DashboardState, token=people["token"]["alice"], path="/")
     run(state, "load")
     assert [p["name"] for p in state.expiring] == ["bientot.fr"]
-    assert state.expiring[0]["days_left"] == "12"
+    assert state.expiring[0]["days_left"] == "dans 12 jours"
+    assert state.expiring[0]["offer"] == ".fr"
     assert state.expiring[0]["status"] == "expiring"
     assert len(state.unpaid) == 1
     assert state.unpaid[0]["amount"].replace("\u202f", " ").replace("\xa0", " ") in (

@@ -5,6 +5,7 @@ is posted once however often the form is sent; Markdown is never rendered as raw
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import json
 import re
@@ -27,6 +28,7 @@ from o2portal.web.components.markdown import safe_markdown
 from o2portal.web.customer.tickets.state import NewTicketState, TicketsState, TicketState
 from o2portal.web.guards import Forbidden
 from o2portal.web.pages import page_at
+from o2portal.web.session import SessionState
 from o2portal.web.staff.tickets.state import AdminTicketsState, AdminTicketState
 from o2portal.web.thread import FileRow
 from tests.state.conftest import make_state, run
@@ -235,6 +237,20 @@ def test_staff_handlers_of_the_thread_cannot_be_borrowed_for_bobs_ticket(people,
     assert {k: v for k, v in after.items() if k != "audit_event"} == {
         k: v for k, v in before.items() if k != "audit_event"
     }
+
+
+# ---------------------------------------------------------------- the form's product list
+
+
+@pytest.mark.parametrize(
+    ("lang", "label"), [("fr", "exemple.fr (nom de domaine)"), ("en", "exemple.fr (domain name)")]
+)
+def test_the_product_list_names_the_kind_in_the_readers_language(people, lang, label):
+    product_id = add_product(people["customer"]["alice"].id, "exemple.fr")
+    state = make_state(NewTicketState, token=people["token"]["alice"], path="/tickets/new")
+    asyncio.run(state.get_state(SessionState)).lang = lang
+    run(state, "load")
+    assert state.products == [{"id": str(product_id), "label": label}]
 
 
 # ---------------------------------------------------------------- another customer's product

@@ -89,10 +89,17 @@ def status_badge(status: rx.Var, label: rx.Var) -> rx.Component:
 
 
 def product_row(p, middle: tuple[str, ...], *after: rx.Component, **props) -> rx.Component:
-    """A table row of one of the customer's products: its name (a link to its page), the
-    `middle` values as they are, its status badge, then the cells `after`."""
+    """A table row of one of the customer's products: its name (a link to its page, with
+    its kind when another row has the same name), the `middle` values as they are, its
+    status badge, then the cells `after`."""
     return rx.table.row(
-        rx.table.row_header_cell(rx.link(p["name"], href="/services/" + p["id"])),
+        rx.table.row_header_cell(
+            rx.link(p["name"], href="/services/" + p["id"]),
+            rx.cond(
+                p["twin"] != "",
+                rx.badge(p["twin"], variant="outline", margin_left="0.5em", class_name="o2-twin"),
+            ),
+        ),
         *text_cells(p, *middle),
         rx.table.cell(status_badge(p["status"], p["status_label"])),
         *after,

@@ -37,6 +37,7 @@ def dashboard_page() -> rx.Component:
                 [
                     "col.name",
                     "col.kind",
+                    "col.offer",
                     "col.expiry",
                     "col.days_left",
                     "col.status",
@@ -45,7 +46,7 @@ def dashboard_page() -> rx.Component:
                 DashboardState.expiring,
                 lambda p: product_row(
                     p,
-                    ("kind", "expiry", "days_left"),
+                    ("kind", "offer", "expiry", "days_left"),
                     rx.table.cell(
                         rx.link(rx.button(t("dash.renew"), size="1"), href="/services/" + p["id"])
                     ),

@@ -6,11 +6,10 @@ import asyncio
 
 import reflex as rx
 
+from o2portal.catalog.offers import offer_names
 from o2portal.core import clock, formatting
-from o2portal.core.i18n import translate
-from o2portal.products.customer import display_status
 from o2portal.reporting import customer_overview as overview
-from o2portal.web.rows import ticket_row
+from o2portal.web.rows import product_rows, ticket_row
 from o2portal.web.session import load_customer
 
 
@@ -25,20 +24,10 @@ class DashboardState(rx.State):
     async def load(self):
         user, lang = await load_customer(self)
         data = await asyncio.to_thread(overview.customer_overview, user.customer.id)
+        offers = await asyncio.to_thread(offer_names)
         today = clock.today()
         self.first_name = user.customer.first_name
-        self.expiring = [
-            {
-                "id": str(p.id),
-                "name": p.name,
-                "kind": translate(f"kind.{p.kind}", lang),
-                "expiry": formatting.day(p.expiry_date, lang),
-                "days_left": str((p.expiry_date - today).days),
-                "status": display_status(p, today),
-                "status_label": translate(f"status.{display_status(p, today)}", lang),
-            }
-            for p in data.expiring
-        ]
+        self.expiring = product_rows(data.expiring, lang, today, offers)
         self.unpaid = [
             {
                 "id": str(o.id),

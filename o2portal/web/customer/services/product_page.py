@@ -32,7 +32,7 @@ def _summary() -> rx.Component:
         rx.hstack(
             rx.text(t("product.expiry"), ":", weight="bold"),
             rx.text(S.expiry, id="product-expiry"),
-            rx.text("(", S.days_left, " ", t("product.days_left"), ")", color_scheme="gray"),
+            rx.text("(", S.days_left, ")", color_scheme="gray", id="product-days-left"),
             wrap="wrap",
             spacing="2",
         ),

@@ -10,6 +10,7 @@ import reflex as rx
 from o2portal.accounts.sessions import CurrentUser
 from o2portal.billing import invoices as billing
 from o2portal.billing.renewals import quote_renewal, renew_product
+from o2portal.catalog.offers import offer_name, offer_names
 from o2portal.core import clock, formatting
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate
@@ -35,7 +36,7 @@ class ProductState(PaymentFields, rx.State):
     status: str = ""
     status_label: str = ""
     expiry: str = ""
-    days_left: int = 0
+    days_left: str = ""
     auto_renew: bool = False
     registrar_lock: bool = False
     nameservers: list[str] = []
@@ -71,11 +72,12 @@ class ProductState(PaymentFields, rx.State):
         self.kind, self.name = product.kind, product.name
         self.status, self.status_label = status, translate(f"status.{status}", lang)
         self.expiry = formatting.day(product.expiry_date, lang)
-        self.days_left = (product.expiry_date - today).days
+        self.days_left = formatting.days_left((product.expiry_date - today).days, lang)
         self.auto_renew = product.auto_renew
         self.registrar_lock = product.registrar_lock
         self.nameservers = (products.nameservers_of(product) + ["", "", "", ""])[:4]
-        self.details = _details(product, lang)
+        offers = await asyncio.to_thread(offer_names)
+        self.details = _details(product, lang, offer_name(offers, product.kind, product.offer_code))
         found = await asyncio.to_thread(billing.product_invoices, user.customer.id, product.id)
         self.invoices = [document_row(i, lang) for i in found]
         await self._show_means(user, lang)
@@ -228,11 +230,11 @@ class ProductState(PaymentFields, rx.State):
         )
 
 
-def _details(product, lang: str) -> list[dict[str, str]]:
+def _details(product, lang: str, offer: str) -> list[dict[str, str]]:
     t = lambda key: translate(key, lang)  # noqa: E731
     pairs: list[tuple[str, str]] = [
         (t("col.kind"), t(f"kind.{product.kind}")),
-        (t("col.offer"), product.offer_code),
+        (t("col.offer"), offer),
         (t("product.start"), formatting.day(product.start_date, lang)),
     ]
     if product.kind == "hosting":

@@ -6,16 +6,11 @@ import asyncio
 
 import reflex as rx
 
-from o2portal.core import clock, formatting
-from o2portal.core.i18n import translate
-from o2portal.products.customer import (
-    KIND_FILTERS,
-    SORTS,
-    STATUS_FILTERS,
-    display_status,
-    list_customer_products,
-)
+from o2portal.catalog.offers import offer_names
+from o2portal.core import clock
+from o2portal.products.customer import KIND_FILTERS, SORTS, STATUS_FILTERS, list_customer_products
 from o2portal.web.lists import Paged
+from o2portal.web.rows import product_rows
 from o2portal.web.session import load_customer
 
 
@@ -24,9 +19,12 @@ class ServicesState(Paged, rx.State):
     kind: str = ""
     status: str = ""
     sort: str = "expiry_asc"
+    _offers: dict[str, str] = {}  # the offers' names, read once when the page opens
 
-    async def _fill(self, page: int) -> None:
+    async def _fill(self, page: int, *, opening: bool = False) -> None:
         user, lang = await load_customer(self)
+        if opening:
+            self._offers = await asyncio.to_thread(offer_names)
         result = await asyncio.to_thread(
             list_customer_products,
             user.customer.id,
@@ -35,30 +33,12 @@ class ServicesState(Paged, rx.State):
             status=self.status,
             sort=self.sort,
         )
-        today = clock.today()
         self.page, self.pages, self.total = result.page, result.pages, result.total
-        rows = []
-        for p in result.rows:
-            status = display_status(p, today)
-            rows.append(
-                {
-                    "id": str(p.id),
-                    "name": p.name,
-                    "kind": translate(f"kind.{p.kind}", lang),
-                    "offer": p.offer_code,
-                    "status": status,
-                    "status_label": translate(f"status.{status}", lang),
-                    "expiry": formatting.day(p.expiry_date, lang),
-                    "days_left": str((p.expiry_date - today).days),
-                    "auto_renew": translate("yes" if p.auto_renew else "no", lang),
-                    "soon": "1" if status in ("expiring", "expired") else "",
-                }
-            )
-        self.rows = rows
+        self.rows = product_rows(result.rows, lang, clock.today(), self._offers)
 
     @rx.event
     async def load(self):
-        await self._fill(1)
+        await self._fill(1, opening=True)
 
     @rx.event
     async def set_kind(self, value: str):

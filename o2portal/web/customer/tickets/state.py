@@ -9,12 +9,13 @@ import reflex as rx
 
 from o2portal.accounts.sessions import CurrentUser
 from o2portal.core.errors import InvalidInput
+from o2portal.core.i18n import translate
 from o2portal.support import tickets
 from o2portal.support.models import DEPARTMENTS, PRIORITIES
 from o2portal.web.guards import client_ip, require_customer
 from o2portal.web.helpers import given_id, send_mail_soon, translated
 from o2portal.web.lists import Paged
-from o2portal.web.session import customer_of, load_customer, show_user
+from o2portal.web.session import customer_of, load_customer
 from o2portal.web.thread import MessageComposer, ThreadFields, follow_thread, ticket_row
 
 _PATH_ID = re.compile(r"/tickets/(\d{1,12})/?$")
@@ -58,13 +59,13 @@ class NewTicketState(MessageComposer, rx.State):
 
     @rx.event
     async def load(self):
-        user = await customer_of(self)
-        await show_user(self, user)
+        user, lang = await load_customer(self)
         self._reset_composer()
         self.errors, self.department, self.priority = {}, "technique", "normale"
         wanted = str(self.router.url.query_parameters.get("product", ""))[:12]
+        # 'exemple.fr (nom de domaine)': the kind inside a sentence, in small letters.
         self.products = [
-            {"id": str(p.id), "label": f"{p.name} ({p.kind})"}
+            {"id": str(p.id), "label": f"{p.name} ({translate(f'kind.{p.kind}', lang).lower()})"}
             for p in await asyncio.to_thread(tickets.product_choices, user.customer.id)
         ]
         self.product_id = wanted if any(p["id"] == wanted for p in self.products) else ""
