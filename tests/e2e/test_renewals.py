@@ -134,3 +134,19 @@ def test_invoice_pdf_is_refused_to_other_customers(new_context, base_url):
     response = owner.request.get(url)
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"
+
+
+def test_auto_renew_without_a_saved_card_says_how_it_will_go(page: Page):
+    """A customer with no saved card turns auto-renewal on: the page says that the order
+    form will come by mail to be paid, and how to save a card."""
+    from tests.e2e.conftest import FRESH_PASSWORD, customer_with_domain
+
+    email, _customer_id, product_id = customer_with_domain("sans-carte", 90)
+    log_in(page, email, FRESH_PASSWORD, next_path=f"/services/{product_id}")
+    wait_signed_in(page)
+    expect(page.locator("#auto-renew-note")).to_have_count(0)
+    page.locator("#auto-renew").click()
+    expect(page.locator("#auto-renew-note")).to_contain_text("Aucune carte n'est enregistrée")
+    expect(page.locator("#auto-renew-note")).to_contain_text("Enregistrer cette carte")
+    page.locator("#auto-renew").click()
+    expect(page.locator("#auto-renew-note")).to_have_count(0)

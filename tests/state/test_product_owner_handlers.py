@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from o2portal.accounts.models import SavedCard
 from o2portal.billing.models import Order
 from o2portal.catalog.defaults import ensure_catalogue
 from o2portal.content.models import Announcement
@@ -257,6 +258,32 @@ def test_auto_renew_on_then_off_is_saved(page, alice_domain):
     assert _product(alice_domain).auto_renew is False
     assert len(_audit("product.auto_renew_on", alice_domain)) == 1
     assert len(_audit("product.auto_renew_off", alice_domain)) == 1
+
+
+def test_auto_renew_without_a_saved_card_says_what_will_happen(page, people):
+    """No card saved: switching auto-renewal on says that the order form will come by
+    mail to be paid (unless the account credit covers it), and how to save a card."""
+    run(page, "set_auto_renew", True)
+    assert "carte" in page.auto_renew_note and "bon de commande" in page.auto_renew_note
+    run(page, "load")
+    assert page.auto_renew_note  # still said when the page is opened again
+    run(page, "set_auto_renew", False)
+    assert page.auto_renew_note == ""
+    with transaction() as session:
+        session.add(
+            SavedCard(
+                customer_id=people["customer"]["alice"].id,
+                gateway_token="tok_saved",
+                brand="visa",
+                last4="4242",
+                exp_month=12,
+                exp_year=2030,
+                created_at=clock.now(),
+            )
+        )
+    run(page, "load")
+    run(page, "set_auto_renew", True)
+    assert page.auto_renew is True and page.auto_renew_note == ""
 
 
 def test_auto_renew_works_on_a_hosting_account_too(people):

@@ -57,6 +57,12 @@ def _summary() -> rx.Component:
             spacing="2",
         ),
         rx.text(t("product.auto_renew_hint"), size="1", color_scheme="gray"),
+        rx.cond(
+            S.auto_renew_note != "",
+            rx.callout(
+                S.auto_renew_note, icon="info", color_scheme="amber", size="1", id="auto-renew-note"
+            ),
+        ),
     )
 
 

@@ -15,8 +15,8 @@ from o2portal.core import clock, formatting
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate
 from o2portal.products import customer as products
-from o2portal.web.guards import client_ip, require_customer
-from o2portal.web.helpers import document_row, translated
+from o2portal.web.guards import client_ip
+from o2portal.web.helpers import document_row, said, translated
 from o2portal.web.payment import (
     PaymentFields,
     submitted_date,
@@ -38,6 +38,7 @@ class ProductState(PaymentFields, rx.State):
     expiry: str = ""
     days_left: str = ""
     auto_renew: bool = False
+    auto_renew_note: str = ""
     registrar_lock: bool = False
     nameservers: list[str] = []
     ns_errors: dict[str, str] = {}
@@ -81,6 +82,7 @@ class ProductState(PaymentFields, rx.State):
         found = await asyncio.to_thread(billing.product_invoices, user.customer.id, product.id)
         self.invoices = [document_row(i, lang) for i in found]
         await self._show_means(user, lang)
+        await self._say_how_it_renews()
         await self._requote(user)
 
     async def _requote(self, user: CurrentUser) -> None:
@@ -223,10 +225,19 @@ class ProductState(PaymentFields, rx.State):
         )
 
     @rx.event
-    def set_auto_renew(self, value: bool):
-        user = require_customer(self)
-        self.auto_renew = products.set_auto_renew(
-            user.customer.id, self.product_id, bool(value), ip=client_ip(self)
+    async def set_auto_renew(self, value: bool):
+        user = await customer_of(self)
+        self.auto_renew = await asyncio.to_thread(
+            products.set_auto_renew, user.customer.id, self.product_id, value, ip=client_ip(self)
+        )
+        await self._say_how_it_renews()
+
+    async def _say_how_it_renews(self) -> None:
+        """With auto-renewal on and no card saved, say what will happen and how to save
+        one (the saved cards are those the payment panel shows: `cards`)."""
+        on_without_card = self.auto_renew and not self.cards
+        self.auto_renew_note = (
+            await said(self, "product.auto_renew_no_card") if on_without_card else ""
         )
 
 
