@@ -141,9 +141,8 @@ async def server_times(
             )
         )
         body = f"Réponse du banc {i} {random.random()}"
-        got.append(
-            ("ticket reply", await call(ticket, TICKET, "reply", form(body=body), "messages"))
-        )
+        # The reply comes back in `recent` (the messages since the page opened).
+        got.append(("ticket reply", await call(ticket, TICKET, "reply", form(body=body), "recent")))
         if i >= 2:
             for key, seconds in got:
                 add(key, seconds)
