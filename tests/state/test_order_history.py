@@ -108,6 +108,28 @@ def test_a_new_domain_order_is_not_labelled_hosting_in_the_history(people):
     assert row["kind"] == "Nom de domaine"
 
 
+def test_a_renewal_reads_as_a_noun_in_the_history(people):
+    from o2portal.billing.renewals import renew_product
+
+    _catalogue()
+    alice = people["customer"]["alice"].id
+    _order(alice, "a-renouveler.fr", "k-hist-renew-0")
+    with read_session() as session:
+        product = session.exec(select(Product).where(Product.name == "a-renouveler.fr")).one()
+    outcome = renew_product(
+        customer_id=alice,
+        product_id=product.id,
+        years=1,
+        expected_expiry=product.expiry_date,
+        choice=PaymentChoice("card", CardDetails("4242424242424242", 12, 2030, "123", "A T")),
+        key="k-hist-renew-1",
+    )
+    assert outcome.status == "paid"
+    kinds = [row["kind"] for row in _history(people, "alice")]
+    # What the order was, not what the button says ("Renouveler").
+    assert kinds == ["Renouvellement", "Nom de domaine"]
+
+
 # ---------------------------------------------------------------- consents at checkout
 
 

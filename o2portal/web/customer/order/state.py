@@ -396,5 +396,5 @@ _KIND_LABELS = {
 def _history_kind(order, kinds: dict[int, list[str]], lang: str) -> str:
     """What was ordered: the products' kinds for a new order form, or a renewal."""
     if order.kind != "order":
-        return translate("renew.title", lang)
+        return translate("order.kind_renewal", lang)
     return ", ".join(translate(_KIND_LABELS[k], lang) for k in kinds.get(order.id, []))
