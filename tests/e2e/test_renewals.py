@@ -150,3 +150,34 @@ def test_auto_renew_without_a_saved_card_says_how_it_will_go(page: Page):
     expect(page.locator("#auto-renew-note")).to_contain_text("Enregistrer cette carte")
     page.locator("#auto-renew").click()
     expect(page.locator("#auto-renew-note")).to_have_count(0)
+
+
+def test_a_second_tab_refused_after_a_renewal_shows_the_product_as_it_is(new_context):
+    """Two tabs on one product: the first renews it; the second, still showing the old
+    dates, is refused without a charge and then shows the new expiry and the next
+    renewal's date."""
+    from tests.e2e.conftest import FRESH_PASSWORD, customer_with_domain
+
+    email, _customer_id, product_id = customer_with_domain("deux-onglets", 60)
+    context = new_context()
+    first, second = context.new_page(), context.new_page()
+    log_in(first, email, FRESH_PASSWORD, next_path=f"/services/{product_id}")
+    wait_signed_in(first)
+    second.goto(f"/services/{product_id}")
+    wait_signed_in(second)
+    with read_session() as session:
+        before = session.get(Product, product_id).expiry_date
+    renewed = add_years(before, 1)
+    for page in (first, second):
+        expect(page.locator("#quote-new-expiry")).to_have_text(formatting.day(renewed))
+    payments = count(Payment)
+    fill_card(first, "4242 4242 4242 4242")
+    first.locator("#renew-form-submit").click()
+    expect(first.locator("#pay-message")).to_contain_text("Paiement accepté")
+
+    fill_card(second, "4242 4242 4242 4242")
+    second.locator("#renew-form-submit").click()
+    expect(second.locator("#pay-message")).to_contain_text("vient d'être renouvelé")
+    expect(second.locator("#product-expiry")).to_have_text(formatting.day(renewed))
+    expect(second.locator("#quote-new-expiry")).to_have_text(formatting.day(add_years(renewed, 1)))
+    assert count(Payment) == payments + 1

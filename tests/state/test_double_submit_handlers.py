@@ -12,7 +12,7 @@ from o2portal.billing.models import Invoice, Order
 from o2portal.billing.orders import CartItem, checkout
 from o2portal.billing.payments import PaymentChoice
 from o2portal.catalog.defaults import ensure_catalogue
-from o2portal.core import clock
+from o2portal.core import clock, formatting
 from o2portal.core.db import read_session, transaction
 from o2portal.integrations.models import GatewayCharge
 from o2portal.products.expiry import add_years
@@ -93,6 +93,10 @@ def test_a_form_shown_before_another_tab_renewed_is_refused(people, alice_domain
     # The refused tab now shows the product as it is, with a fresh key for a new try.
     assert second_tab.expiry == first_tab.expiry
     assert second_tab.pay_key != first_tab.pay_key
+    # And its quote is the next renewal's: from the new expiry, not the old one.
+    renewed = add_years(expiry, 1)
+    assert second_tab.seen_expiry == renewed.isoformat()
+    assert second_tab.quote["new_expiry"] == formatting.day(add_years(renewed, 1), "fr")
     assert count(GatewayCharge) == 1
     with read_session() as session:
         assert session.get(Product, product_id).expiry_date == add_years(expiry, 1)
