@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from o2portal.accounts.attempts import count_attempts, unused_link, use_once
 from o2portal.accounts.identity import IdentityForm, identity_of
@@ -64,7 +64,7 @@ def sign_up(form: SignupForm, *, ip: str | None = None, language: str = "fr") ->
     for a bad form; saves nothing then.
     """
     clean = _check_signup(form)
-    _count_signup(ip or "")
+    _count_signup(ip or "", clean["email"])
     password_hash = hash_password(clean.pop("password"))
     verify_token = new_token()
     now = clock.now()
@@ -115,18 +115,53 @@ def _tell_the_owner(session: Session, owner: Customer, ip: str | None) -> None:
         mailer.queue_for_customer(session, owner, "signup_existing")
 
 
-SIGNUPS_PER_ADDRESS_PER_HOUR = 10
+# Sign-ups are slowed, never walled: from one client address, and for one email domain,
+# the first of a day go through at once; past them, each must come a while after the
+# one before: 1 minute, then 2, 4… up to an hour. An office behind one NAT signing its
+# whole staff up is slowed, not stopped; a script making accounts is made very slow.
+SIGNUPS_FREE_PER_ADDRESS = 5
+SIGNUPS_FREE_PER_DOMAIN = 20
+LONGEST_SIGNUP_WAIT = timedelta(hours=1)
+# Millions of people share these: a domain count would stop strangers for each other.
+PUBLIC_MAIL_DOMAINS = frozenset(
+    {
+        "gmail.com", "googlemail.com", "outlook.com", "outlook.fr", "hotmail.com",
+        "hotmail.fr", "live.com", "live.fr", "msn.com", "yahoo.com", "yahoo.fr",
+        "icloud.com", "me.com", "orange.fr", "wanadoo.fr", "free.fr", "sfr.fr", "neuf.fr",
+        "laposte.net", "bbox.fr", "gmx.fr", "gmx.com", "proton.me", "protonmail.com",
+    }
+)  # fmt: skip
 
 
-def _count_signup(ip: str) -> None:
-    """Each sign-up costs a bcrypt hash and sends a mail: a client address gets a few an hour."""
+def _signup_wait(session: Session, since, **who) -> timedelta:
+    """How long a sign-up of this address (ip=…) or domain (email=…) must still wait."""
+    free = SIGNUPS_FREE_PER_ADDRESS if "ip" in who else SIGNUPS_FREE_PER_DOMAIN
+    done = count_attempts(session, "signup", since, **who)
+    if done < free:
+        return timedelta(0)
+    wait = min(timedelta(minutes=2 ** (done - free)), LONGEST_SIGNUP_WAIT)
+    query = select(func.max(AuthAttempt.created_at)).where(AuthAttempt.kind == "signup")
+    for column, value in who.items():
+        query = query.where(getattr(AuthAttempt, column) == value)
+    return session.exec(query).one() + wait - clock.now()
+
+
+def _count_signup(ip: str, email: str) -> None:
+    """Each sign-up costs a bcrypt hash and sends a mail: see the limits above. The
+    attempt keeps the address's domain only (email column), never the address."""
+    domain = "@" + email.rpartition("@")[2]
     with transaction() as session:
         serialize_on(session, f"signup:{ip}")
-        since = clock.now() - timedelta(hours=1)
-        if ip and count_attempts(session, "signup", since, ip=ip) >= SIGNUPS_PER_ADDRESS_PER_HOUR:
-            raise InvalidInput({"email": "error.signup_throttled"})
+        since = clock.now() - timedelta(days=1)
+        waits = [timedelta(0)]
+        if ip:
+            waits.append(_signup_wait(session, since, ip=ip))
+        if domain[1:] not in PUBLIC_MAIL_DOMAINS:
+            waits.append(_signup_wait(session, since, email=domain))
+        if max(waits) > timedelta(0):
+            raise InvalidInput({"form": "error.signup_wait"})
         session.add(
-            AuthAttempt(kind="signup", email="", ip=ip, success=True, created_at=clock.now())
+            AuthAttempt(kind="signup", email=domain, ip=ip, success=True, created_at=clock.now())
         )
 
 

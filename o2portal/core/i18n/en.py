@@ -178,7 +178,7 @@ MESSAGES: dict[str, str] = {
     "col.transfer": "Transfer",
     "invoices.none": "No invoice yet.",
     "tickets.none": "No ticket.",
-    "error.signup_throttled": "Too many accounts created from your connection: try again in an hour.",
+    "error.signup_wait": "Many accounts have just been created from your connection or for your domain: wait a few minutes, then send the form again.",
     "services.filter_kind": "Kind",
     "services.filter_status": "Status",
     "services.sort": "Sort",

@@ -188,7 +188,7 @@ MESSAGES: dict[str, str] = {
     "col.transfer": "Transfert",
     "invoices.none": "Aucune facture pour le moment.",
     "tickets.none": "Aucun ticket.",
-    "error.signup_throttled": "Trop de comptes créés depuis votre connexion : réessayez dans une heure.",
+    "error.signup_wait": "Beaucoup de comptes viennent d'être créés depuis votre connexion ou pour votre domaine : patientez quelques minutes, puis envoyez à nouveau le formulaire.",
     "services.filter_kind": "Type",
     "services.filter_status": "Statut",
     "services.sort": "Tri",

@@ -139,6 +139,7 @@ def _signup_form() -> rx.Component:
         ),
         *new_password_fields(errors, "field.password"),
         checkbox_field("accept_terms", "field.accept_terms", errors),
+        field_error(errors, "form"),  # about the form as a whole (sign-ups slowed)
         submit_button("signup.submit", SignupState.busy),
         id="signup-form",
     )
