@@ -3,6 +3,7 @@ production mode, measured in one run and printed as ratios (not a test).
 
     .venv/bin/python bench/run.py [--only click,server,users,logins,memory,scaled]
         [--users 50,100,200,500] [--products 1000000] [--reps 30] [--runs 50]
+    .venv/bin/python bench/run.py --only tickets,jobs [--pages 1000] [--job-users 50]
 
 Phases (README, "Benchmarks"):
 - click: Chromium; in the page, from the click/keystroke to the DOM showing the result;
@@ -10,6 +11,11 @@ Phases (README, "Benchmarks"):
 - users: N socket.io clients, each with its own session, paging without pause;
 - logins: 2 logins/s (password checked by the server) while 50 users page;
 - memory: the backend's RSS with 200 connected tabs, and after they close;
+- tickets (not in the default set, about 6 minutes): the server's CPU with 1,000 idle
+  ticket pages open (their live watch running), and with one page that sends 400 `watch`
+  events against one that does not;
+- jobs (not in the default set, about 2 minutes): 50 users page while the daily reminder
+  job queues 10,000 reminders in a process of its own, against the same users without it;
 - scaled (not in the default set, written but not yet run): users again on one, then
   two portal workers with Redis.
 """
@@ -51,6 +57,15 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--memory-tabs", type=int, default=200)
     parser.add_argument("--login-rate", type=float, default=2.0)
     parser.add_argument("--login-users", type=int, default=50)
+    parser.add_argument("--pages", type=int, default=1000, help="idle ticket pages (tickets)")
+    parser.add_argument("--watch-events", type=int, default=400, help="from one page (tickets)")
+    parser.add_argument(
+        "--idle-seconds", type=float, default=30.0, help="CPU window of the tickets phase"
+    )
+    parser.add_argument("--job-users", type=int, default=50, help="users paging (jobs)")
+    parser.add_argument(
+        "--job-due", type=int, default=10_000, help="products made due for D-30 (jobs)"
+    )
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/5", help="for the scaled phase")
     return parser.parse_args()
 
@@ -81,7 +96,7 @@ def main() -> None:
         flush=True,
     )
 
-    need_users = max([*user_counts, args.login_users, args.memory_tabs, 1])
+    need_users = max([*user_counts, args.login_users, args.memory_tabs, args.job_users, 1])
     others = data.customer_ids(db, [data.other_email(i) for i in range(need_users)])
     user_cookies = ["o2p_session=" + t for t in data.add_sessions(db, others, "user")]
     bench_token = data.add_sessions(db, [portal_data.bench_customer_id], "bench")[0]
@@ -111,7 +126,7 @@ def main() -> None:
             f"floor {floor.url}, portal {portal.url}",
             flush=True,
         )
-        time.sleep(10)  # the portal's jobs run once at start
+        time.sleep(10)  # the portal runs its jobs at start, then every minute
         ids = {"ticket": portal_data.ticket_id, "product": product_id}
         if "click" in only:
             print("click → DOM …", flush=True)
@@ -149,6 +164,18 @@ def main() -> None:
             print("memory per tab …", flush=True)
             results["memory"] = _memory(floor, portal, user_cookies[: args.memory_tabs])
             print(_memory_table(results["memory"]), flush=True)
+        if "tickets" in only:
+            print("open ticket pages …", flush=True)
+            results["tickets"] = _tickets(
+                floor, portal, "o2p_session=" + bench_token, portal_data.ticket_id, args
+            )
+            print(_tickets_tables(results["tickets"], args), flush=True)
+        if "jobs" in only:  # last: it changes the products' expiry dates
+            print("users during the reminder job …", flush=True)
+            results["jobs"] = _jobs(
+                work, db, portal, user_cookies[: args.job_users], portal_data, args
+            )
+            print(_jobs_table(results["jobs"]), flush=True)
     finally:
         floor.stop()
         portal.stop()
@@ -171,6 +198,10 @@ def main() -> None:
         print(_logins_table(results["logins"], args))
     if "memory" in results:
         print(_memory_table(results["memory"]))
+    if "tickets" in results:
+        print(_tickets_tables(results["tickets"], args))
+    if "jobs" in results:
+        print(_jobs_table(results["jobs"]))
     if "scaled" in results:
         print(_users_table(results["scaled"], "Two portal workers with Redis vs one (same run)"))
 
@@ -404,6 +435,159 @@ def _memory_table(results) -> str:
         ],
         rows,
         "\nMemory (RSS of the server's processes) with connected, hydrated tabs",
+    )
+
+
+def _tickets(floor, portal, cookie, ticket_id, args):
+    from bench.harness import load
+
+    path = f"/tickets/{ticket_id}"
+    seconds, n = args.idle_seconds, args.pages
+    print(f"  floor: {n} idle tabs …", flush=True)
+    f = asyncio.run(load.idle_pages(floor.url, None, "/", n, floor, seconds, ticket=False))
+    print(f"  portal: {n} idle ticket pages …", flush=True)
+    p = asyncio.run(load.idle_pages(portal.url, cookie, path, n, portal, seconds, ticket=True))
+    print(f"  portal: one page, {args.watch_events} watch events …", flush=True)
+    w = asyncio.run(load.watch_events(portal.url, cookie, path, portal, seconds, args.watch_events))
+    return {"idle": [("floor (its page)", f), ("portal (one ticket page)", p)], "watch": w}
+
+
+def _tickets_tables(r, args) -> str:
+    from bench.harness.stats import ratio, table
+
+    rows = []
+    for name, m in r["idle"]:
+        s = m["seconds"]
+        rows.append(
+            [
+                name,
+                m["pages"],
+                m["connect_errors"],
+                m["connect_seconds"],
+                1000 * m["cpu_without"],
+                1000 * m["cpu_with"],
+                100 * m["cpu_with"] / s,
+                100 * (m["cpu_with"] - m["cpu_without"]) / s,
+                m["dropped"],
+                m["reached"],
+                m["reach_seconds"],
+            ]
+        )
+    idle = table(
+        [
+            "server",
+            "tabs",
+            "errors",
+            "connect s",
+            "CPU ms, no tab",
+            "CPU ms, tabs",
+            "% core",
+            "% core (tabs only)",
+            "dropped",
+            "reply reached",
+            "in s",
+        ],
+        rows,
+        f"\nIdle tabs, one customer's session: the server's CPU over {args.idle_seconds:.0f} s "
+        "without them and with them (% core = CPU / wall time), then one reply from another "
+        "tab: how many ticket pages it reached (their live watch running) and how soon",
+    )
+    base = r["watch"][0]["cpu"]
+    watch = table(
+        ["case", "window s", "server CPU ms", "× 1 page", "replies", "`recent` updates", "closed"],
+        [
+            [
+                w["case"],
+                w["seconds"],
+                1000 * w["cpu"],
+                ratio(w["cpu"], base),
+                w["replies"],
+                w["recent"],
+                w["closed"],
+            ]
+            for w in r["watch"]
+        ],
+        f"\n`watch` events by name from one ticket page; in each window another tab of the "
+        f"same customer posts {r['watch'][0]['replies']} replies (news for every watcher)",
+    )
+    return idle + "\n" + watch
+
+
+def _jobs(work, db, portal, cookies, portal_data, args):
+    from bench.harness import load
+
+    n = len(cookies)
+    print(f"  {n} users alone …", flush=True)
+    base = asyncio.run(
+        load.users(portal.url, cookies, "/services", load.PORTAL_STEPS, args.seconds, portal)
+    )
+    print(f"  {n} users while the reminder job runs …", flush=True)
+    env = {**os.environ, **portal.env, "PYTHONPATH": str(servers.ROOT)}
+    command = [
+        sys.executable,
+        str(servers.ROOT / "bench" / "harness" / "reminder_job.py"),
+        str(args.job_due),
+        str(portal_data.bench_customer_id),
+    ]
+    loaded, job = asyncio.run(
+        load.users_during_job(
+            portal.url,
+            cookies,
+            "/services",
+            load.PORTAL_STEPS,
+            portal,
+            command,
+            env,
+            work / "reminder_job.log",
+        )
+    )
+    return {"baseline": base, "loaded": loaded, "job": job}
+
+
+def _jobs_table(r) -> str:
+    from bench.harness.stats import pct, ratio, table
+
+    base, loaded, job = r["baseline"], r["loaded"], r["job"]
+    b95, l95 = pct(base.latencies, 95), pct(loaded.latencies, 95)
+    summary = job.get("summary") or {}
+    rows = [
+        [
+            "users paging, alone",
+            base.users,
+            base.seconds,
+            base.events_per_second,
+            pct(base.latencies, 50),
+            b95,
+            base.errors + base.connect_errors,
+            1.0,
+        ],
+        [
+            "users paging, during the job",
+            loaded.users,
+            loaded.seconds,
+            loaded.events_per_second,
+            pct(loaded.latencies, 50),
+            l95,
+            loaded.errors + loaded.connect_errors,
+            ratio(l95, b95),
+        ],
+    ]
+    note = (
+        f"job (under its lease, ran: {job.get('ran')}): {job.get('made_due', 0):,} products "
+        f"made due; {job.get('seconds', math.nan):.1f} s, "
+        f"{job.get('cpu_seconds', math.nan):.1f} s of its own CPU; summary {summary}"
+        + (f"; {job['error']}" if job.get("error") else "")
+        + f"; server CPU during it {loaded.cpu_seconds:.1f} s"
+    )
+    return (
+        table(
+            ["", "users", "window s", "events/s", "p50 ms", "p95 ms", "errors", "p95 × alone"],
+            rows,
+            "\nUsers paging /services while the daily reminder job runs in a process of its own "
+            "on the same database file (window: the job's run), against the same users alone",
+        )
+        + "\n"
+        + note
     )
 
 

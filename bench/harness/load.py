@@ -5,6 +5,8 @@ memory per connected tab."""
 from __future__ import annotations
 
 import asyncio
+import json
+import math
 import random
 import re
 import time
@@ -191,12 +193,12 @@ async def _connect_all(
     return ok
 
 
-async def _page_loop(
-    c: Client, steps, result: LoadResult, stop: float, window: list[float]
-) -> None:
-    """steps: the (state, handler, payload, var) events a user repeats in order."""
+async def _page_loop(c: Client, steps, result: LoadResult, window: list[float]) -> None:
+    """steps: the (state, handler, payload, var) events a user repeats in order, until
+    window[1] (read at each event: the jobs phase moves it); latencies kept for the events
+    sent and answered within the window."""
     i = random.randrange(len(steps))
-    while time.perf_counter() < stop:
+    while time.perf_counter() < window[1]:
         state, name, payload, var = steps[i % len(steps)]
         i += 1
         sent = time.perf_counter()
@@ -238,7 +240,7 @@ async def users(
     clients = await _connect_all([Client(url, c) for c in cookies], path, result)
     now = time.perf_counter()
     window = [now + warmup, now + warmup + seconds]
-    loops = [asyncio.create_task(_page_loop(c, steps, result, window[1], window)) for c in clients]
+    loops = [asyncio.create_task(_page_loop(c, steps, result, window)) for c in clients]
     await asyncio.sleep(warmup)
     cpu = server.cpu_seconds()
     await asyncio.sleep(seconds)
@@ -351,6 +353,175 @@ async def logins_under_load(
         "login_p50": pct(login_times, 50),
         "login_p95": pct(login_times, 95),
     }
+
+
+# ---------------------------------------------------------------- open ticket pages
+
+_RECENT = has_var("ticket_state", "recent")
+
+
+def _drain(c: Client) -> tuple[int, bool]:
+    """(updates that brought the thread's `recent` messages, whether the socket closed)
+    since the tab's queue was last emptied."""
+    recent, closed = 0, False
+    while not c.updates.empty():
+        update = c.updates.get_nowait()
+        if update is None:
+            closed = True
+        elif _RECENT(update.get("delta") or {}):
+            recent += 1
+    return recent, closed
+
+
+async def _reply(tab: Client, text: str) -> None:
+    await call(tab, TICKET, "reply", form(body=f"{text} {random.random()}"), "recent")
+
+
+async def idle_pages(
+    url: str, cookie: str | None, path: str, n: int, server, seconds: float, ticket: bool
+) -> dict:
+    """The server's CPU over `seconds` with no tab, then with n idle tabs open on `path`
+    (all with the same cookie: one customer's tabs). For a ticket page, one reply from
+    another tab afterwards: how many of the n pages it reached (their live watch runs)."""
+    result = LoadResult(users=n, seconds=seconds)
+    cpu = server.cpu_seconds()
+    await asyncio.sleep(seconds)
+    without = server.cpu_seconds() - cpu
+    start = time.perf_counter()
+    clients = await _connect_all([Client(url, cookie) for _ in range(n)], path, result)
+    connect_seconds = time.perf_counter() - start
+    await asyncio.sleep(5)
+    for c in clients:
+        _drain(c)
+    cpu = server.cpu_seconds()
+    await asyncio.sleep(seconds)
+    with_pages = server.cpu_seconds() - cpu
+    dropped = sum(_drain(c)[1] for c in clients)
+    reached, reach_seconds = math.nan, math.nan
+    if ticket:
+        other = Client(url, cookie)
+        await other.connect(path)
+        start = time.perf_counter()
+        await _reply(other, "Réponse vue par les pages ouvertes")
+
+        async def seen(c: Client) -> float | None:
+            try:
+                await c.wait_for(_RECENT, 30)
+                return time.perf_counter() - start
+            except (TimeoutError, Closed):
+                return None
+
+        times = [t for t in await asyncio.gather(*(seen(c) for c in clients)) if t is not None]
+        reached, reach_seconds = len(times), max(times, default=math.nan)
+        await other.close()
+    for c in clients:
+        await c.close()
+    await asyncio.sleep(2)
+    return {
+        "pages": len(clients),
+        "connect_errors": result.connect_errors,
+        "connect_seconds": connect_seconds,
+        "seconds": seconds,
+        "cpu_without": without,
+        "cpu_with": with_pages,
+        "dropped": dropped,
+        "reached": reached,
+        "reach_seconds": reach_seconds,
+    }
+
+
+async def watch_events(
+    url: str, cookie: str, path: str, server, seconds: float, events: int, replies: int = 3
+) -> list[dict]:
+    """One ticket page, the server's CPU over `seconds` three times: the page alone; while
+    the page sends `events` more `watch` events (by name, as a crafted client would); the
+    page alone again afterwards (what those events left running). In each window a second
+    tab of the same customer posts `replies` replies, so that every watcher of the ticket
+    has news to check; `recent updates` counts the updates that brought them to the page."""
+    page, other = Client(url, cookie), Client(url, cookie)
+    await page.connect(path)
+    await other.connect(path)
+    await asyncio.sleep(3)
+    out = []
+    cases = [("1 page", 0), (f"1 page + {events} watch events", events), ("1 page, after", 0)]
+    for label, n in cases:
+        _drain(page)
+        cpu = server.cpu_seconds()
+        start = time.perf_counter()
+        for _ in range(n):
+            page.emit(handler(TICKET, "watch"))
+        for k in range(replies):
+            await asyncio.sleep(
+                max(0.0, start + (k + 0.5) * seconds / replies - time.perf_counter())
+            )
+            await _reply(other, f"Nouvelle {k}")
+        await asyncio.sleep(max(0.0, start + seconds - time.perf_counter()))
+        recent, closed = _drain(page)
+        out.append(
+            {
+                "case": label,
+                "seconds": time.perf_counter() - start,
+                "cpu": server.cpu_seconds() - cpu,
+                "replies": replies,
+                "recent": recent,
+                "closed": closed,
+            }
+        )
+    await page.close()
+    await other.close()
+    return out
+
+
+# ---------------------------------------------------------------- users during a job
+
+
+async def users_during_job(
+    url: str,
+    cookies: list[str],
+    path: str,
+    steps,
+    server,
+    command: list[str],
+    env: dict,
+    log_path,
+    warmup: float = 3.0,
+    limit: float = 900.0,
+) -> tuple[LoadResult, dict]:
+    """len(cookies) users page as in `users` while `command` (bench/harness/reminder_job.py)
+    runs in a process of its own; latencies kept from its "start" line to its result."""
+    result = LoadResult(users=len(cookies), seconds=0)
+    clients = await _connect_all([Client(url, c) for c in cookies], path, result)
+    window = [math.inf, math.inf]
+    loops = [asyncio.create_task(_page_loop(c, steps, result, window)) for c in clients]
+    await asyncio.sleep(warmup)
+    job: dict = {}
+    with open(log_path, "w") as log:
+        proc = await asyncio.create_subprocess_exec(
+            *command, env=env, stdout=asyncio.subprocess.PIPE, stderr=log
+        )
+        cpu = 0.0
+        try:
+            async with asyncio.timeout(limit):
+                while line := (await proc.stdout.readline()).decode():
+                    if line.strip() == "start":
+                        window[0] = time.perf_counter()
+                        cpu = server.cpu_seconds()
+                    elif line.startswith("{"):
+                        window[1] = time.perf_counter()
+                        job = json.loads(line)
+        except TimeoutError:
+            proc.kill()
+            job = {"error": f"no result in {limit:.0f} s"}
+        if window[1] == math.inf:
+            window[1] = time.perf_counter()
+            job.setdefault("error", f"exit {await proc.wait()}")
+        result.cpu_seconds = server.cpu_seconds() - cpu if cpu else math.nan
+        result.seconds = window[1] - window[0] if window[0] != math.inf else 0.0
+        await proc.wait()
+    await asyncio.wait(loops, timeout=35)
+    for c in clients:
+        await c.close()
+    return result, job
 
 
 # ---------------------------------------------------------------- memory per tab
