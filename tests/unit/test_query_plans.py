@@ -54,12 +54,14 @@ def big_customer(db):
     return owners[0]
 
 
-def _queries(fn) -> list[tuple[str, object]]:
-    """The SELECTs on the product table that fn() makes, with their parameters."""
+def _queries(fn, table: str | None = "product") -> list[tuple[str, object]]:
+    """The SELECTs that fn() makes (on `table` only, unless None), with their parameters."""
     seen = []
 
     def catch(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("SELECT") and "FROM product" in statement:
+        if statement.lstrip().upper().startswith("SELECT") and (
+            table is None or f"FROM {table}" in statement
+        ):
             seen.append((statement, parameters))
 
     engine = get_engine()
