@@ -40,11 +40,35 @@ class LoopSpy:
         self.ticking.add(asyncio.current_task())
         return await asyncio.wait_for(awaitable, timeout)
 
-    async def loops(self) -> set[asyncio.Task]:
-        """The loops that tick now."""
+    async def _window(self) -> set[asyncio.Task]:
         self.ticking = set()
         await asyncio.sleep(TICK * 8)
         return {task for task in self.ticking if not task.done()}
+
+    async def until(self, count: int, seconds: float = 15.0) -> set[asyncio.Task]:
+        """The loops that tick, looked at in windows of eight ticks until there are
+        `count` of them: on a loaded machine a page's load may take several windows."""
+        deadline = time.monotonic() + seconds
+        while True:
+            ticking = await self._window()
+            if len(ticking) == count or time.monotonic() > deadline:
+                return ticking
+
+    async def ended(self, tasks: set[asyncio.Task], seconds: float = 15.0) -> bool:
+        """Whether these loops' tasks have all finished within `seconds`."""
+        deadline = time.monotonic() + seconds
+        while not all(task.done() for task in tasks) and time.monotonic() < deadline:
+            await asyncio.sleep(TICK)
+        return all(task.done() for task in tasks)
+
+    async def seen(self, seconds: float = 1.0) -> set[asyncio.Task]:
+        """The loops seen ticking during `seconds` (several windows, not one) that are
+        still running at the end."""
+        seen: set[asyncio.Task] = set()
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            seen |= await self._window()
+        return {task for task in seen if not task.done()}
 
 
 @pytest.fixture
@@ -108,10 +132,12 @@ def test_the_loop_runs_while_the_tab_is_open_and_stops_when_it_disconnects(
 
     async def scenario(processor, tab):
         await _open(processor, tab, path.format(ticket_id), people["token"][who])
-        assert len(await spy.loops()) == 1
+        running = await spy.until(1)
+        assert len(running) == 1
         # What the app's websocket namespace does when the tab's socket closes.
         processor._on_disconnect(tab)
-        assert await spy.loops() == set()
+        assert await spy.ended(running)
+        assert await spy.seen() == set()
 
     asyncio.run(_tab(scenario))
 
@@ -122,9 +148,11 @@ def test_the_loop_stops_when_the_tab_goes_to_another_page(people, spy):
 
     async def scenario(processor, tab):
         await _open(processor, tab, f"/tickets/{ticket_id}", cookie)
-        assert len(await spy.loops()) == 1
+        running = await spy.until(1)
+        assert len(running) == 1
         await _go(processor, tab, "/tickets", cookie)
-        assert await spy.loops() == set()
+        assert await spy.ended(running)
+        assert await spy.seen() == set()
 
     asyncio.run(_tab(scenario))
 
@@ -137,15 +165,17 @@ def test_a_second_watch_does_not_start_a_second_loop(people, spy):
 
     async def scenario(processor, tab):
         await _open(processor, tab, path, cookie)
-        assert len(await spy.loops()) == 1
+        running = await spy.until(1)
+        assert len(running) == 1
         # Called by name, as any handler can be: still one loop for the tab.
         await processor.enqueue(
             tab, Event(name=watch, payload={}, router_data=_router(path, cookie))
         )
-        assert len(await spy.loops()) == 1
+        assert len(await spy.seen()) == 1
         # The page loaded again (a reconnection): one loop still.
         await _open(processor, tab, path, cookie)
-        assert len(await spy.loops()) == 1
+        assert len(await spy.until(1)) == 1
+        assert len(await spy.seen()) == 1
 
     asyncio.run(_tab(scenario))
 
@@ -162,7 +192,7 @@ def test_no_loop_for_a_ticket_the_caller_may_not_see(people, spy):
 
     async def scenario(processor, tab):
         await _open(processor, tab, f"/tickets/{bobs}", people["token"]["alice"])
-        assert await spy.loops() == set()
+        assert await spy.seen(seconds=2.0) == set()
 
     asyncio.run(_tab(scenario))
 
@@ -243,10 +273,13 @@ def test_four_hundred_watch_events_keep_one_watcher(people, spy):
             await processor.enqueue(
                 tab, Event(name=watch, payload={}, router_data=_router(path, cookie))
             )
-        assert len(await spy.loops()) == 1
+        running = await spy.until(1)
+        assert len(running) == 1
+        assert len(await spy.seen(seconds=2.0)) == 1
         assert live.watched() == 1
         processor._on_disconnect(tab)
-        await spy.loops()
+        assert await spy.ended(running)
+        assert await spy.seen() == set()
         assert live.watched() == 0
 
     asyncio.run(_tab(scenario))
