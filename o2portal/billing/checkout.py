@@ -55,8 +55,10 @@ from o2portal.billing.settlement import (
 from o2portal.core import audit, clock
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.formatting import formatted_iban
 from o2portal.core.permissions import Actor
 from o2portal.core.receipts import clean_key
+from o2portal.core.stored_settings import payment_details
 from o2portal.integrations.gateway import CardToken, GatewayTimeout, card_gateway
 from o2portal.integrations.vat import INVALID, VatCheck, vat_checker
 from o2portal.mail import outbox as mailer
@@ -401,15 +403,31 @@ def _charge_and_finish(started: _Started, *, ip: str | None) -> PaymentOutcome:
 
 def _notify_order_form(session: Session, customer: Customer, order: Order) -> None:
     reference = billing.order_reference(order)
+    details = payment_details(session)
     # Transfer unless the customer chose a cheque (the only two offline methods).
-    how = "order_form_cheque" if order.payment_method == "cheque" else "order_form_transfer"
+    if order.payment_method == "cheque":
+        how = Part(
+            "order_form_cheque",
+            reference=reference,
+            payee=details["cheque_payee"],
+            address=details["cheque_address"],
+        )
+    else:
+        how = Part(
+            "order_form_transfer",
+            reference=reference,
+            holder=details["holder"],
+            iban=formatted_iban(details["iban"]),
+            bic=details["bic"],
+            bank=details["bank"],
+        )
     mailer.queue_for_customer(
         session,
         customer,
         "order_form",
         reference=reference,
         total=Amount(order.total_ttc_cents),
-        how_to_pay=Part(how, reference=reference),
+        how_to_pay=how,
     )
 
 

@@ -1,14 +1,16 @@
-"""Invoice and credit-note PDFs for the person allowed to read them: the customer they
-belong to, or staff."""
+"""Invoice, credit-note and order-form PDFs for the person allowed to read them: the
+customer they belong to, or staff."""
 
 from __future__ import annotations
 
 from sqlmodel import select
 
 from o2portal.accounts.models import Customer
-from o2portal.billing.models import CreditNote, Invoice, InvoiceLine
-from o2portal.billing.pdf import render_credit_note_pdf, render_invoice_pdf
+from o2portal.billing.invoices import order_reference
+from o2portal.billing.models import CreditNote, Invoice, InvoiceLine, Order, OrderLine
+from o2portal.billing.pdf import render_credit_note_pdf, render_invoice_pdf, render_order_form_pdf
 from o2portal.core.db import read_session
+from o2portal.core.stored_settings import payment_details, seller_identity
 
 
 class DocumentNotFound(Exception):
@@ -37,3 +39,19 @@ def credit_note_pdf(reader: Customer, note_id: int) -> tuple[str, bytes]:
             raise DocumentNotFound(note_id)
         invoice = session.get(Invoice, note.invoice_id)
     return note.number, render_credit_note_pdf(note, invoice)
+
+
+def order_form_pdf(reader: Customer, order_id: int) -> tuple[str, bytes]:
+    """The order form with today's seller and, while unpaid, how to pay it offline."""
+    with read_session() as session:
+        order = session.get(Order, order_id)
+        if order is None or not _may_read(reader, order.customer_id):
+            raise DocumentNotFound(order_id)
+        lines = session.exec(
+            select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.id)
+        ).all()
+        seller, payment = seller_identity(session), payment_details(session)
+    reference = order_reference(order)
+    return reference, render_order_form_pdf(
+        order, list(lines), reference=reference, seller=seller, payment=payment
+    )

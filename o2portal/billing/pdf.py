@@ -1,4 +1,5 @@
-"""Invoice and credit note (avoir) PDFs, in French, with the mandatory mentions.
+"""Invoice, credit note (avoir) and order form (bon de commande) PDFs, in French, with the
+mandatory mentions.
 
 Everything printed comes from the document itself and the snapshots frozen in it (seller and
 customer identity as they were on the day of issue), never from the live customer record.
@@ -35,8 +36,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from o2portal.billing.models import CreditNote, Invoice, InvoiceLine
-from o2portal.core.formatting import day, money
+from o2portal.billing.models import CreditNote, Invoice, InvoiceLine, Order, OrderLine, OrderStatus
+from o2portal.core.formatting import day, formatted_iban, money
 
 PAYMENT_METHOD_LABELS = {
     "card": "carte bancaire",
@@ -71,6 +72,7 @@ _TITLE = ParagraphStyle(
     "title", parent=_BASE, fontName="Helvetica-Bold", fontSize=22, leading=26,
     textColor=_ACCENT, alignment=TA_RIGHT, spaceAfter=4,
 )  # fmt: skip
+_LONG_TITLE = ParagraphStyle("long_title", parent=_TITLE, fontSize=16, leading=20)
 _META = ParagraphStyle("meta", parent=_BASE, alignment=TA_RIGHT)
 _CELL = ParagraphStyle("cell", parent=_BASE, leading=11)
 _HEAD = ParagraphStyle("head", parent=_CELL, fontName="Helvetica-Bold", textColor=colors.white)
@@ -102,6 +104,8 @@ class _Document:
     vat_mention: str | None
     references: list[str]  # under the title: "Avoir sur la facture …"
     notes: list[str]  # after the totals: payment, reason
+    # A boxed block after the notes: how to pay an order form (bank details, cheque).
+    payment: tuple[str, ...] = ()
 
 
 # --- Public API ---------------------------------------------------------------------------
@@ -155,6 +159,71 @@ def render_credit_note_pdf(note: CreditNote, invoice: Invoice) -> bytes:
             ],
         )
     )
+
+
+def render_order_form_pdf(
+    order: Order, lines: list[OrderLine], *, reference: str, seller: dict, payment: dict
+) -> bytes:
+    """The order form (bon de commande) as an A4 PDF, in French: what was ordered, and
+    while it is unpaid, how to pay it offline with the reference to quote. `seller` and
+    `payment` are today's (an order form is not an invoice: nothing is frozen in it)."""
+    notes = [
+        "Ce bon de commande n'est pas une facture : la facture est émise à réception du paiement."
+    ]
+    block: tuple[str, ...] = ()
+    if order.status == OrderStatus.PAID and order.paid_at is not None:
+        notes.append(f"Réglé le {day(_aware(order.paid_at))}.")
+    elif order.status == OrderStatus.UNPAID:
+        methods = (
+            [order.payment_method]
+            if order.payment_method in ("transfer", "cheque")
+            else [
+                "transfer",
+                "cheque",
+            ]
+        )
+        block = tuple(payment_instruction_lines(methods, reference, payment))
+    else:
+        notes.append("Ce bon de commande a été annulé ; il n'est plus à régler.")
+    return _render(
+        _Document(
+            title="BON DE COMMANDE",
+            number=reference,
+            issued_at=order.created_at,
+            seller=seller,
+            customer=_snapshot(order.billing_snapshot_json),
+            lines=[
+                _Line(**{f.name: getattr(line, f.name) for f in fields(_Line)}) for line in lines
+            ],
+            total_ht_cents=order.total_ht_cents,
+            total_vat_cents=order.total_vat_cents,
+            total_ttc_cents=order.total_ttc_cents,
+            vat_rate_bp=order.vat_rate_bp,
+            vat_mention=order.vat_mention,
+            references=[],
+            notes=notes,
+            payment=block,
+        )
+    )
+
+
+def payment_instruction_lines(methods: list[str], reference: str, payment: dict) -> list[str]:
+    """How to pay an order form offline, in French, one line each (the PDF's block)."""
+    lines = [f"Référence à indiquer : {reference}"]
+    if "transfer" in methods:
+        lines += [
+            "Par virement :",
+            f"Titulaire : {payment.get('holder', '')}",
+            f"IBAN : {formatted_iban(payment.get('iban', ''))}",
+            f"BIC : {payment.get('bic', '')} — Banque : {payment.get('bank', '')}",
+        ]
+    if "cheque" in methods:
+        lines += [
+            f"Par chèque à l'ordre de {payment.get('cheque_payee', '')}, "
+            f"la référence au dos, envoyé à :",
+            *str(payment.get("cheque_address", "")).splitlines(),
+        ]
+    return lines
 
 
 def vat_rate(rate_bp: int) -> str:
@@ -321,6 +390,8 @@ def _story(doc: _Document) -> list[Flowable]:
         story += [_para(doc.vat_mention, _MENTION), Spacer(1, 2 * mm)]
     for note in doc.notes:
         story.append(_para(note, _BASE))
+    if doc.payment:
+        story += [Spacer(1, 5 * mm), KeepTogether([_payment_box(doc.payment)])]
     if doc.title == "FACTURE" and _is_business(doc.customer):
         story += [Spacer(1, 6 * mm), _para(LATE_PAYMENT_MENTIONS, _SMALL)]
     return story
@@ -337,7 +408,7 @@ def _header(doc: _Document) -> Table:
         str(seller.get("rcs") or ""),
     ]
     title = [
-        Paragraph(_markup(doc.title), _TITLE),
+        Paragraph(_markup(doc.title), _TITLE if len(doc.title) <= 10 else _LONG_TITLE),
         _block(
             [
                 f"N° {doc.number}",
@@ -378,22 +449,19 @@ def _parties(doc: _Document) -> Table:
         [[_para("CLIENT", _LABEL)], [_block(lines, _BASE, bold_first=True)]],
         colWidths=(_WIDTH * 0.45,),
     )
-    box.setStyle(
-        TableStyle(
-            [
-                ("BOX", (0, 0), (-1, -1), 0.6, _RULE),
-                ("BACKGROUND", (0, 0), (-1, -1), _ZEBRA),
-                ("LEFTPADDING", (0, 0), (-1, -1), 8),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 8),
-                ("TOPPADDING", (0, 0), (-1, 0), 6),
-                ("BOTTOMPADDING", (0, -1), (-1, -1), 8),
-                ("TOPPADDING", (0, 1), (-1, -1), 0),
-            ]
-        )
-    )
+    box.setStyle(_BOXED)
     table = Table([["", box]], colWidths=(_WIDTH * 0.55, _WIDTH * 0.45))
     table.setStyle(_plain_style())
     return table
+
+
+def _payment_box(lines: tuple[str, ...]) -> Table:
+    box = Table(
+        [[_para("RÈGLEMENT", _LABEL)], [_block(lines, _BASE, bold_first=True)]],
+        colWidths=(_WIDTH,),
+    )
+    box.setStyle(_BOXED)
+    return box
 
 
 def _lines_table(lines: list[_Line]) -> Table:
@@ -459,6 +527,20 @@ def _totals(doc: _Document) -> Table:
     table = Table([["", totals]], colWidths=(_WIDTH - sum(widths), sum(widths)))
     table.setStyle(_plain_style())
     return table
+
+
+# A labelled box: the customer's block, the order form's payment block.
+_BOXED = TableStyle(
+    [
+        ("BOX", (0, 0), (-1, -1), 0.6, _RULE),
+        ("BACKGROUND", (0, 0), (-1, -1), _ZEBRA),
+        ("LEFTPADDING", (0, 0), (-1, -1), 8),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+        ("TOPPADDING", (0, 0), (-1, 0), 6),
+        ("BOTTOMPADDING", (0, -1), (-1, -1), 8),
+        ("TOPPADDING", (0, 1), (-1, -1), 0),
+    ]
+)
 
 
 def _plain_style() -> TableStyle:

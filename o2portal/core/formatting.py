@@ -58,3 +58,9 @@ def days_left(days: int, lang: str = "fr") -> str:
         return translate("days.today", lang)
     key = "days.in" if days > 0 else "days.ago"
     return translate(key + ("_one" if abs(days) == 1 else ""), lang, n=abs(days))
+
+
+def formatted_iban(value: str) -> str:
+    """FR7630006000011234567890189 → FR76 3000 6000 0112 3456 7890 189 (as a RIB prints it)."""
+    compact = "".join(str(value).split())
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))

@@ -40,6 +40,16 @@ class Settings(BaseSettings):
     seller_vat_number: str = "FR92510961139"  # FR + key + the SIRET's SIREN
     seller_legal_form: str = "SAS au capital de 100 000 €"
     seller_rcs: str = "RCS Clermont-Ferrand 510 961 139"
+    # How an order form is paid offline (bank transfer, cheque), until staff save their own
+    # on /admin/settings: printed on the confirmation, the order form's PDF and its mail.
+    bank_holder: str = "O2Portal SAS"
+    bank_iban: str = "FR7630006000011234567890189"
+    bank_bic: str = "AGRIFRPP"
+    bank_name: str = "Banque de démonstration"
+    cheque_payee: str = "O2Portal SAS"
+    cheque_address: str = (
+        "O2Portal SAS — Service comptabilité\n12 rue de l'Hébergement\n63000 Clermont-Ferrand"
+    )
 
     # Several workers: the pages' state lives in Redis (redis://127.0.0.1:6379/0, say)
     # instead of one process's memory and disk; empty: one worker, as `make run` does.

@@ -1,5 +1,6 @@
 """Settings staff change at run time, kept as JSON in the database: the reminder schedule,
-the seller's identity printed on invoices and the ticket auto-close delay.
+the seller's identity printed on invoices, how an order form is paid offline (bank
+details, cheque address) and the ticket auto-close delay.
 
 Readers (``reminder_schedule``, ``seller_identity``, ``read_setting``) take the caller's
 session and fall back to the defaults when nothing usable is stored. Changes go through
@@ -22,7 +23,14 @@ from o2portal.core.errors import InvalidInput
 from o2portal.core.models import Setting
 from o2portal.core.permissions import Actor
 from o2portal.core.settings import get_settings
-from o2portal.core.validation import clean_siret, clean_text, clean_vat_number, collect
+from o2portal.core.validation import (
+    clean_bic,
+    clean_iban,
+    clean_siret,
+    clean_text,
+    clean_vat_number,
+    collect,
+)
 
 DEFAULT_REMINDER_SCHEDULE = ["D-60", "D-30", "D-15", "D-7", "D-1", "D0", "D+7"]
 _STAGE = re.compile(r"D([+-]\d{1,3})?")
@@ -36,6 +44,7 @@ DEFAULT_AUTOCLOSE_DAYS = 7
 AUTOCLOSE_RANGE = (1, 365)
 
 SELLER_FIELDS = ("name", "address", "siret", "vat_number", "legal_form", "rcs")
+PAYMENT_FIELDS = ("holder", "iban", "bic", "bank", "cheque_payee", "cheque_address")
 MAX_ADDRESS_LINES = 6
 
 
@@ -257,6 +266,7 @@ class StaffSettings:
     seller: dict[str, str]
     seller_saved: bool
     ticket_autoclose_days: int
+    payment: dict[str, str]
 
 
 def settings_for_staff(actor: Actor) -> StaffSettings:
@@ -268,4 +278,79 @@ def settings_for_staff(actor: Actor) -> StaffSettings:
             seller=saved or default_seller_identity(),
             seller_saved=saved is not None,
             ticket_autoclose_days=ticket_autoclose_days(session),
+            payment=payment_details(session),
         )
+
+
+# ---------------------------------------------------------------- offline payment details
+
+
+def default_payment_details() -> dict[str, str]:
+    """The bank details and cheque address from the environment (O2PORTAL_BANK_*,
+    O2PORTAL_CHEQUE_*), used until staff save their own."""
+    settings = get_settings()
+    return {
+        "holder": settings.bank_holder,
+        "iban": settings.bank_iban,
+        "bic": settings.bank_bic,
+        "bank": settings.bank_name,
+        "cheque_payee": settings.cheque_payee,
+        "cheque_address": settings.cheque_address,
+    }
+
+
+def saved_payment_details(session: Session) -> dict[str, str] | None:
+    stored = read_setting(session, "payment_details", None)
+    if not isinstance(stored, dict) or not all(
+        isinstance(stored.get(k), str) and stored.get(k) for k in PAYMENT_FIELDS
+    ):
+        return None
+    return {k: str(stored.get(k) or "") for k in PAYMENT_FIELDS}
+
+
+def payment_details(session: Session) -> dict[str, str]:
+    """How an order form is paid offline today: the saved details, or the environment's."""
+    return saved_payment_details(session) or default_payment_details()
+
+
+def clean_payment_details(form: dict) -> dict[str, str]:
+    """Every field checked at once: the IBAN's check digits and the BIC with
+    python-stdnum; the cheque address as the seller's address is (lines, at most six)."""
+
+    def get(name: str) -> str:
+        value = form.get(name)
+        return value if isinstance(value, str) else ""
+
+    def address():
+        try:
+            return _clean_address(get("cheque_address"))
+        except InvalidInput as exc:
+            raise InvalidInput({"cheque_address": exc.errors["address"]}) from None
+
+    holder, iban, bic, bank, payee, cheque_address = collect(
+        lambda: clean_text("holder", get("holder"), required=True, max_length=200),
+        lambda: clean_iban(get("iban")),
+        lambda: clean_bic(get("bic")),
+        lambda: clean_text("bank", get("bank"), required=True, max_length=200),
+        lambda: clean_text("cheque_payee", get("cheque_payee"), required=True, max_length=200),
+        address,
+    )
+    return {
+        "holder": holder,
+        "iban": iban,
+        "bic": bic,
+        "bank": bank,
+        "cheque_payee": payee,
+        "cheque_address": cheque_address,
+    }
+
+
+def save_payment_details(actor: Actor, form: dict, *, ip: str | None = None) -> dict[str, str]:
+    """What the next confirmations, order-form PDFs and mails print."""
+    return _change_setting(
+        actor,
+        "payment_details",
+        lambda: clean_payment_details(form),
+        payment_details,
+        ip=ip,
+    )

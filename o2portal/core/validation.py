@@ -8,6 +8,7 @@ import unicodedata
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
+from stdnum import bic, iban
 from stdnum.eu import vat as eu_vat
 from stdnum.fr import siret as fr_siret
 
@@ -135,6 +136,25 @@ def clean_siret(value: str | None, *, required: bool, field: str = "siret") -> s
     if not fr_siret.is_valid(text):
         raise InvalidInput({field: "error.siret_invalid"})
     return fr_siret.compact(text)
+
+
+def clean_iban(value: str | None, field: str = "iban") -> str:
+    """An IBAN (check digits and the country's length), kept compact: FR76300060…"""
+    text = re.sub(r"[\s.-]", "", value or "").upper()
+    if not text:
+        raise InvalidInput({field: "error.required"})
+    if not iban.is_valid(text):
+        raise InvalidInput({field: "error.iban_invalid"})
+    return iban.compact(text)
+
+
+def clean_bic(value: str | None, field: str = "bic") -> str:
+    text = re.sub(r"\s", "", value or "").upper()
+    if not text:
+        raise InvalidInput({field: "error.required"})
+    if not bic.is_valid(text):
+        raise InvalidInput({field: "error.bic_invalid"})
+    return bic.compact(text)
 
 
 def clean_vat_number(value: str | None, field: str = "vat_number") -> str | None:

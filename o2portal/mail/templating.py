@@ -129,8 +129,8 @@ KINDS: dict[str, tuple[str, ...]] = {
 
 # Every part and the values it takes.
 PARTS: dict[str, tuple[str, ...]] = {
-    "order_form_transfer": ("reference",),
-    "order_form_cheque": ("reference",),
+    "order_form_transfer": ("reference", "holder", "iban", "bic", "bank"),
+    "order_form_cheque": ("reference", "payee", "address"),
     "order_confirmation_line": ("name", "until"),
     "reminder_hosting": ("name",),
     "reminder_domain": ("name",),

@@ -15,7 +15,12 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from o2portal.accounts import auth, personal_data
-from o2portal.billing.documents import DocumentNotFound, credit_note_pdf, invoice_pdf
+from o2portal.billing.documents import (
+    DocumentNotFound,
+    credit_note_pdf,
+    invoice_pdf,
+    order_form_pdf,
+)
 from o2portal.core import clock
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.settings import get_settings
@@ -123,8 +128,8 @@ def _row_id(request: Request, name: str) -> int | None:
 
 
 async def _document(request: Request, make_pdf, id_param: str) -> Response:
-    """A PDF of the portal's (invoice, credit note): only for its owner and staff; anyone
-    else gets the same 404."""
+    """A PDF of the portal's (invoice, credit note, order form): only for its owner and
+    staff; anyone else gets the same 404."""
     user = await run_in_threadpool(_who, request)
     if user is None:
         return Response(status_code=401)
@@ -140,6 +145,10 @@ async def _document(request: Request, make_pdf, id_param: str) -> Response:
 
 async def invoice_file(request: Request) -> Response:
     return await _document(request, invoice_pdf, "invoice_id")
+
+
+async def order_form_file(request: Request) -> Response:
+    return await _document(request, order_form_pdf, "order_id")
 
 
 async def credit_note_file(request: Request) -> Response:
@@ -321,6 +330,7 @@ def build_routes() -> Starlette:
             Route("/auth/logout", end_session, methods=["POST"]),
             Route("/files/invoices/{invoice_id:int}.pdf", invoice_file, methods=["GET"]),
             Route("/files/credit-notes/{note_id:int}.pdf", credit_note_file, methods=["GET"]),
+            Route("/files/order-forms/{order_id:int}.pdf", order_form_file, methods=["GET"]),
             Route("/files/my-data.json", personal_data_file, methods=["GET"]),
             Route("/files/attachments/{attachment_id:int}", attachment_file, methods=["GET"]),
             Route("/gateway/v1/tokens", card_token, methods=["POST"]),

@@ -63,7 +63,14 @@ SAMPLES = {
     "reference": "BC-000042",
     "total": Amount(23040),
     "price": Amount(23040),
-    "how_to_pay": Part("order_form_transfer", reference="BC-000042"),
+    "how_to_pay": Part(
+        "order_form_transfer",
+        reference="BC-000042",
+        holder="O2Portal SAS",
+        iban="FR76 3000 6000 0112 3456 7890 189",
+        bic="AGRIFRPP",
+        bank="Banque de démonstration",
+    ),
     "products": [
         Part("order_confirmation_line", name="exemple.fr", until=EXPIRY),
         Part("order_confirmation_line", name="exemple.com", until=EXPIRY),
@@ -95,6 +102,12 @@ SAMPLES = {
     "until": EXPIRY,
     "files": "error_log, wp-config.php",
     "error": "carte expirée",
+    "holder": "O2Portal SAS",
+    "iban": "FR76 3000 6000 0112 3456 7890 189",
+    "bic": "AGRIFRPP",
+    "bank": "Banque de démonstration",
+    "payee": "O2Portal SAS",
+    "address": "12 rue de l'Hébergement\n63000 Clermont-Ferrand",
 }
 
 

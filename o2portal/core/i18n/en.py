@@ -153,6 +153,8 @@ MESSAGES: dict[str, str] = {
     "error.postal_code_invalid": "This postal code is not valid.",
     "error.siret_invalid": "This SIRET number is not valid (14 digits, check digit).",
     "error.vat_invalid": "This EU VAT number is not valid.",
+    "error.iban_invalid": "This IBAN is not valid (country, length, check digits).",
+    "error.bic_invalid": "This BIC is not valid (8 or 11 characters).",
     "error.password_short": "The password must have at least 10 characters.",
     "error.password_long": "The password is too long (72 bytes at most).",
     "error.password_mismatch": "The two passwords differ.",

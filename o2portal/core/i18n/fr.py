@@ -160,6 +160,8 @@ MESSAGES: dict[str, str] = {
     "error.postal_code_invalid": "Ce code postal n'est pas valide.",
     "error.siret_invalid": "Ce numéro SIRET n'est pas valide (14 chiffres, clé de contrôle).",
     "error.vat_invalid": "Ce numéro de TVA intracommunautaire n'est pas valide.",
+    "error.iban_invalid": "Cet IBAN n'est pas valide (pays, longueur, clé de contrôle).",
+    "error.bic_invalid": "Ce BIC n'est pas valide (8 ou 11 caractères).",
     "error.password_short": "Le mot de passe doit compter au moins 10 caractères.",
     "error.password_long": "Le mot de passe est trop long (72 octets au plus).",
     "error.password_mismatch": "Les deux mots de passe ne sont pas identiques.",
