@@ -1,4 +1,4 @@
-"""Invoice and credit-note PDFs over HTTP: the owner and staff get the file; another
+"""Invoice, credit-note and order-form PDFs over HTTP: the owner and staff get the file; another
 customer gets the very answer a missing id gets (404); no cookie gets 401.
 
 The documents are made through the real paths: a card renewal issues the invoice, staff
@@ -82,14 +82,16 @@ def documents(people):
     return {
         "invoice": (f"/files/invoices/{invoice.id}.pdf", invoice.number),
         "credit_note": (f"/files/credit-notes/{note.id}.pdf", note.number),
+        "order_form": (f"/files/order-forms/{invoice.order_id}.pdf", f"BC-{invoice.order_id:06d}"),
         "missing": {
             "invoice": f"/files/invoices/{invoice.id + 1000}.pdf",
             "credit_note": f"/files/credit-notes/{note.id + 1000}.pdf",
+            "order_form": f"/files/order-forms/{invoice.order_id + 1000}.pdf",
         },
     }
 
 
-KINDS = ["invoice", "credit_note"]
+KINDS = ["invoice", "credit_note", "order_form"]
 
 
 def _assert_pdf(response, number: str) -> None:
@@ -159,6 +161,7 @@ def test_non_numeric_ids_do_not_reach_the_documents(client, people, documents):
     [
         "/files/invoices/99999999999999999999.pdf",
         "/files/credit-notes/99999999999999999999.pdf",
+        "/files/order-forms/99999999999999999999.pdf",
         "/files/attachments/99999999999999999999",
         "/files/invoices/9223372036854775808.pdf",  # one past the largest id a row can have
         "/files/invoices/0.pdf",
