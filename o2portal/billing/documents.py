@@ -3,11 +3,14 @@ customer they belong to, or staff."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlmodel import select
 
 from o2portal.accounts.models import Customer
 from o2portal.billing.invoices import order_reference
-from o2portal.billing.models import CreditNote, Invoice, InvoiceLine, Order, OrderLine
+from o2portal.billing.models import CreditNote, Invoice, InvoiceLine, Order, OrderLine, OrderStatus
+from o2portal.billing.payments import OFFLINE_METHODS
 from o2portal.billing.pdf import render_credit_note_pdf, render_invoice_pdf, render_order_form_pdf
 from o2portal.core.db import read_session
 from o2portal.core.stored_settings import payment_details, seller_identity
@@ -54,4 +57,33 @@ def order_form_pdf(reader: Customer, order_id: int) -> tuple[str, bytes]:
     reference = order_reference(order)
     return reference, render_order_form_pdf(
         order, list(lines), reference=reference, seller=seller, payment=payment
+    )
+
+
+@dataclass(frozen=True)
+class OfflinePayment:
+    """How to pay an unpaid order form by transfer or cheque: what the confirmation shows."""
+
+    order_id: int
+    reference: str
+    method: str  # transfer | cheque
+    total_ttc_cents: int
+    details: dict[str, str]  # payment_details(): holder, iban, bic, bank, cheque_…
+
+
+def offline_payment(customer_id: int, order_id: int) -> OfflinePayment | None:
+    """The customer's own unpaid order form to be paid by transfer or cheque, with today's
+    bank details; None for anything else (someone else's looks the same as none)."""
+    with read_session() as session:
+        order = session.get(Order, order_id)
+        if (
+            order is None
+            or order.customer_id != customer_id
+            or order.status != OrderStatus.UNPAID
+            or order.payment_method not in OFFLINE_METHODS
+        ):
+            return None
+        details = payment_details(session)
+    return OfflinePayment(
+        order.id, order_reference(order), order.payment_method, order.total_ttc_cents, details
     )

@@ -11,6 +11,7 @@ import reflex as rx
 
 from o2portal.accounts.sessions import CurrentUser
 from o2portal.billing.checkout import PaymentOutcome
+from o2portal.billing.documents import offline_payment
 from o2portal.billing.payments import PaymentChoice, choice_from_form, saved_cards
 from o2portal.core import formatting
 from o2portal.core.errors import InvalidInput
@@ -95,6 +96,8 @@ class PaymentFields(rx.State, mixin=True):
     pay_message: str = ""
     pay_ok: bool = False
     paying: bool = False
+    # How to pay the order form just left to pay by transfer or cheque ({}: none).
+    offline: dict[str, str] = {}
 
     def _arm(self) -> None:
         """A new payment begins: a fresh key, the button enabled."""
@@ -121,7 +124,7 @@ class PaymentFields(rx.State, mixin=True):
         """What the submitted form pays for and how: (what the page showed, as read by
         read_seen(form), the means of payment); None, with the errors shown, when the
         form does not make a payment."""
-        self.pay_errors, self.pay_message, self.pay_ok = {}, "", False
+        self.pay_errors, self.pay_message, self.pay_ok, self.offline = {}, "", False, {}
         try:
             seen = read_seen(form)
             if form.get("seen_ttc") == "0":  # nothing to pay (a 100 % promo): no card asked
@@ -146,6 +149,39 @@ class PaymentFields(rx.State, mixin=True):
             ip=client_ip(self),
             **what,
         )
+
+    async def _show_offline(self, user: CurrentUser, outcome: PaymentOutcome, lang: str) -> None:
+        """After an order form left to pay by transfer or cheque: the bank details or the
+        cheque address, and the reference to quote (today's, read on the server)."""
+        self.offline = {}
+        if outcome.status != "pending" or outcome.order_id is None:
+            return
+        found = await asyncio.to_thread(offline_payment, user.customer.id, outcome.order_id)
+        if found is None:
+            return
+        details = found.details
+        self.offline = {
+            "id": str(found.order_id),
+            "reference": found.reference,
+            "method": found.method,
+            "title": translate(
+                "pay.offline_title",
+                lang,
+                reference=found.reference,
+                amount=formatting.money(found.total_ttc_cents, lang),
+            ),
+            "how": translate(
+                f"pay.offline_{found.method}",
+                lang,
+                reference=found.reference,
+                payee=details["cheque_payee"],
+            ),
+            "holder": details["holder"],
+            "iban": formatting.formatted_iban(details["iban"]),
+            "bic": details["bic"],
+            "bank": details["bank"],
+            "address": details["cheque_address"],
+        }
 
     def _paid(self, outcome: PaymentOutcome, lang: str) -> None:
         """Show the outcome; once the payment went through, the button stays disabled."""

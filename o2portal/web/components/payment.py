@@ -160,6 +160,65 @@ def hidden(name: str, value) -> rx.Component:
     return rx.el.input(type="hidden", name=name, value=value)
 
 
+def _offline_row(label_key: str, value, element_id: str, code: bool = False) -> rx.Component:
+    """One of the bank details; a code (IBAN, BIC, reference) in a fixed-width font, on
+    one line, to be copied as it is."""
+    style = {"font_family": "monospace", "white_space": "nowrap"} if code else {}
+    return rx.data_list.item(
+        rx.data_list.label(t(label_key)),
+        rx.data_list.value(rx.text(value, id=element_id, **style)),
+    )
+
+
+def offline_instructions(S) -> rx.Component:
+    """How to pay the order form just left to pay by transfer or cheque: the bank details
+    or the cheque address, the reference to quote, and the order form's PDF."""
+    o = S.offline
+    return rx.cond(
+        o.contains("id"),
+        rx.card(
+            stack(
+                rx.heading(o["title"], size="3", as_="h3", id="offline-title"),
+                rx.text(o["how"], size="2"),
+                rx.cond(
+                    o["method"] == "transfer",
+                    rx.data_list.root(
+                        _offline_row("pay.offline_holder", o["holder"], "offline-holder"),
+                        _offline_row("pay.offline_iban", o["iban"], "offline-iban", code=True),
+                        _offline_row("pay.offline_bic", o["bic"], "offline-bic", code=True),
+                        _offline_row("pay.offline_bank", o["bank"], "offline-bank"),
+                        _offline_row(
+                            "pay.offline_reference", o["reference"], "offline-reference", code=True
+                        ),
+                        orientation="vertical",
+                        size="2",
+                        gap="2",
+                    ),
+                    rx.text(
+                        o["address"],
+                        white_space="pre-line",
+                        font_weight="medium",
+                        id="offline-address",
+                    ),
+                ),
+                rx.text(t("pay.offline_after"), size="2", color_scheme="gray"),
+                rx.link(
+                    rx.icon("file-down", size=16),
+                    t("pay.offline_pdf"),
+                    href="/files/order-forms/" + o["id"] + ".pdf",
+                    is_external=True,
+                    id="offline-pdf",
+                    display="inline-flex",
+                    align_items="center",
+                    gap="0.4em",
+                ),
+            ),
+            width="100%",
+            id="offline-instructions",
+        ),
+    )
+
+
 def payment_panel(
     S,
     on_submit,
@@ -167,10 +226,13 @@ def payment_panel(
     form_id: str,
     extra: list[rx.Component] | None = None,
     seen: list[tuple[str, rx.Var]] | None = None,
+    instructions: bool = True,
 ) -> rx.Component:
     """`extra`: more fields of the same form, shown above the pay button (consents).
     `seen`: what the customer is shown and pays for (amount, expiry date, years), rendered
-    into the form beside its idempotency key, so that the server acts on what was seen."""
+    into the form beside its idempotency key, so that the server acts on what was seen.
+    `instructions`: show how to pay an order form left to pay offline inside the panel
+    (a page that hides the panel afterwards shows them itself)."""
     return rx.form(
         hidden("pay_key", S.pay_key),
         *[hidden(name, value) for name, value in (seen or [])],
@@ -204,6 +266,7 @@ def payment_panel(
                     width="100%",
                 ),
             ),
+            *([offline_instructions(S)] if instructions else []),
         ),
         on_submit=tokenize_then(on_submit, form_id),
         reset_on_submit=False,

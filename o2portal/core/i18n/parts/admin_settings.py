@@ -26,6 +26,16 @@ FR = {
     "settings.seller_saved": "Identité du vendeur enregistrée.",
     "settings.address_lines": "6 lignes d'adresse au plus.",
     "settings.vat_siren_mismatch": "Ce numéro de TVA français ne correspond pas au SIREN du SIRET.",
+    "settings.payment_title": "Règlement par virement ou par chèque",
+    "settings.payment_hint": "Affiché au client après une commande à régler par virement ou "
+    "par chèque, dans l'email du bon de commande et sur son PDF.",
+    "settings.payment_holder": "Titulaire du compte",
+    "settings.payment_iban": "IBAN",
+    "settings.payment_bic": "BIC",
+    "settings.payment_bank": "Banque (domiciliation)",
+    "settings.payment_cheque_payee": "Chèques à l'ordre de",
+    "settings.payment_cheque_address": "Adresse d'envoi des chèques",
+    "settings.payment_saved": "Coordonnées de règlement enregistrées.",
     "settings.tickets_title": "Tickets",
     "settings.autoclose_label": "Fermeture automatique d'un ticket en attente du client (jours)",
     "settings.autoclose_hint": "Un ticket en attente du client sans nouvelle depuis ce "
@@ -61,6 +71,16 @@ EN = {
     "settings.seller_saved": "Seller identity saved.",
     "settings.address_lines": "At most 6 address lines.",
     "settings.vat_siren_mismatch": "This French VAT number does not match the SIRET's SIREN.",
+    "settings.payment_title": "Payment by bank transfer or cheque",
+    "settings.payment_hint": "Shown to the customer after an order to pay by transfer or "
+    "cheque, in the order form's email and on its PDF.",
+    "settings.payment_holder": "Account holder",
+    "settings.payment_iban": "IBAN",
+    "settings.payment_bic": "BIC",
+    "settings.payment_bank": "Bank",
+    "settings.payment_cheque_payee": "Cheques payable to",
+    "settings.payment_cheque_address": "Address cheques are sent to",
+    "settings.payment_saved": "Payment details saved.",
     "settings.tickets_title": "Tickets",
     "settings.autoclose_label": "Auto-close a ticket awaiting the customer after (days)",
     "settings.autoclose_hint": "A ticket awaiting the customer with no news for this many "

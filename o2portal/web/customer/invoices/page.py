@@ -127,7 +127,7 @@ def invoices_page() -> rx.Component:
                     ("col.amount", "amount"),
                     ("invoices.method", "method"),
                 ],
-                None,
+                "/files/order-forms/",
                 "dash.none_unpaid",
                 "orders-table",
                 pay=True,

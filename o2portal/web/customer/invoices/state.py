@@ -102,7 +102,7 @@ class InvoicesState(PaymentFields, Paged, rx.State):
     @rx.event
     async def load(self):
         self.selected, self.pay_message, self.pay_errors, self.pay_ok = "", "", {}, False
-        self.paying = False
+        self.paying, self.offline = False, {}
         await self._fill(1, 1)
         # /invoices?pay=<id> (the dashboard's «Payer»): open that order form's panel.
         wanted = str(self.router.url.query_parameters.get("pay", ""))[:12]
@@ -182,6 +182,7 @@ class InvoicesState(PaymentFields, Paged, rx.State):
         finally:
             self.paying = False
         self._paid(outcome, lang)
+        await self._show_offline(user, outcome, lang)
         rows = list(self.unpaid)
         await self._fill()
         if outcome.status == "paid":

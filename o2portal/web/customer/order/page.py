@@ -16,7 +16,7 @@ from o2portal.web.components.forms import (
 )
 from o2portal.web.components.i18n import t
 from o2portal.web.components.layout import page_title
-from o2portal.web.components.payment import payment_panel, total_cells
+from o2portal.web.components.payment import offline_instructions, payment_panel, total_cells
 from o2portal.web.components.tables import table_section
 from o2portal.web.customer.order.state import OrderState as S
 from o2portal.web.pages import customer_page
@@ -341,6 +341,7 @@ def _cart() -> rx.Component:
                 "order.pay",
                 "order-form",
                 seen=[("seen_ttc", S.seen_ttc)],
+                instructions=False,
                 extra=[
                     rx.cond(
                         S.consumer,
@@ -362,6 +363,14 @@ def _cart() -> rx.Component:
                 id="order-done",
             ),
         ),
+        # Left to pay by transfer or cheque: the cart is empty, this is what to do next.
+        rx.cond(
+            S.pay_ok & (S.pay_message != "") & (S.cart_rows.length() == 0),
+            rx.callout(
+                S.pay_message, icon="circle-check", color_scheme="green", id="order-pending"
+            ),
+        ),
+        offline_instructions(S),
     )
 
 

@@ -105,7 +105,7 @@ class OrderState(PaymentFields, rx.State):
         await self._show_means(user, lang)
         if not self.pay_key or self.pay_done:
             self._arm()
-        self.pay_message, self.pay_errors, self.paying = "", {}, False
+        self.pay_message, self.pay_errors, self.paying, self.offline = "", {}, False, {}
         self.done_message = ""
         await self._refresh_cart(user)
         await self._refresh_history(user)
@@ -371,6 +371,7 @@ class OrderState(PaymentFields, rx.State):
             self.done_message = translate("order.done", lang, invoice=outcome.invoice_number)
         else:
             self.pay_message = outcome_message(outcome, lang)
+        await self._show_offline(user, outcome, lang)
         if self.pay_ok:
             self.pay_done = True
             self._cart, self._promo_code, self.promo = [], "", ""

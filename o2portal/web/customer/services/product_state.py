@@ -117,6 +117,7 @@ class ProductState(PaymentFields, rx.State):
         self.years, self.auth_code, self.ns_message, self.ns_errors = "1", "", "", {}
         self.auth_error = ""
         self.pay_message, self.pay_errors, self.pay_ok, self.paying = "", {}, False, False
+        self.offline = {}
         self._arm()
         await self._fill()
 
@@ -177,6 +178,7 @@ class ProductState(PaymentFields, rx.State):
         finally:
             self.paying = False
         self._paid(outcome, lang)
+        await self._show_offline(user, outcome, lang)
         await self._fill()
 
     @rx.event

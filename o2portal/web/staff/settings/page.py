@@ -73,20 +73,20 @@ def _schedule_form() -> rx.Component:
     )
 
 
-def _address_field() -> rx.Component:
+def _address_field(name: str, key: str, value) -> rx.Component:
     return rx.box(
-        label("seller_address", "settings.seller_address"),
+        label(name, key),
         rx.text_area(
-            name="seller_address",
-            id="seller_address",
-            default_value=S.seller["seller_address"],
-            key=S.seller["seller_address"],
+            name=name,
+            id=name,
+            default_value=value,
+            key=value,
             max_length=800,
             rows="4",
             width="100%",
             size="3",
         ),
-        field_error(S.errors, "seller_address"),
+        field_error(S.errors, name),
         width="100%",
         class_name="o2-field",
     )
@@ -116,11 +116,53 @@ def _seller_form() -> rx.Component:
             "save-seller",
             S.seller_message,
             fields[0],
-            _address_field(),
+            _address_field("seller_address", "settings.seller_address", S.seller["seller_address"]),
             rx.grid(*fields[1:], columns=rx.breakpoints(initial="1", md="2"), spacing="3"),
             spacing="3",
         ),
         element_id="settings-seller",
+    )
+
+
+PAYMENT_FIELDS = [
+    ("payment_holder", "settings.payment_holder", 200),
+    ("payment_iban", "settings.payment_iban", 40),
+    ("payment_bic", "settings.payment_bic", 11),
+    ("payment_bank", "settings.payment_bank", 200),
+    ("payment_cheque_payee", "settings.payment_cheque_payee", 200),
+]
+
+
+def _payment_form() -> rx.Component:
+    """How customers pay an order form by transfer or cheque."""
+    fields = [
+        text_field(
+            name,
+            key,
+            S.errors,
+            max_length=limit,
+            default_value=S.payment[name],
+            key=S.payment[name],
+        )
+        for name, key, limit in PAYMENT_FIELDS
+    ]
+    return _section(
+        "settings.payment_title",
+        rx.text(t("settings.payment_hint"), size="2", color_scheme="gray"),
+        _settings_form(
+            S.save_payment,
+            "save-payment",
+            S.payment_message,
+            rx.grid(*fields[:4], columns=rx.breakpoints(initial="1", md="2"), spacing="3"),
+            fields[4],
+            _address_field(
+                "payment_cheque_address",
+                "settings.payment_cheque_address",
+                S.payment["payment_cheque_address"],
+            ),
+            spacing="3",
+        ),
+        element_id="settings-payment",
     )
 
 
@@ -157,6 +199,7 @@ def settings_page() -> rx.Component:
                 rx.text(t("settings.intro"), size="2", color_scheme="gray"),
                 _schedule_form(),
                 _seller_form(),
+                _payment_form(),
                 _tickets_form(),
                 spacing="4",
             ),

@@ -1,6 +1,6 @@
 """Staff (admin): the portal's settings — reminder schedule, seller identity on invoices,
-ticket auto-close delay. Every handler checks the admin role first; the domain checks it
-again and validates."""
+offline payment details (bank transfer, cheque), ticket auto-close delay. Every handler
+checks the admin role first; the domain checks it again and validates."""
 
 from __future__ import annotations
 
@@ -29,10 +29,12 @@ class AdminSettingsState(rx.State):
     schedule: str = ""
     seller: dict[str, str] = {}
     seller_saved: bool = False
+    payment: dict[str, str] = {}
     autoclose_days: str = ""
     errors: dict[str, str] = {}
     schedule_message: str = ""
     seller_message: str = ""
+    payment_message: str = ""
     autoclose_message: str = ""
 
     async def _fill(self, staff) -> None:
@@ -41,12 +43,14 @@ class AdminSettingsState(rx.State):
         # Page field names: seller_name, seller_siret, … (the domain's keys, prefixed).
         self.seller = {f"seller_{k}": v for k, v in current.seller.items()}
         self.seller_saved = current.seller_saved
+        self.payment = {f"payment_{k}": v for k, v in current.payment.items()}
         self.autoclose_days = str(current.ticket_autoclose_days)
         self.loaded = True
 
     def _clear(self) -> None:
         self.errors = {}
         self.schedule_message = self.seller_message = self.autoclose_message = ""
+        self.payment_message = ""
 
     @rx.event
     async def load(self):
@@ -75,23 +79,35 @@ class AdminSettingsState(rx.State):
         user = await staff_of(self, ADMIN)
         await self._save_text(user, form, "schedule")
 
+    async def _save_fields(self, user, form: dict, topic: str, fields, save) -> None:
+        """Save a form of several fields (the page names them `<topic>_<field>`): on an
+        error, what was typed stays with each field's error; else the saved values."""
+        lang = await language_of(self)
+        self._clear()
+        data = {k: form_text(form, f"{topic}_{k}", 1000) for k in fields}
+        try:
+            await asyncio.to_thread(save, user.actor, data, ip=client_ip(self))
+        except InvalidInput as exc:
+            # Keep what was typed, so the admin corrects one field and not all of them.
+            setattr(self, topic, {f"{topic}_{k}": v for k, v in data.items()})
+            self.errors = {f"{topic}_{k}": translate(v, lang) for k, v in exc.errors.items()}
+            return
+        await self._fill(user.actor)
+        setattr(self, f"{topic}_message", translate(f"settings.{topic}_saved", lang))
+
     @rx.event
     async def save_seller(self, form: dict):
         user = await staff_of(self, ADMIN)
-        lang = await language_of(self)
-        self._clear()
-        data = {k: form_text(form, f"seller_{k}", 1000) for k in domain.SELLER_FIELDS}
-        try:
-            await asyncio.to_thread(
-                domain.save_seller_identity, user.actor, data, ip=client_ip(self)
-            )
-        except InvalidInput as exc:
-            # Keep what was typed, so the admin corrects one field and not all of them.
-            self.seller = {f"seller_{k}": v for k, v in data.items()}
-            self.errors = {f"seller_{k}": translate(v, lang) for k, v in exc.errors.items()}
-            return
-        await self._fill(user.actor)
-        self.seller_message = translate("settings.seller_saved", lang)
+        await self._save_fields(
+            user, form, "seller", domain.SELLER_FIELDS, domain.save_seller_identity
+        )
+
+    @rx.event
+    async def save_payment(self, form: dict):
+        user = await staff_of(self, ADMIN)
+        await self._save_fields(
+            user, form, "payment", domain.PAYMENT_FIELDS, domain.save_payment_details
+        )
 
     @rx.event
     async def save_autoclose(self, form: dict):
