@@ -32,6 +32,16 @@ class Settings(BaseSettings):
     # How a VAT number is checked before the reverse charge: "offline" (format and check
     # digits) or "vies" (the EU's service; needs the zeep package). integrations/vat.py.
     vat_check: str = "offline"
+    # Who signs SSL certificates: "local", the built-in CA kept under data_dir/ca
+    # (integrations/ca.py). A real CA (ACME, a reseller's API) adds its own value.
+    certificate_authority: str = "local"
+    # Where a domain-control TXT record is looked up (integrations/resolver.py): "registry",
+    # the built-in registrar's zones, or "dns", real DNS through dnspython, asking
+    # dns_nameservers (comma-separated addresses; empty: the system's) on dns_port.
+    dns_resolver: str = "registry"
+    dns_nameservers: str = ""
+    dns_port: int = Field(default=53, ge=1, le=65535)
+    dns_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
 
     # Seller identity printed on invoices (French mandatory mentions).
     seller_name: str = "O2Portal SAS"

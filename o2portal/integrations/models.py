@@ -1,5 +1,6 @@
-"""The built-in providers' own books: the local registry, the local hosting panel and the
-local test card gateway. A real provider keeps these on its side."""
+"""The built-in providers' own books: the local registry (and its DNS zones), the local
+hosting panel, the local test card gateway and the local certificate authority. A real
+provider keeps these on its side."""
 
 from __future__ import annotations
 
@@ -26,6 +27,21 @@ class RegistryDomain(SQLModel, table=True):
     locked: bool = Field(default=True, sa_column_kwargs={"server_default": "1"})
     auth_code: str | None = Field(default=None, max_length=64)
     nameservers_json: str | None = Field(default=None, max_length=2000)
+
+
+class RegistryTxtRecord(SQLModel, table=True):
+    """A TXT record in the zone the built-in registrar serves for a domain it holds (a
+    certificate's domain-control record, say). `host` is relative to the domain, "@" for
+    the domain itself; a host may have several values, as in real DNS."""
+
+    __tablename__ = "registry_txt_record"
+    __table_args__ = (UniqueConstraint("domain_id", "host", "value"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    domain_id: int = Field(foreign_key="registry_domain.id")
+    host: str = Field(max_length=253)
+    value: str = Field(max_length=255)  # one TXT string holds at most 255 bytes
+    created_at: datetime = created_at_field()
 
 
 class ProviderRequest(SQLModel, table=True):
@@ -86,4 +102,21 @@ class GatewayCharge(SQLModel, table=True):
     fingerprint: str = Field(default="", max_length=64, sa_column_kwargs={"server_default": ""})
     outcome: str = Field(max_length=12)  # succeeded | declined | retry
     charge_ref: str = Field(max_length=64, unique=True)
+    created_at: datetime = created_at_field()
+
+
+class CaCertificate(SQLModel, table=True):
+    """The built-in certificate authority's book of the certificates it signed: what a
+    request id answered, and what was revoked."""
+
+    __tablename__ = "ca_certificate"
+
+    id: int | None = Field(default=None, primary_key=True)
+    serial: str = Field(max_length=40, unique=True)  # hexadecimal, as browsers show it
+    names_json: str = Field(max_length=20000)
+    certificate_pem: str = Field(max_length=20000)
+    not_before: datetime = utc_field(nullable=False)
+    not_after: datetime = utc_field(nullable=False)
+    revoked_at: datetime | None = utc_field()
+    revoke_reason: str | None = Field(default=None, max_length=30)
     created_at: datetime = created_at_field()

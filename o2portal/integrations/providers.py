@@ -32,13 +32,9 @@ class Reachable:
 def replay(session: Session, provider: str, request_id: str, answer: Callable[[], dict]) -> dict:
     """The first answer to `request_id`, or `answer()` recorded as it."""
     request_id = request_id[:120]
-    row = session.exec(
-        select(ProviderRequest).where(
-            ProviderRequest.provider == provider, ProviderRequest.request_id == request_id
-        )
-    ).first()
-    if row is not None:
-        return json.loads(row.answer_json)
+    first = recorded(session, provider, request_id)
+    if first is not None:
+        return first
     result = answer()
     session.add(
         ProviderRequest(
@@ -50,3 +46,13 @@ def replay(session: Session, provider: str, request_id: str, answer: Callable[[]
     )
     session.flush()
     return result
+
+
+def recorded(session: Session, provider: str, request_id: str) -> dict | None:
+    """The answer recorded for `request_id`, if any."""
+    row = session.exec(
+        select(ProviderRequest).where(
+            ProviderRequest.provider == provider, ProviderRequest.request_id == request_id[:120]
+        )
+    ).first()
+    return None if row is None else json.loads(row.answer_json)

@@ -13,6 +13,11 @@ database session, and every call may raise ProviderDown (the registrar did not a
     auth_code(name)                         -> str    the code a transfer out needs
     change_holder(name, holder_ref, request_id=) -> None
     release(name)                           -> None   given back to the registry
+    add_txt_record(name, record_name, value)    -> None   a TXT value in the zone of `name`
+    remove_txt_record(name, record_name, value) -> None   (record_name is fully qualified,
+                                               `name` itself or under it; adding a value
+                                               already there or removing one that is not
+                                               changes nothing, so both can be retried)
 
 `request_id` makes a call idempotent: the same id gets the first answer back, so a call
 whose answer was lost can be sent again without registering or renewing twice.
@@ -20,7 +25,9 @@ whose answer was lost can be sent again without registering or renewing twice.
 The built-in LocalRegistrar keeps its own book (registry_domain) in its own transactions:
 a name registered through o2portal or reserved (registered elsewhere) is taken. Holding a
 name while an order form is paid is the portal's business, not the registry's
-(products.domain_holds).
+(products.domain_holds). It also serves a DNS zone for each name it holds, TXT records only
+(registry_txt_record), which integrations.resolver.RegistryResolver answers from; the zone
+starts empty at each registration.
 """
 
 from __future__ import annotations
@@ -31,11 +38,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from sqlmodel import Session, select
+from sqlmodel import Session, delete, select
 
 from o2portal.core import clock
 from o2portal.core.db import read_session, transaction
-from o2portal.integrations.models import RegistryDomain
+from o2portal.integrations.models import RegistryDomain, RegistryTxtRecord
 from o2portal.integrations.providers import Reachable, replay
 
 
@@ -89,6 +96,10 @@ class Registrar(Protocol):
 
     def release(self, name: str) -> None: ...
 
+    def add_txt_record(self, name: str, record_name: str, value: str) -> None: ...
+
+    def remove_txt_record(self, name: str, record_name: str, value: str) -> None: ...
+
 
 def _free(row: RegistryDomain | None) -> bool:
     return row is None or (row.released_at is not None and not row.reserved)
@@ -102,6 +113,27 @@ def _record(row: RegistryDomain) -> dict:
         "locked": row.locked,
         "nameservers": json.loads(row.nameservers_json or "[]"),
     }
+
+
+def is_held(row: RegistryDomain | None) -> bool:
+    """Somebody holds the name: registered here and not released, or reserved."""
+    return not _free(row)
+
+
+def relative_host(name: str, record_name: str) -> str:
+    """`record_name` relative to the zone `name` ("@" for the name itself); ValueError
+    when it lies outside the zone."""
+    name, record_name = name.lower().rstrip("."), record_name.lower().rstrip(".")
+    if record_name == name:
+        return "@"
+    if record_name.endswith("." + name):
+        return record_name[: -len(name) - 1]
+    raise ValueError(f"{record_name} is not in the zone of {name}")
+
+
+def _clear_zone(session: Session, row: RegistryDomain) -> None:
+    if row.id is not None:
+        session.execute(delete(RegistryTxtRecord).where(RegistryTxtRecord.domain_id == row.id))
 
 
 def _answer(data: dict) -> DomainRecord:
@@ -151,6 +183,8 @@ class LocalRegistrar(Reachable):
             row = self._row(session, name)
             if not _free(row):
                 raise DomainTaken(name)
+            if row is not None:
+                _clear_zone(session, row)  # a name registered again starts with no records
             row = row or RegistryDomain(name=name)
             row.reserved, row.released_at, row.locked = False, None, True
             row.holder_ref = holder_ref
@@ -239,6 +273,45 @@ class LocalRegistrar(Reachable):
             if row is not None and row.released_at is None:
                 row.released_at = clock.now()
                 session.add(row)
+                _clear_zone(session, row)
+
+    def add_txt_record(self, name: str, record_name: str, value: str) -> None:
+        host = relative_host(name, record_name)
+        if not 0 < len(value) <= 255 or not value.isascii() or not value.isprintable():
+            raise ValueError("a TXT value is 1 to 255 printable ASCII characters")
+        self._reachable()
+        with transaction() as session:
+            row = self._held(session, name)  # locked: one writer of the zone at a time
+            if row.reserved:
+                raise DomainNotRegistered(name)  # registered elsewhere: not our zone
+            there = session.exec(
+                select(RegistryTxtRecord.id).where(
+                    RegistryTxtRecord.domain_id == row.id,
+                    RegistryTxtRecord.host == host,
+                    RegistryTxtRecord.value == value,
+                )
+            ).first()
+            if there is None:
+                session.add(
+                    RegistryTxtRecord(
+                        domain_id=row.id, host=host, value=value, created_at=clock.now()
+                    )
+                )
+
+    def remove_txt_record(self, name: str, record_name: str, value: str) -> None:
+        host = relative_host(name, record_name)
+        self._reachable()
+        with transaction() as session:
+            row = self._row(session, name)
+            if row is None:
+                return
+            session.execute(
+                delete(RegistryTxtRecord).where(
+                    RegistryTxtRecord.domain_id == row.id,
+                    RegistryTxtRecord.host == host,
+                    RegistryTxtRecord.value == value,
+                )
+            )
 
 
 _registrar: Registrar = LocalRegistrar()
