@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from o2portal.web.components.admin import admin_message
+from o2portal.web.components.admin import admin_message, admin_only
 from o2portal.web.components.filters import (
     filter_bar,
     filter_select,
@@ -139,11 +139,11 @@ def invoices_page() -> rx.Component:
             ("reference", _METHOD),
             lambda o: rx.cond(
                 o["status"] == "unpaid",
-                _order_actions(o),
+                admin_only(_order_actions(o)),
                 rx.text(o["done"], size="2", color_scheme="green"),
             ),
         ),
-        rx.cond(I.credit_for != "", _credit_form()),
+        admin_only(rx.cond(I.credit_for != "", _credit_form())),
         _documents(
             "nav.invoices",
             "admin-invoices",
@@ -151,7 +151,7 @@ def invoices_page() -> rx.Component:
             ("number", _METHOD),
             lambda i: rx.hstack(
                 pdf_link("/files/invoices/" + i["id"] + ".pdf"),
-                small_button(t("admin.credit_note"), I.open_credit(i["id"])),
+                admin_only(small_button(t("admin.credit_note"), I.open_credit(i["id"]))),
             ),
             pager(I),
         ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from o2portal.web.components.admin import admin_message
+from o2portal.web.components.admin import admin_message, admin_only
 from o2portal.web.components.filters import (
     filter_bar,
     filter_select,
@@ -108,7 +108,7 @@ def products_page() -> rx.Component:
             width="100%",
         ),
         admin_message(P.message),
-        rx.cond(P.selected != "", _change_form()),
+        admin_only(rx.cond(P.selected != "", _change_form())),
         rows_table(
             "admin-products",
             ["col.name", "col.kind", "admin.customer", "col.status", "col.expiry", "col.actions"],
@@ -117,7 +117,7 @@ def products_page() -> rx.Component:
                 *text_cells(r, "name", "kind"),
                 rx.table.cell(rx.link(r["customer"], href="/admin/customers/" + r["customer_id"])),
                 *text_cells(r, "status", "expiry"),
-                rx.table.cell(small_button(t("admin.change"), P.select(r["id"]))),
+                rx.table.cell(admin_only(small_button(t("admin.change"), P.select(r["id"])))),
             ),
         ),
         pager(P),
