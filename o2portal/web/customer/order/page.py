@@ -17,7 +17,8 @@ from o2portal.web.components.forms import (
 from o2portal.web.components.i18n import t
 from o2portal.web.components.layout import page_title
 from o2portal.web.components.payment import payment_panel, total_cells
-from o2portal.web.components.tables import table_section
+from o2portal.web.components.tables import data_table, pager, pdf_link, section
+from o2portal.web.customer.order.history_state import OrderHistoryState
 from o2portal.web.customer.order.state import OrderState as S
 from o2portal.web.pages import customer_page
 
@@ -365,25 +366,47 @@ def _cart() -> rx.Component:
     )
 
 
+def _history_action(r) -> rx.Component:
+    """An unpaid order form is paid on /invoices; a paid one has its invoice's PDF."""
+    return rx.cond(
+        r["pay"] != "",
+        rx.link(
+            rx.button(t("dash.pay"), size="1"),
+            href="/invoices?pay=" + r["id"],
+            id="history-pay-" + r["id"],
+        ),
+        rx.cond(r["invoice"] != "", pdf_link("/files/invoices/" + r["invoice"] + ".pdf")),
+    )
+
+
 def _history() -> rx.Component:
-    return table_section(
+    H = OrderHistoryState
+    return section(
         "order.history",
-        S.history,
-        [
-            ("col.number", "reference"),
-            ("col.date", "date"),
-            ("col.kind", "kind"),
-            ("col.amount", "amount"),
-            ("col.status", "status"),
-        ],
-        empty_key="order.history_none",
-        table_id="order-history",
+        # Loaded when the page opens, and again whenever a payment of the cart ends (its
+        # order form is then in the list): the box mounts anew each time.
+        rx.cond(S.paying, rx.fragment(), rx.box(on_mount=H.load, display="none")),
+        data_table(
+            H.rows,
+            [
+                ("col.number", "reference"),
+                ("col.date", "date"),
+                ("col.kind", "kind"),
+                ("col.amount", "amount"),
+                ("col.status", "status"),
+            ],
+            empty_key="order.history_none",
+            table_id="order-history",
+            action=_history_action,
+        ),
+        rx.cond(H.pages > 1, pager(H, "history-")),
     )
 
 
 @customer_page(
     "/order",
     on_load=S.load,
+    states=[OrderHistoryState],
     ui=[
         S.choose_tier,
         S.set_domain_years,
