@@ -429,6 +429,7 @@ def order_page() -> rx.Component:
                     rx.tabs.trigger(t("order.tab_hosting"), value="hosting", id="tab-hosting"),
                     rx.tabs.trigger(t("order.tab_domain"), value="domain", id="tab-domain"),
                     rx.tabs.trigger(t("order.tab_server"), value="server", id="tab-server"),
+                    class_name="o2-tabs-fit",
                 ),
                 rx.tabs.content(_hosting_tab(), value="hosting", padding_top="1em"),
                 rx.tabs.content(_domain_tab(), value="domain", padding_top="1em"),
