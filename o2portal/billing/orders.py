@@ -300,18 +300,6 @@ def _hold(session: Session, line: PricedLine, order_id: int) -> None:
         raise InvalidInput({"cart": "error.registrar_unavailable"}) from None
 
 
-def customer_orders(customer_id: int, limit: int = 50) -> list[Order]:
-    with read_session() as session:
-        return list(
-            session.exec(
-                select(Order)
-                .where(Order.customer_id == customer_id)
-                .order_by(col(Order.created_at).desc())
-                .limit(limit)
-            ).all()
-        )
-
-
 HISTORY_PAGE_SIZE = 10
 
 
