@@ -131,10 +131,12 @@ def test_services_list_and_a_product_on_a_phone(new_context):
     fits(page)
     page.locator("#lang-switch").click()
     expect(kind).to_have_attribute("data-label", "Type")
-    name = row.get_by_role("link").first
-    reachable(page, name, "the product's name")
-    name.click()
-    page.wait_for_url(re.compile(rf"/services/{who['product']}$"))
+    reachable(page, row.get_by_role("link").first, "the product's name")
+    # The card's primary action: Renouveler opens the product at its renewal form.
+    renew = row.get_by_role("button", name="Renouveler")
+    reachable(page, renew, "Renouveler")
+    renew.click()
+    page.wait_for_url(re.compile(rf"/services/{who['product']}#renew$"))
     expect(page.locator("#product-name")).to_be_visible()
     expect(page.locator("#renew-form-submit")).to_be_visible()
     reachable(page, page.locator("#renew-form-submit"), "the renewal's button")
