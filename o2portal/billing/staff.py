@@ -87,8 +87,10 @@ def list_credit_notes(actor: Actor, page: int = 1) -> Page:
 def mark_paid(
     actor: Actor, order_id: int, method: str, reference: str, *, ip=None
 ) -> PaymentOutcome:
-    reference = clean_text("reference", reference, required=False, max_length=100) or ""
+    """An admin records a transfer or a cheque, with the bank's reference of the transfer
+    or the cheque's number (kept on the payment and in the audit)."""
     actor.admin()
+    reference = clean_text("reference", reference, required=True, max_length=100)
     return record_offline_payment(
         staff=actor, order_id=order_id, method=method, reference=reference, ip=ip
     )

@@ -14,6 +14,7 @@ from o2portal.web.components.filters import (
 )
 from o2portal.web.components.forms import (
     card_form,
+    field_error,
     form_select,
     labelled,
     option_list,
@@ -21,6 +22,7 @@ from o2portal.web.components.forms import (
     small_button,
 )
 from o2portal.web.components.i18n import t
+from o2portal.web.components.payment import hidden
 from o2portal.web.components.tables import pager, pdf_link, rows_table, section, text_cells
 from o2portal.web.pages import SUPPORT_AND_ADMIN, staff_page
 from o2portal.web.staff.invoices.state import AdminInvoicesState as I
@@ -78,20 +80,55 @@ def _documents(title_key: str, table_id: str, rows, keys, action, *after) -> rx.
     )
 
 
+def _payment_form() -> rx.Component:
+    """Record a transfer or a cheque: the bank's reference (or the cheque's number) first."""
+    return card_form(
+        I.mark_paid,
+        rx.heading(I.recording_title, size="3", id="record-title"),
+        labelled(
+            "payment-reference",
+            "admin.payment_reference",
+            rx.input(name="reference", id="payment-reference", max_length=100),
+            errors=I.errors,
+            name="reference",
+        ),
+        field_error(I.errors, "method"),
+        rx.hstack(
+            rx.button(
+                t("admin.record_payment"),
+                type="submit",
+                id="record-submit",
+                loading=I.working != "",
+                disabled=I.working != "",
+            ),
+            rx.button(
+                t("pay.cancel"),
+                type="button",
+                variant="soft",
+                color_scheme="gray",
+                on_click=I.close_payment,
+            ),
+            spacing="2",
+        ),
+        hidden=(hidden("order", I.recording), hidden("method", I.recording_method)),
+        id="record-form",
+    )
+
+
 def _order_actions(o) -> rx.Component:
     """Record a transfer or a cheque for an unpaid order form, or cancel it; one at a time."""
     return rx.hstack(
         rx.button(
             t("admin.transfer_received"),
             size="1",
-            on_click=I.mark_paid(o["id"], "transfer"),
+            on_click=I.open_payment(o["id"], "transfer"),
             loading=I.working == o["id"],
             disabled=I.working != "",
             id="paid-transfer-" + o["id"],
         ),
         small_button(
             t("admin.cheque_received"),
-            I.mark_paid(o["id"], "cheque"),
+            I.open_payment(o["id"], "cheque"),
             "paid-cheque-" + o["id"],
             disabled=I.working != "",
         ),
@@ -110,7 +147,8 @@ def _order_actions(o) -> rx.Component:
     roles=SUPPORT_AND_ADMIN,
     title_key="admin.nav_invoices",
     on_load=I.load,
-    admin=[I.cancel_order, I.credit, I.mark_paid, I.open_credit],
+    admin=[I.cancel_order, I.credit, I.mark_paid, I.open_credit, I.open_payment],
+    ui=[I.close_payment],
 )
 def invoices_page() -> rx.Component:
     return rx.fragment(
@@ -143,6 +181,7 @@ def invoices_page() -> rx.Component:
                 rx.text(o["done"], size="2", color_scheme="green"),
             ),
         ),
+        admin_only(rx.cond(I.recording != "", _payment_form())),
         admin_only(rx.cond(I.credit_for != "", _credit_form())),
         _documents(
             "nav.invoices",
