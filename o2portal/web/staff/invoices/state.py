@@ -16,6 +16,7 @@ from o2portal.core.i18n import translate
 from o2portal.web.guards import client_ip, require_staff
 from o2portal.web.helpers import given_id, send_mail_soon, translated
 from o2portal.web.lists import Searched, StaffQuery
+from o2portal.web.payment import method_name
 from o2portal.web.session import language_of, load_staff, staff_of
 
 
@@ -48,7 +49,7 @@ class AdminInvoicesState(StaffQuery, Searched, rx.State):
                     "customer": c.email,
                     "date": formatting.day(o.created_at, lang),
                     "amount": formatting.money(o.total_ttc_cents, lang),
-                    "method": o.payment_method or "",
+                    "method": method_name(o.payment_method, lang),
                     "status": o.status,
                     "done": "",
                 }
@@ -66,7 +67,7 @@ class AdminInvoicesState(StaffQuery, Searched, rx.State):
                 "date": formatting.day(i.issued_at, lang),
                 "amount": formatting.money(i.total_ttc_cents, lang),
                 "ht": formatting.money(i.total_ht_cents, lang),
-                "method": i.payment_method,
+                "method": method_name(i.payment_method, lang),
             }
             for i, c in invoices.rows
         ]
