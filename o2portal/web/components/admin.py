@@ -184,7 +184,7 @@ def admin_layout(
             width="100%",
         ),
         _hydrated_marker(),
-        class_name="o2-page",
+        class_name="o2-page o2-staff-page",
     )
 
 

@@ -12,6 +12,7 @@ FR = {
     "admin.nav_audit": "Journal",
     "admin.nav_settings": "Réglages",
     "admin.tagline": "Administration",
+    "admin.none": "Rien à afficher.",
     "admin.to_customer_area": "Espace client",
     "admin.only_title": "Réservé aux administrateurs",
     "admin.only_text": "Cette page et ses actions sont réservées aux administrateurs ; "
@@ -35,6 +36,7 @@ EN = {
     "admin.nav_audit": "Audit log",
     "admin.nav_settings": "Settings",
     "admin.tagline": "Administration",
+    "admin.none": "Nothing to show.",
     "admin.to_customer_area": "Customer area",
     "admin.only_title": "Admins only",
     "admin.only_text": "This page and its actions are for admins; your role (support) "

@@ -21,7 +21,7 @@ def _table(rows, columns: list[tuple[str, str]], table_id: str, link: str | None
         first = rx.table.cell(rx.link(r[keys[0]], href=link + r["id"]))
         return rx.table.row(first, *text_cells(r, *keys[1:]))
 
-    return rows_table(table_id, [h for h, _ in columns], rows, row)
+    return rows_table(table_id, [h for h, _ in columns], rows, row, empty_key="admin.none")
 
 
 @staff_page(

@@ -75,6 +75,7 @@ def _documents(title_key: str, table_id: str, rows, keys, action, *after) -> rx.
                 *text_cells(r, number, "customer", "date", "amount", last),
                 rx.table.cell(action(r)),
             ),
+            empty_key="admin.none",
         ),
         *after,
     )

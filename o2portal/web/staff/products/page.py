@@ -119,6 +119,7 @@ def products_page() -> rx.Component:
                 *text_cells(r, "status", "expiry"),
                 rx.table.cell(admin_only(small_button(t("admin.change"), P.select(r["id"])))),
             ),
+            empty_key="admin.none",
         ),
         pager(P),
     )
