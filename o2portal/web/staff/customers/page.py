@@ -196,6 +196,7 @@ def customer_page() -> rx.Component:
                             ("col.expiry", "expiry"),
                         ],
                         "customer-products",
+                        "/admin/products/",
                     ),
                 ),
                 section(
@@ -216,6 +217,7 @@ def customer_page() -> rx.Component:
                             ("col.date", "updated"),
                         ],
                         "customer-tickets",
+                        "/admin/tickets/",
                     ),
                 ),
                 section(

@@ -114,7 +114,10 @@ def products_page() -> rx.Component:
             ["col.name", "col.kind", "admin.customer", "col.status", "col.expiry", "col.actions"],
             P.rows,
             lambda r: rx.table.row(
-                *text_cells(r, "name", "kind"),
+                rx.table.row_header_cell(
+                    rx.link(r["name"], href="/admin/products/" + r["id"], id="product-" + r["id"])
+                ),
+                *text_cells(r, "kind"),
                 rx.table.cell(rx.link(r["customer"], href="/admin/customers/" + r["customer_id"])),
                 *text_cells(r, "status", "expiry"),
                 rx.table.cell(admin_only(small_button(t("admin.change"), P.select(r["id"])))),
