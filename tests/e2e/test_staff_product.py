@@ -62,15 +62,20 @@ def test_an_admin_works_on_one_product_in_place(page: Page):
     expect(page.locator("#product-expiry")).to_have_text(formatting.day(new))
     expect(page.locator("#product-history")).to_contain_text("Renouvelé à la main")
     expect(page.locator("#product-history")).to_contain_text("Panne de 3 jours en novembre")
+    # Done: the buttons wait for «Nouvelle modification» (no second change by a 2nd click).
+    expect(page.locator("#product-renew")).to_be_disabled()
+    page.locator("#product-again").click()
 
     page.locator("#status-reason").fill("Impayé")
     page.locator("#product-status").click()
     expect(page.locator("#admin-message")).to_contain_text("suspendu")
     assert _product(product_id).status == "suspended"
+    page.locator("#product-again").click()
     page.locator("#status-reason").fill("Réglé")
     page.locator("#product-status").click()
     expect(page.locator("#admin-message")).to_contain_text("réactivé")
     assert _product(product_id).status == "active"
+    page.locator("#product-again").click()
 
     # Terminating asks first; leaving the dialog changes nothing.
     page.locator("#product-terminate").click()

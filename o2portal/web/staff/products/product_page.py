@@ -142,7 +142,7 @@ def _renew_form() -> rx.Component:
             t("admin.product_renew_button"),
             type="submit",
             loading=S.working,
-            disabled=S.working,
+            disabled=S.working | S.done,
             id="product-renew",
         ),
         hidden=(hidden("pay_key", S.renew_key), hidden("seen_expiry", S.seen_expiry)),
@@ -164,7 +164,7 @@ def _suspend_form() -> rx.Component:
             type="submit",
             color_scheme=rx.cond(suspend, "orange", "green"),
             loading=S.working,
-            disabled=S.working,
+            disabled=S.working | S.done,
             id="product-status",
         ),
         hidden=(
@@ -183,6 +183,7 @@ def _terminate() -> rx.Component:
                 t("admin.action_terminate"),
                 color_scheme="red",
                 variant="soft",
+                disabled=S.done,
                 id="product-terminate",
             )
         ),
@@ -262,6 +263,7 @@ def _history() -> rx.Component:
     title_key="admin.product_page",
     on_load=S.load,
     admin=[S.renew, S.change, S.show_auth_code],
+    ui=[S.again],
 )
 def product_page() -> rx.Component:
     return rx.fragment(
@@ -274,6 +276,19 @@ def product_page() -> rx.Component:
                     align="center",
                 ),
                 admin_message(S.message),
+                admin_only(
+                    rx.cond(
+                        S.done,
+                        rx.button(
+                            t("admin.product_again"),
+                            size="1",
+                            variant="soft",
+                            on_click=S.again,
+                            id="product-again",
+                            align_self="start",
+                        ),
+                    )
+                ),
                 _about(),
                 _technical(),
                 _actions(),

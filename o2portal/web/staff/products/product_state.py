@@ -70,6 +70,9 @@ class AdminProductState(rx.State):
     change_key: str = ""
     seen_expiry: str = ""
     working: bool = False
+    # A change went through: every action waits for «Nouvelle modification», so that a
+    # second click (or a replay) never makes a second change with the form's next key.
+    done: bool = False
     message: str = ""
     errors: dict[str, str] = {}
 
@@ -134,8 +137,17 @@ class AdminProductState(rx.State):
         match = _PATH_ID.search(self.router.url.path or "")
         self.product_id = int(match.group(1)) if match else 0
         self.message, self.errors, self.auth_code, self.working = "", {}, "", False
-        self.renew_key, self.change_key = new_key(), new_key()
+        self._arm()
         await self._fill()
+
+    def _arm(self) -> None:
+        self.renew_key, self.change_key, self.done = new_key(), new_key(), False
+
+    @rx.event
+    def again(self):
+        """Start another change: fresh keys, the buttons enabled, the last message gone."""
+        self._arm()
+        self.message, self.errors = "", {}
 
     @rx.event
     async def show_auth_code(self):
@@ -166,6 +178,7 @@ class AdminProductState(rx.State):
             return
         name = self.info.get("name", "")
         self.message = translate(f"admin.product_{action}_done", lang, name=name, date=done)
+        self.done = True
         await self._fill()
 
     @rx.event
@@ -173,7 +186,7 @@ class AdminProductState(rx.State):
         """Renew by hand (a goodwill gesture, no payment): years and a reason; the key
         and the expiry date are those the form was shown with."""
         user = await staff_of(self, ADMIN)
-        if self.working:
+        if self.working or self.done:
             return
         lang = await language_of(self)
         try:
@@ -203,15 +216,13 @@ class AdminProductState(rx.State):
             await self._act("renew", "renew", do)
         finally:
             self.working = False
-        if not self.errors:
-            self.renew_key = new_key()
 
     @rx.event
     async def change(self, form: dict):
         """Suspend, unsuspend or terminate, with a reason (terminating is confirmed on
         the page first)."""
         user = await staff_of(self, ADMIN)
-        if self.working:
+        if self.working or self.done:
             return
         action = form.get("action") if form.get("action") in CHANGES else ""
         reason = form.get("reason") if isinstance(form.get("reason"), str) else ""
@@ -233,5 +244,3 @@ class AdminProductState(rx.State):
             )
         finally:
             self.working = False
-        if not self.errors:
-            self.change_key = new_key()
