@@ -32,7 +32,7 @@ def test_an_admin_works_on_one_product_in_place(page: Page):
     before = _product(product_id).expiry_date
     log_in(page, "admin@o2portal.example", next_path="/admin/products")
     page.locator("#product-search").fill(f"fiche-produit-{customer_id}")
-    page.get_by_role("button", name="Vérifier", exact=True).click()
+    page.locator("#product-search-go").click()
     page.locator(f"#product-{product_id}").click()
     page.wait_for_url(re.compile(rf"/admin/products/{product_id}/?$"))
     expect(page.locator("#product-name")).to_have_text(f"fiche-produit-{customer_id}.fr")

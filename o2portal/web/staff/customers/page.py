@@ -47,9 +47,7 @@ def customers_page() -> rx.Component:
                 ),
                 width="100%",
             ),
-            rx.button(
-                t("order.search_button"), on_click=L.search, id="customer-search-go", size="3"
-            ),
+            rx.button(t("admin.search"), on_click=L.search, id="customer-search-go", size="3"),
             align="end",
             width="100%",
         ),
@@ -184,9 +182,9 @@ def customer_page() -> rx.Component:
                     size="2",
                 ),
                 _actions(),
-                section("nav.profile", _fiche_form()),
+                section("admin.file_identity", _fiche_form()),
                 section(
-                    "nav.services",
+                    "admin.nav_products",
                     _table(
                         S.products,
                         [

@@ -27,7 +27,7 @@ class AdminCustomersState(StaffQuery, Searched, rx.State):
     rows: list[dict[str, str]] = []
 
     async def _fill(self, page: int) -> None:
-        user, _ = await load_staff(self)
+        user, lang = await load_staff(self)
         result = await asyncio.to_thread(domain.search_customers, user.actor, self.query, page)
         self.page, self.pages, self.total = result.page, result.pages, result.total
         self.rows = [
@@ -36,7 +36,9 @@ class AdminCustomersState(StaffQuery, Searched, rx.State):
                 "name": c.display_name,
                 "email": c.email,
                 "city": f"{c.postal_code} {c.city}",
-                "state": "désactivé" if c.disabled_at else "",
+                "state": translate(
+                    "admin.disabled" if c.disabled_at else "admin.account_active", lang
+                ),
             }
             for c in result.rows
         ]
