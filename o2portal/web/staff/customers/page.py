@@ -5,8 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from o2portal.web.components.blocks import columns, stack
-from o2portal.web.components.forms import field_error, text_field
+from o2portal.web.components.forms import card_form, field_error, text_field
 from o2portal.web.components.i18n import t
+from o2portal.web.components.payment import hidden
 from o2portal.web.components.tables import pager, rows_table, section, text_cells
 from o2portal.web.pages import SUPPORT_AND_ADMIN, staff_page
 from o2portal.web.staff.customers.state import AdminCustomersState as L
@@ -108,6 +109,38 @@ def _fiche_form() -> rx.Component:
     )
 
 
+def _credit_form() -> rx.Component:
+    """Add account credit with a reason (admins): the ledger and the audit keep both."""
+    return card_form(
+        S.add_credit,
+        rx.heading(t("admin.credit_title"), size="3"),
+        text_field("credit_amount", "admin.credit_amount", S.errors, max_length=12),
+        text_field("credit_reason", "admin.reason", S.errors, max_length=300),
+        rx.hstack(
+            rx.button(
+                t("admin.credit_button"),
+                type="submit",
+                disabled=S.credit_done,
+                id="credit-submit",
+            ),
+            rx.cond(
+                S.credit_done,
+                rx.button(
+                    t("admin.product_again"),
+                    type="button",
+                    variant="soft",
+                    on_click=S.credit_again,
+                    id="credit-again",
+                ),
+            ),
+            spacing="2",
+        ),
+        hidden=(hidden("pay_key", S.credit_key),),
+        reset_on_submit=True,
+        id="credit-form",
+    )
+
+
 def _actions() -> rx.Component:
     return rx.vstack(
         rx.hstack(
@@ -156,7 +189,8 @@ def _actions() -> rx.Component:
     roles=SUPPORT_AND_ADMIN,
     title_key="admin.customer_file",
     on_load=S.load,
-    admin=[S.act_as, S.save, S.toggle_disabled],
+    admin=[S.act_as, S.save, S.toggle_disabled, S.add_credit],
+    ui=[S.credit_again],
 )
 def customer_page() -> rx.Component:
     return rx.fragment(
@@ -182,6 +216,7 @@ def customer_page() -> rx.Component:
                     size="2",
                 ),
                 _actions(),
+                rx.cond(S.is_admin, _credit_form()),
                 section("admin.file_identity", _fiche_form()),
                 section(
                     "admin.nav_products",
