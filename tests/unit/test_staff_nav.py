@@ -17,7 +17,8 @@ def test_every_staff_page_is_in_the_nav():
     staff = {
         p.route for p in registered_pages() if p.route.startswith("/admin") and "[" not in p.route
     }
-    assert staff == {route for _, route, _, _ in ADMIN_NAV}
+    # The search's results page is reached from the header's box.
+    assert staff - {"/admin/search"} == {route for _, route, _, _ in ADMIN_NAV}
 
 
 def test_a_page_below_an_entry_marks_it():

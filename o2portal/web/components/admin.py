@@ -145,6 +145,27 @@ def _brand() -> rx.Component:
     )
 
 
+def _search_box() -> rx.Component:
+    """One box for anything staff look for; its results at /admin/search."""
+    from o2portal.web.staff.search.state import AdminSearchState
+
+    return rx.form(
+        rx.input(
+            name="q",
+            id="staff-search",
+            placeholder=t("search.box"),
+            aria_label=t("search.title"),
+            max_length=100,
+            width="24em",
+            type="search",
+        ),
+        on_submit=AdminSearchState.go,
+        reset_on_submit=False,
+        class_name="o2-desktop-only",
+        role="search",
+    )
+
+
 def admin_layout(
     title_key: str, *content: rx.Component, route: str = "/admin", admins: bool = False
 ) -> rx.Component:
@@ -156,6 +177,7 @@ def admin_layout(
             # Someone who is not staff gets the customer's brand beside the refusal.
             rx.cond(SessionState.is_staff, _brand(), customer_brand()),
             rx.spacer(),
+            rx.cond(SessionState.is_staff, _search_box()),
             rx.text(SessionState.display_name, size="2", class_name="o2-desktop-only", id="who"),
             language_switch(),
             rx.cond(SessionState.is_staff, _mobile_nav()),
