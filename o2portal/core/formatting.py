@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
@@ -64,3 +64,15 @@ def formatted_iban(value: str) -> str:
     """FR7630006000011234567890189 → FR76 3000 6000 0112 3456 7890 189 (as a RIB prints it)."""
     compact = "".join(str(value).split())
     return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
+def waited(delta: timedelta, lang: str = "fr") -> str:
+    """How long something has waited, shortly: '12 min', '3 h 05', '2 j 4 h' ('2 d 4 h')."""
+    minutes = max(0, int(delta.total_seconds() // 60))
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    if days:
+        return f"{days} {'j' if lang == 'fr' else 'd'} {hours} h"
+    if hours:
+        return f"{hours} h {minutes:02d}"
+    return f"{minutes} min"

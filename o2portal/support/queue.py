@@ -17,7 +17,13 @@ from o2portal.mail import outbox as mailer
 from o2portal.mail.templating import Part
 from o2portal.support import thread
 from o2portal.support.attachments import NewAttachment, attachments_line
-from o2portal.support.models import DEPARTMENTS, TICKET_STATUSES, Ticket, TicketStatus
+from o2portal.support.models import (
+    DEPARTMENTS,
+    TICKET_STATUSES,
+    Ticket,
+    TicketMessage,
+    TicketStatus,
+)
 
 
 def _ticket(session: Session, ticket_id: int) -> Ticket:
@@ -67,12 +73,26 @@ def staff_queue(
             count=select(func.count()).select_from(Ticket).where(*where),
         )
         rows = found.rows
+        # Each ticket's last message the customer sees (internal notes aside): one query.
+        latest = (
+            select(func.max(TicketMessage.id))
+            .where(
+                col(TicketMessage.ticket_id).in_([t.id for t in rows] or [-1]),
+                col(TicketMessage.is_internal).is_(False),
+            )
+            .group_by(TicketMessage.ticket_id)
+        )
+        last = {
+            m.ticket_id: (m.author_id, m.created_at)
+            for m in session.exec(select(TicketMessage).where(col(TicketMessage.id).in_(latest)))
+        }
         ids = {t.customer_id for t in rows} | {t.assigned_to_id for t in rows if t.assigned_to_id}
+        ids |= {author for author, _ in last.values()}
         names = {
             p.id: p.display_name
             for p in session.exec(select(Customer).where(col(Customer.id).in_(ids or {-1})))
         }
-    return thread.TicketPage(found.rows, found.total, found.page, found.pages, names)
+    return thread.TicketPage(found.rows, found.total, found.page, found.pages, names, last)
 
 
 def ticket_by_number(actor: Actor, text: str) -> Ticket | None:

@@ -108,6 +108,9 @@ class TicketPage(Page):
     """A page of tickets, with the names of the people they mention (the staff's queue)."""
 
     names: dict[int, str] = field(default_factory=dict)
+    # Each ticket's last message seen by the customer: who wrote it (a person's id, in
+    # `names` too) and when — "waiting since" for a ticket awaiting staff.
+    last: dict[int, tuple[int, datetime]] = field(default_factory=dict)
 
 
 def _staff_name(person: Customer) -> str:

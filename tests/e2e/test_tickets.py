@@ -140,6 +140,10 @@ def test_internal_note_stays_with_staff_and_close_reopen(new_context):
     staff = new_context().new_page()
     log_in(staff, "support@o2portal.example", next_path="/admin/tickets")
     expect(staff.locator("#queue-table")).to_contain_text("Question de facturation")
+    # Who wrote last, and for how long the ticket has waited for the team.
+    row = staff.locator("#queue-table tr", has_text="Question de facturation")
+    expect(row.locator("td[data-label='Dernière réponse de']")).to_contain_text("Camille")
+    expect(row.locator("td[data-label='Attend depuis']")).to_have_text(re.compile(r"^\d+ min$"))
     staff.goto(f"/admin/tickets/{ticket_id}")
     expect(staff.locator("#thread")).to_contain_text("Ma facture")
     staff.locator("#internal-note").click()

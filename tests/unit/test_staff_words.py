@@ -22,3 +22,15 @@ def test_payment_methods_read_as_words():
         for lang in ("fr", "en"):
             assert method_name(code, lang) not in ("", code), (code, lang)
     assert method_name(None, "fr") == ""
+
+
+def test_waiting_times_read_shortly():
+    from datetime import timedelta
+
+    from o2portal.core.formatting import waited
+
+    assert waited(timedelta(minutes=12)) == "12 min"
+    assert waited(timedelta(hours=3, minutes=5)) == "3 h 05"
+    assert waited(timedelta(days=2, hours=4, minutes=59)) == "2 j 4 h"
+    assert waited(timedelta(days=2, hours=4), "en") == "2 d 4 h"
+    assert waited(timedelta(seconds=-30)) == "0 min"

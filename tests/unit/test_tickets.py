@@ -906,6 +906,21 @@ def test_staff_queue_paginates_open_work_first_oldest_first(queue, staff, alice)
     assert [t.subject for t in newest_first] == ["t5", "t4", "t3", "t2", "t1"]
 
 
+def test_staff_queue_says_who_wrote_last_and_since_when(queue, staff, alice):
+    page = staff_queue(actor(staff.id), status="all")
+    last = {t.subject: page.last[t.id] for t in page.rows}
+    # t3: the staff's reply; the others: the customer's opening message.
+    assert last["t3"] == (staff.id, T0 + timedelta(minutes=10))
+    assert last["t1"] == (alice.id, T0)
+    assert last["t5"][0] == alice.id
+    assert page.names[staff.id] == "Sophie Leroy" and page.names[alice.id] == "Alice Durand"
+    # An internal note is not a reply: t1's last reply stays the customer's.
+    with clock.frozen_at(T0 + timedelta(minutes=20)):
+        add_staff_reply(actor(staff.id), queue["t1"], "Note", internal=True)
+    page = staff_queue(actor(staff.id), status="all")
+    assert {t.subject: page.last[t.id] for t in page.rows}["t1"] == (alice.id, T0)
+
+
 def test_staff_queue_of_nothing_has_one_empty_page(staff):
     page = staff_queue(actor(staff.id))
     assert (page.rows, page.total, page.page, page.pages) == ([], 0, 1, 1)

@@ -10,10 +10,11 @@ import re
 import reflex as rx
 
 from o2portal.accounts.sessions import CurrentUser
+from o2portal.core import clock, formatting
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate
 from o2portal.support import tickets
-from o2portal.support.models import DEPARTMENTS, TICKET_STATUSES
+from o2portal.support.models import DEPARTMENTS, TICKET_STATUSES, TicketStatus
 from o2portal.web.guards import client_ip, require_staff
 from o2portal.web.helpers import given_id, send_mail_soon
 from o2portal.web.lists import Paged
@@ -21,6 +22,18 @@ from o2portal.web.session import load_staff, staff_of
 from o2portal.web.thread import MessageComposer, ThreadFields, follow_thread, ticket_row
 
 _PATH_ID = re.compile(r"/admin/tickets/(\d{1,12})/?$")
+
+
+def _last_reply(found, tk, lang: str) -> dict[str, str]:
+    """Who wrote last, and since when a ticket awaiting staff waits ("" otherwise)."""
+    last = found.last.get(tk.id)
+    if last is None:
+        return {"last_by": "", "waiting": ""}
+    author, at = last
+    waiting = ""
+    if tk.status == TicketStatus.OPEN:
+        waiting = formatting.waited(clock.now() - at, lang)
+    return {"last_by": found.names.get(author, ""), "waiting": waiting}
 
 
 class AdminTicketsState(Paged, rx.State):
@@ -46,6 +59,7 @@ class AdminTicketsState(Paged, rx.State):
                 "customer": found.names.get(tk.customer_id, ""),
                 "priority": translate(f"tickets.priority.{tk.priority}", lang),
                 "assigned": found.names.get(tk.assigned_to_id, "") if tk.assigned_to_id else "",
+                **_last_reply(found, tk, lang),
             }
             for tk in found.rows
         ]
