@@ -19,6 +19,7 @@ from o2portal.support import thread
 from o2portal.support.attachments import NewAttachment, attachments_line
 from o2portal.support.models import (
     DEPARTMENTS,
+    PRIORITIES,
     TICKET_STATUSES,
     Ticket,
     TicketMessage,
@@ -194,6 +195,35 @@ def assign(actor: Actor, ticket_id: int, assignee_id: int | None, *, ip: str | N
         ticket.assigned_to_id = assignee_id or None
         session.add(ticket)
         audit.about(session, "ticket.assigned", ticket, actor=staff, ip=ip, assignee_id=assignee_id)
+
+
+def route(
+    actor: Actor,
+    ticket_id: int,
+    *,
+    department: str | None = None,
+    priority: str | None = None,
+    ip: str | None = None,
+) -> None:
+    """Staff move a ticket to another department or change its priority (audited with
+    the values before and after)."""
+    if department is not None and department not in DEPARTMENTS:
+        raise InvalidInput({"department": "error.choose_one"})
+    if priority is not None and priority not in PRIORITIES:
+        raise InvalidInput({"priority": "error.choose_one"})
+    with transaction() as session:
+        staff = actor.staff()
+        ticket = _ticket(session, ticket_id)
+        before = {"department": ticket.department, "priority": ticket.priority}
+        ticket.department = department or ticket.department
+        ticket.priority = priority or ticket.priority
+        after = {"department": ticket.department, "priority": ticket.priority}
+        if after == before:
+            return
+        session.add(ticket)
+        audit.about(
+            session, "ticket.routed", ticket, actor=staff, ip=ip, before=before, after=after
+        )
 
 
 def close_by_staff(actor: Actor, ticket_id: int, *, ip: str | None = None) -> None:

@@ -51,6 +51,7 @@ from o2portal.support.queue import add_staff_reply as add_staff_reply
 from o2portal.support.queue import assign as assign
 from o2portal.support.queue import close_by_staff as close_by_staff
 from o2portal.support.queue import reopen_by_staff as reopen_by_staff
+from o2portal.support.queue import route as route
 from o2portal.support.queue import staff_members as staff_members
 from o2portal.support.queue import staff_queue as staff_queue
 from o2portal.support.queue import staff_thread as staff_thread

@@ -12,7 +12,7 @@ from sqlmodel import select
 from o2portal.core.db import read_session
 from o2portal.core.settings import get_settings
 from o2portal.support.models import Ticket, TicketAttachment, TicketMessage
-from tests.e2e.conftest import FRESH_PASSWORD, fresh_customer, log_in, wait_signed_in
+from tests.e2e.conftest import FRESH_PASSWORD, eventually, fresh_customer, log_in, wait_signed_in
 
 CODE = """Le formulaire plante :
 
@@ -131,6 +131,12 @@ def test_hostile_markdown_is_shown_as_text(page: Page):
     assert page.evaluate("() => window.__pwned") is None
 
 
+def _routing(ticket_id: int) -> tuple[str, str]:
+    with read_session() as session:
+        ticket = session.get(Ticket, ticket_id)
+        return ticket.department, ticket.priority
+
+
 def test_internal_note_stays_with_staff_and_close_reopen(new_context):
     customer = new_context().new_page()
     log_in(customer, fresh_customer("facturation"), FRESH_PASSWORD, next_path="/tickets")
@@ -146,6 +152,12 @@ def test_internal_note_stays_with_staff_and_close_reopen(new_context):
     expect(row.locator("td[data-label='Attend depuis']")).to_have_text(re.compile(r"^\d+ min$"))
     staff.goto(f"/admin/tickets/{ticket_id}")
     expect(staff.locator("#thread")).to_contain_text("Ma facture")
+    # Routed to billing, urgent: saved at once.
+    staff.locator("#route-department").select_option("facturation")
+    staff.locator("#route-priority").select_option("urgente")
+    assert eventually(lambda: _routing(ticket_id) == ("facturation", "urgente"))
+    staff.reload()
+    expect(staff.locator("#route-priority")).to_have_value("urgente")
     staff.locator("#internal-note").click()
     staff.locator("#body").fill("Note interne : vérifier le virement reçu hier.")
     staff.locator("#send").click()

@@ -33,6 +33,7 @@ from o2portal.support.queue import (
     add_staff_reply,
     assign,
     close_by_staff,
+    route,
     staff_queue,
     staff_thread,
 )
@@ -978,3 +979,23 @@ def test_binary_content_without_nul_bytes_is_still_refused():
     assert caught.value.errors == {"attachments": "error.attachment_type"}
     coloured = "\x1b[31mERROR\x1b[0m disque plein\n\tdétail\f".encode()
     assert check_attachment("build.log", coloured).content == coloured
+
+
+def test_staff_route_a_ticket_to_another_department_and_priority(alice, staff):
+    ticket_id = new_ticket(alice.id, subject="Facture", department="technique")
+    route(actor(staff.id), ticket_id, department="facturation", priority="urgente")
+    with read_session() as session:
+        ticket = session.get(Ticket, ticket_id)
+        event = session.exec(select(AuditEvent).where(AuditEvent.action == "ticket.routed")).one()
+    assert (ticket.department, ticket.priority) == ("facturation", "urgente")
+    assert json.loads(event.details_json)["before"] == {
+        "department": "technique",
+        "priority": "haute",
+    }
+    for bad in ({"department": "marketing"}, {"priority": "vite"}):
+        with pytest.raises(InvalidInput):
+            route(actor(staff.id), ticket_id, **bad)
+    with pytest.raises(NotAllowed):
+        route(actor(alice.id), ticket_id, priority="basse")
+    with read_session() as session:
+        assert session.get(Ticket, ticket_id).priority == "urgente"

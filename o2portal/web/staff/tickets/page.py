@@ -166,6 +166,32 @@ def ticket_page() -> rx.Component:
                     on_change=T.assign,
                 ),
             ),
+            labelled(
+                "route-department",
+                "col.department",
+                native_select(
+                    "route-department",
+                    *[
+                        rx.el.option(t(f"tickets.dept.{d}"), value=d)
+                        for d in ("technique", "facturation", "commercial")
+                    ],
+                    value=T.department_code,
+                    on_change=T.route_department,
+                ),
+            ),
+            labelled(
+                "route-priority",
+                "col.priority",
+                native_select(
+                    "route-priority",
+                    *[
+                        rx.el.option(t(f"tickets.priority.{p}"), value=p)
+                        for p in ("basse", "normale", "haute", "urgente")
+                    ],
+                    value=T.priority_code,
+                    on_change=T.route_priority,
+                ),
+            ),
             rx.spacer(),
             rx.cond(
                 T.status == "closed",

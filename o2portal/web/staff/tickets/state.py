@@ -89,6 +89,8 @@ class AdminTicketState(ThreadFields, MessageComposer, rx.State):
     customer_name: str = ""
     customer_email: str = ""
     assigned_to: str = ""
+    department_code: str = ""
+    priority_code: str = ""
     staff: list[dict[str, str]] = []
     internal: bool = False
     await_customer: bool = False
@@ -107,6 +109,7 @@ class AdminTicketState(ThreadFields, MessageComposer, rx.State):
         self.customer_id = str(ticket.customer_id)
         self.customer_name, self.customer_email = view.customer_name, view.customer_email
         self.assigned_to = str(ticket.assigned_to_id or "")
+        self.department_code, self.priority_code = ticket.department, ticket.priority
         self.staff = [
             {"id": str(p.id), "name": f"{p.first_name} {p.last_name}"}
             for p in tickets.staff_members(user.actor)
@@ -169,6 +172,23 @@ class AdminTicketState(ThreadFields, MessageComposer, rx.State):
                 ip=client_ip(self),
             )
         await self._fill()
+
+    async def _route(self, **change) -> None:
+        user = await staff_of(self)
+        with contextlib.suppress(InvalidInput, NotAllowed):
+            await asyncio.to_thread(
+                tickets.route, user.actor, self.ticket_id, ip=client_ip(self), **change
+            )
+        await self._fill()
+
+    @rx.event
+    async def route_department(self, value: str):
+        """Move the ticket to another department."""
+        await self._route(department=value if isinstance(value, str) else "")
+
+    @rx.event
+    async def route_priority(self, value: str):
+        await self._route(priority=value if isinstance(value, str) else "")
 
     @rx.event
     async def close_ticket(self):
