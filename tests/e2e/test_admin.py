@@ -76,6 +76,9 @@ def test_dashboard_charts_render_with_demo_data(page: Page):
     # tickets to draw.
     for chart in ("chart-revenue", "chart-expiries", "chart-customers", "chart-tickets"):
         expect(page.locator(f"#{chart} .recharts-bar-rectangle").first).to_be_visible()
+    # The tooltip names its values in words, with their unit.
+    page.locator("#chart-revenue .recharts-bar-rectangle").last.hover()
+    expect(page.locator("#chart-revenue .recharts-tooltip-wrapper")).to_contain_text("CA HT (€)")
     expect(page.locator("#kpi-customers")).not_to_have_text("0")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "admin-dashboard.png"), full_page=True)

@@ -26,11 +26,12 @@ def _table(table_id: str, headers: tuple[str, ...], rows, row) -> rx.Component:
     return rows_table(table_id, list(headers), rows, row, size="1")
 
 
-def _on_sale(active) -> rx.Component:
+def _on_sale(active, on: str = "catalog.on_sale", off: str = "catalog.off_sale"):
+    """An offer on sale or withdrawn; a promo code usable or not (its own words)."""
     return rx.cond(
         active != "",
-        rx.badge(t("catalog.on_sale"), color_scheme="green"),
-        rx.badge(t("catalog.off_sale"), color_scheme="gray"),
+        rx.badge(t(on), color_scheme="green"),
+        rx.badge(t(off), color_scheme="gray"),
     )
 
 
@@ -316,7 +317,7 @@ def _promos() -> rx.Component:
                 lambda p: rx.table.row(
                     rx.table.row_header_cell(rx.code(p["code"])),
                     *text_cells(p, "discount", "validity", "uses"),
-                    rx.table.cell(_on_sale(p["active"])),
+                    rx.table.cell(_on_sale(p["active"], "catalog.promo_on", "catalog.promo_off")),
                     rx.table.cell(
                         rx.cond(
                             p["active"] != "",

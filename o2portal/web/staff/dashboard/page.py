@@ -12,7 +12,10 @@ from o2portal.web.pages import SUPPORT_AND_ADMIN, staff_page
 from o2portal.web.staff.dashboard.state import AdminDashboardState as S
 
 
-def _chart(title_key: str, data, x_key: str, y_key: str, color: str, chart_id: str):
+def _chart(
+    title_key: str, data, x_key: str, y_key: str, color: str, chart_id: str, series_key: str
+):
+    """A bar chart; `series_key`: the words the tooltip gives its values (with a unit)."""
     return section(
         title_key,
         rx.box(
@@ -21,7 +24,9 @@ def _chart(title_key: str, data, x_key: str, y_key: str, color: str, chart_id: s
                 rx.recharts.x_axis(data_key=x_key),
                 rx.recharts.y_axis(allow_decimals=False),
                 rx.recharts.tooltip(),
-                rx.recharts.bar(data_key=y_key, fill=color, is_animation_active=False),
+                rx.recharts.bar(
+                    data_key=y_key, name=t(series_key), fill=color, is_animation_active=False
+                ),
                 data=data,
                 width="100%",
                 height=240,
@@ -46,10 +51,22 @@ def admin_dashboard_page() -> rx.Component:
         ),
         columns(
             _chart(
-                "admin.chart_revenue", S.revenue, "month", "revenue", "#12a594", "chart-revenue"
+                "admin.chart_revenue",
+                S.revenue,
+                "month",
+                "revenue",
+                "#12a594",
+                "chart-revenue",
+                "admin.series_revenue",
             ),
             _chart(
-                "admin.chart_expiries", S.expiries, "week", "expiries", "#e5484d", "chart-expiries"
+                "admin.chart_expiries",
+                S.expiries,
+                "week",
+                "expiries",
+                "#e5484d",
+                "chart-expiries",
+                "admin.series_expiries",
             ),
             _chart(
                 "admin.chart_customers",
@@ -58,6 +75,7 @@ def admin_dashboard_page() -> rx.Component:
                 "customers",
                 "#3e63dd",
                 "chart-customers",
+                "admin.series_customers",
             ),
             _chart(
                 "admin.chart_tickets",
@@ -66,6 +84,7 @@ def admin_dashboard_page() -> rx.Component:
                 "tickets",
                 "#f76b15",
                 "chart-tickets",
+                "admin.series_tickets",
             ),
             at="lg",
             spacing="4",
