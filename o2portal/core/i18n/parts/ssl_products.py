@@ -84,7 +84,7 @@ FR = {
     "catalog.certificate": "Certificat",
     "catalog.year": "Prix par an",
     "catalog.edit_certificate": "Modifier le certificat",
-    "catalog.saved_certificate": "Certificat {name} enregistré.",
+    "catalog.saved_certificate": "{name} : prix enregistré.",
 }
 
 EN = {
@@ -164,5 +164,5 @@ EN = {
     "catalog.certificate": "Certificate",
     "catalog.year": "Price a year",
     "catalog.edit_certificate": "Edit the certificate",
-    "catalog.saved_certificate": "Certificate {name} saved.",
+    "catalog.saved_certificate": "{name}: price saved.",
 }

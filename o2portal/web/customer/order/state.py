@@ -26,6 +26,7 @@ from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.formatting import money
 from o2portal.core.i18n import translate
 from o2portal.products.customer import domain_names_of
+from o2portal.web.customer.order.certificate import CertificateOrderFields
 from o2portal.web.helpers import given_id, send_mail_soon
 from o2portal.web.payment import (
     SETTLED,
@@ -43,7 +44,7 @@ def message(key: str, lang: str) -> str:
     return translate(base, lang, name=arg) if arg else translate(base, lang)
 
 
-class OrderState(PaymentFields, rx.State):
+class OrderState(CertificateOrderFields, PaymentFields, rx.State):
     tab: str = "hosting"
     hosting: list[dict[str, str]] = []
     servers: list[dict[str, str]] = []
@@ -100,6 +101,7 @@ class OrderState(PaymentFields, rx.State):
             }
             for s in catalogue.servers
         ]
+        self._show_certificates(catalogue.certificates, lang)
         self.my_domains = await asyncio.to_thread(domain_names_of, user.customer.id)
         self.consumer = user.customer.account_type == "particulier"
         await self._show_means(user, lang)
@@ -157,7 +159,7 @@ class OrderState(PaymentFields, rx.State):
                     }
                 )
                 continue
-            is_item_start = line.action in ("hosting", "server") or (
+            is_item_start = line.action in ("hosting", "server", "ssl") or (
                 line.action in ("register", "transfer")
                 and not line.details.get("free_with_hosting")
             )
@@ -201,7 +203,7 @@ class OrderState(PaymentFields, rx.State):
 
     @rx.event
     def set_tab(self, value: str):
-        if value in ("hosting", "domain", "server"):
+        if value in ("hosting", "domain", "server", "ssl"):
             self.tab = value
 
     @rx.event
@@ -391,6 +393,7 @@ _KIND_LABELS = {
     "hosting": "order.tab_hosting",
     "domain": "order.tab_domain",
     "server": "order.tab_server",
+    "ssl": "order.tab_ssl",
 }
 
 
