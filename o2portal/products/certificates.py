@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -55,6 +55,7 @@ from o2portal.products.tasks import TaskAction, enqueue, request_id
 
 MAX_ORGANIZATION = 64  # the X.509 organizationName's upper bound
 ZONE_STATUSES = (ProductStatus.ACTIVE, ProductStatus.EXPIRED)
+CHECK_INTERVAL = timedelta(seconds=5)  # between two "Vérifier" of one certificate
 
 
 # ---------------------------------------------------------------- ordering
@@ -350,11 +351,11 @@ class CertificateView:
     key_downloaded_at: object
 
 
-def _owned_certificate(session: Session, customer_id: int, product_id: int):
+def _owned_certificate(session: Session, customer_id: int, product_id: int, *, lock=False):
     product = session.get(Product, product_id)
     if product is None or product.customer_id != customer_id or product.kind != "ssl":
         raise NotAllowed("certificate of another customer")
-    row = _row(session, product.id)
+    row = _row(session, product.id, lock=lock)
     if row is None:
         raise NotAllowed("no certificate")
     return product, row
@@ -384,14 +385,18 @@ def verify_certificate(customer_id: int, product_id: int, *, ip: str | None = No
     """The customer's "Vérifier": the CA looks for the records now and signs if it sees
     them. True when the certificate is issued; InvalidInput {"dcv": …} saying why not."""
     with transaction() as session:
-        product, row = _owned_certificate(session, customer_id, product_id)
+        product, row = _owned_certificate(session, customer_id, product_id, lock=True)
         if row.state == CertificateState.ISSUED:
             return True
         if product.status not in (ProductStatus.ACTIVE, ProductStatus.EXPIRED):
             raise InvalidInput({"dcv": "error.not_renewable"})
         if not row.challenges_json or row.challenges_json == "[]":
             raise InvalidInput({"dcv": "ssl.not_ready"})
-        row.checked_at = clock.now()
+        now = clock.now()
+        if row.checked_at is not None and now - row.checked_at < CHECK_INTERVAL:
+            # Every check is a lookup at the CA and in DNS: one at a time, a few apart.
+            raise InvalidInput({"dcv": "ssl.check_wait"})
+        row.checked_at = now
         session.add(row)
     try:
         answer = issue(product_id)  # outside any transaction: the CA and DNS answer

@@ -4,10 +4,13 @@ shows the record to create, "Vérifier" and the files, and nothing of another cu
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlmodel import func, select
 
 from o2portal.billing.models import Order
 from o2portal.catalog.defaults import ensure_catalogue
+from o2portal.core import clock
 from o2portal.core.db import read_session, transaction
 from o2portal.integrations.csr import make_key_and_csr
 from o2portal.integrations.registrar import LocalRegistrar
@@ -93,6 +96,9 @@ def test_a_certificate_is_ordered_and_its_page_asks_for_the_record(people):
         "ailleurs-page.fr", page.records[0]["name"], page.records[0]["value"]
     )
     run(page, "verify")
+    assert "quelques secondes" in page.verify_error and page.state == "pending"
+    with clock.frozen_at(clock.now() + timedelta(seconds=6)):
+        run(page, "verify")
     assert page.verify_error == "" and page.state == "issued" and page.has_certificate
     assert page.serial and page.valid_until
 

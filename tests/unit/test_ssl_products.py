@@ -192,7 +192,12 @@ def test_a_domain_elsewhere_waits_for_its_record_and_the_verify_button():
     assert the_certificate(customer_id)[1].state == "pending"
     challenge = view.challenges[0]
     LocalRegistrar().add_txt_record("ailleurs.fr", challenge.record_name, challenge.value)
-    assert certificates.verify_certificate(customer_id, product.id) is True
+    # Each check asks the CA and DNS: a second one at once is told to wait.
+    with pytest.raises(InvalidInput) as refused:
+        certificates.verify_certificate(customer_id, product.id)
+    assert refused.value.errors == {"dcv": "ssl.check_wait"}
+    with clock.frozen_at(clock.now() + timedelta(seconds=6)):
+        assert certificates.verify_certificate(customer_id, product.id) is True
     _product, row = the_certificate(customer_id)
     assert row.state == "issued"
     verify_chain(row.certificate_pem, row.chain_pem, "ailleurs.fr")
@@ -372,3 +377,26 @@ def test_the_order_line_keeps_what_issuing_needs():
     assert json.loads(line.details_json) == {"names": ["ligne.fr"], "csr": ""}
     assert line.description.startswith("Certificat SSL DV — ligne.fr")
     assert isinstance(certificate_authority(), LocalCA)
+
+
+def test_a_certificate_is_reminded_and_auto_renewal_makes_its_order_form():
+    from o2portal.billing.autorenew import run_auto_renewals
+    from o2portal.products.customer import set_auto_renew
+    from o2portal.products.reminders import send_due_reminders
+
+    customer_id = with_domain("remind@example.fr", "rappel.fr")
+    order(customer_id, [ssl_item("www.rappel.fr")], "k-remind")
+    product, _row = the_certificate(customer_id)
+    set_auto_renew(customer_id, product.id, True)
+    start = clock.now()
+    with clock.frozen_at(start + timedelta(days=(product.expiry_date - clock.today()).days - 30)):
+        send_due_reminders()
+    mail = next(m for m in outbox("reminder") if "www.rappel.fr" in m.subject)
+    assert "Le certificat SSL www.rappel.fr" in mail.body_text
+    with clock.frozen_at(start + timedelta(days=(product.expiry_date - clock.today()).days - 15)):
+        assert run_auto_renewals()["forms"] == 1
+    with read_session() as session:
+        line = session.exec(
+            select(OrderLine).where(OrderLine.product_id == product.id, OrderLine.action == "renew")
+        ).one()
+    assert line.description.startswith("Renouvellement Certificat SSL DV — www.rappel.fr")

@@ -38,6 +38,7 @@ FR = {
         "La demande est en cours d'ouverture auprès de l'autorité de certification : "
         "rechargez la page dans un instant."
     ),
+    "ssl.check_wait": "Une vérification vient d'avoir lieu : réessayez dans quelques secondes.",
     "ssl.ca_down": (
         "L'autorité de certification ne répond pas pour le moment : réessayez dans "
         "quelques minutes."
@@ -122,6 +123,7 @@ EN = {
     "ssl.not_ready": (
         "The request is being opened with the certificate authority: reload the page in a moment."
     ),
+    "ssl.check_wait": "A check was just made: try again in a few seconds.",
     "ssl.ca_down": "The certificate authority does not answer right now: try again in a few minutes.",
     "ssl.title": "SSL certificate",
     "ssl.names": "Protected names",
