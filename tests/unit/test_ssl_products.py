@@ -400,3 +400,31 @@ def test_a_certificate_is_reminded_and_auto_renewal_makes_its_order_form():
             select(OrderLine).where(OrderLine.product_id == product.id, OrderLine.action == "renew")
         ).one()
     assert line.description.startswith("Renouvellement Certificat SSL DV — www.rappel.fr")
+
+
+def test_two_downloads_at_once_give_the_key_once():
+    """Two tabs (or a replay) at the same moment: the row lock lets one transaction take
+    the key and erase it; the other finds nothing."""
+    import threading
+
+    customer_id = with_domain("twice@example.fr", "deux-fois.fr")
+    order(customer_id, [ssl_item("deux-fois.fr")], "k-twice")
+    product, _row = the_certificate(customer_id)
+    reader = customer(customer_id)
+    barrier = threading.Barrier(4)
+    outcomes: list[str] = []
+
+    def take() -> None:
+        barrier.wait()
+        try:
+            certificates.take_private_key(reader, product.id)
+            outcomes.append("key")
+        except certificates.FileNotFound:
+            outcomes.append("none")
+
+    threads = [threading.Thread(target=take) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["key", "none", "none", "none"]
