@@ -31,6 +31,7 @@ from o2portal.accounts.sessions import log_out as log_out
 from o2portal.accounts.sessions import resolve_session as resolve_session
 from o2portal.accounts.sessions import revoke_sessions as revoke_sessions
 from o2portal.accounts.signup import SignupForm as SignupForm
+from o2portal.accounts.signup import consume_verification
 from o2portal.accounts.signup import resend_verification as resend_verification
 from o2portal.accounts.signup import sign_up as sign_up
 from o2portal.accounts.signup import verify_email as verify_email
@@ -178,17 +179,7 @@ def log_in(
             session.exec(
                 update(AuthAttempt).where(AuthAttempt.id == attempt_id).values(success=True)
             )
-            session.add(
-                LoginTicket(
-                    customer_id=customer.id,
-                    ticket_hash=token_hash(ticket),
-                    next_path=safe_next_path(next_path),
-                    created_at=clock.now(),
-                    expires_at=clock.now() + timedelta(seconds=LOGIN_TICKET_SECONDS),
-                    ip=ip,
-                    user_agent=(user_agent or "")[:300],
-                )
-            )
+            _add_ticket(session, customer, ticket, next_path, ip, user_agent)
             audit.record(session, "auth.login", actor=customer, ip=ip)
         elif good:
             audit.record(session, "auth.login_refused_disabled", actor=customer, ip=ip)
@@ -205,6 +196,51 @@ def log_in(
     if good:
         return LoginResult(ok=False, error="error.account_disabled")
     return LoginResult(ok=False, error="error.login_invalid")
+
+
+def _add_ticket(
+    session: Session, customer: Customer, ticket: str, next_path: str, ip: str, user_agent: str
+) -> None:
+    session.add(
+        LoginTicket(
+            customer_id=customer.id,
+            ticket_hash=token_hash(ticket),
+            next_path=safe_next_path(next_path),
+            created_at=clock.now(),
+            expires_at=clock.now() + timedelta(seconds=LOGIN_TICKET_SECONDS),
+            ip=ip,
+            user_agent=(user_agent or "")[:300],
+        )
+    )
+
+
+def verify_and_sign_in(
+    token: str, *, signed_in: bool, ip: str = "", user_agent: str = ""
+) -> tuple[bool, str | None]:
+    """The verification link of a sign-up (or a later one): the address is verified and,
+    for a visitor not signed in, the link signs its owner in, through a login ticket
+    (web/session.go_with_ticket). Sign-up itself signs no one in, so that it answers the
+    same for a taken address; the mailbox that received the link can reset the password
+    anyway. No ticket for an account with a second factor (its sign-in asks for it) or
+    one disabled. Returns (verified, ticket or None)."""
+    customer_id = consume_verification(token, ip=ip or None)
+    if customer_id is None:
+        return False, None
+    if signed_in:
+        return True, None
+    with transaction() as session:
+        customer = session.get(Customer, customer_id)
+        if (
+            customer is None
+            or customer.disabled_at is not None
+            or customer.deleted_at is not None
+            or customer.totp_enabled_at is not None
+        ):
+            return True, None
+        ticket = new_token()
+        _add_ticket(session, customer, ticket, "/", ip, user_agent)
+        audit.record(session, "auth.login_by_verification_link", actor=customer, ip=ip)
+    return True, ticket
 
 
 @dataclass

@@ -212,20 +212,26 @@ def resend_verification(customer_id: int) -> bool:
 
 def verify_email(token: str, *, ip: str | None = None) -> bool:
     """Consume a verification link. True when the address is now verified."""
+    return consume_verification(token, ip=ip) is not None
+
+
+def consume_verification(token: str, *, ip: str | None = None) -> int | None:
+    """Consume a verification link: the id of the customer whose address it verified, or
+    None (unknown, used, expired, or for an address the customer no longer has)."""
     if not token or len(token) > 200:
-        return False
+        return None
     with transaction() as session:
         row = unused_link(session, EmailVerification, token)
         if row is None:
-            return False
+            return None
         customer = session.get(Customer, row.customer_id)
         if customer is None or customer.email != row.email:
-            return False
+            return None
         if not use_once(session, EmailVerification, row.id):
-            return False
+            return None
         customer.email_verified_at = clock.now()
         customer.email_failing_at = None
         customer.email_failing_reason = None
         session.add(customer)
         audit.record(session, "account.email_verified", actor=customer, ip=ip)
-    return True
+        return customer.id

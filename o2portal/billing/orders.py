@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import or_, update
+from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
 
 from o2portal.accounts.models import Customer
 from o2portal.billing import invoices as billing
 from o2portal.billing.checkout import PaymentOutcome, place_and_pay
-from o2portal.billing.models import Order, OrderLine
+from o2portal.billing.models import Invoice, Order, OrderLine
 from o2portal.billing.order_forms import write_order_form
 from o2portal.billing.payments import PaymentChoice
 from o2portal.catalog import pricing
@@ -27,6 +27,7 @@ from o2portal.catalog.pricing import PricedLine
 from o2portal.core import clock, money
 from o2portal.core.db import read_session
 from o2portal.core.errors import InvalidInput
+from o2portal.core.paging import Page, paginate
 from o2portal.integrations.providers import ProviderDown
 from o2portal.integrations.registrar import DomainNotRegistered, DomainTaken
 from o2portal.products import domain_holds
@@ -307,15 +308,22 @@ def _hold(session: Session, line: PricedLine, order_id: int) -> None:
         raise InvalidInput({"cart": "error.registrar_unavailable"}) from None
 
 
-def customer_orders(customer_id: int, limit: int = 50) -> list[Order]:
+HISTORY_PAGE_SIZE = 10
+
+
+def customer_order_page(customer_id: int, page: int = 1) -> Page:
+    """One page of the customer's order forms, newest first; each row is (the order form,
+    the id of its invoice or None), in one query (and one to count them)."""
     with read_session() as session:
-        return list(
-            session.exec(
-                select(Order)
-                .where(Order.customer_id == customer_id)
-                .order_by(col(Order.created_at).desc())
-                .limit(limit)
-            ).all()
+        return paginate(
+            session,
+            select(Order, Invoice.id)
+            .outerjoin(Invoice, col(Invoice.order_id) == col(Order.id))
+            .where(Order.customer_id == customer_id)
+            .order_by(col(Order.created_at).desc(), col(Order.id).desc()),
+            page,
+            size=HISTORY_PAGE_SIZE,
+            count=select(func.count()).select_from(Order).where(Order.customer_id == customer_id),
         )
 
 

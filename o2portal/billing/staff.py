@@ -1,5 +1,6 @@
 """Staff work on money: every order form, invoice and credit note, filtered; recording a
-transfer or a cheque; issuing a credit note. Nothing is ever deleted."""
+transfer or a cheque; issuing a credit note; adding account credit with a reason.
+Nothing is ever deleted."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from o2portal.accounts.models import Customer
 from o2portal.billing import invoices as billing
 from o2portal.billing.checkout import PaymentOutcome, record_offline_payment
 from o2portal.billing.models import ORDER_STATUSES, CreditNote, Invoice, Order
+from o2portal.core import audit, receipts
 from o2portal.core.db import existing, read_session, transaction
-from o2portal.core.errors import InvalidInput
+from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.money import parse_euros
 from o2portal.core.paging import Page, paginate
 from o2portal.core.permissions import Actor
@@ -87,8 +89,10 @@ def list_credit_notes(actor: Actor, page: int = 1) -> Page:
 def mark_paid(
     actor: Actor, order_id: int, method: str, reference: str, *, ip=None
 ) -> PaymentOutcome:
-    reference = clean_text("reference", reference, required=False, max_length=100) or ""
+    """An admin records a transfer or a cheque, with the bank's reference of the transfer
+    or the cheque's number (kept on the payment and in the audit)."""
     actor.admin()
+    reference = clean_text("reference", reference, required=True, max_length=100)
     return record_offline_payment(
         staff=actor, order_id=order_id, method=method, reference=reference, ip=ip
     )
@@ -120,3 +124,49 @@ def credit_invoice(
 
 def customer_name(customer: Customer) -> str:
     return f"{customer.display_name} <{customer.email}>"
+
+
+# The most account credit one addition may give (a larger sum is a refund or a credit note).
+MAX_CREDIT_CENTS = 1_000_000
+
+
+def add_credit(
+    actor: Actor, customer_id: int, amount_text: str, reason: str, *, key: str, ip=None
+) -> int:
+    """An admin adds account credit to a customer (a goodwill gesture, a payment received
+    twice…), with a reason, in the credit ledger and the audit. The form's `key`: the
+    same form sent twice adds once and reads the first balance. Returns the balance."""
+    actor.admin()
+    key = receipts.clean_key(key)
+    reason = clean_text("credit_reason", reason, required=True, max_length=300)
+    cents = parse_euros(amount_text, "credit_amount")
+    if cents > MAX_CREDIT_CENTS:
+        raise InvalidInput({"credit_amount": "admin.credit_range"})
+    with transaction() as session:
+        staff = actor.admin()
+        # The customer's row first: the same form sent twice at once waits here, then
+        # finds the first one's receipt.
+        customer = session.exec(
+            select(Customer).where(Customer.id == customer_id).with_for_update(key_share=True)
+        ).first()
+        if customer is None or customer.deleted_at is not None:
+            raise NotAllowed("no such customer")
+        done = receipts.receipt(session, key, staff.id, "staff.credit_added")
+        if done is not None:
+            return int(done["balance"])
+        balance = billing.change_credit(
+            session, customer.id, cents, f"Crédit ajouté par l'équipe : {reason}"
+        )
+        receipts.record_receipt(
+            session, key, staff.id, "staff.credit_added", {"balance": str(balance)}
+        )
+        audit.about(
+            session,
+            "staff.credit_added",
+            customer,
+            actor=staff,
+            ip=ip,
+            amount_cents=cents,
+            reason=reason,
+        )
+        return balance

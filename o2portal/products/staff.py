@@ -3,6 +3,8 @@ reason (renew as a goodwill gesture, suspend, unsuspend, terminate)."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import case, func
@@ -13,6 +15,7 @@ from o2portal.billing.fulfilment import void_renewal_forms
 from o2portal.core import audit, clock, receipts
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.models import AuditEvent
 from o2portal.core.paging import Page, paginate
 from o2portal.core.permissions import Actor
 from o2portal.core.search import starts_with
@@ -26,6 +29,7 @@ from o2portal.products.models import (
     Product,
     ProductStatus,
     ProductTask,
+    ReminderSent,
     TaskStatus,
 )
 from o2portal.products.tasks import TaskAction, forget_secrets, is_running, run_task
@@ -79,6 +83,70 @@ ACTIONS = {
         "terminated",
     ),
 }
+
+
+@dataclass(frozen=True)
+class StaffProduct:
+    """Everything staff see about one product: the product, whose it is, its name
+    servers, and its history (the audit events about it and the reminders sent)."""
+
+    product: Product
+    customer: Customer
+    nameservers: list[str]
+    events: list[tuple[AuditEvent, str]]  # (event, the staff member's or customer's email)
+    reminders: list[ReminderSent]
+
+
+HISTORY_SIZE = 30
+
+
+def product_for_staff(actor: Actor, product_id: int) -> StaffProduct:
+    """One product for its staff page (support and admin); NotAllowed if there is none."""
+    with read_session() as session:
+        actor.staff()
+        found = session.exec(
+            select(Product, Customer)
+            .join(Customer, col(Customer.id) == col(Product.customer_id))
+            .where(Product.id == product_id)
+        ).first()
+        if found is None:
+            raise NotAllowed("no such product")
+        product, customer = found
+        events = session.exec(
+            select(AuditEvent, Customer.email)
+            .join(Customer, col(Customer.id) == col(AuditEvent.actor_id), isouter=True)
+            .where(AuditEvent.target_type == "product", AuditEvent.target_id == product.id)
+            .order_by(col(AuditEvent.id).desc())
+            .limit(HISTORY_SIZE)
+        ).all()
+        reminders = session.exec(
+            select(ReminderSent)
+            .where(ReminderSent.product_id == product.id)
+            .order_by(col(ReminderSent.id).desc())
+            .limit(HISTORY_SIZE)
+        ).all()
+    try:
+        nameservers = [str(n) for n in json.loads(product.nameservers_json or "[]")]
+    except ValueError:
+        nameservers = []
+    return StaffProduct(
+        product,
+        customer,
+        nameservers,
+        [(event, email or "") for event, email in events],
+        list(reminders),
+    )
+
+
+def auth_code_for_staff(actor: Actor, product_id: int, *, ip=None) -> str:
+    """A domain's transfer code, shown to an admin and audited (as the customer's is)."""
+    with transaction() as session:
+        staff = actor.admin()
+        product = session.get(Product, product_id)
+        if product is None or product.kind != "domain":
+            raise NotAllowed("no such domain")
+        audit.about(session, "staff.auth_code_shown", product, actor=staff, ip=ip)
+        return product.auth_code or ""
 
 
 def change_status(

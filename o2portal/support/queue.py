@@ -75,6 +75,16 @@ def staff_queue(
     return thread.TicketPage(found.rows, found.total, found.page, found.pages, names)
 
 
+def ticket_by_number(actor: Actor, text: str) -> Ticket | None:
+    """The ticket a staff member names by its number ("1234", "#1234"), or None."""
+    number = (text or "").strip().lstrip("#")
+    if not (number.isascii() and number.isdigit() and len(number) <= 12):
+        return None
+    with read_session() as session:
+        actor.staff()
+        return session.get(Ticket, int(number))
+
+
 def staff_thread(
     actor: Actor, ticket_id: int, window: thread.Window = thread.LATEST
 ) -> thread.TicketView:

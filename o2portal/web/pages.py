@@ -91,9 +91,9 @@ def visitor_or_customer_layout(content: Content) -> rx.Component:
     )
 
 
-def _staff_shell(title_key: str) -> Layout:
+def _staff_shell(title_key: str, route: str, admins: bool) -> Layout:
     def staff_shell(content: Content) -> rx.Component:
-        return admin_layout(title_key, *_parts(content))
+        return admin_layout(title_key, *_parts(content), route=route, admins=admins)
 
     staff_shell.__name__ = f"admin_layout({title_key})"
     return staff_shell
@@ -263,7 +263,7 @@ def staff_page(
         route,
         guard=ADMIN if admins_only else STAFF,
         title=title,
-        layout=_staff_shell(title_key),
+        layout=_staff_shell(title_key, route, admins_only),
         on_load=(SessionState.refresh, *_handlers(on_load)),
         states=states,
         named={PUBLIC: _handlers(public), UI: _handlers(ui), ADMIN: _handlers(admin)},

@@ -23,6 +23,21 @@ from o2portal.web.helpers import send_mail_soon, translated
 SETTLED = ("paid", "pending", "credited")
 
 
+METHOD_KEYS = {
+    "card": "pay.card",
+    "credit": "pay.credit",
+    "transfer": "pay.transfer",
+    "cheque": "pay.cheque",
+    "none": "pay.none",
+}
+
+
+def method_name(code: str | None, lang: str) -> str:
+    """How a payment was (or is to be) made, in words: «Virement bancaire», not transfer."""
+    key = METHOD_KEYS.get(code or "")
+    return translate(key, lang) if key else ""
+
+
 def new_key() -> str:
     """A fresh idempotency key for the next payment of this panel."""
     return uuid.uuid4().hex

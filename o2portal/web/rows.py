@@ -52,6 +52,8 @@ def product_rows(products, lang: str, today, offers: dict[str, str]) -> list[dic
                 "days_left": formatting.days_left((p.expiry_date - today).days, lang),
                 "auto_renew": translate("yes" if p.auto_renew else "no", lang),
                 "soon": "1" if status in ("expiring", "expired") else "",
+                # Renewed from its page (a suspended or ended product is not).
+                "renewable": "1" if status in ("active", "expiring", "expired") else "",
             }
         )
     return rows

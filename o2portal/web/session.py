@@ -55,6 +55,8 @@ class SessionState(rx.State):
     signed_in: bool = False
     display_name: str = ""
     is_staff: bool = False
+    # Shows admin-only controls and links; every handler checks the role on the server.
+    is_admin: bool = False
     # "", "unverified" or "failing": drives the email banner.
     email_status: str = ""
     impersonating: bool = False
@@ -63,7 +65,7 @@ class SessionState(rx.State):
         if user is None:
             self.signed_in = False
             self.display_name = ""
-            self.is_staff = False
+            self.is_staff = self.is_admin = False
             self.email_status = ""
             self.impersonating = False
             return
@@ -71,6 +73,7 @@ class SessionState(rx.State):
         self.signed_in = True
         self.display_name = customer.display_name
         self.is_staff = customer.is_staff
+        self.is_admin = customer.role == "admin"
         self.impersonating = user.impersonator_id is not None
         state = email_state(customer)
         self.email_status = "" if state == "verified" else state

@@ -74,17 +74,26 @@ def test_signup_verify_logout_login(page: Page, smtp):
     assert email in body
     assert "Un-mot-de-passe-solide" not in body
 
+    # The link confirms the address and signs the new customer in, on the dashboard.
     page.goto(link_in(mail))
-    expect(page.locator("#verify-ok")).to_be_visible()
+    page.wait_for_url(re.compile(r"^[^?]*://[^/]+/$"))
+    wait_signed_in(page)
+    expect(page.locator("#who")).to_have_text("Léa Martin")
+    expect(page.locator("#email-banner")).to_have_count(0)
     with read_session() as session:
         customer = session.exec(select(Customer).where(Customer.email == email)).one()
         assert customer.email_verified_at is not None
         assert customer.phone == "+33612345678"
+    # Used once: the same link again signs no one in.
+    page.context.clear_cookies()
+    page.goto(link_in(mail))
+    expect(page.locator("#verify-bad")).to_be_visible()
+    page.goto("/services")
+    page.wait_for_url(re.compile(r"/login/?\?next="))
 
     log_in(page, email, "Un-mot-de-passe-solide")
     wait_signed_in(page)
     expect(page.locator("#who")).to_have_text("Léa Martin")
-    expect(page.locator("#email-banner")).to_have_count(0)
 
     page.locator("#logout").click()
     page.wait_for_url(re.compile(r"/login/?\?msg=bye"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 import uuid
@@ -11,7 +12,7 @@ from playwright.sync_api import Page, expect
 from sqlmodel import func, select
 
 from o2portal.accounts.models import Customer
-from o2portal.billing.models import Invoice, Order
+from o2portal.billing.models import Invoice, Order, Payment
 from o2portal.core.db import read_session
 from o2portal.core.models import AuditEvent
 from o2portal.web.staff.dashboard.state import AdminDashboardState
@@ -40,6 +41,14 @@ def test_staff_finds_a_customer_by_domain_and_records_a_transfer(page: Page):
     assert order is not None
     page.goto("/admin/invoices")
     page.locator(f"#paid-transfer-{order.id}").click()
+    expect(page.locator("#record-title")).to_contain_text(f"BC-{order.id:06d}")
+    # The bank's reference first: without it, nothing is recorded.
+    page.locator("#record-submit").click()
+    expect(page.locator("#reference-error")).to_be_visible()
+    with read_session() as session:
+        assert session.get(Order, order.id).status == "unpaid"
+    page.locator("#payment-reference").fill("VIR SEPA DUPONT 2026-12")
+    page.locator("#record-submit").click()
     message = page.locator("#admin-message")
     expect(message).to_contain_text("facture F")
     number = re.search(r"F\d{4}-\d{6}", message.inner_text()).group(0)
@@ -47,6 +56,15 @@ def test_staff_finds_a_customer_by_domain_and_records_a_transfer(page: Page):
         invoice = session.exec(select(Invoice).where(Invoice.number == number)).one()
         assert session.get(Order, order.id).status == "paid"
     assert invoice.order_id == order.id and invoice.payment_method == "transfer"
+    with read_session() as session:
+        payment = session.exec(select(Payment).where(Payment.order_id == order.id)).one()
+        recorded = session.exec(
+            select(AuditEvent).where(
+                AuditEvent.action == "payment.recorded", AuditEvent.target_id == order.id
+            )
+        ).one()
+    assert payment.gateway_ref == "VIR SEPA DUPONT 2026-12"
+    assert json.loads(recorded.details_json)["reference"] == "VIR SEPA DUPONT 2026-12"
     expect(page.locator("#admin-invoices")).to_contain_text(number)
 
 

@@ -44,6 +44,7 @@ def test_new_customer_orders_hosting_cloud_with_a_free_fr_domain(page: Page, smt
     domain = f"nina-{uuid.uuid4().hex[:6]}.fr"
     log_in(page, email, PASSWORD, next_path="/order")
     wait_signed_in(page)
+    expect(page.get_by_text("Aucune commande pour le moment.")).to_be_visible()
     page.locator("#tier-cloud").click()
     page.locator("#hosting-years").select_option("1")
     page.locator("#hosting-mode").select_option("register")
@@ -68,6 +69,11 @@ def test_new_customer_orders_hosting_cloud_with_a_free_fr_domain(page: Page, smt
     page.locator("#order-form-submit").click()
     expect(page.locator("#order-done")).to_contain_text("Commande payée")
     number = re.search(r"F\d{4}-\d{6}", page.locator("#order-done").inner_text()).group(0)
+    # Mes commandes, empty until now, shows the order at once, with its invoice's PDF.
+    first = page.locator("#order-history tbody tr").first
+    expect(first).to_contain_text("Payée")
+    expect(first).to_contain_text(formatting.money(2534))
+    expect(first.locator(".o2-pdf-link")).to_be_visible()
 
     expiry = formatting.day(add_years(clock.today(), 1))
     page.goto("/services")

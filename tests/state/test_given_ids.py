@@ -23,7 +23,13 @@ CALLS = [
     (OrderState, "set_domain_years", "alice", lambda bad: [bad]),
     (OrderState, "remove_item", "alice", lambda bad: [bad]),
     (AdminInvoicesState, "cancel_order", "ada", lambda bad: [bad]),
-    (AdminInvoicesState, "mark_paid", "ada", lambda bad: [bad, "transfer"]),
+    (
+        AdminInvoicesState,
+        "mark_paid",
+        "ada",
+        lambda bad: [{"order": bad, "method": "transfer", "reference": "VIR-1"}],
+    ),
+    (AdminInvoicesState, "open_payment", "ada", lambda bad: [bad, "transfer"]),
     (AdminEmailsState, "open_mail", "ada", lambda bad: [bad]),
     (AdminTicketState, "assign", "sam", lambda bad: [bad]),
 ]

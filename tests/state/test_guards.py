@@ -49,6 +49,9 @@ def test_staff_dashboard_loads_for_support_and_admin(people):
 SHOWN_ON_PURPOSE = {
     # The domain's transfer code: displayed when its owner asks for it, each time logged.
     ("ProductState", "auth_code"),
+    # The same code on the staff product page: shown to an admin on request (audited),
+    # emptied at every load of the page.
+    ("AdminProductState", "auth_code"),
     # The TOTP secret while the second factor is being set up: its owner must scan or type
     # it; emptied once confirmed or cancelled and at every load of the page.
     ("TwoFactorState", "setup_secret"),

@@ -15,6 +15,7 @@ from o2portal.core.db import read_session, transaction
 from o2portal.core.formatting import money
 from o2portal.integrations.models import GatewayCharge
 from o2portal.products.models import Product
+from o2portal.web.customer.order.history_state import OrderHistoryState
 from o2portal.web.customer.order.state import OrderState
 from tests.state.conftest import as_page_sends, make_state, run
 
@@ -49,10 +50,16 @@ def _reference(order_id: int) -> str:
         return billing.order_reference(session.get(Order, order_id))
 
 
+def _shown(state: OrderState) -> list[dict[str, str]]:
+    """Mes commandes as the order page shows it (its own state, filled by OrderState)."""
+    path = OrderHistoryState.get_full_name().split(".")[1:]
+    return state.parent_state.get_substate(path).rows
+
+
 def _history(people, who: str) -> list[dict[str, str]]:
     state = make_state(OrderState, token=people["token"][who], path="/order")
     run(state, "load")
-    return state.history
+    return _shown(state)
 
 
 def test_the_history_shows_my_orders_and_none_of_another_customers(people):
@@ -88,7 +95,7 @@ def test_an_order_paid_on_the_page_appears_in_the_history_at_once(people):
     _catalogue()
     state = make_state(OrderState, token=people["token"]["alice"], path="/order")
     run(state, "load")
-    assert state.history == []
+    assert _shown(state) == []
     run(state, "set_query", "tout-de-suite.fr")
     run(state, "search")
     run(state, "add_domain")
@@ -96,8 +103,8 @@ def test_an_order_paid_on_the_page_appears_in_the_history_at_once(people):
     assert state.done_message
     with read_session() as session:
         form = session.exec(select(Order)).one()
-    assert [row["reference"] for row in state.history] == [billing.order_reference(form)]
-    assert state.history[0]["status"] == "Payée"
+    assert [row["reference"] for row in _shown(state)] == [billing.order_reference(form)]
+    assert _shown(state)[0]["status"] == "Payée"
 
 
 def test_a_new_domain_order_is_not_labelled_hosting_in_the_history(people):

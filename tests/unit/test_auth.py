@@ -247,6 +247,37 @@ def test_verify_email_consumes_the_token_once(db):
     assert signup.verify_email(token) is False
 
 
+def test_the_verification_link_signs_a_visitor_in_once(db):
+    customer = make_customer()
+    token = _verify_token()
+    verified, ticket = auth.verify_and_sign_in(token, signed_in=False, ip="192.0.2.7")
+    assert verified and ticket
+    assert get_customer(customer.id).email_verified_at is not None
+    new = auth.exchange_ticket(ticket, ip="192.0.2.7")
+    assert new is not None and new.next_path == "/" and not new.needs_second_factor
+    assert sessions.resolve_session(new.token).customer.id == customer.id
+    # Used: neither the link nor its ticket signs anyone in again.
+    assert auth.verify_and_sign_in(token, signed_in=False) == (False, None)
+    assert auth.exchange_ticket(ticket) is None
+
+
+def test_the_verification_link_signs_no_one_in_when_it_should_not(db):
+    signed_in = make_customer(email="deja.connecte@example.fr")
+    token = _verify_token()
+    assert auth.verify_and_sign_in(token, signed_in=True) == (True, None)
+    assert get_customer(signed_in.id).email_verified_at is not None
+
+    for change in ({"totp_enabled_at": clock.now()}, {"disabled_at": clock.now()}):
+        outbox_before = {m.id for m in outbox("welcome")}
+        other = make_customer(email=f"autre.{len(outbox_before)}@example.fr")
+        (mail,) = [m for m in outbox("welcome") if m.id not in outbox_before]
+        update_customer(other.id, **change)
+        token = link_token(mail.body_text, "/verify-email")
+        # The address is verified, but a second factor or a disabled account means no
+        # sign-in by link.
+        assert auth.verify_and_sign_in(token, signed_in=False) == (True, None)
+
+
 def test_verify_email_link_expires_after_48_hours(db):
     with clock.frozen_at(T0):
         customer = make_customer()

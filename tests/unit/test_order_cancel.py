@@ -54,7 +54,7 @@ def test_the_customer_cancels_an_unpaid_form_and_the_name_is_free_again(db):
     assert count(AuditEvent, AuditEvent.action == "order.cancelled") == 1
     # Cancelling again changes nothing; a transfer arriving late issues no invoice.
     assert cancel_order_form(actor(buyer), order_id) is False
-    admin_billing.mark_paid(actor(admin), order_id, "transfer", "")
+    admin_billing.mark_paid(actor(admin), order_id, "transfer", "VIR-TARDIF")
     assert form(order_id).status == "cancelled"
     assert count(Invoice) == 0 and count(Product) == 0
     # The name can now be bought by someone else.

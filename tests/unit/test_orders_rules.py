@@ -150,9 +150,14 @@ def test_an_order_paid_offline_holds_the_name_until_staff_marks_it_paid(db, meth
     assert errors == {"cart": "error.domain_taken|attente-virement.fr"}
     assert count(GatewayCharge) == 0 and count(Order, Order.customer_id == rival) == 0
 
-    # A customer cannot record the payment; staff (admin) can.
+    # A customer cannot record the payment; staff (admin) can, with the bank's reference.
     with pytest.raises(NotAllowed):
         admin_billing.mark_paid(actor(buyer), form.id, method, "self-service")
+    for blank in ("", "   "):
+        with pytest.raises(InvalidInput) as no_reference:
+            admin_billing.mark_paid(actor(admin), form.id, method, blank)
+        assert no_reference.value.errors == {"reference": "error.required"}
+    assert count(Payment) == 0 and count(Invoice) == 0
     with clock.frozen_at(paid_at):
         paid = admin_billing.mark_paid(actor(admin), form.id, method, "VIR-123")
     assert paid.status == "paid"

@@ -52,8 +52,9 @@ MESSAGES: dict[str, str] = {
     "signup.done_title": "Check your mailbox",
     "signup.done_text": (
         "We have just written to the address you gave. For a new account, the email “Your "
-        "o2portal customer account” gives your login and a link to confirm your address, and "
-        "you can log in right now. If that address already has an account, the email says "
+        "o2portal customer account” gives your login and a link to confirm your address, "
+        "which signs you in at once (you can also log in right now with your password). If "
+        "that address already has an account, the email says "
         "how to get into it."
     ),
     "forgot.title": "Forgot your password",

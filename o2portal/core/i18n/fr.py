@@ -53,7 +53,8 @@ MESSAGES: dict[str, str] = {
     "signup.done_text": (
         "Nous venons d'écrire à l'adresse indiquée. Pour un nouveau compte, l'email « Votre "
         "compte client o2portal » donne votre identifiant et un lien pour confirmer votre "
-        "adresse, et vous pouvez vous connecter dès maintenant. Si cette adresse a déjà un "
+        "adresse : il vous connecte aussitôt (vous pouvez aussi vous connecter dès maintenant "
+        "avec votre mot de passe). Si cette adresse a déjà un "
         "compte, l'email explique comment y accéder."
     ),
     "forgot.title": "Mot de passe perdu",

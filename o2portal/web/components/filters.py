@@ -50,6 +50,6 @@ def search_box(name: str, key: str, value, on_change, on_search) -> rx.Component
         key,
         rx.hstack(
             rx.input(id=name, value=value, on_change=on_change, max_length=100),
-            rx.button(t("order.search_button"), on_click=on_search),
+            rx.button(t("admin.search"), on_click=on_search, id=f"{name}-go"),
         ),
     )

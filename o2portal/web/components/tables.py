@@ -18,21 +18,40 @@ def rows_table(
     **props,
 ) -> rx.Component:
     """A table of rows held in state: `headers` are i18n keys, `row(r)` makes the table
-    row of one of them. With `empty_key`, a grey line says so when there is no row."""
+    row of one of them. With `empty_key`, a grey line says so when there is no row.
+
+    On a phone (under 600 px, o2portal.css) the same rows show as cards: the first cell
+    and the row's header cell (its name) across the card, the other values two by two
+    under their column's title, the actions (column `col.actions`) across the bottom."""
     table = rx.box(
         rx.table.root(
             table_header(*headers),
-            rx.table.body(rx.foreach(rows, row)),
+            rx.table.body(rx.foreach(rows, lambda r: _titled_cells(row(r), headers))),
             variant=variant,
             width="100%",
             id=table_id,
             **props,
         ),
-        class_name="o2-table-wrap",
+        class_name="o2-table-wrap o2-cards",
     )
     if empty_key is None:
         return table
     return rx.cond(rows.length() > 0, table, rx.text(t(empty_key), color_scheme="gray"))
+
+
+# Columns of long text: on a card their value takes the card's width.
+_WIDE_COLUMNS = {"col.description", "col.subject", "profile.col_device"}
+
+
+def _titled_cells(row: rx.Component, headers: list[str]) -> rx.Component:
+    """The row with each cell carrying its column's title (data-label), which a card
+    shows above the value; an action cell carries none."""
+    for cell, key in zip(row.children, headers, strict=False):
+        if key != "col.actions":
+            cell.custom_attrs["data-label"] = t(key)
+        if key in _WIDE_COLUMNS:
+            cell.custom_attrs["data-wide"] = "1"
+    return row
 
 
 def text_cells(r, *keys: str) -> list[rx.Component]:

@@ -205,9 +205,19 @@ class VerifyEmailState(rx.State):
 
     @rx.event
     def load(self):
+        """Verify the address; a visitor who is not signed in is signed in by the link
+        (accounts/auth.verify_and_sign_in) and lands on the dashboard."""
         token = self.router.url.query_parameters.get("token", "")[:200]
         self.resend_message = ""
-        self.outcome = "ok" if auth.verify_email(token, ip=client_ip(self)) else "bad"
+        verified, ticket = auth.verify_and_sign_in(
+            token,
+            signed_in=current_user(self) is not None,
+            ip=client_ip(self),
+            user_agent=user_agent(self),
+        )
+        self.outcome = "ok" if verified else "bad"
+        if ticket is not None:
+            return go_with_ticket(ticket)
 
     @rx.event
     async def resend(self):

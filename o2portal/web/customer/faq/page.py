@@ -42,6 +42,12 @@ def faq_page() -> rx.Component:
                             spacing="2",
                             align="center",
                             wrap="wrap",
+                            # The question starts on the left, however many lines it
+                            # takes (a button centres its text), and leaves the chevron
+                            # its place at the right.
+                            flex="1",
+                            min_width="0",
+                            text_align="start",
                         ),
                         content=safe_markdown(e["answer"]),
                         value=e["id"],
@@ -52,6 +58,7 @@ def faq_page() -> rx.Component:
                 width="100%",
                 variant="ghost",
                 id="faq-list",
+                class_name="o2-faq",
             ),
             rx.text(t("faq.none"), color_scheme="gray"),
         ),

@@ -15,19 +15,8 @@ from o2portal.core.i18n import translate
 from o2portal.web.guards import client_ip
 from o2portal.web.helpers import document_row, given_id
 from o2portal.web.lists import Paged
-from o2portal.web.payment import (
-    PaymentFields,
-    submitted_int,
-)
+from o2portal.web.payment import PaymentFields, method_name, submitted_int
 from o2portal.web.session import customer_of, language_of, load_customer
-
-METHOD_KEYS = {
-    "card": "pay.card",
-    "credit": "pay.credit",
-    "transfer": "pay.transfer",
-    "cheque": "pay.cheque",
-    "none": "pay.none",
-}
 
 
 class InvoicesState(PaymentFields, Paged, rx.State):
@@ -63,7 +52,7 @@ class InvoicesState(PaymentFields, Paged, rx.State):
                 description=r.description,
                 ht=formatting.money(r.invoice.total_ht_cents, lang),
                 status=translate(f"invoices.status.{r.status}", lang),
-                method=translate(METHOD_KEYS.get(r.invoice.payment_method, "pay.card"), lang),
+                method=method_name(r.invoice.payment_method, lang),
             )
             for r in found.rows
         ]
@@ -73,7 +62,7 @@ class InvoicesState(PaymentFields, Paged, rx.State):
                 "reference": billing.order_reference(o),
                 "date": formatting.day(o.created_at, lang),
                 "amount": formatting.money(o.total_ttc_cents, lang),
-                "method": translate(METHOD_KEYS.get(o.payment_method or "", "pay.transfer"), lang),
+                "method": method_name(o.payment_method or "transfer", lang),
                 "paid": "",
             }
             for o in await asyncio.to_thread(billing.customer_unpaid_orders, customer_id)

@@ -18,8 +18,9 @@ from o2portal.web.components.forms import (
 from o2portal.web.components.i18n import t
 from o2portal.web.components.layout import page_title
 from o2portal.web.components.payment import offline_instructions, payment_panel, total_cells
-from o2portal.web.components.tables import table_section
+from o2portal.web.components.tables import data_table, pager, pdf_link, section
 from o2portal.web.customer.order.certificate import certificate_tab
+from o2portal.web.customer.order.history_state import OrderHistoryState
 from o2portal.web.customer.order.state import OrderState as S
 from o2portal.web.pages import customer_page
 
@@ -376,25 +377,44 @@ def _cart() -> rx.Component:
     )
 
 
+def _history_action(r) -> rx.Component:
+    """An unpaid order form is paid on /invoices; a paid one has its invoice's PDF."""
+    return rx.cond(
+        r["pay"] != "",
+        rx.link(
+            rx.button(t("dash.pay"), size="1"),
+            href="/invoices?pay=" + r["id"],
+            id="history-pay-" + r["id"],
+        ),
+        rx.cond(r["invoice"] != "", pdf_link("/files/invoices/" + r["invoice"] + ".pdf")),
+    )
+
+
 def _history() -> rx.Component:
-    return table_section(
+    H = OrderHistoryState
+    return section(
         "order.history",
-        S.history,
-        [
-            ("col.number", "reference"),
-            ("col.date", "date"),
-            ("col.kind", "kind"),
-            ("col.amount", "amount"),
-            ("col.status", "status"),
-        ],
-        empty_key="order.history_none",
-        table_id="order-history",
+        data_table(
+            H.rows,
+            [
+                ("col.number", "reference"),
+                ("col.date", "date"),
+                ("col.kind", "kind"),
+                ("col.amount", "amount"),
+                ("col.status", "status"),
+            ],
+            empty_key="order.history_none",
+            table_id="order-history",
+            action=_history_action,
+        ),
+        rx.cond(H.pages > 1, pager(H, "history-")),
     )
 
 
 @customer_page(
     "/order",
     on_load=S.load,
+    states=[OrderHistoryState],
     ui=[
         S.choose_certificate,
         S.choose_tier,
@@ -420,6 +440,7 @@ def order_page() -> rx.Component:
                     rx.tabs.trigger(t("order.tab_domain"), value="domain", id="tab-domain"),
                     rx.tabs.trigger(t("order.tab_server"), value="server", id="tab-server"),
                     rx.tabs.trigger(t("order.tab_ssl"), value="ssl", id="tab-ssl"),
+                    class_name="o2-tabs-fit",
                 ),
                 rx.tabs.content(_hosting_tab(), value="hosting", padding_top="1em"),
                 rx.tabs.content(_domain_tab(), value="domain", padding_top="1em"),

@@ -11,22 +11,19 @@ import dataclasses
 import reflex as rx
 
 from o2portal.accounts.sessions import CurrentUser
-from o2portal.billing import invoices as billing
 from o2portal.billing.orders import (
     CartItem,
     checkout,
-    customer_orders,
-    order_kinds,
     price_cart,
     search_domain,
 )
 from o2portal.catalog.offers import active_catalogue
-from o2portal.core import formatting
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.formatting import money
 from o2portal.core.i18n import translate
 from o2portal.products.customer import domain_names_of
 from o2portal.web.customer.order.certificate import CertificateOrderFields
+from o2portal.web.customer.order.history_state import OrderHistoryState
 from o2portal.web.helpers import given_id, send_mail_soon
 from o2portal.web.payment import (
     SETTLED,
@@ -67,7 +64,6 @@ class OrderState(CertificateOrderFields, PaymentFields, rx.State):
     consumer: bool = True
     checkout_errors: dict[str, str] = {}
     done_message: str = ""
-    history: list[dict[str, str]] = []
     seen_ttc: str = ""  # the cart's total, rendered into the payment form
     _cart: list[dict] = []
     _promo_code: str = ""
@@ -110,21 +106,12 @@ class OrderState(CertificateOrderFields, PaymentFields, rx.State):
         self.pay_message, self.pay_errors, self.paying, self.offline = "", {}, False, {}
         self.done_message = ""
         await self._refresh_cart(user)
-        await self._refresh_history(user)
+        await self._show_history()
 
-    async def _refresh_history(self, user: CurrentUser) -> None:
-        lang = await language_of(self)
-        orders, kinds = await asyncio.to_thread(_orders_and_kinds, user.customer.id)
-        self.history = [
-            {
-                "reference": billing.order_reference(o),
-                "date": formatting.day(o.created_at, lang),
-                "kind": _history_kind(o, kinds, lang),
-                "amount": money(o.total_ttc_cents, lang),
-                "status": translate(f"status.{o.status}", lang),
-            }
-            for o in orders
-        ]
+    async def _show_history(self) -> None:
+        """Mes commandes from its first page (a payment puts its order form on top)."""
+        history = await self.get_state(OrderHistoryState)
+        await history._fill(1)
 
     async def _refresh_cart(self, user: CurrentUser) -> None:
         lang = await language_of(self)
@@ -381,24 +368,4 @@ class OrderState(CertificateOrderFields, PaymentFields, rx.State):
             await self._refresh_cart(user)
         else:
             self._arm()  # a refusal is that key's answer: trying again is a new payment
-        await self._refresh_history(user)
-
-
-def _orders_and_kinds(customer_id: int):
-    orders = customer_orders(customer_id)
-    return orders, order_kinds([o.id for o in orders if o.kind == "order"])
-
-
-_KIND_LABELS = {
-    "hosting": "order.tab_hosting",
-    "domain": "order.tab_domain",
-    "server": "order.tab_server",
-    "ssl": "order.tab_ssl",
-}
-
-
-def _history_kind(order, kinds: dict[int, list[str]], lang: str) -> str:
-    """What was ordered: the products' kinds for a new order form, or a renewal."""
-    if order.kind != "order":
-        return translate("order.kind_renewal", lang)
-    return ", ".join(translate(_KIND_LABELS[k], lang) for k in kinds.get(order.id, []))
+        await self._show_history()

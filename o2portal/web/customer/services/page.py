@@ -71,12 +71,23 @@ def services_page() -> rx.Component:
                 "col.expiry",
                 "col.days_left",
                 "col.auto_renew",
+                "col.actions",
             ],
             S.rows,
             lambda p: product_row(
                 p,
                 ("kind", "offer"),
                 *text_cells(p, "expiry", "days_left", "auto_renew"),
+                rx.table.cell(
+                    rx.cond(
+                        p["renewable"] != "",
+                        rx.link(
+                            rx.button(t("dash.renew"), size="1"),
+                            href="/services/" + p["id"] + "#renew",
+                            id="renew-" + p["id"],
+                        ),
+                    )
+                ),
                 class_name=rx.cond(p["soon"] != "", "o2-soon", ""),
             ),
             empty_key="services.none",

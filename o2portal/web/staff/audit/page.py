@@ -18,9 +18,7 @@ def audit_page() -> rx.Component:
             text_filter("audit-action", "admin.audit_action", A.action, A.set_action),
             text_filter("audit-actor", "admin.audit_actor", A.actor, A.set_actor),
             text_filter("audit-customer", "admin.audit_customer", A.customer, A.set_customer),
-            rx.button(
-                t("order.search_button"), on_click=A.search, id="audit-search", align_self="end"
-            ),
+            rx.button(t("admin.search"), on_click=A.search, id="audit-search", align_self="end"),
         ),
         rx.text(A.total, " ", t("admin.events"), size="2", color_scheme="gray"),
         rows_table(

@@ -5,8 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from o2portal.web.components.blocks import columns, stack
-from o2portal.web.components.forms import field_error, text_field
+from o2portal.web.components.forms import card_form, field_error, text_field
 from o2portal.web.components.i18n import t
+from o2portal.web.components.payment import hidden
 from o2portal.web.components.tables import pager, rows_table, section, text_cells
 from o2portal.web.pages import SUPPORT_AND_ADMIN, staff_page
 from o2portal.web.staff.customers.state import AdminCustomersState as L
@@ -21,7 +22,7 @@ def _table(rows, columns: list[tuple[str, str]], table_id: str, link: str | None
         first = rx.table.cell(rx.link(r[keys[0]], href=link + r["id"]))
         return rx.table.row(first, *text_cells(r, *keys[1:]))
 
-    return rows_table(table_id, [h for h, _ in columns], rows, row)
+    return rows_table(table_id, [h for h, _ in columns], rows, row, empty_key="admin.none")
 
 
 @staff_page(
@@ -47,9 +48,7 @@ def customers_page() -> rx.Component:
                 ),
                 width="100%",
             ),
-            rx.button(
-                t("order.search_button"), on_click=L.search, id="customer-search-go", size="3"
-            ),
+            rx.button(t("admin.search"), on_click=L.search, id="customer-search-go", size="3"),
             align="end",
             width="100%",
         ),
@@ -110,6 +109,38 @@ def _fiche_form() -> rx.Component:
     )
 
 
+def _credit_form() -> rx.Component:
+    """Add account credit with a reason (admins): the ledger and the audit keep both."""
+    return card_form(
+        S.add_credit,
+        rx.heading(t("admin.credit_title"), size="3"),
+        text_field("credit_amount", "admin.credit_amount", S.errors, max_length=12),
+        text_field("credit_reason", "admin.reason", S.errors, max_length=300),
+        rx.hstack(
+            rx.button(
+                t("admin.credit_button"),
+                type="submit",
+                disabled=S.credit_done,
+                id="credit-submit",
+            ),
+            rx.cond(
+                S.credit_done,
+                rx.button(
+                    t("admin.product_again"),
+                    type="button",
+                    variant="soft",
+                    on_click=S.credit_again,
+                    id="credit-again",
+                ),
+            ),
+            spacing="2",
+        ),
+        hidden=(hidden("pay_key", S.credit_key),),
+        reset_on_submit=True,
+        id="credit-form",
+    )
+
+
 def _actions() -> rx.Component:
     return rx.vstack(
         rx.hstack(
@@ -158,7 +189,8 @@ def _actions() -> rx.Component:
     roles=SUPPORT_AND_ADMIN,
     title_key="admin.customer_file",
     on_load=S.load,
-    admin=[S.act_as, S.save, S.toggle_disabled],
+    admin=[S.act_as, S.save, S.toggle_disabled, S.add_credit],
+    ui=[S.credit_again],
 )
 def customer_page() -> rx.Component:
     return rx.fragment(
@@ -184,9 +216,10 @@ def customer_page() -> rx.Component:
                     size="2",
                 ),
                 _actions(),
-                section("nav.profile", _fiche_form()),
+                rx.cond(S.is_admin, _credit_form()),
+                section("admin.file_identity", _fiche_form()),
                 section(
-                    "nav.services",
+                    "admin.nav_products",
                     _table(
                         S.products,
                         [
@@ -196,6 +229,7 @@ def customer_page() -> rx.Component:
                             ("col.expiry", "expiry"),
                         ],
                         "customer-products",
+                        "/admin/products/",
                     ),
                 ),
                 section(
@@ -216,6 +250,7 @@ def customer_page() -> rx.Component:
                             ("col.date", "updated"),
                         ],
                         "customer-tickets",
+                        "/admin/tickets/",
                     ),
                 ),
                 section(

@@ -9,6 +9,7 @@ import re
 import reflex as rx
 
 from o2portal.accounts import staff as domain
+from o2portal.billing import staff as billing_staff
 from o2portal.core import clock, formatting
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate
@@ -17,6 +18,7 @@ from o2portal.products.customer import display_status
 from o2portal.web.guards import client_ip, require_staff, user_agent
 from o2portal.web.helpers import document_row, send_mail_soon, translated
 from o2portal.web.lists import Searched, StaffQuery
+from o2portal.web.payment import new_key, submitted_key
 from o2portal.web.rows import mail_row, ticket_row
 from o2portal.web.session import language_of, load_staff, staff_of
 
@@ -27,7 +29,7 @@ class AdminCustomersState(StaffQuery, Searched, rx.State):
     rows: list[dict[str, str]] = []
 
     async def _fill(self, page: int) -> None:
-        user, _ = await load_staff(self)
+        user, lang = await load_staff(self)
         result = await asyncio.to_thread(domain.search_customers, user.actor, self.query, page)
         self.page, self.pages, self.total = result.page, result.pages, result.total
         self.rows = [
@@ -36,7 +38,9 @@ class AdminCustomersState(StaffQuery, Searched, rx.State):
                 "name": c.display_name,
                 "email": c.email,
                 "city": f"{c.postal_code} {c.city}",
-                "state": "désactivé" if c.disabled_at else "",
+                "state": translate(
+                    "admin.disabled" if c.disabled_at else "admin.account_active", lang
+                ),
             }
             for c in result.rows
         ]
@@ -60,6 +64,10 @@ class AdminCustomerState(rx.State):
     sign_ins: list[dict[str, str]] = []
     errors: dict[str, str] = {}
     message: str = ""
+    # The credit form: its key (the same form sent twice adds once), and whether it
+    # went through (its button then waits for «Nouvelle modification»).
+    credit_key: str = ""
+    credit_done: bool = False
 
     async def _fill(self) -> None:
         user, lang = await load_staff(self)
@@ -127,7 +135,44 @@ class AdminCustomerState(rx.State):
     @rx.event
     async def load(self):
         self.errors, self.message = {}, ""
+        self.credit_key, self.credit_done = new_key(), False
         await self._fill()
+
+    @rx.event
+    async def add_credit(self, form: dict):
+        """Add account credit with a reason (admins), with the form's key."""
+        user = await staff_of(self, ("admin",))
+        lang = await language_of(self)
+        if self.credit_done:
+            return
+        self.errors, self.message = {}, ""
+        amount = form.get("credit_amount") if isinstance(form.get("credit_amount"), str) else ""
+        reason = form.get("credit_reason") if isinstance(form.get("credit_reason"), str) else ""
+        try:
+            balance = await asyncio.to_thread(
+                billing_staff.add_credit,
+                user.actor,
+                self.customer_id,
+                amount[:20],
+                reason[:300],
+                key=submitted_key(form),
+                ip=client_ip(self),
+            )
+        except InvalidInput as exc:
+            self.errors = await translated(self, exc.errors)
+            return
+        except NotAllowed:
+            self.errors = {"credit_amount": translate("error.unexpected", lang)}
+            return
+        self.credit_done = True
+        self.message = translate(
+            "admin.credit_added", lang, balance=formatting.money(balance, lang)
+        )
+        await self._fill()
+
+    @rx.event
+    def credit_again(self):
+        self.credit_key, self.credit_done, self.message = new_key(), False, ""
 
     @rx.event
     async def save(self, form: dict):

@@ -38,7 +38,7 @@ class AdminEmailsState(Searched, rx.State):
                 "id": str(m.id),
                 "date": formatting.moment(m.created_at, lang),
                 "to": m.to_addr,
-                "kind": m.kind,
+                "kind": translate(f"mailkind.{m.kind}", lang),
                 "subject": m.subject,
                 "status": m.status,
                 "status_label": translate(f"mail.status_{m.status}", lang),
@@ -58,7 +58,7 @@ class AdminEmailsState(Searched, rx.State):
         self.mail = {
             "id": str(view.id),
             "to": view.to_addr,
-            "kind": view.kind,
+            "kind": translate(f"mailkind.{view.kind}", lang),
             "subject": view.subject,
             "body": view.body,
             "status": view.status,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from o2portal.web.components.admin import admin_message
+from o2portal.web.components.admin import admin_message, admin_only
 from o2portal.web.components.filters import (
     filter_bar,
     filter_select,
@@ -14,6 +14,7 @@ from o2portal.web.components.filters import (
 )
 from o2portal.web.components.forms import (
     card_form,
+    field_error,
     form_select,
     labelled,
     option_list,
@@ -21,6 +22,7 @@ from o2portal.web.components.forms import (
     small_button,
 )
 from o2portal.web.components.i18n import t
+from o2portal.web.components.payment import hidden
 from o2portal.web.components.tables import pager, pdf_link, rows_table, section, text_cells
 from o2portal.web.pages import SUPPORT_AND_ADMIN, staff_page
 from o2portal.web.staff.invoices.state import AdminInvoicesState as I
@@ -73,8 +75,44 @@ def _documents(title_key: str, table_id: str, rows, keys, action, *after) -> rx.
                 *text_cells(r, number, "customer", "date", "amount", last),
                 rx.table.cell(action(r)),
             ),
+            empty_key="admin.none",
         ),
         *after,
+    )
+
+
+def _payment_form() -> rx.Component:
+    """Record a transfer or a cheque: the bank's reference (or the cheque's number) first."""
+    return card_form(
+        I.mark_paid,
+        rx.heading(I.recording_title, size="3", id="record-title"),
+        labelled(
+            "payment-reference",
+            "admin.payment_reference",
+            rx.input(name="reference", id="payment-reference", max_length=100),
+            errors=I.errors,
+            name="reference",
+        ),
+        field_error(I.errors, "method"),
+        rx.hstack(
+            rx.button(
+                t("admin.record_payment"),
+                type="submit",
+                id="record-submit",
+                loading=I.working != "",
+                disabled=I.working != "",
+            ),
+            rx.button(
+                t("pay.cancel"),
+                type="button",
+                variant="soft",
+                color_scheme="gray",
+                on_click=I.close_payment,
+            ),
+            spacing="2",
+        ),
+        hidden=(hidden("order", I.recording), hidden("method", I.recording_method)),
+        id="record-form",
     )
 
 
@@ -84,14 +122,14 @@ def _order_actions(o) -> rx.Component:
         rx.button(
             t("admin.transfer_received"),
             size="1",
-            on_click=I.mark_paid(o["id"], "transfer"),
+            on_click=I.open_payment(o["id"], "transfer"),
             loading=I.working == o["id"],
             disabled=I.working != "",
             id="paid-transfer-" + o["id"],
         ),
         small_button(
             t("admin.cheque_received"),
-            I.mark_paid(o["id"], "cheque"),
+            I.open_payment(o["id"], "cheque"),
             "paid-cheque-" + o["id"],
             disabled=I.working != "",
         ),
@@ -110,7 +148,8 @@ def _order_actions(o) -> rx.Component:
     roles=SUPPORT_AND_ADMIN,
     title_key="admin.nav_invoices",
     on_load=I.load,
-    admin=[I.cancel_order, I.credit, I.mark_paid, I.open_credit],
+    admin=[I.cancel_order, I.credit, I.mark_paid, I.open_credit, I.open_payment],
+    ui=[I.close_payment],
 )
 def invoices_page() -> rx.Component:
     return rx.fragment(
@@ -139,11 +178,12 @@ def invoices_page() -> rx.Component:
             ("reference", _METHOD),
             lambda o: rx.cond(
                 o["status"] == "unpaid",
-                _order_actions(o),
+                admin_only(_order_actions(o)),
                 rx.text(o["done"], size="2", color_scheme="green"),
             ),
         ),
-        rx.cond(I.credit_for != "", _credit_form()),
+        admin_only(rx.cond(I.recording != "", _payment_form())),
+        admin_only(rx.cond(I.credit_for != "", _credit_form())),
         _documents(
             "nav.invoices",
             "admin-invoices",
@@ -151,7 +191,7 @@ def invoices_page() -> rx.Component:
             ("number", _METHOD),
             lambda i: rx.hstack(
                 pdf_link("/files/invoices/" + i["id"] + ".pdf"),
-                small_button(t("admin.credit_note"), I.open_credit(i["id"])),
+                admin_only(small_button(t("admin.credit_note"), I.open_credit(i["id"]))),
             ),
             pager(I),
         ),

@@ -16,6 +16,7 @@ from o2portal.core.i18n import translate
 from o2portal.web.guards import client_ip, require_staff
 from o2portal.web.helpers import given_id, send_mail_soon, translated
 from o2portal.web.lists import Searched, StaffQuery
+from o2portal.web.payment import method_name
 from o2portal.web.session import language_of, load_staff, staff_of
 
 
@@ -27,6 +28,10 @@ class AdminInvoicesState(StaffQuery, Searched, rx.State):
     message: str = ""
     errors: dict[str, str] = {}
     credit_for: str = ""
+    # The order form whose transfer or cheque is being recorded, how, and its words.
+    recording: str = ""
+    recording_method: str = ""
+    recording_title: str = ""
     working: str = ""  # the order form whose payment is being recorded
 
     async def _fill(self, page: int = 1, *, keep_orders: bool = False) -> None:
@@ -44,7 +49,7 @@ class AdminInvoicesState(StaffQuery, Searched, rx.State):
                     "customer": c.email,
                     "date": formatting.day(o.created_at, lang),
                     "amount": formatting.money(o.total_ttc_cents, lang),
-                    "method": o.payment_method or "",
+                    "method": method_name(o.payment_method, lang),
                     "status": o.status,
                     "done": "",
                 }
@@ -62,7 +67,7 @@ class AdminInvoicesState(StaffQuery, Searched, rx.State):
                 "date": formatting.day(i.issued_at, lang),
                 "amount": formatting.money(i.total_ttc_cents, lang),
                 "ht": formatting.money(i.total_ht_cents, lang),
-                "method": i.payment_method,
+                "method": method_name(i.payment_method, lang),
             }
             for i, c in invoices.rows
         ]
@@ -89,7 +94,7 @@ class AdminInvoicesState(StaffQuery, Searched, rx.State):
 
     @rx.event
     async def load(self):
-        self.message, self.errors, self.credit_for = "", {}, ""
+        self.message, self.errors, self.credit_for, self.recording = "", {}, "", ""
         await self._fill()
 
     @rx.event
@@ -98,25 +103,47 @@ class AdminInvoicesState(StaffQuery, Searched, rx.State):
         await self._fill()
 
     @rx.event
-    async def mark_paid(self, order_id: str, method: str):
-        """Record a transfer or a cheque. The order form is paid once: a second click (or
-        a replayed event) reads the invoice the first one issued."""
+    async def open_payment(self, order_id: str, method: str):
+        """Ask for the reference of the transfer (or the cheque's number) before it is
+        recorded: the form opens for this order form of the list."""
+        _, lang = await self._admin_action()
+        row = next((o for o in self.orders if o["id"] == str(given_id(order_id))), None)
+        if row is None or method not in ("transfer", "cheque"):
+            self.recording = ""
+            return
+        self.recording, self.recording_method = row["id"], method
+        what = translate(f"admin.{method}_received", lang)
+        self.recording_title = f"{what} — {row['reference']} — {row['amount']}"
+
+    @rx.event
+    def close_payment(self):
+        self.recording = ""
+
+    @rx.event
+    async def mark_paid(self, form: dict):
+        """Record the transfer or the cheque of the form (its order form and method were
+        rendered into it, with the reference typed). The order form is paid once: a
+        second click (or a replayed event) reads the invoice the first one issued."""
         user, lang = await self._admin_action()
-        order_id = str(given_id(order_id))
+        order_id = str(given_id(form.get("order")) or "")
+        method = form.get("method") if form.get("method") in ("transfer", "cheque") else ""
+        reference = form.get("reference") if isinstance(form.get("reference"), str) else ""
         self.working = order_id
         yield
         try:
             outcome = await asyncio.to_thread(
                 domain.mark_paid,
                 user.actor,
-                int(order_id),
-                method if isinstance(method, str) else "",
-                "",
+                given_id(order_id),
+                method,
+                reference[:200],
                 ip=client_ip(self),
             )
-        except (InvalidInput, NotAllowed) as exc:
-            keys = getattr(exc, "errors", None) or {"order": "error.unexpected"}
-            self.errors = {"order": translate(next(iter(keys.values())), lang)}
+        except InvalidInput as exc:
+            self.errors = await translated(self, exc.errors)
+            return
+        except NotAllowed:
+            self.errors = {"order": translate("error.unexpected", lang)}
             return
         finally:
             self.working = ""
@@ -124,6 +151,7 @@ class AdminInvoicesState(StaffQuery, Searched, rx.State):
             key = outcome.message_key or "error.unexpected"
             self.errors = {"order": translate(key, lang, invoice="")}
             return
+        self.recording = ""
         invoice = outcome.invoice_number or ""
         self.message = translate("admin.marked_paid", lang, invoice=invoice)
         send_mail_soon()
