@@ -31,6 +31,7 @@ from o2portal.core.paging import Page, paginate
 from o2portal.integrations.providers import ProviderDown
 from o2portal.integrations.registrar import DomainNotRegistered, DomainTaken
 from o2portal.products import domain_holds
+from o2portal.products.certificates import certificate_request
 from o2portal.products.domain_names import check_domain_name, supported_tlds
 from o2portal.products.models import Product, ProductStatus
 
@@ -43,12 +44,14 @@ MAX_HOSTING_YEARS = 3
 class CartItem:
     """One thing the customer wants. Only identifiers and choices: never a price."""
 
-    kind: str  # hosting | domain | server
-    code: str = ""  # hosting tier or server model
+    kind: str  # hosting | domain | server | ssl
+    code: str = ""  # hosting tier, server model or certificate offer
     years: int = 1
     domain: str = ""  # the domain (ASCII) to register/transfer, or the hosting's main domain
     action: str = ""  # domain: register | transfer; hosting: register | existing (free domain)
     auth_code: str = ""
+    csr: str = ""  # ssl: the CSR pasted, or "" for a key made by the portal
+    organization: str = ""  # ssl OV: the organisation named in the certificate
 
     def key(self) -> tuple:
         return (self.kind, self.code, self.domain)
@@ -180,6 +183,11 @@ def _price_item(session: Session, customer: Customer, item: CartItem) -> list[Pr
             raise InvalidInput({"cart": "error.cart_item_invalid"})
         hostname = f"srv-{customer.id}-{model.code}.o2portal.example"
         return [pricing.server_line(model, hostname)]
+    if item.kind == "ssl":
+        request = certificate_request(
+            session, customer, item.code, item.domain, item.csr, item.organization
+        )
+        return [pricing.certificate_line(request.offer, request.display, request.details)]
     raise InvalidInput({"cart": "error.cart_item_invalid"})
 
 
@@ -324,11 +332,12 @@ _ACTION_KIND = {
     "server": "server",
     "register": "domain",
     "transfer": "domain",
+    "ssl": "ssl",
 }
 
 
 def order_kinds(order_ids: list[int]) -> dict[int, list[str]]:
-    """What each new order form bought (hosting, domain, server), in one query."""
+    """What each new order form bought (hosting, domain, server, ssl), in one query."""
     if not order_ids:
         return {}
     with read_session() as session:

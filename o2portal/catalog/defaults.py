@@ -10,7 +10,7 @@ import json
 
 from sqlmodel import Session, select
 
-from o2portal.catalog.models import HostingOffer, ServerModel, TldPrice
+from o2portal.catalog.models import CertificateOffer, HostingOffer, ServerModel, TldPrice
 from o2portal.core.models import Setting
 
 DEFAULT_REMINDER_SCHEDULE = ["D-60", "D-30", "D-15", "D-7", "D-1", "D0", "D+7"]
@@ -124,12 +124,52 @@ SERVER_MODELS: list[dict] = [
     },
 ]
 
+CERTIFICATE_OFFERS: list[dict] = [
+    {
+        "code": "ssl-dv",
+        "name": "Certificat SSL DV",
+        "validation": "dv",
+        "wildcard": False,
+        "year_cents": 2900,
+        "description": (
+            "Validation du domaine par un enregistrement DNS : un nom (exemple.fr ou "
+            "www.exemple.fr), émis en quelques minutes."
+        ),
+        "sort_order": 1,
+    },
+    {
+        "code": "ssl-dv-wildcard",
+        "name": "Certificat SSL DV Wildcard",
+        "validation": "dv",
+        "wildcard": True,
+        "year_cents": 9900,
+        "description": (
+            "Le domaine et tous ses sous-domaines d'un niveau (*.exemple.fr), pour un "
+            "domaine géré dans votre compte."
+        ),
+        "sort_order": 2,
+    },
+    {
+        "code": "ssl-ov",
+        "name": "Certificat SSL OV",
+        "validation": "ov",
+        "wildcard": False,
+        "year_cents": 14900,
+        "description": (
+            "Le nom de votre organisation inscrit dans le certificat, en plus de la "
+            "validation du domaine."
+        ),
+        "sort_order": 3,
+    },
+]
+
 
 def ensure_catalogue(session: Session) -> None:
     """Insert every default catalogue row that is missing (by code or TLD)."""
     _ensure_rows(session, HostingOffer, "code", HOSTING_OFFERS)
     _ensure_rows(session, TldPrice, "tld", TLD_PRICES)
     _ensure_rows(session, ServerModel, "code", SERVER_MODELS)
+    _ensure_rows(session, CertificateOffer, "code", CERTIFICATE_OFFERS)
     _ensure_setting(session, "reminder_schedule", DEFAULT_REMINDER_SCHEDULE)
     session.flush()
 

@@ -61,6 +61,22 @@ class ServerModel(SQLModel, table=True):
     sort_order: int = Field(default=0)
 
 
+class CertificateOffer(SQLModel, table=True):
+    """An SSL certificate sold for a year: DV for one name, DV wildcard, OV."""
+
+    __tablename__ = "certificate_offer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True)
+    name: str = Field(max_length=100)
+    validation: str = Field(max_length=4)  # dv | ov (integrations.ca.Validation)
+    wildcard: bool = Field(default=False)  # *.name and name
+    year_cents: int  # a year, first order and renewal alike
+    description: str = Field(default="", max_length=1000)
+    active: bool = Field(default=True)
+    sort_order: int = Field(default=0)
+
+
 class PromoCode(SQLModel, table=True):
     __tablename__ = "promo_code"
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import literal, union_all
 from sqlmodel import Session, col, select
 
-from o2portal.catalog.models import HostingOffer, ServerModel, TldPrice
+from o2portal.catalog.models import CertificateOffer, HostingOffer, ServerModel, TldPrice
 from o2portal.core.db import read_session
 
 
@@ -16,6 +16,7 @@ class Catalogue:
     hosting: list[HostingOffer]
     tlds: list[TldPrice]
     servers: list[ServerModel]
+    certificates: list[CertificateOffer]
 
 
 def _on_sale(session: Session, model, order) -> list:
@@ -31,16 +32,18 @@ def active_catalogue() -> Catalogue:
             hosting=_on_sale(session, HostingOffer, HostingOffer.sort_order),
             tlds=_on_sale(session, TldPrice, TldPrice.tld),
             servers=_on_sale(session, ServerModel, ServerModel.sort_order),
+            certificates=_on_sale(session, CertificateOffer, CertificateOffer.sort_order),
         )
 
 
 def offer_names() -> dict[str, str]:
-    """The name of every hosting offer and server model, on sale or not, keyed
+    """The name of every hosting offer, server model and SSL certificate, on sale or not, keyed
     'kind:code' (one query); give it to `offer_name`."""
     hosting = select(literal("hosting"), HostingOffer.code, HostingOffer.name)
     servers = select(literal("server"), ServerModel.code, ServerModel.name)
+    certificates = select(literal("ssl"), CertificateOffer.code, CertificateOffer.name)
     with read_session() as session:
-        rows = session.exec(union_all(hosting, servers)).all()
+        rows = session.exec(union_all(hosting, servers, certificates)).all()
     return {f"{kind}:{code}": name for kind, code, name in rows}
 
 

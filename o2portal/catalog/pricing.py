@@ -1,6 +1,7 @@
 """ONE pricing module: what a first order and a renewal cost HT, for hosting, domain
-names and managed servers, and what a promo code takes off. The cart, the renewal quote,
-the reminders and the demo data all price through here, with the catalogue's rows.
+names, managed servers and SSL certificates, and what a promo code takes off. The cart,
+the renewal quote, the reminders and the demo data all price through here, with the
+catalogue's rows.
 
 Prices are integer cents HT; VAT is added on the document's total (core.money).
 """
@@ -11,7 +12,13 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from o2portal.catalog.models import HostingOffer, PromoCode, ServerModel, TldPrice
+from o2portal.catalog.models import (
+    CertificateOffer,
+    HostingOffer,
+    PromoCode,
+    ServerModel,
+    TldPrice,
+)
 from o2portal.core.errors import InvalidInput
 
 
@@ -19,7 +26,8 @@ from o2portal.core.errors import InvalidInput
 class PricedLine:
     """One line of an order form: what it is, and its price HT for the whole period."""
 
-    action: str  # hosting | register | transfer | server | renew | restore_fee | discount
+    # hosting | register | transfer | server | ssl | renew | restore_fee | discount
+    action: str
     description: str
     item_code: str
     years: int
@@ -110,6 +118,19 @@ def server_line(model: ServerModel, hostname: str, years: int = 1) -> PricedLine
     )
 
 
+def certificate_line(offer: CertificateOffer, display: str, details: dict) -> PricedLine:
+    """An SSL certificate for a year; `details` carry what issuing it needs (its names,
+    the CSR pasted if any, the organisation of an OV)."""
+    return PricedLine(
+        "ssl",
+        f"{offer.name} — {display} — {years_text(1)}",
+        offer.code,
+        1,
+        offer.year_cents,
+        details,
+    )
+
+
 # ---------------------------------------------------------------- promo codes
 
 
@@ -143,6 +164,7 @@ class PriceBook:
         self.hosting = {o.code: o for o in session.exec(select(HostingOffer))}
         self.servers = {m.code: m for m in session.exec(select(ServerModel))}
         self.tlds = {t.tld: t for t in session.exec(select(TldPrice))}
+        self.certificates = {c.code: c for c in session.exec(select(CertificateOffer))}
 
     def tld_of(self, product) -> TldPrice | None:
         return self.tlds.get(product.offer_code) or self.tlds.get(product.name.rsplit(".", 1)[-1])
@@ -166,6 +188,15 @@ class PriceBook:
                 raise InvalidInput({"years": "error.not_renewable_online"})
             text = f"Renouvellement {model.name} — {product.name} — {12 * years} mois"
             return [PricedLine("renew", text, model.code, years, server_price(model, years))]
+        if product.kind == "ssl":
+            # Re-issued for one more year: public CAs sign for a year at most.
+            offer = self.certificates.get(product.offer_code)
+            if offer is None:
+                raise InvalidInput({"years": "error.not_renewable_online"})
+            if years != 1:
+                raise InvalidInput({"years": "ssl.renew_one_year"})
+            text = f"Renouvellement {offer.name} — {product.name} — {years_text(1)}"
+            return [PricedLine("renew", text, offer.code, 1, offer.year_cents)]
         tld = self.tld_of(product)
         if tld is None:
             raise InvalidInput({"years": "error.not_renewable_online"})

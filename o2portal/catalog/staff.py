@@ -1,7 +1,7 @@
-"""Staff work on the catalogue: hosting tiers, domain extensions, server models and
-promo codes. Admins only; every change is one transaction and one audit event with the
-old and new values. Nothing here deletes a row: orders and products refer to them, so an
-offer leaves the catalogue by being made inactive."""
+"""Staff work on the catalogue: hosting tiers, domain extensions, server models, SSL
+certificates and promo codes. Admins only; every change is one transaction and one audit
+event with the old and new values. Nothing here deletes a row: orders and products refer
+to them, so an offer leaves the catalogue by being made inactive."""
 
 from __future__ import annotations
 
@@ -14,7 +14,13 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from o2portal.catalog.models import HostingOffer, PromoCode, ServerModel, TldPrice
+from o2portal.catalog.models import (
+    CertificateOffer,
+    HostingOffer,
+    PromoCode,
+    ServerModel,
+    TldPrice,
+)
 from o2portal.core import audit, clock
 from o2portal.core.db import existing, read_session, transaction
 from o2portal.core.errors import InvalidInput
@@ -123,6 +129,7 @@ class StaffCatalogue:
     hosting: list[HostingOffer]
     servers: list[ServerModel]
     tlds: Page
+    certificates: list[CertificateOffer]
 
 
 def _in_shop_order(session: Session, model) -> list:
@@ -145,6 +152,7 @@ def staff_catalogue(actor: Actor, tld_page: int = 1) -> StaffCatalogue:
                 tld_page,
                 count=select(func.count()).select_from(TldPrice),
             ),
+            certificates=_in_shop_order(session, CertificateOffer),
         )
 
 
@@ -164,6 +172,10 @@ def tld_price(actor: Actor, tld_id: int) -> TldPrice | None:
 
 def server_model(actor: Actor, server_id: int) -> ServerModel | None:
     return _one(ServerModel, actor, server_id)
+
+
+def certificate_offer(actor: Actor, offer_id: int) -> CertificateOffer | None:
+    return _one(CertificateOffer, actor, offer_id)
 
 
 def list_promo_codes(actor: Actor, page: int = 1) -> Page:
@@ -210,6 +222,9 @@ _EDITABLE = {
     HostingOffer: _Editable("catalogue.hosting_updated", "code", "no such hosting offer"),
     TldPrice: _Editable("catalogue.tld_updated", "tld", "no such extension"),
     ServerModel: _Editable("catalogue.server_updated", "code", "no such server model"),
+    CertificateOffer: _Editable(
+        "catalogue.certificate_updated", "code", "no such certificate offer"
+    ),
 }
 
 
@@ -284,6 +299,15 @@ def update_server_model(
     """The monthly price (euros HT, billed yearly) and the active flag of one model."""
     values = {"monthly_cents": price(form, "monthly"), "active": flag(form, "active")}
     return _update(actor, ServerModel, server_id, values, ip=ip)
+
+
+def update_certificate_offer(
+    actor: Actor, offer_id: int, form: dict, *, ip: str | None = None
+) -> CertificateOffer:
+    """The yearly price (euros HT, first order and renewal) and the active flag of one
+    SSL certificate offer."""
+    values = {"year_cents": price(form, "year"), "active": flag(form, "active")}
+    return _update(actor, CertificateOffer, offer_id, values, ip=ip)
 
 
 def _start_of(day: date) -> datetime:

@@ -319,6 +319,26 @@ les prix de chaque formule y sont indiqués.""",
     ),
     FaqItem(
         HOSTING,
+        "Comment commander un certificat SSL ?",
+        """\
+Dans **Commander → Certificat SSL**, choisissez l'offre : **DV** (un nom, par exemple
+`www.mon-site.fr`), **DV Wildcard** (le domaine et tous ses sous-domaines, pour un
+domaine géré dans votre compte) ou **OV** (le nom de votre organisation inscrit dans le
+certificat). Chacune vaut pour un an.
+
+Collez votre demande de certificat (CSR) si vous en avez une ; sinon nous créons la clé
+privée pour vous : elle se télécharge **une seule fois** depuis la page du certificat,
+puis nous l'effaçons.
+
+Après le paiement, la page du certificat (**Mes comptes**) indique l'enregistrement DNS
+de type TXT qui prouve que le domaine est à vous. Si le domaine est géré dans votre
+compte, nous le créons nous-mêmes et le certificat est émis en quelques instants ;
+sinon, créez-le chez votre hébergeur DNS puis cliquez sur **Vérifier**. Le certificat
+et sa chaîne se téléchargent ensuite au format PEM. Il se renouvelle comme vos autres
+services, pour un an de plus.""",
+    ),
+    FaqItem(
+        HOSTING,
         "Où trouver mes identifiants d'hébergement ?",
         """\
 Dans **Mes comptes**, ouvrez votre hébergement : vous y trouvez l'**identifiant**

@@ -29,6 +29,7 @@ from o2portal.content.default_faq import ensure_faq
 from o2portal.core import clock
 from o2portal.core.db import transaction
 from o2portal.core.money import vat_cents
+from o2portal.demo.certificates import order_demo_certificate
 from o2portal.demo.messages import add_announcement, add_mail_history, add_tickets
 from o2portal.demo.specs import (
     ADMIN_EMAIL,
@@ -59,8 +60,12 @@ def seed_demo() -> list[DemoLogin]:
     with transaction() as session:
         ensure_catalogue(session)
         ensure_faq(session)
-        if not _already_seeded(session):
+        fresh = not _already_seeded(session)
+        if fresh:
             _seed_people_and_history(session)
+    if fresh:
+        # Through the real checkout, which runs its own transactions and tasks.
+        order_demo_certificate()
     return demo_logins()
 
 

@@ -101,6 +101,8 @@ KINDS: dict[str, tuple[str, ...]] = {
     "product_terminated": _PRODUCT_CHANGE,
     "product_expired": _PRODUCT_CHANGE,
     "product_released": _PRODUCT_CHANGE,
+    "certificate_expired": _PRODUCT_CHANGE,
+    "certificate_terminated": _PRODUCT_CHANGE,
     # support
     "ticket_new": (  # to the support address, in French
         "ticket_id",
@@ -135,6 +137,7 @@ PARTS: dict[str, tuple[str, ...]] = {
     "reminder_hosting": ("name",),
     "reminder_domain": ("name",),
     "reminder_server": ("name",),
+    "reminder_certificate": ("name",),
     "reminder_service": ("name",),
     "reminder_plan_auto": (),
     "reminder_plan_manual": (),

@@ -22,7 +22,7 @@ from o2portal.products.tasks import TaskAction, enqueue
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 50
-KIND_FILTERS = ("", "hosting", "domain", "server")
+KIND_FILTERS = ("", "hosting", "domain", "server", "ssl")
 STATUS_FILTERS = ("", "active", "expiring", "expired", "suspended", "terminated")
 SORTS = ("expiry_asc", "expiry_desc", "name")
 MIN_NAMESERVERS, MAX_NAMESERVERS = 2, 4

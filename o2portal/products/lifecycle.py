@@ -1,5 +1,6 @@
 """What happens after expiry: hosting and servers are suspended the day after their expiry
-date and terminated 30 days later; a domain expires, may be renewed for 30 days, restored
+date and terminated 30 days later; an SSL certificate expires and ends 30 days later; a
+domain expires, may be renewed for 30 days, restored
 up to 50, then it is released at the registry. Every change is audited and emailed; the
 panel and the registrar are told by tasks after the commit (products.tasks)."""
 
@@ -32,6 +33,10 @@ TRANSITIONS = (
     ),
     (("domain",), ProductStatus.ACTIVE, 0, ProductStatus.EXPIRED),
     (("domain",), ProductStatus.EXPIRED, DOMAIN_RESTORE_DAYS, ProductStatus.RELEASED),
+    # A certificate past its date no longer protects anything, but renewing it re-issues
+    # it from today for 30 days; then it is over.
+    (("ssl",), ProductStatus.ACTIVE, 0, ProductStatus.EXPIRED),
+    (("ssl",), ProductStatus.EXPIRED, TERMINATE_AFTER_DAYS, ProductStatus.TERMINATED),
 )
 
 
@@ -89,7 +94,10 @@ def _change(session, product: Product, new_status: str) -> None:
     session.add(product)
     provisioning.status_changed(session, product, new_status, "expired")
     customer = session.get(Customer, product.customer_id)
-    mailer.queue_for_customer(session, customer, f"product_{new_status}", product_name=product.name)
+    subject = "certificate" if product.kind == "ssl" else "product"
+    mailer.queue_for_customer(
+        session, customer, f"{subject}_{new_status}", product_name=product.name
+    )
     audit.about(
         session,
         f"product.{new_status}",

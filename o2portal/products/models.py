@@ -1,4 +1,5 @@
-"""What customers own: hosting accounts, domains, managed servers; and the outside records."""
+"""What customers own: hosting accounts, domains, managed servers, SSL certificates; and the
+outside records."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from o2portal.core.types import created_at_field, utc_field
 
-PRODUCT_KINDS = ("hosting", "domain", "server")
+PRODUCT_KINDS = ("hosting", "domain", "server", "ssl")
 
 
 class ProductStatus(StrEnum):
@@ -67,6 +68,48 @@ class Product(SQLModel, table=True):
     ip_address: str | None = Field(default=None, max_length=45)
     suspended_at: datetime | None = utc_field()
     terminated_at: datetime | None = utc_field()
+    created_at: datetime = created_at_field()
+
+
+class CertificateState(StrEnum):
+    PENDING = "pending"  # a (re-)issuance waits for its domain control
+    ISSUED = "issued"  # the certificate of the latest issuance is here
+
+
+class SslCertificate(SQLModel, table=True):
+    """What an SSL certificate product needs beside its Product row (kind "ssl"): what is
+    asked of the certificate authority and what it answered.
+
+    `request_id` names the current issuance at the CA (a renewal opens a new one); the
+    certificate of the previous issuance stays here, downloadable, until the new one is
+    signed. A key the portal made is kept only encrypted (products/certificate_keys.py),
+    until its single download."""
+
+    __tablename__ = "ssl_certificate"
+
+    id: int | None = Field(default=None, primary_key=True)
+    product_id: int = Field(foreign_key="product.id", unique=True)
+    names_json: str = Field(max_length=2000)  # ["exemple.fr"], ["*.exemple.fr", "exemple.fr"]
+    validation: str = Field(max_length=4)  # dv | ov
+    organization_json: str | None = Field(default=None, max_length=1000)  # OV: name, country…
+    state: str = Field(default=CertificateState.PENDING, max_length=12)
+    # The customer's zone here when the domain is managed in their account: the portal
+    # publishes the records itself. None: the customer creates them where their DNS is.
+    dns_zone: str | None = Field(default=None, max_length=253)
+    issuance: int = Field(default=1)
+    request_id: str = Field(max_length=120)
+    challenges_json: str = Field(default="[]", max_length=4000)  # the records to create
+    csr_pem: str | None = None  # pasted, or made with the key below (after the payment)
+    portal_key: bool = Field(default=False)  # the portal makes the key
+    key_ciphertext: str | None = None  # the key, encrypted, until it is downloaded
+    key_downloaded_at: datetime | None = utc_field()
+    serial: str | None = Field(default=None, max_length=64)
+    certificate_pem: str | None = None
+    chain_pem: str | None = None
+    not_before: datetime | None = utc_field()
+    not_after: datetime | None = utc_field()
+    issued_at: datetime | None = utc_field()
+    checked_at: datetime | None = utc_field()  # the customer's last "Vérifier"
     created_at: datetime = created_at_field()
 
 

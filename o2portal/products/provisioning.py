@@ -1,5 +1,6 @@
 """Creating what was ordered, once it is paid: hosting accounts on the control panel,
-domain registrations and transfers, managed servers.
+domain registrations and transfers, managed servers, SSL certificates (issued by the
+certificate authority through products/certificates.py).
 
 The product is written in the payment's transaction; what the registrar and the panel
 must do is written beside it as a task (products.tasks), sent after the commit and
@@ -18,13 +19,13 @@ from o2portal.accounts.models import Customer
 from o2portal.billing.models import OrderLine
 from o2portal.catalog.models import HostingOffer, ServerModel
 from o2portal.core import clock
-from o2portal.products import domain_holds
+from o2portal.products import certificates, domain_holds
 from o2portal.products.expiry import add_years
 from o2portal.products.models import Product, ProductStatus
 from o2portal.products.tasks import TaskAction, enqueue
 
 DEFAULT_NAMESERVERS = ["ns1.o2portal.example", "ns2.o2portal.example"]
-NEW_PRODUCT_ACTIONS = ("hosting", "register", "transfer", "server")
+NEW_PRODUCT_ACTIONS = ("hosting", "register", "transfer", "server", "ssl")
 
 
 def create_products(session: Session, order, line: OrderLine) -> Product:
@@ -59,6 +60,15 @@ def create_products(session: Session, order, line: OrderLine) -> Product:
             registrar_lock=True,
             nameservers_json=json.dumps(DEFAULT_NAMESERVERS),
         )
+    elif line.action == "ssl":
+        product = Product(
+            customer_id=customer.id,
+            kind="ssl",
+            name=details["names"][0],
+            offer_code=line.item_code,
+            start_date=today,
+            expiry_date=expiry,
+        )
     else:
         model = session.exec(select(ServerModel).where(ServerModel.code == line.item_code)).one()
         product = Product(
@@ -88,8 +98,11 @@ def create_products(session: Session, order, line: OrderLine) -> Product:
 
 
 def _ask_providers(product: Product, line: OrderLine, details: dict, owner: str, session):
-    """The registrar's and the panel's part, after the payment's commit."""
+    """The registrar's, the panel's and the certificate authority's part, after the
+    payment's commit."""
     key = f"line-{line.id}"
+    if line.action == "ssl":
+        certificates.start_certificate(session, product, details, key)
     if line.action == "hosting":
         enqueue(
             session,
@@ -143,6 +156,8 @@ def extend(session: Session, product: Product, new_expiry, years: int, key: str)
     session.add(product)
     if product.kind == "domain":
         enqueue(session, product, TaskAction.RENEW_DOMAIN, key, years=years)
+    elif product.kind == "ssl":
+        certificates.reissue_certificate(session, product, key)
 
 
 _PANEL = {

@@ -150,6 +150,7 @@ _PRODUCT_PART = {
     "hosting": "reminder_hosting",
     "domain": "reminder_domain",
     "server": "reminder_server",
+    "ssl": "reminder_certificate",
 }
 
 

@@ -1,4 +1,5 @@
-"""Calls to the registrar and the hosting panel as durable tasks.
+"""Calls to the registrar, the hosting panel and the certificate authority as durable
+tasks.
 
 A task is written in the transaction that decides it (a payment, a renewal, an expiry
 step, a nameserver change) and sent once that transaction has committed, never under its
@@ -54,6 +55,14 @@ class TaskAction(StrEnum):
     SET_NAMESERVERS = "set_nameservers"
     SET_LOCK = "set_lock"
     RELEASE_DOMAIN = "release_domain"
+    # SSL certificates (products/certificates.py)
+    OPEN_CERTIFICATE = "open_certificate"
+    PUBLISH_DNS_RECORD = "publish_dns_record"
+    ISSUE_CERTIFICATE = "issue_certificate"
+    UNPUBLISH_DNS_RECORD = "unpublish_dns_record"
+
+
+CERTIFICATE_ACTIONS = (TaskAction.OPEN_CERTIFICATE, TaskAction.ISSUE_CERTIFICATE)
 
 
 def enqueue(
@@ -96,6 +105,7 @@ def delay_after(attempts: int) -> timedelta:
 
 @dataclass(frozen=True)
 class _Call:
+    product_id: int
     action: str
     key: str
     payload: dict
@@ -137,6 +147,7 @@ def _claim(task_id: int) -> _Call | None:
             return None
         product = session.get(Product, task.product_id)
         return _Call(
+            task.product_id,
             task.action,
             task.key,
             json.loads(task.payload_json or "{}"),
@@ -148,6 +159,17 @@ def _claim(task_id: int) -> _Call | None:
 def _send(call: _Call):
     """The provider call itself, outside any transaction of the portal."""
     p, name, key = call.payload, call.name, call.key
+    if call.action in CERTIFICATE_ACTIONS:
+        # Imported here: products.certificates writes its tasks through this module.
+        from o2portal.products import certificates
+
+        if call.action == TaskAction.OPEN_CERTIFICATE:
+            return certificates.open_request(call.product_id)
+        return certificates.issue(call.product_id)
+    if call.action == TaskAction.PUBLISH_DNS_RECORD:
+        return registrar().add_txt_record(p["zone"], p["record_name"], p["value"])
+    if call.action == TaskAction.UNPUBLISH_DNS_RECORD:
+        return registrar().remove_txt_record(p["zone"], p["record_name"], p["value"])
     if call.action == TaskAction.REGISTER_DOMAIN:
         return registrar().register(
             name,
@@ -202,6 +224,13 @@ def _apply(session: Session, product: Product, action: str, answer) -> None:
         hold = session.exec(select(DomainHold).where(DomainHold.name == product.name)).first()
         if hold is not None:  # registered: the registry's book holds the name now
             session.delete(hold)
+    elif action in CERTIFICATE_ACTIONS:
+        from o2portal.products import certificates
+
+        if action == TaskAction.OPEN_CERTIFICATE:
+            certificates.opened(session, product, answer)
+        else:
+            certificates.issued(session, product, answer)
 
 
 def run_task(task_id: int) -> str:

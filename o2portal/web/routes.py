@@ -1,6 +1,7 @@
 """Plain HTTP routes beside the Reflex app: those that set or clear the HttpOnly session
-cookie (a websocket event cannot), the private files (invoice PDFs, the customer's
-personal data export), and the built-in card gateway's tokenization endpoint."""
+cookie (a websocket event cannot), the private files (invoice PDFs, SSL certificates and
+keys, the customer's personal data export), and the built-in card gateway's tokenization
+endpoint."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from o2portal.core import clock
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.settings import get_settings
 from o2portal.integrations.gateway import CARD_FIELDS, GatewayTimeout, tokenize_fields
+from o2portal.products import certificates
 from o2portal.support import tickets
 from o2portal.web.guards import SESSION_COOKIE
 
@@ -211,6 +213,59 @@ async def attachment_file(request: Request) -> Response:
     )
 
 
+def _pem(text: str, filename: str) -> Response:
+    return _no_store(
+        Response(
+            text.encode("ascii"),
+            media_type="application/x-pem-file",
+            headers={
+                "Content-Disposition": f'attachment; filename="{filename}"',
+                "X-Content-Type-Options": "nosniff",
+                "Content-Security-Policy": "default-src 'none'; sandbox",
+            },
+        )
+    )
+
+
+async def certificate_file(request: Request) -> Response:
+    """An SSL certificate, its chain or both, in PEM: for the certificate's owner and
+    staff; anyone else gets the same 404 as for a missing one."""
+    user = await run_in_threadpool(_who, request)
+    if user is None:
+        return Response(status_code=401)
+    row_id = _row_id(request, "product_id")
+    if row_id is None:
+        return Response(status_code=404)
+    try:
+        filename, text = await run_in_threadpool(
+            certificates.certificate_file, user.customer, row_id, request.path_params["what"]
+        )
+    except certificates.FileNotFound:
+        return Response(status_code=404)
+    return _pem(text, filename)
+
+
+async def certificate_key_file(request: Request) -> Response:
+    """The private key the portal made, once, to the certificate's owner themselves (not
+    to staff, even acting as them): the download erases it. Only from our own pages, so
+    that a link on another site cannot spend the one download."""
+    user = await run_in_threadpool(_who, request)
+    if user is None:
+        return Response(status_code=401)
+    row_id = _row_id(request, "product_id")
+    if row_id is None or user.impersonator_id is not None:
+        return Response(status_code=404)
+    if not from_this_site(request):
+        return _no_store(Response(status_code=403))
+    try:
+        filename, text = await run_in_threadpool(
+            certificates.take_private_key, user.customer, row_id, ip=client_ip(request)
+        )
+    except certificates.FileNotFound:
+        return Response(status_code=404)
+    return _pem(text, filename)
+
+
 # The card fields as JSON: a few hundred bytes.
 MAX_CARD_BODY = 2048
 
@@ -333,6 +388,16 @@ def build_routes() -> Starlette:
             Route("/files/order-forms/{order_id:int}.pdf", order_form_file, methods=["GET"]),
             Route("/files/my-data.json", personal_data_file, methods=["GET"]),
             Route("/files/attachments/{attachment_id:int}", attachment_file, methods=["GET"]),
+            Route(
+                "/files/certificates/{product_id:int}/key.pem",
+                certificate_key_file,
+                methods=["GET"],
+            ),
+            Route(
+                "/files/certificates/{product_id:int}/{what:str}.pem",
+                certificate_file,
+                methods=["GET"],
+            ),
             Route("/gateway/v1/tokens", card_token, methods=["POST"]),
         ]
     )

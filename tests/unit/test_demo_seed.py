@@ -88,7 +88,7 @@ def test_demo_has_staff_customers_and_expiring_products(db):
     assert all(c.email_verified_at and c.terms_accepted_at for c in customers)
     assert any(today <= p.expiry_date <= today + timedelta(days=60) for p in products)
     assert any(p.status == "expired" and p.expiry_date < today for p in products)
-    assert {p.kind for p in products} == {"hosting", "domain", "server"}
+    assert {p.kind for p in products} == {"hosting", "domain", "server", "ssl"}
     assert all(json.loads(p.nameservers_json) for p in products if p.kind == "domain")
     assert {login.role for login in logins} == {"admin", "support", "customer"}
 
@@ -206,3 +206,19 @@ def test_invoices_stay_in_the_current_year_early_in_january(db):
     assert all(invoice.issued_at.astimezone(clock.PARIS).year == 2027 for invoice in invoices)
     issued = [invoice.issued_at for invoice in invoices]
     assert issued == sorted(issued)
+
+
+def test_the_demo_certificate_is_issued_with_its_key_waiting(db):
+    from o2portal.products.models import SslCertificate
+
+    seed_demo()
+    with read_session() as session:
+        product = session.exec(select(Product).where(Product.kind == "ssl")).one()
+        row = session.exec(
+            select(SslCertificate).where(SslCertificate.product_id == product.id)
+        ).one()
+        owner = session.get(Customer, product.customer_id)
+    assert (owner.email, product.name) == ("client@o2portal.example", "www.marie-dupont.com")
+    assert row.state == "issued" and row.dns_zone == "marie-dupont.com"
+    assert row.certificate_pem.startswith("-----BEGIN CERTIFICATE-----")
+    assert row.key_ciphertext is not None

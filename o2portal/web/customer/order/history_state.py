@@ -19,6 +19,7 @@ _KIND_LABELS = {
     "hosting": "order.tab_hosting",
     "domain": "order.tab_domain",
     "server": "order.tab_server",
+    "ssl": "order.tab_ssl",
 }
 
 

@@ -1,4 +1,5 @@
-"""/order: the three offers, the cart, the checkout and the order history."""
+"""/order: the four offers (the SSL certificates' tab in certificate.py), the cart, the
+checkout and the order history."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from o2portal.web.components.i18n import t
 from o2portal.web.components.layout import page_title
 from o2portal.web.components.payment import offline_instructions, payment_panel, total_cells
 from o2portal.web.components.tables import data_table, pager, pdf_link, section
+from o2portal.web.customer.order.certificate import certificate_tab
 from o2portal.web.customer.order.history_state import OrderHistoryState
 from o2portal.web.customer.order.state import OrderState as S
 from o2portal.web.pages import customer_page
@@ -414,6 +416,7 @@ def _history() -> rx.Component:
     on_load=S.load,
     states=[OrderHistoryState],
     ui=[
+        S.choose_certificate,
         S.choose_tier,
         S.set_domain_years,
         S.set_hosting_domain,
@@ -423,6 +426,7 @@ def _history() -> rx.Component:
         S.set_promo,
         S.set_query,
         S.set_saved_card_id,
+        S.set_ssl_key_mode,
         S.set_tab,
     ],
 )
@@ -435,11 +439,13 @@ def order_page() -> rx.Component:
                     rx.tabs.trigger(t("order.tab_hosting"), value="hosting", id="tab-hosting"),
                     rx.tabs.trigger(t("order.tab_domain"), value="domain", id="tab-domain"),
                     rx.tabs.trigger(t("order.tab_server"), value="server", id="tab-server"),
+                    rx.tabs.trigger(t("order.tab_ssl"), value="ssl", id="tab-ssl"),
                     class_name="o2-tabs-fit",
                 ),
                 rx.tabs.content(_hosting_tab(), value="hosting", padding_top="1em"),
                 rx.tabs.content(_domain_tab(), value="domain", padding_top="1em"),
                 rx.tabs.content(_server_tab(), value="server", padding_top="1em"),
+                rx.tabs.content(certificate_tab(S), value="ssl", padding_top="1em"),
                 value=S.tab,
                 on_change=S.set_tab,
                 width="100%",

@@ -22,6 +22,7 @@ from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.formatting import money
 from o2portal.core.i18n import translate
 from o2portal.products.customer import domain_names_of
+from o2portal.web.customer.order.certificate import CertificateOrderFields
 from o2portal.web.customer.order.history_state import OrderHistoryState
 from o2portal.web.helpers import given_id, send_mail_soon
 from o2portal.web.payment import (
@@ -40,7 +41,7 @@ def message(key: str, lang: str) -> str:
     return translate(base, lang, name=arg) if arg else translate(base, lang)
 
 
-class OrderState(PaymentFields, rx.State):
+class OrderState(CertificateOrderFields, PaymentFields, rx.State):
     tab: str = "hosting"
     hosting: list[dict[str, str]] = []
     servers: list[dict[str, str]] = []
@@ -96,6 +97,7 @@ class OrderState(PaymentFields, rx.State):
             }
             for s in catalogue.servers
         ]
+        self._show_certificates(catalogue.certificates, lang)
         self.my_domains = await asyncio.to_thread(domain_names_of, user.customer.id)
         self.consumer = user.customer.account_type == "particulier"
         await self._show_means(user, lang)
@@ -144,7 +146,7 @@ class OrderState(PaymentFields, rx.State):
                     }
                 )
                 continue
-            is_item_start = line.action in ("hosting", "server") or (
+            is_item_start = line.action in ("hosting", "server", "ssl") or (
                 line.action in ("register", "transfer")
                 and not line.details.get("free_with_hosting")
             )
@@ -188,7 +190,7 @@ class OrderState(PaymentFields, rx.State):
 
     @rx.event
     def set_tab(self, value: str):
-        if value in ("hosting", "domain", "server"):
+        if value in ("hosting", "domain", "server", "ssl"):
             self.tab = value
 
     @rx.event

@@ -28,6 +28,7 @@ def services_page() -> rx.Component:
                     ("hosting", "kind.hosting"),
                     ("domain", "kind.domain"),
                     ("server", "kind.server"),
+                    ("ssl", "kind.ssl"),
                 ),
             ),
             filter_select(

@@ -16,6 +16,7 @@ from o2portal.web.components.forms import (
 from o2portal.web.components.i18n import t
 from o2portal.web.components.payment import payment_panel, total_cells
 from o2portal.web.components.tables import pdf_link, section, status_badge
+from o2portal.web.customer.services.certificate import C, certificate_section
 from o2portal.web.customer.services.product_state import ProductState as S
 from o2portal.web.pages import customer_page
 
@@ -218,14 +219,24 @@ def _invoices() -> rx.Component:
     )
 
 
-@customer_page("/services/[product_id]", on_load=S.load, ui=[S.set_method, S.set_saved_card_id])
+@customer_page(
+    "/services/[product_id]",
+    on_load=[S.load, C.load],
+    ui=[S.set_method, S.set_saved_card_id, C.key_taken],
+)
 def product_page() -> rx.Component:
     return rx.fragment(
         rx.link(t("product.back"), href="/services", size="2"),
         rx.cond(
             S.found,
             rx.vstack(
-                _summary(), _domain_tools(), _renewal(), _invoices(), spacing="4", width="100%"
+                _summary(),
+                certificate_section(),
+                _domain_tools(),
+                _renewal(),
+                _invoices(),
+                spacing="4",
+                width="100%",
             ),
             rx.callout(t("product.not_found"), color_scheme="red", id="product-not-found"),
         ),

@@ -256,6 +256,29 @@ def _servers() -> rx.Component:
     )
 
 
+def _certificates() -> rx.Component:
+    return section(
+        "catalog.certificates",
+        _table(
+            "catalog-certificates",
+            ("catalog.certificate", "catalog.year", "col.status", "col.actions"),
+            C.certificates,
+            lambda c: _catalogue_row(
+                c["name"],
+                c,
+                ("year",),
+                _edit_button("edit-certificate-" + c["code"], C.edit_certificate(c["id"])),
+            ),
+        ),
+        _edit_form(
+            "certificate",
+            "catalog.edit_certificate",
+            C.save_certificate,
+            _row(_price("year", "catalog.year")),
+        ),
+    )
+
+
 def _promo_form() -> rx.Component:
     return _form_card(
         t("catalog.new_promo"),
@@ -351,6 +374,7 @@ def catalog_page() -> rx.Component:
                 _hosting(),
                 _domains(),
                 _servers(),
+                _certificates(),
                 _promos(),
                 spacing="5",
             ),

@@ -1,4 +1,5 @@
-"""Staff (admin only): the catalogue and its prices, extensions, server models, promo codes.
+"""Staff (admin only): the catalogue and its prices, extensions, server models, SSL
+certificates, promo codes.
 
 One edit form is open at a time (`form`); the row being edited is known on the server
 (`_row_id`), so a submitted form cannot aim at another row than the one opened."""
@@ -18,7 +19,7 @@ from o2portal.web.helpers import given_id, translated
 from o2portal.web.session import language_of, load_staff, staff_of
 
 ADMIN = ("admin",)
-FORMS = ("hosting", "tld", "new_tld", "server", "new_promo")
+FORMS = ("hosting", "tld", "new_tld", "server", "certificate", "new_promo")
 
 
 def euros(cents: int, lang: str) -> str:
@@ -35,6 +36,7 @@ class AdminCatalogState(rx.State):
     hosting: list[dict[str, str]] = []
     tlds: list[dict[str, str]] = []
     servers: list[dict[str, str]] = []
+    certificates: list[dict[str, str]] = []
     promos: list[dict[str, str]] = []
     tld_page: int = 1
     tld_pages: int = 1
@@ -95,6 +97,16 @@ class AdminCatalogState(rx.State):
                 "active": on_sale(s.active),
             }
             for s in catalogue.servers
+        ]
+        self.certificates = [
+            {
+                "id": str(c.id),
+                "code": c.code,
+                "name": c.name,
+                "year": money(c.year_cents),
+                "active": on_sale(c.active),
+            }
+            for c in catalogue.certificates
         ]
         promos = await asyncio.to_thread(domain.list_promo_codes, staff, page=self.promo_page)
         self.promo_page, self.promo_pages = promos.page, promos.pages
@@ -198,6 +210,14 @@ class AdminCatalogState(rx.State):
             self._open_row("server", server, server.name, ("monthly",), lang)
 
     @rx.event
+    async def edit_certificate(self, offer_id: str):
+        user = await staff_of(self, ADMIN)
+        lang = await language_of(self)
+        offer = await asyncio.to_thread(domain.certificate_offer, user.actor, _number(offer_id))
+        if offer is not None:
+            self._open_row("certificate", offer, offer.name, ("year",), lang)
+
+    @rx.event
     def open_new_tld(self):
         require_staff(self, roles=ADMIN)
         self._open("new_tld", 0, {"active": "1"})
@@ -258,6 +278,11 @@ class AdminCatalogState(rx.State):
     async def save_server(self, form: dict):
         user = await staff_of(self, ADMIN)
         await self._save_opened(user, "server", domain.update_server_model, form, "name")
+
+    @rx.event
+    async def save_certificate(self, form: dict):
+        user = await staff_of(self, ADMIN)
+        await self._save_opened(user, "certificate", domain.update_certificate_offer, form, "name")
 
     @rx.event
     async def create_promo(self, form: dict):
