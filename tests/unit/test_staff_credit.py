@@ -10,35 +10,16 @@ import threading
 import pytest
 from sqlmodel import select
 
-from o2portal.accounts.models import Customer
 from o2portal.billing.models import CreditLedgerEntry
 from o2portal.billing.staff import add_credit
-from o2portal.core.db import read_session, transaction
+from o2portal.core.db import read_session
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.models import AuditEvent
+from tests.unit import test_admin_settings
 from tests.unit.helpers import actor, count, get_customer
 
-
-@pytest.fixture
-def people(db):
-    made = {}
-    with transaction() as session:
-        for role in ("admin", "support", "customer"):
-            person = Customer(
-                email=f"{role}@credit.example",
-                password_hash="$2b$12$" + "x" * 53,  # never checked here
-                first_name=role.title(),
-                last_name="Test",
-                phone="+33612345678",
-                address_line1="1 rue de la Paix",
-                postal_code="75002",
-                city="Paris",
-                role=role,
-            )
-            session.add(person)
-            session.flush()
-            made[role] = person.id
-    return made
+# One person of each role (admin, support, customer), as the settings' tests have them.
+people = test_admin_settings.people
 
 
 def test_an_admin_adds_credit_with_a_reason(people):

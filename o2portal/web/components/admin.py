@@ -6,15 +6,15 @@ from __future__ import annotations
 import reflex as rx
 
 from o2portal.web.components.blocks import stack
-from o2portal.web.components.forms import icon_button, titled_callout
+from o2portal.web.components.forms import titled_callout
 from o2portal.web.components.i18n import t
-from o2portal.web.components.layout import _brand as customer_brand
+from o2portal.web.components.layout import brand as customer_brand
 from o2portal.web.components.layout import (
-    _hydrated_marker,
-    _impersonation_banner,
-    _logout_button,
-    language_switch,
+    logout_button,
+    menu_link,
+    mobile_menu,
     page_title,
+    signed_in_shell,
 )
 from o2portal.web.session import SessionState
 
@@ -96,7 +96,7 @@ def _nav(route: str) -> rx.Component:
             class_name="o2-nav-link",
             id="to-customer-area",
         ),
-        _logout_button(),
+        logout_button(),
         spacing="1",
         align="stretch",
         class_name="o2-sidebar",
@@ -107,26 +107,9 @@ def _nav(route: str) -> rx.Component:
 
 
 def _mobile_nav() -> rx.Component:
-    return rx.menu.root(
-        rx.menu.trigger(
-            icon_button(
-                "menu",
-                "nav.menu",
-                icon_size=18,
-                variant="soft",
-                id="mobile-menu",
-                class_name="o2-mobile-only",
-            )
-        ),
-        rx.menu.content(
-            *[
-                _for_role(admins, rx.menu.item(rx.link(t(key), href=href, underline="none")))
-                for key, href, _, admins in ADMIN_NAV
-            ],
-            rx.menu.separator(),
-            rx.menu.item(rx.link(t("admin.to_customer_area"), href="/", underline="none")),
-            rx.menu.item(t("nav.logout"), on_click=SessionState.log_out),
-        ),
+    return mobile_menu(
+        *[_for_role(admins, menu_link(key, href)) for key, href, _, admins in ADMIN_NAV],
+        after=(menu_link("admin.to_customer_area", "/"),),
     )
 
 
@@ -172,40 +155,17 @@ def admin_layout(
     """A staff page: the staff header and navigation, then the page under its heading.
     `admins`: an admins' page, which support sees as a notice instead."""
     body = stack(page_title(title_key), *content, spacing="4")
-    return rx.box(
-        rx.hstack(
-            # Someone who is not staff gets the customer's brand beside the refusal.
-            rx.cond(SessionState.is_staff, _brand(), customer_brand()),
-            rx.spacer(),
-            rx.cond(SessionState.is_staff, _search_box()),
-            rx.text(SessionState.display_name, size="2", class_name="o2-desktop-only", id="who"),
-            language_switch(),
-            rx.cond(SessionState.is_staff, _mobile_nav()),
-            align="center",
-            class_name="o2-header",
-            as_="header",
+    return signed_in_shell(
+        rx.cond(
+            SessionState.is_staff,
+            rx.cond(SessionState.is_admin, body, admins_only_notice()) if admins else body,
+            denied(),
         ),
-        rx.hstack(
-            rx.cond(SessionState.is_staff, rx.box(_nav(route), class_name="o2-desktop-only")),
-            rx.el.main(
-                stack(
-                    _impersonation_banner(),
-                    rx.cond(
-                        SessionState.is_staff,
-                        rx.cond(SessionState.is_admin, body, admins_only_notice())
-                        if admins
-                        else body,
-                        denied(),
-                    ),
-                    spacing="4",
-                ),
-                class_name="o2-main",
-            ),
-            align="start",
-            spacing="5",
-            width="100%",
-        ),
-        _hydrated_marker(),
+        # Someone who is not staff gets the customer's brand beside the refusal.
+        brand=rx.cond(SessionState.is_staff, _brand(), customer_brand()),
+        header=(rx.cond(SessionState.is_staff, _search_box()),),
+        menu=rx.cond(SessionState.is_staff, _mobile_nav()),
+        sidebar=rx.cond(SessionState.is_staff, rx.box(_nav(route), class_name="o2-desktop-only")),
         class_name="o2-page o2-staff-page",
     )
 

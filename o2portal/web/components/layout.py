@@ -28,7 +28,7 @@ def _icon_link(icon: rx.Component, *texts: rx.Component, href: str, **props) -> 
     )
 
 
-def _brand() -> rx.Component:
+def brand() -> rx.Component:
     return _icon_link(
         rx.icon("cloud", size=26, color=rx.color("accent", 9)),
         rx.text("o2portal", size="5", weight="bold"),
@@ -53,7 +53,7 @@ def _nav_link(key: str, href: str, icon: str) -> rx.Component:
     return _icon_link(rx.icon(icon, size=18), rx.text(t(key)), href=href, class_name="o2-nav-link")
 
 
-def _logout_button() -> rx.Component:
+def logout_button() -> rx.Component:
     return _ghost_button(
         "log-out",
         "nav.logout",
@@ -74,7 +74,7 @@ def _sidebar() -> rx.Component:
         *[_nav_link(key, href, icon) for key, href, icon in CUSTOMER_NAV],
         _staff_link(),
         rx.divider(),
-        _logout_button(),
+        logout_button(),
         spacing="1",
         align="stretch",
         class_name="o2-sidebar",
@@ -83,7 +83,8 @@ def _sidebar() -> rx.Component:
     )
 
 
-def _mobile_menu() -> rx.Component:
+def mobile_menu(*items: rx.Component, after: tuple[rx.Component, ...] = ()) -> rx.Component:
+    """The phone's menu: `items`, then past a separator `after` and the sign-out."""
     return rx.menu.root(
         rx.menu.trigger(
             icon_button(
@@ -96,17 +97,22 @@ def _mobile_menu() -> rx.Component:
             )
         ),
         rx.menu.content(
-            *[
-                rx.menu.item(rx.link(t(key), href=href, underline="none"))
-                for key, href, _ in CUSTOMER_NAV
-            ],
-            rx.cond(
-                SessionState.is_staff,
-                rx.menu.item(rx.link(t("nav.admin"), href="/admin", underline="none")),
-            ),
+            *items,
             rx.menu.separator(),
+            *after,
             rx.menu.item(t("nav.logout"), on_click=SessionState.log_out),
         ),
+    )
+
+
+def menu_link(key: str, href: str) -> rx.Component:
+    return rx.menu.item(rx.link(t(key), href=href, underline="none"))
+
+
+def _mobile_menu() -> rx.Component:
+    return mobile_menu(
+        *[menu_link(key, href) for key, href, _ in CUSTOMER_NAV],
+        rx.cond(SessionState.is_staff, menu_link("nav.admin", "/admin")),
     )
 
 
@@ -145,7 +151,7 @@ def _email_banner() -> rx.Component:
     )
 
 
-def _impersonation_banner() -> rx.Component:
+def impersonation_banner() -> rx.Component:
     return rx.cond(
         SessionState.impersonating,
         rx.callout.root(
@@ -167,41 +173,58 @@ def _impersonation_banner() -> rx.Component:
     )
 
 
-def _hydrated_marker() -> rx.Component:
+def hydrated_marker() -> rx.Component:
     """An invisible mark once the page is connected to the server (tests wait for it)."""
     return rx.cond(rx.State.is_hydrated, rx.el.span(id="o2-hydrated", hidden=True))
 
 
-def customer_layout(*content: rx.Component) -> rx.Component:
-    """A signed-in page: navigation on the side (a menu on a phone), banners, then content."""
+def signed_in_shell(
+    *content: rx.Component,
+    brand: rx.Component,
+    header: tuple[rx.Component, ...],
+    menu: rx.Component,
+    sidebar: rx.Component,
+    class_name: str = "o2-page",
+) -> rx.Component:
+    """A signed-in person's page (the customer's, the staff's): the header (brand,
+    `header`, the name, the language, the phone's menu), the side bar beside the main
+    column, which starts with the acting banner."""
     return rx.box(
         rx.hstack(
-            _brand(),
+            brand,
             rx.spacer(),
+            *header,
             rx.text(SessionState.display_name, size="2", class_name="o2-desktop-only", id="who"),
             language_switch(),
-            _mobile_menu(),
+            menu,
             align="center",
             class_name="o2-header",
             as_="header",
         ),
         rx.hstack(
-            rx.box(_sidebar(), class_name="o2-desktop-only"),
+            sidebar,
             rx.el.main(
-                stack(
-                    _impersonation_banner(),
-                    _email_banner(),
-                    *content,
-                    spacing="4",
-                ),
+                stack(impersonation_banner(), *content, spacing="4"),
                 class_name="o2-main",
             ),
             align="start",
             spacing="5",
             width="100%",
         ),
-        _hydrated_marker(),
-        class_name="o2-page",
+        hydrated_marker(),
+        class_name=class_name,
+    )
+
+
+def customer_layout(*content: rx.Component) -> rx.Component:
+    """A signed-in page: navigation on the side (a menu on a phone), banners, then content."""
+    return signed_in_shell(
+        _email_banner(),
+        *content,
+        brand=brand(),
+        header=(),
+        menu=_mobile_menu(),
+        sidebar=rx.box(_sidebar(), class_name="o2-desktop-only"),
     )
 
 
@@ -209,7 +232,7 @@ def public_layout(*content: rx.Component) -> rx.Component:
     """Pages for visitors (login, sign-up, lost password): centred, no navigation."""
     return rx.box(
         rx.hstack(
-            _brand(),
+            brand(),
             rx.spacer(),
             rx.link(t("nav.faq"), href="/faq", size="2"),
             language_switch(),
@@ -218,7 +241,7 @@ def public_layout(*content: rx.Component) -> rx.Component:
             as_="header",
         ),
         rx.el.main(rx.center(rx.vstack(*content, align="center", width="100%"), width="100%")),
-        _hydrated_marker(),
+        hydrated_marker(),
         class_name="o2-page",
     )
 

@@ -92,18 +92,23 @@ def _address_field(name: str, key: str, value) -> rx.Component:
     )
 
 
-def _seller_form() -> rx.Component:
-    fields = [
+def _stored_fields(fields: list[tuple[str, str, int]], values) -> list[rx.Component]:
+    """The text fields of a stored setting (name, label, length), showing `values`."""
+    return [
         text_field(
             name,
             key,
             S.errors,
             max_length=limit,
-            default_value=S.seller[name],
-            key=S.seller[name],
+            default_value=values[name],
+            key=values[name],
         )
-        for name, key, limit in SELLER_FIELDS
+        for name, key, limit in fields
     ]
+
+
+def _seller_form() -> rx.Component:
+    fields = _stored_fields(SELLER_FIELDS, S.seller)
     return _section(
         "settings.seller_title",
         rx.text(t("settings.seller_hint"), size="2", color_scheme="gray"),
@@ -135,17 +140,7 @@ PAYMENT_FIELDS = [
 
 def _payment_form() -> rx.Component:
     """How customers pay an order form by transfer or cheque."""
-    fields = [
-        text_field(
-            name,
-            key,
-            S.errors,
-            max_length=limit,
-            default_value=S.payment[name],
-            key=S.payment[name],
-        )
-        for name, key, limit in PAYMENT_FIELDS
-    ]
+    fields = _stored_fields(PAYMENT_FIELDS, S.payment)
     return _section(
         "settings.payment_title",
         rx.text(t("settings.payment_hint"), size="2", color_scheme="gray"),
