@@ -7,10 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, union
+from sqlalchemy import func
 from sqlmodel import col, select
 
 from o2portal.accounts import sessions
+from o2portal.accounts.customer_search import customer_conditions
 from o2portal.accounts.identity import IDENTITY_FIELDS, check_identity
 from o2portal.accounts.models import AuthAttempt, Customer, LoginTicket, UserSession
 from o2portal.accounts.password_reset import mail_reset_link
@@ -21,7 +22,6 @@ from o2portal.core.db import existing, read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.paging import Page, paginate
 from o2portal.core.permissions import Actor
-from o2portal.core.search import lower_starts_with, starts_with
 from o2portal.core.validation import (
     clean_email,
     clean_text,
@@ -37,24 +37,9 @@ DETAIL_LIMIT = 50
 
 def search_customers(actor: Actor, query: str = "", page: int = 1) -> Page:
     """By name, company, email or domain (prefix match on indexed columns), 25 a page."""
-    text = (query or "").strip().lower()[:100]
     with read_session() as session:
         actor.staff()
-        where = [Customer.role == "customer"]
-        if text:
-            # A prefix, each read from its own index (core/search.py): a union of ids,
-            # where an OR with a subquery would make PostgreSQL read the whole table.
-            def ids(condition):
-                return select(Customer.id).where(condition)
-
-            matches = union(
-                ids(starts_with(col(Customer.email), text)),
-                ids(lower_starts_with(Customer.last_name, text)),
-                ids(lower_starts_with(Customer.first_name, text)),
-                ids(lower_starts_with(Customer.company_name, text)),
-                select(Product.customer_id).where(starts_with(col(Product.name), text)),
-            )
-            where.append(col(Customer.id).in_(matches))
+        where = customer_conditions(query)
         found = paginate(
             session,
             select(Customer).where(*where).order_by(Customer.last_name, Customer.id),

@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from o2portal.accounts.models import Customer
 from o2portal.billing import invoices as billing
 from o2portal.billing.checkout import PaymentOutcome, record_offline_payment
+from o2portal.billing.listing import invoice_conditions
 from o2portal.billing.models import ORDER_STATUSES, CreditNote, Invoice, Order
 from o2portal.core import audit, receipts
 from o2portal.core.db import existing, read_session, transaction
@@ -51,14 +52,9 @@ def list_order_forms(
 
 
 def list_invoices(actor: Actor, *, query: str = "", page: int = 1) -> Page:
-    where = []
-    text = (query or "").strip()[:100]
-    if text.upper().startswith("F"):
-        where.append(starts_with(col(Invoice.number), text.upper()))
-    elif text:
-        where.append(starts_with(col(Customer.email), text.lower()))
     with read_session() as session:
         actor.staff()
+        where = invoice_conditions(query)
         base = select(Invoice, Customer).join(
             Customer, col(Customer.id) == col(Invoice.customer_id)
         )

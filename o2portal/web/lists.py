@@ -3,6 +3,8 @@ state), a search button, and the staff's search box."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import reflex as rx
 
 from o2portal.web.guards import require_staff
@@ -45,3 +47,10 @@ class StaffQuery(rx.State, mixin=True):
     def set_query(self, value: str):
         require_staff(self)
         self.query = value[:100]
+
+
+def export_href(kind: str, query: str) -> str:
+    """The CSV export of a staff list (web/routes.py), with the search the list shown was
+    made with: the file holds the rows of every page of it."""
+    search = query.strip()
+    return f"/files/exports/{kind}.csv" + (f"?{urlencode({'q': search})}" if search else "")

@@ -11,7 +11,7 @@ from urllib.parse import quote, urlsplit
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -27,6 +27,8 @@ from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.settings import get_settings
 from o2portal.integrations.gateway import CARD_FIELDS, GatewayTimeout, tokenize_fields
 from o2portal.products import certificates
+from o2portal.reporting import exports
+from o2portal.reporting.vat_report import report_months
 from o2portal.support import tickets
 from o2portal.web.guards import SESSION_COOKIE
 
@@ -266,6 +268,63 @@ async def certificate_key_file(request: Request) -> Response:
     return _pem(text, filename)
 
 
+def _month(text: str) -> tuple[int, int] | None:
+    """'2026-11' → (2026, 11), when it is one of the months the report offers."""
+    year, _, month = text.partition("-")
+    if not (year.isascii() and year.isdigit() and month.isascii() and month.isdigit()):
+        return None
+    wanted = (int(year[:4]), int(month[:2]))
+    return wanted if wanted in report_months() else None
+
+
+def _make_export(what: str, user, request: Request) -> exports.Export | None:
+    """The export asked for, audited, or None when there is none by that name (or the
+    month of the VAT report is not one it offers)."""
+    lang = user.customer.language
+    ip = client_ip(request)
+    query = request.query_params.get("q", "")[:100]
+    if what == "invoices":
+        return exports.export_invoices(user.actor, query, lang, ip=ip)
+    if what == "credit-notes":
+        return exports.export_credit_notes(user.actor, lang, ip=ip)
+    if what == "customers":
+        return exports.export_customers(user.actor, query, lang, ip=ip)
+    if what == "vat":
+        month = _month(request.query_params.get("month", ""))
+        return exports.export_vat_report(user.actor, *month, lang, ip=ip) if month else None
+    return None
+
+
+async def export_file(request: Request) -> Response:
+    """A staff export as a CSV file, sent as it is written: invoices, credit notes and
+    customers for staff, the VAT report for admins. Anyone else (a customer, staff acting
+    as one, support asking for the VAT report) gets the same 404 as a file that does not
+    exist; no session gets 401. Only from our own pages: a link on another site does not
+    start an export (each one is audited)."""
+    user = await run_in_threadpool(_who, request)
+    if user is None:
+        return Response(status_code=401)
+    if not from_this_site(request):
+        return _no_store(Response(status_code=403))
+    try:
+        made = await run_in_threadpool(_make_export, request.path_params["what"], user, request)
+    except NotAllowed:
+        made = None
+    if made is None:
+        return Response(status_code=404)
+    return _no_store(
+        StreamingResponse(
+            made.chunks,
+            media_type="text/csv; charset=utf-8",
+            headers={
+                "Content-Disposition": f'attachment; filename="{made.filename}"',
+                "X-Content-Type-Options": "nosniff",
+                "Content-Security-Policy": "default-src 'none'; sandbox",
+            },
+        )
+    )
+
+
 # The card fields as JSON: a few hundred bytes.
 MAX_CARD_BODY = 2048
 
@@ -398,6 +457,7 @@ def build_routes() -> Starlette:
                 certificate_file,
                 methods=["GET"],
             ),
+            Route("/files/exports/{what:str}.csv", export_file, methods=["GET"]),
             Route("/gateway/v1/tokens", card_token, methods=["POST"]),
         ]
     )

@@ -31,6 +31,8 @@ ADMIN_NAV = [
     ("admin.nav_jobs", "/admin/jobs", "timer", False),
     ("admin.nav_catalogue", "/admin/catalogue", "tags", True),
     ("admin.nav_emails", "/admin/emails", "mail", True),
+    ("admin.nav_vat_report", "/admin/reports/vat", "landmark", True),
+    ("admin.nav_aging", "/admin/reports/aging", "hourglass", True),
     ("admin.nav_audit", "/admin/audit", "scroll-text", True),
     ("admin.nav_settings", "/admin/settings", "settings", True),
 ]

@@ -138,6 +138,11 @@ def pdf_link(href) -> rx.Component:
     return download_link("file-down", "invoices.pdf", href, class_name="o2-pdf-link")
 
 
+def csv_link(key: str, href, element_id: str) -> rx.Component:
+    """A staff list's or report's CSV export (web/routes.py export_file)."""
+    return download_link("file-spreadsheet", key, href, id=element_id, class_name="o2-pdf-link")
+
+
 def download_link(icon: str, key: str, href, **props) -> rx.Component:
     """A file served by a guarded route (never a static asset), downloaded by the browser."""
     # rx.el.a is React Router's Link: reload_document leaves the click to the browser.

@@ -8,7 +8,7 @@ from o2portal.web.components.blocks import columns, stack
 from o2portal.web.components.forms import card_form, field_error, text_field
 from o2portal.web.components.i18n import t
 from o2portal.web.components.payment import hidden
-from o2portal.web.components.tables import pager, rows_table, section, text_cells
+from o2portal.web.components.tables import csv_link, pager, rows_table, section, text_cells
 from o2portal.web.pages import SUPPORT_AND_ADMIN, staff_page
 from o2portal.web.staff.customers.state import AdminCustomersState as L
 from o2portal.web.staff.customers.state import AdminCustomerState as S
@@ -52,7 +52,14 @@ def customers_page() -> rx.Component:
             align="end",
             width="100%",
         ),
-        rx.text(L.total, " ", t("admin.customers_found"), size="2", color_scheme="gray"),
+        rx.hstack(
+            rx.text(L.total, " ", t("admin.customers_found"), size="2", color_scheme="gray"),
+            csv_link("export.customers", L.export_href, "export-customers"),
+            justify="between",
+            align="center",
+            width="100%",
+            wrap="wrap",
+        ),
         _table(
             L.rows,
             [

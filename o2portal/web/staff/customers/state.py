@@ -17,7 +17,7 @@ from o2portal.core.validation import format_phone_national
 from o2portal.products.customer import display_status
 from o2portal.web.guards import client_ip, require_staff, user_agent
 from o2portal.web.helpers import document_row, send_mail_soon, translated
-from o2portal.web.lists import Searched, StaffQuery
+from o2portal.web.lists import Searched, StaffQuery, export_href
 from o2portal.web.payment import new_key, submitted_key
 from o2portal.web.rows import mail_row, ticket_row
 from o2portal.web.session import language_of, load_staff, staff_of
@@ -27,10 +27,13 @@ _PATH_ID = re.compile(r"/admin/customers/(\d{1,12})/?$")
 
 class AdminCustomersState(StaffQuery, Searched, rx.State):
     rows: list[dict[str, str]] = []
+    # The customers' CSV, with the search of the list shown.
+    export_href: str = "/files/exports/customers.csv"
 
     async def _fill(self, page: int) -> None:
         user, lang = await load_staff(self)
         result = await asyncio.to_thread(domain.search_customers, user.actor, self.query, page)
+        self.export_href = export_href("customers", self.query)
         self.page, self.pages, self.total = result.page, result.pages, result.total
         self.rows = [
             {

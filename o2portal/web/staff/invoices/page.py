@@ -23,7 +23,14 @@ from o2portal.web.components.forms import (
 )
 from o2portal.web.components.i18n import t
 from o2portal.web.components.payment import hidden
-from o2portal.web.components.tables import pager, pdf_link, rows_table, section, text_cells
+from o2portal.web.components.tables import (
+    csv_link,
+    pager,
+    pdf_link,
+    rows_table,
+    section,
+    text_cells,
+)
 from o2portal.web.pages import SUPPORT_AND_ADMIN, staff_page
 from o2portal.web.staff.invoices.state import AdminInvoicesState as I
 
@@ -167,6 +174,15 @@ def invoices_page() -> rx.Component:
                 ),
             ),
             search_box("invoice-search", "admin.search_invoices", I.query, I.set_query, I.search),
+            rx.hstack(
+                csv_link("export.invoices", I.export_href, "export-invoices"),
+                csv_link(
+                    "export.credit_notes", "/files/exports/credit-notes.csv", "export-credit-notes"
+                ),
+                spacing="4",
+                align_self="end",
+                wrap="wrap",
+            ),
             width="100%",
         ),
         admin_message(I.message),

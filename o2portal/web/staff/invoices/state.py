@@ -15,7 +15,7 @@ from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate
 from o2portal.web.guards import client_ip, require_staff
 from o2portal.web.helpers import given_id, send_mail_soon, translated
-from o2portal.web.lists import Searched, StaffQuery
+from o2portal.web.lists import Searched, StaffQuery, export_href
 from o2portal.web.payment import method_name
 from o2portal.web.session import language_of, load_staff, staff_of
 
@@ -33,6 +33,8 @@ class AdminInvoicesState(StaffQuery, Searched, rx.State):
     recording_method: str = ""
     recording_title: str = ""
     working: str = ""  # the order form whose payment is being recorded
+    # The invoices' CSV, with the search of the list shown (not the text being typed).
+    export_href: str = "/files/exports/invoices.csv"
 
     async def _fill(self, page: int = 1, *, keep_orders: bool = False) -> None:
         """Load the three lists; `keep_orders` leaves the order forms' rows as they are
@@ -58,6 +60,7 @@ class AdminInvoicesState(StaffQuery, Searched, rx.State):
         invoices = await asyncio.to_thread(
             domain.list_invoices, user.actor, query=self.query, page=page
         )
+        self.export_href = export_href("invoices", self.query)
         self.page, self.pages = invoices.page, invoices.pages
         self.invoices = [
             {
