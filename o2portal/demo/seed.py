@@ -18,8 +18,13 @@ from sqlmodel import Session, select
 
 from o2portal.accounts.models import Customer, SavedCard
 from o2portal.accounts.passwords import hash_password
-from o2portal.billing.invoices import customer_snapshot, issue_invoice, vat_rule
-from o2portal.billing.models import Order, OrderLine, Payment
+from o2portal.billing.invoices import (
+    customer_snapshot,
+    issue_credit_note,
+    issue_invoice,
+    vat_rule,
+)
+from o2portal.billing.models import Invoice, Order, OrderLine, Payment
 from o2portal.billing.order_forms import order_line
 from o2portal.catalog import pricing
 from o2portal.catalog.defaults import ensure_catalogue
@@ -33,6 +38,7 @@ from o2portal.demo.certificates import order_demo_certificate
 from o2portal.demo.messages import add_announcement, add_mail_history, add_tickets
 from o2portal.demo.specs import (
     ADMIN_EMAIL,
+    CREDIT_NOTES,
     DEMO_PASSWORD,
     HOSTING_QUOTAS,
     NAMESERVERS,
@@ -82,7 +88,8 @@ def _seed_people_and_history(session: Session) -> None:
     _reserve_names(session)
     products = {spec.key: _add_product(session, spec, people[spec.owner]) for spec in PRODUCTS}
     session.flush()
-    _add_orders(session, people, products)
+    invoices = _add_orders(session, people, products)
+    _add_credit_notes(session, people, invoices)
     add_tickets(session, people, products)
     add_announcement(session)
     add_mail_history(session, people)
@@ -277,16 +284,42 @@ def _describe(book: PriceBook, spec: LineSpec, product: Product) -> PricedLine:
     return pricing.registration_line(tld, product.name, product.name, spec.years)
 
 
-def _add_orders(session: Session, people: dict[str, Customer], products: dict) -> None:
+def _add_orders(
+    session: Session, people: dict[str, Customer], products: dict
+) -> dict[tuple[str, int], Invoice]:
+    """The demo's order forms; returns the invoices by (owner, days ago)."""
     # Oldest first, so that invoice numbers follow the issue dates.
     floor = _year_start() + timedelta(hours=1)
+    invoices = {}
     for spec in sorted(ORDERS, key=lambda o: -o.days_ago):
         moment = clock.now() - timedelta(days=spec.days_ago)
         if spec.paid:
             # Every demo invoice belongs to this year's sequence.
             moment = max(moment, floor)
             floor = moment + timedelta(minutes=5)
-        _add_order(session, spec, people, products, moment)
+        invoice = _add_order(session, spec, people, products, moment)
+        if invoice is not None:
+            invoices[(spec.owner, spec.days_ago)] = invoice
+    return invoices
+
+
+def _add_credit_notes(
+    session: Session, people: dict[str, Customer], invoices: dict[tuple[str, int], Invoice]
+) -> None:
+    """Credit notes as staff issue them, oldest first (their numbers follow their dates),
+    never before their invoice."""
+    for spec in sorted(CREDIT_NOTES, key=lambda c: -c.days_ago):
+        invoice = invoices[(spec.owner, spec.order_days_ago)]
+        moment = max(clock.now() - timedelta(days=spec.days_ago), invoice.issued_at)
+        with clock.frozen_at(min(moment + timedelta(hours=2), clock.now())):
+            issue_credit_note(
+                session,
+                invoice,
+                amount_ht_cents=spec.amount_ht_cents,
+                reason=spec.reason,
+                refund_method="transfer",
+                issued_by=people["admin"],
+            )
 
 
 def _year_start() -> datetime:
@@ -300,7 +333,7 @@ def _add_order(
     people: dict[str, Customer],
     products: dict[str, Product],
     moment: datetime,
-) -> None:
+) -> Invoice | None:
     customer = people[spec.owner]
     rule = vat_rule(customer)
     rate_bp, mention = rule.rate_bp, rule.mention
@@ -331,9 +364,10 @@ def _add_order(
     for line in totals.lines:
         line.order_id = order.id
         session.add(line)
-    if spec.paid:
-        _add_payment(session, order, people["admin"], moment)
-        issue_invoice(session, order, method=order.payment_method, paid_at=moment)
+    if not spec.paid:
+        return None
+    _add_payment(session, order, people["admin"], moment)
+    return issue_invoice(session, order, method=order.payment_method, paid_at=moment)
 
 
 def _add_payment(session: Session, order: Order, staff: Customer, moment: datetime) -> None:

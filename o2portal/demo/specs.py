@@ -109,6 +109,22 @@ PEOPLE: dict[str, tuple[str, dict, float]] = {
         },
         2,
     ),
+    "swiss": (
+        "Entreprise suisse (Chocolaterie Alpine SA) : hors de l'UE, sans TVA française",
+        {
+            "email": "chocolaterie@o2portal.example",
+            "account_type": "entreprise",
+            "first_name": "Léa",
+            "last_name": "Favre",
+            "company_name": "Chocolaterie Alpine SA",
+            "phone": "+41215551234",
+            "address_line1": "Rue du Bourg 8",
+            "postal_code": "1003",
+            "city": "Lausanne",
+            "country": "CH",
+        },
+        1.5,
+    ),
     "paul": (
         "Particulier (Paul Bernard) : un nom de domaine récent",
         {
@@ -194,6 +210,9 @@ PRODUCTS: list[ProductSpec] = [
                 expires_in_days=12),
     ProductSpec("b-canal-com", "belgian", "domain", "brasserie-canal.com", "com",
                 started_days_ago=8),
+    # Chocolaterie Alpine SA
+    ProductSpec("s-alpine-com", "swiss", "domain", "chocolaterie-alpine.com", "com",
+                started_days_ago=5),
     # Paul Bernard
     ProductSpec("p-bernard-fr", "paul", "domain", "paul-bernard.fr", "fr",
                 started_days_ago=3),
@@ -239,6 +258,7 @@ ORDERS: list[OrderSpec] = [
     OrderSpec("client", "order", 20, "card", (LineSpec("register", "m-famille-org", 3),)),
     OrderSpec("business", "renewal", 10, "card", (LineSpec("renew", "a-lumiere-com"),)),
     OrderSpec("belgian", "order", 8, "card", (LineSpec("register", "b-canal-com"),)),
+    OrderSpec("swiss", "order", 5, "card", (LineSpec("register", "s-alpine-com"),)),
     OrderSpec("paul", "order", 3, "card", (LineSpec("register", "p-bernard-fr"),)),
     # Order forms still waiting for a bank transfer.
     OrderSpec("client", "renewal", 2, "transfer", (LineSpec("renew", "m-photo-fr"),),
@@ -248,6 +268,25 @@ ORDERS: list[OrderSpec] = [
         LineSpec("renew", "a-lumiere-fr"),
     ), paid=False),
 ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CreditNoteSpec:
+    """A credit note on the invoice of a demo order (its owner and days ago)."""
+
+    owner: str
+    order_days_ago: int
+    amount_ht_cents: int
+    reason: str
+    days_ago: int
+
+
+# One in this month and one in the month before, whenever the demo is made (the VAT
+# report nets them): a refund by transfer, which leaves the account credit as it is.
+CREDIT_NOTES: list[CreditNoteSpec] = [
+    CreditNoteSpec("client", 20, 500, "Geste commercial : interruption de service", 0),
+    CreditNoteSpec("belgian", 40, 1000, "Remise accordée sur l'hébergement", 32),
+]
 
 
 def morning(day: date) -> datetime:

@@ -19,11 +19,13 @@ from o2portal.billing.staff import credit_invoice
 from o2portal.core import clock
 from o2portal.core.db import read_session
 from o2portal.core.errors import NotAllowed
+from o2portal.demo.seed import seed_demo
 from o2portal.reporting.aging import aging_report, bucket_of
 from o2portal.reporting.vat_report import (
     OUTSIDE_EU,
     REVERSE_CHARGE,
     TAXED,
+    report_months,
     vat_report,
 )
 from tests.unit.helpers import actor
@@ -208,3 +210,25 @@ def test_aging_sorts_unpaid_forms_by_age_and_customer(db):
     assert report.customers == 2
     # Who owes the most comes first.
     assert [r.total for r in report.rows] == sorted((r.total for r in report.rows), reverse=True)
+
+
+def test_the_report_adds_up_on_the_demo_data(db):
+    """The demo has French customers, a Belgian business (reverse charge), a Swiss one
+    and two credit notes, over the last months."""
+    seed_demo()
+    admin = actor(person("compta-demo@o2portal.example", role="admin"))
+    kinds, credits = set(), 0
+    for year, month in report_months(4):
+        report = vat_report(admin, year, month)
+        expected = _independent_sums(year, month)
+        assert (report.total.net_ht, report.total.net_vat, report.net_ttc) == (
+            expected["ht"],
+            expected["vat"],
+            expected["ttc"],
+        ), (year, month)
+        assert report.invoices == expected["invoices"]
+        kinds |= {s.kind for s in report.sections}
+        credits += len(report.credits)
+        assert all(b.vat_number.startswith("BE") and b.country == "BE" for b in report.buyers)
+    assert kinds == {TAXED, REVERSE_CHARGE, OUTSIDE_EU}
+    assert credits == 2
