@@ -31,7 +31,8 @@ MONTHS_FR = [
 ]
 
 
-def _last_months(count: int) -> list[tuple[int, int]]:
+def last_months(count: int) -> list[tuple[int, int]]:
+    """The last `count` months (year, month) in Paris time, oldest first, this one last."""
     today = clock.today()
     year, month = today.year, today.month
     months = []
@@ -47,7 +48,7 @@ def _label(year: int, month: int) -> str:
 
 def revenue_by_month(months: int = 12) -> list[dict]:
     """Invoiced HT per month (euros, rounded), the last `months` months in Paris time."""
-    slots = _last_months(months)
+    slots = last_months(months)
     since = date(*slots[0], 1)
     with read_session() as session:
         rows = session.exec(
@@ -64,7 +65,7 @@ def revenue_by_month(months: int = 12) -> list[dict]:
 
 
 def new_customers_by_month(months: int = 12) -> list[dict]:
-    slots = _last_months(months)
+    slots = last_months(months)
     since = date(*slots[0], 1)
     with read_session() as session:
         rows = session.exec(

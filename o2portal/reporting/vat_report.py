@@ -23,6 +23,7 @@ from o2portal.core import clock
 from o2portal.core.db import read_session
 from o2portal.core.money import EU_COUNTRIES
 from o2portal.core.permissions import Actor
+from o2portal.reporting.staff_dashboard import last_months
 
 # What a sale is for VAT.
 TAXED, REVERSE_CHARGE, OUTSIDE_EU = "taxed", "reverse_charge", "outside_eu"
@@ -252,13 +253,7 @@ def _credits(session, start, end, sections, buyers, countries) -> list[Credit]:
 
 def report_months(count: int = 24) -> list[tuple[int, int]]:
     """The months one may pick, this one first."""
-    today = clock.today()
-    year, month = today.year, today.month
-    months = []
-    for _ in range(count):
-        months.append((year, month))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return months
+    return list(reversed(last_months(count)))
 
 
 def previous_month() -> tuple[int, int]:
