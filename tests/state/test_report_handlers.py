@@ -55,7 +55,7 @@ def test_the_aging_report_loads_for_admins(people):
     state = make_state(AgingState, token=people["token"]["ada"], path="/admin/reports/aging")
     run(state, "load")
     assert state.rows == [] and state.grand_total == formatting.money(0)
-    assert state.count == "0 clients avec un impayé"
+    assert state.count == "Clients avec un impayé : 0"
 
 
 @pytest.mark.parametrize("who", ["sam", "alice"])

@@ -67,10 +67,11 @@ FR = {
     "vat.credits": "Avoirs du mois",
     "vat.credits_none": "Aucun avoir ce mois-ci.",
     "vat.buyer": "Client",
+    "vat.name": "Client",
     "vat.vat_number": "N° de TVA",
     "vat.country": "Pays",
     "vat.documents": "Documents",
-    "vat.summary": "{invoices} factures pour {invoiced} TTC, {credits} avoirs pour {credited} TTC : net {net} TTC.",
+    "vat.summary": "Factures : {invoices} ({invoiced} TTC) · avoirs : {credits} ({credited} TTC) · net : {net} TTC.",
     "vat.more": "Les {count} lignes suivantes sont dans le fichier CSV.",
     "aging.intro": "Bons de commande à régler, par client et par ancienneté (jours depuis leur émission).",
     "aging.customer": "Client",
@@ -83,7 +84,7 @@ FR = {
     "aging.all": "Tous les clients",
     "aging.none": "Aucun bon de commande à régler.",
     "aging.age": "{days} j",
-    "aging.customers": "{count} clients avec un impayé",
+    "aging.customers": "Clients avec un impayé : {count}",
 }
 
 EN = {
@@ -152,10 +153,11 @@ EN = {
     "vat.credits": "Credit notes of the month",
     "vat.credits_none": "No credit note this month.",
     "vat.buyer": "Customer",
+    "vat.name": "Customer",
     "vat.vat_number": "VAT number",
     "vat.country": "Country",
     "vat.documents": "Documents",
-    "vat.summary": "{invoices} invoices for {invoiced} incl. VAT, {credits} credit notes for {credited} incl. VAT: net {net} incl. VAT.",
+    "vat.summary": "Invoices: {invoices} ({invoiced} incl. VAT) · credit notes: {credits} ({credited} incl. VAT) · net: {net} incl. VAT.",
     "vat.more": "The next {count} rows are in the CSV file.",
     "aging.intro": "Order forms awaiting payment, by customer and by age (days since they were issued).",
     "aging.customer": "Customer",
@@ -168,5 +170,5 @@ EN = {
     "aging.all": "All customers",
     "aging.none": "No order form awaiting payment.",
     "aging.age": "{days} d",
-    "aging.customers": "{count} customers with an unpaid form",
+    "aging.customers": "Customers with an unpaid form: {count}",
 }

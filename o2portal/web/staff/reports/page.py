@@ -52,20 +52,24 @@ def _by_rate() -> rx.Component:
     )
 
 
-def _buyers(title_key: str, rows, table_id: str, empty_key: str) -> rx.Component:
+def _buyers(title_key: str, rows, table_id: str, empty_key: str, keys: tuple) -> rx.Component:
+    """Reverse-charged buyers (name, VAT number, country) or countries outside the EU:
+    how many documents, invoiced, credited and net HT."""
     return section(
         title_key,
         rows_table(
             table_id,
-            ["vat.buyer", "vat.vat_number", "vat.country", "vat.documents"]
-            + [f"vat.{key}" for key in BUYER_SUMS],
+            [f"vat.{key}" for key in (*keys, "documents", *BUYER_SUMS)],
             rows,
-            lambda b: rx.table.row(
-                *text_cells(b, "name", "vat_number", "country", "documents", *BUYER_SUMS)
-            ),
+            lambda b: rx.table.row(*text_cells(b, *keys, "documents", *BUYER_SUMS)),
             empty_key=empty_key,
         ),
     )
+
+
+def document_link(text, href) -> rx.Component:
+    """A document's number, which downloads its PDF."""
+    return rx.el.a(text, href=href, download="", reload_document=True, class_name="o2-pdf-link")
 
 
 @staff_page(
@@ -93,8 +97,14 @@ def vat_report_page() -> rx.Component:
         ),
         rx.text(t("vat.intro"), size="2", color_scheme="gray"),
         section("vat.by_rate", _by_rate(), rx.text(V.summary, size="2", id="vat-summary")),
-        _buyers("vat.buyers", V.buyers, "vat-buyers", "vat.buyers_none"),
-        _buyers("vat.countries", V.countries, "vat-countries", "vat.countries_none"),
+        _buyers(
+            "vat.buyers",
+            V.buyers,
+            "vat-buyers",
+            "vat.buyers_none",
+            ("name", "vat_number", "country"),
+        ),
+        _buyers("vat.countries", V.countries, "vat-countries", "vat.countries_none", ("country",)),
         section(
             "vat.credits",
             rows_table(
@@ -104,12 +114,7 @@ def vat_report_page() -> rx.Component:
                 V.credits,
                 lambda c: rx.table.row(
                     rx.table.cell(
-                        rx.el.a(
-                            c["number"],
-                            href="/files/credit-notes/" + c["id"] + ".pdf",
-                            download="",
-                            reload_document=True,
-                        )
+                        document_link(c["number"], "/files/credit-notes/" + c["id"] + ".pdf")
                     ),
                     *text_cells(c, "date", "invoice", "customer", "line", "ht", "vat", "ttc"),
                 ),
@@ -126,12 +131,7 @@ def _forms(line) -> rx.Component:
         rx.foreach(
             line.forms,
             lambda f: rx.hstack(
-                rx.el.a(
-                    f.reference,
-                    href="/files/order-forms/" + f.id + ".pdf",
-                    download="",
-                    reload_document=True,
-                ),
+                document_link(f.reference, "/files/order-forms/" + f.id + ".pdf"),
                 rx.text(f.age, " · ", f.amount, size="1", color_scheme="gray"),
                 spacing="2",
                 align="center",
