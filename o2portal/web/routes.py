@@ -25,6 +25,7 @@ from o2portal.billing.documents import (
 from o2portal.core import clock
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.settings import get_settings
+from o2portal.core.validation import without_controls
 from o2portal.integrations.gateway import CARD_FIELDS, GatewayTimeout, tokenize_fields
 from o2portal.products import certificates
 from o2portal.reporting import exports
@@ -282,7 +283,9 @@ def _make_export(what: str, user, request: Request) -> exports.Export | None:
     month of the VAT report is not one it offers)."""
     lang = user.customer.language
     ip = client_ip(request)
-    query = request.query_params.get("q", "")[:100]
+    # Looked up only: what no one types (NUL, bidi controls…) is dropped, as the doors of
+    # the pages' handlers drop it.
+    query = without_controls(request.query_params.get("q", ""))[:100]
     if what == "invoices":
         return exports.export_invoices(user.actor, query, lang, ip=ip)
     if what == "credit-notes":

@@ -183,3 +183,16 @@ def test_customers_and_strangers_are_refused(client, people, sales, what):
 
 def test_an_unknown_export_is_not_found(client, people):
     assert get(client, "/files/exports/passwords.csv", people["token"]["ada"]).status_code == 404
+
+
+def test_a_crafted_search_is_a_search_like_another(client, people, sales):
+    """Control characters in the link's search are dropped (PostgreSQL refuses NUL in
+    a string: the export must not end in a 500)."""
+    number = sales["invoices"][0]
+    crafted = f"/files/exports/invoices.csv?q=%00{number}%E2%80%AE"
+    rows = _table(get(client, crafted, people["token"]["ada"]))
+    assert [row[0] for row in rows[1:]] == [number]
+    rows = _table(
+        get(client, "/files/exports/customers.csv?q=%00" + "a" * 500, people["token"]["ada"])
+    )
+    assert rows[1:] == []
