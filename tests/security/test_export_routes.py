@@ -196,3 +196,10 @@ def test_a_crafted_search_is_a_search_like_another(client, people, sales):
         get(client, "/files/exports/customers.csv?q=%00" + "a" * 500, people["token"]["ada"])
     )
     assert rows[1:] == []
+
+
+def test_an_english_speaking_admin_gets_english_titles(client, people, sales):
+    update_customer(people["customer"]["ada"].id, language="en")
+    header, *rows = _table(get(client, "/files/exports/invoices.csv", people["token"]["ada"]))
+    assert header[:3] == ["Number", "Date", "Customer"]
+    assert rows[0][header.index("Payment method")] == "Card"
