@@ -132,7 +132,7 @@ def test_an_overdue_ticket_shows_escalated_in_the_queue(page: Page):
         page.locator("#hours").fill("0,5")
         page.locator("#rule-add").click()
         expect(page.locator("#rules-table")).to_contain_text("Urgente")
-    assert escalation.escalate_tickets(clock.now() + timedelta(hours=1)) >= 1
+    assert escalation.escalate_tickets(clock.now() + timedelta(hours=3)) >= 1
     with read_session() as session:
         assert session.get(Ticket, ticket_id).escalated_at is not None
     page.goto(page.url.split("/admin/")[0] + "/admin/tickets")
