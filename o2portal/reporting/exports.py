@@ -48,7 +48,7 @@ def _started(actor: Actor, kind: str, model, joined, where: list, filters: dict,
             counted = counted.join(Customer, col(Customer.id) == joined)
         total = session.exec(counted.where(*where, col(model.id) <= upto)).one()
         audit.record(
-            session, "staff.export", actor=staff, ip=ip, export=kind, filters=filters, rows=total
+            session, f"staff.export.{kind}", actor=staff, ip=ip, filters=filters, rows=total
         )
     return upto, total
 
@@ -131,7 +131,7 @@ CREDIT_NOTE_COLUMNS = (
 
 def export_credit_notes(actor: Actor, lang: str, *, ip=None) -> Export:
     """Every credit note, newest first (the invoices page lists them all)."""
-    upto, total = _started(actor, "credit-notes", CreditNote, None, [], {}, ip)
+    upto, total = _started(actor, "credit_notes", CreditNote, None, [], {}, ip)
     rows = in_batches(
         select(CreditNote, Invoice.number, Customer)
         .join(Invoice, col(Invoice.id) == col(CreditNote.invoice_id))
@@ -266,10 +266,9 @@ def export_vat_report(actor: Actor, year: int, month: int, lang: str, *, ip=None
     with transaction() as session:
         audit.record(
             session,
-            "staff.export",
+            "staff.export.vat",
             actor=actor.admin(),
             ip=ip,
-            export="vat",
             filters={"month": f"{year}-{month:02d}"},
             rows=len(report.sections),
         )

@@ -26,6 +26,7 @@ ADMIN_NAV = [
     ("admin.nav_products", "/admin/products", "server", False),
     ("admin.nav_invoices", "/admin/invoices", "receipt", False),
     ("admin.nav_tickets", "/admin/tickets", "life-buoy", False),
+    ("admin.nav_support", "/admin/support", "message-square-text", True),
     ("admin.nav_content", "/admin/content", "newspaper", False),
     ("admin.nav_tasks", "/admin/tasks", "list-checks", False),
     ("admin.nav_jobs", "/admin/jobs", "timer", False),
@@ -34,6 +35,7 @@ ADMIN_NAV = [
     ("admin.nav_vat_report", "/admin/reports/vat", "landmark", True),
     ("admin.nav_aging", "/admin/reports/aging", "hourglass", True),
     ("admin.nav_audit", "/admin/audit", "scroll-text", True),
+    ("admin.nav_staff", "/admin/staff", "user-cog", True),
     ("admin.nav_settings", "/admin/settings", "settings", True),
 ]
 
