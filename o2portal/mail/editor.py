@@ -137,17 +137,7 @@ def save_text(
             session.add(row)
         new = {"subject": subject, "body": body}
         if old != new:
-            audit.record(
-                session,
-                "staff.mail_template_changed",
-                actor=staff,
-                target_type="mail_template",
-                ip=ip,
-                kind=kind,
-                language=language,
-                old=old,
-                new=new,
-            )
+            _audit(session, "staff.mail_template_changed", staff, ip, kind, language, old, new)
         return edited
 
 
@@ -161,18 +151,23 @@ def reset_text(actor: Actor, kind: str, language: str, *, ip: str | None = None)
             return False
         old = _text_of(row, kind, language)
         session.delete(row)
-        audit.record(
-            session,
-            "staff.mail_template_reset",
-            actor=staff,
-            target_type="mail_template",
-            ip=ip,
-            kind=kind,
-            language=language,
-            old=old,
-            new=_text_of(None, kind, language),
-        )
+        new = _text_of(None, kind, language)
+        _audit(session, "staff.mail_template_reset", staff, ip, kind, language, old, new)
         return True
+
+
+def _audit(session: Session, action: str, staff: Actor, ip, kind, language, old, new) -> None:
+    audit.record(
+        session,
+        action,
+        actor=staff,
+        target_type="mail_template",
+        ip=ip,
+        kind=kind,
+        language=language,
+        old=old,
+        new=new,
+    )
 
 
 def _locked(session: Session, kind: str, language: str) -> MailTemplate | None:
