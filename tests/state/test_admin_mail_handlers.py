@@ -35,15 +35,16 @@ def test_edit_preview_save_and_reset_a_text(people):
     run(state, "open_text", "invoice", "en")
     assert state.title == "Facture — anglais" and not state.edited
     assert "${number}" in state.variables and "${portal_url}" in state.variables
+    # The file's text, previewed with sample values as soon as it opens.
+    assert state.preview_subject == "Your invoice F2026-000123"
+    # The preview follows the typing; a wrong text is named by its field instead.
     run(state, "set_draft_subject", "Invoice ${number} ${nope}")
-    run(state, "preview")
     assert state.errors == {
         "subject": "Variable inconnue : ${nope}. Utilisez une variable de la liste."
     }
     assert state.preview_subject == ""
     run(state, "set_draft_subject", "Invoice ${number}")
     run(state, "set_draft_body", "Total: ${total}")
-    run(state, "preview")
     assert state.errors == {}
     assert (state.preview_subject, state.preview_body) == ("Invoice F2026-000123", "Total: €143.88")
 
@@ -70,7 +71,7 @@ def test_support_is_refused_the_templates(people):
     for handler, args in (
         ("load", ()),
         ("open_text", ("invoice", "fr")),
-        ("preview", ()),
+        ("set_draft_subject", ("x",)),
         ("save", ({"subject": "A", "body": "B"},)),
         ("reset_text", ()),
         ("set_draft_body", ("x",)),

@@ -60,13 +60,12 @@ def _segment() -> rx.Component:
                 max_length=10,
                 key=f"expiring-{S.form_key}",
             ),
-            columns=rx.breakpoints(initial="1", md="2", lg="4"),
+            columns=rx.breakpoints(initial="1", md="2"),
             spacing="3",
             width="100%",
         ),
         rx.box(checkbox_field("unverified", "campaign.unverified", S.errors), key=S.form_key),
         field_error(S.errors, "segment"),
-        width="100%",
     )
 
 
@@ -103,7 +102,6 @@ def _text() -> rx.Component:
             wrap="wrap",
             align="center",
         ),
-        width="100%",
     )
 
 
@@ -167,6 +165,9 @@ def _send() -> rx.Component:
                 reset_on_submit=False,
             ),
         ),
+        # Open while the admin decides; sending closes it.
+        open=S.confirming,
+        on_open_change=S.set_confirming,
     )
 
 
@@ -250,11 +251,12 @@ def _history() -> rx.Component:
             empty_key="campaign.none",
         ),
         pager(S),
-        width="100%",
     )
 
 
-@staff_page(ROUTE, roles=ADMINS_ONLY, title_key="campaign.title", on_load=S.load)
+@staff_page(
+    ROUTE, roles=ADMINS_ONLY, title_key="campaign.title", on_load=S.load, ui=S.set_confirming
+)
 def campaigns_page() -> rx.Component:
     return rx.fragment(
         mail_tabs(ROUTE),

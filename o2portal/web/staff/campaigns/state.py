@@ -56,6 +56,7 @@ class AdminCampaignsState(Paged, rx.State):
     errors: dict[str, str] = {}
     message: str = ""
     done: bool = False
+    confirming: bool = False  # the confirmation dialog is open
     form_key: int = 0
     # What the preview was made of: what sending sends (server side only).
     _previewed: dict[str, str] = {}
@@ -115,10 +116,14 @@ class AdminCampaignsState(Paged, rx.State):
         self.sample_subject, self.sample_body = found.subject, found.body
 
     @rx.event
+    def set_confirming(self, value: bool):
+        self.confirming = value is True
+
+    @rx.event
     async def send(self, form: dict):
         user = await staff_of(self, ADMIN)
         lang = await language_of(self)
-        self.errors, self.message = {}, ""
+        self.errors, self.message, self.confirming = {}, "", False
         if not self._previewed:
             self.errors = {"segment": translate("campaign.preview_first", lang)}
             return

@@ -85,7 +85,6 @@ def _fields() -> rx.Component:
                 id="tpl-variables",
             ),
         ),
-        width="100%",
     )
 
 
@@ -132,7 +131,7 @@ def _preview() -> rx.Component:
                     # Plain text, as sent: never rendered as HTML or Markdown.
                     rx.el.pre(S.preview_body, id="tpl-preview-body", class_name="o2-mail-body"),
                 ),
-                rx.text(t("mailtpl.preview_hint"), size="2", color_scheme="gray"),
+                rx.text(t("mailtpl.preview_hint"), size="2", color_scheme="amber"),
             ),
         ),
         width="100%",
@@ -168,13 +167,6 @@ def _editor() -> rx.Component:
                             _fields(),
                             rx.hstack(
                                 rx.button(t("mailtpl.save"), type="submit", id="tpl-save"),
-                                rx.button(
-                                    t("mailtpl.preview"),
-                                    type="button",
-                                    variant="soft",
-                                    on_click=S.preview,
-                                    id="tpl-preview-button",
-                                ),
                                 rx.cond(S.edited, _reset()),
                                 spacing="3",
                                 wrap="wrap",

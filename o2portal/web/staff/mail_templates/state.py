@@ -11,7 +11,7 @@ import reflex as rx
 from o2portal.core.errors import InvalidInput
 from o2portal.core.i18n import translate
 from o2portal.mail import editor, templating
-from o2portal.web.guards import client_ip, require_staff
+from o2portal.web.guards import client_ip
 from o2portal.web.helpers import form_text
 from o2portal.web.session import language_of, load_staff, staff_of
 
@@ -65,6 +65,7 @@ class AdminMailTemplatesState(rx.State):
             }
             for row in kinds
         ]
+        self.rows.sort(key=lambda r: r["name"].casefold())
 
     async def _open(self, user, kind: str, language: str, lang: str) -> None:
         text = await asyncio.to_thread(editor.kind_text, user.actor, kind, language)
@@ -74,8 +75,8 @@ class AdminMailTemplatesState(rx.State):
         self.body = self.draft_body = text.body
         self.edited = text.edited
         self.variables = ["${" + name + "}" for name in text.variables]
-        self.preview_subject = self.preview_body = ""
         self.form_key += 1
+        await self._preview(user)
 
     @rx.event
     async def load(self):
@@ -92,20 +93,24 @@ class AdminMailTemplatesState(rx.State):
             self.kind = ""
             return
         await self._open(user, kind, language, lang)
+        # The editor is above the list: bring it to the admin who clicked far below.
+        return rx.scroll_to("tpl-editor")
 
     @rx.event
-    def set_draft_subject(self, value: str):
-        require_staff(self, roles=ADMIN)
-        self.draft_subject = (value if isinstance(value, str) else "")[: templating.SUBJECT_MAX + 1]
-
-    @rx.event
-    def set_draft_body(self, value: str):
-        require_staff(self, roles=ADMIN)
-        self.draft_body = (value if isinstance(value, str) else "")[: templating.BODY_MAX + 1]
-
-    @rx.event
-    async def preview(self):
+    async def set_draft_subject(self, value: str):
         user = await staff_of(self, ADMIN)
+        self.draft_subject = (value if isinstance(value, str) else "")[: templating.SUBJECT_MAX + 1]
+        await self._preview(user)
+
+    @rx.event
+    async def set_draft_body(self, value: str):
+        user = await staff_of(self, ADMIN)
+        self.draft_body = (value if isinstance(value, str) else "")[: templating.BODY_MAX + 1]
+        await self._preview(user)
+
+    async def _preview(self, user) -> None:
+        """The text typed so far rendered with sample values, or what is wrong with it by
+        its field: the preview follows the typing."""
         lang = await language_of(self)
         self.errors, self.message = {}, ""
         if not self.kind:

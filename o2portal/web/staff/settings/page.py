@@ -161,7 +161,7 @@ def _payment_form() -> rx.Component:
     )
 
 
-def _number_form(topic: str, name: str, words: str, value, highest: int, element_id: str):
+def _number_form(topic: str, name: str, words: str, value, highest: int):
     """A setting that is one whole number from 1 to `highest`: its own form and message.
     `topic`: its handler and message (save_<topic>, <topic>_message); `words`: the i18n
     prefix of its label and hint."""
