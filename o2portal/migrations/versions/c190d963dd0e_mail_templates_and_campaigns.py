@@ -1,7 +1,7 @@
 """Mail templates edited by staff, mass mail campaigns and their outbox mails.
 
 Revision ID: c190d963dd0e
-Revises: a8eff4a61b0a
+Revises: b88afff2dfcb
 Create Date: 2026-12-06 19:26:41.867592
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import o2portal.core.types
 
 revision: str = "c190d963dd0e"
-down_revision: str | None = "a8eff4a61b0a"
+down_revision: str | None = "b88afff2dfcb"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

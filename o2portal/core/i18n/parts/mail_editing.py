@@ -108,6 +108,11 @@ FR = {
     "comptés et passent toujours en premier.",
     "settings.mass_mail_saved": "Rythme des envois groupés enregistré.",
     "settings.mass_mail_range": "Un nombre entier entre 1 et 10000.",
+    # the audit log (reporting/audit_log.py)
+    "audit.say.staff.mail_template_changed": "{who} a modifié le texte d'un email",
+    "audit.say.staff.mail_template_reset": "{who} a rétabli le texte d'origine d'un email",
+    "audit.say.staff.mass_mail_sent": "{who} a lancé {target}",
+    "audit.target.mail_campaign": "l'envoi groupé n° {id}",
 }
 
 EN = {
@@ -214,4 +219,9 @@ EN = {
     "always go first.",
     "settings.mass_mail_saved": "Mass mail pace saved.",
     "settings.mass_mail_range": "A whole number between 1 and 10000.",
+    # the audit log (reporting/audit_log.py)
+    "audit.say.staff.mail_template_changed": "{who} edited the text of an email",
+    "audit.say.staff.mail_template_reset": "{who} reset the text of an email to the original",
+    "audit.say.staff.mass_mail_sent": "{who} started {target}",
+    "audit.target.mail_campaign": "mass mailing no. {id}",
 }
