@@ -190,3 +190,11 @@ def test_unknown_kind_or_language_is_refused(demo):
         editor.kind_text(admin, "nope", "fr")
     with pytest.raises(InvalidInput):
         editor.save_text(admin, "invoice", "de", "Objet", "Texte")
+
+
+def test_the_outbox_kinds_without_a_text_of_their_own_have_names():
+    from o2portal.core.i18n import translate
+
+    for kind in ("reminder", "campaign"):
+        for language in ("fr", "en"):
+            assert translate(f"mailkind.{kind}", language) != f"mailkind.{kind}"

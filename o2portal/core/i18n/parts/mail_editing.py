@@ -6,6 +6,8 @@ FR = {
     "mailtabs.templates": "Modèles d'emails",
     "mailtabs.campaigns": "Envois groupés",
     "mailkind.campaign": "Envoi groupé",
+    # The outbox kind of every expiry reminder (its texts: reminder_days, reminder_today…).
+    "mailkind.reminder": "Relance d'échéance",
     # templates
     "mailtpl.title": "Modèles d'emails",
     "mailtpl.intro": "Le texte de chaque email envoyé par le portail, en français et en "
@@ -120,6 +122,8 @@ EN = {
     "mailtabs.templates": "Email templates",
     "mailtabs.campaigns": "Mass mail",
     "mailkind.campaign": "Mass mail",
+    # The outbox kind of every expiry reminder (its texts: reminder_days, reminder_today…).
+    "mailkind.reminder": "Expiry reminder",
     # templates
     "mailtpl.title": "Email templates",
     "mailtpl.intro": "The text of every email the portal sends, in French and in English. "
