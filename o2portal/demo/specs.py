@@ -211,7 +211,7 @@ PRODUCTS: list[ProductSpec] = [
     ProductSpec("b-canal-com", "belgian", "domain", "brasserie-canal.com", "com",
                 started_days_ago=8),
     # Chocolaterie Alpine SA
-    ProductSpec("s-alpine-com", "swiss", "domain", "chocolaterie-alpine.com", "com",
+    ProductSpec("s-alpine-ch", "swiss", "domain", "chocolaterie-alpine.ch", "ch",
                 started_days_ago=5),
     # Paul Bernard
     ProductSpec("p-bernard-fr", "paul", "domain", "paul-bernard.fr", "fr",
@@ -258,7 +258,7 @@ ORDERS: list[OrderSpec] = [
     OrderSpec("client", "order", 20, "card", (LineSpec("register", "m-famille-org", 3),)),
     OrderSpec("business", "renewal", 10, "card", (LineSpec("renew", "a-lumiere-com"),)),
     OrderSpec("belgian", "order", 8, "card", (LineSpec("register", "b-canal-com"),)),
-    OrderSpec("swiss", "order", 5, "card", (LineSpec("register", "s-alpine-com"),)),
+    OrderSpec("swiss", "order", 5, "card", (LineSpec("register", "s-alpine-ch"),)),
     OrderSpec("paul", "order", 3, "card", (LineSpec("register", "p-bernard-fr"),)),
     # Order forms still waiting for a bank transfer.
     OrderSpec("client", "renewal", 2, "transfer", (LineSpec("renew", "m-photo-fr"),),
