@@ -1,0 +1,167 @@
+"""Change of holder ("trade"): the product page's section, /trades, the dashboard's notice,
+the staff's /admin/trades, the mails' names and the registrar call."""
+
+FR = {
+    "nav.trades": "Changements de titulaire",
+    "trade.title": "Changer de titulaire",
+    "trade.intro": (
+        "Cédez ce produit à un autre compte client : le destinataire l'accepte depuis son "
+        "compte sous 14 jours. L'échéance et les options suivent le produit ; le "
+        "renouvellement automatique est désactivé jusqu'à ce que le nouveau titulaire le "
+        "réactive. Vos factures passées restent dans votre compte ; les renouvellements "
+        "suivants sont facturés au nouveau titulaire."
+    ),
+    "trade.email": "Adresse email du compte qui reçoit le produit",
+    "trade.confirm": "Je confirme céder ce produit : je ne pourrai plus le gérer ni le renouveler une fois la proposition acceptée.",
+    "trade.offer": "Proposer le changement",
+    "trade.offered_ok": "Proposition envoyée. Le destinataire a 14 jours pour l'accepter.",
+    "trade.pending_to": "Proposé à",
+    "trade.pending_since": "Proposé le",
+    "trade.pending_until": "Valable jusqu'au",
+    "trade.cancel": "Annuler la proposition",
+    "trade.cancel_title": "Annuler cette proposition ?",
+    "trade.cancel_text": "Le destinataire ne pourra plus l'accepter ; le produit reste à son titulaire actuel.",
+    "trade.cancel_confirm": "Oui, annuler",
+    "trade.keep": "Revenir",
+    "trade.cancelled_ok": "Proposition annulée.",
+    "trade.accept": "Accepter",
+    "trade.refuse": "Refuser",
+    "trade.accept_title": "Devenir titulaire de ce produit ?",
+    "trade.accept_text": (
+        "Le produit passera dans votre compte avec son échéance et ses options. Vous "
+        "recevrez ses rappels et paierez ses renouvellements ; le renouvellement "
+        "automatique reste désactivé jusqu'à ce que vous l'activiez."
+    ),
+    "trade.accept_confirm": "Oui, accepter",
+    "trade.refuse_title": "Refuser ce produit ?",
+    "trade.refuse_text": "Le produit reste à son titulaire actuel, qui est prévenu.",
+    "trade.refuse_confirm": "Oui, refuser",
+    "trade.accepted_ok": "Le produit est désormais dans votre compte.",
+    "trade.refused_ok": "Proposition refusée.",
+    "trade.page_intro": (
+        "Les produits que vous avez proposés à un autre compte et ceux que l'on vous "
+        "propose. Une proposition sans réponse expire au bout de 14 jours."
+    ),
+    "trade.none": "Aucun changement de titulaire.",
+    "trade.col_product": "Produit",
+    "trade.col_direction": "Sens",
+    "trade.col_from": "Cédant",
+    "trade.col_to": "Destinataire",
+    "trade.col_offered": "Proposé le",
+    "trade.col_expires": "Expire le",
+    "trade.sent_to": "Envoyé à {name}",
+    "trade.received_from": "Reçu de {name}",
+    "trade.status_offered": "En attente",
+    "trade.status_accepted": "Accepté",
+    "trade.status_refused": "Refusé",
+    "trade.status_cancelled": "Annulé",
+    "trade.status_expired": "Expiré",
+    "trade.waiting": "Un changement de titulaire attend votre réponse.",
+    "trade.waiting_link": "Voir les propositions",
+    "trade.blocked_suspended": "Ce produit est suspendu : renouvelez-le pour le réactiver avant de changer de titulaire.",
+    "trade.blocked_ended": "Ce produit est résilié : il ne peut plus changer de titulaire.",
+    "trade.blocked_card_payment": "Un paiement par carte de ce produit attend la réponse de la banque : attendez qu'il soit réglé pour changer de titulaire.",
+    "trade.blocked_offline_payment": "Un paiement par virement ou par chèque de ce produit est attendu : une fois reçu (ou le bon de commande annulé dans Factures), le produit pourra changer de titulaire.",
+    "trade.blocked_unpaid_form": "Un bon de commande de renouvellement de ce produit n'est pas réglé : réglez-le ou annulez-le dans Factures avant de changer de titulaire.",
+    "trade.error_unknown_email": "Aucun compte client n'utilise cette adresse : le destinataire doit d'abord créer son compte.",
+    "trade.error_self": "Ce produit est déjà à vous : indiquez l'adresse d'un autre compte.",
+    "trade.error_disabled": "Ce compte est désactivé : il ne peut pas recevoir de produit.",
+    "trade.error_staff": "Ce compte est un compte de l'équipe : il ne peut pas recevoir de produit.",
+    "trade.error_pending": "Une proposition de ce produit attend déjà une réponse : annulez-la d'abord.",
+    "trade.error_confirm": "Cochez la case pour confirmer.",
+    "trade.error_closed": "Cette proposition n'attend plus de réponse (acceptée, refusée, annulée ou expirée).",
+    "admin.nav_trades": "Changements de titulaire",
+    "admin.trades_intro": "Les changements de titulaire qui attendent la réponse du destinataire. Une annulation prévient les deux comptes et reste au journal.",
+    "admin.trades_none": "Aucun changement de titulaire en attente.",
+    "admin.trade_pending": "Changement de titulaire en attente",
+    "admin.trade_cancelled": "Changement de titulaire annulé.",
+    "mailkind.trade_offered": "Changement de titulaire : proposition",
+    "mailkind.trade_given": "Changement de titulaire : produit cédé",
+    "mailkind.trade_received": "Changement de titulaire : produit reçu",
+    "mailkind.trade_refused": "Changement de titulaire refusé",
+    "mailkind.trade_cancelled": "Changement de titulaire annulé",
+    "mailkind.trade_expired": "Changement de titulaire expiré",
+    "tasks.action_change_holder": "Changement de titulaire du domaine",
+}
+
+EN = {
+    "nav.trades": "Changes of holder",
+    "trade.title": "Change the holder",
+    "trade.intro": (
+        "Give this product to another customer account: the recipient accepts it from "
+        "their account within 14 days. The expiry date and options go with the product; "
+        "auto-renewal is turned off until the new holder turns it on. Your past invoices "
+        "stay in your account; later renewals are billed to the new holder."
+    ),
+    "trade.email": "Email address of the account receiving the product",
+    "trade.confirm": "I confirm I give this product away: once the offer is accepted I can no longer manage or renew it.",
+    "trade.offer": "Offer the change",
+    "trade.offered_ok": "Offer sent. The recipient has 14 days to accept it.",
+    "trade.pending_to": "Offered to",
+    "trade.pending_since": "Offered on",
+    "trade.pending_until": "Valid until",
+    "trade.cancel": "Cancel the offer",
+    "trade.cancel_title": "Cancel this offer?",
+    "trade.cancel_text": "The recipient can no longer accept it; the product stays with its current holder.",
+    "trade.cancel_confirm": "Yes, cancel",
+    "trade.keep": "Go back",
+    "trade.cancelled_ok": "Offer cancelled.",
+    "trade.accept": "Accept",
+    "trade.refuse": "Refuse",
+    "trade.accept_title": "Become the holder of this product?",
+    "trade.accept_text": (
+        "The product moves to your account with its expiry date and options. You will "
+        "receive its reminders and pay its renewals; auto-renewal stays off until you turn "
+        "it on."
+    ),
+    "trade.accept_confirm": "Yes, accept",
+    "trade.refuse_title": "Refuse this product?",
+    "trade.refuse_text": "The product stays with its current holder, who is told.",
+    "trade.refuse_confirm": "Yes, refuse",
+    "trade.accepted_ok": "The product is now in your account.",
+    "trade.refused_ok": "Offer refused.",
+    "trade.page_intro": (
+        "The products you offered to another account and those offered to you. An offer "
+        "left unanswered expires after 14 days."
+    ),
+    "trade.none": "No change of holder.",
+    "trade.col_product": "Product",
+    "trade.col_direction": "Direction",
+    "trade.col_from": "From",
+    "trade.col_to": "To",
+    "trade.col_offered": "Offered on",
+    "trade.col_expires": "Expires on",
+    "trade.sent_to": "Sent to {name}",
+    "trade.received_from": "Received from {name}",
+    "trade.status_offered": "Waiting",
+    "trade.status_accepted": "Accepted",
+    "trade.status_refused": "Refused",
+    "trade.status_cancelled": "Cancelled",
+    "trade.status_expired": "Expired",
+    "trade.waiting": "A change of holder awaits your answer.",
+    "trade.waiting_link": "See the offers",
+    "trade.blocked_suspended": "This product is suspended: renew it to bring it back before changing its holder.",
+    "trade.blocked_ended": "This product is terminated: it can no longer change holder.",
+    "trade.blocked_card_payment": "A card payment for this product awaits the bank's answer: wait until it is settled to change the holder.",
+    "trade.blocked_offline_payment": "A payment by transfer or cheque for this product is awaited: once received (or the order form cancelled in Invoices), the product can change holder.",
+    "trade.blocked_unpaid_form": "A renewal order form for this product is unpaid: pay it or cancel it in Invoices before changing the holder.",
+    "trade.error_unknown_email": "No customer account uses this address: the recipient must create their account first.",
+    "trade.error_self": "This product is already yours: give the address of another account.",
+    "trade.error_disabled": "This account is disabled: it cannot receive a product.",
+    "trade.error_staff": "This is a staff account: it cannot receive a product.",
+    "trade.error_pending": "An offer of this product already awaits an answer: cancel it first.",
+    "trade.error_confirm": "Tick the box to confirm.",
+    "trade.error_closed": "This offer no longer awaits an answer (accepted, refused, cancelled or expired).",
+    "admin.nav_trades": "Changes of holder",
+    "admin.trades_intro": "Changes of holder awaiting the recipient's answer. Cancelling one tells both accounts and is kept in the audit log.",
+    "admin.trades_none": "No change of holder waiting.",
+    "admin.trade_pending": "Change of holder waiting",
+    "admin.trade_cancelled": "Change of holder cancelled.",
+    "mailkind.trade_offered": "Change of holder: offer",
+    "mailkind.trade_given": "Change of holder: product given",
+    "mailkind.trade_received": "Change of holder: product received",
+    "mailkind.trade_refused": "Change of holder refused",
+    "mailkind.trade_cancelled": "Change of holder cancelled",
+    "mailkind.trade_expired": "Change of holder expired",
+    "tasks.action_change_holder": "Domain holder change",
+}
