@@ -15,6 +15,7 @@ CUSTOMER_NAV = [
     ("nav.services", "/services", "server"),
     ("nav.order", "/order", "shopping-cart"),
     ("nav.invoices", "/invoices", "receipt"),
+    ("nav.trades", "/trades", "arrow-left-right"),
     ("nav.tickets", "/tickets", "life-buoy"),
     ("nav.faq", "/faq", "circle-help"),
     ("nav.profile", "/profile", "user"),

@@ -82,6 +82,11 @@ FR = {
     "mailkind.trade_cancelled": "Changement de titulaire annulé",
     "mailkind.trade_expired": "Changement de titulaire expiré",
     "tasks.action_change_holder": "Changement de titulaire du domaine",
+    "event.product.holder_offered": "Changement de titulaire proposé",
+    "event.product.holder_changed": "Changement de titulaire accepté",
+    "event.product.holder_offer_refused": "Changement de titulaire refusé",
+    "event.product.holder_offer_cancelled": "Changement de titulaire annulé",
+    "event.product.holder_offer_expired": "Changement de titulaire expiré",
 }
 
 EN = {
@@ -164,4 +169,9 @@ EN = {
     "mailkind.trade_cancelled": "Change of holder cancelled",
     "mailkind.trade_expired": "Change of holder expired",
     "tasks.action_change_holder": "Domain holder change",
+    "event.product.holder_offered": "Change of holder offered",
+    "event.product.holder_changed": "Change of holder accepted",
+    "event.product.holder_offer_refused": "Change of holder refused",
+    "event.product.holder_offer_cancelled": "Change of holder cancelled",
+    "event.product.holder_offer_expired": "Change of holder expired",
 }
