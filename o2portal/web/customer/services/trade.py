@@ -101,7 +101,11 @@ class ProductTradeState(rx.State):
         user = await customer_of(self)
         lang = await language_of(self)
         self.errors, self.message = {}, ""
-        view = await asyncio.to_thread(trades.product_trade, user.customer.id, self.product_id)
+        try:
+            view = await asyncio.to_thread(trades.product_trade, user.customer.id, self.product_id)
+        except NotAllowed:
+            self.shown = False
+            return
         if view.pending is not None:
             try:
                 await asyncio.to_thread(
