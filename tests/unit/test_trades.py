@@ -376,3 +376,43 @@ def test_a_paid_order_does_not_block(people):
     change_id = offer(holder, product_id)
     trades.accept_offer(actor(recipient), change_id)
     assert product(product_id).customer_id == recipient
+
+
+# ---------------------------------------------------------------- the FAQ's answer
+
+
+def _holder_migration():
+    import importlib.util
+
+    from o2portal.core.migrate import MIGRATIONS_DIR
+
+    path = MIGRATIONS_DIR / "versions" / "b94b0d709730_holder_changes.py"
+    spec = importlib.util.spec_from_file_location("holder_migration", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_faq_answer_about_the_holder_is_updated_where_staff_left_it(db):
+    """The default FAQ reaches a new installation's empty table only (ensure_faq); on an
+    existing one the migration rewrites the answer that said to open a ticket, unless
+    staff edited it."""
+    from alembic import command
+
+    from o2portal.content.default_faq import FAQ_ITEMS
+    from o2portal.content.models import FaqEntry
+    from o2portal.core.migrate import alembic_config
+
+    migration = _holder_migration()
+    (item,) = [i for i in FAQ_ITEMS if i.question == migration.QUESTION]
+    assert item.answer == migration.NEW_ANSWER  # what a new installation gets
+    assert "ouvre un ticket" in migration.OLD_ANSWER
+    command.downgrade(alembic_config(), migration.down_revision)
+    edited = "Écrivez-nous au support."
+    with transaction() as session:
+        for answer in (migration.OLD_ANSWER, edited):
+            session.add(FaqEntry(topic="Compte", question=migration.QUESTION, answer=answer))
+    command.upgrade(alembic_config(), "head")
+    with read_session() as session:
+        answers = session.exec(select(FaqEntry.answer).order_by(FaqEntry.id)).all()
+    assert answers == [migration.NEW_ANSWER, edited]
