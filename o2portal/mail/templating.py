@@ -72,6 +72,8 @@ _PRODUCT_CHANGE = ("first_name", "product_name")
 KINDS: dict[str, tuple[str, ...]] = {
     # accounts
     "welcome": ("first_name", "email", "verify_link"),
+    "account_opened": ("first_name", "email", "set_password_link", "hours"),  # by staff
+    "staff_account_opened": ("first_name", "email", "set_password_link", "hours"),
     "signup_existing": ("first_name",),  # a sign-up tried with an address that has an account
     "verify_email": ("first_name", "verify_link"),
     "password_reset": ("first_name", "reset_link", "minutes"),
@@ -133,6 +135,23 @@ KINDS: dict[str, tuple[str, ...]] = {
         "ticket_link",
     ),
     "ticket_closed": ("first_name", "ticket_id", "ticket_subject", "ticket_link"),
+    "ticket_opened_for_you": (  # staff opened a ticket for the customer
+        "first_name",
+        "ticket_id",
+        "ticket_subject",
+        "message",
+        "attachments",
+        "ticket_link",
+    ),
+    "ticket_escalated": (  # to each admin, in their language
+        "first_name",
+        "ticket_id",
+        "ticket_subject",
+        "department",
+        "priority",
+        "waited",
+        "admin_link",
+    ),
     # jobs: to the support address, in French
     "job_failing": ("job", "failures", "since", "error", "admin_link"),
 }
