@@ -87,6 +87,11 @@ FR = {
     "event.product.holder_offer_refused": "Changement de titulaire refusé",
     "event.product.holder_offer_cancelled": "Changement de titulaire annulé",
     "event.product.holder_offer_expired": "Changement de titulaire expiré",
+    "audit.say.product.holder_offered": "{who} a proposé {target} à un autre compte",
+    "audit.say.product.holder_changed": "{who} a accepté {target} : changement de titulaire",
+    "audit.say.product.holder_offer_refused": "{who} a refusé le changement de titulaire de {target}",
+    "audit.say.product.holder_offer_cancelled": "{who} a annulé le changement de titulaire de {target}",
+    "audit.say.product.holder_offer_expired": "{who} : le changement de titulaire de {target} a expiré",
 }
 
 EN = {
@@ -174,4 +179,9 @@ EN = {
     "event.product.holder_offer_refused": "Change of holder refused",
     "event.product.holder_offer_cancelled": "Change of holder cancelled",
     "event.product.holder_offer_expired": "Change of holder expired",
+    "audit.say.product.holder_offered": "{who} offered {target} to another account",
+    "audit.say.product.holder_changed": "{who} accepted {target}: change of holder",
+    "audit.say.product.holder_offer_refused": "{who} refused the change of holder of {target}",
+    "audit.say.product.holder_offer_cancelled": "{who} cancelled the change of holder of {target}",
+    "audit.say.product.holder_offer_expired": "{who}: the change of holder of {target} expired",
 }
