@@ -4,7 +4,7 @@ self-service flow, on installations where staff left that answer as it was (an a
 they edited is theirs and stays).
 
 Revision ID: b94b0d709730
-Revises: b88afff2dfcb
+Revises: c190d963dd0e
 Create Date: 2026-12-06 19:28:20.084746
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 import o2portal.core.types
 
 revision: str = "b94b0d709730"
-down_revision: str | None = "b88afff2dfcb"
+down_revision: str | None = "c190d963dd0e"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
