@@ -108,6 +108,14 @@ KINDS: dict[str, tuple[str, ...]] = {
     "product_released": _PRODUCT_CHANGE,
     "certificate_expired": _PRODUCT_CHANGE,
     "certificate_terminated": _PRODUCT_CHANGE,
+    # products: change of holder (products/trades.py; outbox kind trade_accepted for
+    # trade_given, to the old holder, and trade_received, to the new one)
+    "trade_offered": ("first_name", "product_name", "from_name", "expires", "trades_link"),
+    "trade_given": ("first_name", "product_name", "other_name"),
+    "trade_received": ("first_name", "product_name", "other_name", "product_link"),
+    "trade_refused": _PRODUCT_CHANGE,
+    "trade_cancelled": _PRODUCT_CHANGE,
+    "trade_expired": _PRODUCT_CHANGE,
     # support
     "ticket_new": (  # to the support address, in French
         "ticket_id",

@@ -99,6 +99,11 @@ SAMPLES = {
     "job": "auto_renew",
     "failures": 3,
     "since": "04/01/2027 06:00",
+    "from_name": "Dupont Conseil",
+    "other_name": "Paul Martin",
+    "expires": date(2027, 3, 20),
+    "trades_link": "https://portal.example/trades",
+    "product_link": "https://portal.example/services/7",
     # part values
     "name": "exemple.fr",
     "until": EXPIRY,
