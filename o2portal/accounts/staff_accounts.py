@@ -29,26 +29,34 @@ def create_staff_account(
     password = clean_new_password(password, password)
     password_hash = hash_password(password)
     with transaction() as session:
-        if session.exec(select(Customer.id).where(Customer.email == email)).first():
-            raise InvalidInput({"email": "error.email_taken"})
-        staff = Customer(
-            email=email,
-            email_verified_at=clock.now(),
-            password_hash=password_hash,
-            role=role,
-            first_name=first_name,
-            last_name=last_name,
-            phone="",
-            address_line1="",
-            postal_code="",
-            city="",
-            terms_accepted_at=clock.now(),
-            created_at=clock.now(),
-        )
-        session.add(staff)
-        session.flush()
+        staff = _new_member(session, email, password_hash, role, first_name, last_name)
+        staff.email_verified_at = clock.now()
         audit.record(session, "staff.created", customer_id=staff.id, role=role)
     return staff
+
+
+def _new_member(
+    session: Session, email: str, password_hash: str, role: str, first: str, last: str
+) -> Customer:
+    """A staff account's row (no address: staff are not billed), the address free."""
+    if session.exec(select(Customer.id).where(Customer.email == email)).first():
+        raise InvalidInput({"email": "error.email_taken"})
+    member = Customer(
+        email=email,
+        password_hash=password_hash,
+        role=role,
+        first_name=first,
+        last_name=last,
+        phone="",
+        address_line1="",
+        postal_code="",
+        city="",
+        terms_accepted_at=clock.now(),
+        created_at=clock.now(),
+    )
+    session.add(member)
+    session.flush()
+    return member
 
 
 # ---------------------------------------------------------------- admins' page
@@ -111,23 +119,7 @@ def open_staff_account(actor: Actor, form: dict[str, str], *, ip=None) -> int:
     unusable = hash_password(new_token())
     with transaction() as session:
         admin = actor.admin()
-        if session.exec(select(Customer.id).where(Customer.email == email)).first():
-            raise InvalidInput({"email": "error.email_taken"})
-        member = Customer(
-            email=email,
-            password_hash=unusable,
-            role=role,
-            first_name=first,
-            last_name=last,
-            phone="",
-            address_line1="",
-            postal_code="",
-            city="",
-            terms_accepted_at=clock.now(),
-            created_at=clock.now(),
-        )
-        session.add(member)
-        session.flush()
+        member = _new_member(session, email, unusable, role, first, last)
         mailer.queue_for_customer(
             session,
             member,

@@ -8,10 +8,10 @@ from o2portal.support.models import DEPARTMENTS, PRIORITIES
 from o2portal.support.notes import NOTE_MAX
 from o2portal.support.thread import BODY_MAX, SUBJECT_MAX
 from o2portal.web.components.blocks import stack
+from o2portal.web.components.confirm import confirmed_button
 from o2portal.web.components.forms import (
     card_form,
     close_button,
-    confirmed_button,
     field_error,
     labelled,
     native_select,

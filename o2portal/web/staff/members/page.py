@@ -5,9 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from o2portal.web.components.blocks import columns, stack
+from o2portal.web.components.confirm import confirmed_button
 from o2portal.web.components.forms import (
     card_form,
-    confirmed_button,
     field_error,
     labelled,
     native_select,

@@ -8,10 +8,10 @@ import reflex as rx
 from o2portal.support.canned import BODY_MAX, TITLE_MAX, VARIABLES
 from o2portal.support.models import DEPARTMENTS, PRIORITIES
 from o2portal.web.components.blocks import stack
+from o2portal.web.components.confirm import confirmed_button
 from o2portal.web.components.forms import (
     card_form,
     close_button,
-    confirmed_button,
     labelled,
     native_select,
     notice,
