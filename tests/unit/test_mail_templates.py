@@ -97,6 +97,11 @@ SAMPLES = {
     "job": "auto_renew",
     "failures": 3,
     "since": "04/01/2027 06:00",
+    "holder_name": "Boulangerie Martin",
+    "contact_name": "Agence Web Dupont",
+    "role": "contact technique",
+    "action": "a changé les serveurs DNS (ns1.exemple.net, ns2.exemple.net)",
+    "contacts_link": "https://portal.example/contacts",
     # part values
     "name": "exemple.fr",
     "until": EXPIRY,

@@ -286,3 +286,28 @@ def card_form(
         width="100%",
         **card_props,
     )
+
+
+def confirmed_button(
+    text, on_click, element_id, *, title, description, keep, confirm
+) -> rx.Component:
+    """A small red button that asks first: `title` and `description` in a dialog, with
+    `keep` (nothing happens) and `confirm` (runs `on_click`, id "<element_id>-confirm")."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(small_button(text, None, element_id, color_scheme="red")),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(title),
+            rx.alert_dialog.description(description),
+            rx.flex(
+                rx.alert_dialog.cancel(rx.button(keep, variant="soft")),
+                rx.alert_dialog.action(
+                    rx.button(
+                        confirm, color_scheme="red", on_click=on_click, id=element_id + "-confirm"
+                    )
+                ),
+                justify="end",
+                spacing="3",
+                margin_top="1em",
+            ),
+        ),
+    )

@@ -16,6 +16,7 @@ CUSTOMER_NAV = [
     ("nav.order", "/order", "shopping-cart"),
     ("nav.invoices", "/invoices", "receipt"),
     ("nav.tickets", "/tickets", "life-buoy"),
+    ("nav.contacts", "/contacts", "users"),
     ("nav.faq", "/faq", "circle-help"),
     ("nav.profile", "/profile", "user"),
 ]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from o2portal.web.components.blocks import columns, stack
-from o2portal.web.components.forms import card_form, field_error, text_field
+from o2portal.web.components.contacts import revoke_button
+from o2portal.web.components.forms import card_form, field_error, notice, text_field
 from o2portal.web.components.i18n import t
 from o2portal.web.components.payment import hidden
 from o2portal.web.components.tables import pager, rows_table, section, text_cells
@@ -184,6 +185,36 @@ def _actions() -> rx.Component:
     )
 
 
+def _contacts() -> rx.Component:
+    """The customer's contacts, both ways, each open one with a revoke button."""
+    return rx.fragment(
+        notice(S.contact_notice, "contact-notice"),
+        rows_table(
+            "customer-contacts",
+            [
+                "contacts.product",
+                "contacts.holder",
+                "contacts.contact",
+                "contacts.role",
+                "col.status",
+                "col.actions",
+            ],
+            S.contacts,
+            lambda r: rx.table.row(
+                rx.table.cell(rx.link(r["product"], href="/admin/products/" + r["product_id"])),
+                *text_cells(r, "holder", "contact", "role", "status"),
+                rx.table.cell(
+                    rx.cond(
+                        r["open"] != "",
+                        revoke_button(r, S.revoke_contact(r["id"]), "staff-revoke-" + r["id"]),
+                    )
+                ),
+            ),
+            empty_key="admin.none",
+        ),
+    )
+
+
 @staff_page(
     "/admin/customers/[customer_id]",
     roles=SUPPORT_AND_ADMIN,
@@ -253,6 +284,7 @@ def customer_page() -> rx.Component:
                         "/admin/tickets/",
                     ),
                 ),
+                section("contacts.staff_title", _contacts()),
                 section(
                     "admin.mails_sent",
                     _table(
