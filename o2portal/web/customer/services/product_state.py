@@ -55,9 +55,8 @@ async def follow_access(state: ProductState, customer_id: int) -> None:
             async with state:
                 if state.product_id != product_id:
                     return
-                state.found, state.access_removed = False, True
-                state.contact_role, state.holder_name = "", ""
-                state.details, state.nameservers, state.name = [], [], ""
+                state._forget()
+                state.access_removed = True
             return
 
 
@@ -93,6 +92,14 @@ class ProductState(PaymentFields, rx.State):
     holder_name: str = ""
     access_removed: bool = False
 
+    def _forget(self) -> None:
+        """Nothing of a product the caller may not (or no longer) see stays on the page."""
+        self.found, self.contact_role, self.holder_name = False, "", ""
+        self.kind = self.name = self.status = self.status_label = ""
+        self.expiry = self.days_left = ""
+        self.details, self.nameservers, self.invoices = [], [], []
+        self.quote, self.renewable, self.auth_code = {}, False, ""
+
     def _product_id_from_path(self) -> int:
         match = _PATH_ID.search(self.router.url.path or "")
         return int(match.group(1)) if match else 0
@@ -104,7 +111,7 @@ class ProductState(PaymentFields, rx.State):
                 contacts.product_for, user.customer.id, self.product_id
             )
         except NotAllowed:
-            self.found, self.contact_role, self.holder_name = False, "", ""
+            self._forget()
             return
         self.found = True
         today = clock.today()
