@@ -42,7 +42,10 @@ async def follow_access(state: ProductState, customer_id: int) -> None:
     checks the access again on the server anyway (products/contacts.py)."""
     async with state:
         product_id = state.product_id
-    if not product_id:
+    # Called by name by someone who is no contact of it: no loop.
+    if not product_id or not await asyncio.to_thread(
+        contacts.may, customer_id, product_id, Right.SEE
+    ):
         return
     deadline = time.monotonic() + WATCH_SECONDS
     with live.news(contacts.topic(customer_id)) as news:
