@@ -153,5 +153,5 @@ def contacts_page() -> rx.Component:
         rx.text(t("contacts.intro"), color_scheme="gray"),
         notice(S.message, "contacts-message"),
         notice(S.notice, "contacts-notice", color="red", icon="triangle-alert"),
-        stack(_invitations(), _mine(), _clients(), spacing="4", width="100%"),
+        stack(_invitations(), _mine(), _clients(), spacing="4"),
     )

@@ -77,17 +77,20 @@ def _managed_for() -> rx.Component:
     """Said to a contact: whose product this is and what their role lets them do."""
     return rx.cond(
         S.contact_role != "",
-        rx.callout(
-            t("contacts.managed_for"),
-            " ",
-            S.holder_name,
-            " — ",
-            rx.match(
-                S.contact_role,
-                ("administrative", t("contacts.role.administrative")),
-                t("contacts.role.technical"),
+        rx.callout.root(
+            rx.callout.icon(rx.icon("users")),
+            rx.callout.text(
+                t("contacts.managed_for"),
+                " ",
+                rx.text.strong(S.holder_name),
+                " (",
+                rx.match(
+                    S.contact_role,
+                    ("administrative", t("contacts.role.administrative")),
+                    t("contacts.role.technical"),
+                ),
+                ")",
             ),
-            icon="users",
             color_scheme="blue",
             id="managed-for",
         ),

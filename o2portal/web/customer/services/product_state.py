@@ -21,7 +21,7 @@ from o2portal.products import customer as products
 from o2portal.products.contacts import Right
 from o2portal.web import live
 from o2portal.web.guards import client_ip, require_customer
-from o2portal.web.helpers import document_row, said, translated
+from o2portal.web.helpers import document_row, said, send_mail_soon, translated
 from o2portal.web.payment import (
     PaymentFields,
     submitted_date,
@@ -273,6 +273,8 @@ class ProductState(PaymentFields, rx.State):
             return
         self.nameservers = (saved + ["", "", "", ""])[:4]
         self.ns_message = translate("product.ns_saved", lang)
+        if self.contact_role:
+            send_mail_soon()  # the holder is told of what their contact did
 
     @rx.event
     async def show_auth_code(self):
