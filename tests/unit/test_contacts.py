@@ -4,6 +4,7 @@ takes everything back at once."""
 
 from __future__ import annotations
 
+import importlib
 import json
 from datetime import timedelta
 
@@ -321,3 +322,25 @@ def test_two_open_invitations_for_one_product_and_account_cannot_exist(world):
             )
         )
     assert count(ProductContact) == 1
+
+
+def test_the_migration_rewrites_the_default_faq_entry_but_not_an_edited_one(db):
+    """Installations seeded with the old default FAQ get the self-service text; an entry
+    staff rewrote keeps their words (and a downgrade puts the old default back)."""
+    from alembic import command
+
+    from o2portal.content.default_faq import FAQ_ITEMS
+    from o2portal.content.models import FaqEntry
+    from o2portal.core.migrate import alembic_config
+
+    mig = importlib.import_module("o2portal.migrations.versions.eb2f2c2113cb_product_contacts")
+    (item,) = [i for i in FAQ_ITEMS if i.question == mig.FAQ_QUESTION]
+    assert item.answer == mig.FAQ_AFTER  # the seed and the migration say the same
+    command.downgrade(alembic_config(), "a8eff4a61b0a")
+    with transaction() as session:
+        for answer in (mig.FAQ_BEFORE, "Notre propre réponse, écrite par le support."):
+            session.add(FaqEntry(topic="Noms de domaine", question=mig.FAQ_QUESTION, answer=answer))
+    command.upgrade(alembic_config(), "head")
+    with read_session() as session:
+        answers = [e.answer for e in session.exec(select(FaqEntry).order_by(FaqEntry.id))]
+    assert answers == [mig.FAQ_AFTER, "Notre propre réponse, écrite par le support."]
