@@ -226,11 +226,17 @@ def invite(holder_id: int, product_id: int, email: str | None, role: str | None,
         raise InvalidInput({"email": "error.contact_duplicate"}) from None
 
 
+def _locked(session: Session, link_id: int) -> ProductContact | None:
+    """The link, locked until the transaction ends: an acceptance and a revocation at the
+    same moment happen one after the other, never both on what each read before."""
+    return session.get(ProductContact, link_id, with_for_update=True)
+
+
 def answer(contact_id: int, link_id: int, accept: bool, *, ip=None) -> str:
     """The invitee accepts or refuses an invitation addressed to them; the holder is
     told. Returns the new status. An invitation already answered or revoked: InvalidInput."""
     with transaction() as session:
-        found = session.get(ProductContact, link_id)
+        found = _locked(session, link_id)
         if found is None or found.contact_id != contact_id:
             raise NotAllowed("invitation of someone else")
         if found.status != ContactStatus.INVITED:
@@ -286,7 +292,7 @@ def _revoke(session: Session, found: ProductContact, by: Customer, ip) -> None:
 def revoke(holder_id: int, link_id: int, *, ip=None) -> None:
     """The holder takes a contact's access back (or withdraws an invitation), at once."""
     with transaction() as session:
-        found = session.get(ProductContact, link_id)
+        found = _locked(session, link_id)
         if found is None or found.holder_id != holder_id:
             raise NotAllowed("contact of someone else")
         _revoke(session, found, session.get(Customer, holder_id), ip)
@@ -294,7 +300,7 @@ def revoke(holder_id: int, link_id: int, *, ip=None) -> None:
 
 def revoke_as_staff(session: Session, staff: Customer, link_id: int, ip) -> ProductContact:
     """Staff take a contact's access back (products/staff.py checks the role)."""
-    found = session.get(ProductContact, link_id)
+    found = _locked(session, link_id)
     if found is None:
         raise NotAllowed("no such contact")
     _revoke(session, found, staff, ip)

@@ -25,7 +25,7 @@ from o2portal.billing.renewals import quote_renewal, renew_product
 from o2portal.catalog.defaults import ensure_catalogue
 from o2portal.core import clock
 from o2portal.core.db import read_session, transaction
-from o2portal.core.errors import NotAllowed
+from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.products import contacts
 from o2portal.products.contact_models import ProductContact
 from o2portal.products.models import Product
@@ -34,6 +34,7 @@ from o2portal.web.customer.contacts.state import ContactsState
 from o2portal.web.customer.services.product_state import ProductState
 from o2portal.web.guards import SESSION_COOKIE
 from o2portal.web.routes import build_routes
+from tests.security.test_billing_concurrency import run_together
 from tests.state.conftest import as_page_sends, make_state, run
 from tests.state.test_billing_handlers import CARD
 from tests.state.test_live_thread import _open, _router
@@ -241,3 +242,38 @@ def test_forged_frames_over_the_websocket_change_nothing(people, holder_things, 
         assert session.get(ProductContact, link_id).status == "invited"
         assert len(session.exec(select(ProductContact)).all()) == 1
         assert "evil" not in session.get(Product, holder_things["product"]).nameservers_json
+
+
+def test_racing_invitations_make_one(people, holder_things):
+    """Ten tabs invite the same account at once: one invitation, nine messages."""
+    alice = people["customer"]["alice"].id
+    results = run_together(
+        [
+            lambda: contacts.invite(alice, holder_things["product"], "bob@example.fr", "technical")
+            for _ in range(10)
+        ]
+    )
+    made = [r for r in results if isinstance(r, int)]
+    refused = [r for r in results if isinstance(r, InvalidInput)]
+    assert len(made) == 1 and len(refused) == 9, results
+    assert all(r.errors == {"email": "error.contact_duplicate"} for r in refused)
+    with read_session() as session:
+        assert len(session.exec(select(ProductContact)).all()) == 1
+
+
+def test_an_acceptance_racing_a_revocation_never_leaves_access(people, holder_things):
+    """The invitee accepts while the holder withdraws the invitation: whichever comes
+    first, the contact ends without access."""
+    alice, bob = people["customer"]["alice"].id, people["customer"]["bob"].id
+    for _ in range(5):
+        link_id = contacts.invite(alice, holder_things["product"], "bob@example.fr", "technical")
+        results = run_together(
+            [
+                lambda lid=link_id: contacts.answer(bob, lid, True),
+                lambda lid=link_id: contacts.revoke(alice, lid),
+            ]
+        )
+        assert results[1] is None, results  # the revocation always goes through
+        with read_session() as session:
+            assert session.get(ProductContact, link_id).status == "revoked"
+        assert not contacts.may(bob, holder_things["product"], "see")
