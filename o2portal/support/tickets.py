@@ -35,7 +35,7 @@ from o2portal.core.stored_settings import DEFAULT_AUTOCLOSE_DAYS as DEFAULT_AUTO
 from o2portal.core.stored_settings import ticket_autoclose_days
 from o2portal.core.validation import without_controls
 from o2portal.mail import outbox as mailer
-from o2portal.products import contacts
+from o2portal.products import contact_lists, contacts
 from o2portal.products.contacts import Right
 from o2portal.products.models import Product
 from o2portal.support import thread
@@ -115,7 +115,7 @@ def product_choices(customer_id: int) -> list[Product]:
                 .limit(200)
             ).all()
         )
-    return own + contacts.ticket_products(customer_id)
+    return own + contact_lists.ticket_products(customer_id)
 
 
 def open_ticket(

@@ -17,7 +17,7 @@ from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.models import AuditEvent
 from o2portal.core.permissions import Actor
-from o2portal.products import contacts
+from o2portal.products import contact_lists, contacts
 from o2portal.products import customer as products
 from o2portal.products import staff as products_staff
 from o2portal.products.contact_models import ContactAction, ContactStatus, ProductContact
@@ -189,7 +189,7 @@ def test_a_contact_changes_name_servers_and_the_holder_sees_and_hears_it(world):
     assert (event.actor_id, event.customer_id) == (world["webmaster"], world["holder"])
     (action,) = [a for a in rows(ContactAction) if a.action == "nameservers_changed"]
     assert action.holder_id == world["holder"]
-    (listed, *_) = contacts.actions_for_holder(world["holder"])
+    (listed, *_) = contact_lists.actions_for_holder(world["holder"])
     assert listed.action == "nameservers_changed"
     assert listed.contact_name == "Wendy Dupont" and "ns1.agence.net" in listed.details
     mails = [m for m in outbox("contact_action") if "ns1.agence.net" in m.body_text]
@@ -222,7 +222,9 @@ def test_a_contact_opens_a_ticket_about_the_product(world):
     with read_session() as session:
         ticket = session.get(Ticket, ticket_id)
         assert (ticket.customer_id, ticket.product_id) == (world["webmaster"], world["domain"])
-    assert [a.action for a in contacts.actions_for_holder(world["holder"])][0] == "ticket_opened"
+    assert [a.action for a in contact_lists.actions_for_holder(world["holder"])][
+        0
+    ] == "ticket_opened"
 
 
 def test_a_stranger_may_not_open_a_ticket_about_the_product(world):
@@ -262,7 +264,7 @@ def test_revoking_takes_everything_back_at_once_and_tells_the_pages(world, monke
         )
     (mail,) = outbox("contact_revoked")
     assert mail.to_addr == "webmaster@example.com"
-    assert contacts.managed_products(world["webmaster"]).total == 0
+    assert contact_lists.managed_products(world["webmaster"]).total == 0
     with pytest.raises(InvalidInput):
         contacts.revoke(world["holder"], link_id)  # already done
 
@@ -285,17 +287,17 @@ def test_the_lists_of_each_side(world):
     link_id = contacts.invite(
         world["holder"], world["domain"], "webmaster@example.com", "technical"
     )
-    assert [r.id for r in contacts.invitations_for(world["webmaster"])] == [link_id]
-    assert contacts.invitations_for(world["stranger"]) == []
+    assert [r.id for r in contact_lists.invitations_for(world["webmaster"])] == [link_id]
+    assert contact_lists.invitations_for(world["stranger"]) == []
     contacts.answer(world["webmaster"], link_id, True)
-    (client,) = contacts.clients_of(world["webmaster"])
+    (client,) = contact_lists.clients_of(world["webmaster"])
     assert (client.holder_name, client.product_name) == ("Claire Dupont", "boulangerie.fr")
-    (mine,) = contacts.contacts_of_holder(world["holder"])
+    (mine,) = contact_lists.contacts_of_holder(world["holder"])
     assert (mine.contact_email, mine.status) == ("webmaster@example.com", "active")
-    page = contacts.managed_products(world["webmaster"])
+    page = contact_lists.managed_products(world["webmaster"])
     assert [r.id for r in page.rows] == [world["domain"]]
-    assert contacts.holder_name(page.rows[0]) == "Claire Dupont"
-    assert contacts.managed_products(world["holder"]).total == 0
+    assert contact_lists.holder_name(page.rows[0]) == "Claire Dupont"
+    assert contact_lists.managed_products(world["holder"]).total == 0
 
 
 def test_a_grant_lapses_when_the_product_changes_hands(world):
@@ -305,7 +307,7 @@ def test_a_grant_lapses_when_the_product_changes_hands(world):
         product.customer_id = world["stranger"]
         session.add(product)
     assert not contacts.may(world["webmaster"], world["domain"], Right.SEE)
-    assert contacts.managed_products(world["webmaster"]).total == 0
+    assert contact_lists.managed_products(world["webmaster"]).total == 0
 
 
 def test_two_open_invitations_for_one_product_and_account_cannot_exist(world):

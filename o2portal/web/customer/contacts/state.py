@@ -10,13 +10,14 @@ import reflex as rx
 from o2portal.core import formatting
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate
-from o2portal.products import contacts
+from o2portal.products import contact_lists, contacts
+from o2portal.products.contact_models import OPEN_STATUSES
 from o2portal.web.guards import client_ip
 from o2portal.web.helpers import form_text, given_id, send_mail_soon, translated
 from o2portal.web.session import customer_of, language_of, load_customer
 
 
-def _contact_row(row: contacts.ContactRow, lang: str) -> dict[str, str]:
+def _contact_row(row: contact_lists.ContactRow, lang: str) -> dict[str, str]:
     when = row.revoked_at or row.answered_at or row.invited_at
     return {
         "id": str(row.id),
@@ -29,7 +30,7 @@ def _contact_row(row: contacts.ContactRow, lang: str) -> dict[str, str]:
         "contact": row.contact_name,
         "email": row.contact_email,
         "since": formatting.moment(when, lang),
-        "open": "1" if row.status in contacts.OPEN_STATUSES else "",
+        "open": "1" if row.status in OPEN_STATUSES else "",
     }
 
 
@@ -50,11 +51,11 @@ class ContactsState(rx.State):
         me = user.customer.id
         mine, actions, invitations, clients, products = await asyncio.to_thread(
             lambda: (
-                contacts.contacts_of_holder(me),
-                contacts.actions_for_holder(me),
-                contacts.invitations_for(me),
-                contacts.clients_of(me),
-                contacts.invitable_products(me),
+                contact_lists.contacts_of_holder(me),
+                contact_lists.actions_for_holder(me),
+                contact_lists.invitations_for(me),
+                contact_lists.clients_of(me),
+                contact_lists.invitable_products(me),
             )
         )
         self.mine = [_contact_row(r, lang) for r in mine]

@@ -9,7 +9,7 @@ import reflex as rx
 from o2portal.catalog.offers import offer_names
 from o2portal.core import clock
 from o2portal.core.i18n import translate
-from o2portal.products import contacts
+from o2portal.products import contact_lists
 from o2portal.products.customer import KIND_FILTERS, SORTS, STATUS_FILTERS, list_customer_products
 from o2portal.web.lists import Paged
 from o2portal.web.rows import product_rows
@@ -46,12 +46,12 @@ class ServicesState(Paged, rx.State):
     async def _fill_managed(self, page: int) -> None:
         """Gérés pour d'autres: the products I look after as a contact of their holder."""
         user, lang = await load_customer(self)
-        result = await asyncio.to_thread(contacts.managed_products, user.customer.id, page)
+        result = await asyncio.to_thread(contact_lists.managed_products, user.customer.id, page)
         self.managed_page, self.managed_pages = result.page, result.pages
         self.managed = [
             row
             | {
-                "holder": contacts.holder_name(found),
+                "holder": contact_lists.holder_name(found),
                 "role": translate(f"contacts.role.{found.role}", lang),
             }
             for row, found in zip(
