@@ -19,6 +19,7 @@ from o2portal.web.customer.contacts.state import ContactsState
 from o2portal.web.customer.services.product_state import ProductState
 from o2portal.web.customer.services.state import ServicesState
 from o2portal.web.staff.customers.state import AdminCustomerState
+from o2portal.web.staff.products.product_state import AdminProductState
 from tests.state.conftest import make_state, run
 from tests.unit.helpers import count, outbox
 
@@ -145,3 +146,12 @@ def test_staff_see_both_directions_and_revoke(people, shop):
     run(sam, "revoke_contact", row["id"])
     assert sam.contacts[0]["open"] == ""
     assert [m.to_addr for m in outbox("contact_revoked")] == ["bob@example.fr"]
+    # The product's history on the staff side, in words.
+    product_page = make_state(
+        AdminProductState, token=people["token"]["sam"], path=f"/admin/products/{shop}"
+    )
+    run(product_page, "load")
+    said = [e["what"] for e in product_page.events]
+    assert {"Contact invité", "Invitation de contact acceptée", "Accès de contact retiré"} <= set(
+        said
+    )

@@ -75,6 +75,10 @@ FR: dict[str, str] = {
     "mailkind.contact_invited": "Invitation comme contact",
     "mailkind.contact_action": "Action d'un contact (au titulaire)",
     "mailkind.contact_revoked": "Accès de contact retiré",
+    "event.contact.invited": "Contact invité",
+    "event.contact.accepted": "Invitation de contact acceptée",
+    "event.contact.refused": "Invitation de contact refusée",
+    "event.contact.revoked": "Accès de contact retiré",
 }
 
 EN: dict[str, str] = {
@@ -149,4 +153,8 @@ EN: dict[str, str] = {
     "mailkind.contact_invited": "Invitation as a contact",
     "mailkind.contact_action": "A contact's action (to the holder)",
     "mailkind.contact_revoked": "Contact access revoked",
+    "event.contact.invited": "Contact invited",
+    "event.contact.accepted": "Contact invitation accepted",
+    "event.contact.refused": "Contact invitation refused",
+    "event.contact.revoked": "Contact access revoked",
 }
