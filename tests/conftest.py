@@ -95,6 +95,25 @@ def migrated_template(tmp_path_factory):
 _numbers = itertools.count()
 
 
+def _actions_without_sentence() -> list[str]:
+    """The actions this test wrote to the audit log that the log cannot say in words
+    (reporting/audit_log.py, o2portal/core/i18n/parts/audit.py)."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from o2portal.core.db import get_engine
+    from o2portal.reporting.audit_log import has_sentence
+
+    try:
+        with get_engine().connect() as conn:
+            actions = {
+                row[0] for row in conn.execute(text("SELECT DISTINCT action FROM audit_event"))
+            }
+    except SQLAlchemyError:  # a test that broke its own database on purpose
+        return []
+    return sorted(a for a in actions if not has_sentence(a))
+
+
 @pytest.fixture
 def db(tmp_path, monkeypatch, migrated_template):
     """A fresh database at the latest migration; settings point at it for the test."""
@@ -118,12 +137,14 @@ def db(tmp_path, monkeypatch, migrated_template):
     monkeypatch.setenv("O2PORTAL_SMTP_HOST", "")
     reload_settings()
     yield
+    unsaid = _actions_without_sentence()
     get_engine().dispose()
     reload_settings()
     if BACKEND == "postgresql":
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+    assert not unsaid, f"audit actions without a sentence in words: {unsaid}"
 
 
 @pytest.fixture(autouse=True)

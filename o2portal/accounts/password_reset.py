@@ -115,11 +115,14 @@ def retire_password_links(session: Session, customer_id: int) -> None:
     )
 
 
-def mail_reset_link(session: Session, customer: Customer, *, ip: str | None) -> None:
-    """A new reset link for the account, good for reset_link_minutes, sent to its address
-    (asked for by the customer, or sent by staff)."""
+def new_reset_link(
+    session: Session, customer: Customer, *, ip: str | None, minutes: int | None = None
+) -> str:
+    """A new reset link for the account, good for reset_link_minutes (or `minutes`),
+    stored hashed: the lost-password mail's, or the set-password link of an account
+    staff opened."""
     token = new_token()
-    minutes = get_settings().reset_link_minutes
+    minutes = minutes or get_settings().reset_link_minutes
     session.add(
         PasswordReset(
             customer_id=customer.id,
@@ -129,10 +132,16 @@ def mail_reset_link(session: Session, customer: Customer, *, ip: str | None) -> 
             ip=ip,
         )
     )
+    return link("/reset-password?token=" + token)
+
+
+def mail_reset_link(session: Session, customer: Customer, *, ip: str | None) -> None:
+    """A new reset link for the account sent to its address (asked for by the customer,
+    or sent by staff)."""
     mailer.queue_for_customer(
         session,
         customer,
         "password_reset",
-        reset_link=link("/reset-password?token=" + token),
-        minutes=minutes,
+        reset_link=new_reset_link(session, customer, ip=ip),
+        minutes=get_settings().reset_link_minutes,
     )

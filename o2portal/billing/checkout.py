@@ -82,7 +82,7 @@ def place_and_pay(
         return replay
     _check_choice(choice)
     card = _tokenized(choice)
-    vat = _vat_checked(customer_id)
+    vat = vat_checked(customer_id)
     try:
         with transaction() as session:
             existing = session.exec(select(Order).where(Order.idempotency_key == key)).first()
@@ -90,7 +90,7 @@ def place_and_pay(
                 return _replay(session, existing, customer_id)
             customer = _customer(session, customer_id)
             order = build(session, customer, key)
-            _record_vat_check(session, order, vat)
+            record_vat_check(session, order, vat)
             audit.about(session, "order.created", order, actor=customer, ip=ip)
             started = _start_payment(session, order, customer, choice, card, key, ip)
     except (IntegrityError, InvalidInput):
@@ -105,7 +105,7 @@ def place_and_pay(
     return _charge_and_finish(started, ip=ip)
 
 
-def _vat_checked(customer_id: int) -> VatCheck | None:
+def vat_checked(customer_id: int) -> VatCheck | None:
     """The check of the customer's VAT number when their orders would be reverse-charged,
     asked before any transaction (VIES is a network call); None when no reverse charge."""
     with read_session() as session:
@@ -116,7 +116,7 @@ def _vat_checked(customer_id: int) -> VatCheck | None:
     return vat_checker().check(number)
 
 
-def _record_vat_check(session: Session, order: Order, vat: VatCheck | None) -> None:
+def record_vat_check(session: Session, order: Order, vat: VatCheck | None) -> None:
     """A reverse-charged order keeps the check it was granted on; a number the check
     refuses gets no reverse charge, and no order (the customer corrects it in Ma fiche)."""
     if vat is None or order.vat_mention != REVERSE_CHARGE_MENTION:
@@ -316,7 +316,7 @@ def _start_payment(
     if choice.method in OFFLINE_METHODS:
         order.payment_method = choice.method
         session.add(order)
-        _notify_order_form(session, customer, order)
+        notify_order_form(session, customer, order)
         return PaymentOutcome("pending", order.id, message_key=f"pay.pending_{choice.method}")
     if choice.method == "credit":
         if customer.credit_balance_cents < order.total_ttc_cents:
@@ -401,7 +401,7 @@ def _charge_and_finish(started: _Started, *, ip: str | None) -> PaymentOutcome:
         return PaymentOutcome(result.status, order.id, message_key=result.message_key)
 
 
-def _notify_order_form(session: Session, customer: Customer, order: Order) -> None:
+def notify_order_form(session: Session, customer: Customer, order: Order) -> None:
     reference = billing.order_reference(order)
     details = payment_details(session)
     # Transfer unless the customer chose a cheque (the only two offline methods).
@@ -470,7 +470,7 @@ def place_order_form(*, customer_id: int, key: str, build: BuildOrder) -> tuple[
     """Write an unpaid order form (no payment yet): (the form, whether it is new). The key
     makes it once only: a second call returns the form the first one wrote."""
     key = _clean_key(key)
-    vat = _vat_checked(customer_id)
+    vat = vat_checked(customer_id)
     with transaction() as session:
         existing = session.exec(select(Order).where(Order.idempotency_key == key)).first()
         if existing is not None:
@@ -479,7 +479,7 @@ def place_order_form(*, customer_id: int, key: str, build: BuildOrder) -> tuple[
             return existing, False
         customer = _customer(session, customer_id)
         order = build(session, customer, key)
-        _record_vat_check(session, order, vat)
+        record_vat_check(session, order, vat)
         audit.record(
             session,
             "order.created",

@@ -4,17 +4,28 @@ Nothing is ever deleted."""
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from o2portal.accounts.models import Customer
 from o2portal.billing import invoices as billing
-from o2portal.billing.checkout import PaymentOutcome, record_offline_payment
-from o2portal.billing.models import ORDER_STATUSES, CreditNote, Invoice, Order
+from o2portal.billing.checkout import (
+    PaymentOutcome,
+    notify_order_form,
+    record_offline_payment,
+    record_vat_check,
+    vat_checked,
+)
+from o2portal.billing.models import ORDER_STATUSES, CreditNote, Invoice, Order, OrderLine
+from o2portal.billing.order_forms import write_order_form
+from o2portal.catalog.pricing import PricedLine
 from o2portal.core import audit, receipts
 from o2portal.core.db import existing, read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
-from o2portal.core.money import parse_euros
+from o2portal.core.money import parse_euros, totals_for
 from o2portal.core.paging import Page, paginate
 from o2portal.core.permissions import Actor
 from o2portal.core.search import starts_with
@@ -170,3 +181,126 @@ def add_credit(
             reason=reason,
         )
         return balance
+
+
+# A manual order form: a few lines, each a service outside the catalogue.
+MANUAL_LINES = 10
+MANUAL_QUANTITY_MAX = 999
+MANUAL_TOTAL_MAX_CENTS = 10_000_000  # 100,000 € HT
+
+
+def _manual_lines(lines: list[dict]) -> tuple[list[PricedLine], dict[str, str]]:
+    """The typed lines (description, quantity, unit price HT), the blank ones left out;
+    each error under its line's field name (description_0, quantity_0, price_0…)."""
+    priced, errors = [], {}
+    for number, line in enumerate(lines[:MANUAL_LINES]):
+        text = {k: str(line.get(k) or "").strip() for k in ("description", "quantity", "price")}
+        if not any(text.values()):
+            continue
+        try:
+            description = clean_text(
+                f"description_{number}", text["description"], required=True, max_length=300
+            )
+        except InvalidInput as exc:
+            errors.update(exc.errors)
+            description = ""
+        quantity_text = text["quantity"] or "1"
+        quantity = int(quantity_text) if quantity_text.isascii() and quantity_text.isdigit() else 0
+        if not 1 <= quantity <= MANUAL_QUANTITY_MAX:
+            errors[f"quantity_{number}"] = "error.quantity_range"
+        try:
+            cents = parse_euros(text["price"], f"price_{number}")
+        except InvalidInput as exc:
+            errors.update(exc.errors)
+            cents = 0
+        if cents <= 0 and f"price_{number}" not in errors:
+            errors[f"price_{number}"] = "error.amount_invalid"
+        if not errors:
+            priced.append(
+                PricedLine(
+                    action="service",
+                    description=description,
+                    item_code="service",
+                    years=0,
+                    total_ht_cents=cents * quantity,
+                    details={"quantity": quantity, "unit_price_ht_cents": cents},
+                )
+            )
+    if not priced and not errors:
+        errors["description_0"] = "error.required"
+    if sum(line.total_ht_cents for line in priced) > MANUAL_TOTAL_MAX_CENTS:
+        errors["price_0"] = "error.manual_total"
+    return priced, errors
+
+
+def create_manual_order(
+    actor: Actor, customer_id: int, lines: list[dict], *, key: str, ip=None
+) -> int:
+    """An admin bills a customer for services outside the catalogue (migration work, a
+    restoration from backup…): an unpaid order form with those lines, at the customer's
+    VAT, mailed to them with how to pay; paid by card on /invoices or recorded by staff,
+    it becomes an invoice numbered like every other. The form's `key`: the same form sent
+    twice makes one order form. Returns its id."""
+    actor.admin()
+    key = receipts.clean_key(key)
+    priced, errors = _manual_lines(lines)
+    if errors:
+        raise InvalidInput(errors)
+    vat = vat_checked(customer_id)  # VIES may be asked: before any transaction
+    try:
+        return _write_manual_order(actor, customer_id, priced, key, vat, ip)
+    except IntegrityError:
+        # The same form sent twice at the same moment: the first one's form is the answer.
+        with read_session() as session:
+            order = session.exec(
+                select(Order).where(Order.idempotency_key == f"manual:{key}")
+            ).first()
+        if order is None or order.customer_id != customer_id:
+            raise
+        return order.id
+
+
+def _write_manual_order(
+    actor: Actor, customer_id: int, priced: list[PricedLine], key: str, vat, ip
+) -> int:
+    with transaction() as session:
+        staff = actor.admin()
+        customer = session.exec(
+            select(Customer).where(Customer.id == customer_id).with_for_update(key_share=True)
+        ).first()
+        if customer is None or customer.is_staff or customer.deleted_at is not None:
+            raise NotAllowed("no such customer")
+        done = receipts.receipt(session, key, staff.id, "staff.manual_order")
+        if done is not None:
+            return int(done["order_id"])
+        rule = billing.vat_rule(customer)
+        order = write_order_form(
+            session,
+            customer,
+            kind="manual",
+            key=f"manual:{key}",
+            lines=priced,
+            totals=totals_for([line.total_ht_cents for line in priced], rule.rate_bp),
+            vat_rate_bp=rule.rate_bp,
+            vat_mention=rule.mention,
+        )
+        record_vat_check(session, order, vat)
+        for row in session.exec(select(OrderLine).where(OrderLine.order_id == order.id)).all():
+            details = json.loads(row.details_json)
+            row.quantity = details["quantity"]
+            row.unit_price_ht_cents = details["unit_price_ht_cents"]
+            session.add(row)
+        notify_order_form(session, customer, order)
+        receipts.record_receipt(
+            session, key, staff.id, "staff.manual_order", {"order_id": str(order.id)}
+        )
+        audit.about(
+            session,
+            "staff.manual_order",
+            order,
+            actor=staff,
+            ip=ip,
+            total_ht_cents=order.total_ht_cents,
+            lines=[line.description for line in priced],
+        )
+        return order.id

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func
+from sqlalchemy import func, tuple_
 from sqlmodel import Session, col, select
 
 from o2portal.content.models import Announcement, FaqEntry
@@ -168,6 +168,22 @@ def list_faq(actor: Actor, page: int = 1) -> Page:
             (FaqEntry.language, FaqEntry.topic, FaqEntry.sort_order, FaqEntry.id),
             page,
         )
+
+
+def faq_page_of(actor: Actor, entry_id: int) -> int:
+    """The page of list_faq that shows the entry (1 when there is no such entry): a new
+    entry's place depends on its language, topic and order, so the list goes there."""
+    with read_session() as session:
+        actor.staff()
+        entry = session.get(FaqEntry, entry_id) if entry_id else None
+        if entry is None:
+            return 1
+        order = (FaqEntry.language, FaqEntry.topic, FaqEntry.sort_order, FaqEntry.id)
+        place = (entry.language, entry.topic, entry.sort_order, entry.id)
+        before = session.exec(
+            select(func.count()).select_from(FaqEntry).where(tuple_(*order) < tuple_(*place))
+        ).one()
+        return before // PAGE_SIZE + 1
 
 
 def faq_entry(actor: Actor, entry_id: int) -> FaqEntry:

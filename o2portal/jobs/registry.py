@@ -20,6 +20,7 @@ JOBS: list[Job] = [
     billing.AUTO_RENEW,
     *products.JOBS,
     support.STALE_TICKETS,
+    support.ESCALATE_TICKETS,
     billing.STALE_ORDER_FORMS,
     *mail.JOBS,
     RETENTION,

@@ -72,6 +72,8 @@ _PRODUCT_CHANGE = ("first_name", "product_name")
 KINDS: dict[str, tuple[str, ...]] = {
     # accounts
     "welcome": ("first_name", "email", "verify_link"),
+    "account_opened": ("first_name", "email", "set_password_link", "hours"),  # by staff
+    "staff_account_opened": ("first_name", "email", "set_password_link", "hours"),
     "signup_existing": ("first_name",),  # a sign-up tried with an address that has an account
     "verify_email": ("first_name", "verify_link"),
     "password_reset": ("first_name", "reset_link", "minutes"),
@@ -125,6 +127,23 @@ KINDS: dict[str, tuple[str, ...]] = {
         "ticket_link",
     ),
     "ticket_closed": ("first_name", "ticket_id", "ticket_subject", "ticket_link"),
+    "ticket_opened_for_you": (  # staff opened a ticket for the customer
+        "first_name",
+        "ticket_id",
+        "ticket_subject",
+        "message",
+        "attachments",
+        "ticket_link",
+    ),
+    "ticket_escalated": (  # to each admin, in their language
+        "first_name",
+        "ticket_id",
+        "ticket_subject",
+        "department",
+        "priority",
+        "waited",
+        "admin_link",
+    ),
     # products: technical and administrative contacts
     "contact_invited": ("first_name", "holder_name", "product_name", "role", "contacts_link"),
     "contact_action": ("first_name", "contact_name", "product_name", "action", "contacts_link"),

@@ -38,6 +38,9 @@ class Ticket(SQLModel, table=True):
     created_at: datetime = created_at_field()
     updated_at: datetime = created_at_field()
     closed_at: datetime | None = utc_field()
+    # When an escalation rule sent it to the admins; cleared by the next staff reply, so
+    # a ticket escalates at most once per wait.
+    escalated_at: datetime | None = utc_field()
 
     # The auto-close job reads tickets awaiting the customer by age through this index.
     __table_args__ = (Index("ix_ticket_status_updated_at", "status", "updated_at"),)
@@ -69,4 +72,46 @@ class TicketAttachment(SQLModel, table=True):
     sha256: str = Field(max_length=64)
     # Relative to the private data directory, never under assets/.
     storage_path: str = Field(max_length=300)
+    created_at: datetime = created_at_field()
+
+
+class CustomerNote(SQLModel, table=True):
+    """A staff note pinned to a customer's file and shown on their tickets; customers
+    never see it. Removed notes are kept (who removed them and when) for the audit."""
+
+    __tablename__ = "customer_note"
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    author_id: int = Field(foreign_key="customer.id")
+    body: str = Field(max_length=1000)
+    created_at: datetime = created_at_field()
+    removed_at: datetime | None = utc_field()
+    removed_by_id: int | None = Field(default=None, foreign_key="customer.id")
+
+
+class CannedReply(SQLModel, table=True):
+    """A reply text admins prepare for staff, with variables such as {prenom}."""
+
+    __tablename__ = "canned_reply"
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=100, unique=True)
+    body: str = Field(max_length=5000)
+    # "" fits every department.
+    department: str = Field(default="", max_length=16)
+    updated_at: datetime = created_at_field()
+    updated_by_id: int | None = Field(default=None, foreign_key="customer.id")
+
+
+class EscalationRule(SQLModel, table=True):
+    """An open ticket of this department ("" = any) and priority that waits for staff
+    longer than `after_minutes` goes to the admins."""
+
+    __tablename__ = "escalation_rule"
+
+    id: int | None = Field(default=None, primary_key=True)
+    department: str = Field(default="", max_length=16)
+    priority: str = Field(max_length=10)
+    after_minutes: int
     created_at: datetime = created_at_field()

@@ -4,18 +4,21 @@ the Actor for a staff role first."""
 
 from __future__ import annotations
 
-from sqlalchemy import func
+from sqlalchemy import func, union
 from sqlmodel import Session, col, select
 
 from o2portal.accounts.models import Customer
-from o2portal.core import audit
+from o2portal.core import audit, clock
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.paging import paginate
 from o2portal.core.permissions import Actor
+from o2portal.core.search import lower_starts_with, starts_with
+from o2portal.core.validation import without_controls
 from o2portal.mail import outbox as mailer
 from o2portal.mail.templating import Part
-from o2portal.support import thread
+from o2portal.products.models import Product
+from o2portal.support import escalation, thread
 from o2portal.support.attachments import NewAttachment, attachments_line
 from o2portal.support.models import (
     DEPARTMENTS,
@@ -25,6 +28,7 @@ from o2portal.support.models import (
     TicketMessage,
     TicketStatus,
 )
+from o2portal.support.notes import notes_of
 
 
 def _ticket(session: Session, ticket_id: int) -> Ticket:
@@ -35,20 +39,55 @@ def _ticket(session: Session, ticket_id: int) -> Ticket:
     return ticket
 
 
+SEARCH_MAX = 100
+
+
+def _matching(text: str):
+    """The ids of tickets that `text` names: by number, words of the subject or of a
+    message (internal notes included), the customer's email, name or company, or the
+    related product's name (prefixes, through their indexes)."""
+    low = text.lower()
+    found = [
+        select(Ticket.id).where(func.lower(Ticket.subject).contains(low, autoescape=True)),
+        select(TicketMessage.ticket_id).where(
+            func.lower(TicketMessage.body).contains(low, autoescape=True)
+        ),
+        select(Ticket.id)
+        .join(Product, col(Product.id) == Ticket.product_id)
+        .where(starts_with(col(Product.name), low)),
+    ]
+    people = union(
+        select(Customer.id).where(starts_with(col(Customer.email), low)),
+        select(Customer.id).where(lower_starts_with(Customer.last_name, low)),
+        select(Customer.id).where(lower_starts_with(Customer.first_name, low)),
+        select(Customer.id).where(lower_starts_with(Customer.company_name, low)),
+    )
+    found.append(select(Ticket.id).where(col(Ticket.customer_id).in_(people)))
+    number = low.lstrip("#")
+    if number.isascii() and number.isdigit() and len(number) <= 12:
+        found.append(select(Ticket.id).where(Ticket.id == int(number)))
+    return union(*found)
+
+
 def staff_queue(
     actor: Actor,
     *,
     status: str = "",
     department: str = "",
     assigned: str = "",
+    query: str = "",
     page: int = 1,
     page_size: int = thread.PAGE_SIZE,
 ) -> thread.TicketPage:
     """The queue: by status ("" = every open one, "all" = everything) and department;
-    assigned "me" or "none" narrows it. Oldest waiting first for open work."""
+    assigned "me" or "none" narrows it, "escalated" keeps the escalated ones; `query`
+    searches (see _matching). Oldest waiting first for open work."""
+    text = without_controls(query or "").strip()[:SEARCH_MAX]
     with read_session() as session:
         actor.staff()
         where = []
+        if text:
+            where.append(col(Ticket.id).in_(_matching(text)))
         if status == "all":
             pass
         elif status in TICKET_STATUSES:
@@ -61,6 +100,8 @@ def staff_queue(
             where.append(Ticket.assigned_to_id == actor.id)
         elif assigned == "none":
             where.append(col(Ticket.assigned_to_id).is_(None))
+        elif assigned == "escalated":
+            where.append(col(Ticket.escalated_at).is_not(None))
         order = (
             (col(Ticket.updated_at).desc(),)
             if status in (TicketStatus.CLOSED, "all")
@@ -114,7 +155,9 @@ def staff_thread(
     with read_session() as session:
         actor.staff()
         ticket = _ticket(session, ticket_id)
-        return thread.thread_view(session, ticket, with_internal=True, window=window)
+        view = thread.thread_view(session, ticket, with_internal=True, window=window)
+        view.notes = notes_of(session, ticket.customer_id)
+        return view
 
 
 def staff_members(actor: Actor) -> list[Customer]:
@@ -164,6 +207,7 @@ def add_staff_reply(
             return message.id
         ticket.status = TicketStatus.AWAITING_CUSTOMER if await_customer else TicketStatus.ANSWERED
         ticket.closed_at = None
+        escalation.clear(ticket)
         if ticket.assigned_to_id is None:
             ticket.assigned_to_id = staff.id
         session.add(ticket)
@@ -238,3 +282,64 @@ def reopen_by_staff(actor: Actor, ticket_id: int, *, ip: str | None = None) -> N
         staff = actor.staff()
         ticket = _ticket(session, ticket_id)
         thread.reopen(session, ticket, staff, ip=ip)
+
+
+def open_for_customer(
+    actor: Actor,
+    customer_id: int,
+    *,
+    subject: str | None,
+    department: str | None,
+    priority: str | None,
+    product_id: int | None,
+    body: str | None,
+    attachments: list[NewAttachment] | None = None,
+    submit_key: str | None = None,
+    ip: str | None = None,
+) -> int:
+    """Staff open a ticket for a customer (a call, a problem seen on their service): the
+    first message is staff's and the customer is emailed it; the ticket then awaits the
+    customer's answer. The same submit_key twice gives the first ticket back."""
+    errors = thread.check_subject(subject, department, priority)
+    body, files, message_errors = thread.check_message(body, attachments)
+    errors.update(message_errors)
+    key = thread.clean_key(submit_key)
+    with transaction() as session:
+        staff = actor.staff()
+        customer = session.get(Customer, customer_id) if customer_id else None
+        if customer is None or customer.is_staff or customer.deleted_at is not None:
+            raise NotAllowed("customer")
+        if product_id:
+            product = session.get(Product, product_id)
+            if product is None or product.customer_id != customer_id:
+                errors["product_id"] = "error.not_your_product"
+        done = thread.existing_message(session, key)
+        if done is not None:
+            return done.ticket_id
+        if errors:
+            raise InvalidInput(errors)
+        now = clock.now()
+        ticket = Ticket(
+            customer_id=customer_id,
+            subject=thread.clean_subject(subject),
+            department=department,
+            priority=priority or "normale",
+            product_id=product_id or None,
+            status=TicketStatus.AWAITING_CUSTOMER,
+            assigned_to_id=staff.id,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(ticket)
+        session.flush()
+        thread.add_message(session, ticket, staff, body, files, submit_key=key, now=now)
+        audit.about(session, "ticket.opened_for_customer", ticket, actor=staff, ip=ip)
+        mailer.queue_for_customer(
+            session,
+            customer,
+            "ticket_opened_for_you",
+            message=body,
+            attachments=attachments_line(files),
+            **thread.mail_values(ticket),
+        )
+        return ticket.id

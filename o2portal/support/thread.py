@@ -4,6 +4,7 @@ customer and staff share (close, reopen)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -16,27 +17,58 @@ from o2portal.core import audit, clock, events
 from o2portal.core.db import read_session
 from o2portal.core.errors import InvalidInput
 from o2portal.core.paging import Page
-from o2portal.core.validation import gathered, without_bidi_controls
+from o2portal.core.validation import gathered, without_bidi_controls, without_controls
 from o2portal.mail.templating import link
 from o2portal.products.models import Product
 from o2portal.support.attachments import NewAttachment, check_attachments, store_attachments
-from o2portal.support.models import Ticket, TicketAttachment, TicketMessage, TicketStatus
+from o2portal.support.models import (
+    DEPARTMENTS,
+    PRIORITIES,
+    Ticket,
+    TicketAttachment,
+    TicketMessage,
+    TicketStatus,
+)
 
 PAGE_SIZE = 20
 BODY_MAX = 20_000
+SUBJECT_MAX = 200
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 OPEN_STATUSES = (TicketStatus.OPEN, TicketStatus.ANSWERED, TicketStatus.AWAITING_CUSTOMER)
 
 
 # ---------------------------------------------------------------- input
 
 
-def clean_body(raw: str | None, field_name: str = "body") -> str:
+def clean_body(raw: str | None, field_name: str = "body", max_length: int = BODY_MAX) -> str:
+    """Multi-line text as typed (Markdown), without NUL and bidi controls; required."""
     body = without_bidi_controls((raw or "").replace("\r\n", "\n").replace("\x00", ""))
     if not body.strip():
         raise InvalidInput({field_name: "error.required"})
-    if len(body) > BODY_MAX:
+    if len(body) > max_length:
         raise InvalidInput({field_name: "error.too_long"})
     return body.rstrip()
+
+
+def clean_subject(subject: str | None) -> str:
+    return without_controls(_CONTROL.sub(" ", subject or "")).strip()
+
+
+def check_subject(
+    subject: str | None, department: str | None, priority: str | None
+) -> dict[str, str]:
+    """What is wrong with a new ticket's subject, department and priority (none: {})."""
+    errors: dict[str, str] = {}
+    text = clean_subject(subject)
+    if not text:
+        errors["subject"] = "error.required"
+    elif len(text) > SUBJECT_MAX:
+        errors["subject"] = "error.too_long"
+    if department not in DEPARTMENTS:
+        errors["department"] = "error.choose_one"
+    if (priority or "normale") not in PRIORITIES:
+        errors["priority"] = "error.choose_one"
+    return errors
 
 
 def check_message(
@@ -85,6 +117,8 @@ class TicketView:
     messages: list[MessageView]
     # Older messages exist before the first one given (a long thread comes by pages).
     has_earlier: bool = False
+    # Staff's notes on the customer (support/notes.py): on the staff's view only.
+    notes: list = field(default_factory=list)
 
 
 # A thread opens on its latest messages; older ones come a page at a time on request.

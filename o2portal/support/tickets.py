@@ -19,7 +19,6 @@ for a staff role first. Internal notes never leave the staff functions.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 
 from sqlalchemy import func
@@ -33,7 +32,6 @@ from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.paging import paginate
 from o2portal.core.stored_settings import DEFAULT_AUTOCLOSE_DAYS as DEFAULT_AUTOCLOSE_DAYS
 from o2portal.core.stored_settings import ticket_autoclose_days
-from o2portal.core.validation import without_controls
 from o2portal.mail import outbox as mailer
 from o2portal.products import contact_lists, contacts
 from o2portal.products.contacts import Right
@@ -48,7 +46,7 @@ from o2portal.support.attachments import discard_staged as discard_staged
 from o2portal.support.attachments import purge_stale_staging as purge_stale_staging
 from o2portal.support.attachments import stage_attachment as stage_attachment
 from o2portal.support.attachments import staged_attachments as staged_attachments
-from o2portal.support.models import DEPARTMENTS, PRIORITIES, Ticket, TicketStatus
+from o2portal.support.models import Ticket, TicketStatus
 from o2portal.support.queue import add_staff_reply as add_staff_reply
 from o2portal.support.queue import assign as assign
 from o2portal.support.queue import close_by_staff as close_by_staff
@@ -63,8 +61,7 @@ from o2portal.support.thread import Window as Window
 from o2portal.support.thread import thread_version as thread_version
 from o2portal.support.thread import topic as topic
 
-SUBJECT_MAX = 200
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+SUBJECT_MAX = thread.SUBJECT_MAX
 
 
 def _own_ticket(session: Session, customer_id: int, ticket_id: int) -> Ticket:
@@ -133,17 +130,9 @@ def open_ticket(
     """A new ticket with its first message; the support address is told. Returns its id.
 
     The same submit_key twice gives the first ticket back instead of a second one."""
-    errors: dict[str, str] = {}
-    subject = without_controls(_CONTROL.sub(" ", subject or "")).strip()
-    if not subject:
-        errors["subject"] = "error.required"
-    elif len(subject) > SUBJECT_MAX:
-        errors["subject"] = "error.too_long"
-    if department not in DEPARTMENTS:
-        errors["department"] = "error.choose_one"
+    errors = thread.check_subject(subject, department, priority)
+    subject = thread.clean_subject(subject)
     priority = priority or "normale"
-    if priority not in PRIORITIES:
-        errors["priority"] = "error.choose_one"
     body, files, message_errors = thread.check_message(body, attachments)
     errors.update(message_errors)
     key = thread.clean_key(submit_key)

@@ -51,4 +51,5 @@ def test_an_underscore_is_an_underscore(admin):
     assert [p.name for p, _ in found.rows] == ["abc_d.fr"]
     customers = accounts_staff.search_customers(admin, "joker_")
     assert [c.email for c in customers.rows] == ["joker_one@example.fr"]
-    assert audit_log.list_events(admin, actor="%").rows == []
+    assert audit_log.list_events(admin, customer="%").rows == []
+    assert audit_log.list_events(admin, customer="_").rows == []

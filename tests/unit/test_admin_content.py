@@ -202,3 +202,17 @@ def test_announcement_edit_and_bad_input(demo):
     assert len(audit_of("staff.announcement_edited")) == 1
     with pytest.raises(NotAllowed):
         admin_content.set_announcement_published(actor(admin), 10_000, True)
+
+
+def test_a_saved_faq_entry_is_found_on_the_page_that_shows_it(demo):
+    admin = actor(demo["admin"].id)
+    late = admin_content.save_faq(admin, None, faq_form(topic="Zzz dernier thème", language="fr"))
+    early = admin_content.save_faq(admin, None, faq_form(topic="Aaa premier thème", language="en"))
+    total = admin_content.list_faq(admin, 1).total
+    assert total > admin_content.PAGE_SIZE  # the demo FAQ fills more than one page
+    for entry_id in (late, early):
+        page = admin_content.faq_page_of(admin, entry_id)
+        assert entry_id in [e.id for e in admin_content.list_faq(admin, page).rows]
+    assert admin_content.faq_page_of(admin, early) == 1
+    assert admin_content.faq_page_of(admin, late) == admin_content.list_faq(admin, 1).pages
+    assert admin_content.faq_page_of(admin, 987654) == 1

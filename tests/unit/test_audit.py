@@ -24,9 +24,11 @@ def test_events_name_the_customer_concerned_not_the_staff_member(db):
         order = Order(id=5, customer_id=customer.id, kind="order", idempotency_key="audit-0001")
         faq = FaqEntry(id=3, topic="T", question="Q", answer="A")
         by_admin_on_order = audit.about(session, "order.cancelled", order, actor=admin)
-        by_admin_on_faq = audit.about(session, "faq.saved", faq, actor=admin)
-        by_customer = audit.record(session, "login", actor=customer)
-        settings = audit.record(session, "settings.saved", actor=admin, target_type="setting")
+        by_admin_on_faq = audit.about(session, "staff.faq_edited", faq, actor=admin)
+        by_customer = audit.record(session, "auth.login", actor=customer)
+        settings = audit.record(
+            session, "staff.settings_changed", actor=admin, target_type="setting"
+        )
     assert (by_admin_on_order.customer_id, by_admin_on_order.target_type) == (customer.id, "order")
     assert by_admin_on_order.target_id == 5 and by_admin_on_order.actor_id == admin.id
     assert (by_admin_on_faq.customer_id, by_admin_on_faq.target_type) == (None, "faq_entry")

@@ -338,7 +338,7 @@ def test_the_migration_rewrites_the_default_faq_entry_but_not_an_edited_one(db):
     mig = importlib.import_module("o2portal.migrations.versions.eb2f2c2113cb_product_contacts")
     (item,) = [i for i in FAQ_ITEMS if i.question == mig.FAQ_QUESTION]
     assert item.answer == mig.FAQ_AFTER  # the seed and the migration say the same
-    command.downgrade(alembic_config(), "a8eff4a61b0a")
+    command.downgrade(alembic_config(), mig.down_revision)
     with transaction() as session:
         for answer in (mig.FAQ_BEFORE, "Notre propre réponse, écrite par le support."):
             session.add(FaqEntry(topic="Noms de domaine", question=mig.FAQ_QUESTION, answer=answer))

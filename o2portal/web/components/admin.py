@@ -26,12 +26,14 @@ ADMIN_NAV = [
     ("admin.nav_products", "/admin/products", "server", False),
     ("admin.nav_invoices", "/admin/invoices", "receipt", False),
     ("admin.nav_tickets", "/admin/tickets", "life-buoy", False),
+    ("admin.nav_support", "/admin/support", "message-square-text", True),
     ("admin.nav_content", "/admin/content", "newspaper", False),
     ("admin.nav_tasks", "/admin/tasks", "list-checks", False),
     ("admin.nav_jobs", "/admin/jobs", "timer", False),
     ("admin.nav_catalogue", "/admin/catalogue", "tags", True),
     ("admin.nav_emails", "/admin/emails", "mail", True),
     ("admin.nav_audit", "/admin/audit", "scroll-text", True),
+    ("admin.nav_staff", "/admin/staff", "user-cog", True),
     ("admin.nav_settings", "/admin/settings", "settings", True),
 ]
 

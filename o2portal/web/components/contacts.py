@@ -13,10 +13,10 @@ def revoke_button(r, on_click, element_id) -> rx.Component:
     confirmed in a dialog that names them."""
     return confirmed_button(
         t("contacts.revoke"),
+        t("contacts.revoke_title"),
+        rx.fragment(t("contacts.revoke_text"), " ", r["contact"], " — ", r["product"]),
+        t("contacts.revoke_confirm"),
         on_click,
         element_id,
-        title=t("contacts.revoke_title"),
-        description=rx.fragment(t("contacts.revoke_text"), " ", r["contact"], " — ", r["product"]),
-        keep=t("contacts.keep"),
-        confirm=t("contacts.revoke_confirm"),
+        keep_key="contacts.keep",
     )

@@ -289,20 +289,25 @@ def card_form(
 
 
 def confirmed_button(
-    text, on_click, element_id, *, title, description, keep, confirm
+    text, title, question, confirm, on_click, element_id, *, keep_key: str = "invoices.keep"
 ) -> rx.Component:
-    """A small red button that asks first: `title` and `description` in a dialog, with
-    `keep` (nothing happens) and `confirm` (runs `on_click`, id "<element_id>-confirm")."""
+    """A small red button of a table row whose action (a deletion, a removal) is asked
+    again in a dialog: `title` and `question`, then `confirm` or keep."""
     return rx.alert_dialog.root(
-        rx.alert_dialog.trigger(small_button(text, None, element_id, color_scheme="red")),
+        rx.alert_dialog.trigger(
+            rx.button(text, size="1", variant="soft", color_scheme="red", id=element_id)
+        ),
         rx.alert_dialog.content(
             rx.alert_dialog.title(title),
-            rx.alert_dialog.description(description),
-            rx.flex(
-                rx.alert_dialog.cancel(rx.button(keep, variant="soft")),
+            rx.alert_dialog.description(question),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button(t(keep_key), variant="soft")),
                 rx.alert_dialog.action(
                     rx.button(
-                        confirm, color_scheme="red", on_click=on_click, id=element_id + "-confirm"
+                        confirm,
+                        color_scheme="red",
+                        on_click=on_click,
+                        id=rx.Var.create(element_id).to(str) + "-confirm",
                     )
                 ),
                 justify="end",

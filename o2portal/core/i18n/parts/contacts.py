@@ -79,6 +79,10 @@ FR: dict[str, str] = {
     "event.contact.accepted": "Invitation de contact acceptée",
     "event.contact.refused": "Invitation de contact refusée",
     "event.contact.revoked": "Accès de contact retiré",
+    "audit.say.contact.invited": "{who} a invité un contact sur {target}",
+    "audit.say.contact.accepted": "{who} a accepté d'être contact de {target}",
+    "audit.say.contact.refused": "{who} a refusé d'être contact de {target}",
+    "audit.say.contact.revoked": "{who} a retiré l'accès d'un contact à {target}",
 }
 
 EN: dict[str, str] = {
@@ -157,4 +161,8 @@ EN: dict[str, str] = {
     "event.contact.accepted": "Contact invitation accepted",
     "event.contact.refused": "Contact invitation refused",
     "event.contact.revoked": "Contact access revoked",
+    "audit.say.contact.invited": "{who} invited a contact on {target}",
+    "audit.say.contact.accepted": "{who} accepted to be a contact of {target}",
+    "audit.say.contact.refused": "{who} refused to be a contact of {target}",
+    "audit.say.contact.revoked": "{who} revoked a contact's access to {target}",
 }

@@ -68,6 +68,10 @@ class ContentList(Paged, mixin=True):
     def _blank(self) -> dict[str, str]:
         raise NotImplementedError
 
+    def _page_showing(self, staff: Actor, row_id: int) -> int:
+        """The page of the list that shows this entry once saved (by default, this one)."""
+        return self.page
+
     def _store(self, staff: Actor, row_id: int | None, data: dict[str, str], ip: str) -> int:
         raise NotImplementedError
 
@@ -129,7 +133,7 @@ class ContentList(Paged, mixin=True):
             return
         self.row_id, self.errors = saved, {}
         self.message = translate("content.saved", await language_of(self))
-        await self._fill(self.page)
+        await self._fill(await asyncio.to_thread(self._page_showing, user.actor, saved))
 
 
 class AdminFaqState(ContentList, rx.State):
@@ -169,6 +173,9 @@ class AdminFaqState(ContentList, rx.State):
 
     def _store(self, staff: Actor, row_id: int | None, data: dict[str, str], ip: str) -> int:
         return domain.save_faq(staff, row_id, data, ip=ip)
+
+    def _page_showing(self, staff: Actor, row_id: int) -> int:
+        return domain.faq_page_of(staff, row_id)
 
     @rx.event
     def open_entry(self, entry_id: str):

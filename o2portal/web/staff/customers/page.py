@@ -4,15 +4,30 @@ from __future__ import annotations
 
 import reflex as rx
 
+from o2portal.accounts.models import ACCOUNT_TYPES
+from o2portal.web.components.admin import admin_only
 from o2portal.web.components.blocks import columns, stack
 from o2portal.web.components.contacts import revoke_button
-from o2portal.web.components.forms import card_form, field_error, notice, text_field
+from o2portal.web.components.forms import (
+    card_form,
+    close_button,
+    country_field,
+    field_error,
+    labelled,
+    native_select,
+    notice,
+    select_field,
+    text_field,
+)
 from o2portal.web.components.i18n import t
 from o2portal.web.components.payment import hidden
 from o2portal.web.components.tables import pager, rows_table, section, text_cells
 from o2portal.web.pages import SUPPORT_AND_ADMIN, staff_page
+from o2portal.web.staff.customers.new_state import NewCustomerState as N
 from o2portal.web.staff.customers.state import AdminCustomersState as L
 from o2portal.web.staff.customers.state import AdminCustomerState as S
+from o2portal.web.staff.customers.work import bill_section, notes_section, open_ticket_section
+from o2portal.web.staff.customers.work_state import CustomerWorkState as W
 
 
 def _table(rows, columns: list[tuple[str, str]], table_id: str, link: str | None = None):
@@ -26,14 +41,91 @@ def _table(rows, columns: list[tuple[str, str]], table_id: str, link: str | None
     return rows_table(table_id, [h for h, _ in columns], rows, row, empty_key="admin.none")
 
 
+def _new_customer_form() -> rx.Component:
+    errors = N.errors
+    types = [(code, t(f"field.account_type.{code}")) for code in ACCOUNT_TYPES]
+    return card_form(
+        N.create,
+        rx.heading(t("admin.new_customer"), size="4", as_="h2"),
+        rx.text(t("admin.new_customer_intro"), size="2", color_scheme="gray"),
+        select_field(
+            "account_type",
+            "field.account_type",
+            errors,
+            types,
+            value=N.account_type,
+            on_change=N.set_account_type,
+        ),
+        columns(
+            text_field("first_name", "field.first_name", errors),
+            text_field("last_name", "field.last_name", errors),
+        ),
+        rx.cond(
+            N.account_type != "particulier",
+            columns(
+                text_field("company_name", "field.company_name", errors),
+                text_field("siret", "field.siret", errors, max_length=20),
+                text_field("vat_number", "field.vat_number", errors, max_length=20),
+            ),
+        ),
+        columns(
+            text_field("email", "field.email", errors, type="email", max_length=254),
+            text_field("phone", "field.phone", errors, type="tel", max_length=30),
+        ),
+        text_field("address_line1", "field.address_line1", errors),
+        text_field("address_line2", "field.address_line2", errors),
+        columns(
+            text_field("postal_code", "field.postal_code", errors, max_length=16),
+            text_field("city", "field.city", errors, max_length=100),
+            country_field(errors, N.country, N.set_country),
+            labelled(
+                "language",
+                "admin.language",
+                native_select(
+                    "language",
+                    rx.el.option("Français", value="fr"),
+                    rx.el.option("English", value="en"),
+                    name="language",
+                    default_value="fr",
+                ),
+                class_name="o2-field",
+            ),
+        ),
+        rx.hstack(
+            rx.button(t("admin.new_customer_create"), type="submit", id="new-customer-create"),
+            close_button(t("support_tools.close"), N.close, "new-customer-cancel"),
+            spacing="3",
+        ),
+        max_width="60em",
+        id="new-customer-form",
+        key=N.form_key,
+    )
+
+
 @staff_page(
     "/admin/customers",
     roles=SUPPORT_AND_ADMIN,
     title_key="admin.nav_customers",
     on_load=L.load,
+    states=[N],
+    admin=[N.start, N.create],
+    ui=[N.close, N.set_account_type, N.set_country],
 )
 def customers_page() -> rx.Component:
     return rx.fragment(
+        admin_only(
+            rx.cond(
+                N.open,
+                _new_customer_form(),
+                rx.button(
+                    t("admin.new_customer"),
+                    on_click=N.start,
+                    variant="soft",
+                    id="new-customer",
+                    align_self="start",
+                ),
+            )
+        ),
         rx.hstack(
             rx.box(
                 rx.el.label(
@@ -219,9 +311,9 @@ def _contacts() -> rx.Component:
     "/admin/customers/[customer_id]",
     roles=SUPPORT_AND_ADMIN,
     title_key="admin.customer_file",
-    on_load=S.load,
-    admin=[S.act_as, S.save, S.toggle_disabled, S.add_credit],
-    ui=[S.credit_again],
+    on_load=[S.load, W.load],
+    admin=[S.act_as, S.save, S.toggle_disabled, S.add_credit, W.bill],
+    ui=[S.credit_again, W.close_ticket_form, W.bill_again],
 )
 def customer_page() -> rx.Component:
     return rx.fragment(
@@ -247,7 +339,10 @@ def customer_page() -> rx.Component:
                     size="2",
                 ),
                 _actions(),
+                notes_section(),
+                open_ticket_section(),
                 rx.cond(S.is_admin, _credit_form()),
+                admin_only(bill_section()),
                 section("admin.file_identity", _fiche_form()),
                 section(
                     "admin.nav_products",

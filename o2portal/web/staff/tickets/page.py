@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from o2portal.support.models import DEPARTMENTS, TICKET_STATUSES
-from o2portal.web.components.filters import filter_bar, filter_select
+from o2portal.web.components.filters import filter_bar, filter_select, search_box
 from o2portal.web.components.forms import close_button, labelled, native_select
 from o2portal.web.components.i18n import t
 from o2portal.web.components.tables import pager, rows_table, text_cells
@@ -30,6 +30,7 @@ from o2portal.web.staff.tickets.state import AdminTicketState as T
 def queue_page() -> rx.Component:
     return rx.fragment(
         filter_bar(
+            search_box("queue-search", "support_tools.search", Q.query, Q.set_query, Q.search),
             filter_select(
                 "queue-status",
                 "col.status",
@@ -58,6 +59,7 @@ def queue_page() -> rx.Component:
                     ("", t("admin.tickets.assigned_any")),
                     ("me", t("admin.tickets.assigned_me")),
                     ("none", t("admin.tickets.assigned_none")),
+                    ("escalated", t("support_tools.assigned_escalated")),
                 ],
                 min_width=None,
             ),
@@ -79,7 +81,13 @@ def queue_page() -> rx.Component:
             Q.rows,
             lambda r: rx.table.row(
                 rx.table.cell(r["ref"]),
-                rx.table.row_header_cell(rx.link(r["subject"], href="/admin/tickets/" + r["id"])),
+                rx.table.row_header_cell(
+                    rx.link(r["subject"], href="/admin/tickets/" + r["id"]),
+                    rx.cond(
+                        r["escalated"] != "",
+                        rx.badge(r["escalated"], color_scheme="red", margin_left="0.5em"),
+                    ),
+                ),
                 *text_cells(r, "customer", "department", "priority"),
                 rx.table.cell(ticket_status_badge(r["status"], r["status_label"])),
                 *text_cells(r, "assigned", "last_by", "waiting", "updated"),
@@ -90,11 +98,57 @@ def queue_page() -> rx.Component:
     )
 
 
+def _notes() -> rx.Component:
+    """The staff's notes on the customer, above the thread (never shown to the customer)."""
+    return rx.cond(
+        T.notes.length() > 0,
+        rx.callout.root(
+            rx.callout.icon(rx.icon("sticky-note")),
+            rx.vstack(
+                rx.text(t("support_tools.notes"), weight="bold"),
+                rx.foreach(
+                    T.notes,
+                    lambda n: rx.text(
+                        n["body"],
+                        rx.text.span(
+                            " — ", n["author"], ", ", n["date"], color_scheme="gray", size="1"
+                        ),
+                        white_space="pre-wrap",
+                        size="2",
+                    ),
+                ),
+                spacing="1",
+            ),
+            color_scheme="amber",
+            width="100%",
+            id="ticket-notes",
+        ),
+    )
+
+
+def _canned_select() -> rx.Component:
+    return rx.cond(
+        T.canned.length() > 0,
+        labelled(
+            "canned-insert",
+            "support_tools.canned_insert",
+            native_select(
+                "canned-insert",
+                rx.el.option(t("support_tools.canned_pick"), value=""),
+                rx.foreach(T.canned, lambda c: rx.el.option(c["title"], value=c["id"])),
+                value="",
+                on_change=T.use_canned,
+            ),
+        ),
+    )
+
+
 def _reply_box() -> rx.Component:
     return reply_card(
         T,
         rx.cond(T.internal, t("admin.tickets.note"), t("admin.tickets.reply")),
         "staff-reply-files",
+        _canned_select(),
         rx.hstack(
             rx.checkbox(
                 t("admin.tickets.note"),
@@ -151,6 +205,7 @@ def ticket_page() -> rx.Component:
             ),
             *ticket_facts(T),
             rx.cond(T.product != "", rx.text(t("tickets.product"), ": ", T.product, size="2")),
+            rx.cond(T.escalated, rx.badge(t("support_tools.escalated"), color_scheme="red")),
             spacing="4",
             wrap="wrap",
         ),
@@ -202,6 +257,7 @@ def ticket_page() -> rx.Component:
             align="end",
             wrap="wrap",
         ),
+        _notes(),
         thread(T, "/files/attachments/"),
         _reply_box(),
     )

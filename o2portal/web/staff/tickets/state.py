@@ -13,11 +13,11 @@ from o2portal.accounts.sessions import CurrentUser
 from o2portal.core import clock, formatting
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate
-from o2portal.support import tickets
+from o2portal.support import canned, tickets
 from o2portal.support.models import DEPARTMENTS, TICKET_STATUSES, TicketStatus
 from o2portal.web.guards import client_ip, require_staff
 from o2portal.web.helpers import given_id, send_mail_soon
-from o2portal.web.lists import Paged
+from o2portal.web.lists import Searched, StaffQuery
 from o2portal.web.session import load_staff, staff_of
 from o2portal.web.thread import MessageComposer, ThreadFields, follow_thread, ticket_row
 
@@ -36,7 +36,7 @@ def _last_reply(found, tk, lang: str) -> dict[str, str]:
     return {"last_by": found.names.get(author, ""), "waiting": waiting}
 
 
-class AdminTicketsState(Paged, rx.State):
+class AdminTicketsState(StaffQuery, Searched, rx.State):
     status: str = ""
     department: str = ""
     assigned: str = ""
@@ -50,6 +50,7 @@ class AdminTicketsState(Paged, rx.State):
             status=self.status,
             department=self.department,
             assigned=self.assigned,
+            query=self.query,
             page=page,
         )
         self.page, self.pages, self.total = found.page, found.pages, found.total
@@ -60,6 +61,7 @@ class AdminTicketsState(Paged, rx.State):
                 "priority": translate(f"tickets.priority.{tk.priority}", lang),
                 "assigned": found.names.get(tk.assigned_to_id, "") if tk.assigned_to_id else "",
                 **_last_reply(found, tk, lang),
+                "escalated": translate("support_tools.escalated", lang) if tk.escalated_at else "",
             }
             for tk in found.rows
         ]
@@ -80,7 +82,7 @@ class AdminTicketsState(Paged, rx.State):
 
     @rx.event
     async def set_assigned(self, value: str):
-        self.assigned = value if value in ("me", "none") else ""
+        self.assigned = value if value in ("me", "none", "escalated") else ""
         await self._fill(1)
 
 
@@ -94,6 +96,10 @@ class AdminTicketState(ThreadFields, MessageComposer, rx.State):
     staff: list[dict[str, str]] = []
     internal: bool = False
     await_customer: bool = False
+    escalated: bool = False
+    # Staff's notes on the customer, and the canned replies that fit the department.
+    notes: list[dict[str, str]] = []
+    canned: list[dict[str, str]] = []
 
     def _composer_user(self) -> CurrentUser:
         return require_staff(self)
@@ -113,6 +119,20 @@ class AdminTicketState(ThreadFields, MessageComposer, rx.State):
         self.staff = [
             {"id": str(p.id), "name": f"{p.first_name} {p.last_name}"}
             for p in tickets.staff_members(user.actor)
+        ]
+        self.escalated = ticket.escalated_at is not None
+        self.notes = [
+            {
+                "id": str(n.id),
+                "body": n.body,
+                "author": n.author,
+                "date": formatting.day(n.created_at, user.customer.language),
+            }
+            for n in view.notes
+        ]
+        self.canned = [
+            {"id": str(r.id), "title": r.title}
+            for r in canned.canned_replies(user.actor, ticket.department)
         ]
 
     @rx.event
@@ -137,6 +157,21 @@ class AdminTicketState(ThreadFields, MessageComposer, rx.State):
     def set_await_customer(self, value: bool):
         require_staff(self)
         self.await_customer = bool(value)
+
+    @rx.event
+    async def use_canned(self, value: str):
+        """Put a canned reply, filled in for this ticket, at the end of the message."""
+        user = await staff_of(self)
+        reply_id = given_id(value)
+        if not reply_id:
+            return
+        try:
+            text = await asyncio.to_thread(canned.fill_canned, user.actor, reply_id, self.ticket_id)
+        except NotAllowed:
+            return
+        body = f"{self.body.rstrip()}\n\n{text}" if self.body.strip() else text
+        self.body = body[: tickets.BODY_MAX]
+        self.compose_key += 1
 
     @rx.event
     async def reply(self, form: dict):
