@@ -13,7 +13,13 @@ from o2portal.core import clock
 from o2portal.demo.specs import morning
 from o2portal.mail.models import OutboxEmail
 from o2portal.products.models import Product
-from o2portal.support.models import Ticket, TicketMessage
+from o2portal.support.models import (
+    CannedReply,
+    CustomerNote,
+    EscalationRule,
+    Ticket,
+    TicketMessage,
+)
 
 _OPEN_TICKET_BODY = """\
 Bonjour,
@@ -147,6 +153,44 @@ def add_tickets(session: Session, people: dict[str, Customer], products: dict) -
     _add_message(session, ticket, claire, _BUSINESS_QUESTION, 0)
     _add_message(session, ticket, admin, _BUSINESS_NOTE, 1, is_internal=True)
     _add_message(session, ticket, support, _BUSINESS_REPLY, 3)
+
+
+_CANNED = (
+    (
+        "Erreur 500 : premiers contrôles",
+        "technique",
+        "Bonjour ${prenom},\n\nMerci pour votre message. Une erreur 500 vient presque "
+        "toujours du site lui-même : pouvez-vous regarder le fichier `error_log` à la "
+        "racine de votre hébergement et nous en copier les dernières lignes entre ``` ?\n\n"
+        "Bien cordialement,\n${agent}, support o2portal",
+    ),
+    (
+        "Code de transfert d'un domaine",
+        "",
+        "Bonjour ${prenom},\n\nLe code de transfert de votre domaine s'affiche sur sa page, "
+        "dans « Mes comptes », bouton « Afficher le code de transfert ». Pensez à retirer le "
+        "verrou du registre sur la même page avant de lancer le transfert.\n\n"
+        "Bien cordialement,\n${agent}, support o2portal",
+    ),
+)
+
+
+def add_support_tools(session: Session, people: dict[str, Customer]) -> None:
+    """Canned replies, escalation rules and a note, so the staff's tools have something."""
+    admin, support, marie = (people[k] for k in ("admin", "support", "client"))
+    for title, department, body in _CANNED:
+        session.add(
+            CannedReply(title=title, department=department, body=body, updated_by_id=admin.id)
+        )
+    session.add(EscalationRule(department="", priority="urgente", after_minutes=60))
+    session.add(EscalationRule(department="technique", priority="haute", after_minutes=240))
+    session.add(
+        CustomerNote(
+            customer_id=marie.id,
+            author_id=support.id,
+            body="Photographe, site vitrine et boutique : préfère être appelée le matin.",
+        )
+    )
 
 
 def add_announcement(session: Session) -> None:

@@ -30,7 +30,12 @@ from o2portal.core import clock
 from o2portal.core.db import transaction
 from o2portal.core.money import vat_cents
 from o2portal.demo.certificates import order_demo_certificate
-from o2portal.demo.messages import add_announcement, add_mail_history, add_tickets
+from o2portal.demo.messages import (
+    add_announcement,
+    add_mail_history,
+    add_support_tools,
+    add_tickets,
+)
 from o2portal.demo.specs import (
     ADMIN_EMAIL,
     DEMO_PASSWORD,
@@ -84,6 +89,7 @@ def _seed_people_and_history(session: Session) -> None:
     session.flush()
     _add_orders(session, people, products)
     add_tickets(session, people, products)
+    add_support_tools(session, people)
     add_announcement(session)
     add_mail_history(session, people)
     session.flush()

@@ -141,9 +141,10 @@ def _who(event: AuditEvent, names: dict, lang: str) -> str:
     person = names.get(("customer", event.actor_id)) if event.actor_id else None
     role = translate(f"audit.role.{event.actor_role}", lang)
     if person is None:
-        return translate(
-            "audit.nobody" if event.actor_role == "anonymous" else "audit.system", lang
-        )
+        # Nobody signed in: a visitor at the doors (sign-in, sign-up, refusals), else the
+        # portal's own work (a payment settled, an invoice issued, a job).
+        visitor = event.action.startswith(("auth.", "account.", "admin.refused"))
+        return translate("audit.nobody" if visitor else "audit.system", lang)
     return f"{person.display_name} ({role})"
 
 

@@ -49,14 +49,18 @@ def test_an_admin_keeps_canned_replies_and_escalation_rules(page: Page):
     expect(page.locator("#canned-saved")).to_be_visible()
     expect(page.locator("#canned-table")).to_contain_text("Vider le cache e2e")
 
-    page.locator("#rule-priority").select_option("urgente")
+    page.locator("#rule-department").select_option("commercial")
+    page.locator("#rule-priority").select_option("basse")
     page.locator("#hours").fill("beaucoup")
     page.locator("#rule-add").click()
     expect(page.locator("#hours-error")).to_contain_text("nombre")
     page.locator("#hours").fill("0,5")
     page.locator("#rule-add").click()
-    expect(page.locator("#rules-table")).to_contain_text("Urgente")
-    expect(page.locator("#rules-table")).to_contain_text("0 h 30")
+    row = page.locator("#rules-table tr", has_text="Commercial")
+    expect(row).to_contain_text("Basse")
+    expect(row).to_contain_text("0 h 30")
+    page.locator("#rule-add").click()  # the same rule again
+    expect(page.locator("#rule_priority-error")).to_contain_text("existe déjà")
 
 
 def test_support_notes_a_customer_opens_a_ticket_and_answers_with_a_canned_reply(page: Page):
@@ -132,7 +136,7 @@ def test_an_overdue_ticket_shows_escalated_in_the_queue(page: Page):
         page.locator("#hours").fill("0,5")
         page.locator("#rule-add").click()
         expect(page.locator("#rules-table")).to_contain_text("Urgente")
-    assert escalation.escalate_tickets(clock.now() + timedelta(hours=1)) >= 1
+    assert escalation.escalate_tickets(clock.now() + timedelta(hours=3)) >= 1
     with read_session() as session:
         assert session.get(Ticket, ticket_id).escalated_at is not None
     page.goto(page.url.split("/admin/")[0] + "/admin/tickets")

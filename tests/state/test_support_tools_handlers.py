@@ -182,6 +182,10 @@ def test_admins_keep_canned_replies_and_rules_on_their_page_and_support_is_refus
     assert page.rule_errors == {"hours": "Indiquez un délai entre 0,25 et 168 heures."}
     run(page, "add_rule", {"rule_department": "", "rule_priority": "haute", "hours": "4"})
     assert page.rules[0]["after"] == "4 h" and page.rules[0]["priority"] == "Haute"
+    run(page, "add_rule", {"rule_department": "", "rule_priority": "haute", "hours": "2"})
+    assert page.rule_errors == {
+        "rule_priority": "Une règle existe déjà pour ce département et cette priorité."
+    }
     support = make_state(
         AdminSupportToolsState, token=people["token"]["sam"], path="/admin/support"
     )

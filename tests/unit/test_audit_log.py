@@ -115,9 +115,11 @@ def test_an_event_of_nobody_and_of_the_system_say_so(people):
     with transaction() as session:
         _event(session, "auth.login_failed", T0, role="anonymous")
         _event(session, "product.expired", T0, role="system")
+        _event(session, "invoice.issued", T0, role="anonymous")
     lines = list_events(actor(people["claire"])).rows
-    assert lines[0].before.startswith("Le système : ")
-    assert lines[1].before.startswith("Un visiteur : connexion refusée")
+    assert lines[0].before.startswith("Le système : ")  # no actor recorded, not a visitor
+    assert lines[1].before.startswith("Le système : ")
+    assert lines[2].before.startswith("Un visiteur : connexion refusée")
 
 
 def test_every_known_action_has_words_and_an_unknown_one_would_not():

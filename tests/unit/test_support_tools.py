@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
+from o2portal.accounts.models import Customer
 from o2portal.core import clock
 from o2portal.core.db import read_session
 from o2portal.core.errors import InvalidInput, NotAllowed
@@ -376,3 +377,19 @@ def test_opening_a_ticket_for_someone_checks_every_field_and_who_asks(alice, bob
     with pytest.raises(NotAllowed):
         open_for_customer(actor(support), admin.id, **values)
     assert count(Ticket) == 0
+
+
+def test_the_demos_canned_replies_fill_in_without_a_placeholder_left(db):
+    from o2portal.demo.seed import seed_demo
+
+    seed_demo()
+    with read_session() as session:
+        admin = session.exec(select(Customer).where(Customer.role == "admin")).first()
+        ticket = session.exec(select(Ticket).order_by(Ticket.id)).first()
+    replies = canned.canned_replies(actor(admin))
+    assert len(replies) >= 2
+    for reply in replies:
+        canned.check_placeholders(reply.body)
+        text = canned.fill_canned(actor(admin), reply.id, ticket.id)
+        assert "${" not in text and "Marie" in text
+    assert escalation.rules(actor(admin))

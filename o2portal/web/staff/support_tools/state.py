@@ -143,7 +143,12 @@ class AdminSupportToolsState(rx.State):
                 ip=client_ip(self),
             )
         except InvalidInput as exc:
-            self.rule_errors = await translated(self, exc.errors)
+            # The form's selects are named rule_department and rule_priority.
+            named = {
+                ("rule_" + k if k in ("department", "priority") else k): v
+                for k, v in exc.errors.items()
+            }
+            self.rule_errors = await translated(self, named)
             return
         self.rule_errors = {}
         self.rule_message = translate("support_tools.rule_added", await language_of(self))
