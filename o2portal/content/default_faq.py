@@ -94,19 +94,30 @@ Le téléphone est vérifié (format international, pays).""",
         ACCOUNT,
         "Comment transférer la propriété d'un produit à une autre personne ?",
         """\
-Un hébergement, un nom de domaine ou un serveur peut changer de titulaire
-(cession d'une activité, changement de prestataire, passage d'un particulier
-à sa société…). La procédure est gratuite :
+Un hébergement, un nom de domaine, un serveur ou un certificat peut changer de
+titulaire (cession d'une activité, changement de prestataire, passage d'un
+particulier à sa société…). C'est gratuit et se fait depuis votre espace client :
 
 1. Le **nouveau titulaire** crée son propre compte client s'il n'en a pas.
-2. Le **titulaire actuel** ouvre un ticket (**Tickets → Nouveau ticket**,
-   département *commercial*) en précisant le produit et l'adresse e-mail du compte
-   qui doit le recevoir.
-3. Le nouveau titulaire confirme son accord en répondant depuis son compte.
+2. Le **titulaire actuel** ouvre le produit (**Mes comptes**, puis le produit) et,
+   dans **Changer de titulaire**, indique l'adresse e-mail du compte qui doit le
+   recevoir, coche la confirmation et clique sur **Proposer le changement**.
+3. Le destinataire est prévenu par e-mail ; il **accepte** ou **refuse** depuis
+   **Changements de titulaire** (un rappel s'affiche sur son tableau de bord).
+   Sans réponse sous **14 jours**, la proposition expire. Tant qu'elle attend, le
+   titulaire actuel peut l'annuler.
 
-Pour un nom de domaine, le changement de titulaire est aussi déclaré au registre
-(pour le `.fr`, auprès de l'Afnic). Les factures déjà émises restent au nom de
-l'ancien titulaire ; les renouvellements suivants sont facturés au nouveau.""",
+À l'acceptation, le produit passe dans le compte du nouveau titulaire avec son
+échéance et ses options ; le **renouvellement automatique est désactivé** jusqu'à
+ce qu'il l'active. Les deux comptes sont prévenus par e-mail. Pour un nom de
+domaine, le changement de titulaire est aussi déclaré au registre (pour le `.fr`,
+auprès de l'Afnic). Les factures déjà émises restent au nom de l'ancien
+titulaire ; les renouvellements suivants sont facturés au nouveau.
+
+Un produit **suspendu**, dont un **bon de commande de renouvellement n'est pas
+réglé** ou dont un **paiement est en attente** (carte, virement, chèque) ne peut
+pas changer de titulaire tant que ce n'est pas réglé : la page du produit dit
+pourquoi.""",
     ),
     FaqItem(
         ACCOUNT,

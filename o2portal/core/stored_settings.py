@@ -43,6 +43,11 @@ LATEST_STAGE = 60
 DEFAULT_AUTOCLOSE_DAYS = 7
 AUTOCLOSE_RANGE = (1, 365)
 
+# How many mails of mass mailings the outbox sends a minute (transactional mail is not
+# counted and never waits behind them).
+DEFAULT_MASS_MAIL_PER_MINUTE = 60
+MASS_MAIL_RANGE = (1, 10000)
+
 SELLER_FIELDS = ("name", "address", "siret", "vat_number", "legal_form", "rcs")
 PAYMENT_FIELDS = ("holder", "iban", "bic", "bank", "cheque_payee", "cheque_address")
 MAX_ADDRESS_LINES = 6
@@ -230,21 +235,31 @@ def save_seller_identity(actor: Actor, form: dict, *, ip: str | None = None) -> 
 # ---------------------------------------------------------------- ticket auto-close
 
 
+def _read_whole(session: Session, key: str, default: int, bounds: tuple[int, int]) -> int:
+    """A stored whole number within `bounds`, else the default."""
+    value = read_setting(session, key, default)
+    low, high = bounds
+    valid = isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+    return value if valid else default
+
+
+def _parse_whole(value, field: str, bounds: tuple[int, int], out_of_range: str) -> int:
+    """A typed whole number within `bounds`, or InvalidInput by `field`."""
+    text = str(value if value is not None else "").strip()
+    low, high = bounds
+    if not text:
+        raise InvalidInput({field: "error.required"})
+    if not re.fullmatch(r"\d{1,6}", text) or not low <= int(text) <= high:
+        raise InvalidInput({field: out_of_range})
+    return int(text)
+
+
 def ticket_autoclose_days(session: Session) -> int:
-    days = read_setting(session, "ticket_autoclose_days", DEFAULT_AUTOCLOSE_DAYS)
-    low, high = AUTOCLOSE_RANGE
-    valid = isinstance(days, int) and not isinstance(days, bool) and low <= days <= high
-    return days if valid else DEFAULT_AUTOCLOSE_DAYS
+    return _read_whole(session, "ticket_autoclose_days", DEFAULT_AUTOCLOSE_DAYS, AUTOCLOSE_RANGE)
 
 
 def parse_autoclose_days(value) -> int:
-    text = str(value if value is not None else "").strip()
-    low, high = AUTOCLOSE_RANGE
-    if not text:
-        raise InvalidInput({"ticket_autoclose_days": "error.required"})
-    if not re.fullmatch(r"\d{1,3}", text) or not low <= int(text) <= high:
-        raise InvalidInput({"ticket_autoclose_days": "settings.autoclose_range"})
-    return int(text)
+    return _parse_whole(value, "ticket_autoclose_days", AUTOCLOSE_RANGE, "settings.autoclose_range")
 
 
 def save_ticket_autoclose_days(actor: Actor, value, *, ip: str | None = None) -> int:
@@ -253,6 +268,29 @@ def save_ticket_autoclose_days(actor: Actor, value, *, ip: str | None = None) ->
         "ticket_autoclose_days",
         lambda: parse_autoclose_days(value),
         ticket_autoclose_days,
+        ip=ip,
+    )
+
+
+# ---------------------------------------------------------------- mass mail pace
+
+
+def mass_mail_per_minute(session: Session) -> int:
+    return _read_whole(
+        session, "mass_mail_per_minute", DEFAULT_MASS_MAIL_PER_MINUTE, MASS_MAIL_RANGE
+    )
+
+
+def parse_mass_mail_per_minute(value) -> int:
+    return _parse_whole(value, "mass_mail_per_minute", MASS_MAIL_RANGE, "settings.mass_mail_range")
+
+
+def save_mass_mail_per_minute(actor: Actor, value, *, ip: str | None = None) -> int:
+    return _change_setting(
+        actor,
+        "mass_mail_per_minute",
+        lambda: parse_mass_mail_per_minute(value),
+        mass_mail_per_minute,
         ip=ip,
     )
 
@@ -267,6 +305,7 @@ class StaffSettings:
     seller_saved: bool
     ticket_autoclose_days: int
     payment: dict[str, str]
+    mass_mail_per_minute: int
 
 
 def settings_for_staff(actor: Actor) -> StaffSettings:
@@ -279,6 +318,7 @@ def settings_for_staff(actor: Actor) -> StaffSettings:
             seller_saved=saved is not None,
             ticket_autoclose_days=ticket_autoclose_days(session),
             payment=payment_details(session),
+            mass_mail_per_minute=mass_mail_per_minute(session),
         )
 
 

@@ -34,7 +34,38 @@ class OutboxEmail(SQLModel, table=True):
     attempts: int = Field(default=0)
     next_attempt_at: datetime | None = utc_field(index=True)
     last_error: str | None = Field(default=None, max_length=1000)
+    # The mass mail this one belongs to: the outbox sends those at the set pace.
+    campaign_id: int | None = Field(default=None, foreign_key="mail_campaign.id", index=True)
     # Makes a mail that must go once (a reminder stage) impossible to queue twice.
     dedupe_key: str | None = Field(default=None, max_length=200, unique=True)
     created_at: datetime = created_at_field()
     sent_at: datetime | None = utc_field()
+
+
+class MailTemplate(SQLModel, table=True):
+    """Staff's text of one mail kind in one language, used instead of the file's."""
+
+    __tablename__ = "mail_template"
+
+    kind: str = Field(primary_key=True, max_length=40)
+    language: str = Field(primary_key=True, max_length=5)
+    subject: str = Field(max_length=300)
+    body: str
+    updated_by: int | None = Field(default=None, foreign_key="customer.id")
+    updated_at: datetime = created_at_field()
+
+
+class MailCampaign(SQLModel, table=True):
+    """A mass mail to a segment of customers: one outbox mail per recipient."""
+
+    __tablename__ = "mail_campaign"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # The form's idempotency key: the same form sent twice makes one campaign.
+    key: str = Field(max_length=80, unique=True)
+    subject: str = Field(max_length=300)
+    body: str
+    segment_json: str = Field(max_length=2000)
+    recipients: int = Field(default=0)
+    created_by: int = Field(foreign_key="customer.id")
+    created_at: datetime = created_at_field()

@@ -10,15 +10,16 @@ from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from o2portal.accounts.models import Customer
-from o2portal.core import clock
+from o2portal.core import clock, stored_settings
 from o2portal.core.batches import ItemFailures
 from o2portal.core.db import transaction
 from o2portal.core.settings import get_settings
 from o2portal.mail import templating
-from o2portal.mail.models import MailStatus, OutboxEmail
+from o2portal.mail.models import MailStatus, MailTemplate, OutboxEmail
 
 # Recipient refusals that mean the address itself is dead (a bounce), not a policy or
 # a problem of ours: 550 mailbox unavailable, 551 user not local, 553 name not allowed.
@@ -55,10 +56,12 @@ def queue_email(
     body: str,
     kind: str,
     customer_id: int | None = None,
+    campaign_id: int | None = None,
 ) -> OutboxEmail:
     """Write one mail, due now, to the outbox in the caller's transaction."""
     mail = OutboxEmail(
         customer_id=customer_id,
+        campaign_id=campaign_id,
         kind=kind,
         to_addr=to,
         subject=subject,
@@ -130,7 +133,10 @@ def queue_rendered(
 ) -> OutboxEmail:
     """Queue the mail `kind` (text: `template`, by default the kind) to any address, in
     `language`; staff mail (to the support address) is written in French."""
-    subject, body = templating.render(template or kind, language, **values)
+    name = template or kind
+    edited = session.get(MailTemplate, (name, templating.mail_language(language)))
+    override = (edited.subject, edited.body) if edited is not None else None
+    subject, body = templating.render(name, language, override, **values)
     return queue_email(
         session, to=to, subject=subject, body=body, kind=kind, customer_id=customer_id
     )
@@ -162,16 +168,12 @@ def deliver_pending(limit: int = 50, failures: ItemFailures | None = None) -> in
     if not get_settings().smtp_host:
         return 0
     with transaction() as session:
-        due = session.exec(
-            select(OutboxEmail)
-            .where(
-                OutboxEmail.status == MailStatus.PENDING,
-                col(OutboxEmail.next_attempt_at) <= clock.now(),
-            )
-            .order_by(OutboxEmail.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        ).all()
+        # Transactional mail first; mass mail with what is left of the batch and of the
+        # minute's allowance (the setting), so a campaign never delays a password reset.
+        due = _due(session, OutboxEmail.campaign_id.is_(None), limit)
+        room = min(limit - len(due), _mass_mail_room(session))
+        if room > 0:
+            due += _due(session, OutboxEmail.campaign_id.is_not(None), room)
         # Claim them so that a concurrent sender skips them.
         claim_until = clock.now() + timedelta(minutes=5)
         for mail in due:
@@ -184,6 +186,37 @@ def deliver_pending(limit: int = 50, failures: ItemFailures | None = None) -> in
         with (failures or ItemFailures()).item(f"delivery of mail {mail.id}"):
             sent += _deliver_one(mail.id)
     return sent
+
+
+def _due(session: Session, which, limit: int) -> list[OutboxEmail]:
+    return list(
+        session.exec(
+            select(OutboxEmail)
+            .where(
+                OutboxEmail.status == MailStatus.PENDING,
+                col(OutboxEmail.next_attempt_at) <= clock.now(),
+                which,
+            )
+            .order_by(OutboxEmail.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).all()
+    )
+
+
+def _mass_mail_room(session: Session) -> int:
+    """How many mass mails may still go this minute: the setting, less those sent in
+    the last sixty seconds."""
+    sent = session.exec(
+        select(func.count())
+        .select_from(OutboxEmail)
+        .where(
+            OutboxEmail.campaign_id.is_not(None),
+            OutboxEmail.status == MailStatus.SENT,
+            col(OutboxEmail.sent_at) > clock.now() - timedelta(minutes=1),
+        )
+    ).one()
+    return max(0, stored_settings.mass_mail_per_minute(session) - sent)
 
 
 def _deliver_one(mail_id: int) -> int:

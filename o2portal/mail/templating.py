@@ -41,6 +41,7 @@ Languages
 
 from __future__ import annotations
 
+import logging
 import string
 from dataclasses import dataclass, field
 from datetime import date
@@ -49,6 +50,8 @@ from importlib import resources
 
 from o2portal.core.formatting import day, money
 from o2portal.core.settings import get_settings
+
+log = logging.getLogger(__name__)
 
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
@@ -105,6 +108,14 @@ KINDS: dict[str, tuple[str, ...]] = {
     "product_released": _PRODUCT_CHANGE,
     "certificate_expired": _PRODUCT_CHANGE,
     "certificate_terminated": _PRODUCT_CHANGE,
+    # products: change of holder (products/trades.py; outbox kind trade_accepted for
+    # trade_given, to the old holder, and trade_received, to the new one)
+    "trade_offered": ("first_name", "product_name", "from_name", "expires", "trades_link"),
+    "trade_given": ("first_name", "product_name", "other_name"),
+    "trade_received": ("first_name", "product_name", "other_name", "product_link"),
+    "trade_refused": _PRODUCT_CHANGE,
+    "trade_cancelled": _PRODUCT_CHANGE,
+    "trade_expired": _PRODUCT_CHANGE,
     # support
     "ticket_new": (  # to the support address, in French
         "ticket_id",
@@ -229,13 +240,89 @@ def check(name: str, text: str, *, part: bool = False) -> frozenset[str]:
     return _parse(f"{'part' if part else 'mail'} {name}", text, name, part).names
 
 
-def render(kind: str, language: str | None, /, **values) -> tuple[str, str]:
-    """(subject, body) of the mail `kind` in `language` (French if there is no such)."""
+def render(
+    kind: str, language: str | None, override: tuple[str, str] | None = None, /, **values
+) -> tuple[str, str]:
+    """(subject, body) of the mail `kind` in `language` (French if there is no such).
+
+    `override`: staff's (subject, body) for this kind and language (MailTemplate), used
+    instead of the file. One that no longer parses (the kind's values changed since it
+    was saved) is logged and the file's text goes instead: the mail is not lost."""
     lang = mail_language(language)
     _check_values(kind, values, part=False)
-    template = _parsed(lang, kind, False)
+    template = None
+    if override is not None:
+        try:
+            template = _parse(f"{lang}/{kind} (edited)", compose(*override), kind, False)
+        except TemplateError:
+            log.warning("edited template %s/%s refused; the file's text is used", lang, kind)
+    template = template or _parsed(lang, kind, False)
     mapping = _mapping(values, lang)
     return _substitute(template.subject, mapping), _body(template.paragraphs, mapping)
+
+
+def render_typed(subject: str, body: str, language: str | None, /, **values) -> tuple[str, str]:
+    """(subject, body) of a text staff typed (a mass mail): it may use the names of
+    `values` and the common ones; `problems` has refused anything else before."""
+    lang = mail_language(language)
+    allowed = frozenset(values) | COMMON
+    template = _parse("typed mail", compose(subject, body), "", False, allowed=allowed)
+    mapping = _mapping(values, lang)
+    return _substitute(template.subject, mapping), _body(template.paragraphs, mapping)
+
+
+def default_text(kind: str, language: str | None) -> tuple[str, str]:
+    """(subject, body) of the kind's file in that language (French if there is none), as
+    written: what an edit starts from and what a reset goes back to."""
+    _lang, path = _file(kind, mail_language(language), False)
+    first, _, rest = path.read_text(encoding="utf-8").replace("\r\n", "\n").partition("\n")
+    return first, rest.partition("\n")[2]
+
+
+def compose(subject: str, body: str) -> str:
+    """A subject and a body as one template text (the files' layout)."""
+    return f"{subject}\n\n{body}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong with a typed subject or body, for the message by that field.
+
+    code: "required", "one_line" (a subject of several lines), "too_long", "dollar"
+    (a $ that is not a placeholder), "unknown" (placeholders not allowed, in `names`)."""
+
+    field: str
+    code: str
+    names: tuple[str, ...] = ()
+
+
+SUBJECT_MAX = 300
+BODY_MAX = 20000
+
+
+def problems(allowed: frozenset[str], subject: str, body: str) -> list[Problem]:
+    """Every problem of a typed subject and body whose placeholders may be `allowed`
+    (and the common ones); an empty list: they render."""
+    found: list[Problem] = []
+    allowed = allowed | COMMON
+    for field_name, text, limit in (("subject", subject, SUBJECT_MAX), ("body", body, BODY_MAX)):
+        if not text.strip():
+            found.append(Problem(field_name, "required"))
+            continue
+        if field_name == "subject" and "\n" in text.strip():
+            found.append(Problem(field_name, "one_line"))
+            continue
+        if len(text) > limit:
+            found.append(Problem(field_name, "too_long"))
+            continue
+        template = string.Template(text)
+        if not template.is_valid():
+            found.append(Problem(field_name, "dollar"))
+            continue
+        unknown = tuple(sorted(set(template.get_identifiers()) - allowed))
+        if unknown:
+            found.append(Problem(field_name, "unknown", unknown))
+    return found
 
 
 def render_part(name: str, language: str | None, /, **values) -> str:
@@ -296,7 +383,9 @@ def _parsed(lang: str, name: str, part: bool) -> _Template:
     return _parse(where, path.read_text(encoding="utf-8"), name, part)
 
 
-def _parse(where: str, text: str, name: str, part: bool) -> _Template:
+def _parse(
+    where: str, text: str, name: str, part: bool, allowed: frozenset[str] | None = None
+) -> _Template:
     text = text.replace("\r\n", "\n")
     if part:
         subject, body = None, text.removesuffix("\n")
@@ -313,7 +402,7 @@ def _parse(where: str, text: str, name: str, part: bool) -> _Template:
     for template in (subject, *paragraphs):
         if template is not None:
             names.update(template.get_identifiers())
-    allowed = variables(name, part=part)
+    allowed = variables(name, part=part) if allowed is None else allowed
     unknown = sorted(names - allowed)
     if unknown:
         raise TemplateError(

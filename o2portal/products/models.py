@@ -167,3 +167,38 @@ class ProductTask(SQLModel, table=True):
     claimed_until: datetime | None = utc_field()
     created_at: datetime = created_at_field()
     done_at: datetime | None = utc_field()
+
+
+class HolderChangeStatus(StrEnum):
+    OFFERED = "offered"  # waiting for the recipient's answer
+    ACCEPTED = "accepted"  # the product moved to the recipient
+    REFUSED = "refused"  # by the recipient
+    CANCELLED = "cancelled"  # by the offerer or by staff
+    EXPIRED = "expired"  # unanswered after OFFER_DAYS (products/trades.py)
+
+
+class HolderChange(SQLModel, table=True):
+    """A product offered by its holder to another customer account ("trade"): the
+    recipient accepts (the product is theirs from then on) or refuses; the offerer or
+    staff may cancel it; it expires unanswered. At most one offer of a product waits at a
+    time (products/trades.py checks it under the product's row lock)."""
+
+    __tablename__ = "holder_change"
+    __table_args__ = (
+        # The expiry job reads only what waits and is due; each side's list by status.
+        Index("ix_holder_change_status_expires", "status", "expires_at"),
+        Index("ix_holder_change_to_status", "to_customer_id", "status"),
+        Index("ix_holder_change_from_status", "from_customer_id", "status"),
+        Index("ix_holder_change_product_status", "product_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    product_id: int = Field(foreign_key="product.id")
+    from_customer_id: int = Field(foreign_key="customer.id")
+    to_customer_id: int = Field(foreign_key="customer.id")
+    status: str = Field(default=HolderChangeStatus.OFFERED, max_length=12)
+    offered_at: datetime = utc_field(nullable=False)
+    expires_at: datetime = utc_field(nullable=False)
+    decided_at: datetime | None = utc_field()
+    # Who cancelled it: the offerer, or the staff member.
+    cancelled_by_id: int | None = Field(default=None, foreign_key="customer.id")

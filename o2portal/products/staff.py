@@ -21,7 +21,7 @@ from o2portal.core.permissions import Actor
 from o2portal.core.search import starts_with
 from o2portal.core.validation import clean_text
 from o2portal.mail import outbox as mailer
-from o2portal.products import contact_lists, contacts, provisioning
+from o2portal.products import contact_lists, contacts, provisioning, trades
 from o2portal.products.expiry import renewal_dates
 from o2portal.products.models import (
     PRODUCT_STATUSES,
@@ -349,3 +349,23 @@ def revoke_contact(actor: Actor, link_id: int, *, ip=None) -> None:
     actor.staff()
     with transaction() as session:
         contacts.revoke_as_staff(session, session.get(Customer, actor.id), link_id, ip)
+
+
+# ---------------------------------------------------------------- changes of holder
+
+
+def pending_holder_changes(actor: Actor, page: int = 1) -> Page:
+    """The offers of a change of holder still waiting (products/trades.py), oldest first."""
+    actor.staff()
+    return trades.pending_changes(page)
+
+
+def holder_change_of(actor: Actor, product_id: int) -> trades.OfferRow | None:
+    """The offer of this product still waiting, for its staff page."""
+    actor.staff()
+    return trades.pending_change_of(product_id)
+
+
+def cancel_holder_change(actor: Actor, change_id: int, *, ip=None) -> None:
+    """Staff cancel a waiting offer (audited; both accounts are emailed)."""
+    trades.cancel_offer(actor.staff(), change_id, ip=ip)

@@ -55,6 +55,7 @@ class TaskAction(StrEnum):
     SET_NAMESERVERS = "set_nameservers"
     SET_LOCK = "set_lock"
     RELEASE_DOMAIN = "release_domain"
+    CHANGE_HOLDER = "change_holder"  # a domain's new registrant (products/trades.py)
     # SSL certificates (products/certificates.py)
     OPEN_CERTIFICATE = "open_certificate"
     PUBLISH_DNS_RECORD = "publish_dns_record"
@@ -190,6 +191,8 @@ def _send(call: _Call):
         return registrar().set_lock(name, p["locked"])
     if call.action == TaskAction.RELEASE_DOMAIN:
         return registrar().release(name)
+    if call.action == TaskAction.CHANGE_HOLDER:
+        return registrar().change_holder(name, p["holder_ref"], request_id=key)
     if call.action == TaskAction.CREATE_HOSTING:
         return panel().create_account(
             main_domain=name,

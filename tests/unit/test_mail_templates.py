@@ -104,6 +104,11 @@ SAMPLES = {
     "role": "contact technique",
     "action": "a changé les serveurs DNS (ns1.exemple.net, ns2.exemple.net)",
     "contacts_link": "https://portal.example/contacts",
+    "from_name": "Dupont Conseil",
+    "other_name": "Paul Martin",
+    "expires": date(2027, 3, 20),
+    "trades_link": "https://portal.example/trades",
+    "product_link": "https://portal.example/services/7",
     # part values
     "name": "exemple.fr",
     "until": EXPIRY,

@@ -1,7 +1,7 @@
 """product contacts
 
 Revision ID: eb2f2c2113cb
-Revises: b88afff2dfcb
+Revises: b94b0d709730
 Create Date: 2026-12-06 19:29:15.115152
 """
 
@@ -15,7 +15,7 @@ import o2portal.core.types
 
 
 revision: str = "eb2f2c2113cb"
-down_revision: str | None = "b88afff2dfcb"
+down_revision: str | None = "b94b0d709730"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

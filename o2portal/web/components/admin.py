@@ -24,6 +24,7 @@ ADMIN_NAV = [
     ("admin.nav_dashboard", "/admin", "layout-dashboard", False),
     ("admin.nav_customers", "/admin/customers", "users", False),
     ("admin.nav_products", "/admin/products", "server", False),
+    ("admin.nav_trades", "/admin/trades", "arrow-left-right", False),
     ("admin.nav_invoices", "/admin/invoices", "receipt", False),
     ("admin.nav_tickets", "/admin/tickets", "life-buoy", False),
     ("admin.nav_support", "/admin/support", "message-square-text", True),

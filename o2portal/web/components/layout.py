@@ -15,6 +15,7 @@ CUSTOMER_NAV = [
     ("nav.services", "/services", "server"),
     ("nav.order", "/order", "shopping-cart"),
     ("nav.invoices", "/invoices", "receipt"),
+    ("nav.trades", "/trades", "arrow-left-right"),
     ("nav.tickets", "/tickets", "life-buoy"),
     ("nav.contacts", "/contacts", "users"),
     ("nav.faq", "/faq", "circle-help"),
@@ -107,7 +108,9 @@ def mobile_menu(*items: rx.Component, after: tuple[rx.Component, ...] = ()) -> r
 
 
 def menu_link(key: str, href: str) -> rx.Component:
-    return rx.menu.item(rx.link(t(key), href=href, underline="none"))
+    # The link fills its row: a tap anywhere on the row goes there, not only on the words
+    # (a longer entry widens every row).
+    return rx.menu.item(rx.link(t(key), href=href, underline="none", width="100%"))
 
 
 def _mobile_menu() -> rx.Component:

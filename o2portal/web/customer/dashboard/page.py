@@ -21,6 +21,18 @@ from o2portal.web.pages import customer_page
 def dashboard_page() -> rx.Component:
     return rx.fragment(
         rx.heading(t("dash.hello"), " ", DashboardState.first_name, size="7", as_="h1"),
+        rx.cond(
+            DashboardState.trades_waiting > 0,
+            rx.callout.root(
+                rx.callout.icon(rx.icon("arrow-left-right")),
+                rx.callout.text(
+                    t("trade.waiting"), " ", rx.link(t("trade.waiting_link"), href="/trades")
+                ),
+                color_scheme="blue",
+                width="100%",
+                id="trades-waiting",
+            ),
+        ),
         rx.foreach(
             DashboardState.announcements,
             lambda a: rx.callout.root(

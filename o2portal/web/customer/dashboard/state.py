@@ -8,6 +8,7 @@ import reflex as rx
 
 from o2portal.catalog.offers import offer_names
 from o2portal.core import clock, formatting
+from o2portal.products.trades import waiting_for
 from o2portal.reporting import customer_overview as overview
 from o2portal.web.rows import product_rows, ticket_row
 from o2portal.web.session import load_customer
@@ -19,6 +20,7 @@ class DashboardState(rx.State):
     tickets: list[dict[str, str]] = []
     announcements: list[dict[str, str]] = []
     first_name: str = ""
+    trades_waiting: int = 0  # offers of a change of holder awaiting my answer
 
     @rx.event
     async def load(self):
@@ -38,6 +40,7 @@ class DashboardState(rx.State):
             for o in data.unpaid
         ]
         self.tickets = [ticket_row(tk, lang) for tk in data.open_tickets]
+        self.trades_waiting = await asyncio.to_thread(waiting_for, user.customer.id)
         self.announcements = [
             {"title": a.title, "body": a.body, "level": a.level} for a in data.announcements
         ]

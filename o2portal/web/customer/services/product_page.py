@@ -18,6 +18,7 @@ from o2portal.web.components.payment import payment_panel, total_cells
 from o2portal.web.components.tables import pdf_link, section, status_badge
 from o2portal.web.customer.services.certificate import C, certificate_section
 from o2portal.web.customer.services.product_state import ProductState as S
+from o2portal.web.customer.services.trade import T, trade_section
 from o2portal.web.pages import customer_page
 
 
@@ -255,7 +256,7 @@ def _invoices() -> rx.Component:
 
 @customer_page(
     "/services/[product_id]",
-    on_load=[S.load, C.load],
+    on_load=[S.load, C.load, T.load],
     ui=[S.set_method, S.set_saved_card_id, C.key_taken],
 )
 def product_page() -> rx.Component:
@@ -268,7 +269,9 @@ def product_page() -> rx.Component:
                 _summary(),
                 certificate_section(),
                 _domain_tools(),
-                rx.cond(S.contact_role == "", rx.fragment(_renewal(), _invoices())),
+                rx.cond(
+                    S.contact_role == "", rx.fragment(_renewal(), _invoices(), trade_section())
+                ),
                 spacing="4",
                 width="100%",
             ),

@@ -15,6 +15,7 @@ from o2portal.web.components.i18n import t
 from o2portal.web.components.tables import pager, rows_table, text_cells
 from o2portal.web.pages import ADMINS_ONLY, staff_page
 from o2portal.web.staff.emails.state import AdminEmailsState as E
+from o2portal.web.staff.emails.tabs import mail_tabs
 
 _STATUS_COLOURS = {"sent": "green", "pending": "blue", "failed": "red"}
 
@@ -133,6 +134,7 @@ def _detail() -> rx.Component:
 )
 def emails_page() -> rx.Component:
     return rx.fragment(
+        mail_tabs("/admin/emails"),
         _filters(),
         _detail(),
         rx.text(E.total, " ", t("mail.found"), size="2", color_scheme="gray", id="mail-total"),

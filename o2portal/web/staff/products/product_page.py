@@ -257,6 +257,35 @@ def _history() -> rx.Component:
     )
 
 
+def _trade() -> rx.Component:
+    """A change of holder waiting: to whom and until when; cancelled from /admin/trades."""
+    return rx.cond(
+        S.trade.contains("to"),
+        rx.callout.root(
+            rx.callout.icon(rx.icon("arrow-left-right")),
+            rx.callout.text(
+                rx.text(t("admin.trade_pending"), weight="bold"),
+                rx.text(
+                    t("trade.pending_to"),
+                    " ",
+                    S.trade["to"],
+                    " · ",
+                    t("trade.pending_since"),
+                    " ",
+                    S.trade["since"],
+                    " · ",
+                    t("trade.pending_until"),
+                    " ",
+                    S.trade["until"],
+                ),
+                rx.link(t("admin.nav_trades"), href="/admin/trades"),
+            ),
+            color_scheme="orange",
+            id="product-trade",
+        ),
+    )
+
+
 @staff_page(
     "/admin/products/[product_id]",
     roles=SUPPORT_AND_ADMIN,
@@ -289,6 +318,7 @@ def product_page() -> rx.Component:
                         ),
                     )
                 ),
+                _trade(),
                 _about(),
                 _technical(),
                 _actions(),

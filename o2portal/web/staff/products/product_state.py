@@ -75,6 +75,8 @@ class AdminProductState(rx.State):
     done: bool = False
     message: str = ""
     errors: dict[str, str] = {}
+    # A change of holder waiting for its recipient: to whom, until when.
+    trade: dict[str, str] = {}
 
     async def _fill(self) -> None:
         user, lang = await load_staff(self)
@@ -131,6 +133,16 @@ class AdminProductState(rx.State):
         self.renewable = status in ("active", "expiring", "expired")
         self.changes = list(_OFFERED.get(p.status, ()))
         self.seen_expiry = p.expiry_date.isoformat()
+        offer = await asyncio.to_thread(domain.holder_change_of, user.actor, p.id)
+        self.trade = (
+            {
+                "to": f"{offer.to_name} ({offer.to_email})",
+                "since": formatting.day(offer.offered_at, lang),
+                "until": formatting.day(offer.expires_at, lang),
+            }
+            if offer
+            else {}
+        )
 
     @rx.event
     async def load(self):

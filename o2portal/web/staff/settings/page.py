@@ -161,27 +161,44 @@ def _payment_form() -> rx.Component:
     )
 
 
+def _number_form(topic: str, name: str, words: str, value, highest: int):
+    """A setting that is one whole number from 1 to `highest`: its own form and message.
+    `topic`: its handler and message (save_<topic>, <topic>_message); `words`: the i18n
+    prefix of its label and hint."""
+    return _settings_form(
+        getattr(S, f"save_{topic}"),
+        "save-" + topic.replace("_", "-"),
+        getattr(S, f"{topic}_message"),
+        text_field(
+            name,
+            f"settings.{words}_label",
+            S.errors,
+            hint=f"settings.{words}_hint",
+            type="number",
+            max_length=len(str(highest)),
+            min=1,
+            max=highest,
+            default_value=value,
+            key=value,
+        ),
+    )
+
+
 def _tickets_form() -> rx.Component:
     return _section(
         "settings.tickets_title",
-        _settings_form(
-            S.save_autoclose,
-            "save-autoclose",
-            S.autoclose_message,
-            text_field(
-                "ticket_autoclose_days",
-                "settings.autoclose_label",
-                S.errors,
-                hint="settings.autoclose_hint",
-                type="number",
-                max_length=3,
-                min=1,
-                max=365,
-                default_value=S.autoclose_days,
-                key=S.autoclose_days,
-            ),
-        ),
+        _number_form("autoclose", "ticket_autoclose_days", "autoclose", S.autoclose_days, 365),
         element_id="settings-tickets",
+    )
+
+
+def _mass_mail_form() -> rx.Component:
+    return _section(
+        "settings.mass_mail_title",
+        _number_form(
+            "mass_mail", "mass_mail_per_minute", "mass_mail", S.mass_mail_per_minute, 10000
+        ),
+        element_id="settings-mass-mail",
     )
 
 
@@ -196,6 +213,7 @@ def settings_page() -> rx.Component:
                 _seller_form(),
                 _payment_form(),
                 _tickets_form(),
+                _mass_mail_form(),
                 spacing="4",
             ),
             rx.fragment(),  # a support agent gets the refusal from load()

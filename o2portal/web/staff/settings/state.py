@@ -21,6 +21,7 @@ ADMIN = ("admin",)
 TEXT_SETTINGS = {
     "schedule": ("reminder_schedule", 500, "save_reminder_schedule", "schedule"),
     "autoclose": ("ticket_autoclose_days", 10, "save_ticket_autoclose_days", "autoclose_days"),
+    "mass_mail": ("mass_mail_per_minute", 10, "save_mass_mail_per_minute", "mass_mail_per_minute"),
 }
 
 
@@ -36,6 +37,8 @@ class AdminSettingsState(rx.State):
     seller_message: str = ""
     payment_message: str = ""
     autoclose_message: str = ""
+    mass_mail_per_minute: str = ""
+    mass_mail_message: str = ""
 
     async def _fill(self, staff) -> None:
         current = await asyncio.to_thread(domain.settings_for_staff, staff)
@@ -45,12 +48,13 @@ class AdminSettingsState(rx.State):
         self.seller_saved = current.seller_saved
         self.payment = {f"payment_{k}": v for k, v in current.payment.items()}
         self.autoclose_days = str(current.ticket_autoclose_days)
+        self.mass_mail_per_minute = str(current.mass_mail_per_minute)
         self.loaded = True
 
     def _clear(self) -> None:
         self.errors = {}
         self.schedule_message = self.seller_message = self.autoclose_message = ""
-        self.payment_message = ""
+        self.payment_message = self.mass_mail_message = ""
 
     @rx.event
     async def load(self):
@@ -113,3 +117,8 @@ class AdminSettingsState(rx.State):
     async def save_autoclose(self, form: dict):
         user = await staff_of(self, ADMIN)
         await self._save_text(user, form, "autoclose")
+
+    @rx.event
+    async def save_mass_mail(self, form: dict):
+        user = await staff_of(self, ADMIN)
+        await self._save_text(user, form, "mass_mail")
