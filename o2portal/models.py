@@ -10,6 +10,7 @@ from o2portal.core import models as core
 from o2portal.integrations import models as integrations
 from o2portal.jobs import models as jobs
 from o2portal.mail import models as mail
+from o2portal.products import contact_models as product_contacts
 from o2portal.products import models as products
 from o2portal.support import models as support
 
@@ -24,5 +25,6 @@ __all__ = [
     "jobs",
     "mail",
     "products",
+    "product_contacts",
     "support",
 ]

@@ -293,18 +293,29 @@ déjà payée.""",
         DOMAINS,
         "Qui sont les contacts technique et administratif de mon domaine ?",
         """\
-Un nom de domaine déclare plusieurs contacts auprès du registre :
+Un **contact** est un autre compte client à qui vous confiez l'un de vos produits
+(domaine, hébergement, serveur) : votre agence web, votre webmaster, votre service
+informatique. Tout se fait vous-même, depuis la page **Contacts** :
 
-- le **titulaire** (propriétaire) et le **contact administratif** : ce sont les
-  coordonnées de **Ma fiche**. Mettez-les à jour dans Ma fiche, elles sont
-  reportées sur vos domaines ;
-- le **contact technique** : O2Portal, qui gère les serveurs DNS et
-  l'enregistrement pour vous.
+1. Votre webmaster crée son propre compte client s'il n'en a pas : chacun garde ses
+   identifiants, vous ne partagez jamais les vôtres.
+2. Dans **Contacts → Inviter un contact**, choisissez le produit et saisissez
+   l'adresse email de son compte client. Il reçoit l'invitation par email.
+3. Il l'accepte depuis **son** espace, page **Contacts**. Le produit apparaît alors
+   chez lui dans **Mes comptes → Gérés pour d'autres**.
 
-Vous souhaitez désigner un autre contact technique ou administratif (votre agence
-web, un service informatique) ? Ouvrez un ticket au département *technique* en
-précisant le domaine et les coordonnées du contact. Pour changer le titulaire,
-voir *« Comment transférer la propriété d'un produit »*.""",
+Un **contact technique** voit le produit, change les serveurs DNS d'un domaine et
+ouvre des tickets à son sujet. Il ne voit jamais vos factures, vos moyens de paiement
+ni vos coordonnées, et ne renouvelle pas à votre place.
+
+Chaque action d'un contact vous est signalée par email et reste visible dans
+**Contacts → Ce que vos contacts ont fait**. Le bouton **Retirer l'accès** coupe son
+accès immédiatement, pages ouvertes comprises.
+
+Auprès du registre, le titulaire et le contact administratif d'un domaine restent
+les coordonnées de **Ma fiche** ; le contact technique déclaré est O2Portal, qui gère
+les serveurs DNS et l'enregistrement pour vous. Pour changer le titulaire, voir
+*« Comment transférer la propriété d'un produit »*.""",
     ),
     FaqItem(
         DOMAINS,

@@ -155,6 +155,10 @@ KINDS: dict[str, tuple[str, ...]] = {
         "waited",
         "admin_link",
     ),
+    # products: technical and administrative contacts
+    "contact_invited": ("first_name", "holder_name", "product_name", "role", "contacts_link"),
+    "contact_action": ("first_name", "contact_name", "product_name", "action", "contacts_link"),
+    "contact_revoked": ("first_name", "holder_name", "product_name"),
     # jobs: to the support address, in French
     "job_failing": ("job", "failures", "since", "error", "admin_link"),
 }

@@ -16,6 +16,8 @@ from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.paging import Page, paginate
 from o2portal.integrations.providers import ProviderDown
 from o2portal.integrations.registrar import DomainNotRegistered, registrar
+from o2portal.products import contacts
+from o2portal.products.contacts import Right
 from o2portal.products.expiry import EXPIRING_SOON_DAYS
 from o2portal.products.models import Product, ProductStatus
 from o2portal.products.tasks import TaskAction, enqueue
@@ -175,7 +177,10 @@ def _by_owner(session: Session, action: str, product: Product, customer_id: int,
 
 
 def _domain(session: Session, customer_id: int, product_id: int) -> Product:
-    product = _owned(session, customer_id, product_id)
+    return _live_domain(_owned(session, customer_id, product_id))
+
+
+def _live_domain(product: Product) -> Product:
     if product.kind != "domain":
         raise InvalidInput({"product": "error.not_a_domain"})
     if product.status in (ProductStatus.TERMINATED, ProductStatus.RELEASED):
@@ -188,7 +193,9 @@ def update_nameservers(
 ) -> list[str]:
     clean = clean_nameservers(values)
     with transaction() as session:
-        product = _domain(session, customer_id, product_id)
+        # The holder, or a contact whose role lets them (products/contacts.py).
+        product, link = contacts.access(session, customer_id, product_id, Right.NAMESERVERS)
+        _live_domain(product)
         before = nameservers_of(product)
         product.nameservers_json = json.dumps(clean)
         session.add(product)
@@ -202,6 +209,8 @@ def update_nameservers(
             before=before,
             after=clean,
         )
+        if link is not None:
+            contacts.note_action(session, link, "nameservers_changed", after=", ".join(clean))
     return clean
 
 

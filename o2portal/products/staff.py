@@ -21,7 +21,7 @@ from o2portal.core.permissions import Actor
 from o2portal.core.search import starts_with
 from o2portal.core.validation import clean_text
 from o2portal.mail import outbox as mailer
-from o2portal.products import provisioning, trades
+from o2portal.products import contact_lists, contacts, provisioning, trades
 from o2portal.products.expiry import renewal_dates
 from o2portal.products.models import (
     PRODUCT_STATUSES,
@@ -334,6 +334,21 @@ def cancel_task(actor: Actor, task_id: int, reason: str, *, ip=None) -> None:
             for hold in session.exec(select(DomainHold).where(DomainHold.name == product.name)):
                 session.delete(hold)
         audit.about(session, "staff.task_cancelled", task, actor=staff, ip=ip, reason=reason)
+
+
+def customer_contacts(actor: Actor, customer_id: int) -> list[contact_lists.ContactRow]:
+    """The customer's contacts, both ways: on their products, and theirs on others'."""
+    actor.staff()
+    with read_session() as session:
+        return contact_lists.contacts_of_customer(session, customer_id)
+
+
+def revoke_contact(actor: Actor, link_id: int, *, ip=None) -> None:
+    """Staff take a contact's access back (or withdraw an invitation), at once; audited
+    under the staff member's name, mailed to the contact."""
+    actor.staff()
+    with transaction() as session:
+        contacts.revoke_as_staff(session, session.get(Customer, actor.id), link_id, ip)
 
 
 # ---------------------------------------------------------------- changes of holder

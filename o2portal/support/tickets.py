@@ -33,6 +33,8 @@ from o2portal.core.paging import paginate
 from o2portal.core.stored_settings import DEFAULT_AUTOCLOSE_DAYS as DEFAULT_AUTOCLOSE_DAYS
 from o2portal.core.stored_settings import ticket_autoclose_days
 from o2portal.mail import outbox as mailer
+from o2portal.products import contact_lists, contacts
+from o2portal.products.contacts import Right
 from o2portal.products.models import Product
 from o2portal.support import thread
 from o2portal.support.attachments import ATTACHMENT_MAX_BYTES as ATTACHMENT_MAX_BYTES
@@ -99,9 +101,10 @@ def customer_thread(
 
 
 def product_choices(customer_id: int) -> list[Product]:
-    """The customer's products a ticket can be about (newest first, at most 200)."""
+    """The customer's products a ticket can be about (at most 200), then those they look
+    after for others as a contact."""
     with read_session() as session:
-        return list(
+        own = list(
             session.exec(
                 select(Product)
                 .where(Product.customer_id == customer_id)
@@ -109,6 +112,7 @@ def product_choices(customer_id: int) -> list[Product]:
                 .limit(200)
             ).all()
         )
+    return own + contact_lists.ticket_products(customer_id)
 
 
 def open_ticket(
@@ -136,9 +140,12 @@ def open_ticket(
         customer = session.get(Customer, customer_id)
         if customer is None or customer.deleted_at is not None:
             raise NotAllowed("customer")
+        link = None
         if product_id:
-            product = session.get(Product, product_id)
-            if product is None or product.customer_id != customer_id:
+            try:
+                # Theirs, or one they look after as a contact (products/contacts.py).
+                _, link = contacts.access(session, customer_id, product_id, Right.TICKET)
+            except NotAllowed:
                 errors["product_id"] = "error.not_your_product"
         if errors:
             raise InvalidInput(errors)
@@ -161,6 +168,8 @@ def open_ticket(
         session.flush()
         thread.add_message(session, ticket, customer, body, files, submit_key=key, now=now)
         audit.about(session, "ticket.opened", ticket, actor=customer, ip=ip)
+        if link is not None:
+            contacts.note_action(session, link, "ticket_opened", subject=subject)
         mailer.queue_for_staff(
             session,
             "ticket_new",

@@ -8,6 +8,7 @@ import traceback
 import reflex as rx
 from reflex_base.event import EventSpec
 
+from o2portal.core.errors import NotAllowed
 from o2portal.core.i18n import translate
 from o2portal.jobs.runner import run_all
 from o2portal.web import customer, staff
@@ -38,6 +39,11 @@ def handle_backend_error(exception: Exception) -> EventSpec | None:
     if isinstance(exception, AuthRequired):
         return rx.redirect(login_url(exception.next_path))
     if isinstance(exception, Forbidden):
+        return rx.toast.error(translate("denied.title"), id="forbidden")
+    if isinstance(exception, NotAllowed):
+        # A door refused an object that is not the caller's (a product a contact no longer
+        # looks after, a forged id): a refusal, in one line, not a failure.
+        log.warning("refused: %s", str(exception)[:300])
         return rx.toast.error(translate("denied.title"), id="forbidden")
     if _crafted(exception):
         # A frame no page sends: one line, no traceback.

@@ -11,7 +11,7 @@ from o2portal.accounts.models import Customer
 from o2portal.core.db import read_session
 from tests.e2e.conftest import ARTIFACTS, DEMO_PASSWORD, log_in, wait_signed_in
 
-PAGES = ["/", "/services", "/order", "/invoices", "/tickets", "/faq", "/profile"]
+PAGES = ["/", "/services", "/order", "/invoices", "/tickets", "/contacts", "/faq", "/profile"]
 
 
 def test_no_secret_reaches_the_browser(new_context):

@@ -19,7 +19,8 @@ WHO = {"public": "alice", "customer": "alice", "staff": "sam", "admin": "ada"}
 # (one indexed query), before it becomes the tab's only watcher. With that check in a
 # thread, a burst of crafted `watch` events left one watcher running after its tab had
 # disconnected (tests/state/test_live_thread.py, 400 watch events): kept as it was.
-ON_THE_LOOP = {"TicketState.watch", "AdminTicketState.watch"}
+# A contact's product page watches for its access the same way (watch_access).
+ON_THE_LOOP = {"TicketState.watch", "AdminTicketState.watch", "ProductState.watch_access"}
 CALLED = [
     (c, n) for c, n in HANDLERS if LEVELS.get(_key(c, n)) in WHO and _key(c, n) not in ON_THE_LOOP
 ]

@@ -17,6 +17,7 @@ CUSTOMER_NAV = [
     ("nav.invoices", "/invoices", "receipt"),
     ("nav.trades", "/trades", "arrow-left-right"),
     ("nav.tickets", "/tickets", "life-buoy"),
+    ("nav.contacts", "/contacts", "users"),
     ("nav.faq", "/faq", "circle-help"),
     ("nav.profile", "/profile", "user"),
 ]

@@ -7,7 +7,14 @@ import reflex as rx
 from o2portal.web.components.filters import filter_bar, filter_select, translated_options
 from o2portal.web.components.i18n import t
 from o2portal.web.components.layout import page_title
-from o2portal.web.components.tables import pager, product_row, rows_table, text_cells
+from o2portal.web.components.tables import (
+    page_buttons,
+    pager,
+    product_row,
+    rows_table,
+    section,
+    text_cells,
+)
 from o2portal.web.customer.services.state import ServicesState
 from o2portal.web.pages import customer_page
 
@@ -93,4 +100,29 @@ def services_page() -> rx.Component:
             empty_key="services.none",
         ),
         pager(S, id_prefix="page-"),
+        rx.cond(S.managed.length() > 0, _managed()),
+    )
+
+
+def _managed() -> rx.Component:
+    """Gérés pour d'autres: the products whose holder made me their contact."""
+    S = ServicesState
+    return section(
+        "services.managed",
+        rows_table(
+            "services-managed",
+            [
+                "col.name",
+                "col.kind",
+                "contacts.holder",
+                "contacts.role",
+                "col.status",
+                "col.expiry",
+            ],
+            S.managed,
+            lambda p: product_row(p, ("kind", "holder", "role"), *text_cells(p, "expiry")),
+        ),
+        page_buttons(
+            S.managed_page, S.managed_pages, S.managed_previous, S.managed_next, "managed-"
+        ),
     )

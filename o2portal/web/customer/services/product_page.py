@@ -47,6 +47,12 @@ def _summary() -> rx.Component:
             ),
             orientation=rx.breakpoints(initial="vertical", sm="horizontal"),
         ),
+        rx.cond(S.contact_role == "", _auto_renew()),
+    )
+
+
+def _auto_renew() -> rx.Component:
+    return rx.fragment(
         rx.hstack(
             rx.switch(
                 checked=S.auto_renew,
@@ -64,6 +70,30 @@ def _summary() -> rx.Component:
             rx.callout(
                 S.auto_renew_note, icon="info", color_scheme="amber", size="1", id="auto-renew-note"
             ),
+        ),
+    )
+
+
+def _managed_for() -> rx.Component:
+    """Said to a contact: whose product this is and what their role lets them do."""
+    return rx.cond(
+        S.contact_role != "",
+        rx.callout.root(
+            rx.callout.icon(rx.icon("users")),
+            rx.callout.text(
+                t("contacts.managed_for"),
+                " ",
+                rx.text.strong(S.holder_name),
+                " (",
+                rx.match(
+                    S.contact_role,
+                    ("administrative", t("contacts.role.administrative")),
+                    t("contacts.role.technical"),
+                ),
+                ")",
+            ),
+            color_scheme="blue",
+            id="managed-for",
         ),
     )
 
@@ -104,34 +134,38 @@ def _domain_tools() -> rx.Component:
                     no_validate=True,
                 ),
             ),
-            section(
-                "product.auth_code",
-                rx.cond(
-                    S.auth_code != "",
-                    rx.code(S.auth_code, size="4", id="auth-code"),
-                    rx.button(
-                        t("product.auth_code_show"),
-                        on_click=S.show_auth_code,
-                        variant="soft",
-                        id="show-auth-code",
-                    ),
-                ),
-                rx.cond(
-                    S.auth_error != "",
-                    rx.text(S.auth_error, color_scheme="red", size="2", id="auth-code-error"),
-                ),
-                rx.text(t("product.auth_code_hint"), size="1", color_scheme="gray"),
-                rx.divider(),
-                rx.hstack(
-                    rx.switch(checked=S.registrar_lock, on_change=S.set_lock, id="registrar-lock"),
-                    rx.el.label(t("product.lock"), html_for="registrar-lock"),
-                    align="center",
-                    spacing="2",
-                ),
-                rx.text(t("product.lock_hint"), size="1", color_scheme="gray"),
-            ),
+            rx.cond(S.contact_role == "", _auth_code_and_lock()),
             spacing="4",
         ),
+    )
+
+
+def _auth_code_and_lock() -> rx.Component:
+    return section(
+        "product.auth_code",
+        rx.cond(
+            S.auth_code != "",
+            rx.code(S.auth_code, size="4", id="auth-code"),
+            rx.button(
+                t("product.auth_code_show"),
+                on_click=S.show_auth_code,
+                variant="soft",
+                id="show-auth-code",
+            ),
+        ),
+        rx.cond(
+            S.auth_error != "",
+            rx.text(S.auth_error, color_scheme="red", size="2", id="auth-code-error"),
+        ),
+        rx.text(t("product.auth_code_hint"), size="1", color_scheme="gray"),
+        rx.divider(),
+        rx.hstack(
+            rx.switch(checked=S.registrar_lock, on_change=S.set_lock, id="registrar-lock"),
+            rx.el.label(t("product.lock"), html_for="registrar-lock"),
+            align="center",
+            spacing="2",
+        ),
+        rx.text(t("product.lock_hint"), size="1", color_scheme="gray"),
     )
 
 
@@ -231,15 +265,20 @@ def product_page() -> rx.Component:
         rx.cond(
             S.found,
             rx.vstack(
+                _managed_for(),
                 _summary(),
                 certificate_section(),
                 _domain_tools(),
-                _renewal(),
-                _invoices(),
-                trade_section(),
+                rx.cond(
+                    S.contact_role == "", rx.fragment(_renewal(), _invoices(), trade_section())
+                ),
                 spacing="4",
                 width="100%",
             ),
-            rx.callout(t("product.not_found"), color_scheme="red", id="product-not-found"),
+            rx.cond(
+                S.access_removed,
+                rx.callout(t("contacts.access_removed"), color_scheme="red", id="access-removed"),
+                rx.callout(t("product.not_found"), color_scheme="red", id="product-not-found"),
+            ),
         ),
     )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
+import time
 
 import reflex as rx
 
@@ -14,9 +16,12 @@ from o2portal.catalog.offers import offer_name, offer_names
 from o2portal.core import clock, formatting
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate
+from o2portal.products import contacts
 from o2portal.products import customer as products
-from o2portal.web.guards import client_ip
-from o2portal.web.helpers import document_row, said, translated
+from o2portal.products.contacts import Right
+from o2portal.web import live
+from o2portal.web.guards import client_ip, require_customer
+from o2portal.web.helpers import document_row, said, send_mail_soon, translated
 from o2portal.web.payment import (
     PaymentFields,
     submitted_date,
@@ -25,6 +30,37 @@ from o2portal.web.payment import (
 from o2portal.web.session import customer_of, language_of, load_customer
 
 _PATH_ID = re.compile(r"/services/(\d{1,12})/?$")
+# A contact's open page hears of a revocation at once (web/live.py); it also looks for
+# itself this often in case the news was missed, for at most WATCH_SECONDS.
+CHECK_SECONDS = 60.0
+WATCH_SECONDS = 2 * 3600
+
+
+async def follow_access(state: ProductState, customer_id: int) -> None:
+    """The loop behind a contact's product page (a plain function: not callable by
+    name): when their access goes, the page drops the product and says so. Every handler
+    checks the access again on the server anyway (products/contacts.py)."""
+    async with state:
+        product_id = state.product_id
+    # Called by name by someone who is no contact of it: no loop.
+    if not product_id or not await asyncio.to_thread(
+        contacts.may, customer_id, product_id, Right.SEE
+    ):
+        return
+    deadline = time.monotonic() + WATCH_SECONDS
+    with live.news(contacts.topic(customer_id)) as news:
+        while time.monotonic() < deadline:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(news.wait(), timeout=CHECK_SECONDS)
+            news.clear()
+            if await asyncio.to_thread(contacts.may, customer_id, product_id, Right.SEE):
+                continue
+            async with state:
+                if state.product_id != product_id:
+                    return
+                state._forget()
+                state.access_removed = True
+            return
 
 
 class ProductState(PaymentFields, rx.State):
@@ -53,6 +89,19 @@ class ProductState(PaymentFields, rx.State):
     # What the quote shows, rendered into the renewal form beside its key.
     seen_expiry: str = ""
     seen_ttc: str = ""
+    # Seen by a contact of its holder (products/contacts.py): their role, the holder's
+    # name; the page then shows only what the role allows.
+    contact_role: str = ""
+    holder_name: str = ""
+    access_removed: bool = False
+
+    def _forget(self) -> None:
+        """Nothing of a product the caller may not (or no longer) see stays on the page."""
+        self.found, self.contact_role, self.holder_name = False, "", ""
+        self.kind = self.name = self.status = self.status_label = ""
+        self.expiry = self.days_left = ""
+        self.details, self.nameservers, self.invoices = [], [], []
+        self.quote, self.renewable, self.auth_code = {}, False, ""
 
     def _product_id_from_path(self) -> int:
         match = _PATH_ID.search(self.router.url.path or "")
@@ -61,11 +110,11 @@ class ProductState(PaymentFields, rx.State):
     async def _fill(self) -> None:
         user, lang = await load_customer(self)
         try:
-            product = await asyncio.to_thread(
-                products.get_product, user.customer.id, self.product_id
+            product, self.contact_role, self.holder_name = await asyncio.to_thread(
+                contacts.product_for, user.customer.id, self.product_id
             )
         except NotAllowed:
-            self.found = False
+            self._forget()
             return
         self.found = True
         today = clock.today()
@@ -79,6 +128,10 @@ class ProductState(PaymentFields, rx.State):
         self.nameservers = (products.nameservers_of(product) + ["", "", "", ""])[:4]
         offers = await asyncio.to_thread(offer_names)
         self.details = _details(product, lang, offer_name(offers, product.kind, product.offer_code))
+        if self.contact_role:
+            # Never the holder's invoices, cards or renewal (no role that renews yet).
+            self.invoices, self.renewable, self.quote = [], False, {}
+            return
         found = await asyncio.to_thread(billing.product_invoices, user.customer.id, product.id)
         self.invoices = [document_row(i, lang) for i in found]
         await self._show_means(user, lang)
@@ -118,8 +171,19 @@ class ProductState(PaymentFields, rx.State):
         self.auth_error = ""
         self.pay_message, self.pay_errors, self.pay_ok, self.paying = "", {}, False, False
         self.offline = {}
+        self.access_removed = False
         self._arm()
         await self._fill()
+        if self.found and self.contact_role:
+            return ProductState.watch_access
+
+    # One loop per tab, stopped with its page (as web/thread.py's follow_thread).
+    @rx.event(background=True, supersedes=True)
+    async def watch_access(self):
+        """A contact's open page loses the product as soon as the holder (or staff)
+        takes their access back: the news comes after the revocation's commit."""
+        user = require_customer(self)  # called by name: nobody else may start one
+        await follow_access(self, user.customer.id)
 
     @rx.event
     async def set_years(self, value: str):
@@ -200,8 +264,17 @@ class ProductState(PaymentFields, rx.State):
         except InvalidInput as exc:
             self.ns_errors = await translated(self, exc.errors)
             return
+        except NotAllowed:
+            if not self.contact_role:
+                raise
+            # A contact whose access was just taken back: the page says so.
+            await self._fill()
+            self.access_removed = not self.found
+            return
         self.nameservers = (saved + ["", "", "", ""])[:4]
         self.ns_message = translate("product.ns_saved", lang)
+        if self.contact_role:
+            send_mail_soon()  # the holder is told of what their contact did
 
     @rx.event
     async def show_auth_code(self):

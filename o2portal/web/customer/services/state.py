@@ -8,6 +8,8 @@ import reflex as rx
 
 from o2portal.catalog.offers import offer_names
 from o2portal.core import clock
+from o2portal.core.i18n import translate
+from o2portal.products import contact_lists
 from o2portal.products.customer import KIND_FILTERS, SORTS, STATUS_FILTERS, list_customer_products
 from o2portal.web.lists import Paged
 from o2portal.web.rows import product_rows
@@ -19,6 +21,9 @@ class ServicesState(Paged, rx.State):
     kind: str = ""
     status: str = ""
     sort: str = "expiry_asc"
+    managed: list[dict[str, str]] = []
+    managed_page: int = 1
+    managed_pages: int = 1
     _offers: dict[str, str] = {}  # the offers' names, read once when the page opens
 
     async def _fill(self, page: int, *, opening: bool = False) -> None:
@@ -35,6 +40,34 @@ class ServicesState(Paged, rx.State):
         )
         self.page, self.pages, self.total = result.page, result.pages, result.total
         self.rows = product_rows(result.rows, lang, clock.today(), self._offers)
+        if opening:
+            await self._fill_managed(1)
+
+    async def _fill_managed(self, page: int) -> None:
+        """Gérés pour d'autres: the products I look after as a contact of their holder."""
+        user, lang = await load_customer(self)
+        result = await asyncio.to_thread(contact_lists.managed_products, user.customer.id, page)
+        self.managed_page, self.managed_pages = result.page, result.pages
+        self.managed = [
+            row
+            | {
+                "holder": contact_lists.holder_name(found),
+                "role": translate(f"contacts.role.{found.role}", lang),
+            }
+            for row, found in zip(
+                product_rows(result.rows, lang, clock.today(), self._offers),
+                result.rows,
+                strict=True,
+            )
+        ]
+
+    @rx.event
+    async def managed_next(self):
+        await self._fill_managed(self.managed_page + 1)
+
+    @rx.event
+    async def managed_previous(self):
+        await self._fill_managed(self.managed_page - 1)
 
     @rx.event
     async def load(self):

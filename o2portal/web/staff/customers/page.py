@@ -7,6 +7,7 @@ import reflex as rx
 from o2portal.accounts.models import ACCOUNT_TYPES
 from o2portal.web.components.admin import admin_only
 from o2portal.web.components.blocks import columns, stack
+from o2portal.web.components.contacts import revoke_button
 from o2portal.web.components.forms import (
     card_form,
     close_button,
@@ -14,6 +15,7 @@ from o2portal.web.components.forms import (
     field_error,
     labelled,
     native_select,
+    notice,
     select_field,
     text_field,
 )
@@ -282,6 +284,36 @@ def _actions() -> rx.Component:
     )
 
 
+def _contacts() -> rx.Component:
+    """The customer's contacts, both ways, each open one with a revoke button."""
+    return rx.fragment(
+        notice(S.contact_notice, "contact-notice"),
+        rows_table(
+            "customer-contacts",
+            [
+                "contacts.product",
+                "contacts.holder",
+                "contacts.contact",
+                "contacts.role",
+                "col.status",
+                "col.actions",
+            ],
+            S.contacts,
+            lambda r: rx.table.row(
+                rx.table.cell(rx.link(r["product"], href="/admin/products/" + r["product_id"])),
+                *text_cells(r, "holder", "contact", "role", "status"),
+                rx.table.cell(
+                    rx.cond(
+                        r["open"] != "",
+                        revoke_button(r, S.revoke_contact(r["id"]), "staff-revoke-" + r["id"]),
+                    )
+                ),
+            ),
+            empty_key="admin.none",
+        ),
+    )
+
+
 @staff_page(
     "/admin/customers/[customer_id]",
     roles=SUPPORT_AND_ADMIN,
@@ -354,6 +386,7 @@ def customer_page() -> rx.Component:
                         "/admin/tickets/",
                     ),
                 ),
+                section("contacts.staff_title", _contacts()),
                 section(
                     "admin.mails_sent",
                     _table(

@@ -14,9 +14,11 @@ from o2portal.core import clock, formatting
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate
 from o2portal.core.validation import format_phone_national
+from o2portal.products import staff as products_staff
+from o2portal.products.contact_models import OPEN_STATUSES
 from o2portal.products.customer import display_status
 from o2portal.web.guards import client_ip, require_staff, user_agent
-from o2portal.web.helpers import document_row, send_mail_soon, translated
+from o2portal.web.helpers import document_row, given_id, send_mail_soon, translated
 from o2portal.web.lists import Searched, StaffQuery, export_href
 from o2portal.web.payment import new_key, submitted_key
 from o2portal.web.rows import mail_row, ticket_row
@@ -65,6 +67,8 @@ class AdminCustomerState(rx.State):
     tickets: list[dict[str, str]] = []
     mails: list[dict[str, str]] = []
     sign_ins: list[dict[str, str]] = []
+    contacts: list[dict[str, str]] = []
+    contact_notice: str = ""
     errors: dict[str, str] = {}
     message: str = ""
     # The credit form: its key (the same form sent twice adds once), and whether it
@@ -126,6 +130,22 @@ class AdminCustomerState(rx.State):
         ]
         self.tickets = [ticket_row(t, lang) for t in file.tickets]
         self.mails = [mail_row(m, lang) for m in file.mails]
+        found = await asyncio.to_thread(
+            products_staff.customer_contacts, user.actor, self.customer_id
+        )
+        self.contacts = [
+            {
+                "id": str(r.id),
+                "product_id": str(r.product_id),
+                "product": r.product_name,
+                "holder": r.holder_name,
+                "contact": f"{r.contact_name} <{r.contact_email}>",
+                "role": translate(f"contacts.role.{r.role}", lang),
+                "status": translate(f"contacts.status.{r.status}", lang),
+                "open": "1" if r.status in OPEN_STATUSES else "",
+            }
+            for r in found
+        ]
         self.sign_ins = [
             {
                 "date": formatting.moment(a.created_at, lang),
@@ -220,6 +240,23 @@ class AdminCustomerState(rx.State):
         )
         self.message = translate("admin.reset_sent", lang)
         send_mail_soon()
+
+    @rx.event
+    async def revoke_contact(self, link_id: str):
+        """Take a contact's access back (support and admins), audited."""
+        user = await staff_of(self)
+        lang = await language_of(self)
+        self.contact_notice = ""
+        try:
+            await asyncio.to_thread(
+                products_staff.revoke_contact, user.actor, given_id(link_id), ip=client_ip(self)
+            )
+        except (InvalidInput, NotAllowed):
+            self.contact_notice = translate("contacts.not_found", lang)
+        else:
+            send_mail_soon()
+            self.contact_notice = translate("contacts.revoked", lang)
+        await self._fill()
 
     @rx.event
     def act_as(self):
