@@ -66,6 +66,14 @@ def test_staff_finds_a_customer_by_domain_and_records_a_transfer(page: Page):
     assert payment.gateway_ref == "VIR SEPA DUPONT 2026-12"
     assert json.loads(recorded.details_json)["reference"] == "VIR SEPA DUPONT 2026-12"
     expect(page.locator("#admin-invoices")).to_contain_text(number)
+    # The invoice's number opens its PDF, its customer's name their file.
+    row = page.locator("#admin-invoices tr", has_text=number)
+    expect(row.get_by_role("link", name=number)).to_have_attribute(
+        "href", f"/files/invoices/{invoice.id}.pdf"
+    )
+    expect(row.get_by_role("link").nth(1)).to_have_attribute(
+        "href", f"/admin/customers/{invoice.customer_id}"
+    )
 
 
 def test_dashboard_charts_render_with_demo_data(page: Page):

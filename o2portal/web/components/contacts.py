@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from o2portal.web.components.forms import confirmed_button
+from o2portal.web.components.confirm import confirmed_button
 from o2portal.web.components.i18n import t
 
 

@@ -67,10 +67,13 @@ PARTS = ["col.number", "admin.customer", "col.date", "col.amount"]
 _METHOD = ("invoices.method", "method")
 
 
-def _documents(title_key: str, table_id: str, rows, keys, action, *after) -> rx.Component:
-    """A titled table of billing documents: their number (the row key `keys[0]`),
-    customer, date and amount, a last column (`keys[1]`: its header and row key), and
-    `action(row)` in a cell of its own; `after` below the table."""
+def _documents(
+    title_key: str, table_id: str, rows, keys, pdf_prefix: str, action, *after
+) -> rx.Component:
+    """A titled table of billing documents: their number (the row key `keys[0]`, a link
+    to the PDF under `pdf_prefix`), customer (a link to their file), date and amount, a
+    last column (`keys[1]`: its header and row key), and `action(row)` in a cell of its
+    own; `after` below the table."""
     number, (header, last) = keys
     return section(
         title_key,
@@ -79,7 +82,9 @@ def _documents(title_key: str, table_id: str, rows, keys, action, *after) -> rx.
             [*PARTS, header, "col.actions"],
             rows,
             lambda r: rx.table.row(
-                *text_cells(r, number, "customer", "date", "amount", last),
+                rx.table.cell(rx.link(r[number], href=pdf_prefix + r["id"] + ".pdf")),
+                rx.table.cell(rx.link(r["customer"], href="/admin/customers/" + r["customer_id"])),
+                *text_cells(r, "date", "amount", last),
                 rx.table.cell(action(r)),
             ),
             empty_key="admin.none",
@@ -192,6 +197,7 @@ def invoices_page() -> rx.Component:
             "admin-orders",
             I.orders,
             ("reference", _METHOD),
+            "/files/order-forms/",
             lambda o: rx.cond(
                 o["status"] == "unpaid",
                 admin_only(_order_actions(o)),
@@ -205,6 +211,7 @@ def invoices_page() -> rx.Component:
             "admin-invoices",
             I.invoices,
             ("number", _METHOD),
+            "/files/invoices/",
             lambda i: rx.hstack(
                 pdf_link("/files/invoices/" + i["id"] + ".pdf"),
                 admin_only(small_button(t("admin.credit_note"), I.open_credit(i["id"]))),
@@ -216,6 +223,7 @@ def invoices_page() -> rx.Component:
             "admin-credit-notes",
             I.notes,
             ("number", ("admin.reason", "reason")),
+            "/files/credit-notes/",
             lambda n: pdf_link("/files/credit-notes/" + n["id"] + ".pdf"),
         ),
     )
