@@ -4,6 +4,7 @@ each list shows its primary action on the screen, where a finger reaches it and 
 from __future__ import annotations
 
 import re
+import time
 
 from playwright.sync_api import Locator, Page, expect
 
@@ -82,11 +83,18 @@ def reachable(page: Page, locator: Locator, what: str) -> None:
     on_screen(locator, what)
     locator.evaluate("e => e.scrollIntoView({block: 'center', inline: 'nearest'})")
     on_screen(locator, what)
-    hit = locator.evaluate(
-        """e => { const r = e.getClientRects()[0];
-                  const at = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
-                  return at !== null && (e === at || e.contains(at)); }"""
-    )
+    # Asked again for up to 5 s: a passing overlay (a toast, the socket's reconnection
+    # notice on a slow machine) is not a layout that covers the control.
+    deadline = time.monotonic() + 5
+    while True:
+        hit = locator.evaluate(
+            """e => { const r = e.getClientRects()[0];
+                      const at = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+                      return at !== null && (e === at || e.contains(at)); }"""
+        )
+        if hit or time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(200)
     assert hit, f"{what}: covered by something else"
 
 
