@@ -8,7 +8,7 @@ from sqlalchemy import func, union
 from sqlmodel import Session, col, select
 
 from o2portal.accounts.models import Customer
-from o2portal.core import audit, clock
+from o2portal.core import audit
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.paging import paginate
@@ -318,21 +318,20 @@ def open_for_customer(
             return done.ticket_id
         if errors:
             raise InvalidInput(errors)
-        now = clock.now()
-        ticket = Ticket(
-            customer_id=customer_id,
+        ticket = thread.start_ticket(
+            session,
+            customer_id,
+            staff,
             subject=thread.clean_subject(subject),
             department=department,
             priority=priority or "normale",
-            product_id=product_id or None,
+            product_id=product_id,
             status=TicketStatus.AWAITING_CUSTOMER,
+            body=body,
+            files=files,
+            submit_key=key,
             assigned_to_id=staff.id,
-            created_at=now,
-            updated_at=now,
         )
-        session.add(ticket)
-        session.flush()
-        thread.add_message(session, ticket, staff, body, files, submit_key=key, now=now)
         audit.about(session, "ticket.opened_for_customer", ticket, actor=staff, ip=ip)
         mailer.queue_for_customer(
             session,

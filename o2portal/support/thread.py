@@ -272,6 +272,41 @@ def add_message(
     return message
 
 
+def start_ticket(
+    session: Session,
+    customer_id: int,
+    author: Customer,
+    *,
+    subject: str,
+    department: str,
+    priority: str,
+    product_id: int | None,
+    status: str,
+    body: str,
+    files: list[NewAttachment],
+    submit_key: str | None,
+    assigned_to_id: int | None = None,
+) -> Ticket:
+    """A new ticket of the customer's with its first message (by the customer, or by
+    staff opening it for them), its fields already checked."""
+    now = clock.now()
+    ticket = Ticket(
+        customer_id=customer_id,
+        subject=subject,
+        department=department,
+        priority=priority,
+        product_id=product_id or None,
+        status=status,
+        assigned_to_id=assigned_to_id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(ticket)
+    session.flush()
+    add_message(session, ticket, author, body, files, submit_key=submit_key, now=now)
+    return ticket
+
+
 def topic(ticket_id: int) -> str:
     """What the open pages of a ticket listen to (core/events.py)."""
     return f"ticket:{ticket_id}"

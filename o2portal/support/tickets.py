@@ -153,20 +153,19 @@ def open_ticket(
         if done is not None:
             _own_ticket(session, customer_id, done.ticket_id)
             return done.ticket_id
-        now = clock.now()
-        ticket = Ticket(
-            customer_id=customer_id,
+        ticket = thread.start_ticket(
+            session,
+            customer_id,
+            customer,
             subject=subject,
             department=department,
             priority=priority,
-            product_id=product_id or None,
+            product_id=product_id,
             status=TicketStatus.OPEN,
-            created_at=now,
-            updated_at=now,
+            body=body,
+            files=files,
+            submit_key=key,
         )
-        session.add(ticket)
-        session.flush()
-        thread.add_message(session, ticket, customer, body, files, submit_key=key, now=now)
         audit.about(session, "ticket.opened", ticket, actor=customer, ip=ip)
         if link is not None:
             contacts.note_action(session, link, "ticket_opened", subject=subject)
