@@ -77,6 +77,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "welcome": ("first_name", "email", "verify_link"),
     "account_opened": ("first_name", "email", "set_password_link", "hours"),  # by staff
     "staff_account_opened": ("first_name", "email", "set_password_link", "hours"),
+    "staff_second_factor_reset": ("first_name",),  # by an admin, on /admin/staff
     "signup_existing": ("first_name",),  # a sign-up tried with an address that has an account
     "verify_email": ("first_name", "verify_link"),
     "password_reset": ("first_name", "reset_link", "minutes"),

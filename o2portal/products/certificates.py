@@ -443,7 +443,7 @@ def certificate_file(reader: Customer, product_id: int, what: str) -> tuple[str,
         product = session.get(Product, product_id)
         if product is None or product.kind != "ssl":
             raise FileNotFound(product_id)
-        if not (reader.is_staff or reader.id == product.customer_id):
+        if not (reader.acts_as_staff or reader.id == product.customer_id):
             raise FileNotFound(product_id)
         row = _row(session, product.id)
     if row is None or row.certificate_pem is None:

@@ -29,7 +29,7 @@ from o2portal.integrations.registrar import LocalRegistrar
 from o2portal.products import certificates
 from o2portal.products.lifecycle import apply_expiry
 from o2portal.products.models import Product, ProductTask, SslCertificate, TaskStatus
-from tests.unit.helpers import actor, outbox
+from tests.unit.helpers import actor, make_staff, outbox
 from tests.unit.test_orders import card, person
 from tests.unit.test_orders import order as order_with_key
 
@@ -155,8 +155,7 @@ def test_files_go_to_the_owner_and_staff_only_and_the_key_to_the_owner_only():
     product, row = the_certificate(owner)
     stranger = person("stranger@example.fr")
     staff = person("staff@example.fr")
-    with transaction() as session:
-        session.get(Customer, staff).role = "admin"
+    make_staff(staff)
     name, text = certificates.certificate_file(customer(owner), product.id, "certificate")
     assert (name, text) == ("fichiers.fr.pem", row.certificate_pem)
     _name, full = certificates.certificate_file(customer(staff), product.id, "fullchain")
