@@ -5,15 +5,13 @@ it off; an admin resets it for a colleague who lost it."""
 
 from __future__ import annotations
 
-import warnings
-
 import pytest
 from sqlmodel import col, select
 
 from o2portal.accounts import staff as admin_customers
 from o2portal.accounts import staff_accounts, totp
 from o2portal.accounts.auth import exchange_ticket
-from o2portal.accounts.models import Customer, RecoveryCode, UserSession
+from o2portal.accounts.models import RecoveryCode, UserSession
 from o2portal.accounts.sessions import resolve_session
 from o2portal.billing.models import Invoice
 from o2portal.billing.orders import CartItem
@@ -23,29 +21,16 @@ from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.models import AuditEvent
 from o2portal.core.permissions import Role
-from o2portal.web.guards import SESSION_COOKIE
-from o2portal.web.routes import build_routes
-from tests.unit.helpers import actor, get_customer, outbox, update_customer
+from tests.security.test_export_routes import client, get  # noqa: F401 (fixture)
+from tests.unit.helpers import (
+    actor,
+    get_customer,
+    make_customer,
+    make_staff,
+    outbox,
+    update_customer,
+)
 from tests.unit.test_orders_rules import order
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    from starlette.testclient import TestClient
-
-OURS = {"sec-fetch-site": "same-origin"}
-
-
-@pytest.fixture
-def client(db):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        yield TestClient(build_routes(), base_url="http://localhost:3000")
-
-
-def get(client, path: str, token: str) -> int:
-    client.cookies.clear()
-    client.cookies.set(SESSION_COOKIE, token)
-    return client.get(path, headers=OURS, follow_redirects=False).status_code
 
 
 @pytest.fixture
@@ -63,7 +48,7 @@ def alices_invoice(people) -> int:
         return session.exec(select(Invoice.id).where(Invoice.number == paid.invoice_number)).one()
 
 
-def test_staff_without_second_factor_act_as_customers_everywhere(people, client, alices_invoice):
+def test_staff_without_second_factor_act_as_customers_everywhere(people, client, alices_invoice):  # noqa: F811
     ada, ned = people["token"]["ada"], people["token"]["ned"]
     assert resolve_session(ada).actor.role == Role.ADMIN
     # Ned signs in (his own account works), but his doors see a customer.
@@ -72,15 +57,15 @@ def test_staff_without_second_factor_act_as_customers_everywhere(people, client,
     with pytest.raises(NotAllowed):
         staff_accounts.staff_members(ned_user.actor)
     # Another customer's invoice and the staff exports: what a customer gets.
-    assert get(client, f"/files/invoices/{alices_invoice}.pdf", ada) == 200
-    assert get(client, f"/files/invoices/{alices_invoice}.pdf", ned) == 404
-    assert get(client, "/files/exports/customers.csv", ada) == 200
-    assert get(client, "/files/exports/customers.csv", ned) == 404
+    assert get(client, f"/files/invoices/{alices_invoice}.pdf", ada).status_code == 200
+    assert get(client, f"/files/invoices/{alices_invoice}.pdf", ned).status_code == 404
+    assert get(client, "/files/exports/customers.csv", ada).status_code == 200
+    assert get(client, "/files/exports/customers.csv", ned).status_code == 404
     # Once his second factor is on, the same session is staff's.
     ned_id = people["customer"]["ned"].id
     update_customer(ned_id, totp_secret="JBSWY3DPEHPK3PXP", totp_enabled_at=clock.now())
     assert resolve_session(ned).actor.role == Role.ADMIN
-    assert get(client, f"/files/invoices/{alices_invoice}.pdf", ned) == 200
+    assert get(client, f"/files/invoices/{alices_invoice}.pdf", ned).status_code == 200
 
 
 def test_a_staff_member_cannot_turn_the_second_factor_off(people):
@@ -141,22 +126,7 @@ def test_acting_as_a_customer_ends_when_the_admins_second_factor_is_reset(people
     acting = exchange_ticket(ticket).token
     assert resolve_session(acting).impersonator_id == ada.id
     # Another admin resets Ada's second factor: her acting session lapses at once.
-    with transaction() as session:
-        other = Customer(
-            email="zoe@example.fr",
-            password_hash="x",
-            role="admin",
-            first_name="Zoé",
-            last_name="Test",
-            phone="",
-            address_line1="",
-            postal_code="",
-            city="",
-            totp_secret="JBSWY3DPEHPK3PXP",
-            totp_enabled_at=clock.now(),
-        )
-        session.add(other)
-        session.flush()
-        zoe = other
-    staff_accounts.reset_second_factor(actor(zoe), ada.id)
+    zoe = make_customer("zoe@example.fr")
+    make_staff(zoe.id)
+    staff_accounts.reset_second_factor(actor(zoe.id), ada.id)
     assert resolve_session(acting) is None
