@@ -86,6 +86,8 @@ KINDS: dict[str, tuple[str, ...]] = {
     "email_change": ("first_name", "new_email", "confirm_link", "hours"),
     "email_change_notice": ("first_name", "new_email"),
     "email_changed": ("first_name", "new_email"),
+    # another account asked for this address (the owner's, which it keeps)
+    "email_change_existing": ("first_name",),
     "totp_enabled": ("first_name",),
     "totp_disabled": ("first_name",),
     "recovery_code_used": ("first_name", "left"),

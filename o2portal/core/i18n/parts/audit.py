@@ -66,6 +66,9 @@ FR: dict[str, str] = {
     "audit.say.profile.email_change_resent": "{who} a renvoyé le lien de changement d'adresse",
     "audit.say.profile.email_change_cancelled": "{who} a annulé son changement d'adresse",
     "audit.say.profile.email_changed": "{who} a changé d'adresse email",
+    "audit.say.profile.email_change_existing": (
+        "{who} : un autre compte a demandé à prendre l'adresse de ce compte"
+    ),
     "audit.say.profile.data_exported": "{who} a téléchargé ses données personnelles",
     # money
     "audit.say.order.created": "{who} a créé {target}",
@@ -224,6 +227,9 @@ EN: dict[str, str] = {
     "audit.say.profile.email_change_resent": "{who} sent the address-change link again",
     "audit.say.profile.email_change_cancelled": "{who} cancelled their address change",
     "audit.say.profile.email_changed": "{who} changed their email address",
+    "audit.say.profile.email_change_existing": (
+        "{who}: another account asked to take this account's address"
+    ),
     "audit.say.profile.data_exported": "{who} downloaded their personal data",
     "audit.say.order.created": "{who} created {target}",
     "audit.say.order.cancelled": "{who} cancelled {target}",
