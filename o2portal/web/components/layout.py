@@ -220,6 +220,7 @@ def signed_in_shell(
             language_switch(),
             menu,
             align="center",
+            width="100%",
             class_name="o2-header",
             as_="header",
         ),
