@@ -74,6 +74,10 @@ def the_certificate(customer_id: int) -> tuple[Product, SslCertificate]:
     return product, row
 
 
+def days_until(product: Product) -> int:
+    return (product.expiry_date - clock.today()).days
+
+
 def verify_chain(certificate_pem: str, chain_pem: str, host: str) -> x509.Certificate:
     """What a TLS client does: the certificate, through the chain, to the local CA's root."""
     leaf = x509.load_pem_x509_certificate(certificate_pem.encode())
@@ -281,30 +285,36 @@ def test_a_renewal_reissues_the_certificate_for_one_more_year():
     customer_id = with_domain("renew@example.fr", "renouvelle.fr")
     order(customer_id, [ssl_item("renouvelle.fr")], "k-first")
     product, first = the_certificate(customer_id)
-    with pytest.raises(InvalidInput) as refused:
-        quote_renewal(customer_id, product.id, 2)
-    assert refused.value.errors == {"years": "ssl.renew_one_year"}
-    quote = quote_renewal(customer_id, product.id, 1)
-    assert quote.new_expiry == clock.add_years(product.expiry_date, 1)
-    with read_session() as session:
-        price = session.exec(
-            select(CertificateOffer.year_cents).where(CertificateOffer.code == "ssl-dv")
-        ).one()
-    assert quote.totals.ht == price
-    outcome = renew_product(
-        customer_id=customer_id,
-        product_id=product.id,
-        years=1,
-        expected_expiry=product.expiry_date,
-        choice=card(),
-        key="ssl-test-renew",
-    )
-    assert outcome.status == "paid"
-    renewed, second = the_certificate(customer_id)
-    assert renewed.expiry_date == quote.new_expiry
-    assert second.issuance == 2 and second.state == "issued"
-    assert second.serial != first.serial
-    leaf = verify_chain(second.certificate_pem, second.chain_pem, "renouvelle.fr")
+    # Renewed 20 days before its expiry: inside the window (tests below for the window).
+    with clock.frozen_at(clock.now() + timedelta(days=days_until(product) - 20)):
+        with pytest.raises(InvalidInput) as refused:
+            quote_renewal(customer_id, product.id, 2)
+        assert refused.value.errors == {"years": "ssl.renew_one_year"}
+        quote = quote_renewal(customer_id, product.id, 1)
+        assert quote.new_expiry == clock.add_years(product.expiry_date, 1)
+        with read_session() as session:
+            price = session.exec(
+                select(CertificateOffer.year_cents).where(CertificateOffer.code == "ssl-dv")
+            ).one()
+        assert quote.totals.ht == price
+        outcome = renew_product(
+            customer_id=customer_id,
+            product_id=product.id,
+            years=1,
+            expected_expiry=product.expiry_date,
+            choice=card(),
+            key="ssl-test-renew",
+        )
+        assert outcome.status == "paid"
+        renewed, second = the_certificate(customer_id)
+        assert renewed.expiry_date == quote.new_expiry
+        assert second.issuance == 2 and second.state == "issued"
+        assert second.serial != first.serial
+        # The certificate signed then covers the 20 days left and the year paid.
+        leaf = verify_chain(second.certificate_pem, second.chain_pem, "renouvelle.fr")
+        assert leaf.not_valid_after_utc.date() == renewed.expiry_date
+    # The one before is remembered, to be revoked with it if the product is terminated.
+    assert (second.previous_serial, second.previous_not_after) == (first.serial, first.not_after)
     # The same key: the customer's server keeps its key and takes the new certificate.
     assert leaf.public_key().public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo

@@ -18,14 +18,10 @@ from o2portal.products import certificates
 from o2portal.web.components.i18n import t
 from o2portal.web.components.tables import download_link, section
 from o2portal.web.guards import client_ip
+from o2portal.web.helpers import refusal
 from o2portal.web.session import customer_of, language_of, load_customer
 
 _PATH_ID = re.compile(r"/services/(\d{1,12})/?$")
-
-
-def _message(key: str, lang: str) -> str:
-    base, _, arg = key.partition("|")
-    return translate(base, lang, name=arg) if arg else translate(base, lang)
 
 
 class CertificateProductState(rx.State):
@@ -46,6 +42,10 @@ class CertificateProductState(rx.State):
     verify_message: str = ""
     verify_error: str = ""
     checking: bool = False
+    # Terminated: revoked, nothing offered any more.
+    ended: bool = False
+    # What the periodic check of the records does (or did: when it stopped).
+    checks_note: str = ""
 
     async def _fill(self) -> None:
         user, lang = await load_customer(self)
@@ -73,6 +73,14 @@ class CertificateProductState(rx.State):
         self.key_downloaded = (
             formatting.day(view.key_downloaded_at, lang) if view.key_downloaded_at else ""
         )
+        self.ended = view.ended
+        if view.checks_stopped_at is not None:
+            when = formatting.day(view.checks_stopped_at, lang)
+            self.checks_note = translate("ssl.checks_stopped", lang, date=when)
+        elif view.next_check_at is not None:
+            self.checks_note = translate("ssl.checks_auto", lang)
+        else:
+            self.checks_note = ""
 
     @rx.event
     async def load(self):
@@ -99,7 +107,7 @@ class CertificateProductState(rx.State):
                 ip=client_ip(self),
             )
         except InvalidInput as exc:
-            self.verify_error = _message(next(iter(exc.errors.values())), lang)
+            self.verify_error = refusal(next(iter(exc.errors.values())), lang)
         except NotAllowed:
             self.is_certificate = False
         else:
@@ -151,6 +159,10 @@ def _records() -> rx.Component:
                 on_click=C.verify,
                 loading=C.checking,
                 id="ssl-verify",
+            ),
+            rx.cond(
+                C.checks_note != "",
+                rx.text(C.checks_note, size="2", color_scheme="gray", id="ssl-checks"),
             ),
             width="100%",
             spacing="2",
@@ -209,15 +221,24 @@ def certificate_section() -> rx.Component:
                 orientation=rx.breakpoints(initial="vertical", sm="horizontal"),
             ),
             rx.cond(
-                C.state == "pending",
+                C.ended,
                 rx.callout(
-                    t("ssl.pending"), icon="hourglass", color_scheme="amber", id="ssl-pending"
+                    rx.cond(C.has_certificate, t("ssl.ended"), t("ssl.ended_unissued")),
+                    icon="ban",
+                    color_scheme="red",
+                    id="ssl-ended",
                 ),
-                rx.callout(
-                    t("ssl.issued"), icon="circle-check", color_scheme="green", id="ssl-issued"
+                rx.cond(
+                    C.state == "pending",
+                    rx.callout(
+                        t("ssl.pending"), icon="hourglass", color_scheme="amber", id="ssl-pending"
+                    ),
+                    rx.callout(
+                        t("ssl.issued"), icon="circle-check", color_scheme="green", id="ssl-issued"
+                    ),
                 ),
             ),
-            rx.cond(C.state == "pending", _records()),
+            rx.cond((C.state == "pending") & ~C.ended, _records()),
             rx.cond(
                 C.verify_error != "",
                 rx.text(C.verify_error, color_scheme="red", size="2", id="ssl-verify-error"),
@@ -226,7 +247,7 @@ def certificate_section() -> rx.Component:
                 C.verify_message != "",
                 rx.text(C.verify_message, color_scheme="green", size="2", id="ssl-verify-ok"),
             ),
-            rx.cond(C.has_certificate, _files(base)),
+            rx.cond(C.has_certificate & ~C.ended, _files(base)),
             rx.cond(
                 C.key_waiting,
                 rx.vstack(
