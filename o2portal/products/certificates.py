@@ -275,6 +275,8 @@ def opened(session: Session, product: Product, answer: dict) -> None:
         row.csr_pem, row.key_ciphertext = answer["csr"], answer["sealed_key"]
     row.challenges_json = json.dumps(answer["challenges"])
     session.add(row)
+    if product.status in ENDED:
+        return  # terminated meanwhile: nothing to publish or to sign
     if row.dns_zone is None:
         # The customer creates the records elsewhere: the job looks for them from now on.
         now = clock.now()
@@ -337,7 +339,10 @@ def issued(session: Session, product: Product, answer: dict) -> bool:
     """The CA signed: the certificate kept, the records of a zone here taken down. False
     when this answer belongs to an older issuance, or was recorded already."""
     row = _row(session, product.id, lock=True)
-    if row is None or row.request_id != answer["request_id"] or answer.get("ended"):
+    if row is None or row.request_id != answer["request_id"]:
+        return False
+    if answer.get("ended"):
+        _unpublish(session, product, row)  # the records a zone here may still hold
         return False
     if row.state == CertificateState.ISSUED and row.serial == answer["serial"]:
         return False
@@ -355,17 +360,23 @@ def issued(session: Session, product: Product, answer: dict) -> bool:
     if product.status in ENDED:
         # Signed while the product was being terminated: revoked as well.
         _revoke(session, product, row.serial)
-    if row.dns_zone is not None:
-        for n, challenge in enumerate(challenges_of(row)):
-            enqueue(
-                session,
-                product,
-                TaskAction.UNPUBLISH_DNS_RECORD,
-                f"{row.request_id}:unpublish:{n}",
-                zone=row.dns_zone,
-                **challenge.__dict__,
-            )
+    _unpublish(session, product, row)
     return True
+
+
+def _unpublish(session: Session, product: Product, row: SslCertificate) -> None:
+    """The records of the current request taken down from a zone here (once each)."""
+    if row.dns_zone is None:
+        return
+    for n, challenge in enumerate(challenges_of(row)):
+        enqueue(
+            session,
+            product,
+            TaskAction.UNPUBLISH_DNS_RECORD,
+            f"{row.request_id}:unpublish:{n}",
+            zone=row.dns_zone,
+            **challenge.__dict__,
+        )
 
 
 # ---------------------------------------------------------------- the job (products/scheduled.py)
@@ -490,7 +501,8 @@ def revoke_at_termination(session: Session, product: Product) -> None:
     row.next_check_at = None
     row.key_ciphertext = None
     session.add(row)
-    if row.previous_serial and (row.previous_not_after or clock.now()) > clock.now():
+    previous_valid = row.previous_not_after is not None and row.previous_not_after > clock.now()
+    if row.previous_serial and previous_valid:
         _revoke(session, product, row.previous_serial)
     if row.serial:
         _revoke(session, product, row.serial)

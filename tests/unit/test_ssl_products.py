@@ -312,7 +312,7 @@ def test_a_renewal_reissues_the_certificate_for_one_more_year():
         assert second.serial != first.serial
         # The certificate signed then covers the 20 days left and the year paid.
         leaf = verify_chain(second.certificate_pem, second.chain_pem, "renouvelle.fr")
-        assert leaf.not_valid_after_utc.date() == renewed.expiry_date
+        assert leaf.not_valid_after_utc.astimezone(clock.PARIS).date() == renewed.expiry_date
     # The one before is remembered, to be revoked with it if the product is terminated.
     assert (second.previous_serial, second.previous_not_after) == (first.serial, first.not_after)
     # The same key: the customer's server keeps its key and takes the new certificate.
