@@ -186,6 +186,7 @@ PARTS: dict[str, tuple[str, ...]] = {
     "reminder_service": ("name",),
     "reminder_plan_auto": (),
     "reminder_plan_manual": (),
+    "reminder_plan_later": ("opens", "days"),  # a certificate before its renewal window
     "auto_renew_no_means": (),
     "auto_renew_impossible": ("error",),
     "auto_renew_declined": (),

@@ -631,16 +631,26 @@ def verify_certificate(customer_id: int, product_id: int, *, ip: str | None = No
     them. True when the certificate is issued; InvalidInput {"dcv": …} saying why not."""
     with read_session() as session:
         who = session.get(Customer, customer_id)
-    return _verify_now(product_id, who, "ssl.verified", ip, owner_id=customer_id)
+    return _verify_now(product_id, who, ip, owner_id=customer_id, issued_action="ssl.verified")
 
 
 def verify_as_staff(staff, product_id: int, *, ip: str | None = None) -> bool:
     """Staff's "Vérifier maintenant" (`staff`: the Actor the staff door checked): the same
-    check, audited under their name."""
-    return _verify_now(product_id, staff, "staff.ssl_verified", ip)
+    check; each one that asks the CA is audited under their name, seen or not."""
+    return _verify_now(product_id, staff, ip, asked_action="staff.ssl_verified")
 
 
-def _verify_now(product_id: int, who, action: str, ip: str | None, owner_id=None) -> bool:
+def _verify_now(
+    product_id: int,
+    who,
+    ip: str | None,
+    *,
+    owner_id: int | None = None,
+    asked_action: str | None = None,
+    issued_action: str | None = None,
+) -> bool:
+    """Ask the CA now. `asked_action` is audited when the CA is asked, `issued_action`
+    when it signed."""
     with transaction() as session:
         product = session.get(Product, product_id)
         if product is None or product.kind != "ssl":
@@ -662,6 +672,8 @@ def _verify_now(product_id: int, who, action: str, ip: str | None, owner_id=None
             raise InvalidInput({"dcv": "ssl.check_wait"})
         row.checked_at = now
         session.add(row)
+        if asked_action:
+            audit.about(session, asked_action, product, actor=who, ip=ip)
     try:
         answer = issue(product_id)  # outside any transaction: the CA and DNS answer
     except NotValidated as exc:
@@ -673,7 +685,8 @@ def _verify_now(product_id: int, who, action: str, ip: str | None, owner_id=None
             select(Product).where(Product.id == product_id).with_for_update()
         ).one()
         issued(session, product, answer)
-        audit.about(session, action, product, actor=who, ip=ip)
+        if issued_action:
+            audit.about(session, issued_action, product, actor=who, ip=ip)
         if _row(session, product_id).state != CertificateState.ISSUED:
             raise InvalidInput({"dcv": "error.not_renewable"})  # terminated meanwhile
     return True

@@ -125,6 +125,7 @@ SAMPLES = {
     "payee": "O2Portal SAS",
     "address": "12 rue de l'Hébergement\n63000 Clermont-Ferrand",
     "record_name": "_o2portal-challenge.exemple.fr",
+    "opens": date(2027, 2, 13),
     "value": "tOk3n",
 }
 

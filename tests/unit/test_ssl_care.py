@@ -341,6 +341,24 @@ def test_a_certificate_renews_at_most_30_days_before_its_expiry():
     assert quote_renewal(customer_id, domain.id, 3).years == 3
 
 
+def test_an_early_reminder_says_from_when_a_certificate_can_be_renewed():
+    from o2portal.products.reminders import send_due_reminders
+
+    customer_id = with_domain("early-reminder@example.fr", "rappel-tot.fr")
+    order(customer_id, [ssl_item("www.rappel-tot.fr")], "k-early-reminder")
+    product, _row = the_certificate(customer_id)
+    opens = product.expiry_date - timedelta(days=CERTIFICATE_RENEW_DAYS)
+    now, left = clock.now(), (product.expiry_date - clock.today()).days
+    with clock.frozen_at(now + timedelta(days=left - 60)):
+        send_due_reminders()
+    with clock.frozen_at(now + timedelta(days=left - 30)):
+        send_due_reminders()
+    early, due = (m.body_text for m in outbox("reminder") if "www.rappel-tot.fr" in m.subject)
+    assert f"vous pourrez le renouveler à partir du {formatting.day(opens, 'fr')}" in early
+    assert "dès maintenant" not in early
+    assert "renouvelez-le dès maintenant" in due
+
+
 # ---------------------------------------------------------------- revocation
 
 
@@ -588,8 +606,9 @@ def test_staff_see_the_certificate_and_check_it_now():
         view = products_staff.certificate_of(actor(support), product.id)
     assert view.state == "issued" and view.serial and view.revoked_at is None
     assert "Local Issuing CA" in view.issuer and view.not_after is not None
-    (event,) = actions("staff.ssl_verified")
-    assert event.actor_id == support and event.target_id == product.id
+    # Each check that asked the CA, seen or not, under the staff member's name.
+    events = actions("staff.ssl_verified")
+    assert [(e.actor_id, e.target_id) for e in events] == [(support, product.id)] * 2
     # Another kind of product has no certificate part.
     with read_session() as session:
         other = session.exec(select(Product).where(Product.kind != "ssl")).first()
