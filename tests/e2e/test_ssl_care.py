@@ -9,10 +9,9 @@ import re
 import time
 import uuid
 from datetime import timedelta
-from pathlib import Path
 
 from cryptography import x509
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 from sqlmodel import select
 
 from o2portal.accounts.models import Customer
@@ -25,8 +24,8 @@ from o2portal.integrations.registrar import LocalRegistrar
 from o2portal.mail.models import OutboxEmail
 from o2portal.products import certificates
 from o2portal.products.expiry import CERTIFICATE_RENEW_DAYS
-from o2portal.products.models import Product, SslCertificate
 from tests.e2e.conftest import FRESH_PASSWORD, fresh_customer, log_in, wait_signed_in
+from tests.e2e.test_ssl import certificate_of, download
 
 
 def pay(email: str, items: list[CartItem]) -> None:
@@ -42,23 +41,6 @@ def pay(email: str, items: list[CartItem]) -> None:
         withdrawal_waived=True,
     )
     assert outcome.status == "paid", outcome
-
-
-def certificate_of(domain: str) -> tuple[Product, SslCertificate]:
-    with read_session() as session:
-        product = session.exec(
-            select(Product).where(Product.kind == "ssl", Product.name == domain)
-        ).one()
-        row = session.exec(
-            select(SslCertificate).where(SslCertificate.product_id == product.id)
-        ).one()
-    return product, row
-
-
-def download(page: Page, link) -> bytes:
-    with page.expect_download() as info:
-        link.click()
-    return Path(info.value.path()).read_bytes()
 
 
 def test_staff_check_a_certificate_now_download_it_and_see_it_revoked(new_context):

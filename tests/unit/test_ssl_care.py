@@ -30,17 +30,19 @@ from o2portal.products import certificates, provisioning
 from o2portal.products import staff as products_staff
 from o2portal.products.certificates import check_pending
 from o2portal.products.expiry import CERTIFICATE_RENEW_DAYS
-from o2portal.products.lifecycle import apply_expiry
 from o2portal.products.models import Product, ProductTask, SslCertificate, TaskStatus
 from o2portal.products.tasks import run_due_tasks
 from o2portal.web.helpers import refusal
 from tests.unit.helpers import actor, outbox
 from tests.unit.test_orders import card, person
 from tests.unit.test_ssl_products import (
+    ZONE_TASKS_DONE,
     count,
     customer,
+    days_until,
     order,
     ssl_item,
+    tasks_of,
     the_certificate,
     verify_chain,
     with_domain,
@@ -74,6 +76,13 @@ def staff(email: str, role: str = "admin") -> int:
     with transaction() as session:
         session.get(Customer, staff_id).role = role
     return staff_id
+
+
+def renew_by_staff(admin: int, product: Product, years: int, key: str):
+    """Staff's renewal by hand of the product as the page showed it."""
+    return products_staff.renew_by_hand(
+        actor(admin), product.id, years, "Geste", key=key, expected_expiry=product.expiry_date
+    )
 
 
 def actions(action: str) -> list[AuditEvent]:
@@ -289,14 +298,7 @@ def test_a_certificate_renews_at_most_30_days_before_its_expiry():
                 renew(f"ssl-early-{moment.toordinal()}")
             assert refused.value.errors == too_early
             with pytest.raises(InvalidInput) as refused:
-                products_staff.renew_by_hand(
-                    actor(admin),
-                    product.id,
-                    1,
-                    "Geste",
-                    key=f"staff-early-{moment.toordinal()}",
-                    expected_expiry=product.expiry_date,
-                )
+                renew_by_staff(admin, product, 1, f"staff-early-{moment.toordinal()}")
             assert refused.value.errors == too_early
     assert count(Order, Order.kind == "renewal") == 0
     assert the_certificate(customer_id)[0].expiry_date == product.expiry_date
@@ -312,23 +314,9 @@ def test_a_certificate_renews_at_most_30_days_before_its_expiry():
         # What the CA signs then covers the whole time paid for.
         assert (quote.new_expiry - clock.today()).days <= MAX_DAYS
         with pytest.raises(InvalidInput) as refused:
-            products_staff.renew_by_hand(
-                actor(admin),
-                product.id,
-                2,
-                "Geste",
-                key="staff-two-years",
-                expected_expiry=product.expiry_date,
-            )
+            renew_by_staff(admin, product, 2, "staff-two-years")
         assert refused.value.errors == {"years": "ssl.renew_one_year"}
-        new = products_staff.renew_by_hand(
-            actor(admin),
-            product.id,
-            1,
-            "Geste",
-            key="staff-in-window",
-            expected_expiry=product.expiry_date,
-        )
+        new = renew_by_staff(admin, product, 1, "staff-in-window")
         renewed, row = the_certificate(customer_id)
         assert new == renewed.expiry_date == quote.new_expiry
         leaf = verify_chain(row.certificate_pem, row.chain_pem, "fenetre.fr")
@@ -433,41 +421,13 @@ def test_a_termination_rolled_back_revokes_nothing(counting_ca):
     assert the_certificate(customer_id)[1].key_ciphertext is not None
 
 
-def test_the_end_of_life_revokes_the_certificate_too():
-    customer_id = with_domain("eol@example.fr", "fin-de-vie.fr")
-    order(customer_id, [ssl_item("fin-de-vie.fr")], "k-eol")
-    product, row = the_certificate(customer_id)
-    start = clock.now()
-    with clock.frozen_at(start + timedelta(days=367)):
-        apply_expiry()
-    assert not certificate_authority().is_revoked(row.serial)  # expired, still renewable
-    with clock.frozen_at(start + timedelta(days=367 + 31)):
-        apply_expiry()
-    assert the_certificate(customer_id)[0].status == "terminated"
-    assert certificate_authority().is_revoked(row.serial)
-    assert the_certificate(customer_id)[1].revoked_at is not None
-    assert crl().get_revoked_certificate_by_serial_number(int(row.serial, 16)) is not None
-    # The lifecycle's own words (not staff's).
-    (mail,) = outbox("certificate_terminated")
-    assert "n'a pas été renouvelé" in mail.body_text and "révoqué" in mail.body_text
-
-
 def test_after_a_renewal_both_certificates_still_valid_are_revoked():
     customer_id = with_domain("both@example.fr", "les-deux.fr")
     order(customer_id, [ssl_item("les-deux.fr")], "k-both")
     product, first = the_certificate(customer_id)
     admin = staff("admin-both@example.fr")
-    with clock.frozen_at(
-        clock.now() + timedelta(days=(product.expiry_date - clock.today()).days - 10)
-    ):
-        products_staff.renew_by_hand(
-            actor(admin),
-            product.id,
-            1,
-            "Geste",
-            key="both-renew",
-            expected_expiry=product.expiry_date,
-        )
+    with clock.frozen_at(clock.now() + timedelta(days=days_until(product) - 10)):
+        renew_by_staff(admin, product, 1, "both-renew")
         second = the_certificate(customer_id)[1]
         assert second.serial != first.serial and second.previous_serial == first.serial
         products_staff.change_status(actor(admin), product.id, "terminate", "Fin")
@@ -495,23 +455,28 @@ def test_a_certificate_terminated_before_it_is_signed_is_never_signed():
         registrar().down = False
     with clock.frozen_at(clock.now() + timedelta(hours=7)):
         run_due_tasks()
-    with read_session() as session:
-        tasks = session.exec(
-            select(ProductTask.action, ProductTask.status)
-            .where(ProductTask.product_id == product.id)
-            .order_by(ProductTask.id)
-        ).all()
-    assert tasks == [
-        ("open_certificate", TaskStatus.DONE),
-        ("publish_dns_record", TaskStatus.DONE),
-        ("issue_certificate", TaskStatus.DONE),
-        ("unpublish_dns_record", TaskStatus.DONE),
-    ]
+    assert tasks_of(product.id) == ZONE_TASKS_DONE
     assert count(CaCertificate) == 0 and count(RegistryTxtRecord) == 0
     assert the_certificate(customer_id)[1].state == "pending"
 
 
 # ---------------------------------------------------------------- staff
+
+
+def owned(customer_id: int, kind: str, name: str) -> int:
+    """A live product of the customer's, as staff find it on their page."""
+    with transaction() as session:
+        product = Product(
+            customer_id=customer_id,
+            kind=kind,
+            name=name,
+            offer_code="x",
+            start_date=clock.today(),
+            expiry_date=clock.today() + timedelta(days=200),
+        )
+        session.add(product)
+        session.flush()
+        return product.id
 
 
 @pytest.mark.parametrize(
@@ -543,19 +508,7 @@ def test_a_certificate_terminated_before_it_is_signed_is_never_signed():
 def test_staff_terminating_by_hand_mails_the_customer_its_own_words(
     kind, name, outbox_kind, subject, says
 ):
-    customer_id = person(f"{kind}-end@example.fr")
-    with transaction() as session:
-        product = Product(
-            customer_id=customer_id,
-            kind=kind,
-            name=name,
-            offer_code="x",
-            start_date=clock.today(),
-            expiry_date=clock.today() + timedelta(days=200),
-        )
-        session.add(product)
-        session.flush()
-        product_id = product.id
+    product_id = owned(person(f"{kind}-end@example.fr"), kind, name)
     admin = staff(f"admin-{kind}@example.fr")
     products_staff.change_status(actor(admin), product_id, "terminate", "Note interne")
     (mail,) = outbox(outbox_kind)
@@ -569,17 +522,7 @@ def test_an_english_customer_gets_the_english_text():
     customer_id = person("english-end@example.fr")
     with transaction() as session:
         session.get(Customer, customer_id).language = "en"
-        product = Product(
-            customer_id=customer_id,
-            kind="hosting",
-            name="english-site.com",
-            offer_code="x",
-            start_date=clock.today(),
-            expiry_date=clock.today() + timedelta(days=200),
-        )
-        session.add(product)
-        session.flush()
-        product_id = product.id
+    product_id = owned(customer_id, "hosting", "english-site.com")
     products_staff.change_status(actor(staff("admin-en@example.fr")), product_id, "terminate", "x")
     (mail,) = outbox("product_terminated")
     assert mail.subject == "Your hosting english-site.com has been terminated"

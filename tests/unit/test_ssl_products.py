@@ -74,6 +74,27 @@ def the_certificate(customer_id: int) -> tuple[Product, SslCertificate]:
     return product, row
 
 
+# The tasks of a certificate whose records the portal publishes in a zone here, all done.
+ZONE_TASKS_DONE = [
+    ("open_certificate", TaskStatus.DONE),
+    ("publish_dns_record", TaskStatus.DONE),
+    ("issue_certificate", TaskStatus.DONE),
+    ("unpublish_dns_record", TaskStatus.DONE),
+]
+
+
+def tasks_of(product_id: int) -> list[tuple[str, str]]:
+    """The product's tasks in order: (action, status)."""
+    with read_session() as session:
+        return list(
+            session.exec(
+                select(ProductTask.action, ProductTask.status)
+                .where(ProductTask.product_id == product_id)
+                .order_by(ProductTask.id)
+            ).all()
+        )
+
+
 def days_until(product: Product) -> int:
     return (product.expiry_date - clock.today()).days
 
@@ -123,18 +144,7 @@ def test_a_dv_certificate_for_a_domain_managed_here_is_issued_after_the_payment(
     # as tasks after the payment's commit.
     assert row.dns_zone == "mon-site-auto.fr"
     assert row.state == "issued"
-    with read_session() as session:
-        tasks = session.exec(
-            select(ProductTask.action, ProductTask.status)
-            .where(ProductTask.product_id == product.id)
-            .order_by(ProductTask.id)
-        ).all()
-    assert tasks == [
-        ("open_certificate", TaskStatus.DONE),
-        ("publish_dns_record", TaskStatus.DONE),
-        ("issue_certificate", TaskStatus.DONE),
-        ("unpublish_dns_record", TaskStatus.DONE),
-    ]
+    assert tasks_of(product.id) == ZONE_TASKS_DONE
     assert count(RegistryTxtRecord) == 0
     leaf = verify_chain(row.certificate_pem, row.chain_pem, "www.mon-site-auto.fr")
     assert leaf.not_valid_after_utc.date() >= product.expiry_date - timedelta(days=1)
@@ -337,22 +347,30 @@ def test_an_older_answer_never_overwrites_a_newer_issuance():
     assert the_certificate(customer_id)[1].serial == row.serial
 
 
-def test_a_certificate_expires_then_ends_with_its_own_words():
+def test_a_certificate_expires_then_ends_with_its_own_words_and_is_revoked():
     customer_id = with_domain("expire@example.fr", "expire.fr")
     order(customer_id, [ssl_item("expire.fr")], "k-exp")
-    product, _row = the_certificate(customer_id)
+    product, row = the_certificate(customer_id)
+    ca = certificate_authority()
     start = clock.now()
     with clock.frozen_at(start + timedelta(days=367)):
         apply_expiry()
     assert the_certificate(customer_id)[0].status == "expired"
+    assert not ca.is_revoked(row.serial)  # still renewable
     with clock.frozen_at(start + timedelta(days=367 + 31)):
         apply_expiry()
+        crl = x509.load_pem_x509_crl(ca.revocation_list().encode())
     assert the_certificate(customer_id)[0].status == "terminated"
+    # The end of its life revokes it at the CA, as a termination by staff does.
+    assert ca.is_revoked(row.serial) and the_certificate(customer_id)[1].revoked_at
+    assert crl.get_revoked_certificate_by_serial_number(int(row.serial, 16)) is not None
     kinds = [m.kind for m in outbox() if m.kind.startswith("certificate_")]
     assert kinds == ["certificate_expired", "certificate_terminated"]
     assert "Le certificat SSL expire.fr a expiré" in next(
         m.subject for m in outbox() if m.kind == "certificate_expired"
     )
+    ended = next(m.body_text for m in outbox() if m.kind == "certificate_terminated")
+    assert "n'a pas été renouvelé" in ended and "révoqué" in ended
 
 
 def test_staff_edit_a_certificate_price():

@@ -12,13 +12,13 @@ import re
 import reflex as rx
 
 from o2portal.core import formatting
-from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.errors import NotAllowed
 from o2portal.core.i18n import translate
 from o2portal.products import certificates
+from o2portal.web.components.certificates import ask_the_ca, certificate_files, records_table
 from o2portal.web.components.i18n import t
 from o2portal.web.components.tables import download_link, section
 from o2portal.web.guards import client_ip
-from o2portal.web.helpers import refusal
 from o2portal.web.session import customer_of, language_of, load_customer
 
 _PATH_ID = re.compile(r"/services/(\d{1,12})/?$")
@@ -100,18 +100,12 @@ class CertificateProductState(rx.State):
         self.verify_message, self.verify_error, self.checking = "", "", True
         yield
         try:
-            await asyncio.to_thread(
-                certificates.verify_certificate,
-                user.customer.id,
-                self.product_id,
-                ip=client_ip(self),
+            self.verify_message, self.verify_error, self.is_certificate = await ask_the_ca(
+                lambda: certificates.verify_certificate(
+                    user.customer.id, self.product_id, ip=client_ip(self)
+                ),
+                lang,
             )
-        except InvalidInput as exc:
-            self.verify_error = refusal(next(iter(exc.errors.values())), lang)
-        except NotAllowed:
-            self.is_certificate = False
-        else:
-            self.verify_message = translate("ssl.issued_now", lang)
         finally:
             self.checking = False
         await self._fill()
@@ -126,14 +120,6 @@ class CertificateProductState(rx.State):
 C = CertificateProductState
 
 
-def _record(r) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(rx.code(r["name"]), class_name="o2-break"),
-        rx.table.cell(r["type"]),
-        rx.table.cell(rx.code(r["value"]), class_name="o2-break"),
-    )
-
-
 def _records() -> rx.Component:
     return rx.cond(
         C.records.length() > 0,
@@ -142,18 +128,7 @@ def _records() -> rx.Component:
                 rx.cond(C.automatic, t("ssl.dcv_automatic"), t("ssl.dcv_manual")),
                 size="2",
             ),
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell(t("ssl.record_name")),
-                        rx.table.column_header_cell(t("ssl.record_type")),
-                        rx.table.column_header_cell(t("ssl.record_value")),
-                    )
-                ),
-                rx.table.body(rx.foreach(C.records, _record)),
-                id="ssl-records",
-                width="100%",
-            ),
+            records_table(C.records, "ssl-records"),
             rx.button(
                 t("ssl.verify"),
                 on_click=C.verify,
@@ -168,17 +143,6 @@ def _records() -> rx.Component:
             spacing="2",
         ),
         rx.text(t("ssl.opening"), size="2", id="ssl-opening"),
-    )
-
-
-def _files(base) -> rx.Component:
-    return rx.hstack(
-        download_link("file-down", "ssl.download_certificate", base + "/certificate.pem"),
-        download_link("file-down", "ssl.download_chain", base + "/chain.pem"),
-        download_link("file-down", "ssl.download_fullchain", base + "/fullchain.pem"),
-        spacing="4",
-        wrap="wrap",
-        id="ssl-files",
     )
 
 
@@ -247,7 +211,7 @@ def certificate_section() -> rx.Component:
                 C.verify_message != "",
                 rx.text(C.verify_message, color_scheme="green", size="2", id="ssl-verify-ok"),
             ),
-            rx.cond(C.has_certificate & ~C.ended, _files(base)),
+            rx.cond(C.has_certificate & ~C.ended, certificate_files(base, "ssl-files")),
             rx.cond(
                 C.key_waiting,
                 rx.vstack(

@@ -11,14 +11,13 @@ import re
 import reflex as rx
 
 from o2portal.core import formatting
-from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate
 from o2portal.products import staff as domain
 from o2portal.products.certificates import CertificateView
+from o2portal.web.components.certificates import ask_the_ca, certificate_files, records_table
 from o2portal.web.components.i18n import t
-from o2portal.web.components.tables import download_link, section
+from o2portal.web.components.tables import section
 from o2portal.web.guards import client_ip
-from o2portal.web.helpers import refusal
 from o2portal.web.session import language_of, load_staff, staff_of
 
 _PATH_ID = re.compile(r"/admin/products/(\d{1,12})/?$")
@@ -87,7 +86,7 @@ class StaffCertificateState(rx.State):
             "files": "1" if view.has_certificate else "",
         }
         self.records = [
-            {"name": c.record_name, "value": c.value}
+            {"name": c.record_name, "type": "TXT", "value": c.value}
             for c in view.challenges
             if view.state == "pending"
         ]
@@ -111,15 +110,10 @@ class StaffCertificateState(rx.State):
         self.check_message, self.check_error, self.checking = "", "", True
         yield
         try:
-            await asyncio.to_thread(
-                domain.verify_certificate, user.actor, self.product_id, ip=client_ip(self)
+            self.check_message, self.check_error, self.is_certificate = await ask_the_ca(
+                lambda: domain.verify_certificate(user.actor, self.product_id, ip=client_ip(self)),
+                lang,
             )
-        except InvalidInput as exc:
-            self.check_error = refusal(next(iter(exc.errors.values())), lang)
-        except NotAllowed:
-            self.is_certificate = False
-        else:
-            self.check_message = translate("ssl.issued_now", lang)
         finally:
             self.checking = False
         await self._fill()
@@ -143,27 +137,7 @@ def _records() -> rx.Component:
         SC.records.length() > 0,
         rx.vstack(
             rx.heading(t("admin.ssl_records"), size="3", as_="h3"),
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell(t("ssl.record_name")),
-                        rx.table.column_header_cell(t("ssl.record_type")),
-                        rx.table.column_header_cell(t("ssl.record_value")),
-                    )
-                ),
-                rx.table.body(
-                    rx.foreach(
-                        SC.records,
-                        lambda r: rx.table.row(
-                            rx.table.cell(rx.code(r["name"]), class_name="o2-break"),
-                            rx.table.cell("TXT"),
-                            rx.table.cell(rx.code(r["value"]), class_name="o2-break"),
-                        ),
-                    )
-                ),
-                id="staff-ssl-records",
-                width="100%",
-            ),
+            records_table(SC.records, "staff-ssl-records"),
             width="100%",
             spacing="2",
         ),
@@ -173,20 +147,17 @@ def _records() -> rx.Component:
 def _check() -> rx.Component:
     return rx.cond(
         SC.can_check,
-        rx.vstack(
-            rx.hstack(
-                rx.button(
-                    t("admin.ssl_check_now"),
-                    on_click=SC.verify,
-                    loading=SC.checking,
-                    id="staff-ssl-verify",
-                ),
-                rx.text(t("admin.ssl_check_hint"), size="1", color_scheme="gray"),
-                align="center",
-                spacing="3",
-                wrap="wrap",
+        rx.hstack(
+            rx.button(
+                t("admin.ssl_check_now"),
+                on_click=SC.verify,
+                loading=SC.checking,
+                id="staff-ssl-verify",
             ),
-            spacing="2",
+            rx.text(t("admin.ssl_check_hint"), size="1", color_scheme="gray"),
+            align="center",
+            spacing="3",
+            wrap="wrap",
         ),
     )
 
@@ -196,14 +167,7 @@ def _files(base) -> rx.Component:
         SC.info["files"] != "",
         rx.vstack(
             rx.text(t("admin.ssl_files"), size="2", weight="bold"),
-            rx.hstack(
-                download_link("file-down", "ssl.download_certificate", base + "/certificate.pem"),
-                download_link("file-down", "ssl.download_chain", base + "/chain.pem"),
-                download_link("file-down", "ssl.download_fullchain", base + "/fullchain.pem"),
-                spacing="4",
-                wrap="wrap",
-                id="staff-ssl-files",
-            ),
+            certificate_files(base, "staff-ssl-files"),
             spacing="1",
         ),
     )
