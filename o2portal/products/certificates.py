@@ -40,7 +40,7 @@ from sqlmodel import Session, col, select
 from o2portal.accounts.models import Customer
 from o2portal.catalog.models import CertificateOffer
 from o2portal.core import audit, clock
-from o2portal.core.batches import JOB_BATCH, ItemFailures
+from o2portal.core.batches import ItemFailures
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.integrations.ca import (
@@ -76,8 +76,10 @@ CHECK_SLOW = timedelta(hours=1)
 CHECK_DAYS = 30
 CHECK_FOR = timedelta(days=CHECK_DAYS)
 # While one runner checks a row, the others leave it (it is taken back after this long if
-# that runner died).
-CHECK_CLAIM = timedelta(minutes=5)
+# that runner died). A run claims a few rows at a time, so that even a batch of lookups
+# that each time out (DNS: 5 s) ends well within the claim.
+CHECK_CLAIM = timedelta(minutes=10)
+CHECK_BATCH = 25
 # RFC 5280's reason for a certificate whose service ended.
 REVOKE_REASON = "cessationOfOperation"
 
@@ -388,7 +390,8 @@ def _next_check(row: SslCertificate, now: datetime) -> datetime:
 
 
 def _claim_due(now: datetime) -> list[tuple[int, str]]:
-    """Take up to a batch of due rows for this runner: (product id, request id). Rows
+    """Take up to a batch of the rows due by `now` (the run's start: a row due later waits
+    for the next run) for this runner: (product id, request id). Rows
     another runner holds are skipped (SKIP LOCKED; SQLite's write transactions run one
     at a time), and each taken row is due again only once the claim lapses, so no two
     runners check one request at once. A certificate no longer live stops being checked."""
@@ -398,7 +401,7 @@ def _claim_due(now: datetime) -> list[tuple[int, str]]:
             .join(Product, col(Product.id) == col(SslCertificate.product_id))
             .where(col(SslCertificate.next_check_at) <= now)
             .order_by(col(SslCertificate.next_check_at))
-            .limit(JOB_BATCH)
+            .limit(CHECK_BATCH)
             .with_for_update(skip_locked=True, of=SslCertificate)
         ).all()
         taken = []
@@ -408,7 +411,7 @@ def _claim_due(now: datetime) -> list[tuple[int, str]]:
             elif product.status not in ZONE_STATUSES:
                 row.next_check_at = now + CHECK_SLOW  # suspended by staff: not now
             else:
-                row.next_check_at = now + CHECK_CLAIM
+                row.next_check_at = clock.now() + CHECK_CLAIM
                 taken.append((row.product_id, row.request_id))
             session.add(row)
         return taken
