@@ -435,13 +435,16 @@ def check_pending(_last_run: date | None = None) -> dict:
 
 
 def _check_one(product_id: int, rid: str) -> str:
-    down: ProviderDown | None = None
+    """Ask the CA about one request, then record what it said: issued, still waiting (the
+    next check set), or given up. A CA that failed (down, or any error) leaves the row to
+    its next time at the same pace, never given up on, and the error goes to the run."""
+    down: Exception | None = None
     answer = None
     try:
         answer = issue(product_id)  # outside any transaction: the CA and DNS answer
     except NotValidated:
         pass
-    except ProviderDown as exc:
+    except Exception as exc:  # noqa: BLE001 - told to the run once the row is rescheduled
         down = exc
     with transaction() as session:
         product = session.exec(
