@@ -159,6 +159,7 @@ def test_the_renewal_window_is_said_on_the_customer_and_staff_pages(new_context)
     expect(page.locator("#years")).to_have_count(0)
     # In English (the messages the server wrote are written again on the next load).
     page.locator("#lang-switch").click()
+    expect(page.locator("#renew")).to_have_text("Renew")
     page.reload()
     expect(notice).to_contain_text("at the earliest 30 days before its expiry")
     expect(notice).to_contain_text(f"can be renewed from {formatting.day(opens, 'en')}")
