@@ -232,6 +232,14 @@ def _samples(language: str) -> dict:
             Part("order_confirmation_line", name="martin-photo.fr", until=today.replace(day=1))
         ],
         "product": Part("reminder_hosting", name="martin-photo.fr"),
+        "product_link": link("/services/7"),
+        "records": [
+            Part(
+                "certificate_record",
+                record_name="_o2portal-challenge.martin-photo.fr",
+                value="q8Lr1nGk2pZ0eXcV7sYtUw4aBhJmNdFo6iKe3RuTy5E",
+            )
+        ],
         "plan": Part("reminder_plan_manual"),
         "reason": Part("auto_renew_declined"),
         "ticket_id": 1042,

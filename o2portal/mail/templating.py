@@ -111,6 +111,16 @@ KINDS: dict[str, tuple[str, ...]] = {
     "product_released": _PRODUCT_CHANGE,
     "certificate_expired": _PRODUCT_CHANGE,
     "certificate_terminated": _PRODUCT_CHANGE,
+    # products: terminated by staff (outbox kind product_terminated, certificate_terminated
+    # for a certificate), one text per kind of product
+    "staff_terminated_hosting": _PRODUCT_CHANGE,
+    "staff_terminated_domain": _PRODUCT_CHANGE,
+    "staff_terminated_server": _PRODUCT_CHANGE,
+    "staff_terminated_certificate": _PRODUCT_CHANGE,
+    # products: SSL certificates whose records the customer creates elsewhere, issued by
+    # the periodic check, or given up after its days
+    "certificate_issued": ("first_name", "product_name", "product_link"),
+    "certificate_checks_stopped": ("first_name", "product_name", "days", "records", "product_link"),
     # products: change of holder (products/trades.py; outbox kind trade_accepted for
     # trade_given, to the old holder, and trade_received, to the new one)
     "trade_offered": ("first_name", "product_name", "from_name", "expires", "trades_link"),
@@ -171,6 +181,7 @@ PARTS: dict[str, tuple[str, ...]] = {
     "order_form_transfer": ("reference", "holder", "iban", "bic", "bank"),
     "order_form_cheque": ("reference", "payee", "address"),
     "order_confirmation_line": ("name", "until"),
+    "certificate_record": ("record_name", "value"),
     "reminder_hosting": ("name",),
     "reminder_domain": ("name",),
     "reminder_server": ("name",),
@@ -178,6 +189,7 @@ PARTS: dict[str, tuple[str, ...]] = {
     "reminder_service": ("name",),
     "reminder_plan_auto": (),
     "reminder_plan_manual": (),
+    "reminder_plan_later": ("opens", "days"),  # a certificate before its renewal window
     "auto_renew_no_means": (),
     "auto_renew_impossible": ("error",),
     "auto_renew_declined": (),

@@ -100,6 +100,14 @@ FR: dict[str, str] = {
     "audit.say.ssl.verified": "{who} a vérifié le contrôle du domaine pour {target}",
     "audit.say.ssl.issued": "{who} : {target} a été émis",
     "audit.say.ssl.key_downloaded": "{who} a téléchargé la clé privée de {target}",
+    "audit.say.ssl.checks_stopped": (
+        "{who} : l'enregistrement DNS de {target} reste introuvable, la vérification "
+        "automatique s'arrête (client prévenu)"
+    ),
+    "audit.say.ssl.revoked": "{who} : {target} a été révoqué auprès de l'autorité",
+    "audit.say.staff.ssl_verified": (
+        "{who} a vérifié à la main le contrôle du domaine pour {target}"
+    ),
     "audit.say.staff.product_renewed": "{who} a renouvelé {target} à la main",
     "audit.say.staff.product_suspend": "{who} a suspendu {target}",
     "audit.say.staff.product_unsuspend": "{who} a réactivé {target}",
@@ -257,6 +265,12 @@ EN: dict[str, str] = {
     "audit.say.ssl.verified": "{who} checked domain control for {target}",
     "audit.say.ssl.issued": "{who}: {target} was issued",
     "audit.say.ssl.key_downloaded": "{who} downloaded the private key of {target}",
+    "audit.say.ssl.checks_stopped": (
+        "{who}: the DNS record of {target} is still not found, the automatic check stops "
+        "(customer told)"
+    ),
+    "audit.say.ssl.revoked": "{who}: {target} was revoked at the authority",
+    "audit.say.staff.ssl_verified": "{who} checked domain control for {target} by hand",
     "audit.say.staff.product_renewed": "{who} renewed {target} by hand",
     "audit.say.staff.product_suspend": "{who} suspended {target}",
     "audit.say.staff.product_unsuspend": "{who} resumed {target}",
