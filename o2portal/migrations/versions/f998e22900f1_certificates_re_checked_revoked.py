@@ -1,7 +1,7 @@
 """certificates re-checked, revoked
 
 Revision ID: f998e22900f1
-Revises: eb2f2c2113cb
+Revises: 7b266231eb9b
 Create Date: 2026-12-06 22:46:13.229434
 """
 
@@ -15,7 +15,7 @@ import o2portal.core.types
 
 
 revision: str = 'f998e22900f1'
-down_revision: str | None = 'eb2f2c2113cb'
+down_revision: str | None = '7b266231eb9b'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
