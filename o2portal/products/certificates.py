@@ -724,7 +724,7 @@ def certificate_file(reader: Customer, product_id: int, what: str) -> tuple[str,
             raise FileNotFound(product_id)
         if not (reader.acts_as_staff or reader.id == product.customer_id):
             raise FileNotFound(product_id)
-        if product.status in ENDED and not reader.is_staff:
+        if product.status in ENDED and not reader.acts_as_staff:
             raise FileNotFound(product_id)  # revoked: nothing to install any more
         row = _row(session, product.id)
     if row is None or row.certificate_pem is None:
