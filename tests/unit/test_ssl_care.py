@@ -33,7 +33,7 @@ from o2portal.products.expiry import CERTIFICATE_RENEW_DAYS
 from o2portal.products.models import Product, ProductTask, SslCertificate, TaskStatus
 from o2portal.products.tasks import run_due_tasks
 from o2portal.web.helpers import refusal
-from tests.unit.helpers import actor, outbox
+from tests.unit.helpers import actor, make_staff, outbox
 from tests.unit.test_orders import card, person
 from tests.unit.test_ssl_products import (
     ZONE_TASKS_DONE,
@@ -73,8 +73,7 @@ def publish(domain: str, row: SslCertificate) -> None:
 
 def staff(email: str, role: str = "admin") -> int:
     staff_id = person(email)
-    with transaction() as session:
-        session.get(Customer, staff_id).role = role
+    make_staff(staff_id, role)
     return staff_id
 
 
