@@ -196,6 +196,8 @@ class PaymentFields(rx.State, mixin=True):
             "bic": details["bic"],
             "bank": details["bank"],
             "address": details["cheque_address"],
+            # The order form's PDF is its holder's: not linked for their contact.
+            "pdf": "1" if found.own else "",
         }
 
     def _paid(self, outcome: PaymentOutcome, lang: str) -> None:

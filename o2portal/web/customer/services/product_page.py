@@ -192,6 +192,10 @@ def _renewal() -> rx.Component:
         rx.heading(t("renew.title"), size="4", as_="h2", id="renew"),
         rx.text(t("renew.early"), size="2", color_scheme="gray"),
         rx.cond(
+            S.contact_role != "",
+            rx.text(t("renew.for_holder"), size="2", color_scheme="blue", id="renew-for-holder"),
+        ),
+        rx.cond(
             S.quote_error != "",
             rx.callout(S.quote_error, color_scheme="red", icon="triangle-alert"),
         ),
@@ -270,7 +274,10 @@ def product_page() -> rx.Component:
                 certificate_section(),
                 _domain_tools(),
                 rx.cond(
-                    S.contact_role == "", rx.fragment(_renewal(), _invoices(), trade_section())
+                    S.contact_role == "",
+                    rx.fragment(_renewal(), _invoices(), trade_section()),
+                    # An administrative contact renews, with their own means.
+                    rx.cond(S.may_renew, _renewal()),
                 ),
                 spacing="4",
                 width="100%",
