@@ -20,7 +20,7 @@ import json
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -31,9 +31,9 @@ from o2portal.billing.models import ClientOrder, ClientOrderStatus, Order, Order
 from o2portal.billing.order_forms import write_order_form
 from o2portal.billing.orders import CartItem, CartQuote, hold_names, quote_cart
 from o2portal.core import audit, clock, events
-from o2portal.core.batches import JOB_BATCH, ItemFailures
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.lapse import expire_unanswered
 from o2portal.core.receipts import clean_key
 from o2portal.core.validation import clean_email
 from o2portal.mail import outbox as mailer
@@ -290,51 +290,21 @@ def _about(session: Session, proposal: ClientOrder) -> str:
 
 def expire_proposals(_last_run: date | None = None) -> dict:
     """The job: proposals unanswered after PROPOSAL_DAYS expire, each once, whatever runs
-    it (the conditional update lets only one runner close one); both sides are told."""
-    failures = ItemFailures()
-    expired = 0
-    seen: set[int] = set()
-    while True:
-        now = clock.now()
-        with read_session() as session:
-            due = session.exec(
-                select(ClientOrder.id)
-                .where(
-                    ClientOrder.status == Status.PROPOSED,
-                    col(ClientOrder.expires_at) <= now,
-                    col(ClientOrder.id).not_in(seen),
-                )
-                .order_by(ClientOrder.expires_at)
-                .limit(JOB_BATCH)
-            ).all()
-        for proposal_id in due:
-            seen.add(proposal_id)
-            with failures.item(f"expiry of client order {proposal_id}"):
-                expired += _expire(proposal_id, now)
-        if len(due) < JOB_BATCH:
-            break
-    return {"expired": expired, **failures.summary()}
+    it; both sides are told."""
+    return expire_unanswered(
+        ClientOrder,
+        waiting=Status.PROPOSED,
+        expired=Status.EXPIRED,
+        what="client order",
+        then=_expired,
+    )
 
 
-def _expire(proposal_id: int, now: datetime) -> int:
-    with transaction() as session:
-        taken = session.execute(
-            update(ClientOrder)
-            .where(
-                ClientOrder.id == proposal_id,
-                ClientOrder.status == Status.PROPOSED,
-                col(ClientOrder.expires_at) <= now,
-            )
-            .values(status=Status.EXPIRED, decided_at=now)
-        )
-        if taken.rowcount != 1:
-            return 0  # answered or withdrawn meanwhile, or expired by another runner
-        proposal = session.get(ClientOrder, proposal_id)
-        _audit(session, "client_order.expired", proposal, None)
-        about = _about(session, proposal)
-        tell(session, proposal.contact_id, proposal.client_id, "expired", about)
-        tell(session, proposal.client_id, proposal.contact_id, "expired_client", about)
-        return 1
+def _expired(session: Session, proposal: ClientOrder) -> None:
+    _audit(session, "client_order.expired", proposal, None)
+    about = _about(session, proposal)
+    tell(session, proposal.contact_id, proposal.client_id, "expired", about)
+    tell(session, proposal.client_id, proposal.contact_id, "expired_client", about)
 
 
 # ---------------------------------------------------------------- what the pages show

@@ -7,7 +7,7 @@ import reflex as rx
 
 from o2portal.web.components.blocks import stack
 from o2portal.web.components.confirm import confirmed_button
-from o2portal.web.components.forms import small_button
+from o2portal.web.components.forms import checkbox_field, small_button
 from o2portal.web.components.i18n import t
 from o2portal.web.components.payment import hidden, payment_panel
 from o2portal.web.components.tables import coloured_badge, rows_table, section, text_cells
@@ -68,16 +68,8 @@ def _answer_error(r, name: str) -> rx.Component:
 
 
 def _check(r, name: str, key: str) -> rx.Component:
-    element_id = name + "-" + r["id"]
-    return rx.box(
-        rx.el.label(
-            rx.el.input(type="checkbox", name=name, id=element_id, class_name="o2-checkbox"),
-            rx.el.span(t(key)),
-            html_for=element_id,
-            class_name="o2-check-label",
-        ),
-        _answer_error(r, name),
-        class_name="o2-field",
+    return checkbox_field(
+        name, key, None, element_id=name + "-" + r["id"], error=_answer_error(r, name)
     )
 
 

@@ -8,7 +8,6 @@ import asyncio
 import reflex as rx
 
 from o2portal.billing import client_orders
-from o2portal.billing.checkout import pay_order
 from o2portal.core import formatting
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate
@@ -205,29 +204,14 @@ class ClientOrdersState(PaymentFields, rx.State):
         """Pay, with my own means, the order form made out to my client: the form, the
         amount and the key are those of the submitted form (same form twice: one payment).
         The server checks that it is mine to pay (billing/agents.py)."""
-        user = await customer_of(self)
-        if self.paying:
-            return
-        started = await self._start_payment(
-            form, lambda f: (submitted_int(f, "seen_order"), submitted_int(f, "seen_ttc"))
-        )
+        started = await self._order_form_payment(form)
         if started is None:
             return
-        (order_id, expected_ttc), choice = started
-        lang = await language_of(self)
-        self.paying = True
         yield
-        try:
-            outcome = await self._pay(
-                pay_order, user, form, choice, order_id=order_id, expected_ttc_cents=expected_ttc
-            )
-        except (InvalidInput, NotAllowed) as exc:
-            errors = getattr(exc, "errors", None) or {"method": "client_orders.not_found"}
-            self.pay_message = translate(next(iter(errors.values())), lang)
-            self._arm()
+        outcome = await self._pay_order_form(started, form)
+        if outcome is None:
             return
-        finally:
-            self.paying = False
+        lang = await language_of(self)
         self._paid(outcome, lang)
-        await self._show_offline(user, outcome, lang)
+        await self._show_offline(started[0], outcome, lang)
         await self._fill()
