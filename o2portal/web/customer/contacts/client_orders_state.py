@@ -13,6 +13,7 @@ from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate
 from o2portal.products import contacts
 from o2portal.web import live
+from o2portal.web.customer.order.state import message  # "error.domain_taken|name"
 from o2portal.web.guards import client_ip, require_customer
 from o2portal.web.helpers import form_checked, given_id, send_mail_soon
 from o2portal.web.payment import PaymentFields, submitted_int
@@ -42,7 +43,7 @@ def _row(r: client_orders.ProposalRow, lang: str) -> dict[str, str]:
         "ttc_cents": "" if r.ttc_cents is None else str(r.ttc_cents),
         "rate": "" if r.vat_rate_bp is None else f"{r.vat_rate_bp // 100} %",
         "mention": r.vat_mention,
-        "problem": translate(r.problem.partition("|")[0], lang) if r.problem else "",
+        "problem": message(r.problem, lang) if r.problem else "",
         "expires": formatting.day(r.expires_at, lang),
         "order_id": str(r.order_id or ""),
         "open": "1" if r.status == "proposed" else "",
@@ -116,7 +117,7 @@ class ClientOrdersState(PaymentFields, rx.State):
                 rule, user.customer.id, given_id(proposal_id), ip=client_ip(self)
             )
         except InvalidInput as exc:
-            self.notice = translate(next(iter(exc.errors.values())).partition("|")[0], lang)
+            self.notice = message(next(iter(exc.errors.values())), lang)
             await self._fill()
             return False
         except NotAllowed:
@@ -149,9 +150,7 @@ class ClientOrdersState(PaymentFields, rx.State):
                 ip=client_ip(self),
             )
         except InvalidInput as exc:
-            self.answer_errors = {
-                k: translate(v.partition("|")[0], lang) for k, v in exc.errors.items()
-            }
+            self.answer_errors = {k: message(v, lang) for k, v in exc.errors.items()}
             await self._fill()
             return
         except NotAllowed:
