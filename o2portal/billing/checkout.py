@@ -15,12 +15,13 @@ never came (a crash, a timeout) stays processing until reconciliation.py asks th
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from o2portal.accounts.models import Customer, SavedCard
+from o2portal.billing import agents
 from o2portal.billing import invoices as billing
 from o2portal.billing.fulfilment import (
     check_still_renewable,
@@ -69,27 +70,42 @@ BuildOrder = Callable[[Session, Customer, str], Order]
 
 
 def place_and_pay(
-    *, customer_id: int, key: str, choice: PaymentChoice, build: BuildOrder, ip: str | None = None
+    *,
+    customer_id: int,
+    key: str,
+    choice: PaymentChoice,
+    build: BuildOrder,
+    ip: str | None = None,
+    holder_id: int | None = None,
 ) -> PaymentOutcome:
     """Write a new order form with `build` and pay it. On a card refusal the form is
     marked refused (its names and promo use released) and the payment kept with its reason.
 
     The key comes with the form the customer submitted: a second submission of that form
-    (a double click, a replayed event, a reconnecting socket) reads the first outcome."""
+    (a double click, a replayed event, a reconnecting socket) reads the first outcome.
+
+    `holder_id`: the form is made out to this customer (build gets them), and paid by
+    `customer_id` with their own means as the holder's contact (billing/agents.py; `build`
+    checks their right); the outcome then names no invoice of the holder's."""
     key = _clean_key(key)
+    agent = holder_id is not None and holder_id != customer_id
     replay = replayed_outcome(customer_id, key)
     if replay is not None:
         return replay
     _check_choice(choice)
     card = _tokenized(choice)
-    vat = vat_checked(customer_id)
+    vat = vat_checked(holder_id if agent else customer_id)
     try:
         with transaction() as session:
             existing = session.exec(select(Order).where(Order.idempotency_key == key)).first()
             if existing is not None:
                 return _replay(session, existing, customer_id)
             customer = _customer(session, customer_id)
-            order = build(session, customer, key)
+            holder = _holder(session, holder_id) if agent else customer
+            order = build(session, holder, key)
+            if agent:
+                order.agent_id = customer.id
+                session.add(order)
             record_vat_check(session, order, vat)
             audit.about(session, "order.created", order, actor=customer, ip=ip)
             started = _start_payment(session, order, customer, choice, card, key, ip)
@@ -101,8 +117,24 @@ def place_and_pay(
             raise
         return replay
     if isinstance(started, PaymentOutcome):
-        return started
-    return _charge_and_finish(started, ip=ip)
+        return _seen_by(started, agent)
+    return _seen_by(_charge_and_finish(started, ip=ip), agent)
+
+
+def _holder(session: Session, holder_id: int) -> Customer:
+    """The holder a contact pays for: read, not locked (the payer is)."""
+    holder = session.get(Customer, holder_id)
+    if holder is None or holder.disabled_at is not None or holder.deleted_at is not None:
+        raise NotAllowed("no such holder")
+    return holder
+
+
+def _seen_by(outcome: PaymentOutcome, agent: bool) -> PaymentOutcome:
+    """What a contact who paid for the holder is told: never the number of the holder's
+    invoice (it is theirs, with their name and address)."""
+    if not agent or outcome.invoice_number is None:
+        return outcome
+    return replace(outcome, invoice_number=None, message_key="pay.done_for_holder")
 
 
 def vat_checked(customer_id: int) -> VatCheck | None:
@@ -135,9 +167,9 @@ def replayed_outcome(customer_id: int, key: str) -> PaymentOutcome | None:
 
 
 def _replay(session: Session, order: Order, customer_id: int) -> PaymentOutcome:
-    if order.customer_id != customer_id:
+    if customer_id not in (order.customer_id, order.agent_id):
         raise NotAllowed("idempotency key of another customer")
-    return outcome_of(session, order)
+    return _seen_by(outcome_of(session, order), order.customer_id != customer_id)
 
 
 def pay_order(
@@ -149,30 +181,34 @@ def pay_order(
     expected_ttc_cents: int | None = None,
     ip: str | None = None,
 ) -> PaymentOutcome:
-    """Pay an existing unpaid order form of the customer's. On a refusal it stays unpaid.
-    `expected_ttc_cents`: the amount the customer saw on the form they submitted."""
+    """Pay an existing unpaid order form of the customer's, or one they placed for its
+    holder as their contact while their right lasts (billing/agents.py). On a refusal it
+    stays unpaid. `expected_ttc_cents`: the amount seen on the form they submitted."""
     key = _clean_key(key)
     _check_choice(choice)
     card = _tokenized(choice)
     with transaction() as session:
         order = session.exec(select(Order).where(Order.id == order_id).with_for_update()).first()
-        if order is None or order.customer_id != customer_id:
+        if order is None or customer_id not in (order.customer_id, order.agent_id):
             raise NotAllowed("order of another customer")
+        agent = order.customer_id != customer_id
         earlier = _payment_of_key(session, key, order.id)
         if earlier is not None and earlier.status != PaymentStatus.SUCCEEDED:
             return _payment_outcome(session, earlier, order)
         if order.status != OrderStatus.UNPAID:
-            return outcome_of(session, order)
+            return _seen_by(outcome_of(session, order), agent)
         if expected_ttc_cents is not None and expected_ttc_cents != order.total_ttc_cents:
             raise InvalidInput({"method": "error.form_stale"})
         customer = _customer(session, customer_id)
+        if agent:
+            agents.check_agent(session, order, customer_id)
         if _product_payment_processing(session, order):
             return PaymentOutcome("pending", order.id, message_key="error.payment_in_progress")
         check_still_renewable(session, order)
         started = _start_payment(session, order, customer, choice, card, key, ip)
     if isinstance(started, PaymentOutcome):
-        return started
-    return _charge_and_finish(started, ip=ip)
+        return _seen_by(started, agent)
+    return _seen_by(_charge_and_finish(started, ip=ip), agent)
 
 
 def _payment_of_key(session: Session, key: str, order_id: int) -> Payment | None:
@@ -317,11 +353,15 @@ def _start_payment(
         order.payment_method = choice.method
         session.add(order)
         notify_order_form(session, customer, order)
+        if customer.id != order.customer_id:
+            agents.note_left_unpaid(session, order, choice.method)
         return PaymentOutcome("pending", order.id, message_key=f"pay.pending_{choice.method}")
     if choice.method == "credit":
         if customer.credit_balance_cents < order.total_ttc_cents:
             raise InvalidInput({"method": "error.credit_insufficient"})
-        payment = _payment(session, order, "credit", key, PaymentStatus.SUCCEEDED, ip)
+        payment = _payment(
+            session, order, "credit", key, PaymentStatus.SUCCEEDED, ip, payer_id=customer.id
+        )
         billing.change_credit(
             session,
             customer.id,
@@ -339,7 +379,9 @@ def _start_payment(
     else:
         token, save = card.token, (card if choice.save_card else None)
     check_card_attempts(session, customer.id, ip)
-    payment = _payment(session, order, "card", key, PaymentStatus.PROCESSING, ip)
+    payment = _payment(
+        session, order, "card", key, PaymentStatus.PROCESSING, ip, payer_id=customer.id
+    )
     return _Started(
         payment.id,
         order.id,
@@ -352,11 +394,20 @@ def _start_payment(
 
 
 def _payment(
-    session: Session, order: Order, method: str, key: str, status: str, ip: str | None = None
+    session: Session,
+    order: Order,
+    method: str,
+    key: str,
+    status: str,
+    ip: str | None = None,
+    *,
+    payer_id: int | None = None,
 ) -> Payment:
+    """A payment of the order form by `payer_id` (whose means pay it: the holder, or
+    their contact), the holder by default (staff recording a transfer)."""
     payment = Payment(
         order_id=order.id,
-        customer_id=order.customer_id,
+        customer_id=payer_id or order.customer_id,
         method=method,
         amount_cents=order.total_ttc_cents,
         status=status,

@@ -69,21 +69,30 @@ class OfflinePayment:
     method: str  # transfer | cheque
     total_ttc_cents: int
     details: dict[str, str]  # payment_details(): holder, iban, bic, bank, cheque_…
+    # The reader is the form's holder (else the contact who placed it, who pays it but
+    # does not read the holder's order form: it bears their name and address).
+    own: bool = True
 
 
 def offline_payment(customer_id: int, order_id: int) -> OfflinePayment | None:
-    """The customer's own unpaid order form to be paid by transfer or cheque, with today's
-    bank details; None for anything else (someone else's looks the same as none)."""
+    """The customer's own unpaid order form to be paid by transfer or cheque, or one they
+    placed for its holder as their contact, with today's bank details; None for anything
+    else (someone else's looks the same as none)."""
     with read_session() as session:
         order = session.get(Order, order_id)
         if (
             order is None
-            or order.customer_id != customer_id
+            or customer_id not in (order.customer_id, order.agent_id)
             or order.status != OrderStatus.UNPAID
             or order.payment_method not in OFFLINE_METHODS
         ):
             return None
         details = payment_details(session)
     return OfflinePayment(
-        order.id, order_reference(order), order.payment_method, order.total_ttc_cents, details
+        order.id,
+        order_reference(order),
+        order.payment_method,
+        order.total_ttc_cents,
+        details,
+        own=order.customer_id == customer_id,
     )

@@ -9,6 +9,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from o2portal.accounts.models import Customer
+from o2portal.billing import agents
 from o2portal.billing import invoices as billing
 from o2portal.billing.models import Order, OrderLine, OrderStatus
 from o2portal.billing.payments import processing_payment
@@ -38,6 +39,7 @@ def complete_order(session: Session, order: Order, method: str, *, ip: str | Non
             _extend(session, line, order)
         elif line.action in provisioning.NEW_PRODUCT_ACTIONS and line.product_id is None:
             created.append(provisioning.create_products(session, order, line))
+    agents.after_paid(session, order, created)
     customer = session.get(Customer, order.customer_id)
     if order.kind == "order":
         mailer.queue_for_customer(

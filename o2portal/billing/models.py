@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import UniqueConstraint, event
+from sqlalchemy import Index, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 from o2portal.core.types import created_at_field, utc_field
@@ -61,6 +61,10 @@ class Order(SQLModel, table=True):
     created_at: datetime = created_at_field()
     paid_at: datetime | None = utc_field()
     cancelled_at: datetime | None = utc_field()
+    # The contact who placed this form for its holder (an order for a client, an
+    # administrative contact's renewal): they may pay it with their own means while
+    # their right lasts (billing/agents.py). The form and its invoice stay the holder's.
+    agent_id: int | None = Field(default=None, foreign_key="customer.id", index=True)
 
 
 class OrderLine(SQLModel, table=True):
@@ -185,6 +189,43 @@ class CreditLedgerEntry(SQLModel, table=True):
     payment_id: int | None = Field(default=None, foreign_key="payment.id", index=True)
     credit_note_id: int | None = Field(default=None, foreign_key="credit_note.id", index=True)
     created_at: datetime = created_at_field()
+
+
+class ClientOrderStatus(StrEnum):
+    PROPOSED = "proposed"  # waiting for the client's answer
+    ACCEPTED = "accepted"  # the order form is the client's, to pay
+    REFUSED = "refused"
+    EXPIRED = "expired"  # unanswered after billing/client_orders.py's PROPOSAL_DAYS
+    CANCELLED = "cancelled"  # withdrawn by the contact before the answer
+    REVOKED = "revoked"  # the client took the contact's right to pay it back
+
+
+class ClientOrder(SQLModel, table=True):
+    """An order a contact (a webmaster, an agency) proposes for a client's account: the
+    client accepts it (an order form made out to them) or refuses it. Once the form is
+    paid, by either of them, the products are the client's and the contact becomes
+    their administrative contact (billing/client_orders.py)."""
+
+    __tablename__ = "client_order"
+    __audit_name__ = "client_order"
+    __table_args__ = (
+        Index("ix_client_order_client_status", "client_id", "status"),
+        Index("ix_client_order_contact_status", "contact_id", "status"),
+        Index("ix_client_order_status_expires", "status", "expires_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="customer.id")
+    client_id: int = Field(foreign_key="customer.id")
+    status: str = Field(default=ClientOrderStatus.PROPOSED, max_length=10)
+    # The /order form that made it: the same form sent twice makes one proposal.
+    idempotency_key: str = Field(max_length=100, unique=True)
+    # The cart's intentions (billing/orders.py CartItem), priced for the client each time.
+    items_json: str = Field(default="[]")
+    created_at: datetime = created_at_field()
+    expires_at: datetime = utc_field(nullable=False)
+    decided_at: datetime | None = utc_field()
+    order_id: int | None = Field(default=None, foreign_key="order_form.id", unique=True)
 
 
 def _refuse_change(mapper, connection, target) -> None:

@@ -266,9 +266,7 @@ def checkout(
             promo=quote.promo,
             withdrawal_waived=withdrawal_waived,
         )
-        for line in quote.lines:
-            if line.action in ("register", "transfer"):
-                _hold(session, line, order.id)
+        hold_names(session, quote.lines, order.id)
         if quote.promo is not None:
             _use_promo(session, quote.promo)
         session.flush()
@@ -291,6 +289,14 @@ def _use_promo(session: Session, promo: PromoCode) -> None:
     if taken.rowcount != 1:
         raise InvalidInput({"promo": "error.promo_exhausted"})
     session.expire(promo, ["used_count"])
+
+
+def hold_names(session: Session, lines: list[PricedLine], order_id: int) -> None:
+    """Hold the domain names to register or transfer for this order form, so that two
+    buyers cannot both be charged for one name; InvalidInput {"cart": …} otherwise."""
+    for line in lines:
+        if line.action in ("register", "transfer"):
+            _hold(session, line, order_id)
 
 
 def _hold(session: Session, line: PricedLine, order_id: int) -> None:

@@ -1,4 +1,8 @@
-"""Renewing a product: the quote the customer sees before paying, and the order form."""
+"""Renewing a product: the quote the customer sees before paying, and the order form.
+
+The holder renews, or their administrative contact (products/contacts.py, Right.RENEW)
+with their own means: the order form and its invoice are the holder's, priced at the
+holder's VAT situation (billing/agents.py says who may pay it)."""
 
 from __future__ import annotations
 
@@ -17,6 +21,8 @@ from o2portal.catalog.pricing import PriceBook, PricedLine
 from o2portal.core import clock, money
 from o2portal.core.db import read_session
 from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.products import contacts
+from o2portal.products.contacts import Right
 from o2portal.products.expiry import MAX_RENEWAL_YEARS, refuse_too_early, renewal_dates
 from o2portal.products.models import LIVE_STATUSES, Product
 
@@ -36,13 +42,10 @@ class RenewalQuote:
     lines: list[PricedLine] = field(default_factory=list)
 
 
-def _owned_product(session: Session, customer_id: int, product_id: int, *, lock=False) -> Product:
-    query = select(Product).where(Product.id == product_id)
-    if lock:
-        query = query.with_for_update()
-    product = session.exec(query).first()
-    if product is None or product.customer_id != customer_id:
-        raise NotAllowed("product of another customer")
+def _renewable_by(session: Session, customer_id: int, product_id: int, *, lock=False) -> Product:
+    """The product, if `customer_id` is its holder or a contact who may renew it (locked
+    with the contact's link when `lock`: a revocation comes before or after)."""
+    product, _link = contacts.access(session, customer_id, product_id, Right.RENEW, lock=lock)
     return product
 
 
@@ -73,11 +76,12 @@ def build_quote(session: Session, customer: Customer, product: Product, years: i
 
 
 def quote_renewal(customer_id: int, product_id: int, years: int) -> RenewalQuote:
-    """What renewing costs (HT, TVA, TTC) and the new expiry date, before paying."""
+    """What renewing costs (HT, TVA, TTC) and the new expiry date, before paying: for
+    the holder's VAT situation, whoever asks."""
     with read_session() as session:
-        product = _owned_product(session, customer_id, product_id)
-        customer = session.get(Customer, customer_id)
-        return build_quote(session, customer, product, years)
+        product = _renewable_by(session, customer_id, product_id)
+        holder = session.get(Customer, product.customer_id)
+        return build_quote(session, holder, product, years)
 
 
 def renew_product(
@@ -94,9 +98,14 @@ def renew_product(
     """Renew for `years`, at the price of the moment, if the product still expires on the
     date the customer saw (a second tab that renewed first makes this one refuse) and
     costs what they saw. The key, the date and the amount come from the submitted form:
-    the same form sent twice reads the first outcome."""
+    the same form sent twice reads the first outcome. An administrative contact pays
+    with their own means; the form is made out to the holder."""
+    with read_session() as session:
+        holder_id = _renewable_by(session, customer_id, product_id).customer_id
     build = renewal_builder(customer_id, product_id, years, expected_expiry, expected_ttc_cents)
-    return place_and_pay(customer_id=customer_id, key=key, choice=choice, build=build, ip=ip)
+    return place_and_pay(
+        customer_id=customer_id, key=key, choice=choice, build=build, ip=ip, holder_id=holder_id
+    )
 
 
 def renewal_builder(
@@ -106,10 +115,14 @@ def renewal_builder(
     expected_expiry: date,
     expected_ttc_cents: int | None = None,
 ):
-    """What writes a renewal order form inside the checkout's transaction."""
+    """What writes a renewal order form inside the checkout's transaction: `customer_id`
+    renews (the holder, or their contact), the form is made out to `customer`, who must
+    still hold the product."""
 
     def build(session: Session, customer: Customer, key: str) -> Order:
-        product = _owned_product(session, customer_id, product_id, lock=True)
+        product = _renewable_by(session, customer_id, product_id, lock=True)
+        if product.customer_id != customer.id:
+            raise NotAllowed("product of another customer")
         if product.expiry_date != expected_expiry:
             raise InvalidInput({"years": "error.renewal_changed"})
         if _renewal_in_flight(session, product.id):

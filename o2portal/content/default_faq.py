@@ -305,18 +305,31 @@ informatique. Tout se fait vous-même, depuis la page **Contacts** :
 
 1. Votre webmaster crée son propre compte client s'il n'en a pas : chacun garde ses
    identifiants, vous ne partagez jamais les vôtres.
-2. Dans **Contacts → Inviter un contact**, choisissez le produit et saisissez
-   l'adresse email de son compte client. Il reçoit l'invitation par email.
+2. Dans **Contacts → Inviter un contact**, choisissez le produit et le rôle, et
+   saisissez l'adresse email de son compte client. Il reçoit l'invitation par email.
 3. Il l'accepte depuis **son** espace, page **Contacts**. Le produit apparaît alors
    chez lui dans **Mes comptes → Gérés pour d'autres**.
 
 Un **contact technique** voit le produit, change les serveurs DNS d'un domaine et
-ouvre des tickets à son sujet. Il ne voit jamais vos factures, vos moyens de paiement
-ni vos coordonnées, et ne renouvelle pas à votre place.
+ouvre des tickets à son sujet. Un **contact administratif** peut en plus le
+**renouveler et le payer avec ses propres moyens de paiement** : le bon de commande et
+la facture restent à votre nom, et votre carte enregistrée n'est jamais utilisée pour
+lui. Ni l'un ni l'autre ne voit vos factures, vos moyens de paiement ni vos
+coordonnées.
+
+Votre webmaster peut aussi **commander pour vous** : dans **Commander**, il choisit
+« Pour un client » et saisit l'adresse email de votre compte. Rien n'est payé à ce
+stade : vous recevez un email et voyez la commande dans **Contacts → Commandes
+proposées pour mon compte**, au prix calculé pour vous (votre pays, votre numéro de
+TVA). Acceptez-la ou refusez-la dans les 14 jours. Une fois acceptée, le bon de
+commande est à votre nom ; votre webmaster le paie (ou vous-même, depuis
+**Factures**), le produit est créé sur votre compte, la facture est établie à votre
+nom et il devient contact administratif du produit.
 
 Chaque action d'un contact vous est signalée par email et reste visible dans
 **Contacts → Ce que vos contacts ont fait**. Le bouton **Retirer l'accès** coupe son
-accès immédiatement, pages ouvertes comprises.
+accès immédiatement, pages ouvertes comprises ; **Retirer son droit de payer** fait de
+même pour une commande acceptée qu'il n'a pas encore payée.
 
 Auprès du registre, le titulaire et le contact administratif d'un domaine restent
 les coordonnées de **Ma fiche** ; le contact technique déclaré est O2Portal, qui gère

@@ -22,6 +22,7 @@ JOBS: list[Job] = [
     support.STALE_TICKETS,
     support.ESCALATE_TICKETS,
     billing.STALE_ORDER_FORMS,
+    billing.CLIENT_ORDERS,
     *mail.JOBS,
     RETENTION,
 ]

@@ -172,6 +172,16 @@ KINDS: dict[str, tuple[str, ...]] = {
     "contact_invited": ("first_name", "holder_name", "product_name", "role", "contacts_link"),
     "contact_action": ("first_name", "contact_name", "product_name", "action", "contacts_link"),
     "contact_revoked": ("first_name", "holder_name", "product_name"),
+    # billing: orders proposed to a client by a contact (billing/client_orders.py)
+    "client_order_proposed": (
+        "first_name",
+        "contact_name",
+        "summary",
+        "total",
+        "expires",
+        "contacts_link",
+    ),
+    "client_order_news": ("first_name", "summary", "news", "detail", "contacts_link"),
     # jobs: to the support address, in French
     "job_failing": ("job", "failures", "since", "error", "admin_link"),
 }

@@ -50,8 +50,9 @@ RIGHTS: dict[str, frozenset[Right]] = {
         {Right.SEE, Right.NAMESERVERS, Right.TICKET, Right.RENEW}
     ),
 }
-# The roles a holder can grant by invitation on /contacts.
-INVITABLE_ROLES = (ContactRole.TECHNICAL,)
+# The roles a holder can grant by invitation on /contacts. An administrative contact is
+# also made by paying an order they placed for a client (billing/client_orders.py).
+INVITABLE_ROLES = (ContactRole.TECHNICAL, ContactRole.ADMINISTRATIVE)
 
 
 def topic(customer_id: int) -> str:
@@ -59,29 +60,37 @@ def topic(customer_id: int) -> str:
     return f"access:{customer_id}"
 
 
-def _active_link(session: Session, customer_id: int, product: Product) -> ProductContact | None:
-    return session.exec(
-        select(ProductContact).where(
-            ProductContact.product_id == product.id,
-            ProductContact.contact_id == customer_id,
-            ProductContact.holder_id == product.customer_id,
-            ProductContact.status == ContactStatus.ACTIVE,
-        )
-    ).first()
+def _active_link(
+    session: Session, customer_id: int, product: Product, *, lock: bool = False
+) -> ProductContact | None:
+    query = select(ProductContact).where(
+        ProductContact.product_id == product.id,
+        ProductContact.contact_id == customer_id,
+        ProductContact.holder_id == product.customer_id,
+        ProductContact.status == ContactStatus.ACTIVE,
+    )
+    if lock:
+        # Shared: a revocation (which locks the link for update) waits for this
+        # transaction, or this one finds the link revoked.
+        query = query.with_for_update(read=True)
+    return session.exec(query).first()
 
 
 def access(
-    session: Session, customer_id: int, product_id: int, right: Right
+    session: Session, customer_id: int, product_id: int, right: Right, *, lock: bool = False
 ) -> tuple[Product, ProductContact | None]:
     """The product if `customer_id` may do `right` on it, with the contact link through
     which they may (None for the holder); NotAllowed otherwise, also for an id that does
-    not exist. A contact of a former holder has no access: the grant was theirs."""
-    product = session.get(Product, product_id)
+    not exist. A contact of a former holder has no access: the grant was theirs.
+    `lock`: the product's row and the link are locked until the transaction ends (a
+    renewal or a payment by a contact), so that a revocation comes before or after it."""
+    query = select(Product).where(Product.id == product_id)
+    product = session.exec(query.with_for_update() if lock else query).first()
     if product is None:
         raise NotAllowed("no such product")
     if product.customer_id == customer_id:
         return product, None
-    found = _active_link(session, customer_id, product)
+    found = _active_link(session, customer_id, product, lock=lock)
     if found is None or right not in RIGHTS.get(found.role, frozenset()):
         raise NotAllowed("product of another customer")
     return product, found
@@ -219,6 +228,39 @@ def invite(holder_id: int, product_id: int, email: str | None, role: str | None,
     except IntegrityError:
         # Another tab's invitation won the race on the unique open invitation.
         raise InvalidInput({"email": "error.contact_duplicate"}) from None
+
+
+def grant(session: Session, product: Product, contact_id: int, role: str) -> ProductContact:
+    """Make `contact_id` an active contact of the product at once, with no invitation:
+    the contact who ordered it for its holder (billing/agents.py), once it is paid."""
+    now = clock.now()
+    found = ProductContact(
+        product_id=product.id,
+        holder_id=product.customer_id,
+        contact_id=contact_id,
+        role=role,
+        status=ContactStatus.ACTIVE,
+        invited_at=now,
+        answered_at=now,
+    )
+    session.add(found)
+    session.flush()
+    audit.about(session, "contact.granted", product, link_id=found.id, contact_id=contact_id)
+    return found
+
+
+def latest_link(session: Session, contact_id: int, product: Product) -> ProductContact | None:
+    """The contact's most recent link to the product under its current holder, active or
+    not (what they did is written down on it even once revoked)."""
+    return session.exec(
+        select(ProductContact)
+        .where(
+            ProductContact.product_id == product.id,
+            ProductContact.contact_id == contact_id,
+            ProductContact.holder_id == product.customer_id,
+        )
+        .order_by(col(ProductContact.id).desc())
+    ).first()
 
 
 def _locked(session: Session, link_id: int) -> ProductContact | None:

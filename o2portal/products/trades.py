@@ -22,15 +22,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from o2portal.accounts.models import Customer
 from o2portal.billing.models import Order, OrderLine, OrderStatus, Payment, PaymentStatus
 from o2portal.core import audit, clock
-from o2portal.core.batches import JOB_BATCH, ItemFailures
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.lapse import expire_unanswered
 from o2portal.core.paging import Page, paginate
 from o2portal.core.permissions import Actor
 from o2portal.core.validation import clean_email
@@ -258,54 +258,22 @@ def _close(session, change, status, actor, ip, *, tell: tuple[int, ...]) -> None
 
 
 def expire_offers(_last_run: date | None = None) -> dict:
-    """The job: offers unanswered after OFFER_DAYS expire, each once, whatever runs it
-    (the conditional update lets only one runner close an offer)."""
-    failures = ItemFailures()
-    expired = 0
-    seen: set[int] = set()
-    while True:
-        now = clock.now()
-        with read_session() as session:
-            due = session.exec(
-                select(HolderChange.id)
-                .where(
-                    HolderChange.status == Status.OFFERED,
-                    col(HolderChange.expires_at) <= now,
-                    col(HolderChange.id).not_in(seen),
-                )
-                .order_by(HolderChange.expires_at)
-                .limit(JOB_BATCH)
-            ).all()
-        for change_id in due:
-            seen.add(change_id)
-            with failures.item(f"expiry of holder change {change_id}"):
-                expired += _expire(change_id, now)
-        if len(due) < JOB_BATCH:
-            break
-    return {"expired": expired, **failures.summary()}
+    """The job: offers unanswered after OFFER_DAYS expire, each once, whatever runs it;
+    both sides are told."""
+    return expire_unanswered(
+        HolderChange,
+        waiting=Status.OFFERED,
+        expired=Status.EXPIRED,
+        what="holder change",
+        then=_expired,
+    )
 
 
-def _expire(change_id: int, now: datetime) -> int:
-    with transaction() as session:
-        taken = session.execute(
-            update(HolderChange)
-            .where(
-                HolderChange.id == change_id,
-                HolderChange.status == Status.OFFERED,
-                col(HolderChange.expires_at) <= now,
-            )
-            .values(status=Status.EXPIRED, decided_at=now)
-        )
-        if taken.rowcount != 1:
-            return 0  # answered, cancelled or expired by another runner meanwhile
-        change = session.get(HolderChange, change_id)
-        product = session.get(Product, change.product_id)
-        audit.about(session, "product.holder_offer_expired", product, offer=change.id)
-        for customer_id in (change.from_customer_id, change.to_customer_id):
-            mailer.queue_for_account(
-                session, customer_id, "trade_expired", product_name=product.name
-            )
-        return 1
+def _expired(session: Session, change: HolderChange) -> None:
+    product = session.get(Product, change.product_id)
+    audit.about(session, "product.holder_offer_expired", product, offer=change.id)
+    for customer_id in (change.from_customer_id, change.to_customer_id):
+        mailer.queue_for_account(session, customer_id, "trade_expired", product_name=product.name)
 
 
 # ---------------------------------------------------------------- what the pages show

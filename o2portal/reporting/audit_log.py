@@ -33,7 +33,15 @@ PAGE_SIZE = 50
 GROUPS: dict[str, tuple[str, ...]] = {
     "sign_in": ("auth.", "admin.refused"),
     "accounts": ("account.", "profile."),
-    "billing": ("order.", "payment.", "pay.", "invoice.", "credit_note.", "staff.credit"),
+    "billing": (
+        "order.",
+        "payment.",
+        "pay.",
+        "invoice.",
+        "credit_note.",
+        "staff.credit",
+        "client_order.",
+    ),
     "products": (
         "product.",
         "domain.",

@@ -6,6 +6,7 @@ is set, in a thread of its own)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 import time
@@ -75,6 +76,21 @@ def news(topic: str) -> Iterator[asyncio.Event]:
                 waiting.discard(entry)
                 if not waiting:
                     del _waiting[topic]
+
+
+async def until_lost(topic: str, still, *, every: float, lasting: float) -> bool:
+    """Wait for news of `topic` (or every `every` seconds, in case the news was missed),
+    asking `still()` (async) each time: True as soon as it answers False, False once
+    `lasting` seconds have passed. One page's watch of an access it may lose."""
+    deadline = time.monotonic() + lasting
+    with news(topic) as heard:
+        while time.monotonic() < deadline:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(heard.wait(), timeout=every)
+            heard.clear()
+            if not await still():
+                return True
+    return False
 
 
 def watched() -> int:

@@ -10,14 +10,15 @@ from datetime import date
 import reflex as rx
 
 from o2portal.accounts.sessions import CurrentUser
-from o2portal.billing.checkout import PaymentOutcome
+from o2portal.billing.checkout import PaymentOutcome, pay_order
 from o2portal.billing.documents import offline_payment
 from o2portal.billing.payments import PaymentChoice, choice_from_form, saved_cards
 from o2portal.core import formatting
-from o2portal.core.errors import InvalidInput
+from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate
 from o2portal.web.guards import client_ip
 from o2portal.web.helpers import send_mail_soon, translated
+from o2portal.web.session import customer_of, language_of
 
 # Outcomes after which the form has done its work (the button stays disabled).
 SETTLED = ("paid", "pending", "credited")
@@ -165,6 +166,38 @@ class PaymentFields(rx.State, mixin=True):
             **what,
         )
 
+    async def _order_form_payment(self, form: dict) -> tuple | None:
+        """What the submitted panel of an existing order form pays (its seen_order and
+        seen_ttc, rendered when it was shown): (the user, the form's id, the amount seen,
+        the means), the panel marked busy; None when it pays nothing."""
+        user = await customer_of(self)
+        if self.paying:
+            return None
+        started = await self._start_payment(
+            form, lambda f: (submitted_int(f, "seen_order"), submitted_int(f, "seen_ttc"))
+        )
+        if started is None:
+            return None
+        (order_id, expected_ttc), choice = started
+        self.paying = True
+        return user, order_id, expected_ttc, choice
+
+    async def _pay_order_form(self, started: tuple, form: dict) -> PaymentOutcome | None:
+        """Pay it (checkout.pay_order checks whose it is: the holder's, or the contact's
+        who placed it); None, with the reason shown, when it is refused."""
+        user, order_id, expected_ttc, choice = started
+        lang = await language_of(self)
+        try:
+            return await self._pay(
+                pay_order, user, form, choice, order_id=order_id, expected_ttc_cents=expected_ttc
+            )
+        except (InvalidInput, NotAllowed) as exc:
+            errors = getattr(exc, "errors", None) or {"method": "error.unexpected"}
+            self.pay_message = translate(next(iter(errors.values())), lang)
+            return None
+        finally:
+            self.paying = False
+
     async def _show_offline(self, user: CurrentUser, outcome: PaymentOutcome, lang: str) -> None:
         """After an order form left to pay by transfer or cheque: the bank details or the
         cheque address, and the reference to quote (today's, read on the server)."""
@@ -196,6 +229,8 @@ class PaymentFields(rx.State, mixin=True):
             "bic": details["bic"],
             "bank": details["bank"],
             "address": details["cheque_address"],
+            # The order form's PDF is its holder's: not linked for their contact.
+            "pdf": "1" if found.own else "",
         }
 
     def _paid(self, outcome: PaymentOutcome, lang: str) -> None:

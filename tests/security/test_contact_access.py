@@ -5,18 +5,12 @@ log no traceback."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import logging
-import uuid
 import warnings
 from datetime import timedelta
 
 import pytest
-from reflex_base.event import Event
-from reflex_base.event.processor.base_state_processor import BaseStateEventProcessor
-from reflex_base.utils.format import format_event_handler
 from sqlmodel import select
 
 from o2portal.billing.models import Invoice
@@ -29,15 +23,14 @@ from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.products import contacts
 from o2portal.products.contact_models import ProductContact
 from o2portal.products.models import Product
-from o2portal.web.app import handle_backend_error
 from o2portal.web.customer.contacts.state import ContactsState
 from o2portal.web.customer.services.product_state import ProductState
 from o2portal.web.guards import SESSION_COOKIE
 from o2portal.web.routes import build_routes
+from tests.security.frames import frame_name, one_line_each, send_frames
 from tests.security.test_billing_concurrency import run_together
 from tests.state.conftest import as_page_sends, make_state, run
 from tests.state.test_billing_handlers import CARD
-from tests.state.test_live_thread import _open, _router
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -174,10 +167,6 @@ def test_a_stranger_gets_nothing(people, holder_things):
     _refused_everything_of_the_holder(people, holder_things)
 
 
-def _name(state, handler: str) -> str:
-    return format_event_handler(state.event_handlers[handler])
-
-
 def test_forged_frames_over_the_websocket_change_nothing(people, holder_things, caplog):
     """Bob, never invited, sends by hand what the pages would send with Alice's ids, and
     frames of the wrong shape: all refused, each in one line, nothing changed."""
@@ -187,56 +176,28 @@ def test_forged_frames_over_the_websocket_change_nothing(people, holder_things, 
     product = str(holder_things["product"])
     cookie = people["token"]["bob"]
     crafted = [
-        (_name(ContactsState, "revoke"), {"link_id": str(link_id)}),
-        (_name(ContactsState, "accept"), {"link_id": str(link_id)}),
-        (_name(ContactsState, "refuse"), {"link_id": str(link_id)}),
-        (_name(ContactsState, "revoke"), {"link_id": {"id": link_id}}),
-        (_name(ContactsState, "accept"), {"link_id": link_id}),
+        (frame_name(ContactsState, "revoke"), {"link_id": str(link_id)}),
+        (frame_name(ContactsState, "accept"), {"link_id": str(link_id)}),
+        (frame_name(ContactsState, "refuse"), {"link_id": str(link_id)}),
+        (frame_name(ContactsState, "revoke"), {"link_id": {"id": link_id}}),
+        (frame_name(ContactsState, "accept"), {"link_id": link_id}),
         (
-            _name(ContactsState, "invite"),
+            frame_name(ContactsState, "invite"),
             {"form": {"product_id": product, "email": "bob@example.fr", "role": "technical"}},
         ),
-        (_name(ContactsState, "invite"), {"form": "x"}),
-        (_name(ProductState, "save_nameservers"), {"form": {"ns1": "a.evil.fr", "ns2": "b.fr"}}),
-        (_name(ProductState, "watch_access"), {}),
+        (frame_name(ContactsState, "invite"), {"form": "x"}),
+        (
+            frame_name(ProductState, "save_nameservers"),
+            {"form": {"ns1": "a.evil.fr", "ns2": "b.fr"}},
+        ),
+        (frame_name(ProductState, "watch_access"), {}),
     ]
-    errors: list[Exception] = []
-
-    def handler(exception: Exception):
-        errors.append(exception)
-        return handle_backend_error(exception)
-
-    async def scenario():
-        processor = BaseStateEventProcessor(backend_exception_handler=handler).configure()
-        async with processor:
-            tab = str(uuid.uuid4())
-            await _open(processor, tab, f"/services/{product}", cookie)
-            # The product page's load, as its route runs it: the page holds Alice's id.
-            load = _name(ProductState, "load")
-            futures = [
-                await processor.enqueue(
-                    tab,
-                    Event(
-                        name=load, payload={}, router_data=_router(f"/services/{product}", cookie)
-                    ),
-                )
-            ]
-            for name, payload in crafted * 3:
-                event = Event(
-                    name=name, payload=payload, router_data=_router(f"/services/{product}", cookie)
-                )
-                futures.append(await processor.enqueue(tab, event))
-            for future in futures:
-                # A second watch_access supersedes (cancels) the first, as it should.
-                with contextlib.suppress(Exception, asyncio.CancelledError):
-                    await asyncio.wait_for(future, 10)
-
+    # The product page's load first, as its route runs it: the page holds Alice's id.
+    load = (frame_name(ProductState, "load"), {})
     with caplog.at_level(logging.WARNING):
-        asyncio.run(scenario())
-    tracebacks = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
-    assert tracebacks == [], [r.getMessage()[:200] for r in tracebacks]
-    assert all(len(r.getMessage().splitlines()) == 1 for r in caplog.records)
-    refusals = [r.getMessage() for r in caplog.records]
+        # A second watch_access supersedes (cancels) the first, as it should.
+        send_frames(f"/services/{product}", cookie, [load, *crafted * 3])
+    refusals = one_line_each(caplog.records)
     assert "refused: product of another customer" in refusals
     with read_session() as session:
         assert session.get(ProductContact, link_id).status == "invited"

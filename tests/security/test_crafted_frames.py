@@ -5,70 +5,36 @@ traceback, none changes what the page shows."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-import uuid
 
-from reflex_base.event import Event
-from reflex_base.event.processor.base_state_processor import BaseStateEventProcessor
-from reflex_base.utils.format import format_event_handler
-
-from o2portal.web.app import handle_backend_error
 from o2portal.web.customer.invoices.state import InvoicesState
 from o2portal.web.customer.services.product_state import ProductState
 from o2portal.web.customer.services.state import ServicesState
 from o2portal.web.customer.tickets.state import NewTicketState
 from o2portal.web.doors import BadEvent
+from tests.security.frames import frame_name, one_line_each, send_frames
 from tests.state.conftest import make_state, run
-from tests.state.test_live_thread import _open, _router
-
-
-def _name(state, handler: str) -> str:
-    return format_event_handler(state.event_handlers[handler])
-
 
 CRAFTED = [
-    (_name(ServicesState, "setvar"), {"var_name": "rows", "value": 1}),
-    (_name(ServicesState, "setvar"), {"var_name": "no_such_var", "value": "x"}),
-    (_name(InvoicesState, "choose"), {"order_id": {"x": 1}}),
-    (_name(InvoicesState, "cancel_order"), {"order_id": [1, 2]}),
-    (_name(InvoicesState, "pay"), {"form": "not a form"}),
-    (_name(ProductState, "set_lock"), {"value": {"locked": True}}),
-    (_name(ProductState, "set_years"), {"value": 3, "extra": 1}),
-    (_name(NewTicketState, "submit"), {}),
-    (_name(NewTicketState, "stage_files"), {"files": "x"}),
+    (frame_name(ServicesState, "setvar"), {"var_name": "rows", "value": 1}),
+    (frame_name(ServicesState, "setvar"), {"var_name": "no_such_var", "value": "x"}),
+    (frame_name(InvoicesState, "choose"), {"order_id": {"x": 1}}),
+    (frame_name(InvoicesState, "cancel_order"), {"order_id": [1, 2]}),
+    (frame_name(InvoicesState, "pay"), {"form": "not a form"}),
+    (frame_name(ProductState, "set_lock"), {"value": {"locked": True}}),
+    (frame_name(ProductState, "set_years"), {"value": 3, "extra": 1}),
+    (frame_name(NewTicketState, "submit"), {}),
+    (frame_name(NewTicketState, "stage_files"), {"files": "x"}),
 ]
 
 
 def test_a_hundred_crafted_frames_log_no_traceback(people, caplog):
     cookie = people["token"]["alice"]
-    errors: list[Exception] = []
-
-    def handler(exception: Exception):
-        errors.append(exception)
-        return handle_backend_error(exception)
-
-    async def scenario():
-        processor = BaseStateEventProcessor(backend_exception_handler=handler).configure()
-        async with processor:
-            tab = str(uuid.uuid4())
-            await _open(processor, tab, "/services", cookie)
-            futures = []
-            for i in range(123):
-                name, payload = CRAFTED[i % len(CRAFTED)]
-                event = Event(name=name, payload=payload, router_data=_router("/services", cookie))
-                futures.append(await processor.enqueue(tab, event))
-            for future in futures:
-                with contextlib.suppress(Exception):
-                    await asyncio.wait_for(future, 10)
-
+    frames = [CRAFTED[i % len(CRAFTED)] for i in range(123)]
     with caplog.at_level(logging.WARNING):
-        asyncio.run(scenario())
+        errors = send_frames("/services", cookie, frames)
     assert len(errors) == 123, [type(e).__name__ for e in errors]
-    tracebacks = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
-    assert tracebacks == [], [r.getMessage()[:200] for r in tracebacks]
-    assert all(len(r.getMessage().splitlines()) == 1 for r in caplog.records)
+    one_line_each(caplog.records)
 
 
 def test_a_wrong_type_never_reaches_the_handler(people):

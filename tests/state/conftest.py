@@ -114,6 +114,7 @@ _SEEN = {
     "ProductState": {"seen_years": "years", "seen_expiry": "seen_expiry", "seen_ttc": "seen_ttc"},
     "InvoicesState": {"seen_order": "selected", "seen_ttc": "seen_ttc"},
     "OrderState": {"seen_ttc": "seen_ttc"},
+    "ClientOrdersState": {"seen_order": "seen_order", "seen_ttc": "seen_ttc"},
 }
 
 

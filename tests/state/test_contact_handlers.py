@@ -60,7 +60,7 @@ def _invite(people, shop, email="bob@example.fr"):
         ({"email": "alice@example.fr"}, "email"),  # herself
         ({"email": "personne@example.fr"}, "email"),  # unknown
         ({"email": "pas une adresse"}, "email"),
-        ({"role": "administrative"}, "role"),
+        ({"role": "owner"}, "role"),
         ({"role": {"x": 1}}, "role"),
         ({"product_id": "0"}, "product_id"),
         ({"product_id": ["1"]}, "product_id"),

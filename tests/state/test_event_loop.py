@@ -19,8 +19,14 @@ WHO = {"public": "alice", "customer": "alice", "staff": "sam", "admin": "ada"}
 # (one indexed query), before it becomes the tab's only watcher. With that check in a
 # thread, a burst of crafted `watch` events left one watcher running after its tab had
 # disconnected (tests/state/test_live_thread.py, 400 watch events): kept as it was.
-# A contact's product page watches for its access the same way (watch_access).
-ON_THE_LOOP = {"TicketState.watch", "AdminTicketState.watch", "ProductState.watch_access"}
+# A contact's product page watches for its access the same way (watch_access), and so
+# does /contacts for the right to pay an order proposed to a client (watch_rights).
+ON_THE_LOOP = {
+    "TicketState.watch",
+    "AdminTicketState.watch",
+    "ProductState.watch_access",
+    "ClientOrdersState.watch_rights",
+}
 CALLED = [
     (c, n) for c, n in HANDLERS if LEVELS.get(_key(c, n)) in WHO and _key(c, n) not in ON_THE_LOOP
 ]

@@ -136,15 +136,20 @@ def country_field(errors: rx.Var, value: rx.Var, on_change) -> rx.Component:
     )
 
 
-def checkbox_field(name: str, key: str, errors: rx.Var) -> rx.Component:
+def checkbox_field(
+    name: str, key: str, errors: rx.Var | None, *, element_id=None, error=None
+) -> rx.Component:
+    """A ticked box sent as `name`, with its error below: that of `errors`, or the
+    component `error`. `element_id` (a Var in a list of rows): the box's id, else `name`."""
+    element_id = name if element_id is None else element_id
     return rx.box(
         rx.el.label(
-            rx.el.input(type="checkbox", name=name, id=name, class_name="o2-checkbox"),
+            rx.el.input(type="checkbox", name=name, id=element_id, class_name="o2-checkbox"),
             rx.el.span(t(key)),
-            html_for=name,
+            html_for=element_id,
             class_name="o2-check-label",
         ),
-        field_error(errors, name),
+        field_error(errors, name) if error is None else error,
         class_name="o2-field",
     )
 

@@ -5,10 +5,11 @@ FR: dict[str, str] = {
     "nav.contacts": "Contacts",
     "contacts.intro": (
         "Confiez un produit à votre webmaster ou à votre agence : invitez son compte client "
-        "comme contact technique. Il voit le produit, peut changer les serveurs DNS d'un "
-        "domaine et ouvrir des tickets à son sujet, jamais vos factures, vos cartes ni vos "
+        "comme contact technique (il voit le produit, peut changer les serveurs DNS d'un "
+        "domaine et ouvrir des tickets à son sujet) ou administratif (il peut aussi le "
+        "renouveler et le payer). Il ne voit jamais vos factures, vos cartes ni vos "
         "coordonnées. Vous voyez tout ce qu'il fait et pouvez lui retirer l'accès à tout "
-        "moment."
+        "moment. Un webmaster peut aussi commander pour vous : vous acceptez sa commande ici."
     ),
     "contacts.mine": "Mes contacts",
     "contacts.mine_hint": "Les comptes que vous avez invités sur vos produits.",
@@ -89,9 +90,11 @@ EN: dict[str, str] = {
     "nav.contacts": "Contacts",
     "contacts.intro": (
         "Hand a product over to your webmaster or agency: invite their customer account as "
-        "technical contact. They see the product, can change a domain's name servers and "
-        "open tickets about it, never your invoices, cards or personal details. You see "
-        "everything they do and can take their access back at any time."
+        "technical contact (they see the product, can change a domain's name servers and "
+        "open tickets about it) or administrative contact (they may also renew it and pay "
+        "for it). They never see your invoices, cards or personal details. You see "
+        "everything they do and can take their access back at any time. A webmaster may "
+        "also order for you: you accept their order here."
     ),
     "contacts.mine": "My contacts",
     "contacts.mine_hint": "The accounts you invited on your products.",

@@ -16,6 +16,11 @@ from o2portal.web.components.forms import (
 from o2portal.web.components.i18n import t
 from o2portal.web.components.layout import page_title
 from o2portal.web.components.tables import coloured_badge, rows_table, section, text_cells
+from o2portal.web.customer.contacts.client_orders import (
+    client_orders_received,
+    client_orders_sent,
+)
+from o2portal.web.customer.contacts.client_orders_state import ClientOrdersState as CO
 from o2portal.web.customer.contacts.state import ContactsState as S
 from o2portal.web.pages import customer_page
 
@@ -43,10 +48,14 @@ def _invite_form() -> rx.Component:
             "invite-role",
             "contacts.role",
             "role",
-            [rx.el.option(t("contacts.role.technical"), value="technical")],
+            [
+                rx.el.option(t("contacts.role.technical"), value="technical"),
+                rx.el.option(t("contacts.role.administrative"), value="administrative"),
+            ],
             errors=S.errors,
         ),
         rx.text(t("contacts.role_technical_hint"), size="1", color_scheme="gray"),
+        rx.text(t("contacts.role_administrative_hint"), size="1", color_scheme="gray"),
         rx.button(t("contacts.invite"), type="submit", id="invite-submit"),
         key=S.form_key.to_string(),
         id="invite-form",
@@ -146,12 +155,25 @@ def _clients() -> rx.Component:
     )
 
 
-@customer_page("/contacts", on_load=S.load)
+@customer_page(
+    "/contacts",
+    on_load=[S.load, CO.load],
+    ui=[CO.set_method, CO.set_saved_card_id, CO.close],
+)
 def contacts_page() -> rx.Component:
     return rx.fragment(
         page_title("nav.contacts"),
         rx.text(t("contacts.intro"), color_scheme="gray"),
         notice(S.message, "contacts-message"),
         notice(S.notice, "contacts-notice", color="red", icon="triangle-alert"),
-        stack(_invitations(), _mine(), _clients(), spacing="4"),
+        notice(CO.message, "client-orders-message"),
+        notice(CO.notice, "client-orders-notice", color="red", icon="triangle-alert"),
+        stack(
+            _invitations(),
+            client_orders_received(),
+            _mine(),
+            _clients(),
+            client_orders_sent(),
+            spacing="4",
+        ),
     )

@@ -33,6 +33,20 @@ def dashboard_page() -> rx.Component:
                 id="trades-waiting",
             ),
         ),
+        rx.cond(
+            DashboardState.client_orders_waiting > 0,
+            rx.callout.root(
+                rx.callout.icon(rx.icon("shopping-cart")),
+                rx.callout.text(
+                    t("client_orders.waiting"),
+                    " ",
+                    rx.link(t("client_orders.waiting_link"), href="/contacts"),
+                ),
+                color_scheme="blue",
+                width="100%",
+                id="client-orders-waiting",
+            ),
+        ),
         rx.foreach(
             DashboardState.announcements,
             lambda a: rx.callout.root(

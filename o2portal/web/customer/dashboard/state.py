@@ -6,6 +6,7 @@ import asyncio
 
 import reflex as rx
 
+from o2portal.billing import client_orders
 from o2portal.catalog.offers import offer_names
 from o2portal.core import clock, formatting
 from o2portal.products.trades import waiting_for
@@ -21,6 +22,7 @@ class DashboardState(rx.State):
     announcements: list[dict[str, str]] = []
     first_name: str = ""
     trades_waiting: int = 0  # offers of a change of holder awaiting my answer
+    client_orders_waiting: int = 0  # orders a webmaster proposed to me, awaiting my answer
 
     @rx.event
     async def load(self):
@@ -41,6 +43,9 @@ class DashboardState(rx.State):
         ]
         self.tickets = [ticket_row(tk, lang) for tk in data.open_tickets]
         self.trades_waiting = await asyncio.to_thread(waiting_for, user.customer.id)
+        self.client_orders_waiting = await asyncio.to_thread(
+            client_orders.waiting_for, user.customer.id
+        )
         self.announcements = [
             {"title": a.title, "body": a.body, "level": a.level} for a in data.announcements
         ]

@@ -7,15 +7,14 @@ import asyncio
 import reflex as rx
 
 from o2portal.billing import invoices as billing
-from o2portal.billing.checkout import pay_order
 from o2portal.billing.order_forms import cancel_order_form
 from o2portal.core import formatting
-from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.errors import NotAllowed
 from o2portal.core.i18n import translate
 from o2portal.web.guards import client_ip
 from o2portal.web.helpers import document_row, given_id
 from o2portal.web.lists import Paged
-from o2portal.web.payment import PaymentFields, method_name, submitted_int
+from o2portal.web.payment import PaymentFields, method_name
 from o2portal.web.session import customer_of, language_of, load_customer
 
 
@@ -148,28 +147,15 @@ class InvoicesState(PaymentFields, Paged, rx.State):
     async def pay(self, form: dict):
         """Pay the order form named by the submitted form, for the amount it showed, with
         its key: the same form sent twice pays once and reads the first outcome."""
-        user = await customer_of(self)
-        if self.paying:
-            return
-        started = await self._start_payment(
-            form, lambda f: (submitted_int(f, "seen_order"), submitted_int(f, "seen_ttc"))
-        )
+        started = await self._order_form_payment(form)
         if started is None:
             return
-        (order_id, expected_ttc), choice = started
-        lang = await language_of(self)
-        self.paying = True
         yield
-        try:
-            outcome = await self._pay(
-                pay_order, user, form, choice, order_id=order_id, expected_ttc_cents=expected_ttc
-            )
-        except (InvalidInput, NotAllowed) as exc:
-            errors = getattr(exc, "errors", None) or {"method": "error.unexpected"}
-            self.pay_message = translate(next(iter(errors.values())), lang)
+        outcome = await self._pay_order_form(started, form)
+        if outcome is None:
             return
-        finally:
-            self.paying = False
+        user, order_id = started[0], started[1]
+        lang = await language_of(self)
         self._paid(outcome, lang)
         await self._show_offline(user, outcome, lang)
         rows = list(self.unpaid)

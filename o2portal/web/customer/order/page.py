@@ -14,10 +14,16 @@ from o2portal.web.components.forms import (
     labelled,
     native_select,
     renewal_years,
+    text_field,
 )
 from o2portal.web.components.i18n import t
 from o2portal.web.components.layout import page_title
-from o2portal.web.components.payment import offline_instructions, payment_panel, total_cells
+from o2portal.web.components.payment import (
+    hidden,
+    offline_instructions,
+    payment_panel,
+    total_cells,
+)
 from o2portal.web.components.tables import data_table, pager, pdf_link, section
 from o2portal.web.customer.order.certificate import certificate_tab
 from o2portal.web.customer.order.history_state import OrderHistoryState
@@ -336,23 +342,39 @@ def _cart() -> rx.Component:
             ),
             _error(S.promo_error, "promo-error"),
         ),
+        rx.cond(S.cart_rows.length() > 0, _for_whom()),
         rx.cond(
             S.cart_rows.length() > 0,
-            payment_panel(
-                S,
-                S.pay,
-                "order.pay",
-                "order-form",
-                seen=[("seen_ttc", S.seen_ttc)],
-                instructions=False,
-                extra=[
-                    rx.cond(
-                        S.consumer,
-                        checkbox_field("withdrawal", "order.withdrawal", S.checkout_errors),
-                    ),
-                    checkbox_field("terms", "order.terms", S.checkout_errors),
-                    field_error(S.checkout_errors, "cart"),
-                ],
+            rx.cond(
+                S.for_client,
+                _proposal_form(),
+                payment_panel(
+                    S,
+                    S.pay,
+                    "order.pay",
+                    "order-form",
+                    seen=[("seen_ttc", S.seen_ttc)],
+                    instructions=False,
+                    extra=[
+                        rx.cond(
+                            S.consumer,
+                            checkbox_field("withdrawal", "order.withdrawal", S.checkout_errors),
+                        ),
+                        checkbox_field("terms", "order.terms", S.checkout_errors),
+                        field_error(S.checkout_errors, "cart"),
+                    ],
+                ),
+            ),
+        ),
+        rx.cond(
+            S.proposed_message != "",
+            rx.callout.root(
+                rx.callout.icon(rx.icon("circle-check")),
+                rx.callout.text(
+                    S.proposed_message, " ", rx.link(t("nav.contacts"), href="/contacts")
+                ),
+                color_scheme="green",
+                id="order-proposed",
             ),
         ),
         rx.cond(
@@ -374,6 +396,57 @@ def _cart() -> rx.Component:
             ),
         ),
         offline_instructions(S),
+    )
+
+
+def _for_whom() -> rx.Component:
+    """Order for oneself, or propose the cart to a client's account."""
+    return labelled(
+        "for-whom",
+        "order.for_whom",
+        rx.radio_group.root(
+            rx.hstack(
+                rx.radio_group.item(value="me", id="for-me"),
+                rx.el.label(t("order.for_me"), html_for="for-me"),
+                rx.radio_group.item(value="client", id="for-client"),
+                rx.el.label(t("order.for_client"), html_for="for-client"),
+                align="center",
+                spacing="2",
+            ),
+            value=rx.cond(S.for_client, "client", "me"),
+            on_change=S.set_for_client,
+            id="for-whom",
+        ),
+        width="100%",
+    )
+
+
+def _proposal_form() -> rx.Component:
+    """The cart proposed to a client (billing/client_orders.py): nothing is paid now."""
+    return rx.form(
+        hidden("propose_key", S.propose_key),
+        stack(
+            text_field(
+                "client_email", "order.client_email", S.propose_errors, type="email", max_length=254
+            ),
+            rx.text(t("order.client_hint"), size="1", color_scheme="gray"),
+            field_error(S.propose_errors, "cart"),
+            field_error(S.propose_errors, "promo"),
+            field_error(S.propose_errors, "auth_code"),
+            rx.button(
+                t("order.propose"),
+                type="submit",
+                size="3",
+                loading=S.proposing,
+                width="100%",
+                id="propose-submit",
+            ),
+        ),
+        on_submit=S.propose,
+        reset_on_submit=False,
+        no_validate=True,
+        id="propose-form",
+        width="100%",
     )
 
 
@@ -419,6 +492,7 @@ def _history() -> rx.Component:
         S.choose_certificate,
         S.choose_tier,
         S.set_domain_years,
+        S.set_for_client,
         S.set_hosting_domain,
         S.set_hosting_mode,
         S.set_hosting_years,

@@ -11,6 +11,7 @@ import dataclasses
 import reflex as rx
 
 from o2portal.accounts.sessions import CurrentUser
+from o2portal.billing import client_orders
 from o2portal.billing.orders import (
     CartItem,
     checkout,
@@ -24,11 +25,13 @@ from o2portal.core.i18n import translate
 from o2portal.products.customer import domain_names_of
 from o2portal.web.customer.order.certificate import CertificateOrderFields
 from o2portal.web.customer.order.history_state import OrderHistoryState
-from o2portal.web.helpers import given_id, send_mail_soon
+from o2portal.web.guards import client_ip
+from o2portal.web.helpers import form_text, given_id, send_mail_soon
 from o2portal.web.payment import (
     SETTLED,
     PaymentFields,
     form_strings,
+    new_key,
     outcome_message,
     submitted_int,
 )
@@ -65,6 +68,13 @@ class OrderState(CertificateOrderFields, PaymentFields, rx.State):
     checkout_errors: dict[str, str] = {}
     done_message: str = ""
     seen_ttc: str = ""  # the cart's total, rendered into the payment form
+    # "Pour un client": the cart is proposed to a client's account instead of paid.
+    for_client: bool = False
+    # Rendered into the proposal's form: the same form sent twice makes one proposal.
+    propose_key: str = ""
+    propose_errors: dict[str, str] = {}
+    proposed_message: str = ""
+    proposing: bool = False
     _cart: list[dict] = []
     _promo_code: str = ""
 
@@ -105,6 +115,8 @@ class OrderState(CertificateOrderFields, PaymentFields, rx.State):
             self._arm()
         self.pay_message, self.pay_errors, self.paying, self.offline = "", {}, False, {}
         self.done_message = ""
+        self.propose_errors, self.proposed_message, self.proposing = {}, "", False
+        self.propose_key = self.propose_key or new_key()
         await self._refresh_cart(user)
         await self._show_history()
 
@@ -180,13 +192,54 @@ class OrderState(CertificateOrderFields, PaymentFields, rx.State):
             setattr(self, error_field, message(next(iter(exc.errors.values())), lang))
             return False
         self._cart = [dataclasses.asdict(i) for i in candidate]
-        self.done_message = ""
+        self.done_message, self.proposed_message = "", ""
         if self.pay_done:
             self._arm()  # a new order begins
         await self._refresh_cart(user)
         return True
 
     # ------------------------------------------------------------ choices
+
+    @rx.event
+    def set_for_client(self, value: str):
+        """Order for me ("me") or propose the cart to a client ("client")."""
+        self.for_client = value == "client"
+        self.propose_errors = {}
+
+    @rx.event
+    async def propose(self, form: dict):
+        """Propose the cart to the client whose account has the email typed: nothing is
+        paid; the client accepts or refuses on their own /contacts. The form's key makes
+        the same form sent twice one proposal."""
+        user = await customer_of(self)
+        lang = await language_of(self)
+        if self.proposing:
+            return
+        self.propose_errors, self.proposed_message = {}, ""
+        email = form_text(form, "client_email", 300)
+        key = form_text(form, "propose_key", 100)
+        self.proposing = True
+        yield
+        try:
+            await asyncio.to_thread(
+                client_orders.propose,
+                user.customer.id,
+                [CartItem(**item) for item in self._cart],
+                email,
+                key=key,
+                promo_code=self._promo_code,
+                ip=client_ip(self),
+            )
+        except InvalidInput as exc:
+            self.propose_errors = {k: message(v, lang) for k, v in exc.errors.items()}
+            return
+        finally:
+            self.proposing = False
+        send_mail_soon()
+        self.proposed_message = translate("order.proposed", lang, email=email)
+        self._cart, self._promo_code, self.promo = [], "", ""
+        self.propose_key = new_key()  # the next cart is another proposal
+        await self._refresh_cart(user)
 
     @rx.event
     def set_tab(self, value: str):

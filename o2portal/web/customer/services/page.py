@@ -118,9 +118,24 @@ def _managed() -> rx.Component:
                 "contacts.role",
                 "col.status",
                 "col.expiry",
+                "col.actions",
             ],
             S.managed,
-            lambda p: product_row(p, ("kind", "holder", "role"), *text_cells(p, "expiry")),
+            lambda p: product_row(
+                p,
+                ("kind", "holder", "role"),
+                *text_cells(p, "expiry"),
+                rx.table.cell(
+                    rx.cond(
+                        p["renew"] != "",
+                        rx.link(
+                            t("services.renew_for"),
+                            href="/services/" + p["id"] + "#renew",
+                            id="managed-renew-" + p["id"],
+                        ),
+                    )
+                ),
+            ),
         ),
         page_buttons(
             S.managed_page, S.managed_pages, S.managed_previous, S.managed_next, "managed-"

@@ -191,6 +191,10 @@ def _renewal() -> rx.Component:
     return stacked_card(
         rx.heading(t("renew.title"), size="4", as_="h2", id="renew"),
         rx.cond(
+            S.contact_role != "",
+            rx.text(t("renew.for_holder"), size="2", color_scheme="blue", id="renew-for-holder"),
+        ),
+        rx.cond(
             S.renew_opens != "",
             # A certificate before its window: no form, the day it opens.
             rx.callout(
@@ -282,7 +286,10 @@ def product_page() -> rx.Component:
                 certificate_section(),
                 _domain_tools(),
                 rx.cond(
-                    S.contact_role == "", rx.fragment(_renewal(), _invoices(), trade_section())
+                    S.contact_role == "",
+                    rx.fragment(_renewal(), _invoices(), trade_section()),
+                    # An administrative contact renews, with their own means.
+                    rx.cond(S.may_renew, _renewal()),
                 ),
                 spacing="4",
                 width="100%",

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import re
-import time
 
 import reflex as rx
 
@@ -42,25 +40,23 @@ async def follow_access(state: ProductState, customer_id: int) -> None:
     checks the access again on the server anyway (products/contacts.py)."""
     async with state:
         product_id = state.product_id
+
+    async def still() -> bool:
+        return await asyncio.to_thread(contacts.may, customer_id, product_id, Right.SEE)
+
     # Called by name by someone who is no contact of it: no loop.
-    if not product_id or not await asyncio.to_thread(
-        contacts.may, customer_id, product_id, Right.SEE
-    ):
+    if not product_id or not await still():
         return
-    deadline = time.monotonic() + WATCH_SECONDS
-    with live.news(contacts.topic(customer_id)) as news:
-        while time.monotonic() < deadline:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(news.wait(), timeout=CHECK_SECONDS)
-            news.clear()
-            if await asyncio.to_thread(contacts.may, customer_id, product_id, Right.SEE):
-                continue
-            async with state:
-                if state.product_id != product_id:
-                    return
-                state._forget()
-                state.access_removed = True
+    lost = await live.until_lost(
+        contacts.topic(customer_id), still, every=CHECK_SECONDS, lasting=WATCH_SECONDS
+    )
+    if not lost:
+        return
+    async with state:
+        if state.product_id != product_id:
             return
+        state._forget()
+        state.access_removed = True
 
 
 class ProductState(PaymentFields, rx.State):
@@ -96,6 +92,9 @@ class ProductState(PaymentFields, rx.State):
     contact_role: str = ""
     holder_name: str = ""
     access_removed: bool = False
+    # The holder, or a contact whose role renews (administrative): the renewal panel,
+    # paid with the caller's own means; the form and invoice are the holder's.
+    may_renew: bool = False
 
     def _forget(self) -> None:
         """Nothing of a product the caller may not (or no longer) see stays on the page."""
@@ -105,6 +104,7 @@ class ProductState(PaymentFields, rx.State):
         self.details, self.nameservers, self.invoices = [], [], []
         self.quote, self.renewable, self.auth_code = {}, False, ""
         self.renew_opens = ""
+        self.may_renew = False
 
     def _product_id_from_path(self) -> int:
         match = _PATH_ID.search(self.router.url.path or "")
@@ -131,14 +131,21 @@ class ProductState(PaymentFields, rx.State):
         self.nameservers = (products.nameservers_of(product) + ["", "", "", ""])[:4]
         offers = await asyncio.to_thread(offer_names)
         self.details = _details(product, lang, offer_name(offers, product.kind, product.offer_code))
+        granted = contacts.RIGHTS.get(self.contact_role, frozenset())
+        self.may_renew = not self.contact_role or Right.RENEW in granted
         if self.contact_role:
-            # Never the holder's invoices, cards or renewal (no role that renews yet).
-            self.invoices, self.renewable, self.quote = [], False, {}
+            # Never the holder's invoices or cards; an administrative contact renews with
+            # their own means (their cards and credit, below).
+            self.invoices = []
+        else:
+            found = await asyncio.to_thread(billing.product_invoices, user.customer.id, product.id)
+            self.invoices = [document_row(i, lang) for i in found]
+        if not self.may_renew:
+            self.renewable, self.quote = False, {}
             return
-        found = await asyncio.to_thread(billing.product_invoices, user.customer.id, product.id)
-        self.invoices = [document_row(i, lang) for i in found]
         await self._show_means(user, lang)
-        await self._say_how_it_renews()
+        if not self.contact_role:
+            await self._say_how_it_renews()  # auto-renewal is the holder's own
         await self._requote(user)
 
     async def _requote(self, user: CurrentUser) -> None:
@@ -245,7 +252,10 @@ class ProductState(PaymentFields, rx.State):
             errors = getattr(exc, "errors", None) or {"years": "error.unexpected"}
             self.pay_message = refusal(next(iter(errors.values())), lang)
             self._arm()
+            was_contact = bool(self.contact_role)
             await self._fill()
+            # A contact whose access was just taken back: the page says so.
+            self.access_removed = was_contact and not self.found
             return
         finally:
             self.paying = False

@@ -9,7 +9,8 @@ import reflex as rx
 from o2portal.catalog.offers import offer_names
 from o2portal.core import clock
 from o2portal.core.i18n import translate
-from o2portal.products import contact_lists
+from o2portal.products import contact_lists, contacts
+from o2portal.products.contacts import Right
 from o2portal.products.customer import KIND_FILTERS, SORTS, STATUS_FILTERS, list_customer_products
 from o2portal.web.lists import Paged
 from o2portal.web.rows import product_rows
@@ -53,6 +54,10 @@ class ServicesState(Paged, rx.State):
             | {
                 "holder": contact_lists.holder_name(found),
                 "role": translate(f"contacts.role.{found.role}", lang),
+                # An administrative contact renews it from its page.
+                "renew": "1"
+                if row["renewable"] and Right.RENEW in contacts.RIGHTS.get(found.role, ())
+                else "",
             }
             for row, found in zip(
                 product_rows(result.rows, lang, clock.today(), self._offers),
