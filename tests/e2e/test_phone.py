@@ -84,7 +84,7 @@ def reachable(page: Page, locator: Locator, what: str) -> None:
     locator.evaluate("e => e.scrollIntoView({block: 'center', inline: 'nearest'})")
     on_screen(locator, what)
     # Asked again for up to 5 s: a passing overlay (a toast, the socket's reconnection
-    # notice on a slow machine) is not a layout that covers the control.
+    # notice on a slow machine) or a late reflow is not a layout that covers the control.
     deadline = time.monotonic() + 5
     while True:
         hit = locator.evaluate(
@@ -95,6 +95,8 @@ def reachable(page: Page, locator: Locator, what: str) -> None:
         if hit or time.monotonic() > deadline:
             break
         page.wait_for_timeout(200)
+        # The page may have grown above it meanwhile (a banner drawn late): into view again.
+        locator.evaluate("e => e.scrollIntoView({block: 'center', inline: 'nearest'})")
     assert hit, f"{what}: covered by something else"
 
 
