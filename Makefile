@@ -13,7 +13,7 @@ export REFLEX_TELEMETRY_ENABLED := false
 export REFLEX_CHECK_LATEST_VERSION := false
 export PYTHONUNBUFFERED := 1
 
-.PHONY: install chromium services run run-scaled test test-unit test-e2e lint clean
+.PHONY: install chromium services run demo-code run-scaled test test-unit test-e2e lint clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ run: install
 	$(BIN)/o2portal seed-demo
 	@echo "o2portal: http://localhost:3000  (first start builds the frontend: a minute or two)"
 	$(BIN)/reflex run --env prod
+
+# The demo staff's second-factor code of the moment (README, "Demo data").
+demo-code: install
+	@$(BIN)/o2portal demo-code
 
 # As in production: PostgreSQL, Redis and WORKERS workers (README, "Running at scale").
 WORKERS ?= 2

@@ -6,6 +6,8 @@ import argparse
 import getpass
 import sys
 
+from o2portal.demo.specs import DEMO_STAFF_TOTP_SECRET
+
 
 def _migrate(_args) -> int:
     from o2portal.core.migrate import upgrade_database
@@ -24,6 +26,21 @@ def _seed_demo(_args) -> int:
     print("\nDemo logins (password shared by all):")
     for login in logins:
         print(f"  {login.role:<9} {login.email:<34} {login.password}  {login.description}")
+    print(
+        "\nStaff sign in with a second factor too: `make demo-code` prints the current code "
+        f"(or add the secret {DEMO_STAFF_TOTP_SECRET} to an authenticator app)."
+    )
+    return 0
+
+
+def _demo_code(_args) -> int:
+    """The demo staff's current second-factor code (their secret is public, as their
+    password is: demo data only)."""
+    import pyotp
+
+    from o2portal.accounts.totp import STEP_SECONDS
+
+    print(pyotp.TOTP(DEMO_STAFF_TOTP_SECRET, interval=STEP_SECONDS).now())
     return 0
 
 
@@ -72,6 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     sub.add_parser("seed-demo", help="load the demo data once and print the logins").set_defaults(
         run=_seed_demo
+    )
+    sub.add_parser("demo-code", help="the demo staff's current second-factor code").set_defaults(
+        run=_demo_code
     )
     admin = sub.add_parser("create-admin", help="create a staff account")
     admin.add_argument("email")

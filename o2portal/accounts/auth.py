@@ -265,11 +265,13 @@ def exchange_ticket(ticket: str, *, ip: str = "", user_agent: str = "") -> NewSe
         if not use_once(session, LoginTicket, row.id):
             return None
         customer = session.get(Customer, row.customer_id)
-        # Staff acting as a customer proved themselves at their own sign-in.
+        # Staff acting as a customer, and coming back from it, proved themselves at their
+        # own sign-in.
         needs_second_factor = (
             customer is not None
             and customer.totp_enabled_at is not None
             and row.impersonator_id is None
+            and not row.second_factor_done
         )
         if needs_second_factor:
             expires = clock.now() + timedelta(minutes=SECOND_FACTOR_MINUTES)

@@ -14,7 +14,7 @@ from o2portal.accounts.models import Customer, PendingEmailChange
 from o2portal.accounts.password_change import check_current_password
 from o2portal.accounts.passwords import new_token, token_hash
 from o2portal.accounts.sessions import live_customer
-from o2portal.accounts.signup import email_taken
+from o2portal.accounts.signup import email_taken, tell_the_owner
 from o2portal.core import audit, clock
 from o2portal.core.db import read_session, serialize_on, transaction
 from o2portal.core.errors import InvalidInput
@@ -58,8 +58,12 @@ def _retire_pending(session: Session, customer_id: int) -> None:
     )
 
 
-def _send_change_link(session: Session, customer: Customer, new_email: str) -> None:
-    """A fresh link to the new address (earlier ones stop working)."""
+def _send_change_link(session: Session, customer: Customer, new_email: str, ip: str) -> None:
+    """A fresh link to the new address (earlier ones stop working).
+
+    An address another account holds gets no link: its owner is told that someone
+    tried, and the change is pending as any other (the asker must not learn who is a
+    customer), though it can never be confirmed."""
     hours = get_settings().verify_link_hours
     token = new_token()
     recent = session.exec(
@@ -82,6 +86,12 @@ def _send_change_link(session: Session, customer: Customer, new_email: str) -> N
             expires_at=clock.now() + timedelta(hours=hours),
         )
     )
+    owner = session.exec(
+        select(Customer).where(Customer.email == new_email, Customer.id != customer.id)
+    ).first()
+    if owner is not None:
+        tell_the_owner(session, owner, "email_change_existing", "profile.email_change_existing", ip)
+        return
     # To the new address, which is not (yet) the one on the fiche.
     mailer.queue_for_customer(
         session,
@@ -98,7 +108,8 @@ def request_email_change(
     customer_id: int, new_email: str | None, password: str | None, *, ip: str = ""
 ) -> str:
     """Send a confirmation link to a new address; the current one stays until it is
-    opened, and is told of the request. Needs the current password.
+    opened, and is told of the request. Needs the current password. An address another
+    account holds gets the same answer (see _send_change_link).
 
     Slow (bcrypt): call it off the event loop. Raises InvalidInput."""
     errors: dict[str, str] = {}
@@ -111,13 +122,13 @@ def request_email_change(
         customer = live_customer(session, customer_id)
         if new == customer.email:
             raise InvalidInput({"new_email": "error.email_same"})
-        if email_taken(session, new):
-            raise InvalidInput({"new_email": "error.email_taken"})
+    # The password first, whichever the address: a taken one answers as a free one,
+    # after the same bcrypt check (_send_change_link tells its owner instead).
     check_current_password(customer_id, password, ip=ip, field="email_password")
     with transaction() as session:
         serialize_on(session, f"email-change:{customer_id}")
         customer = live_customer(session, customer_id)
-        _send_change_link(session, customer, new)
+        _send_change_link(session, customer, new, ip)
         mailer.queue_for_customer(session, customer, "email_change_notice", new_email=new)
         audit.record(
             session,
@@ -140,7 +151,7 @@ def resend_email_change(customer_id: int, *, ip: str = "") -> str:
             raise InvalidInput({"new_email": "error.email_change_none"})
         if pending.created_at > clock.now() - timedelta(seconds=EMAIL_RESEND_SECONDS):
             raise InvalidInput({"new_email": "error.email_change_wait"})
-        _send_change_link(session, customer, pending.new_email)
+        _send_change_link(session, customer, pending.new_email, ip)
         audit.record(
             session,
             "profile.email_change_resent",

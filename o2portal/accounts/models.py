@@ -56,6 +56,12 @@ class Customer(SQLModel, table=True):
     def is_staff(self) -> bool:
         return self.role in ("support", "admin")
 
+    @property
+    def acts_as_staff(self) -> bool:
+        """Staff with their second factor on: only they may use the staff area. A staff
+        account without it signs in as a customer would, to turn it on."""
+        return self.is_staff and self.totp_enabled_at is not None
+
 
 class PendingEmailChange(SQLModel, table=True):
     """A new address waiting for its owner to click the link sent to it."""
@@ -124,6 +130,9 @@ class LoginTicket(SQLModel, table=True):
     impersonator_id: int | None = Field(default=None, foreign_key="customer.id", index=True)
     ip: str | None = Field(default=None, max_length=64)
     user_agent: str | None = Field(default=None, max_length=300)
+    # The way back of staff who stop acting as a customer: their second factor was given
+    # at the sign-in the acting began from, and is not asked again.
+    second_factor_done: bool = Field(default=False)
 
 
 class PasswordReset(SQLModel, table=True):

@@ -203,6 +203,10 @@ def export_personal_data(customer_id: int) -> dict:
                     body=mailer._TOKEN_LINK.sub(r"\1[retiré]", r.body_text or ""),
                 )
                 for r in _mine(session, OutboxEmail, customer_id)
+                # The link to a new address is not listed (pending_email_changes holds
+                # the request): an address another account holds gets none, and the
+                # export must not tell which addresses those are.
+                if r.kind != "email_change"
             ],
             "activity": _activity(session, customer_id),
         }

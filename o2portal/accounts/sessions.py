@@ -15,7 +15,7 @@ from o2portal.accounts.passwords import token_hash
 from o2portal.core import audit, clock
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import NotAllowed
-from o2portal.core.permissions import Actor
+from o2portal.core.permissions import Actor, Role
 
 SESSION_TOUCH_SECONDS = 60
 SESSIONS_SHOWN = 50
@@ -41,7 +41,10 @@ class CurrentUser:
     @property
     def actor(self) -> Actor:
         """What the doors are called with: this person, on behalf of the staff member
-        acting as them when there is one."""
+        acting as them when there is one. Staff without their second factor act as a
+        customer: the staff area's doors refuse them."""
+        if self.customer.is_staff and not self.customer.acts_as_staff:
+            return Actor(self.customer.id, Role.CUSTOMER)
         return Actor.of(self.customer, on_behalf_of=self.impersonator_id)
 
 
@@ -81,9 +84,11 @@ def resolve_session(token: str | None) -> CurrentUser | None:
 
 def _may_still_act(session: Session, row: UserSession) -> bool:
     """An acting session lives only while the staff member behind it is an enabled admin
-    who has not logged out since it began."""
+    (second factor still on) who has not logged out since it began."""
     staff = session.get(Customer, row.impersonator_id)
     if staff is None or staff.role != "admin" or staff.disabled_at is not None:
+        return False
+    if not staff.acts_as_staff:
         return False
     return staff.deleted_at is None
 

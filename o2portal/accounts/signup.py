@@ -72,7 +72,7 @@ def sign_up(form: SignupForm, *, ip: str | None = None, language: str = "fr") ->
         with transaction() as session:
             owner = session.exec(select(Customer).where(Customer.email == clean["email"])).first()
             if owner is not None:
-                _tell_the_owner(session, owner, ip)
+                tell_the_owner(session, owner, "signup_existing", "account.signup_existing", ip)
                 return None
             customer = Customer(
                 **clean,
@@ -100,19 +100,22 @@ def sign_up(form: SignupForm, *, ip: str | None = None, language: str = "fr") ->
     return customer
 
 
-def _tell_the_owner(session: Session, owner: Customer, ip: str | None) -> None:
-    """Mail the owner of an address that someone tried to sign up with it (once an hour
-    at most: the sign-up limit per client address bounds the rest)."""
-    audit.record(session, "account.signup_existing", customer_id=owner.id, ip=ip)
+def tell_the_owner(
+    session: Session, owner: Customer, kind: str, action: str, ip: str | None
+) -> None:
+    """Mail the owner of an address that someone tried to take it (a sign-up, another
+    account's change of address): the mail `kind`, once an hour at most (the limits of
+    sign-ups and address changes bound the rest), and the audit `action` each time."""
+    audit.record(session, action, customer_id=owner.id, ip=ip)
     recent = session.exec(
         select(OutboxEmail.id).where(
             OutboxEmail.customer_id == owner.id,
-            OutboxEmail.kind == "signup_existing",
+            OutboxEmail.kind == kind,
             OutboxEmail.created_at > clock.now() - timedelta(hours=1),
         )
     ).first()
     if recent is None:
-        mailer.queue_for_customer(session, owner, "signup_existing")
+        mailer.queue_for_customer(session, owner, kind)
 
 
 # Sign-ups are slowed, never walled: from one client address, and for one email domain,

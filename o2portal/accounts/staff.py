@@ -280,6 +280,7 @@ def stop_acting_as(session_token: str | None, *, ip=None) -> str | None:
                 created_at=clock.now(),
                 expires_at=clock.now() + timedelta(seconds=60),
                 ip=ip,
+                second_factor_done=True,
             )
         )
         audit.record(

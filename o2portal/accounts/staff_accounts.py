@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from o2portal.accounts.models import Customer
+from o2portal.accounts.models import Customer, RecoveryCode
 from o2portal.accounts.password_reset import new_reset_link
 from o2portal.accounts.passwords import hash_password, new_token
 from o2portal.accounts.sessions import revoke_sessions
@@ -202,3 +203,22 @@ def set_staff_disabled(actor: Actor, member_id: int, disabled: bool, *, ip=None)
             actor=admin,
             ip=ip,
         )
+
+
+def reset_second_factor(actor: Actor, member_id: int, *, ip=None) -> None:
+    """An admin resets the second factor of another staff member who lost their phone and
+    their recovery codes: the secret and the codes are gone, every session of theirs ends,
+    and they are mailed. Their password alone then opens Ma fiche only, where they turn it
+    on again; the staff area stays closed to them until then (web/guards.require_staff)."""
+    with transaction() as session:
+        admin = actor.admin()
+        member = _member(session, admin, member_id)
+        if member.totp_enabled_at is None and member.totp_secret is None:
+            raise InvalidInput({"staff": "error.staff_second_factor_off"})
+        member.totp_secret = None
+        member.totp_enabled_at = None
+        session.add(member)
+        session.exec(delete(RecoveryCode).where(col(RecoveryCode.customer_id) == member.id))
+        revoke_sessions(session, member.id)
+        mailer.queue_for_customer(session, member, "staff_second_factor_reset")
+        audit.about(session, "staff.member_second_factor_reset", member, actor=admin, ip=ip)

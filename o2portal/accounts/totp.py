@@ -172,6 +172,10 @@ def disable(customer_id: int, *, ip: str | None = None) -> None:
         customer = session.get(Customer, customer_id)
         if customer is None or customer.totp_enabled_at is None:
             return
+        if customer.is_staff:
+            # The staff area needs it (web/guards.require_staff): an admin resets it for a
+            # staff member who lost it (accounts/staff_accounts.reset_second_factor).
+            raise InvalidInput({"disable_password": "error.totp_staff_keeps"})
         customer.totp_secret = None
         customer.totp_enabled_at = None
         session.add(customer)

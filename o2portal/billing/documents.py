@@ -21,7 +21,7 @@ class DocumentNotFound(Exception):
 
 
 def _may_read(reader: Customer, owner_id: int) -> bool:
-    return reader.is_staff or reader.id == owner_id
+    return reader.acts_as_staff or reader.id == owner_id
 
 
 def invoice_pdf(reader: Customer, invoice_id: int) -> tuple[str, bytes]:

@@ -18,7 +18,7 @@ from o2portal.core.errors import InvalidInput
 from o2portal.mail import outbox as mailer
 from o2portal.mail.templating import Amount, Part
 from o2portal.products import provisioning
-from o2portal.products.expiry import renewal_dates
+from o2portal.products.expiry import refuse_too_early, renewal_dates
 from o2portal.products.models import LIVE_STATUSES, Product
 
 RENEWAL_ACTIONS = ("renew",)
@@ -142,6 +142,7 @@ def check_still_renewable(session: Session, order: Order) -> None:
         product = session.get(Product, line.product_id) if line.product_id else None
         if product is None:
             continue
+        refuse_too_early(product.kind, product.expiry_date, clock.today())
         if (
             product.status not in LIVE_STATUSES
             or renewal_dates(product.kind, product.expiry_date, line.years, clock.today()) is None

@@ -23,7 +23,7 @@ from o2portal.core.db import read_session
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.products import contacts
 from o2portal.products.contacts import Right
-from o2portal.products.expiry import MAX_RENEWAL_YEARS, renewal_dates
+from o2portal.products.expiry import MAX_RENEWAL_YEARS, refuse_too_early, renewal_dates
 from o2portal.products.models import LIVE_STATUSES, Product
 
 
@@ -54,6 +54,7 @@ def build_quote(session: Session, customer: Customer, product: Product, years: i
         raise InvalidInput({"years": "error.years_invalid"})
     if product.status not in LIVE_STATUSES:
         raise InvalidInput({"years": "error.not_renewable"})
+    refuse_too_early(product.kind, product.expiry_date, clock.today())
     dates = renewal_dates(product.kind, product.expiry_date, years, clock.today())
     if dates is None:
         raise InvalidInput({"years": "error.not_renewable"})

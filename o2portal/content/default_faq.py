@@ -1,4 +1,5 @@
-"""The default FAQ (French, Markdown answers), inserted once into an empty table.
+"""The default FAQ (Markdown answers), in French and in English (default_faq_en.py, entry
+for entry), inserted for each language that has no entry yet.
 
 Staff edit it afterwards from /admin; `ensure_faq` never touches existing entries.
 """
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from o2portal.content import default_faq_en
 from o2portal.content.models import FaqEntry
 
 
@@ -74,8 +76,9 @@ Rendez-vous dans **Ma fiche** :
 - **Double authentification** : activez un code à usage unique (application TOTP
   comme FreeOTP, Aegis ou Google Authenticator). Conservez les codes de secours
   affichés une seule fois.
-- **Sessions actives** : voyez chaque appareil, son adresse IP et sa dernière
-  activité, et cliquez sur **« Déconnecter les autres appareils »** en cas de doute.""",
+- **Sessions ouvertes** : voyez chaque appareil, son adresse IP et sa dernière
+  activité, et cliquez sur **« Déconnecter toutes les autres sessions »** en cas de
+  doute.""",
     ),
     FaqItem(
         ACCOUNT,
@@ -121,13 +124,16 @@ pourquoi.""",
     ),
     FaqItem(
         ACCOUNT,
-        "Comment exporter ou supprimer mes données personnelles (RGPD) ?",
+        "Comment télécharger ou supprimer mes données personnelles (RGPD) ?",
         """\
-Dans **Ma fiche**, le bouton **« Exporter mes données »** télécharge l'ensemble
-des informations que nous détenons sur vous (fiche, produits, factures, tickets).
+Dans **Ma fiche**, onglet **Mes données**, **Télécharger mes données** vous donne
+l'ensemble des informations que nous détenons sur vous (coordonnées, produits,
+commandes, factures, paiements, tickets, emails, connexions), en un fichier JSON.
 
-Pour demander la suppression de votre compte, ouvrez un ticket. Les factures sont
-conservées pendant la durée légale (10 ans), même après la suppression du compte.""",
+Au même endroit, **Supprimer mon compte** efface vos données personnelles et ferme
+votre accès, dès qu'aucun service n'est actif et que tout est réglé. Les factures
+sont conservées pendant la durée légale (10 ans), même après la suppression du
+compte.""",
     ),
     # --- Facturation et paiement ------------------------------------------
     FaqItem(
@@ -424,18 +430,27 @@ Ne collez jamais de mot de passe dans un ticket.""",
 ]
 
 
+# The default FAQ of each language customers read it in, entry for entry.
+DEFAULT_FAQ: dict[str, list[FaqItem]] = {
+    "fr": FAQ_ITEMS,
+    "en": [FaqItem(*item) for item in default_faq_en.ITEMS],
+}
+
+
 def ensure_faq(session: Session) -> None:
-    """Insert the default FAQ, but only into an empty table."""
-    if session.exec(select(FaqEntry.id).limit(1)).first() is not None:
-        return
-    for position, item in enumerate(FAQ_ITEMS, start=1):
-        session.add(
-            FaqEntry(
-                topic=item.topic,
-                question=item.question,
-                answer=item.answer,
-                language="fr",
-                sort_order=position * 10,
+    """Insert the default FAQ of each language that has no entry yet (a new installation
+    gets both; one seeded when the FAQ was French only gets the English one)."""
+    for language, items in DEFAULT_FAQ.items():
+        if session.exec(select(FaqEntry.id).where(FaqEntry.language == language)).first():
+            continue
+        for position, item in enumerate(items, start=1):
+            session.add(
+                FaqEntry(
+                    topic=item.topic,
+                    question=item.question,
+                    answer=item.answer,
+                    language=language,
+                    sort_order=position * 10,
+                )
             )
-        )
     session.flush()

@@ -45,6 +45,7 @@ from o2portal.demo.specs import (
     ADMIN_EMAIL,
     CREDIT_NOTES,
     DEMO_PASSWORD,
+    DEMO_STAFF_TOTP_SECRET,
     HOSTING_QUOTAS,
     NAMESERVERS,
     ORDERS,
@@ -116,6 +117,9 @@ def _add_person(session: Session, key: str, password_hash: str) -> Customer:
         terms_accepted_at=joined,
         created_at=joined,
     )
+    if customer.is_staff:
+        customer.totp_secret = DEMO_STAFF_TOTP_SECRET
+        customer.totp_enabled_at = joined + timedelta(days=1)
     if customer.siret and not customer.vat_number:
         customer.vat_number = french_vat_number(customer.siret[:9])
     session.add(customer)

@@ -10,6 +10,9 @@ from o2portal.core import clock
 
 DEMO_PASSWORD = "Demo-o2portal-2026"
 ADMIN_EMAIL = "admin@o2portal.example"
+# The demo staff's second factor (the staff area needs one): public, as their password is.
+# `o2portal demo-code` prints its current code; an authenticator app takes it too.
+DEMO_STAFF_TOTP_SECRET = "O2PORTALDEMOSTAFFSECONDFACTORXYZ"
 NAMESERVERS = ["ns1.o2portal.example", "ns2.o2portal.example"]
 RESERVED_NAMES = ["google.fr", "o2portal.fr", "o2portal.com", "o2portal.eu"]
 

@@ -15,8 +15,12 @@ database session, and every call may raise ProviderDown (the CA did not answer):
             says). validation: Validation.DV, or OV with an Organization for the subject.
             Raises NotValidated(domain) while a record is not seen (try again later) and
             InvalidInput {"csr": key} for a CSR it refuses (integrations/csr.py).
-    revoke(serial, reason=)         -> None    the certificate is no longer to be trusted;
-                                               CertificateUnknown if the CA never signed it
+    revoke(serial, reason=)         -> None    the certificate is no longer to be trusted
+                                               (again: nothing more); CertificateUnknown if
+                                               the CA never signed it. reason: RFC 5280's
+                                               name ("cessationOfOperation"…)
+    revocation_list()               -> str     the CA's current CRL in PEM, signed by the
+                                               issuing CA, naming every revoked serial
 
 `request_id` makes a call idempotent: the same id gets the first answer back (the same
 records, the same certificate), so a call whose answer was lost can be sent again without
@@ -27,7 +31,9 @@ The setting O2PORTAL_CERTIFICATE_AUTHORITY chooses the CA (`certificate_authorit
 issuing keys live under data_dir/ca (integrations/ca_keys.py); it checks its records
 through the portal's resolver (integrations/resolver.py), keeps its answers and the
 certificates it signed in its own tables (provider_request, ca_certificate) and signs for
-at most MAX_DAYS. Its records are TXT records named `_o2portal-challenge.<domain>`
+at most MAX_DAYS. Each revocation writes its CRL again, data_dir/ca/crl.pem (one writer
+at a time, under a file lock, from the table: the last one written names every
+revocation committed before it). Its records are TXT records named `_o2portal-challenge.<domain>`
 holding a random token; a browser trusts its certificates once root.pem is installed.
 
 Public CAs sign for at most 200 days since 15 March 2026 (100 days from March 2027, CA/B
@@ -36,11 +42,13 @@ Forum ballot SC-081): behind a real CA, a 1-year product is re-issued during its
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
@@ -48,7 +56,7 @@ from typing import Protocol
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, select
 
 from o2portal.core import clock
 from o2portal.core.db import read_session, transaction
@@ -111,6 +119,8 @@ class CertificateAuthority(Protocol):
     ) -> IssuedCertificate: ...
 
     def revoke(self, serial: str, *, reason: str = "unspecified") -> None: ...
+
+    def revocation_list(self) -> str: ...
 
 
 def certificate_names(names: Sequence[str]) -> list[str]:
@@ -279,6 +289,50 @@ class LocalCA(Reachable):
             if row.revoked_at is None:
                 row.revoked_at, row.revoke_reason = clock.now(), reason[:30]
                 session.add(row)
+        self._publish_crl()
+
+    def revocation_list(self) -> str:
+        """The CRL on disk, signed again when there is none or it has less than a day
+        left."""
+        self._reachable()
+        path = self.directory / ca_keys.CRL
+        if path.exists():
+            pem = path.read_text("ascii")
+            crl = x509.load_pem_x509_crl(pem.encode("ascii"))
+            if crl.next_update_utc - clock.now() > timedelta(days=1):
+                return pem
+        return self._publish_crl()
+
+    def _publish_crl(self) -> str:
+        """Sign the list of every revocation in the book and put it in place atomically.
+        Under an exclusive lock on a file beside it (flock: each open of it, in any process
+        or thread, waits for the other), so that two revocations at once write one after
+        the other, each reading the book after its own commit."""
+        authority = self.authority()  # makes the directory on first use
+        with open(self.directory / ".crl.lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                with read_session() as session:
+                    rows = session.exec(
+                        select(CaCertificate)
+                        .where(col(CaCertificate.revoked_at).is_not(None))
+                        .order_by(col(CaCertificate.id))
+                    ).all()
+                crl = ca_keys.sign_crl(
+                    authority,
+                    [
+                        ca_keys.Revoked(int(r.serial, 16), r.revoked_at, r.revoke_reason or "")
+                        for r in rows
+                    ],
+                    now=clock.now(),
+                )
+                pem = crl.public_bytes(serialization.Encoding.PEM).decode("ascii")
+                staging = self.directory / f".crl-{os.getpid()}.tmp"
+                staging.write_text(pem, "ascii")
+                os.replace(staging, self.directory / ca_keys.CRL)
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+        return pem
 
     def is_revoked(self, serial: str) -> bool:
         with read_session() as session:

@@ -7,6 +7,8 @@ Under data_dir/ca (mode 0700):
     intermediate.pem       the issuing certificate (ECDSA P-256, 10 years): the chain a
                            server sends with its certificate
     intermediate-key.pem   its key (0600): signs every certificate
+    crl.pem                the revocation list the issuing CA signs (`sign_crl`), written
+                           again at each revocation (integrations/ca.py)
 
 They are made on first use, once, even when several workers start together: each makes a
 whole set in a private temporary directory beside data_dir/ca and renames it to
@@ -33,7 +35,11 @@ from o2portal.core import clock
 
 ROOT_CERT, ROOT_KEY = "root.pem", "root-key.pem"
 ISSUER_CERT, ISSUER_KEY = "intermediate.pem", "intermediate-key.pem"
+CRL = "crl.pem"
 ROOT_YEARS, ISSUER_YEARS = 20, 10
+# A revocation list is good for a week: it is signed again at each revocation, and when
+# it is read with less than a day left (integrations/ca.py).
+CRL_VALIDITY = timedelta(days=7)
 # Certificates start an hour back, as public CAs' do, for clients whose clock is late.
 BACKDATE = timedelta(hours=1)
 
@@ -255,3 +261,42 @@ def sign_leaf(
         )
         .sign(ca.issuer_key, hashes.SHA256())
     )
+
+
+@dataclass(frozen=True)
+class Revoked:
+    serial: int
+    when: datetime
+    reason: str  # RFC 5280's name: "cessationOfOperation", "keyCompromise"…
+
+
+def sign_crl(
+    ca: Authority, revoked: list[Revoked], *, now: datetime
+) -> x509.CertificateRevocationList:
+    """The issuing CA's revocation list: every certificate in `revoked`, with its date and
+    its reason (left out when unspecified, as RFC 5280 asks). Its number grows with time,
+    so a newer list always has a greater one."""
+    now = now.replace(microsecond=0)
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(ca.issuer.subject)
+        .last_update(now)
+        .next_update(now + CRL_VALIDITY)
+        .add_extension(x509.CRLNumber(int(now.timestamp() * 1000)), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.issuer_key.public_key()),
+            critical=False,
+        )
+    )
+    reasons = {flag.value: flag for flag in x509.ReasonFlags}
+    for entry in revoked:
+        item = (
+            x509.RevokedCertificateBuilder()
+            .serial_number(entry.serial)
+            .revocation_date(entry.when.replace(microsecond=0))
+        )
+        flag = reasons.get(entry.reason)
+        if flag is not None and flag != x509.ReasonFlags.unspecified:
+            item = item.add_extension(x509.CRLReason(flag), critical=False)
+        builder = builder.add_revoked_certificate(item.build())
+    return builder.sign(ca.issuer_key, hashes.SHA256())

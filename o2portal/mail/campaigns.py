@@ -4,8 +4,10 @@ queued as one outbox mail per recipient and sent at the set pace (outbox throttl
 A segment is any combination of: customers with a live product on one server, of one
 offer, a domain of one extension, a live product expiring before a date; customers whose
 address is not confirmed. The product criteria apply to one and the same product.
-Disabled, deleted and staff accounts never receive one; a customer matching through
-several products gets one mail.
+Disabled, deleted and staff accounts never receive one, nor an address marked failing
+(it bounced: mailing it again only hurts the sender's reputation; the preview says how
+many were left out for that); a customer matching through several products gets one
+mail.
 
 The form's key makes a campaign once: the same key returns the first campaign (a double
 click, a replay). The count the admin saw travels with the form: if the segment changed
@@ -69,6 +71,7 @@ class Preview:
     subject: str
     body: str
     sample_to: str  # the recipient of the sample ("" when nobody matches)
+    failing: int = 0  # customers of the segment left out: their address fails
 
 
 @dataclass
@@ -162,13 +165,17 @@ def clean_segment(session: Session, form: dict) -> Segment:
     return segment
 
 
-def recipients_query(segment: Segment):
+def recipients_query(segment: Segment, *, failing: bool = False):
     """(id, email, first_name, last_name, language) of every customer of the segment,
-    once each, in id order."""
+    once each, in id order: those whose address works, or with `failing` those left out
+    because it fails."""
     where = [
         Customer.role == "customer",
         col(Customer.disabled_at).is_(None),
         col(Customer.deleted_at).is_(None),
+        col(Customer.email_failing_at).is_not(None)
+        if failing
+        else col(Customer.email_failing_at).is_(None),
     ]
     if segment.unverified:
         where.append(col(Customer.email_verified_at).is_(None))
@@ -235,17 +242,23 @@ def _render(subject: str, body: str, recipient) -> tuple[str, str]:
     )
 
 
+def _count(session: Session, query) -> int:
+    return session.exec(select(func.count()).select_from(query.subquery())).one()
+
+
 def preview(actor: Actor, form: dict) -> Preview:
-    """How many customers the form's segment holds, and the mail the first one gets."""
+    """How many customers the form's segment holds (and how many it leaves out because
+    their address fails), and the mail the first one gets."""
     with read_session() as session:
         actor.admin()
         segment, subject, body = _clean_all(session, form)
         query = recipients_query(segment)
-        count = session.exec(select(func.count()).select_from(query.subquery())).one()
+        count = _count(session, query)
+        failing = _count(session, recipients_query(segment, failing=True))
         first = session.exec(query.limit(1)).first()
     sample = first or (0, "", "Marie", "Martin", "fr")
     rendered_subject, rendered_body = _render(subject, body, sample)
-    return Preview(count, rendered_subject, rendered_body, first[1] if first else "")
+    return Preview(count, rendered_subject, rendered_body, first[1] if first else "", failing)
 
 
 def send(actor: Actor, form: dict, *, key, seen_count, ip: str | None = None) -> Sent:
@@ -297,6 +310,7 @@ def send(actor: Actor, form: dict, *, key, seen_count, ip: str | None = None) ->
                 ip=ip,
                 segment=segment.as_dict(),
                 recipients=len(recipients),
+                left_out_failing=_count(session, recipients_query(segment, failing=True)),
                 subject=subject,
             )
             return Sent(campaign.id, len(recipients), True)

@@ -17,7 +17,7 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from o2portal.core import audit, clock
-from o2portal.core.db import read_session, transaction
+from o2portal.core.db import read_session, serialize_on, transaction
 from o2portal.core.errors import InvalidInput
 from o2portal.core.permissions import Actor
 from o2portal.mail import templating
@@ -171,6 +171,10 @@ def _audit(session: Session, action: str, staff: Actor, ip, kind, language, old,
 
 
 def _locked(session: Session, kind: str, language: str) -> MailTemplate | None:
+    """The stored text, locked; the first save of a kind and language has no row to lock,
+    so two of them at once would both insert (the primary key refusing the second): the
+    lock on the name makes them run one after the other, the second updating the first's."""
+    serialize_on(session, f"mail-template:{kind}:{language}")
     return session.exec(
         select(MailTemplate)
         .where(MailTemplate.kind == kind, MailTemplate.language == language)
@@ -228,6 +232,14 @@ def _samples(language: str) -> dict:
             Part("order_confirmation_line", name="martin-photo.fr", until=today.replace(day=1))
         ],
         "product": Part("reminder_hosting", name="martin-photo.fr"),
+        "product_link": link("/services/7"),
+        "records": [
+            Part(
+                "certificate_record",
+                record_name="_o2portal-challenge.martin-photo.fr",
+                value="q8Lr1nGk2pZ0eXcV7sYtUw4aBhJmNdFo6iKe3RuTy5E",
+            )
+        ],
         "plan": Part("reminder_plan_manual"),
         "reason": Part("auto_renew_declined"),
         "ticket_id": 1042,

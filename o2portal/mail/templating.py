@@ -77,6 +77,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "welcome": ("first_name", "email", "verify_link"),
     "account_opened": ("first_name", "email", "set_password_link", "hours"),  # by staff
     "staff_account_opened": ("first_name", "email", "set_password_link", "hours"),
+    "staff_second_factor_reset": ("first_name",),  # by an admin, on /admin/staff
     "signup_existing": ("first_name",),  # a sign-up tried with an address that has an account
     "verify_email": ("first_name", "verify_link"),
     "password_reset": ("first_name", "reset_link", "minutes"),
@@ -85,6 +86,8 @@ KINDS: dict[str, tuple[str, ...]] = {
     "email_change": ("first_name", "new_email", "confirm_link", "hours"),
     "email_change_notice": ("first_name", "new_email"),
     "email_changed": ("first_name", "new_email"),
+    # another account asked for this address (the owner's, which it keeps)
+    "email_change_existing": ("first_name",),
     "totp_enabled": ("first_name",),
     "totp_disabled": ("first_name",),
     "recovery_code_used": ("first_name", "left"),
@@ -108,6 +111,16 @@ KINDS: dict[str, tuple[str, ...]] = {
     "product_released": _PRODUCT_CHANGE,
     "certificate_expired": _PRODUCT_CHANGE,
     "certificate_terminated": _PRODUCT_CHANGE,
+    # products: terminated by staff (outbox kind product_terminated, certificate_terminated
+    # for a certificate), one text per kind of product
+    "staff_terminated_hosting": _PRODUCT_CHANGE,
+    "staff_terminated_domain": _PRODUCT_CHANGE,
+    "staff_terminated_server": _PRODUCT_CHANGE,
+    "staff_terminated_certificate": _PRODUCT_CHANGE,
+    # products: SSL certificates whose records the customer creates elsewhere, issued by
+    # the periodic check, or given up after its days
+    "certificate_issued": ("first_name", "product_name", "product_link"),
+    "certificate_checks_stopped": ("first_name", "product_name", "days", "records", "product_link"),
     # products: change of holder (products/trades.py; outbox kind trade_accepted for
     # trade_given, to the old holder, and trade_received, to the new one)
     "trade_offered": ("first_name", "product_name", "from_name", "expires", "trades_link"),
@@ -178,6 +191,7 @@ PARTS: dict[str, tuple[str, ...]] = {
     "order_form_transfer": ("reference", "holder", "iban", "bic", "bank"),
     "order_form_cheque": ("reference", "payee", "address"),
     "order_confirmation_line": ("name", "until"),
+    "certificate_record": ("record_name", "value"),
     "reminder_hosting": ("name",),
     "reminder_domain": ("name",),
     "reminder_server": ("name",),
@@ -185,6 +199,7 @@ PARTS: dict[str, tuple[str, ...]] = {
     "reminder_service": ("name",),
     "reminder_plan_auto": (),
     "reminder_plan_manual": (),
+    "reminder_plan_later": ("opens", "days"),  # a certificate before its renewal window
     "auto_renew_no_means": (),
     "auto_renew_impossible": ("error",),
     "auto_renew_declined": (),

@@ -11,13 +11,21 @@ The life of one certificate (Product kind "ssl" and its SslCertificate row):
    TXT records to create.
 3. Domain control. The domain is managed here (`dns_zone`): tasks publish the records in
    the registrar's zone and ask the CA to issue (ISSUE_CERTIFICATE, retried until the CA
-   sees them). Otherwise the customer creates the records where their DNS is and presses
-   "Vérifier" (`verify_certificate`), which asks the CA at once.
+   sees them). Otherwise the customer creates the records where their DNS is: the job
+   `certificate_checks` (`check_pending`) asks the CA every 15 minutes the first day, then
+   every hour, for CHECK_DAYS; after that it stops and mails the customer once what to
+   do. "Vérifier" (`verify_certificate`, and staff's `verify_as_staff`) asks at once.
 4. Issued: the certificate and its chain download from a guarded route (owner and staff);
    a key the portal made downloads once, by its owner.
 5. Renewed (billing/fulfilment.py → provisioning.extend → `reissue_certificate`): a new
    request at the CA for one more year, the same CSR (the customer keeps their key); the
-   current certificate stays downloadable until the new one is signed.
+   current certificate stays downloadable until the new one is signed. A certificate
+   renews at most products/expiry.CERTIFICATE_RENEW_DAYS before its expiry (a CA signs
+   for at most ca.MAX_DAYS).
+6. Terminated (by staff, or 30 days after its expiry: provisioning.status_changed →
+   `revoke_at_termination`): the task REVOKE_CERTIFICATE, after the commit, revokes it at
+   the CA (with the previous issuance's certificate while that one is still valid); the
+   customer's page and routes no longer offer it; a key never downloaded is erased.
 """
 
 from __future__ import annotations
@@ -26,11 +34,13 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from cryptography import x509
 from sqlmodel import Session, col, select
 
 from o2portal.accounts.models import Customer
 from o2portal.catalog.models import CertificateOffer
 from o2portal.core import audit, clock
+from o2portal.core.batches import ItemFailures
 from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.integrations.ca import (
@@ -44,6 +54,8 @@ from o2portal.integrations.ca import (
 from o2portal.integrations.csr import check_csr, dns_name, make_key_and_csr
 from o2portal.integrations.providers import ProviderDown
 from o2portal.integrations.resolver import DnsChallenge
+from o2portal.mail import outbox as mailer
+from o2portal.mail.templating import Part, link
 from o2portal.products import certificate_keys
 from o2portal.products.models import (
     CertificateState,
@@ -55,7 +67,21 @@ from o2portal.products.tasks import TaskAction, enqueue, request_id
 
 MAX_ORGANIZATION = 64  # the X.509 organizationName's upper bound
 ZONE_STATUSES = (ProductStatus.ACTIVE, ProductStatus.EXPIRED)
+ENDED = (ProductStatus.TERMINATED, ProductStatus.RELEASED)
 CHECK_INTERVAL = timedelta(seconds=5)  # between two "Vérifier" of one certificate
+# The job's pace for records the customer creates elsewhere: often while they are likely
+# being created, then hourly, then it stops and tells the customer.
+CHECK_FAST, CHECK_FAST_FOR = timedelta(minutes=15), timedelta(days=1)
+CHECK_SLOW = timedelta(hours=1)
+CHECK_DAYS = 30
+CHECK_FOR = timedelta(days=CHECK_DAYS)
+# While one runner checks a row, the others leave it (it is taken back after this long if
+# that runner died). A run claims a few rows at a time, so that even a batch of lookups
+# that each time out (DNS: 5 s) ends well within the claim.
+CHECK_CLAIM = timedelta(minutes=10)
+CHECK_BATCH = 25
+# RFC 5280's reason for a certificate whose service ended.
+REVOKE_REASON = "cessationOfOperation"
 
 
 # ---------------------------------------------------------------- ordering
@@ -207,6 +233,7 @@ def reissue_certificate(session: Session, product: Product, key: str) -> None:
     row.request_id = request_id(f"ssl-{product.id}-{row.issuance}")
     row.state = CertificateState.PENDING
     row.challenges_json = "[]"
+    row.checks_since = row.next_check_at = row.checks_stopped_at = None
     session.add(row)
     enqueue(session, product, TaskAction.OPEN_CERTIFICATE, key)
 
@@ -250,7 +277,13 @@ def opened(session: Session, product: Product, answer: dict) -> None:
         row.csr_pem, row.key_ciphertext = answer["csr"], answer["sealed_key"]
     row.challenges_json = json.dumps(answer["challenges"])
     session.add(row)
+    if product.status in ENDED:
+        return  # terminated meanwhile: nothing to publish or to sign
     if row.dns_zone is None:
+        # The customer creates the records elsewhere: the job looks for them from now on.
+        now = clock.now()
+        row.checks_since, row.checks_stopped_at = now, None
+        row.next_check_at = now + CHECK_FAST
         return
     for n, challenge in enumerate(answer["challenges"]):
         enqueue(
@@ -277,6 +310,9 @@ def issue(product_id: int) -> dict:
         row = _row(session, product_id)
         rid, names, csr = row.request_id, json.loads(row.names_json), row.csr_pem
         validation, org_json, expiry = row.validation, row.organization_json, product.expiry_date
+        ended = product.status in ENDED
+    if ended:
+        return {"request_id": rid, "ended": True}  # terminated meanwhile: nothing to sign
     if csr is None:
         raise NotValidated(names[0])  # the request is not open yet
     organization = Organization(**json.loads(org_json)) if org_json else None
@@ -307,27 +343,203 @@ def issued(session: Session, product: Product, answer: dict) -> bool:
     row = _row(session, product.id, lock=True)
     if row is None or row.request_id != answer["request_id"]:
         return False
+    if answer.get("ended"):
+        _unpublish(session, product, row)  # the records a zone here may still hold
+        return False
     if row.state == CertificateState.ISSUED and row.serial == answer["serial"]:
         return False
     row.state = CertificateState.ISSUED
+    if row.serial and row.serial != answer["serial"]:
+        row.previous_serial, row.previous_not_after = row.serial, row.not_after
     row.certificate_pem, row.chain_pem = answer["certificate_pem"], answer["chain_pem"]
     row.serial = answer["serial"]
     row.not_before = datetime.fromisoformat(answer["not_before"])
     row.not_after = datetime.fromisoformat(answer["not_after"])
     row.issued_at = clock.now()
+    row.next_check_at = None
     session.add(row)
     audit.about(session, "ssl.issued", product, serial=row.serial, issuance=row.issuance)
-    if row.dns_zone is not None:
-        for n, challenge in enumerate(challenges_of(row)):
-            enqueue(
-                session,
-                product,
-                TaskAction.UNPUBLISH_DNS_RECORD,
-                f"{row.request_id}:unpublish:{n}",
-                zone=row.dns_zone,
-                **challenge.__dict__,
-            )
+    if product.status in ENDED:
+        # Signed while the product was being terminated: revoked as well.
+        _revoke(session, product, row.serial)
+    _unpublish(session, product, row)
     return True
+
+
+def _unpublish(session: Session, product: Product, row: SslCertificate) -> None:
+    """The records of the current request taken down from a zone here (once each)."""
+    if row.dns_zone is None:
+        return
+    for n, challenge in enumerate(challenges_of(row)):
+        enqueue(
+            session,
+            product,
+            TaskAction.UNPUBLISH_DNS_RECORD,
+            f"{row.request_id}:unpublish:{n}",
+            zone=row.dns_zone,
+            **challenge.__dict__,
+        )
+
+
+# ---------------------------------------------------------------- the job (products/scheduled.py)
+
+
+def _next_check(row: SslCertificate, now: datetime) -> datetime:
+    early = row.checks_since is None or now - row.checks_since < CHECK_FAST_FOR
+    return now + (CHECK_FAST if early else CHECK_SLOW)
+
+
+def _claim_due(now: datetime) -> list[tuple[int, str]]:
+    """Take up to a batch of the rows due by `now` (the run's start: a row due later waits
+    for the next run) for this runner: (product id, request id). Rows
+    another runner holds are skipped (SKIP LOCKED; SQLite's write transactions run one
+    at a time), and each taken row is due again only once the claim lapses, so no two
+    runners check one request at once. A certificate no longer live stops being checked."""
+    with transaction() as session:
+        due = session.exec(
+            select(SslCertificate, Product)
+            .join(Product, col(Product.id) == col(SslCertificate.product_id))
+            .where(col(SslCertificate.next_check_at) <= now)
+            .order_by(col(SslCertificate.next_check_at))
+            .limit(CHECK_BATCH)
+            .with_for_update(skip_locked=True, of=SslCertificate)
+        ).all()
+        taken = []
+        for row, product in due:
+            if row.state != CertificateState.PENDING or product.status in ENDED:
+                row.next_check_at = None
+            elif product.status not in ZONE_STATUSES:
+                row.next_check_at = now + CHECK_SLOW  # suspended by staff: not now
+            else:
+                row.next_check_at = clock.now() + CHECK_CLAIM
+                taken.append((row.product_id, row.request_id))
+            session.add(row)
+        return taken
+
+
+def check_pending(_last_run: date | None = None) -> dict:
+    """The job: every certificate whose records are due to be looked for, each asked of
+    the CA once per run (issued, still waiting, or given up after CHECK_DAYS). A CA that
+    does not answer makes the run partial; the row is asked again at its next time."""
+    counts = {"issued": 0, "waiting": 0, "stopped": 0}
+    failures = ItemFailures()
+    now = clock.now()
+    while True:
+        taken = _claim_due(now)
+        if not taken:
+            break
+        for product_id, rid in taken:
+            with failures.item(f"domain control check of certificate {product_id}"):
+                counts[_check_one(product_id, rid)] += 1
+    return {**counts, **failures.summary()}
+
+
+def _check_one(product_id: int, rid: str) -> str:
+    """Ask the CA about one request, then record what it said: issued, still waiting (the
+    next check set), or given up. A CA that failed (down, or any error) leaves the row to
+    its next time at the same pace, never given up on, and the error goes to the run."""
+    down: Exception | None = None
+    answer = None
+    try:
+        answer = issue(product_id)  # outside any transaction: the CA and DNS answer
+    except NotValidated:
+        pass
+    except Exception as exc:  # noqa: BLE001 - told to the run once the row is rescheduled
+        down = exc
+    with transaction() as session:
+        product = session.exec(
+            select(Product).where(Product.id == product_id).with_for_update()
+        ).one()
+        if answer is not None and issued(session, product, answer):
+            mailer.queue_for_account(
+                session,
+                product.customer_id,
+                "certificate_issued",
+                product_name=product.name,
+                product_link=link(f"/services/{product.id}"),
+            )
+            return "issued"
+        row = _row(session, product_id, lock=True)
+        if row.request_id != rid or row.state != CertificateState.PENDING:
+            return "waiting"  # renewed or issued meanwhile: that request has its own life
+        now = clock.now()
+        row.checked_at = now
+        over = row.checks_since is not None and now - row.checks_since >= CHECK_FOR
+        if down is None and over:
+            row.next_check_at, row.checks_stopped_at = None, now
+            session.add(row)
+            _tell_checks_stopped(session, product, row)
+            return "stopped"
+        row.next_check_at = _next_check(row, now)
+        session.add(row)
+    if down is not None:
+        raise down
+    return "waiting"
+
+
+def _tell_checks_stopped(session: Session, product: Product, row: SslCertificate) -> None:
+    """Once per request (the caller holds its row and clears next_check_at): what to do."""
+    mailer.queue_for_account(
+        session,
+        product.customer_id,
+        "certificate_checks_stopped",
+        product_name=product.name,
+        days=CHECK_DAYS,
+        records=[
+            Part("certificate_record", record_name=c.record_name, value=c.value)
+            for c in challenges_of(row)
+        ],
+        product_link=link(f"/services/{product.id}"),
+    )
+    audit.about(session, "ssl.checks_stopped", product, days=CHECK_DAYS, issuance=row.issuance)
+
+
+# ---------------------------------------------------------------- revocation
+
+
+def revoke_at_termination(session: Session, product: Product) -> None:
+    """The product ends (staff, or 30 days after its expiry; the caller holds its row):
+    its certificate, and the previous issuance's while it is still valid, are revoked at
+    the CA by tasks after the commit; no more checks; a key never downloaded is erased."""
+    row = _row(session, product.id, lock=True)
+    if row is None:
+        return
+    row.next_check_at = None
+    row.key_ciphertext = None
+    session.add(row)
+    previous_valid = row.previous_not_after is not None and row.previous_not_after > clock.now()
+    if row.previous_serial and previous_valid:
+        _revoke(session, product, row.previous_serial)
+    if row.serial:
+        _revoke(session, product, row.serial)
+
+
+def _revoke(session: Session, product: Product, serial: str) -> None:
+    enqueue(
+        session,
+        product,
+        TaskAction.REVOKE_CERTIFICATE,
+        f"revoke:{product.id}:{serial}",
+        serial=serial,
+        reason=REVOKE_REASON,
+    )
+
+
+def revoke(serial: str, reason: str) -> dict:
+    """REVOKE_CERTIFICATE, outside any transaction."""
+    certificate_authority().revoke(serial, reason=reason)
+    return {"serial": serial}
+
+
+def revoked(session: Session, product: Product, answer: dict) -> None:
+    """The CA revoked it: the current certificate is marked so (staff see «Révoqué»)."""
+    row = _row(session, product.id, lock=True)
+    if row is None:
+        return
+    if row.serial == answer["serial"] and row.revoked_at is None:
+        row.revoked_at = clock.now()
+        session.add(row)
+    audit.about(session, "ssl.revoked", product, serial=answer["serial"], reason=REVOKE_REASON)
 
 
 # ---------------------------------------------------------------- the customer's door
@@ -335,7 +547,7 @@ def issued(session: Session, product: Product, answer: dict) -> bool:
 
 @dataclass(frozen=True)
 class CertificateView:
-    """What the product page shows of a certificate (never the key itself)."""
+    """What a product page shows of a certificate (never the key itself)."""
 
     state: str
     names: list[str]
@@ -349,6 +561,23 @@ class CertificateView:
     has_certificate: bool
     key_waiting: bool  # made by the portal, not yet downloaded
     key_downloaded_at: object
+    ended: bool  # the product is terminated: nothing is offered any more
+    revoked_at: object  # the CA confirmed the revocation
+    checks_stopped_at: object  # the job gave up looking for the records
+    next_check_at: object
+    kind: str  # dv, wildcard, ov
+    issuer: str  # the certificate's issuer, as X.509 writes it ("CN=…,O=…,C=FR")
+    portal_key: bool  # the portal made the key (else the customer's CSR)
+
+
+def _issuer(certificate_pem: str | None) -> str:
+    if not certificate_pem:
+        return ""
+    try:
+        leaf = x509.load_pem_x509_certificate(certificate_pem.encode("ascii"))
+    except ValueError:
+        return ""
+    return leaf.issuer.rfc4514_string()
 
 
 def _owned_certificate(session: Session, customer_id: int, product_id: int, *, lock=False):
@@ -361,13 +590,13 @@ def _owned_certificate(session: Session, customer_id: int, product_id: int, *, l
     return product, row
 
 
-def certificate_view(customer_id: int, product_id: int) -> CertificateView:
-    with read_session() as session:
-        _product, row = _owned_certificate(session, customer_id, product_id)
+def _view(product: Product, row: SslCertificate) -> CertificateView:
     org = json.loads(row.organization_json) if row.organization_json else {}
+    names = json.loads(row.names_json)
+    wildcard = any(n.startswith("*.") for n in names)
     return CertificateView(
         state=row.state,
-        names=json.loads(row.names_json),
+        names=names,
         validation=row.validation,
         organization=org.get("name", ""),
         automatic=row.dns_zone is not None,
@@ -378,17 +607,68 @@ def certificate_view(customer_id: int, product_id: int) -> CertificateView:
         has_certificate=row.certificate_pem is not None,
         key_waiting=row.key_ciphertext is not None,
         key_downloaded_at=row.key_downloaded_at,
+        ended=product.status in ENDED,
+        revoked_at=row.revoked_at,
+        checks_stopped_at=row.checks_stopped_at,
+        next_check_at=row.next_check_at,
+        kind="ov" if row.validation == Validation.OV else "wildcard" if wildcard else "dv",
+        issuer=_issuer(row.certificate_pem),
+        portal_key=row.portal_key,
     )
+
+
+def certificate_view(customer_id: int, product_id: int) -> CertificateView:
+    with read_session() as session:
+        product, row = _owned_certificate(session, customer_id, product_id)
+    return _view(product, row)
+
+
+def certificate_for_staff(product_id: int) -> CertificateView | None:
+    """The certificate part of a product's staff page (products/staff.py checks who asks);
+    None for a product that is no certificate."""
+    with read_session() as session:
+        product = session.get(Product, product_id)
+        row = _row(session, product_id) if product is not None else None
+    return None if row is None or product.kind != "ssl" else _view(product, row)
 
 
 def verify_certificate(customer_id: int, product_id: int, *, ip: str | None = None) -> bool:
     """The customer's "Vérifier": the CA looks for the records now and signs if it sees
     them. True when the certificate is issued; InvalidInput {"dcv": …} saying why not."""
+    with read_session() as session:
+        who = session.get(Customer, customer_id)
+    return _verify_now(product_id, who, ip, owner_id=customer_id, issued_action="ssl.verified")
+
+
+def verify_as_staff(staff, product_id: int, *, ip: str | None = None) -> bool:
+    """Staff's "Vérifier maintenant" (`staff`: the Actor the staff door checked): the same
+    check; each one that asks the CA is audited under their name, seen or not."""
+    return _verify_now(product_id, staff, ip, asked_action="staff.ssl_verified")
+
+
+def _verify_now(
+    product_id: int,
+    who,
+    ip: str | None,
+    *,
+    owner_id: int | None = None,
+    asked_action: str | None = None,
+    issued_action: str | None = None,
+) -> bool:
+    """Ask the CA now. `asked_action` is audited when the CA is asked, `issued_action`
+    when it signed."""
     with transaction() as session:
-        product, row = _owned_certificate(session, customer_id, product_id, lock=True)
+        product = session.get(Product, product_id)
+        if product is None or product.kind != "ssl":
+            raise NotAllowed("no certificate")
+        if owner_id is not None and product.customer_id != owner_id:
+            raise NotAllowed("certificate of another customer")
+        row = _row(session, product_id, lock=True)
+        if row is None:
+            raise NotAllowed("no certificate")
         if row.state == CertificateState.ISSUED:
             return True
-        if product.status not in (ProductStatus.ACTIVE, ProductStatus.EXPIRED):
+        if product.status not in ZONE_STATUSES:
             raise InvalidInput({"dcv": "error.not_renewable"})
         if not row.challenges_json or row.challenges_json == "[]":
             raise InvalidInput({"dcv": "ssl.not_ready"})
@@ -398,6 +678,8 @@ def verify_certificate(customer_id: int, product_id: int, *, ip: str | None = No
             raise InvalidInput({"dcv": "ssl.check_wait"})
         row.checked_at = now
         session.add(row)
+        if asked_action:
+            audit.about(session, asked_action, product, actor=who, ip=ip)
     try:
         answer = issue(product_id)  # outside any transaction: the CA and DNS answer
     except NotValidated as exc:
@@ -409,13 +691,10 @@ def verify_certificate(customer_id: int, product_id: int, *, ip: str | None = No
             select(Product).where(Product.id == product_id).with_for_update()
         ).one()
         issued(session, product, answer)
-        audit.about(
-            session,
-            "ssl.verified",
-            product,
-            actor=session.get(Customer, customer_id),
-            ip=ip,
-        )
+        if issued_action:
+            audit.about(session, issued_action, product, actor=who, ip=ip)
+        if _row(session, product_id).state != CertificateState.ISSUED:
+            raise InvalidInput({"dcv": "error.not_renewable"})  # terminated meanwhile
     return True
 
 
@@ -443,8 +722,10 @@ def certificate_file(reader: Customer, product_id: int, what: str) -> tuple[str,
         product = session.get(Product, product_id)
         if product is None or product.kind != "ssl":
             raise FileNotFound(product_id)
-        if not (reader.is_staff or reader.id == product.customer_id):
+        if not (reader.acts_as_staff or reader.id == product.customer_id):
             raise FileNotFound(product_id)
+        if product.status in ENDED and not reader.acts_as_staff:
+            raise FileNotFound(product_id)  # revoked: nothing to install any more
         row = _row(session, product.id)
     if row is None or row.certificate_pem is None:
         raise FileNotFound(product_id)

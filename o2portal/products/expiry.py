@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from o2portal.core.clock import add_years
+from o2portal.core.errors import InvalidInput
+from o2portal.integrations.ca import MAX_DAYS
 
 # "Expiring soon", everywhere (dashboard list, /services badge and filter): the last month,
 # from the D-30 reminder of the default schedule on. The dashboard said 60 days and the
@@ -22,6 +24,10 @@ EXPIRING_SOON_DAYS = 30
 DOMAIN_GRACE_DAYS = 30
 DOMAIN_RESTORE_DAYS = 50
 MAX_RENEWAL_YEARS = 3
+CERTIFICATE_RENEW_DAYS = 30
+# The renewed certificate covers the days left and one more year (366 days across a 29
+# February): within what the CA signs for.
+assert CERTIFICATE_RENEW_DAYS + 366 <= MAX_DAYS
 
 
 def domain_phase(expiry: date, today: date) -> str:
@@ -54,6 +60,27 @@ def renewal_dates(kind: str, expiry: date, years: int, today: date) -> RenewalDa
         return RenewalDates(expiry, add_years(expiry, years), phase == "restore")
     base = max(expiry, today)
     return RenewalDates(base, add_years(base, years), False)
+
+
+def renewable_from(kind: str, expiry: date) -> date | None:
+    """The first day a product may be renewed: for a certificate, CERTIFICATE_RENEW_DAYS
+    before its expiry; None for the others (any day)."""
+    if kind != "ssl":
+        return None
+    return expiry - timedelta(days=CERTIFICATE_RENEW_DAYS)
+
+
+def too_early(kind: str, expiry: date, today: date) -> date | None:
+    """The day renewing opens when it is not open yet today; None when it is."""
+    opens = renewable_from(kind, expiry)
+    return opens if opens is not None and today < opens else None
+
+
+def refuse_too_early(kind: str, expiry: date, today: date) -> None:
+    """InvalidInput {"years": "renew.too_early|<the day it opens>"} before that day."""
+    opens = too_early(kind, expiry, today)
+    if opens is not None:
+        raise InvalidInput({"years": f"renew.too_early|{opens.isoformat()}"})
 
 
 def days_left(expiry: date, today: date) -> int:

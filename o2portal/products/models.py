@@ -83,9 +83,17 @@ class SslCertificate(SQLModel, table=True):
     `request_id` names the current issuance at the CA (a renewal opens a new one); the
     certificate of the previous issuance stays here, downloadable, until the new one is
     signed. A key the portal made is kept only encrypted (products/certificate_keys.py),
-    until its single download."""
+    until its single download.
+
+    A request whose records the customer creates elsewhere is checked by the job
+    `certificate_checks` (products/certificates.py) at `next_check_at`, from
+    `checks_since` (when its records were handed out) for at most CHECK_DAYS; then it
+    stops (`checks_stopped_at`) and the customer is told once. A terminated certificate
+    is revoked at the CA (`revoked_at`, with the previous issuance's if still valid)."""
 
     __tablename__ = "ssl_certificate"
+    # The re-check job reads only the rows that are due.
+    __table_args__ = (Index("ix_ssl_certificate_next_check", "next_check_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     product_id: int = Field(foreign_key="product.id", unique=True)
@@ -109,7 +117,19 @@ class SslCertificate(SQLModel, table=True):
     not_before: datetime | None = utc_field()
     not_after: datetime | None = utc_field()
     issued_at: datetime | None = utc_field()
-    checked_at: datetime | None = utc_field()  # the customer's last "Vérifier"
+    checked_at: datetime | None = utc_field()  # the last check of the records, any door
+    # The periodic check of the records (a domain whose DNS is elsewhere): when it began
+    # for this issuance, when it is next due (None: not checked by the job), when it gave
+    # up (the customer mailed once).
+    checks_since: datetime | None = utc_field()
+    next_check_at: datetime | None = utc_field()
+    checks_stopped_at: datetime | None = utc_field()
+    # The certificate of the issuance before this one (a renewal), still valid for a while
+    # after the new one is signed: revoked with it at termination.
+    previous_serial: str | None = Field(default=None, max_length=64)
+    previous_not_after: datetime | None = utc_field()
+    # The CA confirmed the revocation of `serial` (the product was terminated).
+    revoked_at: datetime | None = utc_field()
     created_at: datetime = created_at_field()
 
 

@@ -168,12 +168,15 @@ _PANEL = {
 
 
 def status_changed(session: Session, product: Product, new_status: str, reason: str) -> None:
-    """A hosting account suspended, back in service or terminated, a domain released (by
-    the expiry job or by staff): the panel or the registrar is told after the commit."""
+    """A hosting account suspended, back in service or terminated, a domain released, a
+    certificate terminated (by the expiry job or by staff): the panel, the registrar or
+    the certificate authority is told after the commit."""
     if product.kind == "hosting" and new_status in _PANEL:
         enqueue(session, product, _PANEL[new_status], reason=reason)
     elif product.kind == "domain" and new_status == ProductStatus.RELEASED:
         enqueue(session, product, TaskAction.RELEASE_DOMAIN)
+    elif product.kind == "ssl" and new_status == ProductStatus.TERMINATED:
+        certificates.revoke_at_termination(session, product)
 
 
 def release_holds(session: Session, order_id: int) -> None:

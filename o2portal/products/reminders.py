@@ -25,6 +25,7 @@ from o2portal.core.money import totals_for
 from o2portal.core.stored_settings import reminder_schedule
 from o2portal.mail import outbox as mailer
 from o2portal.mail.templating import Amount, Part, link
+from o2portal.products.expiry import CERTIFICATE_RENEW_DAYS, too_early
 from o2portal.products.models import LIVE_STATUSES, Product, ReminderSent
 
 BATCH = JOB_BATCH
@@ -154,6 +155,17 @@ _PRODUCT_PART = {
 }
 
 
+def _plan(product: Product) -> Part:
+    """How it renews: by itself, by the customer now, or (a certificate before its
+    window) by the customer from a date."""
+    if product.auto_renew:
+        return Part("reminder_plan_auto")
+    opens = too_early(product.kind, product.expiry_date, clock.today())
+    if opens is not None:
+        return Part("reminder_plan_later", opens=opens, days=CERTIFICATE_RENEW_DAYS)
+    return Part("reminder_plan_manual")
+
+
 def _message(item: DueReminder, product: Product, customer: Customer, prices: PriceBook) -> dict:
     rule = billing.vat_rule(customer)
     totals = totals_for([prices.one_year_renewal(product)], rule.rate_bp)
@@ -173,6 +185,6 @@ def _message(item: DueReminder, product: Product, customer: Customer, prices: Pr
         "expiry": item.expiry_date,
         "days": days,
         "price": Amount(totals.ttc),
-        "plan": Part("reminder_plan_auto" if product.auto_renew else "reminder_plan_manual"),
+        "plan": _plan(product),
         "renew_link": link(f"/services/{product.id}#renew"),
     }

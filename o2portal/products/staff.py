@@ -21,8 +21,8 @@ from o2portal.core.permissions import Actor
 from o2portal.core.search import starts_with
 from o2portal.core.validation import clean_text
 from o2portal.mail import outbox as mailer
-from o2portal.products import contact_lists, contacts, provisioning, trades
-from o2portal.products.expiry import renewal_dates
+from o2portal.products import certificates, contact_lists, contacts, provisioning, trades
+from o2portal.products.expiry import refuse_too_early, renewal_dates
 from o2portal.products.models import (
     PRODUCT_STATUSES,
     DomainHold,
@@ -190,11 +190,7 @@ def change_status(
                 session, key, staff.id, f"staff.product_{action}", {"status": new_status}
             )
         if mail:
-            customer = session.get(Customer, product.customer_id)
-            # The text of the change (product_suspended, product_terminated).
-            mailer.queue_for_customer(
-                session, customer, f"product_{mail}", product_name=product.name
-            )
+            _tell_customer(session, product, mail)
         audit.about(
             session,
             f"staff.product_{action}",
@@ -205,6 +201,24 @@ def change_status(
             reason=reason,
         )
         return new_status
+
+
+def _tell_customer(session, product: Product, change: str) -> None:
+    """The customer's mail of a change by hand. Terminated: a text of its own for each
+    kind of product (what ends with it), saying staff did it (not an expiry), without
+    the reason, which is staff's note; suspended: product_suspended."""
+    customer = session.get(Customer, product.customer_id)
+    if change != "terminated":
+        mailer.queue_for_customer(session, customer, f"product_{change}", product_name=product.name)
+        return
+    subject = "certificate" if product.kind == "ssl" else product.kind
+    mailer.queue_for_customer(
+        session,
+        customer,
+        "certificate_terminated" if product.kind == "ssl" else "product_terminated",
+        template=f"staff_terminated_{subject}",
+        product_name=product.name,
+    )
 
 
 def renew_by_hand(
@@ -240,8 +254,13 @@ def renew_by_hand(
             if done is not None:
                 return date.fromisoformat(done["after"])
             raise InvalidInput({"years": "error.renewal_changed"})
+        if product.status in (ProductStatus.TERMINATED, ProductStatus.RELEASED):
+            raise InvalidInput({"years": "error.not_renewable"})
+        refuse_too_early(product.kind, product.expiry_date, clock.today())
+        if product.kind == "ssl" and years != 1:
+            raise InvalidInput({"years": "ssl.renew_one_year"})
         dates = renewal_dates(product.kind, product.expiry_date, years, clock.today())
-        if product.status in (ProductStatus.TERMINATED, ProductStatus.RELEASED) or dates is None:
+        if dates is None:
             raise InvalidInput({"years": "error.not_renewable"})
         before = product.expiry_date
         provisioning.extend(session, product, dates.new_expiry, years, f"staff-renew-{key}")
@@ -265,6 +284,19 @@ def renew_by_hand(
             after=product.expiry_date.isoformat(),
         )
         return product.expiry_date
+
+
+def certificate_of(actor: Actor, product_id: int) -> certificates.CertificateView | None:
+    """The certificate part of a product's staff page (support and admin); None for a
+    product that is no certificate."""
+    actor.staff()
+    return certificates.certificate_for_staff(product_id)
+
+
+def verify_certificate(actor: Actor, product_id: int, *, ip=None) -> bool:
+    """Staff's "Vérifier maintenant": the CA looks for the domain's records now (support
+    and admin; audited). True when issued; InvalidInput {"dcv": …} saying why not."""
+    return certificates.verify_as_staff(actor.staff(), product_id, ip=ip)
 
 
 TASK_FILTERS = ("pending", "all")

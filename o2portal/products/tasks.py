@@ -1,5 +1,5 @@
-"""Calls to the registrar, the hosting panel and the certificate authority as durable
-tasks.
+"""Calls to the registrar, the hosting panel and the certificate authority (open a
+request, sign, revoke) as durable tasks.
 
 A task is written in the transaction that decides it (a payment, a renewal, an expiry
 step, a nameserver change) and sent once that transaction has committed, never under its
@@ -61,9 +61,14 @@ class TaskAction(StrEnum):
     PUBLISH_DNS_RECORD = "publish_dns_record"
     ISSUE_CERTIFICATE = "issue_certificate"
     UNPUBLISH_DNS_RECORD = "unpublish_dns_record"
+    REVOKE_CERTIFICATE = "revoke_certificate"
 
 
-CERTIFICATE_ACTIONS = (TaskAction.OPEN_CERTIFICATE, TaskAction.ISSUE_CERTIFICATE)
+CERTIFICATE_ACTIONS = (
+    TaskAction.OPEN_CERTIFICATE,
+    TaskAction.ISSUE_CERTIFICATE,
+    TaskAction.REVOKE_CERTIFICATE,
+)
 
 
 def enqueue(
@@ -166,6 +171,8 @@ def _send(call: _Call):
 
         if call.action == TaskAction.OPEN_CERTIFICATE:
             return certificates.open_request(call.product_id)
+        if call.action == TaskAction.REVOKE_CERTIFICATE:
+            return certificates.revoke(p["serial"], p["reason"])
         return certificates.issue(call.product_id)
     if call.action == TaskAction.PUBLISH_DNS_RECORD:
         return registrar().add_txt_record(p["zone"], p["record_name"], p["value"])
@@ -232,6 +239,8 @@ def _apply(session: Session, product: Product, action: str, answer) -> None:
 
         if action == TaskAction.OPEN_CERTIFICATE:
             certificates.opened(session, product, answer)
+        elif action == TaskAction.REVOKE_CERTIFICATE:
+            certificates.revoked(session, product, answer)
         else:
             certificates.issued(session, product, answer)
 

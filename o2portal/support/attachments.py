@@ -143,7 +143,7 @@ def attachment_for(person_id: int, attachment_id: int) -> tuple[Path, str]:
         ticket = session.get(Ticket, message.ticket_id) if message else None
         if ticket is None:
             raise NotAllowed("attachment")
-        staff = person.is_staff and person.disabled_at is None and person.deleted_at is None
+        staff = person.acts_as_staff and person.disabled_at is None and person.deleted_at is None
         if not staff and (ticket.customer_id != person.id or message.is_internal):
             raise NotAllowed("attachment")
     root = _data_dir()

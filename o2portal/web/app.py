@@ -14,7 +14,13 @@ from o2portal.jobs.runner import run_all
 from o2portal.web import customer, staff
 from o2portal.web.components.i18n import t
 from o2portal.web.doors import BadEvent
-from o2portal.web.guards import AuthRequired, Forbidden, login_url
+from o2portal.web.guards import (
+    SECOND_FACTOR_SETUP,
+    AuthRequired,
+    Forbidden,
+    SecondFactorRequired,
+    login_url,
+)
 from o2portal.web.pages import import_pages, registered_pages
 from o2portal.web.routes import build_routes, limit_uploads, security_headers
 
@@ -38,6 +44,8 @@ def handle_backend_error(exception: Exception) -> EventSpec | None:
     """Guards raise; this turns their refusals into a redirect or a message."""
     if isinstance(exception, AuthRequired):
         return rx.redirect(login_url(exception.next_path))
+    if isinstance(exception, SecondFactorRequired):
+        return rx.redirect(SECOND_FACTOR_SETUP)
     if isinstance(exception, Forbidden):
         return rx.toast.error(translate("denied.title"), id="forbidden")
     if isinstance(exception, NotAllowed):

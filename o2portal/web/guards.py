@@ -32,6 +32,11 @@ class Forbidden(Exception):
     """Signed in, but not allowed to do this."""
 
 
+class SecondFactorRequired(Forbidden):
+    """A staff account whose second factor is off: the staff area stays closed until it is
+    on, and the browser goes to where it is turned on."""
+
+
 def session_token(state: rx.State) -> str | None:
     raw = state.router.headers.cookie or ""
     # Starlette's lenient parser: one malformed cookie of another site must not hide ours.
@@ -120,7 +125,13 @@ def require_staff(state: rx.State, roles: tuple[str, ...] = STAFF_ROLES) -> Curr
     if user.customer.role not in roles:
         _audit_refusal(state, user)
         raise Forbidden(f"role {user.customer.role} may not use a staff handler")
+    if not user.customer.acts_as_staff:
+        raise SecondFactorRequired("staff account without its second factor")
     return user
+
+
+# Where a staff member without a second factor is sent: Ma fiche, its security tab.
+SECOND_FACTOR_SETUP = "/profile?tab=security"
 
 
 def login_url(next_path: str) -> str:

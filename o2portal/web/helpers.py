@@ -7,12 +7,15 @@ import asyncio
 import functools
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 
 import reflex as rx
 
 from o2portal.core import formatting
 from o2portal.core.i18n import translate
+from o2portal.integrations.ca import MAX_DAYS
 from o2portal.mail import outbox as mailer
+from o2portal.products.expiry import CERTIFICATE_RENEW_DAYS
 from o2portal.web.session import language_of
 
 
@@ -87,6 +90,17 @@ def document_row(doc, lang: str, **more: str) -> dict[str, str]:
         "amount": formatting.money(doc.total_ttc_cents, lang),
         **more,
     }
+
+
+def refusal(key: str, lang: str) -> str:
+    """A refusal's message key in words. "renew.too_early|2027-05-12" names the day a
+    certificate's renewal opens, written in the reader's language; "ssl.not_seen|x.fr"
+    and the like name what they are about."""
+    base, _, arg = key.partition("|")
+    if base == "renew.too_early" and arg:
+        opens = formatting.day(date.fromisoformat(arg), lang)
+        return translate(base, lang, date=opens, days=CERTIFICATE_RENEW_DAYS, max=MAX_DAYS)
+    return translate(base, lang, name=arg) if arg else translate(base, lang)
 
 
 async def translated(state: rx.State, errors: dict[str, str]) -> dict[str, str]:

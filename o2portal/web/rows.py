@@ -24,7 +24,9 @@ def mail_row(mail, lang: str) -> dict[str, str]:
     """A message of the outbox, as staff follow its delivery."""
     return {
         "subject": mail.subject,
-        "status": mail.status,
+        # In words ("Envoyé"), as on the outbox page; the code for colours and filters.
+        "status": translate(f"mail.status_{mail.status}", lang),
+        "status_code": mail.status,
         "created": formatting.moment(mail.created_at, lang),
         "error": mail.last_error or "",
     }

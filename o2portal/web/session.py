@@ -60,6 +60,8 @@ class SessionState(rx.State):
     # "", "unverified" or "failing": drives the email banner.
     email_status: str = ""
     impersonating: bool = False
+    # Staff whose second factor is off: the banner says to turn it on; no staff link.
+    staff_needs_second_factor: bool = False
 
     def _show(self, user: CurrentUser | None) -> None:
         if user is None:
@@ -68,12 +70,14 @@ class SessionState(rx.State):
             self.is_staff = self.is_admin = False
             self.email_status = ""
             self.impersonating = False
+            self.staff_needs_second_factor = False
             return
         customer = user.customer
         self.signed_in = True
         self.display_name = customer.display_name
-        self.is_staff = customer.is_staff
-        self.is_admin = customer.role == "admin"
+        self.is_staff = customer.acts_as_staff
+        self.is_admin = customer.acts_as_staff and customer.role == "admin"
+        self.staff_needs_second_factor = customer.is_staff and not customer.acts_as_staff
         self.impersonating = user.impersonator_id is not None
         state = email_state(customer)
         self.email_status = "" if state == "verified" else state

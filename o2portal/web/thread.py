@@ -234,6 +234,7 @@ class ThreadFields(rx.State, mixin=True):
     department: str = ""
     priority: str = ""
     product: str = ""
+    product_id: str = ""  # the product the ticket is about, for a link to it
     # The thread as three lists: `earlier`, the older pages the reader asked for;
     # `messages`, those shown on opening; `recent`, those that came since. A reply or a new
     # message changes `recent` only, so what goes to the browser is the news, whatever
@@ -256,6 +257,7 @@ class ThreadFields(rx.State, mixin=True):
         self.department = translate(f"tickets.dept.{ticket.department}", lang)
         self.priority = translate(f"tickets.priority.{ticket.priority}", lang)
         self.product = view.product_name or ""
+        self.product_id = str(ticket.product_id or "")
         rows = message_rows(view, lang)
         if view.messages and not self._window_start:
             self._window_start = view.messages[0].id

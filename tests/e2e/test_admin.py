@@ -39,6 +39,15 @@ def test_staff_finds_a_customer_by_domain_and_records_a_transfer(page: Page):
             )
         ).first()
     assert order is not None
+    # Every document on the file opens its PDF; the mails' state is in words.
+    documents = page.locator("#customer-invoices a")
+    expect(documents.first).to_be_visible()
+    hrefs = documents.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert all(re.fullmatch(r"/files/(invoices|order-forms)/\d+\.pdf", h) for h in hrefs), hrefs
+    assert f"/files/order-forms/{order.id}.pdf" in hrefs
+    assert any(h.startswith("/files/invoices/") for h in hrefs)
+    expect(page.locator("#customer-mails")).to_contain_text("Envoyé")
+    expect(page.locator("#customer-mails")).not_to_contain_text("sent")
     page.goto("/admin/invoices")
     page.locator(f"#paid-transfer-{order.id}").click()
     expect(page.locator("#record-title")).to_contain_text(f"BC-{order.id:06d}")

@@ -95,7 +95,7 @@ def test_an_edited_template_is_the_text_of_the_next_mail(new_context, smtp):
         _reset_english_reset_mail()
 
 
-def _hosted_on(server: str, email: str, products: int) -> None:
+def _hosted_on(server: str, email: str, products: int, failing: bool = False) -> None:
     from o2portal.accounts.models import Customer
     from o2portal.core import clock
     from o2portal.core.db import transaction
@@ -103,6 +103,10 @@ def _hosted_on(server: str, email: str, products: int) -> None:
 
     with transaction() as session:
         customer = session.exec(select(Customer).where(Customer.email == email)).one()
+        if failing:
+            customer.email_failing_at = clock.now()
+            customer.email_failing_reason = "550 5.1.1 no such user"
+            session.add(customer)
         for n in range(products):
             session.add(
                 Product(
@@ -137,6 +141,8 @@ def test_a_mass_mail_to_one_servers_customers_queues_exactly_that_many(new_conte
     emails = [fresh_customer(f"masse{n}") for n in range(3)]
     for n, email in enumerate(emails):
         _hosted_on(server, email, products=2 if n == 0 else 1)  # the first counts once
+    bounced = fresh_customer("masse-echec")
+    _hosted_on(server, bounced, products=1, failing=True)  # left out, and said so
     page = new_context(**WIDE).new_page()
     log_in(page, "admin@o2portal.example", next_path="/admin/emails/campaigns")
     wait_signed_in(page)
@@ -146,6 +152,9 @@ def test_a_mass_mail_to_one_servers_customers_queues_exactly_that_many(new_conte
     page.locator("#campaign-body").fill("Bonjour ${first_name},\n\nLe serveur redémarre à 22 h.")
     page.locator("#campaign-preview").click()
     expect(page.locator("#campaign-count")).to_have_text("3")
+    expect(page.locator("#campaign-failing")).to_have_text(
+        "1 client(s) laissé(s) de côté : leur adresse email est en échec."
+    )
     expect(page.locator("#campaign-sample-subject")).to_have_text(f"{subject}, Camille")
     _shot(page, "admin-mass-mail-preview")
     page.locator("#campaign-send").click()

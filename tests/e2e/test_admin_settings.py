@@ -73,3 +73,38 @@ def test_support_cannot_use_the_settings_page(page: Page):
     log_in(page, "support@o2portal.example", next_path="/admin/settings")
     expect(page.get_by_text("Accès refusé").first).to_be_visible()
     expect(page.locator("#reminder_schedule")).to_have_count(0)
+
+
+# Every text field of the page, whether its value shows whole and whether it stays inside
+# its card: [id, value, shown whole, inside].
+_FIELDS_SEEN = """() => [
+    ...document.querySelectorAll('main input[type=text], main input:not([type])')
+].map(el => {
+    const box = el.getBoundingClientRect();
+    const card = el.closest('.rt-Card').getBoundingClientRect();
+    return [el.id, el.value, el.scrollWidth <= el.clientWidth,
+            box.left >= card.left - 0.5 && box.right <= card.right + 0.5];
+})"""
+
+
+def test_the_bank_details_show_whole_at_1440(new_context):
+    """An IBAN is up to 34 characters: at 1440 px it shows whole in its field, and no
+    field of the page runs out of its card."""
+    page = new_context(viewport={"width": 1440, "height": 1000}).new_page()
+    log_in(page, "admin@o2portal.example", next_path="/admin/settings")
+    expect(page.locator("#payment_iban")).not_to_have_value("")
+    page.locator("#settings-payment").scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "admin-settings-1440.png"), full_page=True)
+    fields = page.evaluate(_FIELDS_SEEN)
+    assert {"payment_iban", "payment_bic", "seller_siret"} <= {f[0] for f in fields}
+    clipped = [f for f in fields if not (f[2] and f[3])]
+    assert clipped == [], clipped
+    # A long IBAN (Russia's, 33 characters) typed in groups of four is kept whole, and
+    # shows whole.
+    long_iban = "RU03 0445 2522 5408 1781 0538 0913 1041 9"
+    page.locator("#payment_iban").fill(long_iban)
+    expect(page.locator("#payment_iban")).to_have_value(long_iban)
+    clipped = [f for f in page.evaluate(_FIELDS_SEEN) if not (f[2] and f[3])]
+    assert clipped == [], clipped
+    page.screenshot(path=str(ARTIFACTS / "admin-settings-1440-long-iban.png"), full_page=True)

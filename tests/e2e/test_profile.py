@@ -121,6 +121,32 @@ def test_email_change_link_then_new_address_in_force_and_old_one_told(page: Page
     expect(page.locator("#confirm-bad")).to_be_visible()
 
 
+def test_a_taken_address_answers_as_a_free_one_and_its_owner_is_told(page: Page, smtp):
+    owner = fresh_customer("titulaire")
+    asker = fresh_customer("curieux")
+    open_profile(page, asker)
+    page.locator("#new_email").fill(owner.upper())
+    page.locator("#email_password").fill("pas-le-bon-mot-de-passe")
+    page.locator("#email-change-submit").click()
+    expect(page.locator("#email_password-error")).to_have_text("Mot de passe incorrect.")
+    expect(page.locator("#new_email-error")).to_have_count(0)
+    page.locator("#email_password").fill(PASSWORD)
+    page.locator("#email-change-submit").click()
+    expect(page.locator("#email-message")).to_contain_text(owner)
+    expect(page.locator("#pending-email")).to_have_text(owner)
+    expect(page.locator("#new_email-error")).to_have_count(0)
+
+    told = smtp.wait_for(lambda m: m["To"] == owner and "vers la vôtre" in m["Subject"])
+    assert asker not in told.get_content()
+    notice = smtp.wait_for(lambda m: m["To"] == asker and "Demande de changement" in m["Subject"])
+    assert owner in notice.get_content()
+    # No confirmation link went anywhere, and both accounts keep their address.
+    assert not [
+        m for m in smtp.messages if "Confirmez votre nouvelle" in m["Subject"] and m["To"] == owner
+    ]
+    assert stored(owner) is not None and stored(asker) is not None
+
+
 def enable_two_factor(page: Page) -> tuple[str, list[str]]:
     page.locator("#totp-start").click()
     secret = page.locator("#totp-secret").inner_text().replace(" ", "")

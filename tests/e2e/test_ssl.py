@@ -28,6 +28,18 @@ def download(page: Page, link) -> bytes:
     return Path(info.value.path()).read_bytes()
 
 
+def certificate_of(domain: str) -> tuple[Product, SslCertificate]:
+    """The certificate product for `domain` and its row, as saved now."""
+    with read_session() as session:
+        product = session.exec(
+            select(Product).where(Product.kind == "ssl", Product.name == domain)
+        ).one()
+        row = session.exec(
+            select(SslCertificate).where(SslCertificate.product_id == product.id)
+        ).one()
+    return product, row
+
+
 def public_der(key) -> bytes:
     return key.public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
@@ -69,13 +81,7 @@ def test_a_dv_certificate_for_a_domain_managed_here_is_issued_and_downloaded(pag
     page.locator("#order-form-submit").click()
     expect(page.locator("#order-done")).to_contain_text("Commande payée")
 
-    with read_session() as session:
-        product = session.exec(
-            select(Product).where(Product.kind == "ssl", Product.name == domain)
-        ).one()
-        row = session.exec(
-            select(SslCertificate).where(SslCertificate.product_id == product.id)
-        ).one()
+    product, row = certificate_of(domain)
     # Validated automatically: the portal published the record in the domain's zone here.
     assert row.dns_zone == domain and row.state == "issued"
 

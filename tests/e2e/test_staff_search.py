@@ -46,6 +46,14 @@ def test_one_box_finds_a_customer_an_invoice_an_order_form_and_a_ticket(page: Pa
     results = _search(page, f"#{ticket.id}")
     link = results.get_by_role("link", name=re.compile(rf"^#{ticket.id} "))
     expect(link).to_have_attribute("href", f"/admin/tickets/{ticket.id}")
+    # The ticket's page links to the product it is about (the demo's first ticket has one).
+    assert ticket.product_id is not None
+    link.click()
+    expect(page.locator("#ticket-product")).to_have_attribute(
+        "href", f"/admin/products/{ticket.product_id}"
+    )
+    page.goto("/admin")
+    page.locator("#o2-hydrated").wait_for(state="attached")
 
     results = _search(page, "dupont-photo")
     results.get_by_role("link", name=re.compile("Marie Dupont")).click()

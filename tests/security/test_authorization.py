@@ -15,7 +15,7 @@ from sqlmodel import func, select
 import o2portal.o2portal  # noqa: F401  (registers every page and state)
 from o2portal.core.db import read_session
 from o2portal.core.models import AuditEvent
-from o2portal.web.guards import AuthRequired, Forbidden
+from o2portal.web.guards import AuthRequired, Forbidden, SecondFactorRequired
 from o2portal.web.pages import handler_levels
 from tests.state.conftest import make_state, run
 
@@ -92,6 +92,9 @@ def test_protected_handlers_refuse_who_may_not_call_them(people, cls, name):
     with pytest.raises(Forbidden):
         run(make_state(cls, token=people["token"]["alice"]), name, *args)
     assert _refusals() == before + 1, "a refused staff call must be audited"
+    # Staff whose second factor is off: sent to turn it on, for every staff handler.
+    with pytest.raises(SecondFactorRequired):
+        run(make_state(cls, token=people["token"]["ned"]), name, *args)
     if level == "admin":
         with pytest.raises(Forbidden):
             run(make_state(cls, token=people["token"]["sam"]), name, *args)

@@ -19,6 +19,7 @@ from o2portal.billing.orders import CartItem, checkout
 from o2portal.billing.payments import CardDetails, PaymentChoice
 from o2portal.catalog.defaults import ensure_catalogue
 from o2portal.core.db import read_session, transaction
+from o2portal.products import staff as products_staff
 from o2portal.products.models import Product, SslCertificate
 from o2portal.web.guards import SESSION_COOKIE
 from o2portal.web.routes import build_routes
@@ -178,3 +179,19 @@ def test_another_file_name_is_not_found(client, people, certificate):
     base, _missing, _row = certificate
     for name in ("secret", "..%2Fkey", "CERTIFICATE"):
         assert get(client, f"{base}/{name}.pem", people["token"]["alice"]).status_code == 404
+
+
+def test_a_terminated_certificate_is_no_longer_offered_to_its_owner(client, people, certificate):
+    """Revoked at termination: the owner's routes answer 404 for every file (the key the
+    portal kept is erased); staff still read the certificate, never the key."""
+    base, _missing, row = certificate
+    admin = actor(people["customer"]["ada"].id)
+    with read_session() as session:
+        product_id = session.get(SslCertificate, row.id).product_id
+    products_staff.change_status(admin, product_id, "terminate", "Résiliation demandée")
+    for what in [*FILES, "key"]:
+        refused = get(client, f"{base}/{what}.pem", people["token"]["alice"])
+        assert refused.status_code == 404 and b"BEGIN" not in refused.content
+    for who in ("sam", "ada"):
+        _assert_pem(get(client, f"{base}/fullchain.pem", people["token"][who]), row, "fullchain")
+        assert get(client, f"{base}/key.pem", people["token"][who]).status_code == 404

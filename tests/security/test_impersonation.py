@@ -10,21 +10,16 @@ import pytest
 
 from o2portal.accounts import auth, sessions
 from o2portal.accounts import staff as admin_customers
-from o2portal.accounts.models import Customer
 from o2portal.core import clock
-from o2portal.core.db import transaction
 from tests.security.test_profile_routes import client, get  # noqa: F401 (fixture)
-from tests.unit.helpers import actor, make_customer, open_session
+from tests.unit.helpers import actor, make_customer, make_staff, open_session
 
 
 @pytest.fixture
 def people(db):
     customer = make_customer("client@example.fr")
     admin = make_customer("admin@example.fr")
-    with transaction() as session:
-        row = session.get(Customer, admin.id)
-        row.role = "admin"
-        session.add(row)
+    make_staff(admin.id)
     return customer, admin
 
 
@@ -57,10 +52,7 @@ def test_the_admin_logging_out_ends_their_acting_sessions(people):
 def test_a_disabled_admin_acts_no_more(people):
     customer, admin = people
     other_admin = make_customer("chef@example.fr")
-    with transaction() as session:
-        row = session.get(Customer, other_admin.id)
-        row.role = "admin"
-        session.add(row)
+    make_staff(other_admin.id)
     acting = act_as(admin.id, customer.id)
     admin_customers.set_disabled(actor(other_admin.id), admin.id, True, "Départ")
     assert sessions.resolve_session(acting) is None

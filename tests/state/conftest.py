@@ -7,6 +7,7 @@ import inspect
 import json
 from datetime import timedelta
 
+import pyotp
 import pytest
 import reflex as rx
 from reflex.istate.data import RouterData
@@ -60,7 +61,8 @@ def password_hash() -> str:
 
 @pytest.fixture
 def people(db, password_hash):
-    """Two customers and two staff members, each with a live session token."""
+    """Two customers and three staff members (two with their second factor on), each with
+    a live session token."""
     made = {}
     with transaction() as session:
         for key, role in (
@@ -68,6 +70,8 @@ def people(db, password_hash):
             ("bob", "customer"),
             ("sam", "support"),
             ("ada", "admin"),
+            # An admin who has not turned their second factor on: no staff area yet.
+            ("ned", "admin"),
         ):
             person = Customer(
                 email=f"{key}@example.fr",
@@ -81,6 +85,9 @@ def people(db, password_hash):
                 postal_code="75002",
                 city="Paris",
             )
+            if key in ("sam", "ada"):
+                person.totp_secret = pyotp.random_base32()
+                person.totp_enabled_at = clock.now()
             session.add(person)
             session.flush()
             made[key] = person
@@ -89,7 +96,7 @@ def people(db, password_hash):
     assert result.ok, result
     tokens = {"alice": auth.exchange_ticket(result.ticket).token}
     with transaction() as session:
-        for key in ("bob", "sam", "ada"):
+        for key in ("bob", "sam", "ada", "ned"):
             tokens[key] = new_token()
             session.add(
                 UserSession(

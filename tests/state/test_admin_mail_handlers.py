@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from o2portal.accounts.models import Customer
 from o2portal.core import clock
 from o2portal.core.db import read_session, transaction
 from o2portal.mail.models import MailCampaign, MailTemplate, OutboxEmail
@@ -143,6 +144,25 @@ def test_a_count_that_changed_sends_nothing(hosted):
     run(state, "send", {"pay_key": state.send_key, "seen_count": "5"})
     assert state.errors["segment"].startswith("Le nombre de destinataires a changé")
     assert count(MailCampaign) == 0
+
+
+def test_the_preview_says_how_many_failing_addresses_are_left_out(hosted):
+    state = _campaigns(hosted)
+    run(state, "preview", FORM)
+    assert state.count == "2" and state.failing_note == ""
+    with transaction() as session:
+        bob = session.get(Customer, hosted["customer"]["bob"].id)
+        bob.email_failing_at, bob.email_failing_reason = clock.now(), "550 no such user"
+        session.add(bob)
+    run(state, "preview", FORM)
+    assert state.count == "1"
+    assert state.failing_note == "1 client(s) laissé(s) de côté : leur adresse email est en échec."
+    run(state, "send", {"pay_key": state.send_key, "seen_count": state.count})
+    with read_session() as session:
+        to = set(session.exec(select(OutboxEmail.to_addr).where(OutboxEmail.kind == "campaign")))
+    assert to == {"alice@example.fr"}
+    run(state, "again")
+    assert state.failing_note == ""
 
 
 def test_support_is_refused_mass_mail(hosted):

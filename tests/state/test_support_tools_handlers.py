@@ -242,6 +242,6 @@ def test_only_admins_open_accounts_and_keep_staff_accounts(people):
     assert count(Customer) == before
     ada = make_state(AdminStaffState, token=people["token"]["ada"], path="/admin/staff")
     run(ada, "load")
-    assert {r["email"] for r in ada.rows} == {"sam@example.fr", "ada@example.fr"}
+    assert {r["email"] for r in ada.rows} == {"sam@example.fr", "ada@example.fr", "ned@example.fr"}
     run(ada, "set_role", ada.me, "support")
     assert ada.errors == {"staff": "Vous ne pouvez pas changer votre propre compte ici."}

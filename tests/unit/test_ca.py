@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import multiprocessing
 import stat
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from datetime import timedelta
 from pathlib import Path
@@ -243,3 +245,66 @@ def test_workers_starting_together_make_one_root(tmp_path):
     assert len(set(roots)) == 1
     assert roots[0] == (tmp_path / "ca" / ca_keys.ROOT_CERT).read_text()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ca"]  # no set left behind
+
+
+def _signed(ca: LocalCA, n: int) -> str:
+    made = make_key_and_csr(["exemple.fr"])
+    open_and_prove(ca, ["exemple.fr"], f"crl-{n}", "exemple.fr")
+    return ca.issue(made.csr_pem, ["exemple.fr"], validation=DV, request_id=f"crl-{n}").serial
+
+
+def test_the_revocation_list_names_every_revoked_certificate(ca):
+    kept, gone, plain = (_signed(ca, n) for n in range(3))
+    empty = x509.load_pem_x509_crl(ca.revocation_list().encode())
+    assert list(empty) == []
+    ca.revoke(gone, reason="keyCompromise")
+    ca.revoke(plain)  # unspecified: no reason written, as RFC 5280 asks
+    path = get_settings().data_dir / "ca" / ca_keys.CRL
+    crl = x509.load_pem_x509_crl(path.read_bytes())
+    assert crl.is_signature_valid(ca.authority().issuer.public_key())
+    assert crl.issuer == ca.authority().issuer.subject
+    assert crl.next_update_utc - crl.last_update_utc == timedelta(days=7)
+    assert crl.get_revoked_certificate_by_serial_number(int(kept, 16)) is None
+    entry = crl.get_revoked_certificate_by_serial_number(int(gone, 16))
+    reason = entry.extensions.get_extension_for_class(x509.CRLReason).value.reason
+    assert reason == x509.ReasonFlags.key_compromise
+    unspecified = crl.get_revoked_certificate_by_serial_number(int(plain, 16))
+    assert len(unspecified.extensions) == 0
+    assert ca.revocation_list() == path.read_text()  # still fresh: read, not signed again
+    # Less than a day before its next update, it is signed again, with a greater number.
+    with clock.frozen_at(crl.next_update_utc - timedelta(hours=12)):
+        later = x509.load_pem_x509_crl(ca.revocation_list().encode())
+    number = x509.CRLNumber
+    assert later.extensions.get_extension_for_class(number).value.crl_number > (
+        crl.extensions.get_extension_for_class(number).value.crl_number
+    )
+    assert {r.serial_number for r in later} == {int(gone, 16), int(plain, 16)}
+
+
+def test_revocations_at_the_same_moment_all_reach_the_list(ca, monkeypatch):
+    """Two revocations at once (two workers' tasks). The first one has read the book and
+    is signing its list (slowly, here) when the second commits: the second waits for the
+    first to put its list in place before reading the book, so the last list written
+    names both (without the lock, the first's older list would land last)."""
+    first, second = _signed(ca, 1), _signed(ca, 2)
+    real = ca_keys.sign_crl
+    signing = threading.Event()
+
+    def slow_sign(authority, revoked, *, now):
+        if not signing.is_set():
+            signing.set()
+            time.sleep(0.5)
+        return real(authority, revoked, now=now)
+
+    monkeypatch.setattr(ca_keys, "sign_crl", slow_sign)
+    one = threading.Thread(target=lambda: LocalCA().revoke(first, reason="superseded"))
+    one.start()
+    assert signing.wait(10)
+    two = threading.Thread(target=lambda: LocalCA().revoke(second, reason="superseded"))
+    two.start()
+    one.join()
+    two.join()
+    path = get_settings().data_dir / "ca" / ca_keys.CRL
+    crl = x509.load_pem_x509_crl(path.read_bytes())
+    assert {r.serial_number for r in crl} == {int(first, 16), int(second, 16)}
+    assert not list(path.parent.glob(".crl-*.tmp"))

@@ -166,13 +166,16 @@ def test_unpaid_orders_have_no_invoice(db):
 
 def test_faq_covers_password_and_invoice(db):
     seed_demo()
-    with read_session() as session:
-        questions = [q.lower() for q in session.exec(select(FaqEntry.question)).all()]
-        topics = set(session.exec(select(FaqEntry.topic)).all())
-
-    assert any("mot de passe" in q for q in questions)
-    assert any("facture" in q for q in questions)
-    assert 4 <= len(topics) <= 6
+    for language, password, invoice in (
+        ("fr", "mot de passe", "facture"),
+        ("en", "password", "invoice"),
+    ):
+        with read_session() as session:
+            entries = session.exec(select(FaqEntry).where(FaqEntry.language == language)).all()
+        questions = [e.question.lower() for e in entries]
+        assert any(password in q for q in questions)
+        assert any(invoice in q for q in questions)
+        assert 4 <= len({e.topic for e in entries}) <= 6
 
 
 def test_hosting_prices_match_spec(db):

@@ -16,6 +16,7 @@ from o2portal.core.models import AuditEvent
 from o2portal.demo.seed import seed_demo
 from o2portal.mail import editor, templating
 from o2portal.mail.models import MailTemplate, OutboxEmail
+from tests.security.test_billing_concurrency import run_together
 from tests.unit.helpers import actor, count, update_customer
 
 
@@ -198,3 +199,34 @@ def test_the_outbox_kinds_without_a_text_of_their_own_have_names():
     for kind in ("reminder", "campaign"):
         for language in ("fr", "en"):
             assert translate(f"mailkind.{kind}", language) != f"mailkind.{kind}"
+
+
+def test_two_admins_saving_the_first_edit_of_a_text_at_once_both_succeed(demo):
+    """Two admins save the first edit of the same kind and language at the same moment
+    (real parallel transactions on PostgreSQL): the saves run one after the other, the
+    second one updating the row the first made, never an IntegrityError; the text kept
+    is the last one saved, and the trail shows both changes in their order."""
+    update_customer(demo["support"].id, role="admin")
+    ada, bea = actor(demo["admin"].id), actor(demo["support"].id)
+    kinds = ["invoice", "welcome", "ticket_reply", "order_form", "password_reset"]
+    for kind in kinds:
+        results = run_together(
+            [
+                lambda k=kind, who=who: editor.save_text(
+                    who, k, "fr", f"Objet de {who.id}", f"Texte de {who.id}"
+                )
+                for who in (ada, bea)
+            ]
+        )
+        assert results == [True, True], results
+        text = editor.kind_text(ada, kind, "fr")
+        changes = [
+            json.loads(e.details_json)
+            for e in _events("staff.mail_template_changed")
+            if json.loads(e.details_json)["kind"] == kind
+        ]
+        # The first change starts from the file, the second from the first's text.
+        assert changes[0]["old"]["subject"] == templating.default_text(kind, "fr")[0]
+        assert changes[1]["old"] == changes[0]["new"]
+        assert {"subject": text.subject, "body": text.body} == changes[1]["new"]
+    assert count(MailTemplate) == len(kinds)

@@ -112,6 +112,10 @@ SAMPLES = {
     "expires": date(2027, 3, 20),
     "trades_link": "https://portal.example/trades",
     "product_link": "https://portal.example/services/7",
+    "records": [
+        Part("certificate_record", record_name="_o2portal-challenge.exemple.fr", value="tOk3n"),
+        Part("certificate_record", record_name="_o2portal-challenge.autre.fr", value="t0ken2"),
+    ],
     # part values
     "name": "exemple.fr",
     "until": EXPIRY,
@@ -123,6 +127,9 @@ SAMPLES = {
     "bank": "Banque de démonstration",
     "payee": "O2Portal SAS",
     "address": "12 rue de l'Hébergement\n63000 Clermont-Ferrand",
+    "record_name": "_o2portal-challenge.exemple.fr",
+    "opens": date(2027, 2, 13),
+    "value": "tOk3n",
 }
 
 

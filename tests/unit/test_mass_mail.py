@@ -139,6 +139,35 @@ def test_sending_queues_one_mail_per_customer_once_per_key(demo):
     assert row.segment["extension"] == "com"
 
 
+def test_a_failing_address_is_left_out_and_the_preview_says_how_many(demo):
+    """A bounced address is not counted nor mailed (the mail would bounce again and
+    hurt the sender's reputation); the preview says how many were left out for it."""
+    admin = actor(demo["admin"].id)
+    update_customer(
+        demo["brasserie"].id, email_failing_at=clock.now(), email_failing_reason="550 unknown"
+    )
+    form = {"extension": "com", "subject": "Objet", "body": "Texte"}
+    preview = campaigns.preview(admin, form)
+    assert (preview.count, preview.failing) == (2, 1)
+    assert _who(admin, extension="com") == {"client", "entreprise"}
+    with pytest.raises(InvalidInput) as refused:
+        campaigns.send(admin, form, key="f" * 32, seen_count="3")
+    assert refused.value.errors == {"segment": "campaign.count_changed"}
+    sent = campaigns.send(admin, form, key="f" * 32, seen_count="2")
+    with read_session() as session:
+        mails = session.exec(
+            select(OutboxEmail).where(OutboxEmail.campaign_id == sent.campaign_id)
+        ).all()
+    assert sent.recipients == 2
+    assert sorted(m.customer_id for m in mails) == sorted(
+        [demo["client"].id, demo["entreprise"].id]
+    )
+    event = [e for e in _events() if e.action == "staff.mass_mail_sent"][0]
+    assert json.loads(event.details_json)["left_out_failing"] == 1
+    # Nobody failing: nothing said to be left out.
+    assert campaigns.preview(admin, {**form, "extension": "io"}).failing == 0
+
+
 def _events() -> list[AuditEvent]:
     with read_session() as session:
         return list(session.exec(select(AuditEvent)))

@@ -9,7 +9,15 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from o2portal.accounts import auth, email_change, password_change, profile, sessions, signup
+from o2portal.accounts import (
+    auth,
+    email_change,
+    password_change,
+    personal_data,
+    profile,
+    sessions,
+    signup,
+)
 from o2portal.accounts.models import AuthAttempt, Customer, PendingEmailChange, UserSession
 from o2portal.core import clock
 from o2portal.core.db import read_session
@@ -166,9 +174,8 @@ def test_email_change_link_old_address_in_force_until_opened(db):
     assert email_change.pending_email_change(customer.id) is None
 
 
-def test_email_change_needs_the_password_and_a_new_free_address(db):
+def test_email_change_needs_the_password_and_a_new_address(db):
     customer = make_customer()
-    make_customer(email="taken@example.com")
     with pytest.raises(InvalidInput) as refused:
         email_change.request_email_change(customer.id, "pas une adresse", "")
     assert refused.value.errors == {
@@ -179,13 +186,82 @@ def test_email_change_needs_the_password_and_a_new_free_address(db):
         email_change.request_email_change(customer.id, "fresh@example.com", "wrong-password-1")
     assert refused.value.errors == {"email_password": "error.current_password_wrong"}
     with pytest.raises(InvalidInput) as refused:
-        email_change.request_email_change(customer.id, "TAKEN@example.com", PASSWORD)
-    assert refused.value.errors == {"new_email": "error.email_taken"}
-    with pytest.raises(InvalidInput) as refused:
         email_change.request_email_change(customer.id, EMAIL, PASSWORD)
     assert refused.value.errors == {"new_email": "error.email_same"}
     assert rows(PendingEmailChange) == []
     assert outbox("email_change") == []
+
+
+def _what_the_asker_sees(asker: Customer, new: str, password: str) -> dict:
+    """Everything the person asking for a change can observe of it: the answer (or the
+    refusal), the pending change on the page, the mails to their own account, their
+    audit trail and their personal-data export; the two addresses written NEW and ME,
+    and the times left out."""
+
+    def plain(value) -> str:
+        text = json.dumps(value, sort_keys=True, default=str)
+        return text.replace(new.strip().lower(), "NEW").replace(asker.email, "ME")
+
+    try:
+        answer = email_change.request_email_change(asker.id, new, password, ip="192.0.2.9")
+    except InvalidInput as exc:
+        answer = exc.errors
+    pending = email_change.pending_email_change(asker.id)
+    export = personal_data.export_personal_data(asker.id)
+    times = ("created_at", "sent_at", "expires_at", "used_at", "generated_at")
+    for section in ("emails", "pending_email_changes", "activity"):
+        for row in export[section]:
+            for name in times:
+                row.pop(name, None)
+    return {
+        "answer": plain(answer),
+        "pending": plain(pending and pending.new_email),
+        "export": plain([export[s] for s in ("emails", "pending_email_changes", "activity")]),
+    }
+
+
+def test_a_taken_address_gets_the_answer_of_a_free_one_and_its_owner_is_told(db):
+    """Ma fiche does not say whether an address has an account, any more than sign-up:
+    the same refusal for a wrong password (the password is checked first: no quick
+    answer from the database alone), the same "link sent" and pending change, the same
+    mails and trail on the asker's side. Nothing changes; the owner of the address is
+    mailed that someone tried, and no link is sent to anyone."""
+    owner = make_customer(email="taken@example.com", first_name="Odile")
+    free_asker = make_customer(email="free.asker@example.com")
+    taken_asker = make_customer(email="taken.asker@example.com")
+
+    seen = {
+        who: [_what_the_asker_sees(asker, new, pw) for pw in ("wrong-password-1", PASSWORD)]
+        for who, asker, new in (
+            ("free", free_asker, "free@example.com"),
+            ("taken", taken_asker, " TAKEN@example.com"),
+        )
+    }
+    assert seen["taken"][0]["answer"] == '{"email_password": "error.current_password_wrong"}'
+    assert seen["taken"][1]["answer"] == '"NEW"'
+    assert seen["taken"][1]["pending"] == '"NEW"'
+    assert seen["taken"] == seen["free"]
+
+    # Nothing changed, and no link went anywhere for the taken address.
+    assert get_customer(owner.id).email == "taken@example.com"
+    assert get_customer(taken_asker.id).email == "taken.asker@example.com"
+    assert [m.to_addr for m in outbox("email_change")] == ["free@example.com"]
+    [told] = outbox("email_change_existing")
+    assert told.to_addr == "taken@example.com" and told.customer_id == owner.id
+    assert "Odile" in told.body_text
+    assert "taken.asker" not in told.body_text  # nothing of the asker reaches the owner
+    [event] = audits("profile.email_change_existing")
+    assert event.customer_id == owner.id
+
+    # Sent again: still no link; the owner is told at most once an hour.
+    with clock.frozen_at(clock.now() + timedelta(minutes=2)):
+        assert email_change.resend_email_change(taken_asker.id) == "taken@example.com"
+    assert [m.to_addr for m in outbox("email_change")] == ["free@example.com"]
+    assert len(outbox("email_change_existing")) == 1
+    with clock.frozen_at(clock.now() + timedelta(minutes=70)):
+        email_change.request_email_change(taken_asker.id, "taken@example.com", PASSWORD)
+    assert len(outbox("email_change_existing")) == 2
+    assert get_customer(owner.id).email == "taken@example.com"
 
 
 def test_email_change_link_expires_and_a_taken_address_is_refused_at_the_click(db):

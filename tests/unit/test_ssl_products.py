@@ -29,7 +29,7 @@ from o2portal.integrations.registrar import LocalRegistrar
 from o2portal.products import certificates
 from o2portal.products.lifecycle import apply_expiry
 from o2portal.products.models import Product, ProductTask, SslCertificate, TaskStatus
-from tests.unit.helpers import actor, outbox
+from tests.unit.helpers import actor, make_staff, outbox
 from tests.unit.test_orders import card, person
 from tests.unit.test_orders import order as order_with_key
 
@@ -72,6 +72,31 @@ def the_certificate(customer_id: int) -> tuple[Product, SslCertificate]:
             select(SslCertificate).where(SslCertificate.product_id == product.id)
         ).one()
     return product, row
+
+
+# The tasks of a certificate whose records the portal publishes in a zone here, all done.
+ZONE_TASKS_DONE = [
+    ("open_certificate", TaskStatus.DONE),
+    ("publish_dns_record", TaskStatus.DONE),
+    ("issue_certificate", TaskStatus.DONE),
+    ("unpublish_dns_record", TaskStatus.DONE),
+]
+
+
+def tasks_of(product_id: int) -> list[tuple[str, str]]:
+    """The product's tasks in order: (action, status)."""
+    with read_session() as session:
+        return list(
+            session.exec(
+                select(ProductTask.action, ProductTask.status)
+                .where(ProductTask.product_id == product_id)
+                .order_by(ProductTask.id)
+            ).all()
+        )
+
+
+def days_until(product: Product) -> int:
+    return (product.expiry_date - clock.today()).days
 
 
 def verify_chain(certificate_pem: str, chain_pem: str, host: str) -> x509.Certificate:
@@ -119,18 +144,7 @@ def test_a_dv_certificate_for_a_domain_managed_here_is_issued_after_the_payment(
     # as tasks after the payment's commit.
     assert row.dns_zone == "mon-site-auto.fr"
     assert row.state == "issued"
-    with read_session() as session:
-        tasks = session.exec(
-            select(ProductTask.action, ProductTask.status)
-            .where(ProductTask.product_id == product.id)
-            .order_by(ProductTask.id)
-        ).all()
-    assert tasks == [
-        ("open_certificate", TaskStatus.DONE),
-        ("publish_dns_record", TaskStatus.DONE),
-        ("issue_certificate", TaskStatus.DONE),
-        ("unpublish_dns_record", TaskStatus.DONE),
-    ]
+    assert tasks_of(product.id) == ZONE_TASKS_DONE
     assert count(RegistryTxtRecord) == 0
     leaf = verify_chain(row.certificate_pem, row.chain_pem, "www.mon-site-auto.fr")
     assert leaf.not_valid_after_utc.date() >= product.expiry_date - timedelta(days=1)
@@ -155,8 +169,7 @@ def test_files_go_to_the_owner_and_staff_only_and_the_key_to_the_owner_only():
     product, row = the_certificate(owner)
     stranger = person("stranger@example.fr")
     staff = person("staff@example.fr")
-    with transaction() as session:
-        session.get(Customer, staff).role = "admin"
+    make_staff(staff)
     name, text = certificates.certificate_file(customer(owner), product.id, "certificate")
     assert (name, text) == ("fichiers.fr.pem", row.certificate_pem)
     _name, full = certificates.certificate_file(customer(staff), product.id, "fullchain")
@@ -281,30 +294,36 @@ def test_a_renewal_reissues_the_certificate_for_one_more_year():
     customer_id = with_domain("renew@example.fr", "renouvelle.fr")
     order(customer_id, [ssl_item("renouvelle.fr")], "k-first")
     product, first = the_certificate(customer_id)
-    with pytest.raises(InvalidInput) as refused:
-        quote_renewal(customer_id, product.id, 2)
-    assert refused.value.errors == {"years": "ssl.renew_one_year"}
-    quote = quote_renewal(customer_id, product.id, 1)
-    assert quote.new_expiry == clock.add_years(product.expiry_date, 1)
-    with read_session() as session:
-        price = session.exec(
-            select(CertificateOffer.year_cents).where(CertificateOffer.code == "ssl-dv")
-        ).one()
-    assert quote.totals.ht == price
-    outcome = renew_product(
-        customer_id=customer_id,
-        product_id=product.id,
-        years=1,
-        expected_expiry=product.expiry_date,
-        choice=card(),
-        key="ssl-test-renew",
-    )
-    assert outcome.status == "paid"
-    renewed, second = the_certificate(customer_id)
-    assert renewed.expiry_date == quote.new_expiry
-    assert second.issuance == 2 and second.state == "issued"
-    assert second.serial != first.serial
-    leaf = verify_chain(second.certificate_pem, second.chain_pem, "renouvelle.fr")
+    # Renewed 20 days before its expiry: inside the window (tests below for the window).
+    with clock.frozen_at(clock.now() + timedelta(days=days_until(product) - 20)):
+        with pytest.raises(InvalidInput) as refused:
+            quote_renewal(customer_id, product.id, 2)
+        assert refused.value.errors == {"years": "ssl.renew_one_year"}
+        quote = quote_renewal(customer_id, product.id, 1)
+        assert quote.new_expiry == clock.add_years(product.expiry_date, 1)
+        with read_session() as session:
+            price = session.exec(
+                select(CertificateOffer.year_cents).where(CertificateOffer.code == "ssl-dv")
+            ).one()
+        assert quote.totals.ht == price
+        outcome = renew_product(
+            customer_id=customer_id,
+            product_id=product.id,
+            years=1,
+            expected_expiry=product.expiry_date,
+            choice=card(),
+            key="ssl-test-renew",
+        )
+        assert outcome.status == "paid"
+        renewed, second = the_certificate(customer_id)
+        assert renewed.expiry_date == quote.new_expiry
+        assert second.issuance == 2 and second.state == "issued"
+        assert second.serial != first.serial
+        # The certificate signed then covers the 20 days left and the year paid.
+        leaf = verify_chain(second.certificate_pem, second.chain_pem, "renouvelle.fr")
+        assert leaf.not_valid_after_utc.astimezone(clock.PARIS).date() == renewed.expiry_date
+    # The one before is remembered, to be revoked with it if the product is terminated.
+    assert (second.previous_serial, second.previous_not_after) == (first.serial, first.not_after)
     # The same key: the customer's server keeps its key and takes the new certificate.
     assert leaf.public_key().public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
@@ -327,22 +346,30 @@ def test_an_older_answer_never_overwrites_a_newer_issuance():
     assert the_certificate(customer_id)[1].serial == row.serial
 
 
-def test_a_certificate_expires_then_ends_with_its_own_words():
+def test_a_certificate_expires_then_ends_with_its_own_words_and_is_revoked():
     customer_id = with_domain("expire@example.fr", "expire.fr")
     order(customer_id, [ssl_item("expire.fr")], "k-exp")
-    product, _row = the_certificate(customer_id)
+    product, row = the_certificate(customer_id)
+    ca = certificate_authority()
     start = clock.now()
     with clock.frozen_at(start + timedelta(days=367)):
         apply_expiry()
     assert the_certificate(customer_id)[0].status == "expired"
+    assert not ca.is_revoked(row.serial)  # still renewable
     with clock.frozen_at(start + timedelta(days=367 + 31)):
         apply_expiry()
+        crl = x509.load_pem_x509_crl(ca.revocation_list().encode())
     assert the_certificate(customer_id)[0].status == "terminated"
+    # The end of its life revokes it at the CA, as a termination by staff does.
+    assert ca.is_revoked(row.serial) and the_certificate(customer_id)[1].revoked_at
+    assert crl.get_revoked_certificate_by_serial_number(int(row.serial, 16)) is not None
     kinds = [m.kind for m in outbox() if m.kind.startswith("certificate_")]
     assert kinds == ["certificate_expired", "certificate_terminated"]
     assert "Le certificat SSL expire.fr a expiré" in next(
         m.subject for m in outbox() if m.kind == "certificate_expired"
     )
+    ended = next(m.body_text for m in outbox() if m.kind == "certificate_terminated")
+    assert "n'a pas été renouvelé" in ended and "révoqué" in ended
 
 
 def test_staff_edit_a_certificate_price():

@@ -55,6 +55,7 @@ from tests.unit.helpers import (
     count,
     get_customer,
     make_customer,
+    make_staff,
     outbox,
     rows,
     update_customer,
@@ -82,7 +83,7 @@ def bob(db):
 @pytest.fixture
 def staff(db):
     person = make_customer(email=STAFF, first_name="Sophie", last_name="Leroy")
-    update_customer(person.id, role="support")
+    make_staff(person.id, "support")
     return get_customer(person.id)
 
 

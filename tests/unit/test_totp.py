@@ -20,9 +20,9 @@ from tests.unit.helpers import (
     PASSWORD,
     get_customer,
     make_customer,
+    make_staff,
     open_session,
     outbox,
-    update_customer,
 )
 
 
@@ -207,7 +207,7 @@ def test_sessions_open_before_the_second_factor_was_turned_on_stay_open(db):
 def test_staff_acting_as_the_customer_is_not_asked_for_the_customers_code(db):
     customer = make_customer()
     staff = make_customer(email="staff@example.com")
-    update_customer(staff.id, role="admin")  # only an admin may act as a customer
+    make_staff(staff.id)  # only an admin may act as a customer
     enable(customer.id)
     ticket = new_token()
     with transaction() as session:

@@ -144,11 +144,15 @@ def _search_box() -> rx.Component:
             placeholder=t("search.box"),
             aria_label=t("search.title"),
             max_length=100,
-            width="24em",
+            width="100%",
             type="search",
         ),
         on_submit=AdminSearchState.go,
         reset_on_submit=False,
+        # Wide enough for its placeholder, beside the name in the header (a form is as
+        # wide as its line otherwise, and went under the brand).
+        width="36em",
+        max_width="40vw",
         class_name="o2-desktop-only",
         role="search",
     )

@@ -155,6 +155,24 @@ def _email_banner() -> rx.Component:
     )
 
 
+def _second_factor_banner() -> rx.Component:
+    """A staff account without its second factor: the staff area opens once it is on."""
+    return rx.cond(
+        SessionState.staff_needs_second_factor,
+        rx.callout.root(
+            rx.callout.icon(rx.icon("shield-alert")),
+            rx.callout.text(
+                t("banner.staff_second_factor"),
+                " ",
+                rx.link(t("banner.staff_second_factor_link"), href="/profile?tab=security"),
+            ),
+            color_scheme="amber",
+            id="staff-second-factor-banner",
+            width="100%",
+        ),
+    )
+
+
 def impersonation_banner() -> rx.Component:
     return rx.cond(
         SessionState.impersonating,
@@ -202,6 +220,7 @@ def signed_in_shell(
             language_switch(),
             menu,
             align="center",
+            width="100%",
             class_name="o2-header",
             as_="header",
         ),
@@ -224,6 +243,7 @@ def customer_layout(*content: rx.Component) -> rx.Component:
     """A signed-in page: navigation on the side (a menu on a phone), banners, then content."""
     return signed_in_shell(
         _email_banner(),
+        _second_factor_banner(),
         *content,
         brand=brand(),
         header=(),

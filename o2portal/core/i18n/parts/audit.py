@@ -66,6 +66,9 @@ FR: dict[str, str] = {
     "audit.say.profile.email_change_resent": "{who} a renvoyé le lien de changement d'adresse",
     "audit.say.profile.email_change_cancelled": "{who} a annulé son changement d'adresse",
     "audit.say.profile.email_changed": "{who} a changé d'adresse email",
+    "audit.say.profile.email_change_existing": (
+        "{who} : un autre compte a demandé à prendre l'adresse de ce compte"
+    ),
     "audit.say.profile.data_exported": "{who} a téléchargé ses données personnelles",
     # money
     "audit.say.order.created": "{who} a créé {target}",
@@ -97,6 +100,14 @@ FR: dict[str, str] = {
     "audit.say.ssl.verified": "{who} a vérifié le contrôle du domaine pour {target}",
     "audit.say.ssl.issued": "{who} : {target} a été émis",
     "audit.say.ssl.key_downloaded": "{who} a téléchargé la clé privée de {target}",
+    "audit.say.ssl.checks_stopped": (
+        "{who} : l'enregistrement DNS de {target} reste introuvable, la vérification "
+        "automatique s'arrête (client prévenu)"
+    ),
+    "audit.say.ssl.revoked": "{who} : {target} a été révoqué auprès de l'autorité",
+    "audit.say.staff.ssl_verified": (
+        "{who} a vérifié à la main le contrôle du domaine pour {target}"
+    ),
     "audit.say.staff.product_renewed": "{who} a renouvelé {target} à la main",
     "audit.say.staff.product_suspend": "{who} a suspendu {target}",
     "audit.say.staff.product_unsuspend": "{who} a réactivé {target}",
@@ -224,6 +235,9 @@ EN: dict[str, str] = {
     "audit.say.profile.email_change_resent": "{who} sent the address-change link again",
     "audit.say.profile.email_change_cancelled": "{who} cancelled their address change",
     "audit.say.profile.email_changed": "{who} changed their email address",
+    "audit.say.profile.email_change_existing": (
+        "{who}: another account asked to take this account's address"
+    ),
     "audit.say.profile.data_exported": "{who} downloaded their personal data",
     "audit.say.order.created": "{who} created {target}",
     "audit.say.order.cancelled": "{who} cancelled {target}",
@@ -251,6 +265,12 @@ EN: dict[str, str] = {
     "audit.say.ssl.verified": "{who} checked domain control for {target}",
     "audit.say.ssl.issued": "{who}: {target} was issued",
     "audit.say.ssl.key_downloaded": "{who} downloaded the private key of {target}",
+    "audit.say.ssl.checks_stopped": (
+        "{who}: the DNS record of {target} is still not found, the automatic check stops "
+        "(customer told)"
+    ),
+    "audit.say.ssl.revoked": "{who}: {target} was revoked at the authority",
+    "audit.say.staff.ssl_verified": "{who} checked domain control for {target} by hand",
     "audit.say.staff.product_renewed": "{who} renewed {target} by hand",
     "audit.say.staff.product_suspend": "{who} suspended {target}",
     "audit.say.staff.product_unsuspend": "{who} resumed {target}",

@@ -51,9 +51,9 @@ FR = {
     "mailtext.unknown_language": "Langue inconnue.",
     # campaigns
     "campaign.title": "Envois groupés",
-    "campaign.intro": "Un email à un groupe de clients. Les comptes désactivés et l'équipe "
-    "ne le reçoivent jamais, et chaque client ne le reçoit qu'une fois. Les emails partent "
-    "au rythme fixé dans les réglages.",
+    "campaign.intro": "Un email à un groupe de clients. Les comptes désactivés, l'équipe et "
+    "les adresses en échec ne le reçoivent jamais, et chaque client ne le reçoit qu'une fois. "
+    "Les emails partent au rythme fixé dans les réglages.",
     "campaign.new": "Nouvel envoi",
     "campaign.segment": "Destinataires",
     "campaign.segment_hint": "Les clients qui remplissent tous les critères choisis ; les "
@@ -70,6 +70,8 @@ FR = {
     "campaign.preview": "Aperçu et nombre de destinataires",
     "campaign.count": "Destinataires",
     "campaign.sample_to": "Exemple, tel que le recevra",
+    "campaign.failing_left_out": "{count} client(s) laissé(s) de côté : leur adresse email "
+    "est en échec.",
     "campaign.sample_nobody": "Aucun client ne correspond : rien ne peut être envoyé.",
     "campaign.send": "Envoyer",
     "campaign.send_title": "Envoyer cet email ?",
@@ -165,8 +167,9 @@ EN = {
     "mailtext.unknown_language": "Unknown language.",
     # campaigns
     "campaign.title": "Mass mail",
-    "campaign.intro": "One email to a group of customers. Disabled accounts and staff never "
-    "get it, and each customer gets it once. The emails go at the pace set in the settings.",
+    "campaign.intro": "One email to a group of customers. Disabled accounts, staff and "
+    "failing addresses never get it, and each customer gets it once. The emails go at the "
+    "pace set in the settings.",
     "campaign.new": "New mailing",
     "campaign.segment": "Recipients",
     "campaign.segment_hint": "The customers who meet every criterion chosen; the product "
@@ -183,6 +186,7 @@ EN = {
     "campaign.preview": "Preview and count the recipients",
     "campaign.count": "Recipients",
     "campaign.sample_to": "Sample, as it will reach",
+    "campaign.failing_left_out": "{count} customer(s) left out: their email address fails.",
     "campaign.sample_nobody": "No customer matches: nothing can be sent.",
     "campaign.send": "Send",
     "campaign.send_title": "Send this email?",

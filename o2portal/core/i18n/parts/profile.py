@@ -67,6 +67,23 @@ FR: dict[str, str] = {
     "profile.totp_off": "La double authentification est désactivée.",
     "profile.totp_disable": "Désactiver la double authentification",
     "profile.totp_disable_text": "Votre mot de passe suffira de nouveau pour vous connecter.",
+    "profile.totp_staff_keeps": (
+        "Un compte du personnel garde sa double authentification : l'espace du personnel "
+        "en dépend. Si vous perdez votre téléphone et vos codes de secours, un "
+        "administrateur la réinitialise."
+    ),
+    "profile.totp_staff_needed": (
+        "Votre compte du personnel doit activer la double authentification : l'espace du "
+        "personnel s'ouvre une fois qu'elle est activée."
+    ),
+    "error.totp_staff_keeps": (
+        "Un compte du personnel ne peut pas désactiver sa double authentification."
+    ),
+    "banner.staff_second_factor": (
+        "L'espace du personnel vous est fermé tant que la double authentification de votre "
+        "compte n'est pas activée."
+    ),
+    "banner.staff_second_factor_link": "L'activer dans Ma fiche",
     "profile.codes_title": "Vos codes de secours : notez-les maintenant",
     "profile.codes_text": (
         "Chacun permet une connexion si vous n'avez plus votre téléphone, une seule fois. "
@@ -236,6 +253,18 @@ EN: dict[str, str] = {
     "profile.totp_off": "Two-factor authentication is off.",
     "profile.totp_disable": "Turn off two-factor authentication",
     "profile.totp_disable_text": "Your password alone will let you sign in again.",
+    "profile.totp_staff_keeps": (
+        "A staff account keeps its second factor: the staff area needs it. If you lose your "
+        "phone and your recovery codes, an admin resets it."
+    ),
+    "profile.totp_staff_needed": (
+        "Your staff account must turn on the second factor: the staff area opens once it is on."
+    ),
+    "error.totp_staff_keeps": "A staff account cannot turn its second factor off.",
+    "banner.staff_second_factor": (
+        "The staff area stays closed to you until your account's second factor is on."
+    ),
+    "banner.staff_second_factor_link": "Turn it on in My details",
     "profile.codes_title": "Your recovery codes: write them down now",
     "profile.codes_text": (
         "Each one lets you sign in once if you no longer have your phone. They will never be "

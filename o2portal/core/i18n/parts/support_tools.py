@@ -231,6 +231,20 @@ FR.update(
         "audit.say.staff.member_role": "{who} a changé le rôle de {target}",
         "audit.say.staff.member_disabled": "{who} a désactivé le compte du personnel de {target}",
         "audit.say.staff.member_enabled": "{who} a réactivé le compte du personnel de {target}",
+        "audit.say.staff.member_second_factor_reset": (
+            "{who} a réinitialisé la double authentification de {target}"
+        ),
+        "staff.reset_second_factor": "Réinitialiser la double authentification",
+        "staff.reset_second_factor_title": "Réinitialiser sa double authentification ?",
+        "staff.reset_second_factor_text": (
+            "Son application et ses codes de secours ne serviront plus, ses sessions sont "
+            "fermées, et l'espace du personnel lui reste fermé jusqu'à ce qu'il la réactive."
+        ),
+        "staff.second_factor_reset_done": (
+            "Double authentification réinitialisée : un email le lui dit."
+        ),
+        "error.staff_second_factor_off": "Sa double authentification n'est pas activée.",
+        "mailkind.staff_second_factor_reset": "Double authentification réinitialisée",
     }
 )
 EN.update(
@@ -263,5 +277,15 @@ EN.update(
         "audit.say.staff.member_role": "{who} changed the role of {target}",
         "audit.say.staff.member_disabled": "{who} disabled the staff account of {target}",
         "audit.say.staff.member_enabled": "{who} enabled the staff account of {target} again",
+        "audit.say.staff.member_second_factor_reset": "{who} reset the second factor of {target}",
+        "staff.reset_second_factor": "Reset second factor",
+        "staff.reset_second_factor_title": "Reset their second factor?",
+        "staff.reset_second_factor_text": (
+            "Their app and recovery codes stop working, their sessions end, and the staff "
+            "area stays closed to them until they turn it on again."
+        ),
+        "staff.second_factor_reset_done": "Second factor reset: an email tells them.",
+        "error.staff_second_factor_off": "Their second factor is not on.",
+        "mailkind.staff_second_factor_reset": "Second factor reset",
     }
 )

@@ -94,10 +94,15 @@ def _two_factor_on() -> rx.Component:
                 rx.text(t("profile.codes_new_text"), size="2", margin_bottom="0.5em"),
                 _password_confirm_form("codes_password", "profile.codes_new", T.new_codes, "blue"),
             ),
-            rx.box(
-                rx.text(t("profile.totp_disable_text"), size="2", margin_bottom="0.5em"),
-                _password_confirm_form(
-                    "disable_password", "profile.totp_disable", T.disable, "red"
+            rx.cond(
+                T.staff,
+                # The staff area needs it: an admin resets it, on /admin/staff.
+                rx.text(t("profile.totp_staff_keeps"), size="2", id="totp-staff-keeps"),
+                rx.box(
+                    rx.text(t("profile.totp_disable_text"), size="2", margin_bottom="0.5em"),
+                    _password_confirm_form(
+                        "disable_password", "profile.totp_disable", T.disable, "red"
+                    ),
                 ),
             ),
             spacing="4",
@@ -142,6 +147,15 @@ def _two_factor_off() -> rx.Component:
     T = TwoFactorState
     return rx.vstack(
         rx.badge(t("profile.totp_status_off"), color_scheme="gray", id="totp-status"),
+        rx.cond(
+            T.staff,
+            rx.callout(
+                t("profile.totp_staff_needed"),
+                icon="shield-alert",
+                color_scheme="amber",
+                id="totp-staff-needed",
+            ),
+        ),
         field_error(T.errors, "totp_code"),
         icon_button("shield-check", "profile.totp_start", on_click=T.start_setup, id="totp-start"),
         spacing="3",

@@ -21,7 +21,7 @@ from o2portal.web.helpers import (
     translated,
     with_password,
 )
-from o2portal.web.session import language_of, owner_of
+from o2portal.web.session import language_of, owner_of, show_user
 
 
 class PasswordChangeState(rx.State):
@@ -139,6 +139,8 @@ def _second_factor_of(customer_id: int):
 
 class TwoFactorState(rx.State):
     enabled: bool = False
+    # A staff account: its second factor opens the staff area and is not turned off here.
+    staff: bool = False
     since: str = ""
     codes_left: int = 0
     # During set-up only, to their owner: the secret to scan or type into the app. Emptied
@@ -156,6 +158,7 @@ class TwoFactorState(rx.State):
         lang = await language_of(self)
         customer, codes_left = await asyncio.to_thread(_second_factor_of, user.customer.id)
         self.enabled = customer.totp_enabled_at is not None
+        self.staff = customer.is_staff
         self.since = formatting.day(customer.totp_enabled_at, lang)
         self.codes_left = codes_left
 
@@ -211,6 +214,8 @@ class TwoFactorState(rx.State):
         self.new_recovery_codes = codes
         self.message = await said(self, "profile.totp_on")
         await self._fill(user)
+        # A staff member's shell gains the staff area now (its banner goes).
+        await show_user(self, await owner_of(self))
 
     @rx.event
     def codes_saved(self):

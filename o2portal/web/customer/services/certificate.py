@@ -12,20 +12,16 @@ import re
 import reflex as rx
 
 from o2portal.core import formatting
-from o2portal.core.errors import InvalidInput, NotAllowed
+from o2portal.core.errors import NotAllowed
 from o2portal.core.i18n import translate
 from o2portal.products import certificates
+from o2portal.web.components.certificates import ask_the_ca, certificate_files, records_table
 from o2portal.web.components.i18n import t
 from o2portal.web.components.tables import download_link, section
 from o2portal.web.guards import client_ip
 from o2portal.web.session import customer_of, language_of, load_customer
 
 _PATH_ID = re.compile(r"/services/(\d{1,12})/?$")
-
-
-def _message(key: str, lang: str) -> str:
-    base, _, arg = key.partition("|")
-    return translate(base, lang, name=arg) if arg else translate(base, lang)
 
 
 class CertificateProductState(rx.State):
@@ -46,6 +42,10 @@ class CertificateProductState(rx.State):
     verify_message: str = ""
     verify_error: str = ""
     checking: bool = False
+    # Terminated: revoked, nothing offered any more.
+    ended: bool = False
+    # What the periodic check of the records does (or did: when it stopped).
+    checks_note: str = ""
 
     async def _fill(self) -> None:
         user, lang = await load_customer(self)
@@ -73,6 +73,14 @@ class CertificateProductState(rx.State):
         self.key_downloaded = (
             formatting.day(view.key_downloaded_at, lang) if view.key_downloaded_at else ""
         )
+        self.ended = view.ended
+        if view.checks_stopped_at is not None:
+            when = formatting.day(view.checks_stopped_at, lang)
+            self.checks_note = translate("ssl.checks_stopped", lang, date=when)
+        elif view.next_check_at is not None:
+            self.checks_note = translate("ssl.checks_auto", lang)
+        else:
+            self.checks_note = ""
 
     @rx.event
     async def load(self):
@@ -92,18 +100,12 @@ class CertificateProductState(rx.State):
         self.verify_message, self.verify_error, self.checking = "", "", True
         yield
         try:
-            await asyncio.to_thread(
-                certificates.verify_certificate,
-                user.customer.id,
-                self.product_id,
-                ip=client_ip(self),
+            self.verify_message, self.verify_error, self.is_certificate = await ask_the_ca(
+                lambda: certificates.verify_certificate(
+                    user.customer.id, self.product_id, ip=client_ip(self)
+                ),
+                lang,
             )
-        except InvalidInput as exc:
-            self.verify_error = _message(next(iter(exc.errors.values())), lang)
-        except NotAllowed:
-            self.is_certificate = False
-        else:
-            self.verify_message = translate("ssl.issued_now", lang)
         finally:
             self.checking = False
         await self._fill()
@@ -118,14 +120,6 @@ class CertificateProductState(rx.State):
 C = CertificateProductState
 
 
-def _record(r) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(rx.code(r["name"]), class_name="o2-break"),
-        rx.table.cell(r["type"]),
-        rx.table.cell(rx.code(r["value"]), class_name="o2-break"),
-    )
-
-
 def _records() -> rx.Component:
     return rx.cond(
         C.records.length() > 0,
@@ -134,39 +128,21 @@ def _records() -> rx.Component:
                 rx.cond(C.automatic, t("ssl.dcv_automatic"), t("ssl.dcv_manual")),
                 size="2",
             ),
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell(t("ssl.record_name")),
-                        rx.table.column_header_cell(t("ssl.record_type")),
-                        rx.table.column_header_cell(t("ssl.record_value")),
-                    )
-                ),
-                rx.table.body(rx.foreach(C.records, _record)),
-                id="ssl-records",
-                width="100%",
-            ),
+            records_table(C.records, "ssl-records"),
             rx.button(
                 t("ssl.verify"),
                 on_click=C.verify,
                 loading=C.checking,
                 id="ssl-verify",
             ),
+            rx.cond(
+                C.checks_note != "",
+                rx.text(C.checks_note, size="2", color_scheme="gray", id="ssl-checks"),
+            ),
             width="100%",
             spacing="2",
         ),
         rx.text(t("ssl.opening"), size="2", id="ssl-opening"),
-    )
-
-
-def _files(base) -> rx.Component:
-    return rx.hstack(
-        download_link("file-down", "ssl.download_certificate", base + "/certificate.pem"),
-        download_link("file-down", "ssl.download_chain", base + "/chain.pem"),
-        download_link("file-down", "ssl.download_fullchain", base + "/fullchain.pem"),
-        spacing="4",
-        wrap="wrap",
-        id="ssl-files",
     )
 
 
@@ -209,15 +185,24 @@ def certificate_section() -> rx.Component:
                 orientation=rx.breakpoints(initial="vertical", sm="horizontal"),
             ),
             rx.cond(
-                C.state == "pending",
+                C.ended,
                 rx.callout(
-                    t("ssl.pending"), icon="hourglass", color_scheme="amber", id="ssl-pending"
+                    rx.cond(C.has_certificate, t("ssl.ended"), t("ssl.ended_unissued")),
+                    icon="ban",
+                    color_scheme="red",
+                    id="ssl-ended",
                 ),
-                rx.callout(
-                    t("ssl.issued"), icon="circle-check", color_scheme="green", id="ssl-issued"
+                rx.cond(
+                    C.state == "pending",
+                    rx.callout(
+                        t("ssl.pending"), icon="hourglass", color_scheme="amber", id="ssl-pending"
+                    ),
+                    rx.callout(
+                        t("ssl.issued"), icon="circle-check", color_scheme="green", id="ssl-issued"
+                    ),
                 ),
             ),
-            rx.cond(C.state == "pending", _records()),
+            rx.cond((C.state == "pending") & ~C.ended, _records()),
             rx.cond(
                 C.verify_error != "",
                 rx.text(C.verify_error, color_scheme="red", size="2", id="ssl-verify-error"),
@@ -226,7 +211,7 @@ def certificate_section() -> rx.Component:
                 C.verify_message != "",
                 rx.text(C.verify_message, color_scheme="green", size="2", id="ssl-verify-ok"),
             ),
-            rx.cond(C.has_certificate, _files(base)),
+            rx.cond(C.has_certificate & ~C.ended, certificate_files(base, "ssl-files")),
             rx.cond(
                 C.key_waiting,
                 rx.vstack(

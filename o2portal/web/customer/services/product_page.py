@@ -190,23 +190,35 @@ def _quote() -> rx.Component:
 def _renewal() -> rx.Component:
     return stacked_card(
         rx.heading(t("renew.title"), size="4", as_="h2", id="renew"),
-        rx.text(t("renew.early"), size="2", color_scheme="gray"),
         rx.cond(
             S.contact_role != "",
             rx.text(t("renew.for_holder"), size="2", color_scheme="blue", id="renew-for-holder"),
         ),
         rx.cond(
-            S.quote_error != "",
-            rx.callout(S.quote_error, color_scheme="red", icon="triangle-alert"),
-        ),
-        labelled(
-            "years",
-            "renew.years",
-            native_select(
-                "years", *option_list(renewal_years()), value=S.years, on_change=S.set_years
+            S.renew_opens != "",
+            # A certificate before its window: no form, the day it opens.
+            rx.callout(
+                S.renew_opens, icon="calendar-clock", color_scheme="blue", id="renew-too-early"
             ),
-            width="100%",
-            max_width="20em",
+            rx.fragment(
+                rx.text(t("renew.early"), size="2", color_scheme="gray"),
+                rx.cond(
+                    S.quote_error != "",
+                    rx.callout(S.quote_error, color_scheme="red", icon="triangle-alert"),
+                ),
+                labelled(
+                    "years",
+                    "renew.years",
+                    native_select(
+                        "years",
+                        *option_list(renewal_years()),
+                        value=S.years,
+                        on_change=S.set_years,
+                    ),
+                    width="100%",
+                    max_width="20em",
+                ),
+            ),
         ),
         rx.cond(S.renewable, _quote()),
         rx.cond(

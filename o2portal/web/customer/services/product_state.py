@@ -19,7 +19,7 @@ from o2portal.products import customer as products
 from o2portal.products.contacts import Right
 from o2portal.web import live
 from o2portal.web.guards import client_ip, require_customer
-from o2portal.web.helpers import document_row, said, send_mail_soon, translated
+from o2portal.web.helpers import document_row, refusal, said, send_mail_soon, translated
 from o2portal.web.payment import (
     PaymentFields,
     submitted_date,
@@ -82,6 +82,8 @@ class ProductState(PaymentFields, rx.State):
     renewable: bool = False
     quote: dict[str, str] = {}
     quote_error: str = ""
+    # Not renewable yet (a certificate, before its window): when it will be, in words.
+    renew_opens: str = ""
     # What the quote shows, rendered into the renewal form beside its key.
     seen_expiry: str = ""
     seen_ttc: str = ""
@@ -102,6 +104,7 @@ class ProductState(PaymentFields, rx.State):
         self.details, self.nameservers, self.invoices = [], [], []
         self.quote, self.renewable, self.auth_code = {}, False, ""
         self.may_renew = False
+        self.renew_opens = ""
 
     def _product_id_from_path(self) -> int:
         match = _PATH_ID.search(self.router.url.path or "")
@@ -150,12 +153,17 @@ class ProductState(PaymentFields, rx.State):
             return  # the panel keeps showing what was just paid, under a disabled button
         lang = await language_of(self)
         self.quote, self.quote_error, self.renewable = {}, "", False
+        self.renew_opens = ""
         try:
             quote = await asyncio.to_thread(
                 quote_renewal, user.customer.id, self.product_id, int(self.years)
             )
         except InvalidInput as exc:
-            self.quote_error = translate(next(iter(exc.errors.values())), lang)
+            key = next(iter(exc.errors.values()))
+            if key.startswith("renew.too_early"):
+                self.renew_opens = refusal(key, lang)  # not an error: a date to come back
+            else:
+                self.quote_error = refusal(key, lang)
             return
         self.renewable = True
         self.seen_expiry = quote.current_expiry.isoformat()
@@ -242,7 +250,7 @@ class ProductState(PaymentFields, rx.State):
             )
         except (InvalidInput, NotAllowed) as exc:
             errors = getattr(exc, "errors", None) or {"years": "error.unexpected"}
-            self.pay_message = translate(next(iter(errors.values())), lang)
+            self.pay_message = refusal(next(iter(errors.values())), lang)
             self._arm()
             was_contact = bool(self.contact_role)
             await self._fill()

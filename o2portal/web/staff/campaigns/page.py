@@ -183,6 +183,10 @@ def _preview() -> rx.Component:
                     spacing="3",
                 ),
                 rx.cond(
+                    S.failing_note != "",
+                    rx.text(S.failing_note, size="2", color_scheme="amber", id="campaign-failing"),
+                ),
+                rx.cond(
                     S.sample_to != "",
                     stack(
                         rx.text(t("campaign.sample_to"), " ", S.sample_to, size="2"),

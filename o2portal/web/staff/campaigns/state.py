@@ -53,6 +53,8 @@ class AdminCampaignsState(Paged, rx.State):
     sample_to: str = ""
     sample_subject: str = ""
     sample_body: str = ""
+    # How many of the segment the preview left out because their address fails ("" none).
+    failing_note: str = ""
     errors: dict[str, str] = {}
     message: str = ""
     done: bool = False
@@ -84,6 +86,7 @@ class AdminCampaignsState(Paged, rx.State):
     def _start_over(self) -> None:
         self.send_key, self.done = new_key(), False
         self.count = self.sample_to = self.sample_subject = self.sample_body = ""
+        self.failing_note = ""
         self.errors, self.message, self._previewed = {}, "", {}
         self.form_key += 1
 
@@ -108,12 +111,17 @@ class AdminCampaignsState(Paged, rx.State):
             found = await asyncio.to_thread(domain.preview, user.actor, typed)
         except InvalidInput as exc:
             self.errors = refusal_messages(exc, lang)
-            self.count, self._previewed = "", {}
+            self.count, self.failing_note, self._previewed = "", "", {}
             return
         self._previewed = typed
         self.count = str(found.count)
         self.sample_to = found.sample_to
         self.sample_subject, self.sample_body = found.subject, found.body
+        self.failing_note = (
+            translate("campaign.failing_left_out", lang, count=found.failing)
+            if found.failing
+            else ""
+        )
 
     @rx.event
     def set_confirming(self, value: bool):

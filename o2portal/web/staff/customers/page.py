@@ -31,11 +31,15 @@ from o2portal.web.staff.customers.work_state import CustomerWorkState as W
 
 
 def _table(rows, columns: list[tuple[str, str]], table_id: str, link: str | None = None):
+    """`link`: the first cell links to `link` + the row's id, or to the row's own "href"
+    when `link` is "href" (a document's file)."""
+
     def row(r):
         keys = [key for _, key in columns]
         if not link:
             return rx.table.row(*text_cells(r, *keys))
-        first = rx.table.cell(rx.link(r[keys[0]], href=link + r["id"]))
+        href = r["href"] if link == "href" else link + r["id"]
+        first = rx.table.cell(rx.link(r[keys[0]], href=href))
         return rx.table.row(first, *text_cells(r, *keys[1:]))
 
     return rows_table(table_id, [h for h, _ in columns], rows, row, empty_key="admin.none")
@@ -371,6 +375,7 @@ def customer_page() -> rx.Component:
                         S.invoices,
                         [("col.number", "number"), ("col.date", "date"), ("col.amount", "amount")],
                         "customer-invoices",
+                        "href",
                     ),
                 ),
                 section(

@@ -10,6 +10,7 @@ import reflex as rx
 
 from o2portal.accounts import staff as domain
 from o2portal.billing import staff as billing_staff
+from o2portal.billing.invoices import order_reference
 from o2portal.core import clock, formatting
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate
@@ -119,12 +120,17 @@ class AdminCustomerState(rx.State):
             }
             for p in file.products
         ]
-        self.invoices = [document_row(i, lang) for i in file.invoices] + [
+        # Each number opens its PDF: the invoice, or the unpaid order form.
+        self.invoices = [
+            document_row(i, lang, href=f"/files/invoices/{i.id}.pdf") for i in file.invoices
+        ] + [
             {
-                "id": "",
-                "number": f"BC-{o.id:06d}",
+                "id": str(o.id),
+                "number": order_reference(o),
+                "href": f"/files/order-forms/{o.id}.pdf",
                 "date": formatting.day(o.created_at, lang),
-                "amount": formatting.money(o.total_ttc_cents, lang) + " (à régler)",
+                "amount": formatting.money(o.total_ttc_cents, lang)
+                + f" ({translate('status.unpaid', lang).lower()})",
             }
             for o in file.unpaid
         ]

@@ -47,7 +47,19 @@ def _actions(r) -> rx.Component:
                 ),
                 small_button(t("staff.enable"), M.enable(r["id"]), "enable-" + r["id"]),
             ),
+            rx.cond(
+                r["second_factor_code"] == "on",
+                confirmed_button(
+                    t("staff.reset_second_factor"),
+                    t("staff.reset_second_factor_title"),
+                    r["name"] + " — " + t("staff.reset_second_factor_text"),
+                    t("staff.reset_second_factor"),
+                    M.reset_second_factor(r["id"]),
+                    "reset-2fa-" + r["id"],
+                ),
+            ),
             spacing="2",
+            wrap="wrap",
         ),
     )
 
@@ -91,6 +103,7 @@ def staff_accounts_page() -> rx.Component:
             "staff.title",
             rx.text(t("staff.intro"), size="2", color_scheme="gray"),
             field_error(M.errors, "staff"),
+            notice(M.done, "staff-done"),
             rows_table(
                 "staff-table",
                 [

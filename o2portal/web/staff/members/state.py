@@ -21,6 +21,8 @@ class AdminStaffState(rx.State):
     me: str = ""
     errors: dict[str, str] = {}
     message: str = ""
+    # What the last action on a row did, in words.
+    done: str = ""
     form_key: int = 0
 
     async def _fill(self) -> None:
@@ -34,6 +36,7 @@ class AdminStaffState(rx.State):
                 "email": p.email,
                 "role_code": p.role,
                 "role": translate(f"staff.role_{p.role}", lang),
+                "second_factor_code": "on" if p.second_factor else "off",
                 "second_factor": translate(
                     "staff.second_factor_on" if p.second_factor else "staff.second_factor_off", lang
                 ),
@@ -47,21 +50,25 @@ class AdminStaffState(rx.State):
 
     @rx.event
     async def load(self):
-        self.errors, self.message = {}, ""
+        self.errors, self.message, self.done = {}, "", ""
         await self._fill()
 
-    async def _change(self, call, *args) -> None:
+    async def _change(self, call, *args, done: str = "") -> bool:
         user = await staff_of(self, ADMIN)
-        self.message = ""
+        self.message, self.done = "", ""
         try:
             await asyncio.to_thread(call, user.actor, *args, ip=client_ip(self))
         except InvalidInput as exc:
             self.errors = await translated(self, exc.errors)
+            changed = False
         except NotAllowed:
-            pass
+            changed = False
         else:
-            self.errors = {}
+            self.errors, changed = {}, True
+            if done:
+                self.done = translate(done, await language_of(self))
         await self._fill()
+        return changed
 
     @rx.event
     async def set_role(self, member_id: str, role: str):
@@ -74,6 +81,14 @@ class AdminStaffState(rx.State):
     @rx.event
     async def enable(self, member_id: str):
         await self._change(domain.set_staff_disabled, given_id(member_id), False)
+
+    @rx.event
+    async def reset_second_factor(self, member_id: str):
+        changed = await self._change(
+            domain.reset_second_factor, given_id(member_id), done="staff.second_factor_reset_done"
+        )
+        if changed:
+            send_mail_soon()
 
     @rx.event
     async def create(self, form: dict):

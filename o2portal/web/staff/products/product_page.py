@@ -12,6 +12,7 @@ from o2portal.web.components.i18n import t
 from o2portal.web.components.payment import hidden
 from o2portal.web.components.tables import rows_table, section, status_badge, text_cells
 from o2portal.web.pages import SUPPORT_AND_ADMIN, staff_page
+from o2portal.web.staff.products.certificate import SC, certificate_part
 from o2portal.web.staff.products.product_state import AdminProductState as S
 
 
@@ -221,6 +222,15 @@ def _actions() -> rx.Component:
     return admin_only(
         section(
             "admin.product_actions",
+            rx.cond(
+                S.renew_note != "",
+                rx.callout(
+                    S.renew_note,
+                    icon="calendar-clock",
+                    color_scheme="blue",
+                    id="product-renew-note",
+                ),
+            ),
             rx.flex(
                 rx.cond(S.renewable, _renew_form()),
                 rx.cond(
@@ -290,7 +300,7 @@ def _trade() -> rx.Component:
     "/admin/products/[product_id]",
     roles=SUPPORT_AND_ADMIN,
     title_key="admin.product_page",
-    on_load=S.load,
+    on_load=[S.load, SC.load],
     admin=[S.renew, S.change, S.show_auth_code],
     ui=[S.again],
 )
@@ -321,6 +331,7 @@ def product_page() -> rx.Component:
                 _trade(),
                 _about(),
                 _technical(),
+                certificate_part(),
                 _actions(),
                 _history(),
                 spacing="4",

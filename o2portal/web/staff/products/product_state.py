@@ -16,10 +16,12 @@ from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate
 from o2portal.products import staff as domain
 from o2portal.products.customer import display_status
+from o2portal.products.expiry import CERTIFICATE_RENEW_DAYS, too_early
 from o2portal.web.guards import client_ip
-from o2portal.web.helpers import given_id
+from o2portal.web.helpers import given_id, refusal
 from o2portal.web.payment import new_key, submitted_date, submitted_key
 from o2portal.web.session import language_of, load_staff, staff_of
+from o2portal.web.staff.products.certificate import StaffCertificateState
 
 ADMIN = ("admin",)
 _PATH_ID = re.compile(r"/admin/products/(\d{1,12})/?$")
@@ -63,6 +65,8 @@ class AdminProductState(rx.State):
     reminders: list[dict[str, str]] = []
     # What an admin may do to it now: renew, and the changes of its status.
     renewable: bool = False
+    # A certificate before its renewal window: the day it opens, in words.
+    renew_note: str = ""
     changes: list[str] = []
     auth_code: str = ""
     # Each form's idempotency key, and the expiry date it was shown with.
@@ -130,7 +134,18 @@ class AdminProductState(rx.State):
             }
             for r in view.reminders
         ]
-        self.renewable = status in ("active", "expiring", "expired")
+        opens = too_early(p.kind, p.expiry_date, today)
+        self.renewable = status in ("active", "expiring", "expired") and opens is None
+        self.renew_note = (
+            translate(
+                "admin.ssl_renew_opens",
+                lang,
+                date=formatting.day(opens, lang),
+                days=CERTIFICATE_RENEW_DAYS,
+            )
+            if opens is not None and status in ("active", "expiring")
+            else ""
+        )
         self.changes = list(_OFFERED.get(p.status, ()))
         self.seen_expiry = p.expiry_date.isoformat()
         offer = await asyncio.to_thread(domain.holder_change_of, user.actor, p.id)
@@ -181,7 +196,7 @@ class AdminProductState(rx.State):
             done = await asyncio.to_thread(do)
         except InvalidInput as exc:
             self.errors = {
-                ("years" if k == "years" else f"{form_name}-reason"): translate(v, lang)
+                ("years" if k == "years" else f"{form_name}-reason"): refusal(v, lang)
                 for k, v in exc.errors.items()
             }
             return
@@ -192,6 +207,9 @@ class AdminProductState(rx.State):
         self.message = translate(f"admin.product_{action}_done", lang, name=name, date=done)
         self.done = True
         await self._fill()
+        # A certificate's part says what the change did to it (revoked, re-issued).
+        certificate = await self.get_state(StaffCertificateState)
+        await certificate._fill()
 
     @rx.event
     async def renew(self, form: dict):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from o2portal.web.components.blocks import stack
+from o2portal.web.components.blocks import columns, stack
 from o2portal.web.components.forms import field_error, label, text_field
 from o2portal.web.components.i18n import t
 from o2portal.web.pages import ADMINS_ONLY, staff_page
@@ -122,7 +122,7 @@ def _seller_form() -> rx.Component:
             S.seller_message,
             fields[0],
             _address_field("seller_address", "settings.seller_address", S.seller["seller_address"]),
-            rx.grid(*fields[1:], columns=rx.breakpoints(initial="1", md="2"), spacing="3"),
+            columns(*fields[1:]),
             spacing="3",
         ),
         element_id="settings-seller",
@@ -131,9 +131,10 @@ def _seller_form() -> rx.Component:
 
 PAYMENT_FIELDS = [
     ("payment_holder", "settings.payment_holder", 200),
-    ("payment_iban", "settings.payment_iban", 40),
-    ("payment_bic", "settings.payment_bic", 11),
     ("payment_bank", "settings.payment_bank", 200),
+    # 34 characters at most, typed in groups of four: 42 with the spaces.
+    ("payment_iban", "settings.payment_iban", 50),
+    ("payment_bic", "settings.payment_bic", 11),
     ("payment_cheque_payee", "settings.payment_cheque_payee", 200),
 ]
 
@@ -148,7 +149,9 @@ def _payment_form() -> rx.Component:
             S.save_payment,
             "save-payment",
             S.payment_message,
-            rx.grid(*fields[:4], columns=rx.breakpoints(initial="1", md="2"), spacing="3"),
+            columns(*fields[:2]),
+            # The IBAN wide enough to show whole, the BIC (11 characters) beside it.
+            columns(*fields[2:4], n="minmax(0, 3fr) minmax(0, 1fr)"),
             fields[4],
             _address_field(
                 "payment_cheque_address",

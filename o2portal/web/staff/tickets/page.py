@@ -204,7 +204,15 @@ def ticket_page() -> rx.Component:
                 size="2",
             ),
             *ticket_facts(T),
-            rx.cond(T.product != "", rx.text(t("tickets.product"), ": ", T.product, size="2")),
+            rx.cond(
+                T.product != "",
+                rx.text(
+                    t("tickets.product"),
+                    ": ",
+                    rx.link(T.product, href="/admin/products/" + T.product_id, id="ticket-product"),
+                    size="2",
+                ),
+            ),
             rx.cond(T.escalated, rx.badge(t("support_tools.escalated"), color_scheme="red")),
             spacing="4",
             wrap="wrap",
