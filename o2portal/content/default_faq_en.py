@@ -277,29 +277,28 @@ department. You do it all yourself, from the **Contacts** page:
 1. Your webmaster creates their own customer account if they have none: each keeps
    their own sign-in details, you never share yours.
 2. In **Contacts → Invite a contact**, choose the product and the role, and enter
-   the email address of their customer account. They receive the invitation by
-   email.
+   the email address of their customer account. They receive the invitation by email.
 3. They accept it from **their** area, on the **Contacts** page. The product then
    shows in their **My services → Managed for others**.
 
 A **technical contact** sees the product, changes a domain's name servers and
-opens tickets about it. An **administrative contact** may also **renew it and pay
-for it with their own means of payment**: the order form and the invoice stay in
-your name, and your saved card is never used for them. Neither ever sees your
-invoices, your means of payment or your details.
+opens tickets about it. An **administrative contact** can also **renew it and pay
+with their own means of payment**: the order form and the invoice stay in your name,
+and your saved card is never used for them. Neither sees your invoices, your means
+of payment or your details.
 
-Your webmaster may also **order for you**: in **Order**, they choose "For a client"
+Your webmaster can also **order for you**: in **Order**, they choose "For a client"
 and enter the email address of your account. Nothing is paid at that point: you
-receive an email and see the order in **Contacts → Orders proposed for my
-account**, priced for you (your country, your VAT number). Accept or refuse it
+receive an email and see the order in **Contacts → Orders proposed for my account**,
+at the price worked out for you (your country, your VAT number). Accept or refuse it
 within 14 days. Once accepted, the order form is in your name; your webmaster pays
 it (or you do, from **Invoices**), the product is created in your account, the
 invoice is made out to you and they become the product's administrative contact.
 
 Every action of a contact is reported to you by email and stays visible in
 **Contacts → What your contacts did**. The **Revoke access** button ends their
-access at once, open pages included; **Take back their right to pay** does the
-same for an accepted order they have not paid yet.
+access at once, open pages included; **Take back their right to pay** does the same
+for an accepted order they have not paid yet.
 
 At the registry, the holder and the administrative contact of a domain remain the
 details in **My details**; the technical contact declared is O2Portal, which runs

@@ -103,8 +103,8 @@ class ProductState(PaymentFields, rx.State):
         self.expiry = self.days_left = ""
         self.details, self.nameservers, self.invoices = [], [], []
         self.quote, self.renewable, self.auth_code = {}, False, ""
-        self.may_renew = False
         self.renew_opens = ""
+        self.may_renew = False
 
     def _product_id_from_path(self) -> int:
         match = _PATH_ID.search(self.router.url.path or "")
