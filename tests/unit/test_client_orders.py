@@ -614,3 +614,38 @@ def test_payments_and_proposals_are_audited_with_sentences(world):
     assert actions == {"client_order.proposed", "client_order.accepted"}
     assert "contact.granted" in audit_actions()
     assert [p.status for p in rows(Payment)] == [PaymentStatus.SUCCEEDED]
+
+
+def test_the_migration_rewrites_the_english_faq_entry_but_not_an_edited_one(db):
+    """An installation whose English FAQ was seeded before administrative contacts gets
+    the new text; an entry staff rewrote keeps their words; a downgrade puts it back."""
+    import importlib
+
+    from alembic import command
+
+    from o2portal.content.default_faq import DEFAULT_FAQ
+    from o2portal.content.models import FaqEntry
+    from o2portal.core.migrate import alembic_config
+
+    mig = importlib.import_module("o2portal.migrations.versions.33b5ea769619_client_orders")
+    (item,) = [i for i in DEFAULT_FAQ["en"] if i.question == mig.FAQ_QUESTION_EN]
+    assert item.answer == mig.FAQ_AFTER_EN  # the seed and the migration say the same
+    assert "For a client" in mig.FAQ_AFTER_EN and "For a client" not in mig.FAQ_BEFORE_EN
+    command.downgrade(alembic_config(), mig.down_revision)
+    own = "Our own answer, written by support."
+    with transaction() as session:
+        for answer in (mig.FAQ_BEFORE_EN, own):
+            session.add(
+                FaqEntry(
+                    topic="Domain names", question=mig.FAQ_QUESTION_EN, answer=answer, language="en"
+                )
+            )
+    command.upgrade(alembic_config(), "head")
+    with read_session() as session:
+        answers = [e.answer for e in session.exec(select(FaqEntry).order_by(FaqEntry.id))]
+    assert answers == [mig.FAQ_AFTER_EN, own]
+    command.downgrade(alembic_config(), mig.down_revision)
+    with read_session() as session:
+        answers = [e.answer for e in session.exec(select(FaqEntry).order_by(FaqEntry.id))]
+    assert answers == [mig.FAQ_BEFORE_EN, own]
+    command.upgrade(alembic_config(), "head")

@@ -225,19 +225,24 @@ def client_orders_sent() -> rx.Component:
             "client-orders-sent",
             [
                 "client_orders.client",
-                "contacts.email",
                 "client_orders.what",
                 "client_orders.price",
                 "col.status",
-                "client_orders.expires",
                 "col.actions",
             ],
             S.sent,
             lambda r: rx.table.row(
-                rx.table.row_header_cell(r["who"]),
-                *text_cells(r, "email", "summary", "ttc"),
-                rx.table.cell(_badge(r)),
-                rx.table.cell(rx.cond(r["open"] != "", r["expires"], "")),
+                rx.table.row_header_cell(
+                    rx.text(r["who"]), rx.text(r["email"], size="1", color_scheme="gray")
+                ),
+                *text_cells(r, "summary", "ttc"),
+                rx.table.cell(
+                    _badge(r),
+                    rx.cond(
+                        r["open"] != "",
+                        rx.text(t("client_orders.expires"), " ", r["expires"], size="1"),
+                    ),
+                ),
                 rx.table.cell(_sent_actions(r)),
             ),
             empty_key="client_orders.sent_none",
