@@ -8,6 +8,7 @@ from o2portal.web.components.blocks import stack
 from o2portal.web.components.forms import icon_button
 from o2portal.web.components.i18n import t
 from o2portal.web.customer.auth.state import VerifyEmailState
+from o2portal.web.guards import SECOND_FACTOR_SETUP
 from o2portal.web.session import SessionState
 
 CUSTOMER_NAV = [
@@ -155,20 +156,28 @@ def _email_banner() -> rx.Component:
     )
 
 
+def linked_notice(icon: str, key: str, link_key: str, href: str, colour: str, element_id: str):
+    """A full-width callout: a sentence, then a link to where it is dealt with."""
+    return rx.callout.root(
+        rx.callout.icon(rx.icon(icon)),
+        rx.callout.text(t(key), " ", rx.link(t(link_key), href=href)),
+        color_scheme=colour,
+        id=element_id,
+        width="100%",
+    )
+
+
 def _second_factor_banner() -> rx.Component:
     """A staff account without its second factor: the staff area opens once it is on."""
     return rx.cond(
         SessionState.staff_needs_second_factor,
-        rx.callout.root(
-            rx.callout.icon(rx.icon("shield-alert")),
-            rx.callout.text(
-                t("banner.staff_second_factor"),
-                " ",
-                rx.link(t("banner.staff_second_factor_link"), href="/profile?tab=security"),
-            ),
-            color_scheme="amber",
-            id="staff-second-factor-banner",
-            width="100%",
+        linked_notice(
+            "shield-alert",
+            "banner.staff_second_factor",
+            "banner.staff_second_factor_link",
+            SECOND_FACTOR_SETUP,
+            "amber",
+            "staff-second-factor-banner",
         ),
     )
 

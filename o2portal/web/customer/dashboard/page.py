@@ -6,6 +6,7 @@ import reflex as rx
 
 from o2portal.web.components.blocks import columns
 from o2portal.web.components.i18n import t
+from o2portal.web.components.layout import linked_notice
 from o2portal.web.components.markdown import safe_markdown
 from o2portal.web.components.tables import (
     product_row,
@@ -35,16 +36,13 @@ def dashboard_page() -> rx.Component:
         ),
         rx.cond(
             DashboardState.client_orders_waiting > 0,
-            rx.callout.root(
-                rx.callout.icon(rx.icon("shopping-cart")),
-                rx.callout.text(
-                    t("client_orders.waiting"),
-                    " ",
-                    rx.link(t("client_orders.waiting_link"), href="/contacts"),
-                ),
-                color_scheme="blue",
-                width="100%",
-                id="client-orders-waiting",
+            linked_notice(
+                "shopping-cart",
+                "client_orders.waiting",
+                "client_orders.waiting_link",
+                "/contacts",
+                "blue",
+                "client-orders-waiting",
             ),
         ),
         rx.foreach(
