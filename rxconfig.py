@@ -7,16 +7,16 @@ settings = get_settings()
 if settings.secure_cookies and settings.uses_demo_secret:
     raise SystemExit("O2PORTAL_SECRET_KEY must be set to a secret value when serving over https.")
 
-# With Redis, the pages' state is shared by every worker (`make run-scaled`); a tab's state
-# expires once the tab has been gone for state_expiry_seconds.
+# A tab's state is forgotten once the tab has been gone for state_expiry_seconds (Reflex
+# calls it redis_token_expiration whatever the manager). With Redis, the pages' state is
+# shared by every worker (`make run-scaled`). Without it there is one worker, which keeps
+# the states in memory and forgets each on its own timer: the disk manager would rescan
+# its whole directory of states again and again, and nothing needs a tab's state to
+# outlive a restart (a page reloads what it shows from the database).
 scaled = (
-    {
-        "redis_url": settings.redis_url,
-        "state_manager_mode": "redis",
-        "redis_token_expiration": settings.state_expiry_seconds,
-    }
+    {"redis_url": settings.redis_url, "state_manager_mode": "redis"}
     if settings.redis_url
-    else {}
+    else {"state_manager_mode": "memory"}
 )
 
 # Behind a reverse proxy, the workers answer the proxy only: X-Forwarded-For is believed,
@@ -36,6 +36,7 @@ config = rx.Config(
     trusted_proxy_hops=settings.trusted_proxy_hops,
     plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="teal", radius="medium"))],
     disable_plugins=[SitemapPlugin],
+    redis_token_expiration=settings.state_expiry_seconds,
     **scaled,
     **behind_proxy,
 )

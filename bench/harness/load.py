@@ -139,7 +139,7 @@ async def server_times(
         got.append(
             (
                 "FAQ search (one event)",
-                await call(faq, FAQ, "set_query", {"value": words[i % 4]}, "entries"),
+                await call(faq, FAQ, "set_query", {"value": words[i % 4]}, "entries_fr"),
             )
         )
         body = f"Réponse du banc {i} {random.random()}"
