@@ -16,7 +16,7 @@ Phases (README, "Benchmarks"):
   events against one that does not;
 - jobs (not in the default set, about 2 minutes): 50 users page while the daily reminder
   job queues 10,000 reminders in a process of its own, against the same users without it;
-- scaled (not in the default set, written but not yet run): users again on one, then
+- scaled (not in the default set): users again on one, then
   two portal workers with Redis.
 """
 

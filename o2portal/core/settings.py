@@ -64,8 +64,10 @@ class Settings(BaseSettings):
     # Several workers: the pages' state lives in Redis (redis://127.0.0.1:6379/0, say)
     # instead of one process's memory and disk; empty: one worker, as `make run` does.
     redis_url: str = ""
-    # How long the state of a tab nobody uses any more is kept (Redis), in seconds.
+    # How long the state of a tab nobody uses any more is kept, in seconds.
     state_expiry_seconds: int = Field(default=30 * 60, ge=60, le=24 * 3600)
+    # Each web worker keeps to one CPU of its own while there is one free (web/cpu.py).
+    pin_worker_cpu: bool = True
 
     # Reverse proxies in front of the portal whose X-Forwarded-For is trusted (0: none).
     trusted_proxy_hops: int = Field(default=0, ge=0, le=5)

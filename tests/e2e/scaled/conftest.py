@@ -37,7 +37,11 @@ def app_env(tmp_path_factory, smtp):
     database = PG_SERVER.rsplit("/", 1)[0] + f"/o2portal_scaled_{uuid.uuid4().hex[:8]}"
     create_database(database)
     redis.Redis.from_url(REDIS).flushdb()
+    # The workers claim their CPUs (web/cpu.py) among themselves, not against a portal
+    # that another run left going on this machine.
+    (work / "tmp").mkdir()
     env = {
+        "TMPDIR": str(work / "tmp"),
         "O2PORTAL_DATABASE_URL": database,
         "O2PORTAL_REDIS_URL": REDIS,
         "GRANIAN_WORKERS": str(WORKERS),

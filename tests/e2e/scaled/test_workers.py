@@ -32,6 +32,28 @@ def _workers(port: int) -> list[int]:
     return sorted(int(pid) for pid, ppid, _ in rows if int(ppid) in servers)
 
 
+def _cpus(pid: int) -> set[str]:
+    """The CPUs that the threads of a process may run on, as /proc lists them."""
+    found = set()
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{tid}/status") as status:
+            for line in status:
+                if line.startswith("Cpus_allowed_list:"):
+                    found.add(line.split(":", 1)[1].strip())
+    return found
+
+
+def _each_worker_on_a_cpu_of_its_own(port: int) -> None:
+    """With a CPU for each, every worker keeps all its threads on one CPU, not another's."""
+    held = [_cpus(pid) for pid in _workers(port)]
+    assert len(held) == WORKERS
+    if len(os.sched_getaffinity(0)) < WORKERS:
+        return  # fewer CPUs than workers: web/cpu.py leaves the extra ones free
+    # One CPU each ("1"), not a range ("0-1").
+    assert all(len(cpus) == 1 and next(iter(cpus)).isdigit() for cpus in held), held
+    assert len(set().union(*held)) == WORKERS, held
+
+
 def _person(email: str) -> Customer:
     with read_session() as session:
         return session.exec(select(Customer).where(Customer.email == email)).one()
@@ -49,6 +71,7 @@ def _messages(ticket_id: int) -> int:
 def test_two_workers_share_the_state_and_survive_a_killed_worker(page: Page, app_env):
     port = app_env["port"]
     assert len(_workers(port)) == WORKERS
+    _each_worker_on_a_cpu_of_its_own(port)
     customer = _person("client@o2portal.example")
     ticket_id = tickets.open_ticket(
         customer.id,
@@ -82,6 +105,16 @@ def test_two_workers_share_the_state_and_survive_a_killed_worker(page: Page, app
                 break
             time.sleep(0.5)
         assert pid not in alive and len(alive) == WORKERS, "the server starts a new worker"
+    # The new workers took the CPUs that the dead ones left.
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            _each_worker_on_a_cpu_of_its_own(port)
+            break
+        except (AssertionError, OSError):  # not pinned yet, or a pid gone meanwhile
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
 
     # The page notices, and opens a new websocket to a live worker by itself.
     deadline = time.monotonic() + 60

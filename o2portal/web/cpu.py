@@ -1,0 +1,64 @@
+"""One CPU per web worker (#14).
+
+A worker runs Python under one lock (the GIL): its event loop and the threads that do its
+database work take turns, never run its Python side by side. Left to the scheduler, the
+turns hop between CPUs, and each hop is paid in context switches and cold caches: on the
+2-core benchmark machine, one worker paging /services for 100 users spent 11 ms of CPU an
+event, against 5.5 ms once all its threads kept to one CPU (96 against 181 events a
+second; README, "Benchmarks"). So each worker, as it starts, claims a
+CPU that no other worker of this machine holds and keeps all its threads on it. The claim
+is a lock on a file per CPU, which the kernel lets go when the process ends, so that a
+worker started again in place of a dead one takes the CPU it left. With more workers than
+CPUs, the ones left without a CPU of their own run where the scheduler puts them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from o2portal.core.settings import get_settings
+
+log = logging.getLogger("o2portal.cpu")
+LOCK_DIR = Path(tempfile.gettempdir()) / "o2portal-cpus"
+# The claimed CPU's lock, open for as long as the process lives.
+_held: list[int] = []
+
+
+def claim_cpu(cpus: list[int], lock_dir: Path = LOCK_DIR) -> int | None:
+    """The first of `cpus` that no other live process has claimed, now claimed by this
+    one; None when every one of them is taken."""
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    for cpu in cpus:
+        fd = os.open(lock_dir / f"cpu-{cpu}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            continue
+        _held.append(fd)
+        return cpu
+    return None
+
+
+def pin_worker() -> int | None:
+    """Keep every thread of this worker (and those it starts later) on a CPU of its own;
+    the CPU, or None when it stays free to move (turned off, one CPU, none left)."""
+    if not get_settings().pin_worker_cpu or not hasattr(os, "sched_setaffinity"):
+        return None
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        return None
+    cpu = claim_cpu(cpus)
+    if cpu is None:
+        log.info("worker %s: every CPU has its worker; this one is not pinned", os.getpid())
+        return None
+    for tid in os.listdir("/proc/self/task"):
+        with contextlib.suppress(OSError):  # a thread that ended meanwhile
+            os.sched_setaffinity(int(tid), {cpu})
+    log.info("worker %s keeps to CPU %s", os.getpid(), cpu)
+    return cpu

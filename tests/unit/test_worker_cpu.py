@@ -1,0 +1,95 @@
+"""One CPU per web worker (web/cpu.py): a CPU claimed by a live process is not claimed
+again, a dead process's CPU is, and a pinned worker keeps every thread on its CPU. Each
+case runs in processes of its own: the test runner itself is never pinned."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def _start(code: str, env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": ROOT, **env},
+    )
+
+
+CLAIM = """
+    import sys
+    from pathlib import Path
+    from o2portal.web.cpu import claim_cpu
+    print(claim_cpu([0, 1], Path({dir!r})), flush=True)
+    sys.stdin.read()  # holds its claim until told to end
+"""
+
+
+def _claimer(lock_dir) -> tuple[subprocess.Popen, str]:
+    proc = _start(CLAIM.format(dir=str(lock_dir)), {})
+    return proc, proc.stdout.readline().strip()
+
+
+def _end(proc: subprocess.Popen) -> None:
+    proc.communicate("", timeout=30)
+
+
+def test_a_cpu_is_held_by_one_live_process_and_freed_when_it_ends(tmp_path):
+    first, got_first = _claimer(tmp_path)
+    second, got_second = _claimer(tmp_path)
+    third, got_third = _claimer(tmp_path)
+    assert (got_first, got_second, got_third) == ("0", "1", "None")
+    _end(first)  # its lock goes with it, as a killed worker's does
+    fourth, got_fourth = _claimer(tmp_path)
+    assert got_fourth == "0"
+    for proc in (second, third, fourth):
+        _end(proc)
+
+
+PIN = """
+    import json, os, threading
+    from o2portal.web.cpu import pin_worker
+    before = sorted(os.sched_getaffinity(0))
+    early = threading.Thread(target=threading.Event().wait, daemon=True)
+    early.start()  # a thread the worker had before it was pinned
+    cpu = pin_worker()
+    later = {}
+    t = threading.Thread(target=lambda: later.update(cpus=sorted(os.sched_getaffinity(0))))
+    t.start(); t.join()
+    threads = {
+        tid: sorted(os.sched_getaffinity(int(tid))) for tid in os.listdir("/proc/self/task")
+    }
+    print(json.dumps({"cpu": cpu, "before": before, "threads": threads, "later": later["cpus"]}))
+"""
+
+
+def _pin(tmp_path, **env: str) -> dict:
+    proc = _start(PIN, {"TMPDIR": str(tmp_path), **env})
+    out, _ = proc.communicate("", timeout=60)
+    assert proc.returncode == 0
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_a_pinned_worker_keeps_every_thread_on_its_cpu(tmp_path):
+    found = _pin(tmp_path)
+    if len(found["before"]) < 2:  # one CPU: nothing to choose, nothing pinned
+        assert found["cpu"] is None
+        return
+    assert found["cpu"] == found["before"][0]
+    assert len(found["threads"]) >= 2
+    assert all(cpus == [found["cpu"]] for cpus in found["threads"].values())
+    assert found["later"] == [found["cpu"]]
+
+
+def test_pinning_can_be_turned_off(tmp_path):
+    found = _pin(tmp_path, O2PORTAL_PIN_WORKER_CPU="false")
+    assert found["cpu"] is None
+    assert all(cpus == found["before"] for cpus in found["threads"].values())
