@@ -53,7 +53,11 @@ def pin_worker() -> int | None:
     cpus = sorted(os.sched_getaffinity(0))
     if len(cpus) < 2:
         return None
-    cpu = claim_cpu(cpus)
+    try:
+        cpu = claim_cpu(cpus)
+    except OSError as exc:  # the lock files out of reach: the worker runs unpinned
+        log.warning("worker %s: no CPU claimed (%s)", os.getpid(), exc)
+        return None
     if cpu is None:
         log.info("worker %s: every CPU has its worker; this one is not pinned", os.getpid())
         return None

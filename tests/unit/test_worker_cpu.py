@@ -93,3 +93,10 @@ def test_pinning_can_be_turned_off(tmp_path):
     found = _pin(tmp_path, O2PORTAL_PIN_WORKER_CPU="false")
     assert found["cpu"] is None
     assert all(cpus == found["before"] for cpus in found["threads"].values())
+
+
+def test_a_worker_whose_lock_files_are_out_of_reach_runs_unpinned(tmp_path):
+    (tmp_path / "o2portal-cpus").write_text("not a directory")
+    found = _pin(tmp_path)
+    assert found["cpu"] is None
+    assert all(cpus == found["before"] for cpus in found["threads"].values())
