@@ -13,7 +13,7 @@ if settings.secure_cookies and settings.uses_demo_secret:
 # the states in memory and forgets each on its own timer: the disk manager would rescan
 # its whole directory of states again and again, and nothing needs a tab's state to
 # outlive a restart (a page reloads what it shows from the database).
-scaled = (
+state_manager = (
     {"redis_url": settings.redis_url, "state_manager_mode": "redis"}
     if settings.redis_url
     else {"state_manager_mode": "memory"}
@@ -37,6 +37,6 @@ config = rx.Config(
     plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="teal", radius="medium"))],
     disable_plugins=[SitemapPlugin],
     redis_token_expiration=settings.state_expiry_seconds,
-    **scaled,
+    **state_manager,
     **behind_proxy,
 )

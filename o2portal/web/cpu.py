@@ -3,13 +3,13 @@
 A worker runs Python under one lock (the GIL): its event loop and the threads that do its
 database work take turns, never run its Python side by side. Left to the scheduler, the
 turns hop between CPUs, and each hop is paid in context switches and cold caches: on the
-2-core benchmark machine, one worker paging /services for 100 users spent 11 ms of CPU an
-event, against 5.5 ms once all its threads kept to one CPU (96 against 181 events a
-second; README, "Benchmarks"). So each worker, as it starts, claims a
-CPU that no other worker of this machine holds and keeps all its threads on it. The claim
-is a lock on a file per CPU, which the kernel lets go when the process ends, so that a
-worker started again in place of a dead one takes the CPU it left. With more workers than
-CPUs, the ones left without a CPU of their own run where the scheduler puts them.
+2-core benchmark machine (bench/run.py, 100 users paging /services), one worker spent 11 ms
+of CPU an event, against 5.5 ms once all its threads kept to one CPU (96 against 181
+events a second). So each worker, as it starts, claims a CPU that no other worker of this
+machine holds and keeps all its threads on it. The claim is a lock on a file per CPU,
+which the kernel lets go when the process ends, so that a worker started again in place
+of a dead one takes the CPU it left. With more workers than CPUs, the ones left without a
+CPU of their own run where the scheduler puts them.
 """
 
 from __future__ import annotations

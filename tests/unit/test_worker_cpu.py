@@ -10,7 +10,9 @@ import subprocess
 import sys
 import textwrap
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from o2portal.core.settings import PROJECT_ROOT
+
+ROOT = str(PROJECT_ROOT)
 
 
 def _start(code: str, env: dict[str, str]) -> subprocess.Popen:
