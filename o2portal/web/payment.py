@@ -131,7 +131,11 @@ class PaymentFields(rx.State, mixin=True):
 
     async def _show_means(self, user: CurrentUser, lang: str) -> None:
         """The customer's saved cards (the first one chosen) and credit balance."""
-        self.cards = await asyncio.to_thread(card_options, user.customer.id)
+        self._put_means(await asyncio.to_thread(card_options, user.customer.id), user, lang)
+
+    def _put_means(self, cards: list[dict[str, str]], user: CurrentUser, lang: str) -> None:
+        """_show_means, with the cards already read (card_options)."""
+        self.cards = cards
         if self.cards and not self.saved_card_id:
             self.saved_card_id = self.cards[0]["id"]
         self.credit = formatting.money(user.customer.credit_balance_cents, lang)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
+from typing import TypeVar
 
 import reflex as rx
 from reflex_base.event import EventSpec
@@ -124,6 +126,26 @@ async def load_customer(state: rx.State) -> tuple[CurrentUser, str]:
     user = await asyncio.to_thread(require_customer, state)
     await show_user(state, user)
     return user, await language_of(state)
+
+
+T = TypeVar("T")
+
+
+async def read_as_customer(
+    state: rx.State, read: Callable[[CurrentUser], T]
+) -> tuple[CurrentUser, str, T]:
+    """load_customer and the page's reads in one worker thread: the signed-in customer
+    (anyone else is refused before read runs), read(user), the shell shown and the
+    page's language. One hop off the event loop for a whole page, not one per query."""
+    lang = await language_of(state)
+
+    def resolve_then_read() -> tuple[CurrentUser, T]:
+        user = require_customer(state)
+        return user, read(user)
+
+    user, found = await asyncio.to_thread(resolve_then_read)
+    await show_user(state, user)
+    return user, lang, found
 
 
 async def load_staff(

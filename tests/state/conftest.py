@@ -37,6 +37,11 @@ def make_state(state_cls: type[rx.State], token: str | None = None, path: str = 
     return root.get_substate(state_cls.get_full_name().split(".")[1:])
 
 
+def sibling(state: rx.State, state_cls: type[rx.State]):
+    """Another state of the same tree (a section a page's load fills too)."""
+    return state.parent_state.get_substate(state_cls.get_full_name().split(".")[1:])
+
+
 def run(state: rx.State, handler: str, *args):
     """Run a handler to the end, whatever its kind (plain, async, generator)."""
     fn = type(state).event_handlers[handler].fn

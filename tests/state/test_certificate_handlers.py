@@ -17,7 +17,8 @@ from o2portal.integrations.registrar import LocalRegistrar
 from o2portal.products.models import Product
 from o2portal.web.customer.order.state import OrderState
 from o2portal.web.customer.services.certificate import CertificateProductState
-from tests.state.conftest import as_page_sends, make_state, run
+from o2portal.web.customer.services.product_state import ProductState
+from tests.state.conftest import as_page_sends, make_state, run, sibling
 
 CARD = {
     "card_number": "4242 4242 4242 4242",
@@ -83,10 +84,12 @@ def test_a_certificate_is_ordered_and_its_page_asks_for_the_record(people):
     with read_session() as session:
         product_id = session.exec(select(Product.id).where(Product.kind == "ssl")).one()
 
-    page = make_state(
-        CertificateProductState, token=people["token"]["alice"], path=f"/services/{product_id}"
+    product_page = make_state(
+        ProductState, token=people["token"]["alice"], path=f"/services/{product_id}"
     )
-    run(page, "load")
+    run(product_page, "load")  # it fills the certificate's section in the same event
+    assert product_page.kind == "ssl"
+    page = sibling(product_page, CertificateProductState)
     assert page.is_certificate and page.state == "pending" and not page.automatic
     assert [r["name"] for r in page.records] == ["_o2portal-challenge.ailleurs-page.fr"]
     assert page.key_waiting and not page.has_certificate
@@ -103,10 +106,12 @@ def test_a_certificate_is_ordered_and_its_page_asks_for_the_record(people):
     assert page.serial and page.valid_until
 
     # Bob, on the same address: nothing of Alice's certificate, the same as no product.
-    stranger = make_state(
-        CertificateProductState, token=people["token"]["bob"], path=f"/services/{product_id}"
+    stranger_page = make_state(
+        ProductState, token=people["token"]["bob"], path=f"/services/{product_id}"
     )
-    run(stranger, "load")
+    run(stranger_page, "load")
+    assert not stranger_page.found
+    stranger = sibling(stranger_page, CertificateProductState)
     assert not stranger.is_certificate and stranger.records == [] and stranger.serial == ""
     run(stranger, "verify")
     assert not stranger.is_certificate

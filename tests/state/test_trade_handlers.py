@@ -15,11 +15,12 @@ from o2portal.core.db import read_session, transaction
 from o2portal.core.i18n import translate
 from o2portal.products.models import HolderChange, Product
 from o2portal.web.customer.dashboard.state import DashboardState
+from o2portal.web.customer.services.product_state import ProductState
 from o2portal.web.customer.services.trade import ProductTradeState
 from o2portal.web.customer.trades.state import TradesState
 from o2portal.web.staff.products.product_state import AdminProductState
 from o2portal.web.staff.trades.state import AdminTradesState
-from tests.state.conftest import make_state, run
+from tests.state.conftest import make_state, run, sibling
 from tests.state.test_product_owner_handlers import _add_product
 
 
@@ -32,9 +33,10 @@ def offer_ready(people):
 
 
 def _section(people, who: str, product_id: int) -> ProductTradeState:
-    state = make_state(ProductTradeState, people["token"][who], f"/services/{product_id}")
-    run(state, "load")
-    return state
+    """The section as the product page's one load fills it (ProductState.load)."""
+    page = make_state(ProductState, people["token"][who], f"/services/{product_id}")
+    run(page, "load")
+    return sibling(page, ProductTradeState)
 
 
 def _offers() -> list[HolderChange]:

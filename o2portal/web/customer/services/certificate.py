@@ -6,9 +6,6 @@ certificate, only what the page says about them."""
 
 from __future__ import annotations
 
-import asyncio
-import re
-
 import reflex as rx
 
 from o2portal.core import formatting
@@ -19,9 +16,7 @@ from o2portal.web.components.certificates import ask_the_ca, certificate_files, 
 from o2portal.web.components.i18n import t
 from o2portal.web.components.tables import download_link, section
 from o2portal.web.guards import client_ip
-from o2portal.web.session import customer_of, language_of, load_customer
-
-_PATH_ID = re.compile(r"/services/(\d{1,12})/?$")
+from o2portal.web.session import customer_of, language_of, read_as_customer
 
 
 class CertificateProductState(rx.State):
@@ -47,13 +42,16 @@ class CertificateProductState(rx.State):
     # What the periodic check of the records does (or did: when it stopped).
     checks_note: str = ""
 
-    async def _fill(self) -> None:
-        user, lang = await load_customer(self)
+    def _read(self, customer_id: int) -> certificates.CertificateView | None:
+        """What the section shows (in a worker thread): None when the product is no
+        certificate of this customer's."""
         try:
-            view = await asyncio.to_thread(
-                certificates.certificate_view, user.customer.id, self.product_id
-            )
+            return certificates.certificate_view(customer_id, self.product_id)
         except NotAllowed:
+            return None
+
+    def _show(self, view: certificates.CertificateView | None, lang: str) -> None:
+        if view is None:
             self.is_certificate = False
             return
         self.is_certificate = True
@@ -82,12 +80,14 @@ class CertificateProductState(rx.State):
         else:
             self.checks_note = ""
 
-    @rx.event
-    async def load(self):
-        match = _PATH_ID.search(self.router.url.path or "")
-        self.product_id = int(match.group(1)) if match else 0
+    async def _fill(self) -> None:
+        _, lang, view = await read_as_customer(self, lambda user: self._read(user.customer.id))
+        self._show(view, lang)
+
+    def _open(self, product_id: int) -> None:
+        """The section of a product page being opened, before it is read."""
+        self.product_id = product_id
         self.verify_message, self.verify_error, self.checking = "", "", False
-        await self._fill()
 
     @rx.event
     async def verify(self):

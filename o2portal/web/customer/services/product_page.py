@@ -272,7 +272,8 @@ def _invoices() -> rx.Component:
 
 @customer_page(
     "/services/[product_id]",
-    on_load=[S.load, C.load, T.load],
+    on_load=S.load,  # it fills the certificate's and the change of holder's sections too
+    states=[C, T],
     ui=[S.set_method, S.set_saved_card_id, C.key_taken],
 )
 def product_page() -> rx.Component:

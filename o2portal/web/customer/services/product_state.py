@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import re
 
 import reflex as rx
 
 from o2portal.accounts.sessions import CurrentUser
 from o2portal.billing import invoices as billing
-from o2portal.billing.renewals import quote_renewal, renew_product
+from o2portal.billing.models import Invoice
+from o2portal.billing.renewals import RenewalQuote, quote_renewal, renew_product
 from o2portal.catalog.offers import offer_name, offer_names
 from o2portal.core import clock, formatting
 from o2portal.core.errors import InvalidInput, NotAllowed
@@ -17,15 +19,19 @@ from o2portal.core.i18n import translate
 from o2portal.products import contacts
 from o2portal.products import customer as products
 from o2portal.products.contacts import Right
+from o2portal.products.models import Product
 from o2portal.web import live
+from o2portal.web.customer.services.certificate import CertificateProductState
+from o2portal.web.customer.services.trade import ProductTradeState
 from o2portal.web.guards import client_ip, require_customer
-from o2portal.web.helpers import document_row, refusal, said, send_mail_soon, translated
+from o2portal.web.helpers import document_row, refusal, send_mail_soon, translated
 from o2portal.web.payment import (
     PaymentFields,
+    card_options,
     submitted_date,
     submitted_int,
 )
-from o2portal.web.session import customer_of, language_of, load_customer
+from o2portal.web.session import customer_of, language_of, read_as_customer
 
 _PATH_ID = re.compile(r"/services/(\d{1,12})/?$")
 # A contact's open page hears of a revocation at once (web/live.py); it also looks for
@@ -57,6 +63,20 @@ async def follow_access(state: ProductState, customer_id: int) -> None:
             return
         state._forget()
         state.access_removed = True
+
+
+@dataclasses.dataclass
+class _Seen:
+    """What the product page reads of the database (ProductState._read)."""
+
+    product: Product | None
+    contact_role: str = ""
+    holder_name: str = ""
+    offer: str = ""
+    may_renew: bool = False
+    invoices: list[Invoice] = dataclasses.field(default_factory=list)
+    cards: list[dict[str, str]] = dataclasses.field(default_factory=list)
+    quote: RenewalQuote | str | None = None
 
 
 class ProductState(PaymentFields, rx.State):
@@ -110,16 +130,42 @@ class ProductState(PaymentFields, rx.State):
         match = _PATH_ID.search(self.router.url.path or "")
         return int(match.group(1)) if match else 0
 
-    async def _fill(self) -> None:
-        user, lang = await load_customer(self)
+    def _read(self, customer_id: int) -> _Seen:
+        """Everything the page shows of the product for this customer, read in one
+        worker thread (the handler's one hop off the event loop)."""
         try:
-            product, self.contact_role, self.holder_name = await asyncio.to_thread(
-                contacts.product_for, user.customer.id, self.product_id
-            )
+            product, role, holder = contacts.product_for(customer_id, self.product_id)
         except NotAllowed:
+            return _Seen(product=None)
+        seen = _Seen(product=product, contact_role=role, holder_name=holder)
+        seen.offer = offer_name(offer_names(), product.kind, product.offer_code)
+        seen.may_renew = not role or Right.RENEW in contacts.RIGHTS.get(role, frozenset())
+        if not role:
+            # Never the holder's invoices or cards to a contact; an administrative
+            # contact renews with their own means (their cards and credit).
+            seen.invoices = billing.product_invoices(customer_id, product.id)
+        if seen.may_renew:
+            seen.cards = card_options(customer_id)
+            seen.quote = self._quote(customer_id)
+        return seen
+
+    def _quote(self, customer_id: int) -> RenewalQuote | str | None:
+        """The renewal's quote for the years chosen, or the refusal's key; None while the
+        panel keeps showing what was just paid."""
+        if self.pay_done:
+            return None
+        try:
+            return quote_renewal(customer_id, self.product_id, int(self.years))
+        except InvalidInput as exc:
+            return next(iter(exc.errors.values()))
+
+    def _show(self, seen: _Seen, user: CurrentUser, lang: str) -> None:
+        product = seen.product
+        if product is None:
             self._forget()
             return
         self.found = True
+        self.contact_role, self.holder_name = seen.contact_role, seen.holder_name
         today = clock.today()
         status = products.display_status(product, today)
         self.kind, self.name = product.kind, product.name
@@ -129,41 +175,35 @@ class ProductState(PaymentFields, rx.State):
         self.auto_renew = product.auto_renew
         self.registrar_lock = product.registrar_lock
         self.nameservers = (products.nameservers_of(product) + ["", "", "", ""])[:4]
-        offers = await asyncio.to_thread(offer_names)
-        self.details = _details(product, lang, offer_name(offers, product.kind, product.offer_code))
-        granted = contacts.RIGHTS.get(self.contact_role, frozenset())
-        self.may_renew = not self.contact_role or Right.RENEW in granted
-        if self.contact_role:
-            # Never the holder's invoices or cards; an administrative contact renews with
-            # their own means (their cards and credit, below).
-            self.invoices = []
-        else:
-            found = await asyncio.to_thread(billing.product_invoices, user.customer.id, product.id)
-            self.invoices = [document_row(i, lang) for i in found]
+        self.details = _details(product, lang, seen.offer)
+        self.may_renew = seen.may_renew
+        self.invoices = [document_row(i, lang) for i in seen.invoices]
         if not self.may_renew:
             self.renewable, self.quote = False, {}
             return
-        await self._show_means(user, lang)
+        self._put_means(seen.cards, user, lang)
         if not self.contact_role:
-            await self._say_how_it_renews()  # auto-renewal is the holder's own
-        await self._requote(user)
+            self._say_how_it_renews(lang)  # auto-renewal is the holder's own
+        self._show_quote(seen.quote, lang)
+
+    async def _fill(self) -> None:
+        user, lang, seen = await read_as_customer(self, lambda u: self._read(u.customer.id))
+        self._show(seen, user, lang)
 
     async def _requote(self, user: CurrentUser) -> None:
-        if self.pay_done:
-            return  # the panel keeps showing what was just paid, under a disabled button
         lang = await language_of(self)
+        self._show_quote(await asyncio.to_thread(self._quote, user.customer.id), lang)
+
+    def _show_quote(self, quote: RenewalQuote | str | None, lang: str) -> None:
+        if quote is None:
+            return  # the panel keeps showing what was just paid, under a disabled button
         self.quote, self.quote_error, self.renewable = {}, "", False
         self.renew_opens = ""
-        try:
-            quote = await asyncio.to_thread(
-                quote_renewal, user.customer.id, self.product_id, int(self.years)
-            )
-        except InvalidInput as exc:
-            key = next(iter(exc.errors.values()))
-            if key.startswith("renew.too_early"):
-                self.renew_opens = refusal(key, lang)  # not an error: a date to come back
+        if isinstance(quote, str):
+            if quote.startswith("renew.too_early"):
+                self.renew_opens = refusal(quote, lang)  # not an error: a date to come back
             else:
-                self.quote_error = refusal(key, lang)
+                self.quote_error = refusal(quote, lang)
             return
         self.renewable = True
         self.seen_expiry = quote.current_expiry.isoformat()
@@ -188,7 +228,21 @@ class ProductState(PaymentFields, rx.State):
         self.offline = {}
         self.access_removed = False
         self._arm()
-        await self._fill()
+        # The page's sections (the certificate, the change of holder) are read in the
+        # same hop and sent in the same update: one event, one render in the browser.
+        certificate = await self.get_state(CertificateProductState)
+        trade = await self.get_state(ProductTradeState)
+        certificate._open(self.product_id)
+        trade._open(self.product_id)
+
+        def read(user: CurrentUser):
+            me = user.customer.id
+            return self._read(me), certificate._read(me), trade._read(me)
+
+        user, lang, (seen, certificate_view, trade_view) = await read_as_customer(self, read)
+        self._show(seen, user, lang)
+        certificate._show(certificate_view, lang)
+        trade._show(trade_view, lang)
         if self.found and self.contact_role:
             return ProductState.watch_access
 
@@ -323,14 +377,14 @@ class ProductState(PaymentFields, rx.State):
         self.auto_renew = await asyncio.to_thread(
             products.set_auto_renew, user.customer.id, self.product_id, value, ip=client_ip(self)
         )
-        await self._say_how_it_renews()
+        self._say_how_it_renews(await language_of(self))
 
-    async def _say_how_it_renews(self) -> None:
+    def _say_how_it_renews(self, lang: str) -> None:
         """With auto-renewal on and no card saved, say what will happen and how to save
         one (the saved cards are those the payment panel shows: `cards`)."""
         on_without_card = self.auto_renew and not self.cards
         self.auto_renew_note = (
-            await said(self, "product.auto_renew_no_card") if on_without_card else ""
+            translate("product.auto_renew_no_card", lang) if on_without_card else ""
         )
 
 

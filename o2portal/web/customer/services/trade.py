@@ -5,7 +5,6 @@ offer waiting with a button to cancel it, or why the product cannot change hands
 from __future__ import annotations
 
 import asyncio
-import re
 
 import reflex as rx
 
@@ -19,9 +18,8 @@ from o2portal.web.components.i18n import t
 from o2portal.web.components.tables import section
 from o2portal.web.guards import client_ip
 from o2portal.web.helpers import form_checked, form_text, send_mail_soon
-from o2portal.web.session import customer_of, language_of, load_customer
+from o2portal.web.session import customer_of, language_of, read_as_customer
 
-_PATH_ID = re.compile(r"/services/(\d{1,12})/?$")
 # The rules' field names, as this form names its fields (the page has other forms).
 _FIELDS = {"email": "trade_email", "product": "trade_product", "offer": "trade_product"}
 
@@ -38,11 +36,16 @@ class ProductTradeState(rx.State):
     message: str = ""
     busy: bool = False
 
-    async def _fill(self) -> None:
-        user, lang = await load_customer(self)
+    def _read(self, customer_id: int) -> trades.ProductTrade | None:
+        """What the section shows (in a worker thread): None when the product is not this
+        customer's own."""
         try:
-            view = await asyncio.to_thread(trades.product_trade, user.customer.id, self.product_id)
+            return trades.product_trade(customer_id, self.product_id)
         except NotAllowed:
+            return None
+
+    def _show(self, view: trades.ProductTrade | None, lang: str) -> None:
+        if view is None:
             self.shown = False
             return
         self.shown = True
@@ -53,12 +56,14 @@ class ProductTradeState(rx.State):
         self.pending_since = formatting.day(offer.offered_at, lang) if offer else ""
         self.pending_until = formatting.day(offer.expires_at, lang) if offer else ""
 
-    @rx.event
-    async def load(self):
-        match = _PATH_ID.search(self.router.url.path or "")
-        self.product_id = int(match.group(1)) if match else 0
+    async def _fill(self) -> None:
+        _, lang, view = await read_as_customer(self, lambda user: self._read(user.customer.id))
+        self._show(view, lang)
+
+    def _open(self, product_id: int) -> None:
+        """The section of a product page being opened, before it is read."""
+        self.product_id = product_id
         self.errors, self.message, self.busy = {}, "", False
-        await self._fill()
 
     @rx.event
     async def offer(self, form: dict):
