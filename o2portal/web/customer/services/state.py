@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
 
+from o2portal.accounts.sessions import CurrentUser
 from o2portal.catalog.offers import offer_names
 from o2portal.core import clock
 from o2portal.core.i18n import translate
+from o2portal.core.paging import Page
 from o2portal.products import contact_lists, contacts
 from o2portal.products.contacts import Right
 from o2portal.products.customer import KIND_FILTERS, SORTS, STATUS_FILTERS, list_customer_products
 from o2portal.web.lists import Paged
 from o2portal.web.rows import product_rows
-from o2portal.web.session import load_customer
+from o2portal.web.session import read_as_customer
 
 
 class ServicesState(Paged, rx.State):
@@ -28,26 +28,33 @@ class ServicesState(Paged, rx.State):
     _offers: dict[str, str] = {}  # the offers' names, read once when the page opens
 
     async def _fill(self, page: int, *, opening: bool = False) -> None:
-        user, lang = await load_customer(self)
-        if opening:
-            self._offers = await asyncio.to_thread(offer_names)
-        result = await asyncio.to_thread(
-            list_customer_products,
-            user.customer.id,
-            page,
-            kind=self.kind,
-            status=self.status,
-            sort=self.sort,
-        )
+        def read(user: CurrentUser):
+            # One hop off the event loop: the session, then the page of the list (and, as
+            # the page opens, the offers' names and the products managed for others).
+            me = user.customer.id
+            found = list_customer_products(
+                me, page, kind=self.kind, status=self.status, sort=self.sort
+            )
+            if not opening:
+                return found, None, None
+            return found, offer_names(), contact_lists.managed_products(me, 1)
+
+        _, lang, (result, offers, managed) = await read_as_customer(self, read)
+        if offers is not None:
+            self._offers = offers
         self.page, self.pages, self.total = result.page, result.pages, result.total
         self.rows = product_rows(result.rows, lang, clock.today(), self._offers)
-        if opening:
-            await self._fill_managed(1)
+        if managed is not None:
+            self._show_managed(managed, lang)
 
     async def _fill_managed(self, page: int) -> None:
         """Gérés pour d'autres: the products I look after as a contact of their holder."""
-        user, lang = await load_customer(self)
-        result = await asyncio.to_thread(contact_lists.managed_products, user.customer.id, page)
+        _, lang, result = await read_as_customer(
+            self, lambda user: contact_lists.managed_products(user.customer.id, page)
+        )
+        self._show_managed(result, lang)
+
+    def _show_managed(self, result: Page, lang: str) -> None:
         self.managed_page, self.managed_pages = result.page, result.pages
         self.managed = [
             row
