@@ -338,11 +338,15 @@ def close(session: Session, ticket: Ticket, actor: Customer | None, *, ip: str |
 
 def thread_version(ticket_id: int, *, with_internal: bool) -> str:
     """Changes whenever the thread gains a message or the ticket its status: what a live
-    page compares to know it has news, with one indexed query."""
-    query = select(func.max(TicketMessage.id)).where(TicketMessage.ticket_id == ticket_id)
+    page compares to know it has news, with one indexed query. The count as well as the
+    last id: a message whose id was taken before another's but committed after it (two
+    writers at once on PostgreSQL) changes the count, not the last id."""
+    query = select(func.max(TicketMessage.id), func.count(TicketMessage.id)).where(
+        TicketMessage.ticket_id == ticket_id
+    )
     if not with_internal:
         query = query.where(col(TicketMessage.is_internal).is_(False))
     with read_session() as session:
-        latest = session.exec(query).one()
+        latest, count = session.exec(query).one()
         status = session.exec(select(Ticket.status).where(Ticket.id == ticket_id)).first()
-    return f"{latest or 0}:{status or ''}"
+    return f"{latest or 0}:{count}:{status or ''}"

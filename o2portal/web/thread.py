@@ -124,7 +124,7 @@ async def follow_thread(state, *, with_internal: bool) -> None:
                     version = latest
                     continue
                 try:
-                    await state._fill()
+                    await state._fill(news_only=True)
                 except (AuthRequired, Forbidden):
                     return
                 version = state._version
@@ -248,7 +248,10 @@ class ThreadFields(rx.State, mixin=True):
     _version: str = ""
     _watch: int = 0
 
-    def _show_ticket(self, view: tickets.TicketView, lang: str) -> None:
+    def _show_ticket(self, view: tickets.TicketView, lang: str, *, news_only: bool) -> None:
+        """Show the ticket's facts and the messages of `view`: the whole window read
+        (those shown on opening and those since), or with news_only the messages since
+        the opening only (_news_window)."""
         ticket = view.ticket
         self.found = True
         self.ref, self.subject = f"#{ticket.id}", ticket.subject
@@ -262,13 +265,15 @@ class ThreadFields(rx.State, mixin=True):
         if view.messages and not self._window_start:
             self._window_start = view.messages[0].id
             self._opened_through = view.messages[-1].id
-        opened = [r for r in rows if int(r.id) <= self._opened_through]
         since = [r for r in rows if int(r.id) > self._opened_through]
         # Only a list that changed goes to the browser again.
-        if opened != list(self.messages):
-            self.messages = opened
         if since != list(self.recent):
             self.recent = since
+        if news_only:
+            return
+        opened = [r for r in rows if int(r.id) <= self._opened_through]
+        if opened != list(self.messages):
+            self.messages = opened
         if not self.earlier:
             self.has_earlier = view.has_earlier
 
@@ -284,25 +289,33 @@ class ThreadFields(rx.State, mixin=True):
     def _show_more(self, view: tickets.TicketView, user: CurrentUser) -> None:
         """What the page shows beside the thread."""
 
-    async def _fill(self, user: CurrentUser | None = None) -> None:
+    async def _fill(self, user: CurrentUser | None = None, *, news_only: bool = False) -> None:
+        """Read the ticket again and show it, in one worker thread. news_only (a reply, a
+        live page's news): the messages since the page opened, not those it showed on
+        opening again, whatever the thread's length."""
         user = user or await self._who()
         await show_user(self, user)
         lang = await language_of(self)
-        window = tickets.Window(since_id=self._window_start or None)
-        # The version first, then the thread: a message committed between the two reads
-        # makes the version older than what is shown, and the page looks again; read the
-        # other way round, the page would miss that message for good.
-        version = await asyncio.to_thread(
-            tickets.thread_version, self.ticket_id, with_internal=self._with_internal()
-        )
+        news_only = news_only and bool(self._opened_through)
+        start = self._opened_through + 1 if news_only else self._window_start
+        window = tickets.Window(since_id=start or None)
+
+        def read() -> tuple[str, tickets.TicketView]:
+            # The version first, then the thread: a message committed between the two
+            # reads makes the version older than what is shown, and the page looks again;
+            # read the other way round, the page would miss that message for good.
+            version = tickets.thread_version(self.ticket_id, with_internal=self._with_internal())
+            view = self._thread(user, window)
+            self._show_more(view, user)
+            return version, view
+
         try:
-            view = await asyncio.to_thread(self._thread, user, window)
+            version, view = await asyncio.to_thread(read)
         except NotAllowed:
             self._not_found()
             return
-        self._show_ticket(view, lang)
+        self._show_ticket(view, lang, news_only=news_only)
         self._version = version
-        await asyncio.to_thread(self._show_more, view, user)
 
     def _not_found(self) -> None:
         self.found, self.messages, self.earlier, self.recent = False, [], [], []
@@ -336,12 +349,13 @@ class ThreadFields(rx.State, mixin=True):
             self._watch += 1
         return self.found
 
-    async def _post(self, form: dict | None, post) -> bool:
+    async def _post(self, form: dict | None, post) -> CurrentUser | None:
         """Post the composed message once, however often the form is sent:
-        post(user, body, files, key) writes it (in a worker thread)."""
+        post(user, body, files, key) writes it (in a worker thread). The poster, or None
+        when nothing was posted."""
         user = await self._who()
         if self.sending:
-            return False
+            return None
         self.sending = True
         body = self._take_body(form)
         key = self._key_for(body)
@@ -354,13 +368,13 @@ class ThreadFields(rx.State, mixin=True):
             await asyncio.to_thread(write)
         except InvalidInput as exc:
             self.compose_errors = await translated(self, exc.errors)
-            return False
+            return None
         except NotAllowed:
             self._not_found()
-            return False
+            return None
         finally:
             self.sending = False
-        return True
+        return user
 
     async def _change(self, rule) -> None:
         """Close or reopen the ticket by a rule of support.tickets, then show it again."""

@@ -17,6 +17,7 @@ from o2portal.support.thread import THREAD_PAGE
 from o2portal.web.customer.tickets.state import TicketState
 from o2portal.web.staff.tickets.state import AdminTicketState
 from tests.state.conftest import make_state, run
+from tests.unit.helpers import actor
 
 LENGTH = 240
 
@@ -97,3 +98,35 @@ def test_staff_see_the_notes_on_every_page(people):
     everything = page.earlier + page.messages
     assert _bodies(everything) == [f"message {n}" for n in range(LENGTH)]
     assert sum(m.internal for m in everything) == LENGTH // 10
+
+
+def test_a_reply_and_a_live_pages_news_read_only_what_came_since_the_opening(people, monkeypatch):
+    """Whatever the thread's length, a reply (and the news a live page hears of) reads
+    the messages that came since the page opened, not the page of messages shown then."""
+    import asyncio
+
+    from o2portal.support import queue
+    from o2portal.web.customer.tickets import state as customer_tickets
+
+    ticket_id = _long_ticket(people)
+    page = make_state(TicketState, token=people["token"]["alice"], path=f"/tickets/{ticket_id}")
+    run(page, "load")
+    read: list[int] = []
+    real = customer_tickets.tickets.customer_thread
+
+    def spy(*args, **kwargs):
+        view = real(*args, **kwargs)
+        read.append(len(view.messages))
+        return view
+
+    monkeypatch.setattr(customer_tickets.tickets, "customer_thread", spy)
+    run(page, "reply", {"body": "Toujours en panne"})
+    assert read == [1]
+    assert _bodies(page.recent) == ["Toujours en panne"]
+
+    sam = people["customer"]["sam"]
+    queue.add_staff_reply(actor(sam.id), ticket_id, "Nous regardons.")
+    asyncio.run(page._fill(news_only=True))  # what the page's live loop does on news
+    assert read == [1, 2]
+    assert _bodies(page.recent) == ["Toujours en panne", "Nous regardons."]
+    assert _bodies(page.messages)[-1] == "message 239"

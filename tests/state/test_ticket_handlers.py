@@ -13,6 +13,8 @@ from datetime import timedelta
 
 import pytest
 import reflex as rx
+from reflex.compiler import compiler
+from reflex_base.components.memo import MEMOS
 from sqlalchemy import text
 from sqlmodel import SQLModel, func, select
 
@@ -497,8 +499,6 @@ def test_a_double_submit_of_a_new_ticket_opens_one_ticket(people):
 
 
 def compiled(route: str, page) -> str:
-    from reflex.compiler import compiler
-
     _path, code = compiler.compile_page(route, page())
     return code
 
@@ -521,11 +521,17 @@ def test_safe_markdown_drops_the_raw_html_plugin():
 def test_the_compiled_thread_pages_render_markdown_without_raw_html(route):
     # The page as the app registers it: its content in its layout.
     code = compiled(route, page_at("/" + route).render)
-    assert "react-markdown" in code
-    assert code.count("ReactMarkdown") >= 2  # the thread and the preview
-    assert "rehype-raw" not in code
-    assert "rehypeRaw" not in code
-    assert not re.search(r"dangerouslySetInnerHTML", code)
+    # The thread's messages are a memo of their own (thread.message_body), compiled into
+    # a module of its own: checked as well as the page (where the preview is).
+    assert "MessageBody" in code
+    memo = MEMOS[("MessageBody", "o2portal.web.components.thread")]
+    ((_path, memo_code),), _imports = compiler.compile_memo_components([memo])
+    for part in (code, memo_code):
+        assert "react-markdown" in part
+        assert "ReactMarkdown" in part
+        assert "rehype-raw" not in part
+        assert "rehypeRaw" not in part
+        assert not re.search(r"dangerouslySetInnerHTML", part)
     # The control: a page with Reflex's default Markdown does import it.
     assert "rehypeRaw" in compiled("control", lambda: rx.markdown("x"))
 

@@ -957,8 +957,41 @@ def test_thread_version_follows_messages_and_status(alice, staff):
     assert thread_version(ticket_id, with_internal=False) != after_close
 
 
+def test_thread_version_changes_for_a_message_committed_after_a_later_one(alice):
+    """Two writers at once on PostgreSQL: the message whose id came first may commit
+    last, under the last id a page has already seen. The version still changes."""
+    ticket_id = new_ticket(alice.id)
+    with read_session() as session:
+        first = session.exec(
+            select(TicketMessage).where(TicketMessage.ticket_id == ticket_id)
+        ).one()
+        opened_at = first.created_at
+    with transaction() as session:
+        session.add(
+            TicketMessage(
+                id=first.id + 10,
+                ticket_id=ticket_id,
+                author_id=alice.id,
+                body="committed first",
+                created_at=opened_at,
+            )
+        )
+    seen = thread_version(ticket_id, with_internal=False)
+    with transaction() as session:
+        session.add(
+            TicketMessage(
+                id=first.id + 5,
+                ticket_id=ticket_id,
+                author_id=alice.id,
+                body="committed last",
+                created_at=opened_at,
+            )
+        )
+    assert thread_version(ticket_id, with_internal=False) != seen
+
+
 def test_thread_version_of_a_missing_ticket_is_stable(db):
-    assert thread_version(999_999, with_internal=True) == "0:"
+    assert thread_version(999_999, with_internal=True) == "0:0:"
 
 
 # ---------------------------------------------------------------- data left on disk

@@ -20,6 +20,14 @@ def ticket_status_badge(status: rx.Var, label_text: rx.Var) -> rx.Component:
     return coloured_badge(status, label_text, _TICKET_COLOURS, class_name="o2-ticket-status")
 
 
+@rx.memo
+def message_body(body: rx.Var[str]) -> rx.Component:
+    """A message's Markdown, rendered again only when its text changes: the page's other
+    updates (the reply form, a new message) leave the thread's messages as they are,
+    instead of parsing every one of them again."""
+    return rx.box(safe_markdown(body), class_name="o2-message-body", width="100%")
+
+
 def message_card(m: MessageRow, file_prefix: str) -> rx.Component:
     return stacked_card(
         rx.hstack(
@@ -32,7 +40,7 @@ def message_card(m: MessageRow, file_prefix: str) -> rx.Component:
             align="center",
             wrap="wrap",
         ),
-        rx.box(safe_markdown(m.body), class_name="o2-message-body", width="100%"),
+        message_body(body=m.body),
         rx.cond(
             m.files.length() > 0,
             rx.hstack(
