@@ -279,11 +279,21 @@ def _click_table(measured: dict[str, list[float]], title: str) -> str:
     for event, values in measured.items():
         p50, p95 = pct(values, 50), pct(values, 95)
         rows.append([event, len(values), p50, p95, floor, ratio(p50, floor), ratio(p95, floor)])
-    return table(
+    text = table(
         ["event", "n", "p50 ms", "p95 ms", "floor 1-query p50", "× floor (p50)", "× floor (p95)"],
         rows,
         f"\n{title}; floor = the bare app's one-query handler, same run",
     )
+    # A page change against the bare app's own page change (its on_load makes one query).
+    nav = measured.get("floor navigation (list → /item/<id>)", [])
+    detail = measured.get("product detail (list → /services/<id>)", [])
+    if nav and detail:
+        floor_nav, p50 = pct(nav, 50), pct(detail, 50)
+        text += (
+            f"\nproduct detail against the floor's navigation: p50 {p50:.1f} / {floor_nav:.1f} ms"
+            f" = {ratio(p50, floor_nav):.2f}×"
+        )
+    return text
 
 
 def _users(floor, portal, cookies, counts, seconds):

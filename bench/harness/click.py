@@ -198,6 +198,24 @@ def run_click(
                 ),
             )
         )
+        # navigation: a row's link, until its page (one query in its on_load) shows it
+        link = floor.locator("#rows tbody tr td a").nth(rep % 25)
+        name = link.inner_text().strip()
+        got.append(
+            (
+                "floor navigation (list → /item/<id>)",
+                t.measure(
+                    "click",
+                    all_of(
+                        "return location.pathname.startsWith('/item/');",
+                        text_is("#item-name", name),
+                    ),
+                    link.click,
+                ),
+            )
+        )
+        floor.go_back()
+        floor.locator("#rows").wait_for()
         # The last key changes the result: item-0101 after item-010.
         word = f"item-0{10 + rep % 40}{1 + rep % 9}"
         n, first = expect.floor_search(word)

@@ -1,12 +1,14 @@
 """A bare Reflex 0.10 app, the floor the portal is measured against: a counter, one
 handler that makes one SQLite query through sqlmodel (a page of 25 rows of a table of a
-few thousand), and a text box whose every change makes one query.
+few thousand), a text box whose every change makes one query, and each row's link to a
+page of its own whose on_load makes one query (the floor of a navigation).
 
 FLOOR_DB names its SQLite file (bench/harness/data.py builds it)."""
 
 from __future__ import annotations
 
 import os
+import re
 from datetime import date
 
 import reflex as rx
@@ -70,13 +72,33 @@ class FloorState(rx.State):
         self.found = _rows(items)
 
 
+class ItemState(rx.State):
+    """/item/[item_id]: one item, read by the page's on_load with one query."""
+
+    name: str = ""
+    kind: str = ""
+    expiry: str = ""
+
+    @rx.event
+    def load(self):
+        match = re.search(r"/item/(\d{1,12})/?$", self.router.url.path or "")
+        with Session(engine) as session:
+            item = session.get(Item, int(match.group(1))) if match else None
+        if item is None:
+            self.name = self.kind = self.expiry = ""
+            return
+        self.name, self.kind, self.expiry = item.name, item.kind, item.expiry_date.isoformat()
+
+
 def _table(rows, table_id: str) -> rx.Component:
     return rx.table.root(
         rx.table.body(
             rx.foreach(
                 rows,
                 lambda r: rx.table.row(
-                    rx.table.cell(r["name"]), rx.table.cell(r["kind"]), rx.table.cell(r["expiry"])
+                    rx.table.cell(rx.link(r["name"], href="/item/" + r["id"])),
+                    rx.table.cell(r["kind"]),
+                    rx.table.cell(r["expiry"]),
                 ),
             )
         ),
@@ -104,5 +126,16 @@ def index() -> rx.Component:
     )
 
 
+def item() -> rx.Component:
+    return rx.vstack(
+        rx.link("Back", href="/"),
+        rx.heading(ItemState.name, id="item-name"),
+        rx.text(ItemState.kind),
+        rx.text(ItemState.expiry),
+        padding="1em",
+    )
+
+
 app = rx.App()
 app.add_page(index, route="/")
+app.add_page(item, route="/item/[item_id]", on_load=ItemState.load)
