@@ -7,6 +7,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlmodel import update
 
 from o2portal.accounts import auth, sessions, signup
 from o2portal.accounts.models import (
@@ -18,6 +19,7 @@ from o2portal.accounts.models import (
 )
 from o2portal.accounts.passwords import check_password, token_hash
 from o2portal.core import clock
+from o2portal.core.db import transaction
 from o2portal.core.errors import InvalidInput
 from o2portal.core.settings import get_settings
 from o2portal.mail.models import OutboxEmail
@@ -407,6 +409,53 @@ def test_session_expires_after_session_days(db):
         assert sessions.resolve_session(token) is None
     with clock.frozen_at(T0 + timedelta(days=days + 1)):
         assert sessions.resolve_session(token) is None
+
+
+def test_the_resolved_person_is_the_accounts_row_and_every_refusal_holds(db):
+    """resolve_session reads the session and its person on a plain connection: the
+    person it gives is the account's row as stored, and each reason to refuse a session
+    (revoked, expired, second factor awaited, person disabled or deleted) refuses it."""
+    customer = make_customer()
+    update_customer(customer.id, account_type="entreprise", company_name="Durand SARL")
+    token = open_session()
+    current = sessions.resolve_session(token)
+    stored = get_customer(customer.id)
+    assert current.customer.model_dump() == stored.model_dump()
+    assert current.customer.display_name == "Durand SARL"
+    assert current.customer.acts_as_staff is False
+
+    def with_session(**values):
+        with transaction() as session:
+            session.exec(update(UserSession).values(**values))
+
+    for refused, restored in (
+        ({"revoked_at": clock.now()}, {"revoked_at": None}),
+        ({"expires_at": clock.now()}, {"expires_at": clock.now() + timedelta(days=1)}),
+        ({"second_factor_ok": False}, {"second_factor_ok": True}),
+    ):
+        with_session(**refused)
+        assert sessions.resolve_session(token) is None, refused
+        with_session(**restored)
+        assert sessions.resolve_session(token) is not None, restored
+    for refused in ({"disabled_at": clock.now()}, {"disabled_at": None, "deleted_at": clock.now()}):
+        update_customer(customer.id, **refused)
+        assert sessions.resolve_session(token) is None, refused
+
+
+def test_a_session_is_touched_once_a_minute_at_most(db):
+    make_customer()
+    with clock.frozen_at(T0):
+        token = open_session()
+        sessions.resolve_session(token)
+    (row,) = rows(UserSession)
+    assert row.last_seen_at == T0
+    with clock.frozen_at(T0 + timedelta(seconds=sessions.SESSION_TOUCH_SECONDS - 1)):
+        sessions.resolve_session(token)
+    assert rows(UserSession)[0].last_seen_at == T0
+    later = T0 + timedelta(seconds=sessions.SESSION_TOUCH_SECONDS + 1)
+    with clock.frozen_at(later):
+        sessions.resolve_session(token)
+    assert rows(UserSession)[0].last_seen_at == later
 
 
 def test_disabled_customer_cannot_log_in_and_loses_sessions(db):
