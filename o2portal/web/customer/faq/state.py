@@ -26,8 +26,10 @@ class FaqState(rx.State):
     entries_en: list[dict[str, str]] = []
 
     async def _search(self):
-        self.entries_fr = await asyncio.to_thread(_found, self.query, "fr")
-        self.entries_en = await asyncio.to_thread(_found, self.query, "en")
+        query = self.query
+        self.entries_fr, self.entries_en = await asyncio.to_thread(
+            lambda: (_found(query, "fr"), _found(query, "en"))
+        )
 
     @rx.event
     async def load(self):
