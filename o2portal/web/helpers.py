@@ -16,6 +16,7 @@ from o2portal.core.i18n import translate
 from o2portal.integrations.ca import MAX_DAYS
 from o2portal.mail import outbox as mailer
 from o2portal.products.expiry import CERTIFICATE_RENEW_DAYS
+from o2portal.web import cpu
 from o2portal.web.session import language_of
 
 
@@ -37,11 +38,18 @@ log = logging.getLogger("o2portal.web")
 _PASSWORD_POOL = ThreadPoolExecutor(PASSWORD_WORKERS, thread_name_prefix="o2-passwords")
 
 
+def _off_the_workers_cpu(fn, *args, **kwargs):
+    cpu.free_this_thread()  # bcrypt away from the event loop's CPU (web/cpu.py)
+    return fn(*args, **kwargs)
+
+
 async def with_password(fn, *args, **kwargs):
     """fn(*args, **kwargs), which checks or hashes a password, off the event loop in the
-    passwords' own pool."""
+    passwords' own pool, on any CPU the worker was given, not only the one it keeps to."""
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(_PASSWORD_POOL, functools.partial(fn, *args, **kwargs))
+    return await loop.run_in_executor(
+        _PASSWORD_POOL, functools.partial(_off_the_workers_cpu, fn, *args, **kwargs)
+    )
 
 
 # One delivery at a time, whoever asks (an async handler on the loop, or a plain one in
