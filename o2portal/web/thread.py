@@ -251,7 +251,7 @@ class ThreadFields(rx.State, mixin=True):
     def _show_ticket(self, view: tickets.TicketView, lang: str, *, news_only: bool) -> None:
         """Show the ticket's facts and the messages of `view`: the whole window read
         (those shown on opening and those since), or with news_only the messages since
-        the opening only (_news_window)."""
+        the opening only (what _fill read with news_only)."""
         ticket = view.ticket
         self.found = True
         self.ref, self.subject = f"#{ticket.id}", ticket.subject
