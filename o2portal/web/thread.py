@@ -30,6 +30,8 @@ CHECK_SECONDS = 60.0
 WATCH_SECONDS = 2 * 3600
 # The same text sent again from the same form within this delay is the same message.
 REPEAT_SECONDS = 120
+# How late the field's report of a text just sent may come (its debounce is 300 ms).
+LATE_ECHO_SECONDS = 3
 
 
 @dataclasses.dataclass
@@ -162,7 +164,20 @@ class MessageComposer(rx.State, mixin=True):
 
     @rx.event
     def set_body(self, value: str):
-        self.body = (value or "")[: tickets.BODY_MAX + 1]
+        value = (value or "")[: tickets.BODY_MAX + 1]
+        if self._late_echo(value):
+            return
+        self.body = value
+
+    def _late_echo(self, value: str) -> bool:
+        """The field reports what is typed a little later (its debounce): Send clicked
+        sooner sends the text itself, and its report arrives after the form was emptied.
+        That report of the text just sent must not put it back in the field."""
+        return (
+            not self.body
+            and time.time() - self._sent_at < LATE_ECHO_SECONDS
+            and hashlib.sha256(value.encode()).hexdigest() == self._sent_digest
+        )
 
     @rx.event
     def set_compose_tab(self, value: str):

@@ -227,3 +227,23 @@ def test_a_long_thread_opens_on_its_latest_messages_and_pages_back(page: Page):
     expect(thread.locator(".o2-message")).to_have_count(2 * THREAD_PAGE + 5)
     expect(page.locator("#show-earlier")).to_have_count(0)
     expect(thread.locator(".o2-message").first).to_contain_text("message 0")
+
+
+def test_a_reply_sent_at_once_leaves_the_field_empty(page: Page):
+    """Send clicked within the field's debounce (300 ms) of the last key: the typed text
+    reaches the server after the reply emptied the field, and must not fill it again."""
+    log_in(page, fresh_customer("fastsend"), FRESH_PASSWORD, next_path="/tickets")
+    wait_signed_in(page)
+    ticket_id = open_ticket(page, "Envoi rapide", "Premier message.")
+    page.goto(f"/tickets/{ticket_id}")
+    wait_signed_in(page)
+    expect(page.locator("#thread")).to_contain_text("Premier message.")
+    page.locator("#body").fill("Réponse envoyée aussitôt tapée")
+    page.locator("#send").click()  # at once: the field's own report is still on its way
+    expect(page.locator("#thread")).to_contain_text("Réponse envoyée aussitôt tapée")
+    page.wait_for_timeout(1500)  # past the debounce and its round trip
+    expect(page.locator("#body")).to_have_value("")
+    # Typing goes on as usual afterwards.
+    page.locator("#body").fill("Autre chose")
+    page.wait_for_timeout(800)
+    expect(page.locator("#body")).to_have_value("Autre chose")

@@ -32,7 +32,7 @@ from o2portal.web.guards import Forbidden
 from o2portal.web.pages import page_at
 from o2portal.web.session import SessionState
 from o2portal.web.staff.tickets.state import AdminTicketsState, AdminTicketState
-from o2portal.web.thread import FileRow
+from o2portal.web.thread import LATE_ECHO_SECONDS, FileRow
 from tests.state.conftest import make_state, run
 from tests.unit.helpers import actor
 
@@ -483,6 +483,24 @@ def test_a_double_submit_posts_one_message(people):
     run(state, "reply", form)  # the second click, queued behind the first
     bodies = [m.body for m in alice_messages(mine, alice.id)][1:]
     assert bodies == ["Mon site est toujours en erreur 500."]
+
+
+def test_the_fields_late_report_of_the_text_just_sent_does_not_fill_it_again(people):
+    """Send clicked within the field's debounce: its report of the text comes after the
+    reply emptied the form, and is not taken back; anything else typed is."""
+    mine = open_for(people["customer"]["alice"].id)
+    state = alice_thread(people, mine)
+    run(state, "load")
+    run(state, "reply", {"body": "Envoyé aussitôt"})
+    assert state.body == ""
+    run(state, "set_body", "Envoyé aussitôt")  # the late report
+    assert state.body == ""
+    run(state, "set_body", "Autre chose")
+    assert state.body == "Autre chose"
+    run(state, "set_body", "")
+    state._sent_at -= LATE_ECHO_SECONDS  # the same text typed again, later
+    run(state, "set_body", "Envoyé aussitôt")
+    assert state.body == "Envoyé aussitôt"
 
 
 # The same for a new ticket: one ticket, one mail to support.
