@@ -66,9 +66,12 @@ PIN = """
     later = {}
     t = threading.Thread(target=lambda: later.update(cpus=sorted(os.sched_getaffinity(0))))
     t.start(); t.join()
-    threads = {
-        tid: sorted(os.sched_getaffinity(int(tid))) for tid in os.listdir("/proc/self/task")
-    }
+    threads = {}
+    for tid in os.listdir("/proc/self/task"):
+        try:
+            threads[tid] = sorted(os.sched_getaffinity(int(tid)))
+        except ProcessLookupError:
+            pass  # a thread that ended since the listing (the one joined above, say)
     import asyncio
     from o2portal.web.helpers import with_password
     password = asyncio.run(with_password(lambda: sorted(os.sched_getaffinity(0))))
