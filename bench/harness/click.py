@@ -112,6 +112,17 @@ def all_of(*bodies: str) -> str:
     return "".join(f"if (!(() => {{{b}}})()) return false;" for b in bodies) + "return true;"
 
 
+def follow(t: Timing, link, path_prefix: str, name_selector: str) -> float | None:
+    """A row's link clicked, until the page it leads to (under path_prefix) shows the
+    row's name in name_selector."""
+    name = link.inner_text().strip()
+    done = all_of(
+        f"return location.pathname.startsWith({js_str(path_prefix)});",
+        text_is(name_selector, name),
+    )
+    return t.measure("click", done, link.click)
+
+
 def slug(text: str) -> str:
     return re.sub(r"\W+", "-", text).strip("-")
 
@@ -200,19 +211,8 @@ def run_click(
         )
         # navigation: a row's link, until its page (one query in its on_load) shows it
         link = floor.locator("#rows tbody tr td a").nth(rep % 25)
-        name = link.inner_text().strip()
         got.append(
-            (
-                "floor navigation (list → /item/<id>)",
-                t.measure(
-                    "click",
-                    all_of(
-                        "return location.pathname.startsWith('/item/');",
-                        text_is("#item-name", name),
-                    ),
-                    link.click,
-                ),
-            )
+            ("floor navigation (list → /item/<id>)", follow(t, link, "/item/", "#item-name"))
         )
         floor.go_back()
         floor.locator("#rows").wait_for()
@@ -294,18 +294,10 @@ def run_click(
         )
         # product detail: a row's link, until its page shows the product's name
         link = services.locator("#services-table tbody tr th a").nth(rep % 25)
-        name = link.inner_text().strip()
         got.append(
             (
                 "product detail (list → /services/<id>)",
-                t.measure(
-                    "click",
-                    all_of(
-                        "return location.pathname.startsWith('/services/');",
-                        text_is("#product-name", name),
-                    ),
-                    link.click,
-                ),
+                follow(t, link, "/services/", "#product-name"),
             )
         )
         services.go_back()

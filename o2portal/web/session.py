@@ -123,9 +123,8 @@ async def load_customer(state: rx.State) -> tuple[CurrentUser, str]:
     """The start of a customer page's load: the signed-in customer (anyone else is
     refused), shown in the shell, and the language to write the page in."""
     # The session's query runs off the event loop, as every door's database work should.
-    user = await asyncio.to_thread(require_customer, state)
-    await show_user(state, user)
-    return user, await language_of(state)
+    user, lang, _ = await read_as_customer(state, lambda _user: None)
+    return user, lang
 
 
 T = TypeVar("T")

@@ -966,27 +966,22 @@ def test_thread_version_changes_for_a_message_committed_after_a_later_one(alice)
             select(TicketMessage).where(TicketMessage.ticket_id == ticket_id)
         ).one()
         opened_at = first.created_at
-    with transaction() as session:
-        session.add(
-            TicketMessage(
-                id=first.id + 10,
-                ticket_id=ticket_id,
-                author_id=alice.id,
-                body="committed first",
-                created_at=opened_at,
+
+    def add(offset: int, body: str) -> None:
+        with transaction() as session:
+            session.add(
+                TicketMessage(
+                    id=first.id + offset,
+                    ticket_id=ticket_id,
+                    author_id=alice.id,
+                    body=body,
+                    created_at=opened_at,
+                )
             )
-        )
+
+    add(10, "committed first")
     seen = thread_version(ticket_id, with_internal=False)
-    with transaction() as session:
-        session.add(
-            TicketMessage(
-                id=first.id + 5,
-                ticket_id=ticket_id,
-                author_id=alice.id,
-                body="committed last",
-                created_at=opened_at,
-            )
-        )
+    add(5, "committed last")
     assert thread_version(ticket_id, with_internal=False) != seen
 
 
