@@ -14,7 +14,7 @@ from o2portal.jobs.runner import run_all
 from o2portal.web import customer, staff
 from o2portal.web.components.i18n import t
 from o2portal.web.cpu import pin_worker
-from o2portal.web.doors import BadEvent
+from o2portal.web.doors import BadEvent, at_the_socket
 from o2portal.web.guards import (
     SECOND_FACTOR_SETUP,
     AuthRequired,
@@ -79,6 +79,7 @@ app = rx.App(
     backend_exception_handler=handle_backend_error,
     html_lang="fr",
 )
+at_the_socket(app.event_namespace)  # the pages' live loops are never sent by name
 app.register_lifespan_task(pin_worker)
 app.register_lifespan_task(run_jobs_periodically)
 

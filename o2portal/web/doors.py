@@ -18,6 +18,12 @@ while the handler runs, so one thread at a time touches it. Async handlers do th
 blocking work through asyncio.to_thread (tests/state/test_event_loop.py checks that no
 handler queries the database on the loop); setters of the page's own vars, which touch
 nothing stored, stay on the loop.
+
+The socket. A page's live loops (`watch` and the like) are started by its own load:
+Reflex chains the event on the server and the browser never sends it. They are marked
+`chained_only`, and the app's socket door (`at_the_socket`) drops such an event when it
+comes over the websocket by name, before Reflex reads any state for it: a crafted
+client that sends it 400 times costs 400 lookups in a set, not 400 events.
 """
 
 from __future__ import annotations
@@ -25,12 +31,20 @@ from __future__ import annotations
 import asyncio
 import functools
 import inspect
+import logging
+import time
 import typing
 from collections.abc import Iterable
 
 import reflex as rx
+from reflex_base.utils.format import format_event_handler
 
+log = logging.getLogger("o2portal")
 _MARK = "__o2portal_at_the_door__"
+_CHAINED = "__o2portal_chained_only__"
+# The full event names (state.handler) of the handlers marked chained_only.
+_CHAINED_NAMES: set[str] = set()
+REFUSALS_LINE_SECONDS = 60.0
 _PLAIN = (str, int, float, bool, dict, list)
 
 
@@ -132,12 +146,60 @@ def _guarded(fn, *, in_thread: bool):
     return wrapper
 
 
+def chained_only(fn):
+    """Mark a handler that only the server chains (a page's live loop, returned by its
+    load): refused when a client sends it by name over the websocket."""
+    setattr(fn, _CHAINED, True)
+    return fn
+
+
+class _Refusals:
+    """Events refused at the socket (`total`, for the tests and the benchmarks), logged as
+    one line a minute at most whatever their number: a flood must not fill the log."""
+
+    def __init__(self) -> None:
+        self.total, self.unlogged, self.last_line = 0, 0, -REFUSALS_LINE_SECONDS
+
+    def note(self, name: str) -> None:
+        self.total += 1
+        self.unlogged += 1
+        now = time.monotonic()
+        if now - self.last_line >= REFUSALS_LINE_SECONDS:
+            log.warning(
+                "refused at the socket: %d event(s) only the server chains, the last %s",
+                self.unlogged,
+                name[-120:],
+            )
+            self.unlogged, self.last_line = 0, now
+
+
+refusals = _Refusals()
+
+
+def at_the_socket(namespace) -> None:
+    """Put the door on the app's websocket namespace: an event named after a chained_only
+    handler is dropped before Reflex reads the tab's state for it; any other event goes on
+    to Reflex as before."""
+    on_event = namespace.on_event
+
+    async def guarded(sid: str, data) -> None:
+        name = data.get("name") if isinstance(data, dict) else None
+        if isinstance(name, str) and name in _CHAINED_NAMES:
+            refusals.note(name)
+            return
+        await on_event(sid, data)
+
+    namespace.on_event = guarded
+
+
 def at_the_door(state: type[rx.State], keep_on_loop: Iterable[str] = ()) -> None:
     """Re-register every handler of `state` behind the door: arguments checked, plain
     bodies in a worker thread (but those named in keep_on_loop: setters of the page's
     own vars, which touch nothing stored)."""
     kept = set(keep_on_loop)
     for name, handler in list(state.event_handlers.items()):
+        if getattr(handler.fn, _CHAINED, False):
+            _CHAINED_NAMES.add(format_event_handler(handler))
         if name == "setvar" or getattr(handler.fn, _MARK, False):
             continue
         state._add_event_handler(name, _guarded(handler.fn, in_thread=name not in kept))

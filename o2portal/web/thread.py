@@ -99,10 +99,10 @@ async def follow_thread(state, *, with_internal: bool) -> None:
       loop at its next await;
     - `watch` is declared with supersedes=True: a second `watch` for the same tab
       cancels the first, so a tab never runs two loops.
-    It also stops when another ticket is shown, the session ends, or after WATCH_SECONDS
-    (the only ends of a `watch` that a crafted client calls by name outside a page load:
-    that one is a chain of its own). tests/state/test_live_thread.py runs it through
-    Reflex's event processor."""
+    - `watch` is chained_only (web/doors.py): sent by name over the websocket, as a
+      crafted client could, it is dropped at the socket before Reflex reads any state.
+    It also stops when another ticket is shown, the session ends, or after WATCH_SECONDS.
+    tests/state/test_live_thread.py runs it through Reflex's event processor."""
     async with state:
         generation, ticket_id, version = state._watch, state.ticket_id, state._version
     if not ticket_id:

@@ -299,3 +299,55 @@ def test_four_hundred_watch_events_keep_one_watcher(people, spy):
         assert live.watched() == 0
 
     asyncio.run(_tab(scenario))
+
+
+def test_watch_sent_over_the_socket_is_refused_before_reflex(people, spy, monkeypatch):
+    """The page's live loop is chained by its load on the server; the browser never sends
+    `watch`. Sent by name over the app's websocket (a crafted client, 400 times), it is
+    dropped at the socket door: Reflex's processor never sees it, the one loop of the page
+    goes on, and any other event still reaches Reflex."""
+    from o2portal.web import doors, live
+    from o2portal.web.app import app
+
+    ticket_id = open_ticket(people)
+    cookie = people["token"]["alice"]
+    path = f"/tickets/{ticket_id}"
+    names = [format_event_handler(TicketState.event_handlers[h]) for h in ("watch", "set_body")]
+    staff_watch = format_event_handler(AdminTicketState.event_handlers["watch"])
+    namespace, sid = app.event_namespace, f"sid-{uuid.uuid4()}"
+
+    async def scenario(processor, tab):
+        reached: list[str] = []
+        enqueue = processor.enqueue
+
+        async def noted(token, *events):
+            reached.extend(e.name for e in events)
+            return await enqueue(token, *events)
+
+        monkeypatch.setattr(processor, "enqueue", noted)
+        monkeypatch.setattr(app, "_event_processor", processor)
+        monkeypatch.setitem(namespace.sid_to_token, sid, tab)
+        monkeypatch.setitem(
+            namespace._static_router_data, sid, {"headers": _router(path, cookie)["headers"]}
+        )
+        await _open(processor, tab, path, cookie)
+        running = await spy.until(1)
+        assert len(running) == 1
+        refused = doors.refusals.total
+        reached.clear()
+
+        def frame(name: str) -> dict:
+            return {"name": name, "payload": {}, "router_data": {"pathname": path, "asPath": path}}
+
+        for _ in range(400):
+            await namespace.on_event(sid, frame(names[0]))
+        await namespace.on_event(sid, frame(staff_watch))
+        await namespace.on_event(sid, frame(names[1]) | {"payload": {"value": "Bonjour"}})
+        assert reached == [names[1]]
+        assert doors.refusals.total - refused == 401
+        assert len(await spy.seen(seconds=2.0)) == 1
+        assert live.watched() == 1
+        processor._on_disconnect(tab)
+        assert await spy.ended(running)
+
+    asyncio.run(_tab(scenario))

@@ -14,6 +14,7 @@ from o2portal.core.i18n import translate
 from o2portal.products import contacts
 from o2portal.web import live
 from o2portal.web.customer.order.state import message  # "error.domain_taken|name"
+from o2portal.web.doors import chained_only
 from o2portal.web.guards import client_ip, require_customer
 from o2portal.web.helpers import form_checked, given_id, send_mail_soon
 from o2portal.web.payment import PaymentFields, submitted_int
@@ -90,6 +91,7 @@ class ClientOrdersState(PaymentFields, rx.State):
 
     # One loop per tab, stopped with its page.
     @rx.event(background=True, supersedes=True)
+    @chained_only
     async def watch_rights(self):
         """A contact's open page drops the payment of an order as soon as the client
         takes their right back: the news comes after the revocation's commit."""

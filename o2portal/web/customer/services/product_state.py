@@ -23,6 +23,7 @@ from o2portal.products.models import Product
 from o2portal.web import live
 from o2portal.web.customer.services.certificate import CertificateProductState
 from o2portal.web.customer.services.trade import ProductTradeState
+from o2portal.web.doors import chained_only
 from o2portal.web.guards import client_ip, require_customer
 from o2portal.web.helpers import document_row, refusal, send_mail_soon, translated
 from o2portal.web.payment import (
@@ -248,6 +249,7 @@ class ProductState(PaymentFields, rx.State):
 
     # One loop per tab, stopped with its page (as web/thread.py's follow_thread).
     @rx.event(background=True, supersedes=True)
+    @chained_only
     async def watch_access(self):
         """A contact's open page loses the product as soon as the holder (or staff)
         takes their access back: the news comes after the revocation's commit."""

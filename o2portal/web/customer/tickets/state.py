@@ -12,6 +12,7 @@ from o2portal.core.errors import InvalidInput
 from o2portal.core.i18n import translate
 from o2portal.support import tickets
 from o2portal.support.models import DEPARTMENTS, PRIORITIES
+from o2portal.web.doors import chained_only
 from o2portal.web.guards import client_ip, require_customer
 from o2portal.web.helpers import given_id, send_mail_soon, translated
 from o2portal.web.lists import Paged
@@ -149,6 +150,7 @@ class TicketState(ThreadFields, MessageComposer, rx.State):
 
     # One loop per tab, stopped with its page: see follow_thread.
     @rx.event(background=True, supersedes=True)
+    @chained_only
     async def watch(self):
         """Bring new messages and status changes to the open page, without reload."""
         require_customer(self)  # called by name like any handler: nobody else may start one

@@ -15,6 +15,7 @@ from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate
 from o2portal.support import canned, tickets
 from o2portal.support.models import DEPARTMENTS, TICKET_STATUSES, TicketStatus
+from o2portal.web.doors import chained_only
 from o2portal.web.guards import client_ip, require_staff
 from o2portal.web.helpers import given_id, send_mail_soon
 from o2portal.web.lists import Searched, StaffQuery
@@ -143,6 +144,7 @@ class AdminTicketState(ThreadFields, MessageComposer, rx.State):
 
     # One loop per tab, stopped with its page: see follow_thread.
     @rx.event(background=True, supersedes=True)
+    @chained_only
     async def watch(self):
         """New customer messages appear on the staff page without reload too."""
         require_staff(self)  # called by name like any handler: nobody else may start one
