@@ -13,7 +13,7 @@ from o2portal.core.i18n import translate
 from o2portal.jobs.runner import run_all
 from o2portal.web import customer, staff
 from o2portal.web.components.i18n import t
-from o2portal.web.cpu import pin_worker
+from o2portal.web.cpu import pin_worker, tune_collector
 from o2portal.web.doors import BadEvent, at_the_socket
 from o2portal.web.guards import (
     SECOND_FACTOR_SETUP,
@@ -81,6 +81,7 @@ app = rx.App(
 )
 at_the_socket(app.event_namespace)  # the pages' live loops are never sent by name
 app.register_lifespan_task(pin_worker)
+app.register_lifespan_task(tune_collector)
 app.register_lifespan_task(run_jobs_periodically)
 
 # Every page of o2portal/web/customer and o2portal/web/staff, as its decorator declared it

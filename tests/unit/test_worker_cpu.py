@@ -112,3 +112,51 @@ def test_a_worker_whose_lock_files_are_out_of_reach_runs_unpinned(tmp_path):
     found = _pin(tmp_path)
     assert found["cpu"] is None
     assert all(cpus == found["before"] for cpus in found["threads"].values())
+
+
+COLLECTOR = """
+    import gc
+    import json
+    import weakref
+
+    from o2portal.web.cpu import COLLECTOR_THRESHOLDS, tune_collector
+
+    class Node:
+        pass
+
+    def cycle():
+        a, b = Node(), Node()
+        a.other, b.other = b, a
+        return weakref.ref(a)
+
+    tune_collector()
+    first = cycle()  # left behind at once: only the collector can free it
+    made, collected_after = 0, None
+    while made < 4 * COLLECTOR_THRESHOLDS[0]:
+        cycle()
+        made += 1
+        if first() is None:
+            collected_after = made
+            break
+    print(json.dumps({
+        "thresholds": list(gc.get_threshold()),
+        "wanted": list(COLLECTOR_THRESHOLDS),
+        "collected_after": collected_after,
+    }))
+"""
+
+
+def test_the_worker_collects_cycles_less_often_but_still_collects_them():
+    """A worker's collector runs at COLLECTOR_THRESHOLDS (far above Python's 700): a
+    reference cycle left behind is not freed at the next 700 objects, and is still freed,
+    without any explicit gc.collect(), once enough garbage has been left behind."""
+    from o2portal.web.app import app
+    from o2portal.web.cpu import tune_collector
+
+    assert tune_collector in app.get_lifespan_tasks()
+    proc = _start(COLLECTOR, {})
+    out, _ = proc.communicate(timeout=60)
+    result = json.loads(out)
+    assert result["thresholds"] == result["wanted"]
+    assert result["collected_after"] is not None, "the cycle was never collected"
+    assert result["collected_after"] > 1_000
