@@ -18,13 +18,18 @@ class Page:
     pages: int
 
 
+def page_of(total: int, page: int, size: int) -> tuple[int, int]:
+    """(how many pages `total` rows make, `page` kept within them)."""
+    pages = max(1, -(-total // size))
+    return pages, max(1, min(page, pages))
+
+
 def paginate(session: Session, query, page: int, *, size: int = PAGE_SIZE, count=None) -> Page:
     """One page of `query` (a select with its order). `count` is the query that counts
     every row (by default, `query` counted as a subquery)."""
     if count is None:
         count = select(func.count()).select_from(query.order_by(None).subquery())
     total = session.exec(count).one()
-    pages = max(1, -(-total // size))
-    page = max(1, min(page, pages))
+    pages, page = page_of(total, page, size)
     rows = session.exec(query.offset((page - 1) * size).limit(size)).all()
     return Page(list(rows), total, page, pages)
