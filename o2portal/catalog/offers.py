@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from sqlalchemy import literal, union_all
 from sqlmodel import Session, col, select
 
 from o2portal.catalog.models import CertificateOffer, HostingOffer, ServerModel, TldPrice
-from o2portal.core.db import read_session
+from o2portal.core.db import get_engine, read_session
 
 
 @dataclass
@@ -36,14 +37,21 @@ def active_catalogue() -> Catalogue:
         )
 
 
-def offer_names() -> dict[str, str]:
-    """The name of every hosting offer, server model and SSL certificate, on sale or not, keyed
-    'kind:code' (one query); give it to `offer_name`."""
+@functools.cache
+def _names_statement():
+    """The union of the three offer tables' names, built once (building it cost more than
+    running it, at every product page)."""
     hosting = select(literal("hosting"), HostingOffer.code, HostingOffer.name)
     servers = select(literal("server"), ServerModel.code, ServerModel.name)
     certificates = select(literal("ssl"), CertificateOffer.code, CertificateOffer.name)
-    with read_session() as session:
-        rows = session.exec(union_all(hosting, servers, certificates)).all()
+    return union_all(hosting, servers, certificates)
+
+
+def offer_names() -> dict[str, str]:
+    """The name of every hosting offer, server model and SSL certificate, on sale or not, keyed
+    'kind:code' (one query on a plain connection); give it to `offer_name`."""
+    with get_engine().connect() as connection:  # read only: what it began is rolled back
+        rows = connection.execute(_names_statement()).all()
     return {f"{kind}:{code}": name for kind, code, name in rows}
 
 
