@@ -13,6 +13,7 @@ from o2portal.core.i18n import translate
 from o2portal.jobs.runner import run_all
 from o2portal.web import customer, staff
 from o2portal.web.components.i18n import t
+from o2portal.web.components.layout import customer_shell_wraps
 from o2portal.web.cpu import pin_worker, tune_collector
 from o2portal.web.doors import BadEvent, at_the_socket
 from o2portal.web.guards import (
@@ -22,7 +23,12 @@ from o2portal.web.guards import (
     SecondFactorRequired,
     login_url,
 )
-from o2portal.web.pages import import_pages, registered_pages
+from o2portal.web.pages import (
+    customer_shell,
+    import_pages,
+    registered_pages,
+    visitor_or_customer_layout,
+)
 from o2portal.web.routes import build_routes, limit_uploads, security_headers
 
 log = logging.getLogger("o2portal")
@@ -89,5 +95,12 @@ app.register_lifespan_task(run_jobs_periodically)
 import_pages(customer, staff)
 for page in registered_pages():
     app.add_page(page.render, route=page.route, title=page.title, on_load=list(page.on_load))
+# The customer's header and side bar stay on screen from one of their pages to the next.
+app.app_wraps.update(
+    customer_shell_wraps(
+        [p.route for p in registered_pages() if p.layout is customer_shell],
+        [p.route for p in registered_pages() if p.layout is visitor_or_customer_layout],
+    )
+)
 
 __all__ = ["app", "t"]

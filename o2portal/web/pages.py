@@ -78,7 +78,8 @@ def visitor_layout(content: Content) -> rx.Component:
 
 
 def customer_shell(content: Content) -> rx.Component:
-    """Navigation on the side (a menu on a phone), banners, then the content."""
+    """Banners, then the content, in the customer's shell: its header and side bar (a menu
+    on a phone) are drawn once around every page (customer_shell_wraps, app.py)."""
     return customer_layout(*_parts(content))
 
 

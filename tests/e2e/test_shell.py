@@ -150,3 +150,39 @@ def test_html_in_faq_answers_is_shown_as_text(page):
     assert answer.locator("img").count() == 0
     assert answer.locator("a[href^='javascript']").count() == 0
     assert page.evaluate("window.__pwned === undefined")
+
+
+def test_the_customer_shell_stays_on_screen_from_page_to_page(new_context):
+    """The customer's header and side bar are drawn once around their pages
+    (layout.customer_shell_wraps): from the dashboard to the list, a product and the FAQ,
+    they are the same elements, not drawn again. A staff page and a visitor's page show
+    none of them, only their own layout."""
+    page = new_context().new_page()
+    log_in(page, "client@o2portal.example")
+    wait_signed_in(page)
+    page.evaluate("document.querySelector('.o2-header').dataset.kept = 'yes'")
+    page.locator(".o2-sidebar a[href='/services']").click()
+    expect(page.locator("#services-total")).to_be_visible()
+    page.locator("main a[href^='/services/']").first.click()
+    expect(page).to_have_url(re.compile(r"/services/\d+$"))
+    expect(page.get_by_text("Date d'expiration:")).to_be_visible()
+    page.locator(".o2-sidebar a[href='/faq']").click()
+    expect(page.get_by_role("heading", name="Questions fréquentes")).to_be_visible()
+    expect(page.locator(".o2-header")).to_have_count(1)
+    expect(page.locator(".o2-sidebar")).to_have_count(1)
+    assert page.evaluate("document.querySelector('.o2-header').dataset.kept") == "yes"
+
+    page.locator("#logout").click()
+    expect(page).to_have_url(re.compile(r"/login"))
+    page.goto("/faq")  # a visitor's FAQ: the visitor's header, no side bar
+    expect(page.get_by_role("heading", name="Questions fréquentes")).to_be_visible()
+    expect(page.locator(".o2-header")).to_have_count(1)
+    expect(page.locator(".o2-sidebar")).to_have_count(0)
+
+    staff = new_context().new_page()
+    log_in(staff, "admin@o2portal.example", next_path="/admin")
+    expect(staff).to_have_url(re.compile(r"/admin"))
+    staff.locator("#o2-hydrated").wait_for(state="attached")
+    expect(staff.locator(".o2-header")).to_have_count(1)  # the staff's own
+    expect(staff.locator(".o2-staff-page")).to_have_count(1)
+    expect(staff.locator(".o2-sidebar a[href='/services']")).to_have_count(0)

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Callable, Iterable
+
 import reflex as rx
+from reflex_base.utils.imports import ImportVar
+from reflex_base.vars.base import Var, VarData
 
 from o2portal.web.components.blocks import stack
 from o2portal.web.components.forms import icon_button
@@ -209,6 +215,23 @@ def hydrated_marker() -> rx.Component:
     return rx.cond(rx.State.is_hydrated, rx.el.span(id="o2-hydrated", hidden=True))
 
 
+def shell_header(brand: rx.Component, header: tuple[rx.Component, ...], menu: rx.Component):
+    """The header of a signed-in person's pages: brand, `header`, the name, the language,
+    the phone's menu."""
+    return rx.hstack(
+        brand,
+        rx.spacer(),
+        *header,
+        rx.text(SessionState.display_name, size="2", class_name="o2-desktop-only", id="who"),
+        language_switch(),
+        menu,
+        align="center",
+        width="100%",
+        class_name="o2-header",
+        as_="header",
+    )
+
+
 def signed_in_shell(
     *content: rx.Component,
     brand: rx.Component,
@@ -217,22 +240,11 @@ def signed_in_shell(
     sidebar: rx.Component,
     class_name: str = "o2-page",
 ) -> rx.Component:
-    """A signed-in person's page (the customer's, the staff's): the header (brand,
-    `header`, the name, the language, the phone's menu), the side bar beside the main
-    column, which starts with the acting banner."""
+    """A staff page: the header, the side bar beside the main column, which starts with
+    the acting banner. (The customer's header and side bar stay on screen from page to
+    page: customer_shell_wraps.)"""
     return rx.box(
-        rx.hstack(
-            brand,
-            rx.spacer(),
-            *header,
-            rx.text(SessionState.display_name, size="2", class_name="o2-desktop-only", id="who"),
-            language_switch(),
-            menu,
-            align="center",
-            width="100%",
-            class_name="o2-header",
-            as_="header",
-        ),
+        shell_header(brand, header, menu),
         rx.hstack(
             sidebar,
             rx.el.main(
@@ -249,16 +261,71 @@ def signed_in_shell(
 
 
 def customer_layout(*content: rx.Component) -> rx.Component:
-    """A signed-in page: navigation on the side (a menu on a phone), banners, then content."""
-    return signed_in_shell(
-        _email_banner(),
-        _second_factor_banner(),
-        *content,
-        brand=brand(),
-        header=(),
-        menu=_mobile_menu(),
-        sidebar=rx.box(_sidebar(), class_name="o2-desktop-only"),
+    """What a customer's page draws itself: banners, then its content, in the main column
+    of the shell that customer_shell_wraps keeps on screen."""
+    return rx.fragment(
+        rx.el.main(
+            stack(
+                impersonation_banner(),
+                _email_banner(),
+                _second_factor_banner(),
+                *content,
+                spacing="4",
+            ),
+            class_name="o2-main",
+        ),
+        hydrated_marker(),
     )
+
+
+def _route_pattern(route: str) -> str:
+    """A page's route (/tickets/[ticket_id]) as a regular expression of its paths."""
+    segments = [s for s in route.strip("/").split("/") if s]
+    return "/" + "/".join("[^/]+" if s.startswith("[") else re.escape(s) for s in segments)
+
+
+def on_routes(routes: Iterable[str]) -> Var:
+    """Whether the browser is on one of `routes`, from its own router: true from the first
+    frame of a page, before the server has answered anything."""
+    pattern = "^(?:" + "|".join(sorted(_route_pattern(r) for r in routes)) + ")/?$"
+    return Var(
+        _js_expr=f"new RegExp({json.dumps(pattern)}).test(o2Location.pathname)",
+        _var_type=bool,
+        _var_data=VarData(
+            imports={"react-router": [ImportVar(tag="useLocation")]},
+            hooks={"const o2Location = useLocation();": None},
+        ),
+    ).to(bool)
+
+
+def customer_shell_wraps(
+    customer_routes: Iterable[str], signed_in_routes: Iterable[str]
+) -> dict[tuple[int, str], Callable[[bool], rx.Component | None]]:
+    """The customer's header and side bar, drawn around every page of the app (Reflex's
+    app wraps) but shown only on `customer_routes`, and on `signed_in_routes` for someone
+    signed in (the FAQ). From one customer page to the next, React keeps them as they
+    are and replaces only the page: before, every page drew its own shell, and each
+    navigation removed and drew the header, the side bar and the phone's menu again.
+    Elsewhere (staff, visitors) the two boxes are display: contents and the page draws
+    its own layout."""
+    shown = on_routes(customer_routes) | (on_routes(signed_in_routes) & SessionState.signed_in)
+
+    # The app's wraps are compiled outside the pages: the components' own default styles
+    # (a spacer's flex) are applied here, as Reflex does for its own wraps.
+    def frame(_stateful: bool) -> rx.Component:
+        return rx.box(
+            rx.cond(shown, shell_header(brand(), (), _mobile_menu())),
+            class_name=rx.cond(shown, "o2-page", "o2-frame"),
+        )._add_style_recursive({})
+
+    def body(_stateful: bool) -> rx.Component:
+        return rx.box(
+            rx.cond(shown, rx.box(_sidebar(), class_name="o2-desktop-only")),
+            class_name=rx.cond(shown, "o2-body", "o2-frame"),
+        )._add_style_recursive({})
+
+    # Inside Reflex's overlay (4) and outside the page (0): frame > body > the page.
+    return {(3, "O2CustomerFrame"): frame, (2, "O2CustomerBody"): body}
 
 
 def public_layout(*content: rx.Component) -> rx.Component:
