@@ -31,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import inspect
+import json
 import logging
 import time
 import typing
@@ -183,7 +184,13 @@ def at_the_socket(namespace) -> None:
     on_event = namespace.on_event
 
     async def guarded(sid: str, data) -> None:
-        name = data.get("name") if isinstance(data, dict) else None
+        fields = data
+        if isinstance(data, str):  # Reflex reads a frame sent as JSON text too
+            try:
+                fields = json.loads(data)
+            except ValueError:
+                fields = None
+        name = fields.get("name") if isinstance(fields, dict) else None
         if isinstance(name, str) and name in _CHAINED_NAMES:
             refusals.note(name)
             return

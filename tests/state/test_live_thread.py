@@ -5,6 +5,7 @@ its websocket disconnects (the tab is closed), and a tab never runs two of them.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 import uuid
 
@@ -342,9 +343,11 @@ def test_watch_sent_over_the_socket_is_refused_before_reflex(people, spy, monkey
         for _ in range(400):
             await namespace.on_event(sid, frame(names[0]))
         await namespace.on_event(sid, frame(staff_watch))
+        # Reflex also reads a frame sent as JSON text: refused all the same.
+        await namespace.on_event(sid, json.dumps(frame(names[0])))
         await namespace.on_event(sid, frame(names[1]) | {"payload": {"value": "Bonjour"}})
         assert reached == [names[1]]
-        assert doors.refusals.total - refused == 401
+        assert doors.refusals.total - refused == 402
         assert len(await spy.seen(seconds=2.0)) == 1
         assert live.watched() == 1
         processor._on_disconnect(tab)
