@@ -100,6 +100,7 @@ app.app_wraps.update(
     customer_shell_wraps(
         [p.route for p in registered_pages() if p.layout is customer_shell],
         [p.route for p in registered_pages() if p.layout is visitor_or_customer_layout],
+        [p.route for p in registered_pages()],
     )
 )
 

@@ -152,12 +152,20 @@ def test_html_in_faq_answers_is_shown_as_text(page):
     assert page.evaluate("window.__pwned === undefined")
 
 
+def _hydration(message: str) -> bool:
+    """React's hydration errors (minified in production: #418, #419, #423, #425)."""
+    return re.search(r"ydrat|error #(418|419|423|425)", message) is not None
+
+
 def test_the_customer_shell_stays_on_screen_from_page_to_page(new_context):
     """The customer's header and side bar are drawn once around their pages
     (layout.customer_shell_wraps): from the dashboard to the list, a product and the FAQ,
     they are the same elements, not drawn again. A staff page and a visitor's page show
     none of them, only their own layout."""
     page = new_context().new_page()
+    broken: list[str] = []  # React's hydration errors: the HTML said another thing
+    page.on("console", lambda m: broken.append(m.text) if _hydration(m.text) else None)
+    page.on("pageerror", lambda e: broken.append(str(e)) if _hydration(str(e)) else None)
     log_in(page, "client@o2portal.example")
     wait_signed_in(page)
     page.evaluate("document.querySelector('.o2-header').dataset.kept = 'yes'")
@@ -166,11 +174,18 @@ def test_the_customer_shell_stays_on_screen_from_page_to_page(new_context):
     page.locator("main a[href^='/services/']").first.click()
     expect(page).to_have_url(re.compile(r"/services/\d+$"))
     expect(page.get_by_text("Date d'expiration:")).to_be_visible()
+    product = page.url
     page.locator(".o2-sidebar a[href='/faq']").click()
     expect(page.get_by_role("heading", name="Questions fréquentes")).to_be_visible()
     expect(page.locator(".o2-header")).to_have_count(1)
     expect(page.locator(".o2-sidebar")).to_have_count(1)
     assert page.evaluate("document.querySelector('.o2-header').dataset.kept") == "yes"
+    # A product's page loaded anew: its HTML is the fallback without a shell; the shell
+    # comes once the page is in the browser, without a hydration error.
+    page.goto(product)
+    expect(page.get_by_text("Date d'expiration:")).to_be_visible()
+    expect(page.locator(".o2-sidebar")).to_have_count(1)
+    assert broken == []
 
     page.locator("#logout").click()
     expect(page).to_have_url(re.compile(r"/login"))
@@ -186,3 +201,15 @@ def test_the_customer_shell_stays_on_screen_from_page_to_page(new_context):
     expect(staff.locator(".o2-header")).to_have_count(1)  # the staff's own
     expect(staff.locator(".o2-staff-page")).to_have_count(1)
     expect(staff.locator(".o2-sidebar a[href='/services']")).to_have_count(0)
+    # A staff page with an id, loaded anew (the fallback HTML): no customer shell, ever.
+    with read_session() as session:
+        client = session.exec(
+            select(Customer).where(Customer.email == "client@o2portal.example")
+        ).one()
+    staff.on("console", lambda m: broken.append(m.text) if _hydration(m.text) else None)
+    staff.on("pageerror", lambda e: broken.append(str(e)) if _hydration(str(e)) else None)
+    staff.goto(f"/admin/customers/{client.id}")
+    staff.locator("#o2-hydrated").wait_for(state="attached")
+    expect(staff.locator(".o2-staff-page")).to_have_count(1)
+    expect(staff.locator(".o2-sidebar a[href='/services']")).to_have_count(0)
+    assert broken == []

@@ -284,22 +284,45 @@ def _route_pattern(route: str) -> str:
     return "/" + "/".join("[^/]+" if s.startswith("[") else re.escape(s) for s in segments)
 
 
-def on_routes(routes: Iterable[str]) -> Var:
-    """Whether the browser is on one of `routes`, from its own router: true from the first
-    frame of a page, before the server has answered anything."""
+def _regex(routes: Iterable[str]) -> str:
     pattern = "^(?:" + "|".join(sorted(_route_pattern(r) for r in routes)) + ")/?$"
-    return Var(
-        _js_expr=f"new RegExp({json.dumps(pattern)}).test(o2Location.pathname)",
-        _var_type=bool,
-        _var_data=VarData(
-            imports={"react-router": [ImportVar(tag="useLocation")]},
-            hooks={"const o2Location = useLocation();": None},
-        ),
-    ).to(bool)
+    return f"new RegExp({json.dumps(pattern)}).test(o2Location.pathname)"
+
+
+# The browser's router, and whether the component has been mounted in the browser (set
+# in a layout effect: before the browser paints anything of the hydrated page).
+_ROUTER = VarData(
+    imports={
+        "react": [ImportVar(tag="useLayoutEffect"), ImportVar(tag="useState")],
+        "react-router": [ImportVar(tag="useLocation")],
+    },
+    hooks={
+        "const o2Location = useLocation();": None,
+        "const [o2Mounted, setO2Mounted] = useState(false);": None,
+        "useLayoutEffect(() => setO2Mounted(true), []);": None,
+    },
+)
+
+
+def on_routes(routes: Iterable[str], prerendered: Iterable[str]) -> Var:
+    """Whether the browser is on one of `routes`, from its own router: right from the
+    first frame of a page, before the server has answered anything.
+
+    The browser's first render hydrates HTML that Reflex prerendered, and must say what
+    it says. A route without parameters has HTML of its own, rendered at its path. Any
+    other path (a product, a staff page with an id, an unknown one) is served the SPA
+    fallback, which is rendered at /: there the first render gives the answer for /,
+    and the path's own answer comes once mounted, before the browser paints."""
+    routes = list(routes)
+    on = _regex(routes)
+    static = _regex(r for r in prerendered if "[" not in r)
+    at_root = "true" if "/" in routes else "false"
+    first = f'(typeof window === "undefined" || {static} ? {on} : {at_root})'
+    return Var(_js_expr=f"(o2Mounted ? {on} : {first})", _var_type=bool, _var_data=_ROUTER).to(bool)
 
 
 def customer_shell_wraps(
-    customer_routes: Iterable[str], signed_in_routes: Iterable[str]
+    customer_routes: Iterable[str], signed_in_routes: Iterable[str], routes: Iterable[str]
 ) -> dict[tuple[int, str], Callable[[bool], rx.Component | None]]:
     """The customer's header and side bar, drawn around every page of the app (Reflex's
     app wraps) but shown only on `customer_routes`, and on `signed_in_routes` for someone
@@ -307,8 +330,11 @@ def customer_shell_wraps(
     are and replaces only the page: before, every page drew its own shell, and each
     navigation removed and drew the header, the side bar and the phone's menu again.
     Elsewhere (staff, visitors) the two boxes are display: contents and the page draws
-    its own layout."""
-    shown = on_routes(customer_routes) | (on_routes(signed_in_routes) & SessionState.signed_in)
+    its own layout. `routes`: every page of the app (see on_routes)."""
+    routes = list(routes)
+    shown = on_routes(customer_routes, routes) | (
+        on_routes(signed_in_routes, routes) & SessionState.signed_in
+    )
 
     # The app's wraps are compiled outside the pages: the components' own default styles
     # (a spacer's flex) are applied here, as Reflex does for its own wraps.
