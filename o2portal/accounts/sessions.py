@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select, update
 from o2portal.accounts.models import AuthAttempt, Customer, UserSession
 from o2portal.accounts.passwords import token_hash
 from o2portal.core import audit, clock
-from o2portal.core.db import get_engine, read_session, transaction
+from o2portal.core.db import read_connection, read_session, transaction
 from o2portal.core.errors import NotAllowed
 from o2portal.core.permissions import Actor, Role
 
@@ -79,7 +79,7 @@ def resolve_session(token: str | None) -> CurrentUser | None:
     if not token or len(token) > 200:
         return None
     now = clock.now()
-    with get_engine().connect() as connection:
+    with read_connection() as connection:
         found = connection.execute(_RESOLVE, {"token_hash": token_hash(token)}).first()
         if found is None:
             return None

@@ -9,7 +9,7 @@ from sqlalchemy import literal, union_all
 from sqlmodel import Session, col, select
 
 from o2portal.catalog.models import CertificateOffer, HostingOffer, ServerModel, TldPrice
-from o2portal.core.db import get_engine, read_session
+from o2portal.core.db import read_connection, read_session
 
 
 @dataclass
@@ -50,7 +50,7 @@ def _names_statement():
 def offer_names() -> dict[str, str]:
     """The name of every hosting offer, server model and SSL certificate, on sale or not, keyed
     'kind:code' (one query on a plain connection); give it to `offer_name`."""
-    with get_engine().connect() as connection:  # read only: what it began is rolled back
+    with read_connection() as connection:
         rows = connection.execute(_names_statement()).all()
     return {f"{kind}:{code}": name for kind, code, name in rows}
 

@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, create_engine
 
 from o2portal.core.errors import NotAllowed
@@ -114,6 +114,15 @@ def serialize_on(session: Session, name: str) -> None:
     PostgreSQL takes a transaction-scoped advisory lock."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": name})
+
+
+@contextmanager
+def read_connection() -> Iterator[Connection]:
+    """A plain connection for reading, without an ORM session (for the reads made at
+    every click: a statement built once, its values bound); what it began is rolled
+    back when it closes."""
+    with get_engine().connect() as connection:
+        yield connection
 
 
 @contextmanager

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from o2portal.accounts.models import Customer
 from o2portal.core import audit, clock
-from o2portal.core.db import get_engine, read_session, transaction
+from o2portal.core.db import read_connection, read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.paging import Page, page_of
 from o2portal.integrations.providers import ProviderDown
@@ -119,7 +119,7 @@ def list_customer_products(
         "today": today,
         "soon": today + timedelta(days=EXPIRING_SOON_DAYS),
     }
-    with get_engine().connect() as connection:  # read only: what it began is rolled back
+    with read_connection() as connection:
         total = connection.execute(count, params).scalar_one()
         pages, page = page_of(total, page, per_page)
         found = connection.execute(

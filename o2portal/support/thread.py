@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from o2portal.accounts.models import Customer
 from o2portal.core import audit, clock, events
-from o2portal.core.db import get_engine
+from o2portal.core.db import read_connection
 from o2portal.core.errors import InvalidInput
 from o2portal.core.paging import Page
 from o2portal.core.validation import gathered, without_bidi_controls, without_controls
@@ -356,7 +356,7 @@ def thread_version(ticket_id: int, *, with_internal: bool) -> str:
     page compares to know it has news, with one indexed query. The count as well as the
     last id: a message whose id was taken before another's but committed after it (two
     writers at once on PostgreSQL) changes the count, not the last id."""
-    with get_engine().connect() as connection:  # read only: what it began is rolled back
+    with read_connection() as connection:
         latest, count, status = connection.execute(
             _version_statement(with_internal), {"ticket_id": ticket_id}
         ).one()
