@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select, update
 from o2portal.accounts.models import AuthAttempt, Customer, UserSession
 from o2portal.accounts.passwords import token_hash
 from o2portal.core import audit, clock
-from o2portal.core.db import read_connection, read_session, transaction
+from o2portal.core.db import model_from_row, read_connection, read_session, transaction
 from o2portal.core.errors import NotAllowed
 from o2portal.core.permissions import Actor, Role
 
@@ -86,7 +86,9 @@ def resolve_session(token: str | None) -> CurrentUser | None:
     session_id, revoked_at, expires_at, second_factor_ok, impersonator_id, last_seen = found[:6]
     if revoked_at is not None or expires_at <= now or not second_factor_ok:
         return None
-    customer = Customer(**{c.key: v for c, v in zip(_CUSTOMER_COLUMNS, found[6:], strict=True)})
+    customer = model_from_row(
+        Customer, {c.key: v for c, v in zip(_CUSTOMER_COLUMNS, found[6:], strict=True)}
+    )
     if customer.disabled_at is not None or customer.deleted_at is not None:
         return None
     if impersonator_id is not None and not _may_still_act(impersonator_id):

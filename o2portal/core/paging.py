@@ -24,6 +24,16 @@ def page_of(total: int, page: int, size: int) -> tuple[int, int]:
     return pages, max(1, min(page, pages))
 
 
+def read_page(connection, count, rows, params: dict, page: int, size: int) -> Page:
+    """One page on a plain connection, from statements built once: `count` counts every
+    row, `rows` (with `size` and `skip` bound as its limit and offset) reads the page;
+    `params` binds the rest."""
+    total = connection.execute(count, params).scalar_one()
+    pages, page = page_of(total, page, size)
+    found = connection.execute(rows, params | {"size": size, "skip": (page - 1) * size}).all()
+    return Page(list(found), total, page, pages)
+
+
 def paginate(session: Session, query, page: int, *, size: int = PAGE_SIZE, count=None) -> Page:
     """One page of `query` (a select with its order). `count` is the query that counts
     every row (by default, `query` counted as a subquery)."""

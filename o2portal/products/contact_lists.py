@@ -4,15 +4,17 @@ staff's customer file. Each list reads the columns it shows, at most a page of r
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import Integer, bindparam
 from sqlmodel import Session, col, func, select
 
 from o2portal.accounts.models import Customer
-from o2portal.core.db import read_session
-from o2portal.core.paging import Page, paginate
+from o2portal.core.db import read_connection, read_session
+from o2portal.core.paging import Page, read_page
 from o2portal.products.contact_models import ContactAction, ContactStatus, ProductContact
 from o2portal.products.contacts import detail_text
 from o2portal.products.models import LIVE_STATUSES, Product
@@ -192,25 +194,36 @@ def _managed_where(contact_id: int) -> tuple:
     )
 
 
+@functools.lru_cache(maxsize=1)
+def _managed_statements():
+    """The count and the page of the products I manage for others, built once (the list
+    opens with /services): the contact and the page are bound at each call."""
+    where = _managed_where(bindparam("contact_id"))
+    count = (
+        select(func.count())
+        .select_from(ProductContact)
+        .join(Product, Product.id == ProductContact.product_id)
+        .where(*where)
+    )
+    rows = (
+        select(*MANAGED_COLUMNS)
+        .select_from(ProductContact)
+        .join(Product, Product.id == ProductContact.product_id)
+        .join(Customer, Customer.id == ProductContact.holder_id)
+        .where(*where)
+        .order_by(Product.expiry_date, Product.id)
+        .limit(bindparam("size", type_=Integer))
+        .offset(bindparam("skip", type_=Integer))
+    )
+    return count, rows
+
+
 def managed_products(contact_id: int, page: int = 1) -> Page:
-    """One page of the products I manage for others: rows of MANAGED_COLUMNS."""
-    where = _managed_where(contact_id)
-    with read_session() as session:
-        return paginate(
-            session,
-            select(*MANAGED_COLUMNS)
-            .select_from(ProductContact)
-            .join(Product, Product.id == ProductContact.product_id)
-            .join(Customer, Customer.id == ProductContact.holder_id)
-            .where(*where)
-            .order_by(Product.expiry_date, Product.id),
-            page,
-            size=PAGE_SIZE,
-            count=select(func.count())
-            .select_from(ProductContact)
-            .join(Product, Product.id == ProductContact.product_id)
-            .where(*where),
-        )
+    """One page of the products I manage for others: rows of MANAGED_COLUMNS, read on a
+    plain connection."""
+    count, rows = _managed_statements()
+    with read_connection() as connection:
+        return read_page(connection, count, rows, {"contact_id": contact_id}, page, PAGE_SIZE)
 
 
 def holder_name(row) -> str:

@@ -14,7 +14,7 @@ from o2portal.accounts.models import Customer
 from o2portal.core import audit, clock
 from o2portal.core.db import read_connection, read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
-from o2portal.core.paging import Page, page_of
+from o2portal.core.paging import Page, read_page
 from o2portal.integrations.providers import ProviderDown
 from o2portal.integrations.registrar import DomainNotRegistered, registrar
 from o2portal.products import contacts
@@ -120,12 +120,7 @@ def list_customer_products(
         "soon": today + timedelta(days=EXPIRING_SOON_DAYS),
     }
     with read_connection() as connection:
-        total = connection.execute(count, params).scalar_one()
-        pages, page = page_of(total, page, per_page)
-        found = connection.execute(
-            rows, params | {"size": per_page, "skip": (page - 1) * per_page}
-        ).all()
-    return Page(list(found), total, page, pages)
+        return read_page(connection, count, rows, params, page, per_page)
 
 
 def domain_names_of(customer_id: int) -> list[str]:

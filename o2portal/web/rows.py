@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
 from o2portal.catalog.offers import offer_name
 from o2portal.core import formatting
@@ -32,15 +33,28 @@ def mail_row(mail, lang: str) -> dict[str, str]:
     }
 
 
+@lru_cache(maxsize=256)
+def _word(key: str, lang: str) -> str:
+    """A fixed word of a row (a kind, a status, yes or no), looked up once per language."""
+    return translate(key, lang)
+
+
+@lru_cache(maxsize=4096)
+def _days_left(days: int, lang: str) -> str:
+    return formatting.days_left(days, lang)
+
+
 def product_rows(products, lang: str, today, offers: dict[str, str]) -> list[dict[str, str]]:
     """The customer's products in a list (/services, the dashboard), in words: the offer's
     name, the time left, and the kind beside the name when another row has the same name
-    (a hosting account and its domain)."""
+    (a hosting account and its domain). Made at every page of the list: the words and the
+    distances in words are looked up once, not at each row."""
     names = Counter(p.name for p in products)
     rows = []
     for p in products:
         status = display_status(p, today)
-        kind = translate(f"kind.{p.kind}", lang)
+        kind = _word(f"kind.{p.kind}", lang)
+        expiry = p.expiry_date
         rows.append(
             {
                 "id": str(p.id),
@@ -49,10 +63,10 @@ def product_rows(products, lang: str, today, offers: dict[str, str]) -> list[dic
                 "kind": kind,
                 "offer": offer_name(offers, p.kind, p.offer_code),
                 "status": status,
-                "status_label": translate(f"status.{status}", lang),
-                "expiry": formatting.day(p.expiry_date, lang),
-                "days_left": formatting.days_left((p.expiry_date - today).days, lang),
-                "auto_renew": translate("yes" if p.auto_renew else "no", lang),
+                "status_label": _word(f"status.{status}", lang),
+                "expiry": formatting.day(expiry, lang),
+                "days_left": _days_left((expiry - today).days, lang),
+                "auto_renew": _word("yes" if p.auto_renew else "no", lang),
                 "soon": "1" if status in ("expiring", "expired") else "",
                 # Renewed from its page (a suspended or ended product is not).
                 "renewable": "1" if status in ("active", "expiring", "expired") else "",

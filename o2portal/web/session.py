@@ -52,6 +52,9 @@ def email_state(customer: Customer) -> str:
     return "verified"
 
 
+_SHOWN_FLAGS = ("signed_in", "is_staff", "is_admin", "impersonating", "staff_needs_second_factor")
+
+
 class SessionState(rx.State):
     lang: str = rx.LocalStorage("fr", name="o2p_lang", sync=True)
     signed_in: bool = False
@@ -66,23 +69,25 @@ class SessionState(rx.State):
     staff_needs_second_factor: bool = False
 
     def _show(self, user: CurrentUser | None) -> None:
+        """The shell for this person. Only what changed is set: every event of a page
+        shows its person again, and an unchanged shell is then not sent again."""
         if user is None:
-            self.signed_in = False
-            self.display_name = ""
-            self.is_staff = self.is_admin = False
-            self.email_status = ""
-            self.impersonating = False
-            self.staff_needs_second_factor = False
-            return
-        customer = user.customer
-        self.signed_in = True
-        self.display_name = customer.display_name
-        self.is_staff = customer.acts_as_staff
-        self.is_admin = customer.acts_as_staff and customer.role == "admin"
-        self.staff_needs_second_factor = customer.is_staff and not customer.acts_as_staff
-        self.impersonating = user.impersonator_id is not None
-        state = email_state(customer)
-        self.email_status = "" if state == "verified" else state
+            shown = dict.fromkeys(_SHOWN_FLAGS, False) | {"display_name": "", "email_status": ""}
+        else:
+            customer = user.customer
+            state = email_state(customer)
+            shown = {
+                "signed_in": True,
+                "display_name": customer.display_name,
+                "is_staff": customer.acts_as_staff,
+                "is_admin": customer.acts_as_staff and customer.role == "admin",
+                "staff_needs_second_factor": customer.is_staff and not customer.acts_as_staff,
+                "impersonating": user.impersonator_id is not None,
+                "email_status": "" if state == "verified" else state,
+            }
+        for name, value in shown.items():
+            if getattr(self, name) != value:
+                setattr(self, name, value)
 
     @rx.event
     def refresh(self):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import reflex as rx
-from sqlmodel import select
+from sqlmodel import select, update
 
 from o2portal.accounts import sessions
-from o2portal.accounts.models import UserSession
-from o2portal.core.db import read_session
+from o2portal.accounts.models import Customer, UserSession
+from o2portal.core.db import read_session, transaction
 from o2portal.web.customer.dashboard.state import DashboardState
 from o2portal.web.customer.invoices.state import InvoicesState
 from o2portal.web.customer.order.state import OrderState
@@ -79,3 +79,25 @@ def test_logout_handler_revokes_the_session(people):
             select(UserSession).where(UserSession.customer_id == people["customer"]["bob"].id)
         ).one()
     assert row.revoked_at is not None
+
+
+def test_the_shell_is_sent_again_only_when_it_changed(people):
+    """Every event of a customer page shows its person in the shell again. When nothing of
+    it changed, nothing of the shell is marked to be sent; a change sends just that."""
+    state = make_state(ServicesState, token=people["token"]["bob"])
+    run(state, "load")
+    shell = state.parent_state.get_substate(SessionState.get_full_name().split(".")[1:])
+    assert shell.signed_in is True
+    assert shell.display_name == "Bob Test"
+    shell.dirty_vars.clear()
+    run(state, "next_page")
+    assert shell.dirty_vars == set()
+    with transaction() as session:
+        session.exec(
+            update(Customer)
+            .where(Customer.id == people["customer"]["bob"].id)
+            .values(first_name="Robert")
+        )
+    run(state, "next_page")
+    assert shell.dirty_vars == {"display_name"}
+    assert shell.display_name == "Robert Test"

@@ -7,6 +7,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import inspect as sa_inspect
 from sqlmodel import update
 
 from o2portal.accounts import auth, sessions, signup
@@ -19,7 +20,7 @@ from o2portal.accounts.models import (
 )
 from o2portal.accounts.passwords import check_password, token_hash
 from o2portal.core import clock
-from o2portal.core.db import transaction
+from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput
 from o2portal.core.settings import get_settings
 from o2portal.mail.models import OutboxEmail
@@ -423,6 +424,15 @@ def test_the_resolved_person_is_the_accounts_row_and_every_refusal_holds(db):
     assert current.customer.model_dump() == stored.model_dump()
     assert current.customer.display_name == "Durand SARL"
     assert current.customer.acts_as_staff is False
+    # Built without the model's constructor (core/db.model_from_row): every field of the
+    # model is a column of its row, and the copy is an ORM instance as a detached row is,
+    # which a session takes back as the row it is.
+    assert set(Customer.model_fields) == {c.key for c in Customer.__table__.columns}
+    assert sa_inspect(current.customer).transient
+    with read_session() as session:
+        merged = session.merge(current.customer)
+        assert merged.id == customer.id
+        assert merged in session and not session.is_modified(merged)
 
     def with_session(**values):
         with transaction() as session:
