@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
@@ -117,11 +119,45 @@ def serialize_on(session: Session, name: str) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": name})
 
 
+# The session that the reads of one page share while `one_read` runs, with the thread it
+# belongs to (a session is never used by two threads).
+_shared_read: ContextVar[tuple[int, Session] | None] = ContextVar("o2_shared_read", default=None)
+
+
+@contextmanager
+def one_read() -> Iterator[None]:
+    """The reads made in this thread while the block runs (read_session, read_connection)
+    share one session and its connection: one connection taken and one transaction begun
+    for a page's whole load, instead of one per read (some 75 µs each), and every read of
+    it sees the same moment. Only for reads: a write goes through `transaction`, on a
+    connection of its own, and the reads after it in the block may not see it."""
+    if _shared_read.get() is not None:
+        yield
+        return
+    with Session(get_engine(), expire_on_commit=False) as session:
+        mark = _shared_read.set((threading.get_ident(), session))
+        try:
+            yield
+        finally:
+            _shared_read.reset(mark)
+
+
+def _shared_session() -> Session | None:
+    shared = _shared_read.get()
+    if shared is not None and shared[0] == threading.get_ident():
+        return shared[1]
+    return None
+
+
 @contextmanager
 def read_connection() -> Iterator[Connection]:
     """A plain connection for reading, without an ORM session (for the reads made at
     every click: a statement built once, its values bound); what it began is rolled
-    back when it closes."""
+    back when it closes. Within `one_read`, the shared session's connection."""
+    shared = _shared_session()
+    if shared is not None:
+        yield shared.connection()
+        return
     with get_engine().connect() as connection:
         yield connection
 
@@ -143,7 +179,12 @@ def model_from_row(model, values: dict):
 
 @contextmanager
 def read_session() -> Iterator[Session]:
-    """A session for reading; nothing it does is committed."""
+    """A session for reading; nothing it does is committed. Within `one_read`, the
+    shared one."""
+    shared = _shared_session()
+    if shared is not None:
+        yield shared
+        return
     with Session(get_engine(), expire_on_commit=False) as session:
         yield session
 

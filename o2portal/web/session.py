@@ -14,6 +14,7 @@ from o2portal.accounts import auth
 from o2portal.accounts.models import Customer
 from o2portal.accounts.sessions import CurrentUser
 from o2portal.accounts.staff import stop_acting_as
+from o2portal.core.db import one_read
 from o2portal.core.i18n import LANGUAGES
 from o2portal.web.guards import (
     STAFF_ROLES,
@@ -140,12 +141,14 @@ async def read_as_customer(
 ) -> tuple[CurrentUser, str, T]:
     """load_customer and the page's reads in one worker thread: the signed-in customer
     (anyone else is refused before read runs), read(user), the shell shown and the
-    page's language. One hop off the event loop for a whole page, not one per query."""
+    page's language. One hop off the event loop for a whole page, not one per query, and
+    one connection for its reads (core/db.one_read)."""
     lang = await language_of(state)
 
     def resolve_then_read() -> tuple[CurrentUser, T]:
-        user = require_customer(state)
-        return user, read(user)
+        with one_read():  # the session's query and the page's reads: one connection
+            user = require_customer(state)
+            return user, read(user)
 
     user, found = await asyncio.to_thread(resolve_then_read)
     await show_user(state, user)

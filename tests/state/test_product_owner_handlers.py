@@ -8,6 +8,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import select
 
 from o2portal.accounts.models import SavedCard
@@ -15,7 +16,7 @@ from o2portal.billing.models import Order
 from o2portal.catalog.defaults import ensure_catalogue
 from o2portal.content.models import Announcement
 from o2portal.core import clock
-from o2portal.core.db import read_session, transaction
+from o2portal.core.db import get_engine, read_session, transaction
 from o2portal.core.i18n import translate
 from o2portal.core.models import AuditEvent
 from o2portal.integrations.models import RegistryDomain
@@ -445,3 +446,23 @@ def test_dashboard_load_lists_the_customers_things_only(people):
     assert [t["subject"] for t in state.tickets] == ["Site en panne"]
     assert [a["title"] for a in state.announcements] == ["Maintenance"]
     assert state.first_name == "Alice"
+
+
+def test_the_product_page_reads_everything_on_one_connection(people, alice_domain):
+    """The page's load reads the session, the product, its offer, invoices, cards, quote,
+    certificate and change of holder: one connection taken from the pool for all of them
+    (core/db.one_read), not one each."""
+    state = make_state(
+        ProductState, token=people["token"]["alice"], path=f"/services/{alice_domain}"
+    )
+    run(state, "load")  # the session's once-a-minute touch (a write) is behind us
+    taken = []
+    engine = get_engine()
+    listener = lambda *_: taken.append(1)  # noqa: E731
+    event.listen(engine, "checkout", listener)
+    try:
+        run(state, "load")
+    finally:
+        event.remove(engine, "checkout", listener)
+    assert state.found and state.name == "alice-site.fr" and state.renewable
+    assert len(taken) == 1

@@ -1,0 +1,74 @@
+"""core/db.one_read: a page's reads share one session and one connection, in the thread
+that opened it only, and a write inside it is a transaction of its own."""
+
+from __future__ import annotations
+
+import threading
+
+from sqlmodel import select
+
+from o2portal.accounts.models import Customer
+from o2portal.core.db import one_read, read_connection, read_session, transaction
+from tests.unit.helpers import make_customer
+
+
+def test_reads_within_share_one_session_and_its_connection(db):
+    make_customer()
+    with one_read():
+        with read_session() as first:
+            customer = first.exec(select(Customer)).one()
+        with read_session() as second:
+            assert second is first
+            assert second.get(Customer, customer.id) is customer  # one identity map
+        with read_connection() as connection:
+            assert connection is first.connection()
+    with read_session() as after, read_session() as other:
+        assert after is not first and other is not after
+
+
+def test_nested_scopes_keep_the_outer_session(db):
+    with one_read(), read_session() as outer:
+        with one_read(), read_session() as inner:
+            assert inner is outer
+        with read_session() as again:
+            assert again is outer
+
+
+def test_another_thread_does_not_share_it(db):
+    """A session is never used by two threads: one started inside the scope (the context
+    is copied into it, as asyncio.to_thread does) opens its own."""
+    import contextvars
+
+    seen = {}
+
+    def in_thread():
+        with read_session() as session:
+            seen["thread"] = session
+
+    with one_read(), read_session() as mine:
+        worker = threading.Thread(target=contextvars.copy_context().run, args=(in_thread,))
+        worker.start()
+        worker.join()
+    assert seen["thread"] is not mine
+
+
+def test_a_write_inside_is_committed_on_its_own(db):
+    customer = make_customer()
+    with one_read():
+        with read_session() as session:
+            assert session.get(Customer, customer.id).city == "Paris"
+        with transaction() as writing:
+            assert writing is not session
+            writing.get(Customer, customer.id).city = "Lyon"
+    with read_session() as fresh:
+        assert fresh.get(Customer, customer.id).city == "Lyon"
+
+
+def test_an_error_inside_leaves_no_scope_behind(db):
+    try:
+        with one_read(), read_session() as inside:
+            raise LookupError("a refused read")
+    except LookupError:
+        pass
+    with read_session() as after:
+        assert after is not inside
