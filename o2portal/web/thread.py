@@ -16,6 +16,7 @@ import reflex as rx
 
 from o2portal.accounts.sessions import CurrentUser
 from o2portal.core import formatting
+from o2portal.core.db import one_read
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate
 from o2portal.support import tickets
@@ -304,33 +305,55 @@ class ThreadFields(rx.State, mixin=True):
     def _show_more(self, view: tickets.TicketView, user: CurrentUser) -> None:
         """What the page shows beside the thread."""
 
-    async def _fill(self, user: CurrentUser | None = None, *, news_only: bool = False) -> None:
-        """Read the ticket again and show it, in one worker thread. news_only (a reply, a
-        live page's news): the messages since the page opened, not those it showed on
-        opening again, whatever the thread's length."""
-        user = user or await self._who()
-        await show_user(self, user)
-        lang = await language_of(self)
+    def _reader(self, *, news_only: bool):
+        """(news_only as it applies, read): read(user) reads the ticket for `user` in a
+        worker thread, as (version, view). news_only (a reply, a live page's news): the
+        messages since the page opened, not those it showed on opening again, whatever
+        the thread's length."""
         news_only = news_only and bool(self._opened_through)
         start = self._opened_through + 1 if news_only else self._window_start
         window = tickets.Window(since_id=start or None)
+        with_internal = self._with_internal()
 
-        def read() -> tuple[str, tickets.TicketView]:
+        def read(user: CurrentUser) -> tuple[str, tickets.TicketView]:
             # The version first, then the thread: a message committed between the two
             # reads makes the version older than what is shown, and the page looks again;
-            # read the other way round, the page would miss that message for good.
-            version = tickets.thread_version(self.ticket_id, with_internal=self._with_internal())
-            view = self._thread(user, window)
-            self._show_more(view, user)
+            # read the other way round, the page would miss that message for good. Both
+            # on one connection (one_read).
+            with one_read():
+                version = tickets.thread_version(self.ticket_id, with_internal=with_internal)
+                view = self._thread(user, window)
+                self._show_more(view, user)
             return version, view
 
-        try:
-            version, view = await asyncio.to_thread(read)
-        except NotAllowed:
+        return news_only, read
+
+    async def _shown(
+        self, user: CurrentUser, found: tuple[str, tickets.TicketView] | None, news_only: bool
+    ) -> None:
+        """Show what `_reader` read (None: the caller may not see the ticket)."""
+        await show_user(self, user)
+        if found is None:
             self._not_found()
             return
-        self._show_ticket(view, lang, news_only=news_only)
+        version, view = found
+        self._show_ticket(view, await language_of(self), news_only=news_only)
         self._version = version
+
+    async def _fill(self, user: CurrentUser | None = None, *, news_only: bool = False) -> None:
+        """Read the ticket again and show it: the caller (when not given) and the ticket
+        in one worker thread."""
+        news_only, read = self._reader(news_only=news_only)
+
+        def resolve_then_read():
+            who = user or self._composer_user()
+            try:
+                return who, read(who)
+            except NotAllowed:
+                return who, None
+
+        who, found = await asyncio.to_thread(resolve_then_read)
+        await self._shown(who, found, news_only)
 
     def _not_found(self) -> None:
         self.found, self.messages, self.earlier, self.recent = False, [], [], []
@@ -366,21 +389,28 @@ class ThreadFields(rx.State, mixin=True):
 
     async def _post(self, form: dict | None, post) -> CurrentUser | None:
         """Post the composed message once, however often the form is sent:
-        post(user, body, files, key) writes it (in a worker thread). The poster, or None
+        post(user, body, files, key) writes it. The poster, the writing and then the
+        news (the message posted and any since the page opened, never the whole thread
+        again) are read in one worker thread, and the news shown. The poster, or None
         when nothing was posted."""
-        user = await self._who()
         if self.sending:
             return None
         self.sending = True
         body = self._take_body(form)
         key = self._key_for(body)
+        news_only, read = self._reader(news_only=True)
 
-        def write() -> None:
+        def write_then_read():
+            user = self._composer_user()
             post(user, body, self._staged_files(user), key)
             self._sent(user, key)
+            try:
+                return user, read(user)
+            except NotAllowed:
+                return user, None
 
         try:
-            await asyncio.to_thread(write)
+            user, found = await asyncio.to_thread(write_then_read)
         except InvalidInput as exc:
             self.compose_errors = await translated(self, exc.errors)
             return None
@@ -389,6 +419,7 @@ class ThreadFields(rx.State, mixin=True):
             return None
         finally:
             self.sending = False
+        await self._shown(user, found, news_only)
         return user
 
     async def _change(self, rule) -> None:

@@ -4,6 +4,7 @@ to the browser does not grow with the thread."""
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import timedelta
 
@@ -130,3 +131,52 @@ def test_a_reply_and_a_live_pages_news_read_only_what_came_since_the_opening(peo
     assert read == [1, 2]
     assert _bodies(page.recent) == ["Toujours en panne", "Nous regardons."]
     assert _bodies(page.messages)[-1] == "message 239"
+
+
+def test_a_reply_is_one_hop_off_the_event_loop(people, monkeypatch):
+    """A reply (the customer's or staff's) resolves its poster, writes the message and
+    reads the news in one worker thread, not one hop for each; the news read uses one
+    connection."""
+    from sqlalchemy import event
+
+    from o2portal.core.db import get_engine
+    from o2portal.web import thread
+
+    ticket_id = _long_ticket(people)
+    pages = [
+        (
+            make_state(TicketState, token=people["token"]["alice"], path=f"/tickets/{ticket_id}"),
+            "Toujours en panne",
+        ),
+        (
+            make_state(
+                AdminTicketState, token=people["token"]["sam"], path=f"/admin/tickets/{ticket_id}"
+            ),
+            "Nous regardons.",
+        ),
+    ]
+    hops: list[str] = []
+    real = thread.asyncio.to_thread
+
+    async def counted(fn, *args, **kwargs):
+        hops.append(getattr(fn, "__name__", "?"))
+        return await real(fn, *args, **kwargs)
+
+    for page, body in pages:
+        run(page, "load")
+        hops.clear()
+        taken: list[int] = []
+        engine = get_engine()
+        listener = functools.partial(lambda seen, *_: seen.append(1), taken)
+        monkeypatch.setattr(thread.asyncio, "to_thread", counted)
+        event.listen(engine, "checkout", listener)
+        try:
+            run(page, "reply", {"body": body})
+        finally:
+            event.remove(engine, "checkout", listener)
+            monkeypatch.setattr(thread.asyncio, "to_thread", real)
+        assert hops == ["write_then_read"], type(page).__name__
+        assert _bodies(page.recent)[-1] == body
+        # The write's transaction, the news read's one connection; the session's touch too
+        # when its minute has passed.
+        assert len(taken) <= 3, type(page).__name__

@@ -163,9 +163,7 @@ class TicketState(ThreadFields, MessageComposer, rx.State):
         def post(user: CurrentUser, body: str, files, key: str) -> None:
             tickets.add_customer_reply(user.customer.id, ticket_id, body, files, submit_key=key)
 
-        user = await self._post(form, post)
-        if user is not None:
-            await self._fill(user, news_only=True)  # the reply, without the thread again
+        await self._post(form, post)  # then the reply shown, without the thread again
 
     @rx.event
     async def close_ticket(self):

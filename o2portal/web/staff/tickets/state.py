@@ -192,11 +192,10 @@ class AdminTicketState(ThreadFields, MessageComposer, rx.State):
                 ip=ip,
             )
 
-        user = await self._post(form, post)
-        if user is not None:
+        # Then the reply shown, without the thread again.
+        if await self._post(form, post) is not None:
             self.internal, self.await_customer = False, False
             send_mail_soon()
-            await self._fill(user, news_only=True)  # the reply, without the thread again
 
     @rx.event
     async def assign(self, value: str):
