@@ -14,7 +14,13 @@ from sqlmodel import Session, col, select, update
 from o2portal.accounts.models import AuthAttempt, Customer, UserSession
 from o2portal.accounts.passwords import token_hash
 from o2portal.core import audit, clock
-from o2portal.core.db import model_from_row, read_connection, read_session, transaction
+from o2portal.core.db import (
+    after_reads,
+    model_from_row,
+    read_connection,
+    read_session,
+    transaction,
+)
 from o2portal.core.errors import NotAllowed
 from o2portal.core.permissions import Actor, Role
 
@@ -95,11 +101,15 @@ def resolve_session(token: str | None) -> CurrentUser | None:
         return None
     stale = last_seen is None or (now - last_seen).total_seconds() > SESSION_TOUCH_SECONDS
     if stale:
-        with transaction() as session:
-            session.exec(
-                update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now)
-            )
+        after_reads(lambda: _touch(session_id, now))
     return CurrentUser(customer=customer, session_id=session_id, impersonator_id=impersonator_id)
+
+
+def _touch(session_id: int, now) -> None:
+    with transaction() as session:
+        session.exec(
+            update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now)
+        )
 
 
 def _may_still_act(staff_id: int) -> bool:

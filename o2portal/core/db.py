@@ -120,8 +120,10 @@ def serialize_on(session: Session, name: str) -> None:
 
 
 # The session that the reads of one page share while `one_read` runs, with the thread it
-# belongs to (a session is never used by two threads).
-_shared_read: ContextVar[tuple[int, Session] | None] = ContextVar("o2_shared_read", default=None)
+# belongs to (a session is never used by two threads) and the writes waiting for its end.
+_shared_read: ContextVar[tuple[int, Session, list[Callable[[], object]]] | None] = ContextVar(
+    "o2_shared_read", default=None
+)
 
 
 @contextmanager
@@ -129,17 +131,34 @@ def one_read() -> Iterator[None]:
     """The reads made in this thread while the block runs (read_session, read_connection)
     share one session and its connection: one connection taken and one transaction begun
     for a page's whole load, instead of one per read (some 75 µs each), and every read of
-    it sees the same moment. Only for reads: a write goes through `transaction`, on a
-    connection of its own, and the reads after it in the block may not see it."""
+    it sees the same moment. Only for reads: a write inside it goes through `after_reads`,
+    once the connection is back in the pool."""
     if _shared_read.get() is not None:
         yield
         return
-    with Session(get_engine(), expire_on_commit=False) as session:
-        mark = _shared_read.set((threading.get_ident(), session))
-        try:
-            yield
-        finally:
-            _shared_read.reset(mark)
+    waiting: list[Callable[[], object]] = []
+    try:
+        with Session(get_engine(), expire_on_commit=False) as session:
+            mark = _shared_read.set((threading.get_ident(), session, waiting))
+            try:
+                yield
+            finally:
+                _shared_read.reset(mark)
+    finally:
+        for write in waiting:
+            write()
+
+
+def after_reads(write: Callable[[], object]) -> None:
+    """Run `write` (its own `transaction`) at once, or, within `one_read`, when the shared
+    connection has gone back to the pool: a thread never holds a connection while it
+    waits for another (threads doing so by the pool's size would wait for each other
+    until the pool's timeout)."""
+    shared = _shared_read.get()
+    if shared is not None and shared[0] == threading.get_ident():
+        shared[2].append(write)
+    else:
+        write()
 
 
 def _shared_session() -> Session | None:

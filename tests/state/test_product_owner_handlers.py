@@ -9,9 +9,9 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import event
-from sqlmodel import select
+from sqlmodel import select, update
 
-from o2portal.accounts.models import SavedCard
+from o2portal.accounts.models import SavedCard, UserSession
 from o2portal.billing.models import Order
 from o2portal.catalog.defaults import ensure_catalogue
 from o2portal.content.models import Announcement
@@ -451,18 +451,28 @@ def test_dashboard_load_lists_the_customers_things_only(people):
 def test_the_product_page_reads_everything_on_one_connection(people, alice_domain):
     """The page's load reads the session, the product, its offer, invoices, cards, quote,
     certificate and change of holder: one connection taken from the pool for all of them
-    (core/db.one_read), not one each."""
+    (core/db.one_read), not one each. The session's once-a-minute touch (a write) takes
+    another, but only once the first is back: never two held at once."""
     state = make_state(
         ProductState, token=people["token"]["alice"], path=f"/services/{alice_domain}"
     )
-    run(state, "load")  # the session's once-a-minute touch (a write) is behind us
-    taken = []
+    long_ago = clock.now() - timedelta(hours=1)
+    with transaction() as session:
+        session.exec(update(UserSession).values(last_seen_at=long_ago))
     engine = get_engine()
-    listener = lambda *_: taken.append(1)  # noqa: E731
+    held: list[int] = []
+    listener = lambda *_: held.append(engine.pool.checkedout())  # noqa: E731
     event.listen(engine, "checkout", listener)
     try:
         run(state, "load")
     finally:
         event.remove(engine, "checkout", listener)
     assert state.found and state.name == "alice-site.fr" and state.renewable
-    assert len(taken) == 1
+    assert held == [1, 1]  # the reads' connection, then the touch's
+    with read_session() as session:
+        seen = session.exec(
+            select(UserSession.last_seen_at).where(
+                UserSession.customer_id == people["customer"]["alice"].id
+            )
+        ).one()
+    assert seen > long_ago

@@ -8,7 +8,14 @@ import threading
 from sqlmodel import select
 
 from o2portal.accounts.models import Customer
-from o2portal.core.db import one_read, read_connection, read_session, transaction
+from o2portal.core.db import (
+    after_reads,
+    get_engine,
+    one_read,
+    read_connection,
+    read_session,
+    transaction,
+)
 from tests.unit.helpers import make_customer
 
 
@@ -72,3 +79,19 @@ def test_an_error_inside_leaves_no_scope_behind(db):
         pass
     with read_session() as after:
         assert after is not inside
+
+
+def test_a_write_asked_within_waits_for_the_connection_to_go_back(db):
+    """after_reads: at once outside the scope; within it, once the shared connection is
+    back in the pool (never two held by one thread), even from a nested scope."""
+    engine = get_engine()
+    done: list[tuple[str, int]] = []
+    after_reads(lambda: done.append(("outside", engine.pool.checkedout())))
+    assert done == [("outside", 0)]
+    with one_read():
+        with read_session() as session:
+            session.exec(select(Customer)).all()
+        with one_read():
+            after_reads(lambda: done.append(("within", engine.pool.checkedout())))
+        assert done == [("outside", 0)]
+    assert done == [("outside", 0), ("within", 0)]

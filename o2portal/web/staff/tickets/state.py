@@ -191,11 +191,12 @@ class AdminTicketState(ThreadFields, MessageComposer, rx.State):
                 submit_key=key,
                 ip=ip,
             )
-
-        # Then the reply shown, without the thread again.
-        if await self._post(form, post) is not None:
+            # Written: whatever happens to the read that follows, the mail goes and the
+            # boxes are clear for the next message.
             self.internal, self.await_customer = False, False
             send_mail_soon()
+
+        await self._post(form, post)  # then the reply shown, without the thread again
 
     @rx.event
     async def assign(self, value: str):
