@@ -31,16 +31,23 @@ SORTS = ("expiry_asc", "expiry_desc", "name")
 MIN_NAMESERVERS, MAX_NAMESERVERS = 2, 4
 
 
+_ACTIVE = ProductStatus.ACTIVE.value
+
+
+def status_on(status: str, days_left: int) -> str:
+    """What the customer reads of a product of this status whose expiry is `days_left`
+    days away: an active product past its date is 'expired', near its end 'expiring'."""
+    if status == _ACTIVE:
+        if days_left < 0:
+            return "expired"
+        if days_left <= EXPIRING_SOON_DAYS:
+            return "expiring"
+    return status
+
+
 def display_status(product: Product, today) -> str:
-    """What the customer reads: an active product near its end is 'expiring'."""
-    if product.status == ProductStatus.ACTIVE and product.expiry_date < today:
-        return "expired"
-    if (
-        product.status == ProductStatus.ACTIVE
-        and (product.expiry_date - today).days <= EXPIRING_SOON_DAYS
-    ):
-        return "expiring"
-    return product.status
+    """status_on, for a product (or a row of LIST_COLUMNS) on the day `today`."""
+    return status_on(product.status, (product.expiry_date - today).days)
 
 
 # What a list of products shows (web/rows.py product_rows, display_status).

@@ -8,7 +8,7 @@ from functools import lru_cache
 from o2portal.catalog.offers import offer_name
 from o2portal.core import formatting
 from o2portal.core.i18n import translate
-from o2portal.products.customer import display_status
+from o2portal.products.customer import status_on
 
 
 def ticket_row(ticket, lang: str) -> dict[str, str]:
@@ -52,20 +52,21 @@ def product_rows(products, lang: str, today, offers: dict[str, str]) -> list[dic
     names = Counter(p.name for p in products)
     rows = []
     for p in products:
-        status = display_status(p, today)
-        kind = _word(f"kind.{p.kind}", lang)
-        expiry = p.expiry_date
+        name, kind_code, expiry = p.name, p.kind, p.expiry_date
+        days = (expiry - today).days
+        status = status_on(p.status, days)
+        kind = _word(f"kind.{kind_code}", lang)
         rows.append(
             {
                 "id": str(p.id),
-                "name": p.name,
-                "twin": kind if names[p.name] > 1 else "",
+                "name": name,
+                "twin": kind if names[name] > 1 else "",
                 "kind": kind,
-                "offer": offer_name(offers, p.kind, p.offer_code),
+                "offer": offer_name(offers, kind_code, p.offer_code),
                 "status": status,
                 "status_label": _word(f"status.{status}", lang),
                 "expiry": formatting.day(expiry, lang),
-                "days_left": _days_left((expiry - today).days, lang),
+                "days_left": _days_left(days, lang),
                 "auto_renew": _word("yes" if p.auto_renew else "no", lang),
                 "soon": "1" if status in ("expiring", "expired") else "",
                 # Renewed from its page (a suspended or ended product is not).
