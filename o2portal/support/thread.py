@@ -133,6 +133,9 @@ class Window:
 
     since_id: int | None = None
     before_id: int | None = None
+    # Whether to find out if older messages exist (has_earlier): not for the news a page
+    # already showing the thread reads.
+    earlier: bool = True
 
 
 LATEST = Window()
@@ -168,8 +171,10 @@ def thread_view(
         latest = page.order_by(col(TicketMessage.id).desc()).limit(THREAD_PAGE)
         messages = list(reversed(session.exec(latest).all()))
     first = messages[0].id if messages else window.before_id or window.since_id
-    has_earlier = first is not None and (
-        session.exec(query.where(col(TicketMessage.id) < first).limit(1)).first() is not None
+    has_earlier = (
+        window.earlier
+        and first is not None
+        and session.exec(query.where(col(TicketMessage.id) < first).limit(1)).first() is not None
     )
     ids = [m.id for m in messages] or [-1]
     files: dict[int, list[AttachmentView]] = {}

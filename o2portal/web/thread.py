@@ -312,7 +312,8 @@ class ThreadFields(rx.State, mixin=True):
         the thread's length."""
         news_only = news_only and bool(self._opened_through)
         start = self._opened_through + 1 if news_only else self._window_start
-        window = tickets.Window(since_id=start or None)
+        # The news leave `has_earlier` as the opening found it: not asked again.
+        window = tickets.Window(since_id=start or None, earlier=not news_only)
         with_internal = self._with_internal()
 
         def read(user: CurrentUser) -> tuple[str, tickets.TicketView]:

@@ -166,15 +166,23 @@ def test_a_reply_is_one_hop_off_the_event_loop(people, monkeypatch):
         run(page, "load")
         hops.clear()
         taken: list[int] = []
+        statements: list[str] = []
         engine = get_engine()
         listener = functools.partial(lambda seen, *_: seen.append(1), taken)
+        sql = functools.partial(lambda seen, _c, _cur, text, *_: seen.append(text), statements)
         monkeypatch.setattr(thread.asyncio, "to_thread", counted)
         event.listen(engine, "checkout", listener)
+        event.listen(engine, "before_cursor_execute", sql)
         try:
             run(page, "reply", {"body": body})
         finally:
             event.remove(engine, "checkout", listener)
+            event.remove(engine, "before_cursor_execute", sql)
             monkeypatch.setattr(thread.asyncio, "to_thread", real)
+        # The news are what came since the opening: whether older messages exist is not
+        # asked again (the page keeps what the opening found).
+        assert not [s for s in statements if "ticket_message.id <" in s]
+        assert page.has_earlier
         assert hops == ["write_then_read"], type(page).__name__
         assert _bodies(page.recent)[-1] == body
         # The write's transaction, the news read's one connection; the session's touch too
