@@ -146,19 +146,27 @@ def one_read() -> Iterator[None]:
                 _shared_read.reset(mark)
     finally:
         for write in waiting:
-            write()
+            _best_effort(write)
 
 
 def after_reads(write: Callable[[], object]) -> None:
     """Run `write` (its own `transaction`) at once, or, within `one_read`, when the shared
     connection has gone back to the pool: a thread never holds a connection while it
     waits for another (threads doing so by the pool's size would wait for each other
-    until the pool's timeout)."""
+    until the pool's timeout). For a write that nothing read depends on and whose
+    failure must not fail the page (a session's last-seen time): a failure is logged."""
     shared = _shared_read.get()
     if shared is not None and shared[0] == threading.get_ident():
         shared[2].append(write)
     else:
+        _best_effort(write)
+
+
+def _best_effort(write: Callable[[], object]) -> None:
+    try:
         write()
+    except Exception:  # noqa: BLE001 - the page's reads are done; the next event retries
+        log.exception("write after the reads failed")
 
 
 def _shared_session() -> Session | None:

@@ -95,3 +95,27 @@ def test_a_write_asked_within_waits_for_the_connection_to_go_back(db):
             after_reads(lambda: done.append(("within", engine.pool.checkedout())))
         assert done == [("outside", 0)]
     assert done == [("outside", 0), ("within", 0)]
+
+
+def test_a_failed_write_after_the_reads_fails_nothing_and_is_logged(db, caplog):
+    """The writes asked with after_reads (a session's last-seen time) are best effort: one
+    that fails is logged, the next still runs, and the page's reads stand, or their own
+    error is the one raised."""
+    done: list[str] = []
+
+    def failing():
+        raise RuntimeError("database is locked")
+
+    with one_read():
+        after_reads(failing)
+        after_reads(lambda: done.append("second"))
+    assert done == ["second"]
+    assert "write after the reads failed" in caplog.text
+    try:
+        with one_read():
+            after_reads(failing)
+            raise LookupError("the page's own error")
+    except LookupError as exc:
+        assert str(exc) == "the page's own error"
+    after_reads(failing)  # outside a scope: at once, and logged too
+    assert caplog.text.count("write after the reads failed") == 3
