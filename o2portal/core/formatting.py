@@ -64,9 +64,10 @@ def _moment(value: datetime, lang: str) -> str:
     )
 
 
+@lru_cache(maxsize=4096)
 def days_left(days: int, lang: str = "fr") -> str:
     """The signed distance to an expiry in words: 'dans 12 jours', 'aujourd'hui',
-    'expiré depuis 10 jours' (never '-10')."""
+    'expiré depuis 10 jours' (never '-10'). Kept once made: a list shows one per row."""
     if days == 0:
         return translate("days.today", lang)
     key = "days.in" if days > 0 else "days.ago"

@@ -39,11 +39,6 @@ def _word(key: str, lang: str) -> str:
     return translate(key, lang)
 
 
-@lru_cache(maxsize=4096)
-def _days_left(days: int, lang: str) -> str:
-    return formatting.days_left(days, lang)
-
-
 def product_rows(products, lang: str, today, offers: dict[str, str]) -> list[dict[str, str]]:
     """The customer's products in a list (/services, the dashboard), in words: the offer's
     name, the time left, and the kind beside the name when another row has the same name
@@ -66,7 +61,7 @@ def product_rows(products, lang: str, today, offers: dict[str, str]) -> list[dic
                 "status": status,
                 "status_label": _word(f"status.{status}", lang),
                 "expiry": formatting.day(expiry, lang),
-                "days_left": _days_left(days, lang),
+                "days_left": formatting.days_left(days, lang),
                 "auto_renew": _word("yes" if p.auto_renew else "no", lang),
                 "soon": "1" if status in ("expiring", "expired") else "",
                 # Renewed from its page (a suspended or ended product is not).

@@ -53,9 +53,6 @@ def email_state(customer: Customer) -> str:
     return "verified"
 
 
-_SHOWN_FLAGS = ("signed_in", "is_staff", "is_admin", "impersonating", "staff_needs_second_factor")
-
-
 class SessionState(rx.State):
     lang: str = rx.LocalStorage("fr", name="o2p_lang", sync=True)
     signed_in: bool = False
@@ -73,7 +70,15 @@ class SessionState(rx.State):
         """The shell for this person. Only what changed is set: every event of a page
         shows its person again, and an unchanged shell is then not sent again."""
         if user is None:
-            shown = dict.fromkeys(_SHOWN_FLAGS, False) | {"display_name": "", "email_status": ""}
+            shown = {
+                "signed_in": False,
+                "display_name": "",
+                "is_staff": False,
+                "is_admin": False,
+                "staff_needs_second_factor": False,
+                "impersonating": False,
+                "email_status": "",
+            }
         else:
             customer = user.customer
             state = email_state(customer)

@@ -307,24 +307,27 @@ class ThreadFields(rx.State, mixin=True):
 
     def _reader(self, *, news_only: bool):
         """(news_only as it applies, read): read(user) reads the ticket for `user` in a
-        worker thread, as (version, view). news_only (a reply, a live page's news): the
-        messages since the page opened, not those it showed on opening again, whatever
-        the thread's length."""
+        worker thread, as (version, view), or None if they may not see it. news_only (a
+        reply, a live page's news): the messages since the page opened, not those it
+        showed on opening again, whatever the thread's length."""
         news_only = news_only and bool(self._opened_through)
         start = self._opened_through + 1 if news_only else self._window_start
         # The news leave `has_earlier` as the opening found it: not asked again.
         window = tickets.Window(since_id=start or None, earlier=not news_only)
         with_internal = self._with_internal()
 
-        def read(user: CurrentUser) -> tuple[str, tickets.TicketView]:
+        def read(user: CurrentUser) -> tuple[str, tickets.TicketView] | None:
             # The version first, then the thread: a message committed between the two
             # reads makes the version older than what is shown, and the page looks again;
             # read the other way round, the page would miss that message for good. Both
             # on one connection (one_read).
-            with one_read():
-                version = tickets.thread_version(self.ticket_id, with_internal=with_internal)
-                view = self._thread(user, window)
-                self._show_more(view, user)
+            try:
+                with one_read():
+                    version = tickets.thread_version(self.ticket_id, with_internal=with_internal)
+                    view = self._thread(user, window)
+                    self._show_more(view, user)
+            except NotAllowed:
+                return None
             return version, view
 
         return news_only, read
@@ -348,10 +351,7 @@ class ThreadFields(rx.State, mixin=True):
 
         def resolve_then_read():
             who = user or self._composer_user()
-            try:
-                return who, read(who)
-            except NotAllowed:
-                return who, None
+            return who, read(who)
 
         who, found = await asyncio.to_thread(resolve_then_read)
         await self._shown(who, found, news_only)
@@ -405,10 +405,7 @@ class ThreadFields(rx.State, mixin=True):
             user = self._composer_user()
             post(user, body, self._staged_files(user), key)
             self._sent(user, key)
-            try:
-                return user, read(user)
-            except NotAllowed:
-                return user, None
+            return user, read(user)
 
         try:
             user, found = await asyncio.to_thread(write_then_read)
