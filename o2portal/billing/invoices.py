@@ -3,10 +3,12 @@ credit notes. An issued invoice is never changed; corrections are credit notes."
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import Integer, bindparam
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlmodel import Session, col, func, select
 from stdnum.eu import vat as eu_vat
@@ -381,17 +383,25 @@ def customer_credit_notes(customer_id: int, page: int = 1) -> Page:
 
 def product_invoices(customer_id: int, product_id: int, limit: int = LIST_LIMIT) -> list[Invoice]:
     """The invoices with a line about this product (the customer's own only)."""
+    params = {"customer_id": customer_id, "product_id": product_id, "size": limit}
     with read_session() as session:
-        return list(
-            session.exec(
-                select(Invoice)
-                .join(OrderLine, col(OrderLine.order_id) == col(Invoice.order_id))
-                .where(Invoice.customer_id == customer_id, OrderLine.product_id == product_id)
-                .distinct()
-                .order_by(col(Invoice.issued_at).desc())
-                .limit(limit)
-            ).all()
+        return list(session.exec(_product_invoices(), params=params).all())
+
+
+@functools.cache
+def _product_invoices():
+    """Built once: a product page reads it at each opening."""
+    return (
+        select(Invoice)
+        .join(OrderLine, col(OrderLine.order_id) == col(Invoice.order_id))
+        .where(
+            Invoice.customer_id == bindparam("customer_id"),
+            OrderLine.product_id == bindparam("product_id"),
         )
+        .distinct()
+        .order_by(col(Invoice.issued_at).desc())
+        .limit(bindparam("size", type_=Integer))
+    )
 
 
 def order_reference(order: Order) -> str:

@@ -4,10 +4,12 @@ The portal handles a card only as the gateway's token."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from o2portal.accounts.models import SavedCard
@@ -77,13 +79,19 @@ def _card_errors(text) -> dict[str, str]:
 
 def saved_cards(customer_id: int) -> list[SavedCard]:
     with read_session() as session:
-        return list(
-            session.exec(
-                select(SavedCard)
-                .where(SavedCard.customer_id == customer_id, col(SavedCard.removed_at).is_(None))
-                .order_by(SavedCard.id)
-            ).all()
+        return list(session.exec(_saved_cards(), params={"customer_id": customer_id}).all())
+
+
+@functools.cache
+def _saved_cards():
+    """Built once: every payment panel reads it."""
+    return (
+        select(SavedCard)
+        .where(
+            SavedCard.customer_id == bindparam("customer_id"), col(SavedCard.removed_at).is_(None)
         )
+        .order_by(SavedCard.id)
+    )
 
 
 def processing_payment(session: Session, order_id: int) -> Payment | None:

@@ -75,12 +75,19 @@ def build_quote(session: Session, customer: Customer, product: Product, years: i
     )
 
 
-def quote_renewal(customer_id: int, product_id: int, years: int) -> RenewalQuote:
+def quote_renewal(
+    customer_id: int, product_id: int, years: int, *, caller: Customer | None = None
+) -> RenewalQuote:
     """What renewing costs (HT, TVA, TTC) and the new expiry date, before paying: for
-    the holder's VAT situation, whoever asks."""
+    the holder's VAT situation, whoever asks. `caller`: the row of `customer_id` the
+    event has just read (its session's), taken for the holder's when they are the same
+    instead of reading it again."""
     with read_session() as session:
         product = _renewable_by(session, customer_id, product_id)
-        holder = session.get(Customer, product.customer_id)
+        if caller is not None and caller.id == customer_id == product.customer_id:
+            holder = caller
+        else:
+            holder = session.get(Customer, product.customer_id)
         return build_quote(session, holder, product, years)
 
 

@@ -13,9 +13,11 @@ revoking is mailed to the contact and told to their open pages (`topic`).
 
 from __future__ import annotations
 
+import functools
 import json
 from enum import StrEnum
 
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -60,20 +62,33 @@ def topic(customer_id: int) -> str:
     return f"access:{customer_id}"
 
 
-def _active_link(
-    session: Session, customer_id: int, product: Product, *, lock: bool = False
-) -> ProductContact | None:
-    query = select(ProductContact).where(
-        ProductContact.product_id == product.id,
-        ProductContact.contact_id == customer_id,
-        ProductContact.holder_id == product.customer_id,
+@functools.cache
+def _statements(lock: bool):
+    """The rule's two reads, built once (building a statement costs more than running it
+    at each product page): the product by id, and a customer's active link to it."""
+    product = select(Product).where(Product.id == bindparam("product_id"))
+    link = select(ProductContact).where(
+        ProductContact.product_id == bindparam("product_id"),
+        ProductContact.contact_id == bindparam("customer_id"),
+        ProductContact.holder_id == bindparam("holder_id"),
         ProductContact.status == ContactStatus.ACTIVE,
     )
     if lock:
-        # Shared: a revocation (which locks the link for update) waits for this
-        # transaction, or this one finds the link revoked.
-        query = query.with_for_update(read=True)
-    return session.exec(query).first()
+        # Shared on the link: a revocation (which locks the link for update) waits for
+        # this transaction, or this one finds the link revoked.
+        return product.with_for_update(), link.with_for_update(read=True)
+    return product, link
+
+
+def _active_link(
+    session: Session, customer_id: int, product: Product, *, lock: bool = False
+) -> ProductContact | None:
+    params = {
+        "product_id": product.id,
+        "customer_id": customer_id,
+        "holder_id": product.customer_id,
+    }
+    return session.exec(_statements(lock)[1], params=params).first()
 
 
 def access(
@@ -84,8 +99,10 @@ def access(
     not exist. A contact of a former holder has no access: the grant was theirs.
     `lock`: the product's row and the link are locked until the transaction ends (a
     renewal or a payment by a contact), so that a revocation comes before or after it."""
-    query = select(Product).where(Product.id == product_id)
-    product = session.exec(query.with_for_update() if lock else query).first()
+    if lock:
+        product = session.exec(_statements(True)[0], params={"product_id": product_id}).first()
+    else:  # the row this session already read, if any (a page reads it more than once)
+        product = session.get(Product, product_id)
     if product is None:
         raise NotAllowed("no such product")
     if product.customer_id == customer_id:

@@ -19,10 +19,11 @@ and when it is accepted.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, or_
+from sqlalchemy import bindparam, func, or_
 from sqlmodel import Session, col, select
 
 from o2portal.accounts.models import Customer
@@ -76,11 +77,15 @@ def _locked_product(session: Session, product_id: int) -> Product | None:
 
 
 def _pending(session: Session, product_id: int) -> HolderChange | None:
-    return session.exec(
-        select(HolderChange).where(
-            HolderChange.product_id == product_id, HolderChange.status == Status.OFFERED
-        )
-    ).first()
+    return session.exec(_pending_statement(), params={"product_id": product_id}).first()
+
+
+@functools.cache
+def _pending_statement():
+    """Built once: every product page reads it."""
+    return select(HolderChange).where(
+        HolderChange.product_id == bindparam("product_id"), HolderChange.status == Status.OFFERED
+    )
 
 
 def _recipient(session: Session, email: str, holder_id: int) -> Customer:

@@ -5,6 +5,7 @@ the dashboard as the handlers fill them."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -476,3 +477,23 @@ def test_the_product_page_reads_everything_on_one_connection(people, alice_domai
             )
         ).one()
     assert seen > long_ago
+
+
+def test_the_product_page_reads_each_row_once(people, alice_domain):
+    """Its load reads the product once, though the access rule, the quote, the certificate
+    and the change of holder each ask for it; and the holder's own row is the one the
+    session's resolution has just read, not read again for the quote's VAT."""
+    state = make_state(
+        ProductState, token=people["token"]["alice"], path=f"/services/{alice_domain}"
+    )
+    engine = get_engine()
+    seen: list[str] = []
+    listener = lambda _c, _k, sql, *_: seen.append(" ".join(sql.split()))  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        run(state, "load")
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert state.found and state.renewable and state.quote["ttc"]
+    assert len([s for s in seen if re.search(r"\bFROM product\b", s)]) == 1, seen
+    assert not [s for s in seen if re.search(r"\bFROM customer\b", s)], seen

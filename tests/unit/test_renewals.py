@@ -929,3 +929,20 @@ def test_a_product_whose_offer_left_the_catalogue_says_so_instead_of_crashing(sh
     with pytest.raises(InvalidInput):
         renew(customer, product, choice=card())
     assert snapshot() == before
+
+
+def test_the_callers_row_stands_for_the_holders_only_when_they_are_the_holder(shop):
+    """A page passes the row its session has just read (`caller`): taken for the VAT of
+    the quote when the caller holds the product, never in place of another holder's."""
+    holder_id = new_customer()  # French: 20 %
+    product_id = new_product(holder_id)
+    outside = new_customer("sam@example.com", country="CH")  # outside the EU: no VAT
+    with read_session() as session:
+        holder, other = session.get(Customer, holder_id), session.get(Customer, outside)
+    assert quote_renewal(holder_id, product_id, 1, caller=holder).vat_rate_bp == 2000
+    holder.country = "CH"  # the row the caller's event read is the one used
+    assert quote_renewal(holder_id, product_id, 1, caller=holder).vat_rate_bp == 0
+    # Another customer's row, whoever it is passed for, never prices the holder's product.
+    assert quote_renewal(holder_id, product_id, 1, caller=other).vat_rate_bp == 2000
+    with pytest.raises(NotAllowed):
+        quote_renewal(outside, product_id, 1, caller=other)

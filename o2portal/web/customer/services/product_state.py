@@ -8,6 +8,7 @@ import re
 
 import reflex as rx
 
+from o2portal.accounts.models import Customer
 from o2portal.accounts.sessions import CurrentUser
 from o2portal.billing import invoices as billing
 from o2portal.billing.models import Invoice
@@ -131,9 +132,10 @@ class ProductState(PaymentFields, rx.State):
         match = _PATH_ID.search(self.router.url.path or "")
         return int(match.group(1)) if match else 0
 
-    def _read(self, customer_id: int) -> _Seen:
+    def _read(self, customer: Customer) -> _Seen:
         """Everything the page shows of the product for this customer, read in one
         worker thread (the handler's one hop off the event loop)."""
+        customer_id = customer.id
         try:
             product, role, holder = contacts.product_for(customer_id, self.product_id)
         except NotAllowed:
@@ -147,16 +149,16 @@ class ProductState(PaymentFields, rx.State):
             seen.invoices = billing.product_invoices(customer_id, product.id)
         if seen.may_renew:
             seen.cards = card_options(customer_id)
-            seen.quote = self._quote(customer_id)
+            seen.quote = self._quote(customer)
         return seen
 
-    def _quote(self, customer_id: int) -> RenewalQuote | str | None:
+    def _quote(self, customer: Customer) -> RenewalQuote | str | None:
         """The renewal's quote for the years chosen, or the refusal's key; None while the
         panel keeps showing what was just paid."""
         if self.pay_done:
             return None
         try:
-            return quote_renewal(customer_id, self.product_id, int(self.years))
+            return quote_renewal(customer.id, self.product_id, int(self.years), caller=customer)
         except InvalidInput as exc:
             return next(iter(exc.errors.values()))
 
@@ -188,12 +190,12 @@ class ProductState(PaymentFields, rx.State):
         self._show_quote(seen.quote, lang)
 
     async def _fill(self) -> None:
-        user, lang, seen = await read_as_customer(self, lambda u: self._read(u.customer.id))
+        user, lang, seen = await read_as_customer(self, lambda u: self._read(u.customer))
         self._show(seen, user, lang)
 
     async def _requote(self, user: CurrentUser) -> None:
         lang = await language_of(self)
-        self._show_quote(await asyncio.to_thread(self._quote, user.customer.id), lang)
+        self._show_quote(await asyncio.to_thread(self._quote, user.customer), lang)
 
     def _show_quote(self, quote: RenewalQuote | str | None, lang: str) -> None:
         if quote is None:
@@ -238,7 +240,7 @@ class ProductState(PaymentFields, rx.State):
 
         def read(user: CurrentUser):
             me = user.customer.id
-            return self._read(me), certificate._read(me), trade._read(me)
+            return self._read(user.customer), certificate._read(me), trade._read(me)
 
         user, lang, (seen, certificate_view, trade_view) = await read_as_customer(self, read)
         self._show(seen, user, lang)
