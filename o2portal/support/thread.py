@@ -155,41 +155,70 @@ def _staff_name(person: Customer) -> str:
     return f"{person.first_name} — Support"
 
 
+@functools.cache
+def _messages_statement(with_internal: bool, shape: str):
+    """A window's messages, built once per shape (the ticket and the edge bound at each
+    call; a reply and each live page's news read one): "since" the edge, oldest first;
+    the THREAD_PAGE "latest", or those "before" the edge, newest first; one message
+    "earlier" than the edge, if any."""
+    query = select(TicketMessage).where(TicketMessage.ticket_id == bindparam("ticket_id"))
+    if not with_internal:
+        query = query.where(col(TicketMessage.is_internal).is_(False))
+    edge = bindparam("edge", type_=Integer)
+    if shape == "since":
+        return query.where(col(TicketMessage.id) >= edge).order_by(col(TicketMessage.id))
+    if shape == "earlier":
+        return query.where(col(TicketMessage.id) < edge).limit(1)
+    if shape == "before":
+        query = query.where(col(TicketMessage.id) < edge)
+    return query.order_by(col(TicketMessage.id).desc()).limit(THREAD_PAGE)
+
+
+@functools.cache
+def _attachments_statement():
+    return (
+        select(TicketAttachment)
+        .where(col(TicketAttachment.message_id).in_(bindparam("ids", expanding=True)))
+        .order_by(col(TicketAttachment.id))
+    )
+
+
+@functools.cache
+def _people_statement():
+    return select(Customer).where(col(Customer.id).in_(bindparam("ids", expanding=True)))
+
+
 def thread_view(
     session: Session, ticket: Ticket, *, with_internal: bool, window: Window = LATEST
 ) -> TicketView:
-    query = select(TicketMessage).where(TicketMessage.ticket_id == ticket.id)
-    if not with_internal:
-        query = query.where(col(TicketMessage.is_internal).is_(False))
     if window.since_id is not None:
-        page = query.where(col(TicketMessage.id) >= window.since_id)
-        messages = list(session.exec(page.order_by(col(TicketMessage.id))).all())
+        shape, edge = "since", window.since_id
+    elif window.before_id is not None:
+        shape, edge = "before", window.before_id
     else:
-        page = query
-        if window.before_id is not None:
-            page = page.where(col(TicketMessage.id) < window.before_id)
-        latest = page.order_by(col(TicketMessage.id).desc()).limit(THREAD_PAGE)
-        messages = list(reversed(session.exec(latest).all()))
+        shape, edge = "latest", None
+    found = session.exec(
+        _messages_statement(with_internal, shape), params={"ticket_id": ticket.id, "edge": edge}
+    ).all()
+    messages = list(found) if shape == "since" else list(reversed(found))
     first = messages[0].id if messages else window.before_id or window.since_id
     has_earlier = (
         window.earlier
         and first is not None
-        and session.exec(query.where(col(TicketMessage.id) < first).limit(1)).first() is not None
+        and session.exec(
+            _messages_statement(with_internal, "earlier"),
+            params={"ticket_id": ticket.id, "edge": first},
+        ).first()
+        is not None
     )
     ids = [m.id for m in messages] or [-1]
     files: dict[int, list[AttachmentView]] = {}
-    for a in session.exec(
-        select(TicketAttachment)
-        .where(col(TicketAttachment.message_id).in_(ids))
-        .order_by(col(TicketAttachment.id))
-    ):
+    for a in session.exec(_attachments_statement(), params={"ids": ids}):
         files.setdefault(a.message_id, []).append(AttachmentView(a.id, a.filename, a.size_bytes))
     people_ids = {m.author_id for m in messages} | {ticket.customer_id}
     if ticket.assigned_to_id:
         people_ids.add(ticket.assigned_to_id)
-    people = {
-        p.id: p for p in session.exec(select(Customer).where(col(Customer.id).in_(people_ids)))
-    }
+    people = {p.id: p for p in session.exec(_people_statement(), params={"ids": list(people_ids)})}
     owner = people.get(ticket.customer_id)
     product = session.get(Product, ticket.product_id) if ticket.product_id else None
     assigned = people.get(ticket.assigned_to_id) if ticket.assigned_to_id else None
@@ -241,7 +270,13 @@ def mail_values(ticket: Ticket, *, staff: bool = False) -> dict[str, object]:
 def existing_message(session: Session, submit_key: str | None) -> TicketMessage | None:
     if not submit_key:
         return None
-    return session.exec(select(TicketMessage).where(TicketMessage.submit_key == submit_key)).first()
+    return session.exec(_by_key_statement(), params={"submit_key": submit_key}).first()
+
+
+@functools.cache
+def _by_key_statement():
+    """Built once: every message posted asks it first."""
+    return select(TicketMessage).where(TicketMessage.submit_key == bindparam("submit_key"))
 
 
 def add_message(

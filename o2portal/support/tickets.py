@@ -190,8 +190,11 @@ def add_customer_reply(
     attachments: list[NewAttachment] | None = None,
     *,
     submit_key: str | None = None,
+    caller: Customer | None = None,
 ) -> int:
     """The customer writes in their ticket; it is open again for staff. Returns the message id.
+    `caller`: the customer's row as the event's session has just read it, taken for the
+    author instead of reading it again inside the write (never another's).
 
     A closed ticket must be reopened first (the reply form is not shown on it)."""
     body, files, errors = thread.check_message(body, attachments)
@@ -207,7 +210,10 @@ def add_customer_reply(
             raise InvalidInput(errors)
         if ticket.status == TicketStatus.CLOSED:
             raise InvalidInput({"body": "error.ticket_closed"})
-        customer = session.get(Customer, customer_id)
+        if caller is not None and caller.id == customer_id:
+            customer = caller
+        else:
+            customer = session.get(Customer, customer_id)
         message = thread.add_message(session, ticket, customer, body, files, submit_key=key)
         ticket.status = TicketStatus.OPEN
         session.add(ticket)

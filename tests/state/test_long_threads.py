@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from datetime import timedelta
 
 from sqlalchemy import insert
@@ -182,6 +183,11 @@ def test_a_reply_is_one_hop_off_the_event_loop(people, monkeypatch):
         # The news are what came since the opening: whether older messages exist is not
         # asked again (the page keeps what the opening found).
         assert not [s for s in statements if "ticket_message.id <" in s]
+        if isinstance(page, TicketState):
+            # The poster is the row the session's resolution has just read: not read
+            # again inside the write (which holds SQLite's write lock meanwhile).
+            written = next(i for i, s in enumerate(statements) if "INSERT INTO ticket_message" in s)
+            assert not [s for s in statements[:written] if re.search(r"\bFROM customer\b", s)]
         assert page.has_earlier
         assert hops == ["write_then_read"], type(page).__name__
         assert _bodies(page.recent)[-1] == body

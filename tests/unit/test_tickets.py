@@ -1028,3 +1028,15 @@ def test_staff_route_a_ticket_to_another_department_and_priority(alice, staff):
         route(actor(alice.id), ticket_id, priority="basse")
     with read_session() as session:
         assert session.get(Ticket, ticket_id).priority == "urgente"
+
+
+def test_a_reply_takes_the_callers_row_for_its_author_only_when_it_is_theirs(alice, bob, staff):
+    """The page passes the row its session has just read (`caller`): the author when it
+    is the replying customer's own; another's row never writes in their name."""
+    ticket_id = new_ticket(alice.id)
+    add_customer_reply(alice.id, ticket_id, "Avec ma ligne", caller=get_customer(alice.id))
+    add_customer_reply(alice.id, ticket_id, "Avec celle d'un autre", caller=staff)
+    with pytest.raises(NotAllowed):
+        add_customer_reply(bob.id, ticket_id, "Pas mon ticket", caller=get_customer(alice.id))
+    replies = [m for m in messages_of(ticket_id) if m.body.startswith("Avec")]
+    assert [(m.author_id, m.is_staff) for m in replies] == [(alice.id, False), (alice.id, False)]

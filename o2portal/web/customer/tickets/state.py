@@ -161,7 +161,9 @@ class TicketState(ThreadFields, MessageComposer, rx.State):
         ticket_id = self.ticket_id
 
         def post(user: CurrentUser, body: str, files, key: str) -> None:
-            tickets.add_customer_reply(user.customer.id, ticket_id, body, files, submit_key=key)
+            tickets.add_customer_reply(
+                user.customer.id, ticket_id, body, files, submit_key=key, caller=user.customer
+            )
 
         await self._post(form, post)  # then the reply shown, without the thread again
 
