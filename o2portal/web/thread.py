@@ -53,6 +53,13 @@ class MessageRow:
     files: list[FileRow] = dataclasses.field(default_factory=list)
 
 
+def _message_count(version: str) -> int | None:
+    """The count of messages in a thread's version (support.thread.thread_version's
+    "last id:count:status"), or None for a page that has none yet."""
+    parts = version.split(":")
+    return int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else None
+
+
 def size_text(size: int) -> str:
     return f"{size / 1024:.1f} Ko" if size >= 1024 else f"{size} o"
 
@@ -264,10 +271,13 @@ class ThreadFields(rx.State, mixin=True):
     _version: str = ""
     _watch: int = 0
 
-    def _show_ticket(self, view: tickets.TicketView, lang: str, *, news_only: bool) -> None:
+    def _show_ticket(
+        self, view: tickets.TicketView, lang: str, *, news_only: bool, added: bool = False
+    ) -> None:
         """Show the ticket's facts and the messages of `view`: the whole window read
         (those shown on opening and those since), or with news_only the messages since
-        the opening only (what _fill read with news_only)."""
+        the opening only (what _fill read with news_only); with `added`, only the
+        messages after the last one shown, put after it."""
         ticket = view.ticket
         self.found = True
         self.ref, self.subject = f"#{ticket.id}", ticket.subject
@@ -278,6 +288,10 @@ class ThreadFields(rx.State, mixin=True):
         self.product = view.product_name or ""
         self.product_id = str(ticket.product_id or "")
         rows = message_rows(view, lang)
+        if added:
+            if rows:
+                self.recent = [*self.recent, *rows]
+            return
         if view.messages and not self._window_start:
             self._window_start = view.messages[0].id
             self._opened_through = view.messages[-1].id
@@ -307,16 +321,23 @@ class ThreadFields(rx.State, mixin=True):
 
     def _reader(self, *, news_only: bool):
         """(news_only as it applies, read): read(user) reads the ticket for `user` in a
-        worker thread, as (version, view), or None if they may not see it. news_only (a
-        reply, a live page's news): the messages since the page opened, not those it
-        showed on opening again, whatever the thread's length."""
+        worker thread, as (version, view, added), or None if they may not see it.
+
+        news_only (a reply, a live page's news): the messages after the last one shown
+        (`added`), whatever the thread's length and however many came since the page
+        opened. The thread's version counts its messages: when the count is not the one
+        shown plus those found after it, a message came in out of order (a writer that
+        took its id first and committed last), and the news are read again from the
+        page's opening, as a whole."""
         news_only = news_only and bool(self._opened_through)
         start = self._opened_through + 1 if news_only else self._window_start
         # The news leave `has_earlier` as the opening found it: not asked again.
         window = tickets.Window(since_id=start or None, earlier=not news_only)
+        shown = _message_count(self._version) if news_only else None
+        after = max([self._opened_through, *(int(r.id) for r in self.recent[-1:])])
         with_internal = self._with_internal()
 
-        def read(user: CurrentUser) -> tuple[str, tickets.TicketView] | None:
+        def read(user: CurrentUser) -> tuple[str, tickets.TicketView, bool] | None:
             # The version first, then the thread: a message committed between the two
             # reads makes the version older than what is shown, and the page looks again;
             # read the other way round, the page would miss that message for good. Both
@@ -324,24 +345,33 @@ class ThreadFields(rx.State, mixin=True):
             try:
                 with one_read():
                     version = tickets.thread_version(self.ticket_id, with_internal=with_internal)
-                    view = self._thread(user, window)
+                    view, added = None, False
+                    if shown is not None:
+                        view = self._thread(user, tickets.Window(since_id=after + 1, earlier=False))
+                        added = _message_count(version) == shown + len(view.messages)
+                    if not added:
+                        view = self._thread(user, window)
                     self._show_more(view, user)
             except NotAllowed:
                 return None
-            return version, view
+            return version, view, added
 
         return news_only, read
 
     async def _shown(
-        self, user: CurrentUser, found: tuple[str, tickets.TicketView] | None, news_only: bool
+        self,
+        user: CurrentUser,
+        found: tuple[str, tickets.TicketView, bool] | None,
+        news_only: bool,
     ) -> None:
         """Show what `_reader` read (None: the caller may not see the ticket)."""
         await show_user(self, user)
         if found is None:
             self._not_found()
             return
-        version, view = found
-        self._show_ticket(view, await language_of(self), news_only=news_only)
+        version, view, added = found
+        lang = await language_of(self)
+        self._show_ticket(view, lang, news_only=news_only, added=added)
         self._version = version
 
     async def _fill(self, user: CurrentUser | None = None, *, news_only: bool = False) -> None:

@@ -102,9 +102,11 @@ def test_staff_see_the_notes_on_every_page(people):
     assert sum(m.internal for m in everything) == LENGTH // 10
 
 
-def test_a_reply_and_a_live_pages_news_read_only_what_came_since_the_opening(people, monkeypatch):
-    """Whatever the thread's length, a reply (and the news a live page hears of) reads
-    the messages that came since the page opened, not the page of messages shown then."""
+def test_a_reply_and_a_live_pages_news_read_only_what_came_since_the_last_shown(
+    people, monkeypatch
+):
+    """Whatever the thread's length and however many messages came since the page opened,
+    a reply (and the news a live page hears of) reads those after the last one shown."""
     import asyncio
 
     from o2portal.support import queue
@@ -129,9 +131,52 @@ def test_a_reply_and_a_live_pages_news_read_only_what_came_since_the_opening(peo
     sam = people["customer"]["sam"]
     queue.add_staff_reply(actor(sam.id), ticket_id, "Nous regardons.")
     asyncio.run(page._fill(news_only=True))  # what the page's live loop does on news
-    assert read == [1, 2]
+    assert read == [1, 1]
     assert _bodies(page.recent) == ["Toujours en panne", "Nous regardons."]
     assert _bodies(page.messages)[-1] == "message 239"
+    for n in range(5):
+        run(page, "reply", {"body": f"Encore {n}"})
+    assert read == [1, 1, 1, 1, 1, 1, 1]
+    assert _bodies(page.recent)[-1] == "Encore 4" and len(page.recent) == 7
+
+
+def test_a_message_committed_out_of_order_is_still_shown(people):
+    """On PostgreSQL a writer may take its id first and commit last: the message lands
+    before the last one shown. The thread's count says so, and the news are read again
+    from the page's opening, in order."""
+    import asyncio
+
+    ticket_id = _long_ticket(people)
+    page = make_state(TicketState, token=people["token"]["alice"], path=f"/tickets/{ticket_id}")
+    run(page, "load")
+    sam = people["customer"]["sam"]
+    opened = page._opened_through
+
+    def message(message_id: int, body: str) -> None:
+        with transaction() as session:
+            session.add(
+                TicketMessage(
+                    id=message_id,
+                    ticket_id=ticket_id,
+                    author_id=sam.id,
+                    is_staff=True,
+                    body=body,
+                    created_at=clock.now(),
+                )
+            )
+
+    message(opened + 10, "committed first")
+    asyncio.run(page._fill(news_only=True))
+    assert _bodies(page.recent) == ["committed first"]
+    message(opened + 5, "id taken first, committed last")
+    asyncio.run(page._fill(news_only=True))
+    assert _bodies(page.recent) == ["id taken first, committed last", "committed first"]
+    run(page, "reply", {"body": "Merci"})
+    # (Its id comes from PostgreSQL's sequence, which the ids written above did not move:
+    # where it falls among them depends on the database.)
+    assert sorted(_bodies(page.recent)) == sorted(
+        ["id taken first, committed last", "committed first", "Merci"]
+    )
 
 
 def test_a_reply_is_one_hop_off_the_event_loop(people, monkeypatch):
