@@ -139,6 +139,11 @@ def one_read() -> Iterator[None]:
     waiting: list[Callable[[], object]] = []
     try:
         with Session(get_engine(), expire_on_commit=False) as session:
+            if session.get_bind().dialect.name == "postgresql":
+                # One moment for the whole block, as SQLite's read transaction gives: at
+                # READ COMMITTED each statement would see its own (a thread's version
+                # and its messages, read one after the other, must agree).
+                session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
             mark = _shared_read.set((threading.get_ident(), session, waiting))
             try:
                 yield

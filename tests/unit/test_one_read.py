@@ -71,6 +71,22 @@ def test_a_write_inside_is_committed_on_its_own(db):
         assert fresh.get(Customer, customer.id).city == "Lyon"
 
 
+def test_every_read_of_the_block_sees_one_moment(db):
+    """On both databases: a row committed meanwhile by another transaction is not seen by
+    the block's later reads (PostgreSQL's default, READ COMMITTED, would show it)."""
+    customer = make_customer()
+    city = select(Customer.city).where(Customer.id == customer.id)
+    with one_read():
+        with read_connection() as connection:
+            assert connection.execute(city).scalar_one() == "Paris"
+        with transaction() as writing:
+            writing.get(Customer, customer.id).city = "Lyon"
+        with read_connection() as connection:
+            assert connection.execute(city).scalar_one() == "Paris"
+    with read_connection() as connection:
+        assert connection.execute(city).scalar_one() == "Lyon"
+
+
 def test_an_error_inside_leaves_no_scope_behind(db):
     try:
         with one_read(), read_session() as inside:
