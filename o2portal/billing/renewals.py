@@ -58,7 +58,7 @@ def build_quote(session: Session, customer: Customer, product: Product, years: i
     dates = renewal_dates(product.kind, product.expiry_date, years, clock.today())
     if dates is None:
         raise InvalidInput({"years": "error.not_renewable"})
-    lines = PriceBook(session).renewal_lines(product, years, dates.needs_restore)
+    lines = PriceBook(session, product).renewal_lines(product, years, dates.needs_restore)
     rule = billing.vat_rule(customer)
     return RenewalQuote(
         product_id=product.id,

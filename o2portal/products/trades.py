@@ -46,25 +46,31 @@ OFFLINE_METHODS = ("transfer", "cheque")
 Status = HolderChangeStatus
 
 
+@functools.cache
+def _blocker_statements():
+    """Built once (every product page asks): a card payment of the product still waiting
+    for the gateway; the payment methods of its unpaid order forms."""
+    about_it = select(OrderLine.order_id).where(OrderLine.product_id == bindparam("product_id"))
+    paying = select(Payment.id).where(
+        col(Payment.order_id).in_(about_it), Payment.status == PaymentStatus.PROCESSING
+    )
+    unpaid = select(Order.payment_method).where(
+        col(Order.id).in_(about_it), Order.status == OrderStatus.UNPAID
+    )
+    return paying, unpaid
+
+
 def blocker(session: Session, product: Product) -> str | None:
     """Why this product cannot change hands now (an i18n key), or None."""
     if product.status == ProductStatus.SUSPENDED:
         return "trade.blocked_suspended"
     if product.status in (ProductStatus.TERMINATED, ProductStatus.RELEASED):
         return "trade.blocked_ended"
-    about_it = select(OrderLine.order_id).where(OrderLine.product_id == product.id)
-    paying = session.exec(
-        select(Payment.id).where(
-            col(Payment.order_id).in_(about_it), Payment.status == PaymentStatus.PROCESSING
-        )
-    ).first()
-    if paying is not None:
+    paying_statement, unpaid_statement = _blocker_statements()
+    about = {"product_id": product.id}
+    if session.exec(paying_statement, params=about).first() is not None:
         return "trade.blocked_card_payment"
-    unpaid = session.exec(
-        select(Order.payment_method).where(
-            col(Order.id).in_(about_it), Order.status == OrderStatus.UNPAID
-        )
-    ).all()
+    unpaid = session.exec(unpaid_statement, params=about).all()
     if any(method in OFFLINE_METHODS for method in unpaid):
         return "trade.blocked_offline_payment"
     if unpaid:

@@ -497,3 +497,6 @@ def test_the_product_page_reads_each_row_once(people, alice_domain):
     assert state.found and state.renewable and state.quote["ttc"]
     assert len([s for s in seen if re.search(r"\bFROM product\b", s)]) == 1, seen
     assert not [s for s in seen if re.search(r"\bFROM customer\b", s)], seen
+    # The quote's prices: the domain's own row, not the whole catalogue's four tables.
+    prices = [s for s in seen if re.search(r"\.(renew_1y|monthly|renew|year)_cents\b", s)]
+    assert len(prices) == 1 and "FROM tld_price WHERE tld_price.tld IN" in prices[0], prices

@@ -946,3 +946,33 @@ def test_the_callers_row_stands_for_the_holders_only_when_they_are_the_holder(sh
     assert quote_renewal(holder_id, product_id, 1, caller=other).vat_rate_bp == 2000
     with pytest.raises(NotAllowed):
         quote_renewal(outside, product_id, 1, caller=other)
+
+
+def test_a_products_own_price_rows_price_it_as_the_whole_catalogue_does(demo):
+    """A quote reads only the rows that can price its product: for every product of the
+    demo (each kind, domains priced by their offer or by their name's suffix, offers gone
+    from the catalogue), the same lines or the same refusal as the whole price book."""
+    from o2portal.catalog.pricing import PriceBook
+
+    with transaction() as session:
+        gone = session.exec(select(Product).where(Product.kind == "hosting")).first()
+        gone.offer_code = "left-the-catalogue"
+        owner = gone.customer_id
+    new_product(owner, "domain", "zz", name="sans-offre.zz")
+    new_product(owner, "domain", "", name="par-son-suffixe.fr")
+    kinds = set()
+    with read_session() as session:
+        whole = PriceBook(session)
+        for product in session.exec(select(Product)).all():
+            kinds.add(product.kind)
+            for years in (1, 2):
+                expected = _lines_or_refusal(whole, product, years)
+                assert _lines_or_refusal(PriceBook(session, product), product, years) == expected
+    assert kinds >= {"hosting", "domain", "server", "ssl"}
+
+
+def _lines_or_refusal(book, product, years):
+    try:
+        return book.renewal_lines(product, years, restore=True)
+    except InvalidInput as exc:
+        return exc.errors
