@@ -500,3 +500,32 @@ def test_the_product_page_reads_each_row_once(people, alice_domain):
     # The quote's prices: the domain's own row, not the whole catalogue's four tables.
     prices = [s for s in seen if re.search(r"\.(renew_1y|monthly|renew|year)_cents\b", s)]
     assert len(prices) == 1 and "FROM tld_price WHERE tld_price.tld IN" in prices[0], prices
+
+
+def test_the_dashboard_reads_everything_in_one_hop_on_one_connection(people, monkeypatch):
+    """The session, the overview, the offers' names and the two notices' counts: one
+    worker thread and one connection for the whole dashboard, not one each."""
+    from o2portal.web import session as web_session
+
+    with transaction() as session:
+        session.exec(update(UserSession).values(last_seen_at=clock.now()))
+    state = make_state(DashboardState, token=people["token"]["alice"], path="/")
+    engine = get_engine()
+    taken: list[int] = []
+    hops: list[str] = []
+    real = web_session.asyncio.to_thread
+
+    async def counted(fn, *args, **kwargs):
+        hops.append(getattr(fn, "__name__", "?"))
+        return await real(fn, *args, **kwargs)
+
+    listener = lambda *_: taken.append(1)  # noqa: E731
+    event.listen(engine, "checkout", listener)
+    monkeypatch.setattr(web_session.asyncio, "to_thread", counted)
+    try:
+        run(state, "load")
+    finally:
+        event.remove(engine, "checkout", listener)
+        monkeypatch.setattr(web_session.asyncio, "to_thread", real)
+    assert state.first_name == "Alice"
+    assert hops == ["resolve_then_read"] and taken == [1]

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
 
+from o2portal.accounts.sessions import CurrentUser
 from o2portal.billing import client_orders
 from o2portal.catalog.offers import offer_names
 from o2portal.core import clock, formatting
 from o2portal.products.trades import waiting_for
 from o2portal.reporting import customer_overview as overview
 from o2portal.web.rows import product_rows, ticket_row
-from o2portal.web.session import load_customer
+from o2portal.web.session import read_as_customer
 
 
 class DashboardState(rx.State):
@@ -26,9 +25,18 @@ class DashboardState(rx.State):
 
     @rx.event
     async def load(self):
-        user, lang = await load_customer(self)
-        data = await asyncio.to_thread(overview.customer_overview, user.customer.id)
-        offers = await asyncio.to_thread(offer_names)
+        def read(user: CurrentUser):
+            # One hop off the event loop and one connection for the whole page: the
+            # session, the overview, the offers' names and the two notices' counts.
+            me = user.customer.id
+            return (
+                overview.customer_overview(me),
+                offer_names(),
+                waiting_for(me),
+                client_orders.waiting_for(me),
+            )
+
+        user, lang, (data, offers, trades, proposals) = await read_as_customer(self, read)
         today = clock.today()
         self.first_name = user.customer.first_name
         self.expiring = product_rows(data.expiring, lang, today, offers)
@@ -42,10 +50,7 @@ class DashboardState(rx.State):
             for o in data.unpaid
         ]
         self.tickets = [ticket_row(tk, lang) for tk in data.open_tickets]
-        self.trades_waiting = await asyncio.to_thread(waiting_for, user.customer.id)
-        self.client_orders_waiting = await asyncio.to_thread(
-            client_orders.waiting_for, user.customer.id
-        )
+        self.trades_waiting, self.client_orders_waiting = trades, proposals
         self.announcements = [
             {"title": a.title, "body": a.body, "level": a.level} for a in data.announcements
         ]
