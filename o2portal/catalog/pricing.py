@@ -158,12 +158,13 @@ def discount_line(promo: PromoCode, subtotal: int) -> PricedLine:
 # ---------------------------------------------------------------- renewals
 
 
-# A product's kind → the catalogue table that prices it, and that table's key column.
+# A product's kind → the catalogue table that prices it, its key column, and the price
+# book's dict that holds its rows.
 _PRICED_BY = {
-    "hosting": (HostingOffer, "code"),
-    "server": (ServerModel, "code"),
-    "ssl": (CertificateOffer, "code"),
-    "domain": (TldPrice, "tld"),
+    "hosting": (HostingOffer, "code", "hosting"),
+    "server": (ServerModel, "code", "servers"),
+    "ssl": (CertificateOffer, "code", "certificates"),
+    "domain": (TldPrice, "tld", "tlds"),
 }
 
 
@@ -171,7 +172,7 @@ _PRICED_BY = {
 def _price_rows(kind: str):
     """The rows of the table pricing `kind` whose key is one of the bound codes: built
     once per kind (a product page's quote reads one at each opening)."""
-    table, key = _PRICED_BY[kind]
+    table, key, _ = _PRICED_BY[kind]
     return select(table).where(col(getattr(table, key)).in_(bindparam("codes", expanding=True)))
 
 
@@ -194,9 +195,8 @@ class PriceBook:
         if kind == "domain":  # as tld_of looks: the offer's code, then the name's suffix
             codes.append(product.name.rsplit(".", 1)[-1])
         found = session.exec(_price_rows(kind), params={"codes": codes}).all()
-        key = _PRICED_BY[kind][1]
-        shelf = {"hosting": self.hosting, "server": self.servers, "ssl": self.certificates}
-        shelf.get(kind, self.tlds).update({getattr(row, key): row for row in found})
+        _, key, shelf = _PRICED_BY[kind]
+        getattr(self, shelf).update({getattr(row, key): row for row in found})
 
     def tld_of(self, product) -> TldPrice | None:
         return self.tlds.get(product.offer_code) or self.tlds.get(product.name.rsplit(".", 1)[-1])

@@ -334,7 +334,7 @@ class ThreadFields(rx.State, mixin=True):
         # The news leave `has_earlier` as the opening found it: not asked again.
         window = tickets.Window(since_id=start or None, earlier=not news_only)
         shown = _message_count(self._version) if news_only else None
-        after = max([self._opened_through, *(int(r.id) for r in self.recent[-1:])])
+        after = int(self.recent[-1].id) if self.recent else self._opened_through
         with_internal = self._with_internal()
 
         def read(user: CurrentUser) -> tuple[str, tickets.TicketView, bool] | None:
