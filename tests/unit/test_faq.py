@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import event
+
 from o2portal.content.default_faq import DEFAULT_FAQ, ensure_faq
-from o2portal.content.faq import search_faq
+from o2portal.content.faq import search_faq, search_faq_languages
 from o2portal.content.models import FaqEntry
 from o2portal.content.staff import FAQ_LANGUAGES
-from o2portal.core.db import transaction
+from o2portal.core.db import get_engine, transaction
 from o2portal.demo.seed import seed_demo
 
 
@@ -34,6 +36,41 @@ def test_unpublished_entries_are_not_found(db):
         session.add(FaqEntry(topic="Test", question="Brouillon zzqx", answer="…", published=False))
         session.add(FaqEntry(topic="Test", question="Publiée zzqx", answer="…"))
     assert [e.question for e in search_faq("zzqx")] == ["Publiée zzqx"]
+
+
+def test_both_languages_are_searched_in_one_statement(db):
+    """The page searches French and English at each keystroke: one read for both, each
+    language getting its own entries."""
+    seed_demo()
+    selects: list[str] = []
+
+    def catch(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT"):
+            selects.append(statement)
+
+    event.listen(get_engine(), "before_cursor_execute", catch)
+    try:
+        found = search_faq_languages("", ("fr", "en"))
+    finally:
+        event.remove(get_engine(), "before_cursor_execute", catch)
+    assert len(selects) == 1
+    assert len(found["fr"]) == len(DEFAULT_FAQ["fr"]) == len(found["en"])
+    assert {e.language for e in found["fr"]} == {"fr"}
+    assert {e.language for e in found["en"]} == {"en"}
+    assert [e.question for e in search_faq_languages("facture", ("fr", "en"))["fr"]] == [
+        e.question for e in found["fr"] if "facture" in _text(e)
+    ]
+
+
+def test_a_language_without_entries_is_shown_the_french_ones(db):
+    with transaction() as session:
+        session.add(FaqEntry(topic="Compte", question="Seule question ?", answer="Réponse."))
+    found = search_faq_languages("", ("fr", "en"))
+    assert (
+        [e.question for e in found["en"]]
+        == ["Seule question ?"]
+        == [e.question for e in found["fr"]]
+    )
 
 
 def _text(entry: FaqEntry) -> str:

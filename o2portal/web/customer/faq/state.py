@@ -6,16 +6,21 @@ import asyncio
 
 import reflex as rx
 
-from o2portal.content.faq import search_faq
+from o2portal.content.faq import search_faq_languages
 from o2portal.web.guards import current_user
 from o2portal.web.session import SessionState
 
 
-def _found(query: str, language: str) -> list[dict[str, str]]:
-    return [
-        {"id": str(e.id), "topic": e.topic, "question": e.question, "answer": e.answer}
-        for e in search_faq(query, language)
-    ]
+def _found(query: str) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """What the page shows in French and in English: one read for both."""
+    found = search_faq_languages(query, ("fr", "en"))
+    return tuple(
+        [
+            {"id": str(e.id), "topic": e.topic, "question": e.question, "answer": e.answer}
+            for e in found[language]
+        ]
+        for language in ("fr", "en")
+    )
 
 
 class FaqState(rx.State):
@@ -27,9 +32,7 @@ class FaqState(rx.State):
 
     async def _search(self):
         query = self.query
-        self.entries_fr, self.entries_en = await asyncio.to_thread(
-            lambda: (_found(query, "fr"), _found(query, "en"))
-        )
+        self.entries_fr, self.entries_en = await asyncio.to_thread(_found, query)
 
     @rx.event
     async def load(self):
