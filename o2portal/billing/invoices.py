@@ -25,7 +25,7 @@ from o2portal.billing.models import (
     OrderStatus,
 )
 from o2portal.core import audit, clock
-from o2portal.core.db import read_session
+from o2portal.core.db import read_models, read_session
 from o2portal.core.money import EU_COUNTRIES, FRENCH_VAT_BP, Totals, vat_cents
 from o2portal.core.paging import Page, paginate
 from o2portal.core.stored_settings import seller_identity
@@ -384,8 +384,7 @@ def customer_credit_notes(customer_id: int, page: int = 1) -> Page:
 def product_invoices(customer_id: int, product_id: int, limit: int = LIST_LIMIT) -> list[Invoice]:
     """The invoices with a line about this product (the customer's own only)."""
     params = {"customer_id": customer_id, "product_id": product_id, "size": limit}
-    with read_session() as session:
-        return list(session.exec(_product_invoices(), params=params).all())
+    return read_models(Invoice, _product_invoices(), params)
 
 
 @functools.cache

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from o2portal.accounts.models import SavedCard
 from o2portal.billing.models import Payment, PaymentStatus
-from o2portal.core.db import read_session
+from o2portal.core.db import read_models
 from o2portal.core.errors import InvalidInput
 from o2portal.integrations.gateway import CARD_FIELDS, CardDetails
 
@@ -78,8 +78,7 @@ def _card_errors(text) -> dict[str, str]:
 
 
 def saved_cards(customer_id: int) -> list[SavedCard]:
-    with read_session() as session:
-        return list(session.exec(_saved_cards(), params={"customer_id": customer_id}).all())
+    return read_models(SavedCard, _saved_cards(), {"customer_id": customer_id})
 
 
 @functools.cache

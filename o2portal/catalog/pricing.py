@@ -21,6 +21,7 @@ from o2portal.catalog.models import (
     ServerModel,
     TldPrice,
 )
+from o2portal.core.db import read_models
 from o2portal.core.errors import InvalidInput
 
 
@@ -194,8 +195,8 @@ class PriceBook:
         codes = [product.offer_code or ""]
         if kind == "domain":  # as tld_of looks: the offer's code, then the name's suffix
             codes.append(product.name.rsplit(".", 1)[-1])
-        found = session.exec(_price_rows(kind), params={"codes": codes}).all()
-        _, key, shelf = _PRICED_BY[kind]
+        table, key, shelf = _PRICED_BY[kind]
+        found = read_models(table, _price_rows(kind), {"codes": codes}, session)
         getattr(self, shelf).update({getattr(row, key): row for row in found})
 
     def tld_of(self, product) -> TldPrice | None:

@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 
 from o2portal.accounts.models import Customer
 from o2portal.core import audit, clock, events
-from o2portal.core.db import read_session, serialize_on, transaction
+from o2portal.core.db import held_or_read, read_session, serialize_on, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.i18n import translate
 from o2portal.core.validation import clean_email
@@ -80,6 +80,11 @@ def _statements(lock: bool):
     return product, link
 
 
+@functools.cache
+def _product_by_id():
+    return select(Product).where(Product.id == bindparam("row_id"))
+
+
 def _active_link(
     session: Session, customer_id: int, product: Product, *, lock: bool = False
 ) -> ProductContact | None:
@@ -102,7 +107,7 @@ def access(
     if lock:
         product = session.exec(_statements(True)[0], params={"product_id": product_id}).first()
     else:  # the row this session already read, if any (a page reads it more than once)
-        product = session.get(Product, product_id)
+        product = held_or_read(session, Product, product_id, _product_by_id())
     if product is None:
         raise NotAllowed("no such product")
     if product.customer_id == customer_id:

@@ -23,13 +23,13 @@ import functools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import bindparam, func, or_
+from sqlalchemy import String, bindparam, func, literal, or_, union_all
 from sqlmodel import Session, col, select
 
 from o2portal.accounts.models import Customer
 from o2portal.billing.models import Order, OrderLine, OrderStatus, Payment, PaymentStatus
 from o2portal.core import audit, clock
-from o2portal.core.db import read_session, transaction
+from o2portal.core.db import read_models, read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.lapse import expire_unanswered
 from o2portal.core.paging import Page, paginate
@@ -47,17 +47,18 @@ Status = HolderChangeStatus
 
 
 @functools.cache
-def _blocker_statements():
-    """Built once (every product page asks): a card payment of the product still waiting
-    for the gateway; the payment methods of its unpaid order forms."""
+def _blockers_statement():
+    """Built once (every product page asks), one statement: a row (True, None) for each
+    card payment of the product still waiting for the gateway, a row (False, method) for
+    each of its unpaid order forms."""
     about_it = select(OrderLine.order_id).where(OrderLine.product_id == bindparam("product_id"))
-    paying = select(Payment.id).where(
+    paying = select(literal(True).label("paying"), literal(None, String).label("method")).where(
         col(Payment.order_id).in_(about_it), Payment.status == PaymentStatus.PROCESSING
     )
-    unpaid = select(Order.payment_method).where(
+    unpaid = select(literal(False), Order.payment_method).where(
         col(Order.id).in_(about_it), Order.status == OrderStatus.UNPAID
     )
-    return paying, unpaid
+    return union_all(paying, unpaid)
 
 
 def blocker(session: Session, product: Product) -> str | None:
@@ -66,11 +67,10 @@ def blocker(session: Session, product: Product) -> str | None:
         return "trade.blocked_suspended"
     if product.status in (ProductStatus.TERMINATED, ProductStatus.RELEASED):
         return "trade.blocked_ended"
-    paying_statement, unpaid_statement = _blocker_statements()
-    about = {"product_id": product.id}
-    if session.exec(paying_statement, params=about).first() is not None:
+    found = session.execute(_blockers_statement(), {"product_id": product.id}).all()
+    if any(paying for paying, _ in found):
         return "trade.blocked_card_payment"
-    unpaid = session.exec(unpaid_statement, params=about).all()
+    unpaid = [method for paying, method in found if not paying]
     if any(method in OFFLINE_METHODS for method in unpaid):
         return "trade.blocked_offline_payment"
     if unpaid:
@@ -388,8 +388,10 @@ def product_trade(customer_id: int, product_id: int) -> ProductTrade:
         product = session.get(Product, product_id)
         if product is None or product.customer_id != customer_id:
             raise NotAllowed("product of another customer")
-        change = _pending(session, product.id)
-        pending = _rows(session, [change], customer_id)[0] if change else None
+        # Without the ORM's cost per statement: every product page asks.
+        about = {"product_id": product.id}
+        changes = read_models(HolderChange, _pending_statement(), about, session)
+        pending = _rows(session, changes, customer_id)[0] if changes else None
         return ProductTrade(pending, blocker(session, product))
 
 
