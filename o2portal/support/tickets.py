@@ -19,15 +19,16 @@ for a staff role first. Internal notes never leave the staff functions.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
 from o2portal.accounts.models import Customer
 from o2portal.core import audit, clock
 from o2portal.core.batches import JOB_BATCH
-from o2portal.core.db import read_session, transaction
+from o2portal.core.db import held_or_read, read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.paging import paginate
 from o2portal.core.stored_settings import DEFAULT_AUTOCLOSE_DAYS as DEFAULT_AUTOCLOSE_DAYS
@@ -65,10 +66,15 @@ SUBJECT_MAX = thread.SUBJECT_MAX
 
 
 def _own_ticket(session: Session, customer_id: int, ticket_id: int) -> Ticket:
-    ticket = session.get(Ticket, ticket_id) if ticket_id else None
+    ticket = held_or_read(session, Ticket, ticket_id, _ticket_by_id()) if ticket_id else None
     if ticket is None or ticket.customer_id != customer_id:
         raise NotAllowed("ticket")
     return ticket
+
+
+@functools.cache
+def _ticket_by_id():
+    return select(Ticket).where(Ticket.id == bindparam("row_id"))
 
 
 def customer_tickets(
@@ -91,13 +97,19 @@ def customer_tickets(
 
 
 def customer_thread(
-    customer_id: int, ticket_id: int, window: thread.Window = thread.LATEST
+    customer_id: int,
+    ticket_id: int,
+    window: thread.Window = thread.LATEST,
+    *,
+    caller: Customer | None = None,
 ) -> thread.TicketView:
     """The ticket and its messages as the customer sees them (no internal note), the
-    messages of `window` (by default the latest page)."""
+    messages of `window` (by default the latest page). `caller`: the customer's row as
+    the event's session has just read it, for their own name (never another's)."""
+    known = caller if caller is not None and caller.id == customer_id else None
     with read_session() as session:
         ticket = _own_ticket(session, customer_id, ticket_id)
-        return thread.thread_view(session, ticket, with_internal=False, window=window)
+        return thread.thread_view(session, ticket, with_internal=False, window=window, known=known)
 
 
 def product_choices(customer_id: int) -> list[Product]:

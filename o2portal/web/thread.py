@@ -290,19 +290,19 @@ class ThreadFields(rx.State, mixin=True):
         rows = message_rows(view, lang)
         if added:
             if rows:
-                self.recent = [*self.recent, *rows]
+                self.recent = [*self.get_value("recent"), *rows]
             return
         if view.messages and not self._window_start:
             self._window_start = view.messages[0].id
             self._opened_through = view.messages[-1].id
         since = [r for r in rows if int(r.id) > self._opened_through]
         # Only a list that changed goes to the browser again.
-        if since != list(self.recent):
+        if since != self.get_value("recent"):
             self.recent = since
         if news_only:
             return
         opened = [r for r in rows if int(r.id) <= self._opened_through]
-        if opened != list(self.messages):
+        if opened != self.get_value("messages"):
             self.messages = opened
         if not self.earlier:
             self.has_earlier = view.has_earlier

@@ -12,10 +12,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import select
 
 from o2portal.core import clock
-from o2portal.core.db import read_session, transaction
+from o2portal.core.db import get_engine, read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.models import AuditEvent, Setting
 from o2portal.core.settings import get_settings
@@ -37,7 +38,7 @@ from o2portal.support.queue import (
     staff_queue,
     staff_thread,
 )
-from o2portal.support.thread import BODY_MAX, thread_version
+from o2portal.support.thread import BODY_MAX, Window, thread_version
 from o2portal.support.tickets import (
     SUBJECT_MAX,
     add_customer_reply,
@@ -1040,3 +1041,42 @@ def test_a_reply_takes_the_callers_row_for_its_author_only_when_it_is_theirs(ali
         add_customer_reply(bob.id, ticket_id, "Pas mon ticket", caller=get_customer(alice.id))
     replies = [m for m in messages_of(ticket_id) if m.body.startswith("Avec")]
     assert [(m.author_id, m.is_staff) for m in replies] == [(alice.id, False), (alice.id, False)]
+
+
+def test_the_customers_own_row_names_them_in_their_thread_without_reading_it_again(
+    alice, bob, staff
+):
+    """The page passes the row its session has just read (`caller`): the thread names the
+    customer from it, and reads only the other people's rows (staff who answered); a row
+    that is not the customer's own is never taken for theirs."""
+    ticket_id = new_ticket(alice.id)
+    add_staff_reply(actor(staff.id), ticket_id, "Nous regardons.")
+    add_customer_reply(alice.id, ticket_id, "Merci !")
+    alice_row, bob_row = get_customer(alice.id), get_customer(bob.id)
+    statements: list[str] = []
+
+    def catch(conn, cursor, statement, parameters, context, executemany):
+        statements.append(" ".join(statement.split()))
+
+    event.listen(get_engine(), "before_cursor_execute", catch)
+    try:
+        with_row = customer_thread(alice.id, ticket_id, caller=alice_row)
+        read_people = [s for s in statements if s.startswith("SELECT customer.")]
+        statements.clear()
+        alone = customer_thread(alice.id, ticket_id, Window(since_id=10**9), caller=alice_row)
+        none_read = [s for s in statements if s.startswith("SELECT customer.")]
+        statements.clear()
+        other = customer_thread(alice.id, ticket_id, caller=bob_row)
+        other_read = [s for s in statements if s.startswith("SELECT customer.")]
+    finally:
+        event.remove(get_engine(), "before_cursor_execute", catch)
+    assert [m.author_name for m in with_row.messages] == [
+        "Alice Durand",
+        "Sophie — Support",
+        "Alice Durand",
+    ]
+    assert with_row.customer_name == "Alice Durand"
+    assert len(read_people) == 1  # the staff member's row only
+    assert none_read == [] and alone.customer_name == "Alice Durand"
+    assert len(other_read) == 1  # Bob's row is not Alice's: hers is read
+    assert [m.author_name for m in other.messages] == [m.author_name for m in with_row.messages]

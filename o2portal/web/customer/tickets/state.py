@@ -134,7 +134,9 @@ class TicketState(ThreadFields, MessageComposer, rx.State):
         return require_customer(self)
 
     def _thread(self, user: CurrentUser, window: tickets.Window) -> tickets.TicketView:
-        return tickets.customer_thread(user.customer.id, self.ticket_id, window)
+        return tickets.customer_thread(
+            user.customer.id, self.ticket_id, window, caller=user.customer
+        )
 
     def _with_internal(self) -> bool:
         return False
