@@ -10,7 +10,7 @@ from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import event, text
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import configure_mappers, make_transient_to_detached
 from sqlmodel import Session, create_engine
@@ -224,19 +224,25 @@ def read_models(model, statement, params: dict, session: Session | None = None) 
 
 def held_or_read(session: Session, model, row_id, statement):
     """`session.get(model, row_id)` for the reads at each page's opening, at half its
-    cost: the session's own instance if it holds the row; else the row `statement`
-    (its select by a bound `row_id`, built once) reads on the session's connection, put
-    together by model_from_row and taken into the session as a row it loaded itself, so
-    that its later gets of it read nothing. None if there is no such row."""
+    cost: the session's own instance if it holds the row (read again through `get` if
+    the session has expired it); else the row `statement` (its select by a bound
+    `row_id`, built once) reads on the session's connection, put together by
+    model_from_row and taken into the session as a row it loaded itself, so that its
+    later gets of it read nothing. None if there is no such row."""
     held = session.identity_map.get(session.identity_key(model, row_id))
     if held is not None:
-        return held
+        return session.get(model, row_id) if inspect(held).expired_attributes else held
     found = read_models(model, statement, {"row_id": row_id}, session)
     if not found:
         return None
-    make_transient_to_detached(found[0])
-    session.add(found[0])
-    return found[0]
+    row = found[0]
+    # The key as the row gives it (an id asked as "1" is the row of id 1).
+    held = session.identity_map.get(session.identity_key(model, row.id))
+    if held is not None:
+        return held
+    make_transient_to_detached(row)
+    session.add(row)
+    return row
 
 
 def _models(model, result) -> list:

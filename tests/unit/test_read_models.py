@@ -5,7 +5,7 @@ saved cards, a pending change of holder, the price rows of its quote)."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import bindparam, event
+from sqlalchemy import bindparam, delete, event
 from sqlalchemy import inspect as sa_inspect
 from sqlmodel import select
 
@@ -102,3 +102,22 @@ def test_a_row_held_this_way_is_written_as_any_other(db):
     with read_session() as session:
         after = session.get(Product, product_id).model_dump()
     assert after == before | {"auto_renew": not before["auto_renew"]}
+
+
+def test_held_or_read_answers_as_session_get_for_an_expired_row_and_an_id_in_words(db):
+    """Found in review: a row the session expired and that is gone meanwhile is None (as
+    get reads it again), not a husk; an id given as text finds the row held under it."""
+    with transaction() as session:
+        price = TldPrice(
+            tld="zz", register_cents=1, renew_cents=1, transfer_cents=0, restore_cents=0
+        )
+        session.add(price)
+    statement = select(TldPrice).where(TldPrice.id == bindparam("row_id"))
+    with transaction() as session:
+        held = held_or_read(session, TldPrice, price.id, statement)
+        assert held is not None and held.tld == "zz"
+        assert held_or_read(session, TldPrice, str(price.id), statement) is held
+        assert held_or_read(session, TldPrice, str(price.id), statement) is held
+        session.expire(held)
+        session.execute(delete(TldPrice).where(TldPrice.id == price.id))
+        assert held_or_read(session, TldPrice, price.id, statement) is None
