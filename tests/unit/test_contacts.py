@@ -9,11 +9,12 @@ import json
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import select
 
 from o2portal.accounts.models import Customer
 from o2portal.core import clock, events
-from o2portal.core.db import read_session, transaction
+from o2portal.core.db import get_engine, read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.models import AuditEvent
 from o2portal.core.permissions import Actor
@@ -353,3 +354,25 @@ def test_the_migration_rewrites_the_default_faq_entry_but_not_an_edited_one(db):
     with read_session() as session:
         answers = [e.answer for e in session.exec(select(FaqEntry).order_by(FaqEntry.id))]
     assert answers == [mig.FAQ_AFTER, "Notre propre réponse, écrite par le support."]
+
+
+def test_an_empty_list_of_managed_products_is_one_count_and_nothing_more(world):
+    """Most customers manage nothing for others, and their /services opens with that
+    list: its count says so, and no page of rows is read after it."""
+    _active(world)
+    selects: list[str] = []
+
+    def catch(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT"):
+            selects.append(statement)
+
+    event.listen(get_engine(), "before_cursor_execute", catch)
+    try:
+        empty = contact_lists.managed_products(world["stranger"])
+        asked_empty = len(selects)
+        found = contact_lists.managed_products(world["webmaster"])
+    finally:
+        event.remove(get_engine(), "before_cursor_execute", catch)
+    assert (empty.rows, empty.total, empty.page, empty.pages) == ([], 0, 1, 1)
+    assert asked_empty == 1
+    assert [r.id for r in found.rows] == [world["domain"]] and len(selects) == 3

@@ -18,7 +18,7 @@ from o2portal.products.customer import KIND_FILTERS, SORTS, STATUS_FILTERS, list
 from o2portal.products.models import Product
 from tests.unit.test_orders_rules import person
 
-KINDS = ("hosting", "domain", "server")
+KINDS = ("hosting", "domain", "server", "ssl")
 STATUSES = ("active", "active", "active", "expired", "suspended", "terminated")
 
 
@@ -38,10 +38,12 @@ def big_customer(db):
             rows.append(
                 {
                     "customer_id": owner,
-                    "kind": KINDS[i % 3],
+                    "kind": KINDS[i % len(KINDS)],
                     "name": f"c{owner}-{i}.fr",
                     "offer_code": "fr",
-                    "status": STATUSES[i % len(STATUSES)],
+                    # Every kind in every status: each filter finds rows, and its page
+                    # is read (an empty list is only counted).
+                    "status": STATUSES[(i // len(KINDS)) % len(STATUSES)],
                     "start_date": today - timedelta(days=300),
                     "expiry_date": today + timedelta(days=(i * 7) % 700 - 100),
                     "auto_renew": False,
