@@ -28,6 +28,8 @@ from o2portal.web.session import language_of, show_user
 # A live page is told of news (web/live.py); it looks for itself this often in case a
 # notice was missed, and watches for at most WATCH_SECONDS.
 CHECK_SECONDS = 60.0
+# A page reads its news this long after they are announced, not at once.
+NEWS_SETTLE_SECONDS = 0.05
 WATCH_SECONDS = 2 * 3600
 # The same text sent again from the same form within this delay is the same message.
 REPEAT_SECONDS = 120
@@ -120,6 +122,9 @@ async def follow_thread(state, *, with_internal: bool) -> None:
         while time.monotonic() < deadline:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(news.wait(), timeout=CHECK_SECONDS)
+                # The event that committed it (often this tab's own reply, still being
+                # answered) ends first; news that come meanwhile are read with it.
+                await asyncio.sleep(NEWS_SETTLE_SECONDS)
             news.clear()
             latest = await asyncio.to_thread(
                 tickets.thread_version, ticket_id, with_internal=with_internal

@@ -354,3 +354,52 @@ def test_watch_sent_over_the_socket_is_refused_before_reflex(people, spy, monkey
         assert await spy.ended(running)
 
     asyncio.run(_tab(scenario))
+
+
+def test_news_are_read_once_settled_and_together(people, monkeypatch):
+    """A page reads its news a moment after they are announced, not at once: the event
+    that committed them (often the tab's own reply, still being answered) ends first, and
+    news that come meanwhile are read with them, in one look."""
+    from o2portal.web import live
+
+    monkeypatch.setattr(thread, "CHECK_SECONDS", 3600)
+    monkeypatch.setattr(thread, "NEWS_SETTLE_SECONDS", 1.0)
+    looked: list[float] = []
+    real_version = tickets.thread_version
+
+    def version(*args, **kwargs):
+        looked.append(time.monotonic())
+        return real_version(*args, **kwargs)
+
+    monkeypatch.setattr(thread.tickets, "thread_version", version)
+    ticket_id = open_ticket(people)
+    path = f"/tickets/{ticket_id}"
+
+    async def scenario(processor, tab):
+        try:
+            await _open(processor, tab, path, people["token"]["alice"])
+            started = time.monotonic()
+            while live.watched() != 1 and time.monotonic() - started < 15:
+                await asyncio.sleep(0.02)
+            assert live.watched() == 1
+            before = len(looked)
+
+            def two_replies() -> float:
+                _staff_reply(people, ticket_id, "Première réponse.")
+                first = time.monotonic()
+                _staff_reply(people, ticket_id, "Seconde réponse.")
+                return first
+
+            first = await asyncio.to_thread(two_replies)
+            while len(looked) == before and time.monotonic() - first < 10:
+                await asyncio.sleep(0.02)
+            await asyncio.sleep(1.5)  # a second look would come within the settle time
+            # One look (the version, then the page's news read with the version again).
+            assert len(looked) == before + 2, "two pieces of news close together: one look"
+            assert looked[before] - first >= 0.9, "read once settled, not at once"
+            assert looked[before + 1] - looked[before] < 0.9
+        finally:
+            processor._on_disconnect(tab)
+            await asyncio.sleep(0.1)
+
+    asyncio.run(_tab(scenario))
