@@ -7,13 +7,13 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
-from sqlalchemy import event, inspect, text
+from sqlalchemy import bindparam, event, inspect, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import configure_mappers, make_transient_to_detached
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, create_engine, select
 
 from o2portal.core.errors import NotAllowed
 from o2portal.core.settings import get_settings
@@ -222,17 +222,17 @@ def read_models(model, statement, params: dict, session: Session | None = None) 
         return _models(model, connection.execute(statement, params))
 
 
-def held_or_read(session: Session, model, row_id, statement):
+def held_or_read(session: Session, model, row_id):
     """`session.get(model, row_id)` for the reads at each page's opening, at half its
     cost: the session's own instance if it holds the row (read again through `get` if
-    the session has expired it); else the row `statement` (its select by a bound
-    `row_id`, built once) reads on the session's connection, put together by
-    model_from_row and taken into the session as a row it loaded itself, so that its
-    later gets of it read nothing. None if there is no such row."""
+    the session has expired it); else the row read by id on the session's connection
+    (a statement built once per model), put together by model_from_row and taken into
+    the session as a row it loaded itself, so that its later gets of it read nothing.
+    None if there is no such row."""
     held = session.identity_map.get(session.identity_key(model, row_id))
     if held is not None:
         return session.get(model, row_id) if inspect(held).expired_attributes else held
-    found = read_models(model, statement, {"row_id": row_id}, session)
+    found = read_models(model, _by_id(model), {"row_id": row_id}, session)
     if not found:
         return None
     row = found[0]
@@ -243,6 +243,11 @@ def held_or_read(session: Session, model, row_id, statement):
     make_transient_to_detached(row)
     session.add(row)
     return row
+
+
+@cache
+def _by_id(model):
+    return select(model).where(model.id == bindparam("row_id"))
 
 
 def _models(model, result) -> list:

@@ -80,11 +80,6 @@ def _statements(lock: bool):
     return product, link
 
 
-@functools.cache
-def _product_by_id():
-    return select(Product).where(Product.id == bindparam("row_id"))
-
-
 def _active_link(
     session: Session, customer_id: int, product: Product, *, lock: bool = False
 ) -> ProductContact | None:
@@ -107,7 +102,7 @@ def access(
     if lock:
         product = session.exec(_statements(True)[0], params={"product_id": product_id}).first()
     else:  # the row this session already read, if any (a page reads it more than once)
-        product = held_or_read(session, Product, product_id, _product_by_id())
+        product = held_or_read(session, Product, product_id)
     if product is None:
         raise NotAllowed("no such product")
     if product.customer_id == customer_id:

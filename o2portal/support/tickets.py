@@ -19,10 +19,9 @@ for a staff role first. Internal notes never leave the staff functions.
 
 from __future__ import annotations
 
-import functools
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from o2portal.accounts.models import Customer
@@ -66,15 +65,10 @@ SUBJECT_MAX = thread.SUBJECT_MAX
 
 
 def _own_ticket(session: Session, customer_id: int, ticket_id: int) -> Ticket:
-    ticket = held_or_read(session, Ticket, ticket_id, _ticket_by_id()) if ticket_id else None
+    ticket = held_or_read(session, Ticket, ticket_id) if ticket_id else None
     if ticket is None or ticket.customer_id != customer_id:
         raise NotAllowed("ticket")
     return ticket
-
-
-@functools.cache
-def _ticket_by_id():
-    return select(Ticket).where(Ticket.id == bindparam("row_id"))
 
 
 def customer_tickets(

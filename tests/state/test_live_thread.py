@@ -80,6 +80,21 @@ def spy(monkeypatch) -> LoopSpy:
     return spy
 
 
+@pytest.fixture
+def looked(monkeypatch) -> list[float]:
+    """When a page looked at its ticket's version (the live loop's check, and the read of
+    the news after it)."""
+    seen: list[float] = []
+    real_version = tickets.thread_version
+
+    def version(*args, **kwargs):
+        seen.append(time.monotonic())
+        return real_version(*args, **kwargs)
+
+    monkeypatch.setattr(thread.tickets, "thread_version", version)
+    return seen
+
+
 def _router(path: str, token: str) -> dict:
     return {
         "pathname": path,
@@ -222,7 +237,7 @@ async def _until_the_channel_is_followed(url: str) -> None:
 
 
 @pytest.mark.parametrize("through", ["this worker", "redis"])
-def test_a_reply_wakes_the_open_page_by_news_not_by_looking(people, monkeypatch, through):
+def test_a_reply_wakes_the_open_page_by_news_not_by_looking(people, monkeypatch, through, looked):
     """The page's own check is an hour away: the reply's news, published after its commit
     in this worker or through Redis (as from another worker), wakes the page's loop, which
     reads the thread again at once."""
@@ -237,14 +252,6 @@ def test_a_reply_wakes_the_open_page_by_news_not_by_looking(people, monkeypatch,
         monkeypatch.setenv("O2PORTAL_REDIS_URL", url)
         reload_settings()
     monkeypatch.setattr(thread, "CHECK_SECONDS", 3600)
-    looked: list[float] = []
-    real_version = tickets.thread_version
-
-    def version(*args, **kwargs):
-        looked.append(time.monotonic())
-        return real_version(*args, **kwargs)
-
-    monkeypatch.setattr(thread.tickets, "thread_version", version)
     ticket_id = open_ticket(people)
     path = f"/tickets/{ticket_id}"
     cookie = people["token"]["alice"]
@@ -356,7 +363,7 @@ def test_watch_sent_over_the_socket_is_refused_before_reflex(people, spy, monkey
     asyncio.run(_tab(scenario))
 
 
-def test_news_are_read_once_settled_and_together(people, monkeypatch):
+def test_news_are_read_once_settled_and_together(people, monkeypatch, looked):
     """A page reads its news a moment after they are announced, not at once: the event
     that committed them (often the tab's own reply, still being answered) ends first, and
     news that come meanwhile are read with them, in one look."""
@@ -364,14 +371,6 @@ def test_news_are_read_once_settled_and_together(people, monkeypatch):
 
     monkeypatch.setattr(thread, "CHECK_SECONDS", 3600)
     monkeypatch.setattr(thread, "NEWS_SETTLE_SECONDS", 1.0)
-    looked: list[float] = []
-    real_version = tickets.thread_version
-
-    def version(*args, **kwargs):
-        looked.append(time.monotonic())
-        return real_version(*args, **kwargs)
-
-    monkeypatch.setattr(thread.tickets, "thread_version", version)
     ticket_id = open_ticket(people)
     path = f"/tickets/{ticket_id}"
 

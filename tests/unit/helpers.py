@@ -4,15 +4,17 @@ functions and the real database; nothing is mocked."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from sqlalchemy import func
+from sqlalchemy import event, func
 from sqlmodel import select
 
 from o2portal.accounts import auth, signup
 from o2portal.accounts.models import Customer
 from o2portal.accounts.signup import SignupForm
 from o2portal.core import clock
-from o2portal.core.db import read_session, transaction
+from o2portal.core.db import get_engine, read_session, transaction
 from o2portal.core.permissions import Actor
 from o2portal.mail.models import OutboxEmail
 
@@ -107,3 +109,21 @@ def actor(person) -> Actor:
     if isinstance(person, int):
         person = get_customer(person)
     return Actor.of(person)
+
+
+@contextmanager
+def statements_run(prefix: str = "") -> Iterator[list[str]]:
+    """The SQL statements that start with `prefix` ("SELECT customer.", say), run while
+    the block runs, their whitespace folded: what a read really asks of the database."""
+    seen: list[str] = []
+
+    def catch(conn, cursor, statement, parameters, context, executemany):
+        folded = " ".join(statement.split())
+        if folded.upper().startswith(prefix.upper()):
+            seen.append(folded)
+
+    event.listen(get_engine(), "before_cursor_execute", catch)
+    try:
+        yield seen
+    finally:
+        event.remove(get_engine(), "before_cursor_execute", catch)

@@ -9,12 +9,11 @@ import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import select
 
 from o2portal.accounts.models import Customer
 from o2portal.core import clock, events
-from o2portal.core.db import get_engine, read_session, transaction
+from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.models import AuditEvent
 from o2portal.core.permissions import Actor
@@ -26,7 +25,7 @@ from o2portal.products.contacts import Right
 from o2portal.products.models import Product
 from o2portal.support import tickets
 from o2portal.support.models import Ticket
-from tests.unit.helpers import count, outbox, rows
+from tests.unit.helpers import count, outbox, rows, statements_run
 
 
 def _customer(email: str, **values) -> int:
@@ -360,19 +359,10 @@ def test_an_empty_list_of_managed_products_is_one_count_and_nothing_more(world):
     """Most customers manage nothing for others, and their /services opens with that
     list: its count says so, and no page of rows is read after it."""
     _active(world)
-    selects: list[str] = []
-
-    def catch(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("SELECT"):
-            selects.append(statement)
-
-    event.listen(get_engine(), "before_cursor_execute", catch)
-    try:
+    with statements_run("SELECT") as selects:
         empty = contact_lists.managed_products(world["stranger"])
         asked_empty = len(selects)
         found = contact_lists.managed_products(world["webmaster"])
-    finally:
-        event.remove(get_engine(), "before_cursor_execute", catch)
     assert (empty.rows, empty.total, empty.page, empty.pages) == ([], 0, 1, 1)
     assert asked_empty == 1
     assert [r.id for r in found.rows] == [world["domain"]] and len(selects) == 3

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import event
-
 from o2portal.content.default_faq import DEFAULT_FAQ, ensure_faq
 from o2portal.content.faq import search_faq, search_faq_languages
 from o2portal.content.models import FaqEntry
 from o2portal.content.staff import FAQ_LANGUAGES
-from o2portal.core.db import get_engine, transaction
+from o2portal.core.db import transaction
 from o2portal.demo.seed import seed_demo
+from tests.unit.helpers import statements_run
 
 
 def test_search_finds_password_and_invoice_entries(db):
@@ -42,17 +41,8 @@ def test_both_languages_are_searched_in_one_statement(db):
     """The page searches French and English at each keystroke: one read for both, each
     language getting its own entries."""
     seed_demo()
-    selects: list[str] = []
-
-    def catch(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("SELECT"):
-            selects.append(statement)
-
-    event.listen(get_engine(), "before_cursor_execute", catch)
-    try:
+    with statements_run("SELECT") as selects:
         found = search_faq_languages("", ("fr", "en"))
-    finally:
-        event.remove(get_engine(), "before_cursor_execute", catch)
     assert len(selects) == 1
     assert len(found["fr"]) == len(DEFAULT_FAQ["fr"]) == len(found["en"])
     assert {e.language for e in found["fr"]} == {"fr"}

@@ -5,16 +5,17 @@ saved cards, a pending change of holder, the price rows of its quote)."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import bindparam, delete, event
+from sqlalchemy import delete
 from sqlalchemy import inspect as sa_inspect
 from sqlmodel import select
 
 from o2portal.accounts.models import SavedCard
 from o2portal.billing.models import Invoice
 from o2portal.catalog.models import CertificateOffer, HostingOffer, ServerModel, TldPrice
-from o2portal.core.db import get_engine, held_or_read, read_models, read_session, transaction
+from o2portal.core.db import held_or_read, read_models, read_session, transaction
 from o2portal.demo.seed import seed_demo
 from o2portal.products.models import HolderChange, Product
+from tests.unit.helpers import statements_run
 
 MODELS = [Invoice, SavedCard, HolderChange, HostingOffer, ServerModel, CertificateOffer, TldPrice]
 
@@ -50,54 +51,45 @@ def test_on_a_session_it_reads_within_its_transaction(db):
         assert read_models(TldPrice, statement, {}) == []  # another connection: not yet
 
 
-def _selects(run) -> int:
-    seen: list[str] = []
-
-    def catch(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("SELECT"):
-            seen.append(statement)
-
-    event.listen(get_engine(), "before_cursor_execute", catch)
-    try:
-        run()
-    finally:
-        event.remove(get_engine(), "before_cursor_execute", catch)
-    return len(seen)
+def _first_product_id() -> int:
+    with read_session() as session:
+        return session.exec(select(Product.id).order_by(Product.id)).first()
 
 
 def test_held_or_read_reads_a_row_once_and_the_session_keeps_it(db):
     """The product page asks for its product from four rules: one read, taken into the
     session as a row it loaded, as session.get would (at half the cost)."""
     seed_demo()
-    statement = select(Product).where(Product.id == bindparam("row_id"))
+    product_id = _first_product_id()
     with read_session() as session:
-        product_id = session.exec(select(Product.id).order_by(Product.id)).first()
         expected = session.get(Product, product_id).model_dump()
     with read_session() as session:
         got: list = []
-        assert (
-            _selects(lambda: got.append(held_or_read(session, Product, product_id, statement))) == 1
-        )
+        with statements_run("SELECT") as first:
+            got.append(held_or_read(session, Product, product_id))
+        assert len(first) == 1
         assert got[0].model_dump() == expected
         assert sa_inspect(got[0]).persistent and not session.is_modified(got[0])
         # Asked again, or by session.get: the same instance, no statement.
-        again = _selects(lambda: got.append(held_or_read(session, Product, product_id, statement)))
-        assert again == 0 and got[1] is got[0]
-        assert _selects(lambda: got.append(session.get(Product, product_id))) == 0
+        with statements_run("SELECT") as again:
+            got.append(held_or_read(session, Product, product_id))
+        assert len(again) == 0 and got[1] is got[0]
+        with statements_run("SELECT") as by_get:
+            got.append(session.get(Product, product_id))
+        assert len(by_get) == 0
         assert got[2] is got[0]
-        assert held_or_read(session, Product, 10**9, statement) is None
+        assert held_or_read(session, Product, 10**9) is None
 
 
 def test_a_row_held_this_way_is_written_as_any_other(db):
     """In a write transaction, a change to such a row is saved at the commit (its other
     columns untouched), as for a row the ORM loaded."""
     seed_demo()
-    statement = select(Product).where(Product.id == bindparam("row_id"))
+    product_id = _first_product_id()
     with read_session() as session:
-        product_id = session.exec(select(Product.id).order_by(Product.id)).first()
         before = session.get(Product, product_id).model_dump()
     with transaction() as session:
-        product = held_or_read(session, Product, product_id, statement)
+        product = held_or_read(session, Product, product_id)
         product.auto_renew = not before["auto_renew"]
     with read_session() as session:
         after = session.get(Product, product_id).model_dump()
@@ -112,12 +104,11 @@ def test_held_or_read_answers_as_session_get_for_an_expired_row_and_an_id_in_wor
             tld="zz", register_cents=1, renew_cents=1, transfer_cents=0, restore_cents=0
         )
         session.add(price)
-    statement = select(TldPrice).where(TldPrice.id == bindparam("row_id"))
     with transaction() as session:
-        held = held_or_read(session, TldPrice, price.id, statement)
+        held = held_or_read(session, TldPrice, price.id)
         assert held is not None and held.tld == "zz"
-        assert held_or_read(session, TldPrice, str(price.id), statement) is held
-        assert held_or_read(session, TldPrice, str(price.id), statement) is held
+        assert held_or_read(session, TldPrice, str(price.id)) is held
+        assert held_or_read(session, TldPrice, str(price.id)) is held
         session.expire(held)
         session.execute(delete(TldPrice).where(TldPrice.id == price.id))
-        assert held_or_read(session, TldPrice, price.id, statement) is None
+        assert held_or_read(session, TldPrice, price.id) is None

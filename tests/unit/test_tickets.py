@@ -12,11 +12,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import select
 
 from o2portal.core import clock
-from o2portal.core.db import get_engine, read_session, transaction
+from o2portal.core.db import read_session, transaction
 from o2portal.core.errors import InvalidInput, NotAllowed
 from o2portal.core.models import AuditEvent, Setting
 from o2portal.core.settings import get_settings
@@ -59,6 +58,7 @@ from tests.unit.helpers import (
     make_staff,
     outbox,
     rows,
+    statements_run,
     update_customer,
 )
 
@@ -1053,23 +1053,12 @@ def test_the_customers_own_row_names_them_in_their_thread_without_reading_it_aga
     add_staff_reply(actor(staff.id), ticket_id, "Nous regardons.")
     add_customer_reply(alice.id, ticket_id, "Merci !")
     alice_row, bob_row = get_customer(alice.id), get_customer(bob.id)
-    statements: list[str] = []
-
-    def catch(conn, cursor, statement, parameters, context, executemany):
-        statements.append(" ".join(statement.split()))
-
-    event.listen(get_engine(), "before_cursor_execute", catch)
-    try:
+    with statements_run("SELECT customer.") as read_people:
         with_row = customer_thread(alice.id, ticket_id, caller=alice_row)
-        read_people = [s for s in statements if s.startswith("SELECT customer.")]
-        statements.clear()
+    with statements_run("SELECT customer.") as none_read:
         alone = customer_thread(alice.id, ticket_id, Window(since_id=10**9), caller=alice_row)
-        none_read = [s for s in statements if s.startswith("SELECT customer.")]
-        statements.clear()
+    with statements_run("SELECT customer.") as other_read:
         other = customer_thread(alice.id, ticket_id, caller=bob_row)
-        other_read = [s for s in statements if s.startswith("SELECT customer.")]
-    finally:
-        event.remove(get_engine(), "before_cursor_execute", catch)
     assert [m.author_name for m in with_row.messages] == [
         "Alice Durand",
         "Sophie — Support",
