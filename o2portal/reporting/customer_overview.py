@@ -14,6 +14,7 @@ from o2portal.content.models import Announcement
 from o2portal.core import clock
 from o2portal.core.db import read_session
 from o2portal.mail.models import OutboxEmail
+from o2portal.products.customer import LIST_COLUMNS
 from o2portal.products.expiry import EXPIRING_SOON_DAYS
 from o2portal.products.models import LIVE_STATUSES, Product, ProductStatus
 from o2portal.support.models import Ticket, TicketStatus
@@ -21,7 +22,7 @@ from o2portal.support.models import Ticket, TicketStatus
 
 @dataclass
 class CustomerOverview:
-    expiring: list[Product]
+    expiring: list  # rows of LIST_COLUMNS (web/rows.py product_rows)
     unpaid: list[Order]
     open_tickets: list[Ticket]
     announcements: list[Announcement]
@@ -32,7 +33,7 @@ def customer_overview(customer_id: int, limit: int = 10) -> CustomerOverview:
     now = clock.now()
     with read_session() as session:
         expiring = session.exec(
-            select(Product)
+            select(*LIST_COLUMNS)
             .where(
                 Product.customer_id == customer_id,
                 col(Product.status).in_(LIVE_STATUSES),
