@@ -47,3 +47,18 @@ def test_a_wrong_type_never_reaches_the_handler(people):
         raise AssertionError(f"{args} reached the handler")
     run(state, "choose", "12")  # a string id: the handler runs (no such order form)
     assert state.selected == ""
+
+
+def test_a_handler_that_takes_nothing_refuses_what_is_sent_to_it(people):
+    """The door lets an empty call through without binding it; anything sent along with
+    it is still bound, and refused."""
+    state = make_state(ServicesState, token=people["token"]["alice"], path="/services")
+    run(state, "load")
+    for args in ([1], ["x"], [{"page": 9}]):
+        try:
+            run(state, "next_page", *args)
+        except BadEvent:
+            continue
+        raise AssertionError(f"{args} reached next_page")
+    run(state, "next_page")  # nothing sent: it runs
+    assert state.page == 1  # alice's one page: kept within the list
