@@ -121,3 +121,24 @@ def test_analyze_leaves_the_planner_statistics_of_the_product_table(big_customer
                 text("SELECT reltuples FROM pg_class WHERE relname = 'product'")
             ).scalar()
             assert rows >= 13_000
+
+
+def test_the_expired_filter_reads_only_the_expired_rows_by_index(big_customer):
+    """Expired is two kinds of rows (ended by status, or active past their date). On
+    SQLite, each is read from an index of the customer with its status or kind, not every
+    product of the customer walked by date for the few that are expired. PostgreSQL picks
+    its own way through the customer's rows (its planner takes the customer out of the OR
+    itself), never a scan of the table."""
+    sqlite = get_engine().dialect.name == "sqlite"
+    for kind in ("", "hosting"):
+        queries = _queries(
+            lambda kind=kind: list_customer_products(big_customer, 1, kind=kind, status="expired")
+        )
+        assert len(queries) == 2
+        for statement, parameters in queries:
+            plan = _plan(statement, parameters)
+            if sqlite:
+                assert "MULTI-INDEX OR" in plan, plan
+                assert plan.count("(customer_id=? AND ") == 2, plan
+            else:
+                assert '"Seq Scan"' not in plan, plan
