@@ -68,7 +68,7 @@ def product_rows(products, lang: str, today, offers: dict[str, str]) -> list[dic
                 "status": status,
                 "status_label": _word(f"status.{status}", lang),
                 "expiry": formatting.day(expiry, lang),
-                "days_left": _days_left(days, lang),
+                "days_left": formatting.days_left(days, lang),
                 "auto_renew": _word("yes" if auto_renew else "no", lang),
                 "soon": "1" if status in ("expiring", "expired") else "",
                 # Renewed from its page (a suspended or ended product is not).
@@ -76,8 +76,3 @@ def product_rows(products, lang: str, today, offers: dict[str, str]) -> list[dic
             }
         )
     return rows
-
-
-@lru_cache(maxsize=4096)
-def _days_left(days: int, lang: str) -> str:
-    return formatting.days_left(days, lang)
